@@ -1,0 +1,162 @@
+// trustlab-bench: performance suites, each timed in-process (warm-up excluded, median of repeats)
+// and printed as one JSON object with --json. `train --pytorch` also runs the same model written
+// in PyTorch eager (scripts/bench_pytorch.py, Debian's python3-torch) in the same run, for a ratio.
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "models/model_factory.h"
+#include "trustlab_build_info.h"
+#include "util/errors.h"
+#include "util/runtime.h"
+#include "../cli/args.h"
+
+namespace {
+
+using nlohmann::json;
+using trustlab::InputError;
+
+struct TrainBenchConfig {
+  std::string model = "bilstm";
+  long batch = 256, seqLen = 32, vocab = 10000, dim = 128, classes = 60, warmup = 5, steps = 30;
+  std::string device = "cpu";
+};
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+/// Seconds per optimizer step (forward, cross-entropy, backward, Adam) on random full-length data.
+double benchTrainStep(const TrainBenchConfig& c) {
+  const auto device = trustlab::parseDevice(c.device);
+  torch::manual_seed(0);
+  trustlab::ModelConfig mc;
+  mc.type = c.model;
+  mc.embeddingDim = c.dim;
+  mc.hiddenSize = 128;
+  mc.heads = 4;
+  mc.ffnDim = 512;
+  auto model = trustlab::makeClassifier(mc, c.vocab, c.classes, c.seqLen);
+  model->to(device);
+  model->train();
+  torch::optim::Adam opt(model->parameters(), torch::optim::AdamOptions(1e-3));
+  const auto ids = torch::randint(2, c.vocab, {c.batch, c.seqLen}, torch::TensorOptions(torch::kLong)).to(device);
+  const auto lengths = torch::full({c.batch}, c.seqLen, torch::kLong).to(device);
+  const auto labels = torch::randint(0, c.classes, {c.batch}, torch::TensorOptions(torch::kLong)).to(device);
+  const bool cuda = device.is_cuda();
+  auto step = [&] {
+    opt.zero_grad();
+    const auto loss = torch::nn::functional::cross_entropy(model->forward(ids, lengths), labels);
+    loss.backward();
+    opt.step();
+    if (cuda) torch::cuda::synchronize();
+  };
+  for (long i = 0; i < c.warmup; ++i) step();
+  std::vector<double> times;
+  for (long i = 0; i < c.steps; ++i) {
+    const auto t0 = std::chrono::steady_clock::now();
+    step();
+    times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  return median(times);
+}
+
+std::string pytorchScript() {
+  namespace fs = std::filesystem;
+  for (const fs::path p : {fs::path(TRUSTLAB_SOURCE_DIR) / "scripts/bench_pytorch.py",
+                           fs::read_symlink("/proc/self/exe").parent_path() / "../share/trustlab/bench_pytorch.py"})
+    if (fs::exists(p)) return p.string();
+  throw std::runtime_error("bench_pytorch.py not found next to the sources or the installation");
+}
+
+/// Runs the PyTorch eager twin of the benchmark; returns its JSON.
+json runPytorch(const TrainBenchConfig& c, int threads) {
+  const char* py = std::getenv("TRUSTLAB_PYTHON");
+  std::string cmd = std::string(py && *py ? py : "/usr/bin/python3") + " " + pytorchScript() + " --model " + c.model +
+                    " --batch " + std::to_string(c.batch) + " --seq-len " + std::to_string(c.seqLen) + " --vocab " +
+                    std::to_string(c.vocab) + " --dim " + std::to_string(c.dim) + " --classes " +
+                    std::to_string(c.classes) + " --warmup " + std::to_string(c.warmup) + " --steps " +
+                    std::to_string(c.steps) + " --device " + c.device + " --threads " + std::to_string(threads);
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (!pipe) throw std::runtime_error("cannot start: " + cmd);
+  std::string out;
+  char buf[4096];
+  while (size_t n = fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
+  if (pclose(pipe) != 0) throw std::runtime_error("PyTorch benchmark failed: " + cmd);
+  return json::parse(out);
+}
+
+int trainSuite(const std::vector<std::string>& argv) {
+  const trustlab::cli::Args a(argv,
+                              {"model", "batch", "seq-len", "vocab", "dim", "classes", "device", "steps", "warmup",
+                               "threads"},
+                              {"json", "pytorch"});
+  TrainBenchConfig c;
+  c.model = a.get("model", c.model);
+  c.batch = a.getLong("batch", c.batch);
+  c.seqLen = a.getLong("seq-len", c.seqLen);
+  c.vocab = a.getLong("vocab", c.vocab);
+  c.dim = a.getLong("dim", c.dim);
+  c.classes = a.getLong("classes", c.classes);
+  c.device = a.get("device", c.device);
+  c.steps = a.getLong("steps", c.steps);
+  c.warmup = a.getLong("warmup", c.warmup);
+  if (c.batch < 1 || c.seqLen < 1 || c.vocab < 3 || c.dim < 1 || c.classes < 2 || c.steps < 1 || c.warmup < 0)
+    throw InputError("trustlab-bench train", "sizes must be positive (vocab ≥ 3, classes ≥ 2)");
+  const int threads = trustlab::configureThreads(int(a.getLong("threads", 0)));
+  json result = {{"suite", "train"}, {"model", c.model}, {"batch", c.batch}, {"seq_len", c.seqLen},
+                 {"vocab", c.vocab}, {"dim", c.dim}, {"classes", c.classes}, {"device", c.device},
+                 {"threads", threads}, {"libtorch", TORCH_VERSION}};
+  const double seconds = benchTrainStep(c);
+  result["seconds_per_step"] = seconds;
+  if (a.has("pytorch")) {
+    const json py = runPytorch(c, threads);
+    result["pytorch"] = py;
+    result["ratio_vs_pytorch"] = seconds / py.at("seconds_per_step").get<double>();
+  }
+  if (a.has("json")) {
+    std::cout << result.dump() << std::endl;
+  } else {
+    std::printf("%s on %s: %.2f ms/step", c.model.c_str(), c.device.c_str(), seconds * 1e3);
+    if (result.contains("pytorch"))
+      std::printf(" (PyTorch eager %.2f ms/step, ratio %.3f)", result["pytorch"]["seconds_per_step"].get<double>() * 1e3,
+                  result["ratio_vs_pytorch"].get<double>());
+    std::printf("\n");
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    std::fprintf(stderr,
+                 "usage: trustlab-bench train --model bag|bilstm|transformer [--batch 256] [--seq-len 32]\n"
+                 "       [--vocab 10000] [--dim 128] [--classes 60] [--device cpu|cuda] [--steps 30]\n"
+                 "       [--warmup 5] [--threads N] [--pytorch] [--json]\n");
+    return 2;
+  }
+  const std::string suite = args[0];
+  args.erase(args.begin());
+  try {
+    if (suite == "train") return trainSuite(args);
+    std::fprintf(stderr, "trustlab-bench: unknown suite '%s'\n", suite.c_str());
+    return 2;
+  } catch (const InputError& e) {
+    std::fprintf(stderr, "trustlab-bench: error: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "trustlab-bench: failed: %s\n", e.what());
+    return 1;
+  }
+}

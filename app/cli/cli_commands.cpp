@@ -1,0 +1,240 @@
+#include "cli_commands.h"
+
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "args.h"
+#include "data/dataset_registry.h"
+#include "experiment/run_store.h"
+#include "experiment/runner.h"
+#include "terminal_progress.h"
+#include "util/errors.h"
+
+namespace trustlab::cli {
+namespace {
+
+using nlohmann::json;
+
+/// Spec from an optional file, then flags on top (flags win).
+ExperimentSpec specFromArgs(const Args& a) {
+  ExperimentSpec s;
+  if (!a.positional().empty()) s = ExperimentSpec::fromFile(a.positional().front());
+  if (a.positional().size() > 1) throw InputError(a.positional()[1], "unexpected argument (one spec file at most)");
+  s.data.dataset = a.get("dataset", s.data.dataset);
+  s.data.columns.text = a.get("text-column", s.data.columns.text);
+  s.data.columns.label = a.get("label-column", s.data.columns.label);
+  s.data.tokenizer.maxLength = size_t(a.getLong("max-length", long(s.data.tokenizer.maxLength)));
+  s.model.type = a.get("model", s.model.type);
+  s.training.epochs = int(a.getLong("epochs", s.training.epochs));
+  s.training.maxSteps = a.getLong("max-steps", s.training.maxSteps);
+  s.training.batchSize = a.getLong("batch-size", s.training.batchSize);
+  s.training.lr = a.getDouble("lr", s.training.lr);
+  s.training.optimizer = a.get("optimizer", s.training.optimizer);
+  s.training.seed = static_cast<unsigned long long>(a.getLong("seed", long(s.training.seed)));
+  s.training.device = a.get("device", s.training.device);
+  s.training.threads = int(a.getLong("threads", s.training.threads));
+  if (a.has("name")) s.name = a.get("name");
+  // Flag errors name the flag the user typed rather than the spec field.
+  static const std::map<std::string, std::string> flagFor = {
+      {"model.type", "--model"}, {"training.epochs", "--epochs"}, {"training.batch_size", "--batch-size"},
+      {"training.lr", "--lr"}, {"training.device", "--device"}, {"training.optimizer", "--optimizer"},
+      {"data.max_length", "--max-length"}, {"training.max_steps", "--max-steps"}, {"training.threads", "--threads"}};
+  for (const auto& issue : s.validate()) {
+    const auto f = flagFor.find(issue.field);
+    throw InputError(f != flagFor.end() && a.has(f->second.substr(2)) ? f->second
+                     : a.positional().empty()                          ? std::string("spec")
+                                                                       : a.positional().front(),
+                     issue.message, 0, issue.field);
+  }
+  return s;
+}
+
+std::string storePath(const Args& a) { return a.get("store", defaultStorePath()); }
+
+std::string formatTime(double t) {
+  if (t <= 0) return "-";
+  const std::time_t tt = std::time_t(t);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", std::localtime(&tt));
+  return buf;
+}
+
+json metricValue(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+
+json runJson(const RunRecord& r, bool full) {
+  json j = {{"run_id", r.id}, {"uuid", r.uuid}, {"experiment", r.experiment}, {"name", r.name},
+            {"status", r.status}, {"start_time", r.startTime}, {"end_time", r.endTime},
+            {"spec_sha256", r.specSha256}, {"seed", r.seed}};
+  json metrics = json::object();
+  for (const auto& [k, v] : r.latestMetrics) metrics[k] = metricValue(v);
+  j["latest_metrics"] = metrics;
+  if (full) {
+    j["spec"] = json::parse(r.specJson, nullptr, false);
+    j["error"] = r.error;
+    j["reproducibility"] = {{"git_commit", r.repro.gitCommit}, {"trustlab_version", r.repro.trustlabVersion},
+                            {"libtorch_version", r.repro.libtorchVersion}, {"qt_version", r.repro.qtVersion},
+                            {"host", r.repro.host}, {"device", r.repro.device}, {"threads", r.repro.threads},
+                            {"pid", r.pid}};
+    j["params"] = r.params;
+    j["tags"] = r.tags;
+  }
+  return j;
+}
+
+long long runIdArg(const Args& a, const char* sub) {
+  if (a.positional().size() != 1) throw InputError(std::string("runs ") + sub, "expects one run id");
+  const std::string& v = a.positional().front();
+  char* end = nullptr;
+  const long long id = std::strtoll(v.c_str(), &end, 10);
+  if (v.empty() || *end) throw InputError("run id", "expected an integer, got '" + v + "'");
+  return id;
+}
+
+RunRecord requireRun(const RunStore& store, long long id) {
+  auto r = store.run(id);
+  if (!r) throw InputError(store.path(), "no run with id " + std::to_string(id), 0, "run id");
+  return *r;
+}
+
+std::string metricOr(const RunRecord& r, const std::string& key) {
+  const auto it = r.latestMetrics.find(key);
+  if (it == r.latestMetrics.end() || !std::isfinite(it->second)) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4f", it->second);
+  return buf;
+}
+
+}  // namespace
+
+int trainCommand(const std::vector<std::string>& argv) {
+  const Args a(argv,
+               {"dataset", "model", "epochs", "batch-size", "lr", "seed", "store", "device", "max-steps", "threads",
+                "optimizer", "max-length", "experiment", "text-column", "label-column", "name"},
+               {"json", "quiet", "no-checkpoint"});
+  const ExperimentSpec spec = specFromArgs(a);
+  RunStore store(storePath(a));
+  TerminalProgress progress(a.has("quiet") || a.has("json"));
+  RunOptions options;
+  options.store = &store;
+  options.observers = {&progress};
+  options.experiment = a.get("experiment", "default");
+  options.saveCheckpoint = !a.has("no-checkpoint");
+  const RunOutcome out = runExperiment(spec, options);
+  progress.finish();
+  if (a.has("json")) {
+    std::cout << json{{"run_id", out.runId},
+                      {"test_accuracy", out.test.accuracy},
+                      {"test_macro_f1", out.test.macroF1},
+                      {"valid_accuracy", out.valid.accuracy},
+                      {"seconds", out.training.seconds},
+                      {"steps", out.training.steps},
+                      {"status", out.status},
+                      {"store", store.path()},
+                      {"checkpoint", out.checkpointDir}}
+                     .dump()
+              << std::endl;
+  } else {
+    std::printf("run %lld %s: test accuracy %.4f, macro-F1 %.4f, valid accuracy %.4f (%ld steps, %.1f s)\n",
+                out.runId, out.status.c_str(), out.test.accuracy, out.test.macroF1, out.valid.accuracy,
+                out.training.steps, out.training.seconds);
+    std::printf("store: %s\n", store.path().c_str());
+    if (!out.checkpointDir.empty()) std::printf("checkpoint: %s\n", out.checkpointDir.c_str());
+  }
+  return 0;
+}
+
+int runsCommand(const std::vector<std::string>& argv) {
+  if (argv.empty()) throw InputError("runs", "expects a subcommand: list, show, export, delete");
+  const std::string sub = argv[0];
+  const std::vector<std::string> rest(argv.begin() + 1, argv.end());
+  const Args a(rest, {"store", "filter", "output"}, {"json", "csv"});
+  RunStore store(storePath(a));
+  if (sub == "list") {
+    const auto runs = store.listRuns(a.get("filter"));
+    if (a.has("json")) {
+      json arr = json::array();
+      for (const auto& r : runs) arr.push_back(runJson(r, false));
+      std::cout << json{{"store", store.path()}, {"runs", arr}}.dump() << std::endl;
+      return 0;
+    }
+    std::printf("%-6s %-9s %-12s %-20s %-10s %-10s %s\n", "id", "status", "experiment", "name", "valid_acc",
+                "test_acc", "started");
+    for (const auto& r : runs)
+      std::printf("%-6lld %-9s %-12s %-20s %-10s %-10s %s\n", r.id, r.status.c_str(), r.experiment.c_str(),
+                  r.name.c_str(), metricOr(r, "valid/accuracy").c_str(), metricOr(r, "test/accuracy").c_str(),
+                  formatTime(r.startTime).c_str());
+    return 0;
+  }
+  if (sub == "show") {
+    const auto r = requireRun(store, runIdArg(a, "show"));
+    if (a.has("json")) {
+      std::cout << runJson(r, true).dump() << std::endl;
+      return 0;
+    }
+    std::printf("run %lld (%s) %s\n  experiment %s, name %s\n  started %s, ended %s\n", r.id, r.uuid.c_str(),
+                r.status.c_str(), r.experiment.c_str(), r.name.c_str(), formatTime(r.startTime).c_str(),
+                formatTime(r.endTime).c_str());
+    if (!r.error.empty()) std::printf("  error: %s\n", r.error.c_str());
+    std::printf("  spec sha256 %s, seed %llu\n  TrustLab %s, LibTorch %s%s%s, git %s\n  host %s, device %s, %d threads\n",
+                r.specSha256.c_str(), r.seed, r.repro.trustlabVersion.c_str(), r.repro.libtorchVersion.c_str(),
+                r.repro.qtVersion.empty() ? "" : ", Qt ", r.repro.qtVersion.c_str(),
+                r.repro.gitCommit.empty() ? "unknown" : r.repro.gitCommit.c_str(), r.repro.host.c_str(),
+                r.repro.device.c_str(), r.repro.threads);
+    std::printf("metrics (latest):\n");
+    for (const auto& [k, v] : r.latestMetrics) std::printf("  %-18s %.6g\n", k.c_str(), v);
+    std::printf("params:\n");
+    for (const auto& [k, v] : r.params) std::printf("  %-22s %s\n", k.c_str(), v.c_str());
+    for (const auto& [k, v] : r.tags) std::printf("tag %s = %s\n", k.c_str(), v.c_str());
+    std::printf("spec:\n%s\n", r.specJson.c_str());
+    return 0;
+  }
+  if (sub == "export") {
+    const long long id = runIdArg(a, "export");
+    requireRun(store, id);
+    if (!a.has("csv")) throw InputError("runs export", "choose a format: --csv");
+    std::ofstream file;
+    if (a.has("output")) {
+      file.open(a.get("output"));
+      if (!file) throw InputError(a.get("output"), "cannot write file");
+    }
+    std::ostream& out = a.has("output") ? file : std::cout;
+    out << "run_id,key,step,value,timestamp\n";
+    out.precision(10);
+    for (const auto& key : store.metricKeys(id))
+      for (const auto& p : store.metricHistory(id, key))
+        out << id << ',' << key << ',' << p.step << ',' << p.value << ',' << std::fixed << p.time
+            << std::defaultfloat << '\n';
+    return 0;
+  }
+  if (sub == "delete") {
+    const long long id = runIdArg(a, "delete");
+    requireRun(store, id);
+    store.deleteRun(id);
+    std::printf("deleted run %lld\n", id);
+    return 0;
+  }
+  throw InputError("runs " + sub, "unknown subcommand (list, show, export, delete)");
+}
+
+int datasetsCommand(const std::vector<std::string>& argv) {
+  if (argv.empty() || argv[0] != "list") throw InputError("datasets", "expects the subcommand: list");
+  const Args a(std::vector<std::string>(argv.begin() + 1, argv.end()), {}, {"json"});
+  const std::string root = dataRoot();
+  json arr = json::array();
+  if (!a.has("json")) std::printf("data root: %s\n", root.empty() ? "(none found; set TRUSTLAB_DATA_DIR)" : root.c_str());
+  for (const auto& d : knownDatasets()) {
+    const std::string path = knownDatasetPath(d);
+    const bool available = d.format == "generated" || !path.empty();
+    arr.push_back({{"name", d.name}, {"description", d.description}, {"available", available}, {"path", path}});
+    if (!a.has("json"))
+      std::printf("  %-13s %-10s %s\n", d.name.c_str(), available ? "available" : "missing", d.description.c_str());
+  }
+  if (a.has("json")) std::cout << json{{"data_root", root}, {"datasets", arr}}.dump() << std::endl;
+  return 0;
+}
+
+}  // namespace trustlab::cli

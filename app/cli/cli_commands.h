@@ -1,0 +1,13 @@
+// trustlab-cli: one function per subcommand. Each returns the process exit code and throws
+// InputError for bad input (mapped to exit code 2 by main).
+#pragma once
+#include <string>
+#include <vector>
+
+namespace trustlab::cli {
+
+int trainCommand(const std::vector<std::string>& args);
+int runsCommand(const std::vector<std::string>& args);
+int datasetsCommand(const std::vector<std::string>& args);
+
+}  // namespace trustlab::cli

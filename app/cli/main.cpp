@@ -1,0 +1,49 @@
+// trustlab-cli: the headless front end. Exit codes: 0 ok, 2 bad input (the message names the
+// file/field), 1 any other failure.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "cli_commands.h"
+#include "util/errors.h"
+
+namespace {
+const char* kUsage = R"(usage: trustlab-cli <command> [options]
+
+commands:
+  train [SPEC.json] [--dataset NAME|PATH] [--model bag|bilstm|transformer] [--epochs N]
+        [--batch-size N] [--lr X] [--seed N] [--max-steps N] [--max-length N]
+        [--optimizer sgd|adam|adamw] [--device cpu|cuda] [--threads N] [--store FILE]
+        [--experiment NAME] [--text-column C] [--label-column C] [--no-checkpoint] [--json] [--quiet]
+  runs list [--filter TEXT] [--store FILE] [--json]
+  runs show ID [--store FILE] [--json]
+  runs export ID --csv [--output FILE] [--store FILE]
+  runs delete ID [--store FILE]
+  datasets list [--json]
+
+The default store is $TRUSTLAB_STORE or ~/.local/share/trustlab/runs.sqlite (shared with the GUI).
+)";
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::fputs(kUsage, args.empty() ? stderr : stdout);
+    return args.empty() ? 2 : 0;
+  }
+  const std::string command = args[0];
+  args.erase(args.begin());
+  try {
+    if (command == "train") return trustlab::cli::trainCommand(args);
+    if (command == "runs") return trustlab::cli::runsCommand(args);
+    if (command == "datasets") return trustlab::cli::datasetsCommand(args);
+    std::fprintf(stderr, "trustlab-cli: unknown command '%s'\n\n%s", command.c_str(), kUsage);
+    return 2;
+  } catch (const trustlab::InputError& e) {
+    std::fprintf(stderr, "trustlab-cli: error: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "trustlab-cli: failed: %s\n", e.what());
+    return 1;
+  }
+}

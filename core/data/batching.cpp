@@ -1,0 +1,57 @@
+#include "data/batching.h"
+
+#include <torch/torch.h>
+
+#include <numeric>
+
+#include "util/random.h"
+
+namespace trustlab {
+
+EncodedSplit encodeSplit(const std::vector<Example>& examples, const Vocabulary& vocab,
+                         const std::map<std::string, long>& labelIndex,
+                         const TokenizerOptions& options) {
+  const long n = long(examples.size());
+  const long L = long(std::max<size_t>(options.maxLength, 1));
+  EncodedSplit s;
+  s.ids = torch::full({n, L}, Vocabulary::kPad, torch::kLong);
+  s.lengths = torch::empty({n}, torch::kLong);
+  s.labels = torch::empty({n}, torch::kLong);
+  auto ids = s.ids.accessor<int64_t, 2>();
+  auto lengths = s.lengths.accessor<int64_t, 1>();
+  auto labels = s.labels.accessor<int64_t, 1>();
+  for (long i = 0; i < n; ++i) {
+    const auto tok = encodeText(examples[size_t(i)].text, vocab, options);
+    for (size_t j = 0; j < tok.size(); ++j) ids[i][long(j)] = tok[j];
+    lengths[i] = long(tok.size());
+    labels[i] = labelIndex.at(examples[size_t(i)].label);
+  }
+  return s;
+}
+
+Batch makeBatch(const EncodedSplit& split, const torch::Tensor& indices, const torch::Device& device) {
+  Batch b;
+  b.lengths = split.lengths.index_select(0, indices);
+  const long maxLen = b.lengths.max().item<int64_t>();
+  b.ids = split.ids.index_select(0, indices).narrow(1, 0, maxLen).to(device);
+  b.lengths = b.lengths.to(device);
+  b.labels = split.labels.index_select(0, indices).to(device);
+  return b;
+}
+
+std::vector<torch::Tensor> epochBatches(long n, long batchSize, bool shuffle, uint64_t seed) {
+  std::vector<int64_t> order(static_cast<size_t>(n));
+  std::iota(order.begin(), order.end(), 0);
+  if (shuffle) {
+    SplitMix64 rng(seed);
+    shuffleDeterministic(order, rng);
+  }
+  std::vector<torch::Tensor> batches;
+  for (long start = 0; start < n; start += batchSize) {
+    const long len = std::min(batchSize, n - start);
+    batches.push_back(torch::from_blob(order.data() + start, {len}, torch::kLong).clone());
+  }
+  return batches;
+}
+
+}  // namespace trustlab

@@ -1,0 +1,176 @@
+#include "experiment/experiment_spec.h"
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "data/loaders/json_file.h"
+#include "util/errors.h"
+#include "util/sha256.h"
+#include "util/text.h"
+
+namespace trustlab {
+namespace {
+
+using nlohmann::json;
+
+json toJsonObject(const ExperimentSpec& s) {
+  const auto& d = s.data;
+  const auto& m = s.model;
+  const auto& t = s.training;
+  return json{
+      {"name", s.name},
+      {"data",
+       {{"dataset", d.dataset}, {"format", d.format}, {"text_column", d.columns.text},
+        {"label_column", d.columns.label}, {"lowercase", d.tokenizer.lowercase},
+        {"min_frequency", d.tokenizer.minFrequency}, {"max_vocab", d.tokenizer.maxSize},
+        {"max_length", d.tokenizer.maxLength}}},
+      {"model",
+       {{"type", m.type}, {"embedding_dim", m.embeddingDim}, {"hidden_size", m.hiddenSize},
+        {"layers", m.layers}, {"heads", m.heads}, {"ffn_dim", m.ffnDim}, {"dropout", m.dropout}}},
+      {"training",
+       {{"optimizer", t.optimizer}, {"lr", t.lr}, {"weight_decay", t.weightDecay},
+        {"momentum", t.momentum}, {"schedule", t.schedule}, {"warmup_steps", t.warmupSteps},
+        {"epochs", t.epochs}, {"max_steps", t.maxSteps}, {"batch_size", t.batchSize},
+        {"eval_every", t.evalEvery}, {"log_every", t.logEvery},
+        {"early_stopping_patience", t.earlyStoppingPatience}, {"grad_clip", t.gradClipNorm},
+        {"seed", t.seed}, {"device", t.device}, {"threads", t.threads}}}};
+}
+
+/// Reads `obj[key]` into `out` if present, checking the JSON type.
+template <typename T>
+void read(const json& obj, const std::string& section, const char* key, T& out, const std::string& where) {
+  if (!obj.contains(key)) return;
+  const auto& v = obj[key];
+  const std::string field = section + "." + key;
+  bool ok;
+  if constexpr (std::is_same_v<T, bool>) ok = v.is_boolean();
+  else if constexpr (std::is_same_v<T, std::string>) ok = v.is_string();
+  else if constexpr (std::is_floating_point_v<T>) ok = v.is_number();
+  else ok = v.is_number_integer() && !(std::is_unsigned_v<T> && v.get<long long>() < 0);
+  if (!ok) throw InputError(where, "wrong type: " + std::string(v.type_name()), 0, field);
+  out = v.get<T>();
+}
+
+void rejectUnknown(const json& obj, const std::string& section, std::initializer_list<const char*> known,
+                   const std::string& where) {
+  for (const auto& [k, v] : obj.items()) {
+    bool found = false;
+    for (const char* n : known) found = found || k == n;
+    if (!found) throw InputError(where, "unknown field", 0, section.empty() ? k : section + "." + k);
+  }
+}
+
+const json& section(const json& root, const char* name, const std::string& where) {
+  static const json empty = json::object();
+  if (!root.contains(name)) return empty;
+  if (!root[name].is_object()) throw InputError(where, "expected an object", 0, name);
+  return root[name];
+}
+
+bool oneOf(const std::string& v, std::initializer_list<const char*> options) {
+  for (const char* o : options)
+    if (v == o) return true;
+  return false;
+}
+
+}  // namespace
+
+std::string ExperimentSpec::toJson(int indent) const { return toJsonObject(*this).dump(indent); }
+
+ExperimentSpec ExperimentSpec::fromJson(const std::string& text, const std::string& where) {
+  const json root = parseJsonText(sanitizeUtf8(text), where);
+  if (!root.is_object()) throw InputError(where, "a spec must be a JSON object");
+  rejectUnknown(root, "", {"name", "data", "model", "training"}, where);
+  ExperimentSpec s;
+  read(root, "", "name", s.name, where);
+  const auto& d = section(root, "data", where);
+  rejectUnknown(d, "data", {"dataset", "format", "text_column", "label_column", "lowercase",
+                            "min_frequency", "max_vocab", "max_length"}, where);
+  read(d, "data", "dataset", s.data.dataset, where);
+  read(d, "data", "format", s.data.format, where);
+  read(d, "data", "text_column", s.data.columns.text, where);
+  read(d, "data", "label_column", s.data.columns.label, where);
+  read(d, "data", "lowercase", s.data.tokenizer.lowercase, where);
+  read(d, "data", "min_frequency", s.data.tokenizer.minFrequency, where);
+  read(d, "data", "max_vocab", s.data.tokenizer.maxSize, where);
+  read(d, "data", "max_length", s.data.tokenizer.maxLength, where);
+  const auto& m = section(root, "model", where);
+  rejectUnknown(m, "model", {"type", "embedding_dim", "hidden_size", "layers", "heads", "ffn_dim", "dropout"}, where);
+  read(m, "model", "type", s.model.type, where);
+  read(m, "model", "embedding_dim", s.model.embeddingDim, where);
+  read(m, "model", "hidden_size", s.model.hiddenSize, where);
+  read(m, "model", "layers", s.model.layers, where);
+  read(m, "model", "heads", s.model.heads, where);
+  read(m, "model", "ffn_dim", s.model.ffnDim, where);
+  read(m, "model", "dropout", s.model.dropout, where);
+  const auto& t = section(root, "training", where);
+  rejectUnknown(t, "training", {"optimizer", "lr", "weight_decay", "momentum", "schedule", "warmup_steps",
+                                "epochs", "max_steps", "batch_size", "eval_every", "log_every",
+                                "early_stopping_patience", "grad_clip", "seed", "device", "threads"}, where);
+  auto& tr = s.training;
+  read(t, "training", "optimizer", tr.optimizer, where);
+  read(t, "training", "lr", tr.lr, where);
+  read(t, "training", "weight_decay", tr.weightDecay, where);
+  read(t, "training", "momentum", tr.momentum, where);
+  read(t, "training", "schedule", tr.schedule, where);
+  read(t, "training", "warmup_steps", tr.warmupSteps, where);
+  read(t, "training", "epochs", tr.epochs, where);
+  read(t, "training", "max_steps", tr.maxSteps, where);
+  read(t, "training", "batch_size", tr.batchSize, where);
+  read(t, "training", "eval_every", tr.evalEvery, where);
+  read(t, "training", "log_every", tr.logEvery, where);
+  read(t, "training", "early_stopping_patience", tr.earlyStoppingPatience, where);
+  read(t, "training", "grad_clip", tr.gradClipNorm, where);
+  read(t, "training", "seed", tr.seed, where);
+  read(t, "training", "device", tr.device, where);
+  read(t, "training", "threads", tr.threads, where);
+  return s;
+}
+
+ExperimentSpec ExperimentSpec::fromFile(const std::string& path) { return fromJson(readFile(path), path); }
+
+std::vector<SpecIssue> ExperimentSpec::validate() const {
+  std::vector<SpecIssue> issues;
+  auto check = [&](bool ok, const char* field, const std::string& message) {
+    if (!ok) issues.push_back({field, message});
+  };
+  check(!data.dataset.empty(), "data.dataset", "choose a dataset name or path");
+  check(data.tokenizer.maxLength >= 1 && data.tokenizer.maxLength <= 1024, "data.max_length", "must be in 1..1024");
+  check(data.tokenizer.maxSize >= 3, "data.max_vocab", "must be at least 3");
+  check(data.tokenizer.minFrequency >= 1, "data.min_frequency", "must be at least 1");
+  check(oneOf(model.type, {"bag", "bilstm", "transformer"}), "model.type", "must be bag, bilstm or transformer");
+  check(model.embeddingDim >= 1 && model.embeddingDim <= 4096, "model.embedding_dim", "must be in 1..4096");
+  check(model.hiddenSize >= 1 && model.hiddenSize <= 4096, "model.hidden_size", "must be in 1..4096");
+  check(model.layers >= 0 && model.layers <= 24, "model.layers", "must be in 0..24 (0 = model default)");
+  check(model.heads >= 1, "model.heads", "must be at least 1");
+  check(model.type != "transformer" || (model.heads >= 1 && model.embeddingDim % model.heads == 0), "model.heads",
+        "embedding_dim must be divisible by heads");
+  check(model.ffnDim >= 1, "model.ffn_dim", "must be at least 1");
+  check(model.dropout >= 0 && model.dropout < 1, "model.dropout", "must be in [0, 1)");
+  check(oneOf(training.optimizer, {"sgd", "adam", "adamw"}), "training.optimizer", "must be sgd, adam or adamw");
+  check(std::isfinite(training.lr) && training.lr > 0 && training.lr <= 10, "training.lr", "must be in (0, 10]");
+  check(std::isfinite(training.weightDecay) && training.weightDecay >= 0, "training.weight_decay", "must be ≥ 0");
+  check(training.momentum >= 0 && training.momentum < 1, "training.momentum", "must be in [0, 1)");
+  check(oneOf(training.schedule, {"constant", "linear", "cosine"}), "training.schedule",
+        "must be constant, linear or cosine");
+  check(training.warmupSteps >= 0, "training.warmup_steps", "must be ≥ 0");
+  check(training.epochs >= 1 || training.maxSteps > 0, "training.epochs", "must be ≥ 1 (or set max_steps)");
+  check(training.maxSteps >= 0, "training.max_steps", "must be ≥ 0");
+  check(training.batchSize >= 1 && training.batchSize <= 65536, "training.batch_size", "must be in 1..65536");
+  check(training.evalEvery >= 0, "training.eval_every", "must be ≥ 0");
+  check(training.logEvery >= 1, "training.log_every", "must be ≥ 1");
+  check(training.earlyStoppingPatience >= 0, "training.early_stopping_patience", "must be ≥ 0");
+  check(training.gradClipNorm >= 0, "training.grad_clip", "must be ≥ 0");
+  check(training.device == "cpu" || training.device.rfind("cuda", 0) == 0, "training.device", "must be cpu or cuda[:N]");
+  check(training.threads >= 0, "training.threads", "must be ≥ 0 (0 = all hardware threads)");
+  return issues;
+}
+
+void ExperimentSpec::requireValid(const std::string& where) const {
+  const auto issues = validate();
+  if (!issues.empty()) throw InputError(where, issues.front().message, 0, issues.front().field);
+}
+
+std::string ExperimentSpec::sha256() const { return sha256Hex(toJson(-1)); }
+
+}  // namespace trustlab

@@ -1,0 +1,92 @@
+// core/experiment: the run store, one SQLite file in WAL mode with an MLflow-like schema
+// (experiments, runs, params, metrics, latest_metrics, tags) plus reproducibility columns and a
+// privacy ledger. Each RunStore owns one connection: use one per thread (WAL lets the GUI read
+// while a worker writes). A run left "running" by a dead process is marked "killed" on open.
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace trustlab {
+
+struct ReproInfo {
+  std::string gitCommit, trustlabVersion, libtorchVersion, qtVersion, host, device;
+  int threads = 0;
+};
+/// $TRUSTLAB_STORE, else $XDG_DATA_HOME/trustlab/runs.sqlite (~/.local/share/...); the folder is
+/// created. Shared by the GUI and the CLI so both see the same runs.
+std::string defaultStorePath();
+
+ReproInfo captureRepro(const std::string& device, int threads, const std::string& qtVersion = {});
+
+struct RunRecord {
+  long long id = 0;
+  std::string uuid, experiment, name, status;  ///< status: running, finished, failed, killed
+  std::string specJson, specSha256, error;
+  unsigned long long seed = 0;
+  ReproInfo repro;
+  long pid = 0;
+  double startTime = 0, endTime = 0;  ///< seconds since the Unix epoch; endTime 0 while running
+  std::map<std::string, double> latestMetrics;
+  std::map<std::string, std::string> params, tags;
+};
+
+struct MetricPoint {
+  long step = 0;
+  double value = 0;
+  double time = 0;
+};
+
+struct LedgerEntry {
+  long step = 0;
+  double noiseMultiplier = 0, sampleRate = 0, epsilon = 0, delta = 0;
+  std::string accountant;
+};
+
+class RunStore {
+ public:
+  /// Opens or creates `path`; throws StoreError naming the file when it cannot.
+  explicit RunStore(const std::string& path);
+  ~RunStore();
+  RunStore(const RunStore&) = delete;
+  RunStore& operator=(const RunStore&) = delete;
+
+  const std::string& path() const { return path_; }
+
+  long long createRun(const std::string& experiment, const std::string& name, const std::string& specJson,
+                      const std::string& specSha256, unsigned long long seed, const ReproInfo& repro);
+  void logParams(long long run, const std::map<std::string, std::string>& params);
+  void setTag(long long run, const std::string& key, const std::string& value);
+
+  struct Metric {
+    std::string key;
+    long step;
+    double value, time;
+  };
+  /// Writes all metrics in one transaction (durable on return) and refreshes the heartbeat.
+  void logMetrics(long long run, const std::vector<Metric>& metrics);
+  void logLedger(long long run, const LedgerEntry& entry);
+  void finishRun(long long run, const std::string& status, const std::string& error = {});
+  void deleteRun(long long run);
+
+  std::vector<RunRecord> listRuns(const std::string& filter = {}) const;  ///< newest first
+  std::optional<RunRecord> run(long long id) const;
+  std::vector<std::string> metricKeys(long long run) const;
+  std::vector<MetricPoint> metricHistory(long long run, const std::string& key) const;
+  std::vector<LedgerEntry> ledger(long long run) const;
+
+  /// Marks runs whose process is gone as killed; returns how many. Called by the constructor.
+  int recoverKilledRuns();
+
+ private:
+  void exec(const std::string& sql) const;
+  long long experimentId(const std::string& name);
+  std::string path_;
+  sqlite3* db_ = nullptr;
+};
+
+}  // namespace trustlab

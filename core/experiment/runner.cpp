@@ -1,0 +1,105 @@
+#include "experiment/runner.h"
+
+#include <torch/torch.h>
+
+#include <filesystem>
+
+#include "data/batching.h"
+#include "data/dataset_registry.h"
+#include "experiment/checkpoint.h"
+#include "experiment/store_observer.h"
+#include "util/runtime.h"
+
+namespace trustlab {
+namespace {
+
+void say(const RunOptions& o, const std::string& message) {
+  for (auto* obs : o.observers) obs->onMessage(message);
+}
+
+std::map<std::string, std::string> flatParams(const ExperimentSpec& s, const Dataset& d, long vocab) {
+  return {{"dataset", s.data.dataset}, {"dataset.train_examples", std::to_string(d.train.size())},
+          {"dataset.classes", std::to_string(d.labels().size())}, {"vocab_size", std::to_string(vocab)},
+          {"max_length", std::to_string(s.data.tokenizer.maxLength)}, {"model", s.model.type},
+          {"embedding_dim", std::to_string(s.model.embeddingDim)}, {"optimizer", s.training.optimizer},
+          {"lr", std::to_string(s.training.lr)}, {"batch_size", std::to_string(s.training.batchSize)},
+          {"epochs", std::to_string(s.training.epochs)}, {"seed", std::to_string(s.training.seed)},
+          {"device", s.training.device}};
+}
+
+}  // namespace
+
+RunOutcome runExperiment(const ExperimentSpec& spec, const RunOptions& o) {
+  spec.requireValid();
+  const int threads = configureThreads(spec.training.threads);
+  parseDevice(spec.training.device);  // fail early, before loading data
+  say(o, "loading dataset '" + spec.data.dataset + "'");
+  DatasetRequest request{spec.data.dataset, spec.data.format, spec.data.columns};
+  const Dataset data = loadDataset(request);
+  std::vector<std::string> trainTexts;
+  for (const auto& e : data.train) trainTexts.push_back(e.text);
+  const auto vocab = Vocabulary::build(trainTexts, spec.data.tokenizer);
+  const auto labelIndex = data.labelIndex();
+  const auto train = encodeSplit(data.train, vocab, labelIndex, spec.data.tokenizer);
+  const auto valid = encodeSplit(data.valid, vocab, labelIndex, spec.data.tokenizer);
+  const auto test = encodeSplit(data.test, vocab, labelIndex, spec.data.tokenizer);
+  say(o, data.name + ": " + std::to_string(data.train.size()) + " train / " + std::to_string(data.valid.size()) +
+             " valid / " + std::to_string(data.test.size()) + " test, " + std::to_string(labelIndex.size()) +
+             " classes, vocabulary " + std::to_string(vocab.size()));
+
+  RunOutcome out;
+  out.vocabularySize = long(vocab.size());
+  out.classes = long(labelIndex.size());
+  out.trainExamples = long(data.train.size());
+  torch::manual_seed(spec.training.seed);
+  auto model = makeClassifier(spec.model, out.vocabularySize, out.classes, long(spec.data.tokenizer.maxLength));
+
+  const std::string specJson = spec.toJson();
+  if (o.store) {
+    out.runId = o.store->createRun(o.experiment, spec.name, specJson, spec.sha256(), spec.training.seed,
+                                   captureRepro(spec.training.device, threads, o.qtVersion));
+    long long parameters = 0;
+    for (const auto& p : model->parameters()) parameters += p.numel();
+    auto params = flatParams(spec, data, out.vocabularySize);
+    params["parameters"] = std::to_string(parameters);
+    o.store->logParams(out.runId, params);
+  }
+  std::unique_ptr<StoreObserver> storeObserver;
+  if (o.store) storeObserver = std::make_unique<StoreObserver>(*o.store, out.runId);
+  try {
+    Trainer trainer(model, spec.training, out.runId);
+    if (storeObserver) trainer.addObserver(storeObserver.get());
+    for (auto* obs : o.observers) trainer.addObserver(obs);
+    out.training = trainer.fit(train, valid, o.stop);
+    out.status = out.training.cancelled ? "killed" : "finished";
+    const long evalBatch = std::max<long>(spec.training.batchSize, 256);
+    out.valid = evaluate(*model, valid, evalBatch, trainer.device());
+    if (!out.training.cancelled) {
+      out.test = evaluate(*model, test, evalBatch, trainer.device());
+      trainer.emit("test/loss", out.training.steps, out.test.loss);
+      trainer.emit("test/accuracy", out.training.steps, out.test.accuracy);
+      trainer.emit("test/macro_f1", out.training.steps, out.test.macroF1);
+      trainer.emit("time/seconds", out.training.steps, out.training.seconds);
+    }
+    if (storeObserver) storeObserver->flush();
+    if (o.store && o.saveCheckpoint && !out.training.cancelled) {
+      out.checkpointDir = o.store->path() + ".artifacts/run-" + std::to_string(out.runId);
+      saveCheckpoint(out.checkpointDir, Checkpoint{spec, vocab, data.labels(), model});
+      o.store->setTag(out.runId, "checkpoint", std::filesystem::absolute(out.checkpointDir).string());
+    }
+    if (o.store) o.store->finishRun(out.runId, out.status, out.training.cancelled ? "stopped by user" : "");
+  } catch (const std::exception& e) {
+    if (o.store) {
+      try {
+        if (storeObserver) storeObserver->flush();
+        o.store->finishRun(out.runId, "failed", e.what());
+      } catch (...) {
+        // The store itself failed (e.g. disk full); the original error is the one to report.
+      }
+    }
+    throw;
+  }
+  return out;
+}
+
+}  // namespace trustlab

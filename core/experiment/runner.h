@@ -1,0 +1,36 @@
+// core/experiment: runs one ExperimentSpec end to end: dataset → vocabulary → model → trainer →
+// test evaluation → checkpoint, recording everything in the run store.
+#pragma once
+#include <atomic>
+#include <string>
+#include <vector>
+
+#include "experiment/experiment_spec.h"
+#include "experiment/run_store.h"
+#include "training/observer.h"
+#include "training/trainer.h"
+
+namespace trustlab {
+
+struct RunOutcome {
+  long long runId = 0;  ///< 0 when run without a store
+  std::string status;   ///< finished or killed (cancelled)
+  TrainResult training;
+  EvalResult valid, test;
+  std::string checkpointDir;  ///< empty when not saved
+  long vocabularySize = 0, classes = 0, trainExamples = 0;
+};
+
+struct RunOptions {
+  RunStore* store = nullptr;                ///< where the run is recorded (optional)
+  std::vector<TrainingObserver*> observers;  ///< GUI, terminal, ...
+  const std::atomic<bool>* stop = nullptr;
+  std::string experiment = "default";  ///< experiment (group) name in the store
+  std::string qtVersion;               ///< recorded when run from the GUI
+  bool saveCheckpoint = true;          ///< next to the store: <store>.artifacts/run-<id>/
+};
+
+/// Throws InputError for a bad spec or dataset; other failures are recorded as "failed".
+RunOutcome runExperiment(const ExperimentSpec& spec, const RunOptions& options);
+
+}  // namespace trustlab

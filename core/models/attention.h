@@ -1,0 +1,31 @@
+// core/models: multi-head self-attention from Linear layers (no nn::MultiheadAttention), with a
+// key-padding mask.
+#pragma once
+#include <torch/nn/modules/dropout.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/nn/pimpl.h>
+
+namespace trustlab {
+
+struct SelfAttentionOptions {
+  SelfAttentionOptions(int64_t dim, int64_t heads) : dim_(dim), heads_(heads) {}
+  TORCH_ARG(int64_t, dim);
+  TORCH_ARG(int64_t, heads);
+  TORCH_ARG(double, dropout) = 0.1;
+};
+
+class SelfAttentionImpl : public torch::nn::Module {
+ public:
+  explicit SelfAttentionImpl(const SelfAttentionOptions& options);
+  /// x: [B, T, D]; mask: [B, T] bool, true at real tokens. Returns [B, T, D].
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& mask);
+  SelfAttentionOptions options;
+
+ private:
+  torch::nn::Linear qkv{nullptr};  ///< one projection for queries, keys and values
+  torch::nn::Linear out{nullptr};
+  torch::nn::Dropout dropout{nullptr};
+};
+TORCH_MODULE(SelfAttention);
+
+}  // namespace trustlab

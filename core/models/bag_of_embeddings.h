@@ -1,0 +1,34 @@
+// core/models: bag-of-embeddings classifier: mean of token embeddings → linear layer.
+#pragma once
+#include <torch/nn/modules/dropout.h>
+#include <torch/nn/modules/embedding.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/nn/pimpl.h>
+
+#include "models/text_classifier.h"
+
+namespace trustlab {
+
+struct BagOfEmbeddingsOptions {
+  BagOfEmbeddingsOptions(int64_t vocab_size, int64_t num_classes)
+      : vocab_size_(vocab_size), num_classes_(num_classes) {}
+  TORCH_ARG(int64_t, vocab_size);
+  TORCH_ARG(int64_t, num_classes);
+  TORCH_ARG(int64_t, embedding_dim) = 128;
+  TORCH_ARG(double, dropout) = 0.1;
+};
+
+class BagOfEmbeddingsImpl : public TextClassifierImpl {
+ public:
+  explicit BagOfEmbeddingsImpl(const BagOfEmbeddingsOptions& options);
+  torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& lengths) override;
+  BagOfEmbeddingsOptions options;
+
+ private:
+  torch::nn::Embedding embedding{nullptr};
+  torch::nn::Dropout dropout{nullptr};
+  torch::nn::Linear output{nullptr};
+};
+TORCH_MODULE(BagOfEmbeddings);
+
+}  // namespace trustlab

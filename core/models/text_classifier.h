@@ -1,0 +1,23 @@
+// core/models: the interface every text classifier implements: token ids → class logits.
+#pragma once
+#include <torch/nn/module.h>
+#include <torch/types.h>
+
+#include <memory>
+
+namespace trustlab {
+
+class TextClassifierImpl : public torch::nn::Module {
+ public:
+  /// ids: [B, T] int64, right-padded with 0; lengths: [B] int64 ≥ 1. Returns logits [B, C].
+  virtual torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& lengths) = 0;
+};
+using TextClassifierPtr = std::shared_ptr<TextClassifierImpl>;
+
+/// [B, T] bool, true at real (non-padding) positions.
+torch::Tensor tokenMask(const torch::Tensor& lengths, int64_t T);
+
+/// Mean of x [B, T, D] over the real positions given by mask [B, T].
+torch::Tensor maskedMean(const torch::Tensor& x, const torch::Tensor& mask);
+
+}  // namespace trustlab

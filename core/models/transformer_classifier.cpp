@@ -1,0 +1,44 @@
+#include "models/transformer_classifier.h"
+
+#include <torch/torch.h>
+
+namespace trustlab {
+
+EncoderLayerImpl::EncoderLayerImpl(const TransformerClassifierOptions& o) {
+  norm1 = register_module("norm1", torch::nn::LayerNorm(torch::nn::LayerNormOptions({o.dim()})));
+  attention = register_module("attention",
+                              SelfAttention(SelfAttentionOptions(o.dim(), o.heads()).dropout(o.dropout())));
+  norm2 = register_module("norm2", torch::nn::LayerNorm(torch::nn::LayerNormOptions({o.dim()})));
+  ffnIn = register_module("ffn_in", torch::nn::Linear(o.dim(), o.ffn_dim()));
+  ffnOut = register_module("ffn_out", torch::nn::Linear(o.ffn_dim(), o.dim()));
+  dropout = register_module("dropout", torch::nn::Dropout(o.dropout()));
+}
+
+torch::Tensor EncoderLayerImpl::forward(const torch::Tensor& x, const torch::Tensor& mask) {
+  auto y = x + dropout(attention(norm1(x), mask));
+  return y + dropout(ffnOut(torch::gelu(ffnIn(norm2(y)))));
+}
+
+TransformerClassifierImpl::TransformerClassifierImpl(const TransformerClassifierOptions& o) : options(o) {
+  tokens = register_module("tokens", torch::nn::Embedding(o.vocab_size(), o.dim()));
+  positions = register_module("positions", torch::nn::Embedding(o.max_length(), o.dim()));
+  for (int64_t l = 0; l < o.layers(); ++l) layers->push_back(EncoderLayer(o));
+  register_module("layers", layers);
+  finalNorm = register_module("final_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({o.dim()})));
+  dropout = register_module("dropout", torch::nn::Dropout(o.dropout()));
+  output = register_module("output", torch::nn::Linear(o.dim(), o.num_classes()));
+  torch::NoGradGuard g;
+  tokens->weight.normal_(0, 0.02);
+  positions->weight.normal_(0, 0.02);
+}
+
+torch::Tensor TransformerClassifierImpl::forward(const torch::Tensor& ids, const torch::Tensor& lengths) {
+  const int64_t T = ids.size(1);
+  TORCH_CHECK(T <= options.max_length(), "sequence length ", T, " exceeds max_length ", options.max_length());
+  const auto mask = tokenMask(lengths, T);
+  auto x = dropout(tokens(ids) + positions(torch::arange(T, ids.options())).unsqueeze(0));
+  for (const auto& layer : *layers) x = layer->as<EncoderLayer>()->forward(x, mask);
+  return output(dropout(maskedMean(finalNorm(x), mask)));
+}
+
+}  // namespace trustlab

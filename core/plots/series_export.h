@@ -1,0 +1,30 @@
+// core/plots: writes plotted series as data a paper can use: a long-format CSV and a pgfplots
+// .tex figure (standalone, compiles with pdflatex) sized in cm or pt for a paper column.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace trustlab {
+
+struct PlotSeries {
+  std::string name;  ///< legend entry
+  std::vector<double> x, y;
+  std::string color;  ///< "#rrggbb"
+};
+
+struct PlotDescription {
+  std::string title, xLabel, yLabel;
+  std::vector<PlotSeries> series;
+  bool logX = false, logY = false;
+};
+
+/// Columns: series,x,y (RFC 4180 quoting of names).
+std::string toCsv(const PlotDescription& plot);
+
+/// A standalone LaTeX document with one pgfplots axis, `widthPt` × `heightPt` big, data inline.
+std::string toPgfplots(const PlotDescription& plot, double widthPt, double heightPt);
+
+/// Unit conversion for the export dialog: "cm", "mm", "in" or "pt" → TeX points (1 in = 72.27 pt).
+double toTexPoints(double value, const std::string& unit);
+
+}  // namespace trustlab

@@ -1,0 +1,26 @@
+// core/training: hyperparameters of one training run (the "training" section of a spec).
+#pragma once
+#include <string>
+
+namespace trustlab {
+
+struct TrainConfig {
+  std::string optimizer = "adam";    ///< "sgd", "adam" or "adamw"
+  double lr = 1e-3;
+  double weightDecay = 0;
+  double momentum = 0.9;             ///< SGD only
+  std::string schedule = "constant"; ///< "constant", "linear" (decay to 0) or "cosine"
+  long warmupSteps = 0;              ///< linear warm-up before the schedule
+  int epochs = 5;
+  long maxSteps = 0;                 ///< > 0: stop after this many steps (overrides epochs)
+  long batchSize = 64;
+  long evalEvery = 0;                ///< evaluate every N steps; 0 = once per epoch
+  long logEvery = 10;                ///< log running train loss/accuracy every N steps
+  int earlyStoppingPatience = 0;     ///< evaluations without valid-accuracy gain; 0 = off
+  double gradClipNorm = 0;           ///< global gradient-norm clipping; 0 = off (not DP clipping)
+  unsigned long long seed = 42;
+  std::string device = "cpu";
+  int threads = 0;                   ///< 0 = all hardware threads
+};
+
+}  // namespace trustlab

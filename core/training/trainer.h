@@ -1,0 +1,51 @@
+// core/training: the synchronous, cancellable training loop.
+#pragma once
+#include <atomic>
+#include <memory>
+#include <vector>
+
+#include <torch/optim/optimizer.h>
+
+#include "data/batching.h"
+#include "models/text_classifier.h"
+#include "training/metrics.h"
+#include "training/observer.h"
+#include "training/train_config.h"
+
+namespace trustlab {
+
+struct TrainResult {
+  bool cancelled = false;
+  bool stoppedEarly = false;
+  long steps = 0;
+  int epochsCompleted = 0;
+  EvalResult bestValid;  ///< of the restored (best) parameters
+  long bestStep = 0;
+  double seconds = 0;
+};
+
+class Trainer {
+ public:
+  Trainer(TextClassifierPtr model, TrainConfig config, long long runId = 0);
+  void addObserver(TrainingObserver* observer) { observers_.push_back(observer); }
+
+  /// Trains on `train`, evaluating on `valid`; with early stopping or when valid is given, the
+  /// best-valid parameters are restored at the end. Checks `stop` between steps.
+  TrainResult fit(const EncodedSplit& train, const EncodedSplit& valid,
+                  const std::atomic<bool>* stop = nullptr);
+
+  void emit(const std::string& key, long step, double value);
+  const torch::Device& device() const { return device_; }
+
+ private:
+  TextClassifierPtr model_;
+  TrainConfig config_;
+  long long runId_;
+  torch::Device device_;
+  std::vector<TrainingObserver*> observers_;
+};
+
+/// Optimizer for `config` over `model`'s parameters; throws InputError on an unknown name.
+std::unique_ptr<torch::optim::Optimizer> makeOptimizer(torch::nn::Module& model, const TrainConfig& config);
+
+}  // namespace trustlab

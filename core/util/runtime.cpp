@@ -1,0 +1,58 @@
+#include "util/runtime.h"
+
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <torch/torch.h>
+
+#include <thread>
+
+#include "util/errors.h"
+#include "trustlab_build_info.h"
+
+namespace trustlab {
+
+int configureThreads(int requested) {
+  int n = requested > 0 ? requested : int(std::thread::hardware_concurrency());
+  if (n <= 0) n = 1;
+  torch::set_num_threads(n);
+  return n;
+}
+
+c10::Device parseDevice(const std::string& name) {
+  if (name.empty() || name == "cpu") return torch::kCPU;
+  if (name.rfind("cuda", 0) == 0) {
+    if (!torch::cuda::is_available())
+      throw InputError("device", "CUDA requested ('" + name +
+                                     "') but this LibTorch build has no usable CUDA device");
+    try {
+      return c10::Device(name);
+    } catch (const std::exception&) {
+      throw InputError("device", "malformed CUDA device '" + name + "'");
+    }
+  }
+  throw InputError("device", "unknown device '" + name + "' (expected cpu or cuda[:N])");
+}
+
+BuildInfo buildInfo() {
+  BuildInfo b;
+  b.trustlabVersion = TRUSTLAB_VERSION_STRING;
+  b.libtorchVersion = TORCH_VERSION;
+  b.gitCommit = TRUSTLAB_GIT_COMMIT;
+  b.cudaAvailable = torch::cuda::is_available();
+  return b;
+}
+
+std::string hostName() {
+  char buf[256] = {0};
+  if (gethostname(buf, sizeof(buf) - 1) != 0) return "unknown";
+  return buf;
+}
+
+std::string hostDescription() {
+  struct utsname u {};
+  std::string os = uname(&u) == 0 ? std::string(u.sysname) + " " + u.release + " " + u.machine : "";
+  return hostName() + " (" + os + ", " + std::to_string(std::thread::hardware_concurrency()) +
+         " hardware threads)";
+}
+
+}  // namespace trustlab

@@ -1,0 +1,29 @@
+// core/util: the process's runtime configuration and identity: LibTorch threads sized from the
+// hardware (Debian's LibTorch defaults to one), device parsing, and the version/host facts that
+// every run records for reproducibility.
+#pragma once
+#include <string>
+
+namespace c10 { struct Device; }
+
+namespace trustlab {
+
+/// Sets LibTorch intra-op threads; `requested` <= 0 means "all hardware threads". Returns the count.
+int configureThreads(int requested = 0);
+
+/// "cpu", "cuda", "cuda:1" → device; throws InputError (field "device") when unknown/unavailable.
+c10::Device parseDevice(const std::string& name);
+
+struct BuildInfo {
+  std::string trustlabVersion;
+  std::string libtorchVersion;
+  std::string gitCommit;  ///< empty when built outside a git checkout
+  bool cudaAvailable = false;
+};
+BuildInfo buildInfo();
+
+/// "hostname (Linux 6.1 x86_64)".
+std::string hostDescription();
+std::string hostName();
+
+}  // namespace trustlab

@@ -1,0 +1,107 @@
+#include "util/text.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "util/errors.h"
+
+namespace trustlab {
+
+std::string sanitizeUtf8(const std::string& in, size_t* replaced) {
+  static const char kReplacement[] = "\xEF\xBF\xBD";
+  std::string out;
+  out.reserve(in.size());
+  size_t count = 0;
+  const auto* s = reinterpret_cast<const unsigned char*>(in.data());
+  const size_t n = in.size();
+  size_t i = 0;
+  while (i < n) {
+    const unsigned char c = s[i];
+    size_t len = 0;
+    uint32_t cp = 0;
+    if (c < 0x80) { out.push_back(char(c)); ++i; continue; }
+    if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
+    else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
+    else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
+    bool ok = len > 0 && i + len <= n;
+    for (size_t k = 1; ok && k < len; ++k) {
+      if ((s[i + k] & 0xC0) != 0x80) ok = false;
+      else cp = (cp << 6) | (s[i + k] & 0x3F);
+    }
+    // Reject overlong forms, surrogates (CESU-8) and code points beyond U+10FFFF.
+    if (ok) {
+      const uint32_t minimum = len == 2 ? 0x80 : len == 3 ? 0x800 : 0x10000;
+      ok = cp >= minimum && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF);
+    }
+    if (ok) {
+      out.append(in, i, len);
+      i += len;
+    } else {
+      out += kReplacement;
+      ++count;
+      ++i;
+      while (i < n && (s[i] & 0xC0) == 0x80) ++i;  // one replacement per broken sequence
+    }
+  }
+  if (replaced) *replaced = count;
+  return out;
+}
+
+std::string readFile(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw InputError(path, "cannot open file");
+  std::ostringstream ss;
+  ss << f.rdbuf();
+  if (f.bad()) throw InputError(path, "read error");
+  return ss.str();
+}
+
+std::vector<std::string> readLines(const std::string& path) {
+  const std::string text = sanitizeUtf8(readFile(path));
+  std::vector<std::string> lines;
+  std::string cur;
+  for (char c : text) {
+    if (c == '\n') {
+      if (!cur.empty() && cur.back() == '\r') cur.pop_back();
+      lines.push_back(std::move(cur));
+      cur.clear();
+    } else {
+      cur.push_back(c);
+    }
+  }
+  if (!cur.empty()) {
+    if (cur.back() == '\r') cur.pop_back();
+    lines.push_back(std::move(cur));
+  }
+  return lines;
+}
+
+std::string trim(const std::string& s) {
+  const char* ws = " \t\r\n";
+  const auto b = s.find_first_not_of(ws);
+  if (b == std::string::npos) return {};
+  return s.substr(b, s.find_last_not_of(ws) - b + 1);
+}
+
+std::string toLowerAscii(std::string s) {
+  for (char& c : s)
+    if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+  return s;
+}
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> parts;
+  std::string cur;
+  for (char c : s) {
+    if (c == sep) { parts.push_back(cur); cur.clear(); }
+    else cur.push_back(c);
+  }
+  parts.push_back(cur);
+  return parts;
+}
+
+bool endsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+}  // namespace trustlab

@@ -1,0 +1,24 @@
+// core/util: text helpers: lenient UTF-8 (invalid bytes become U+FFFD instead of failing the load),
+// file reading with errors that name the file, trimming and splitting.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace trustlab {
+
+/// Replaces every invalid UTF-8 sequence (including CESU-8 surrogates) by U+FFFD.
+/// `replaced`, if given, receives how many sequences were replaced.
+std::string sanitizeUtf8(const std::string& bytes, size_t* replaced = nullptr);
+
+/// Whole file as bytes; throws InputError naming the path when it cannot be read.
+std::string readFile(const std::string& path);
+
+/// Lines of a file with CR/LF endings stripped and UTF-8 sanitised.
+std::vector<std::string> readLines(const std::string& path);
+
+std::string trim(const std::string& s);
+std::string toLowerAscii(std::string s);
+std::vector<std::string> split(const std::string& s, char sep);
+bool endsWith(const std::string& s, const std::string& suffix);
+
+}  // namespace trustlab

@@ -1,0 +1,144 @@
+#!/usr/bin/python3
+"""PyTorch eager twin of `trustlab-bench train`: the same three models, written the same way
+(LSTM cell and attention from Linear layers), timed the same way (Adam step, warm-up excluded,
+median). Also times torch.nn.LSTM (fused) for the BiLSTM as a reference point. Prints JSON."""
+import argparse, json, math, statistics, time
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def token_mask(lengths, T):
+    return torch.arange(T, device=lengths.device)[None, :] < lengths[:, None]
+
+
+def masked_mean(x, mask):
+    m = mask.unsqueeze(-1).to(x.dtype)
+    return (x * m).sum(1) / m.sum(1).clamp_min(1.0)
+
+
+class Bag(nn.Module):
+    def __init__(s, V, C, D):
+        super().__init__(); s.emb = nn.Embedding(V, D); s.drop = nn.Dropout(0.1); s.out = nn.Linear(D, C)
+
+    def forward(s, ids, lengths):
+        return s.out(s.drop(masked_mean(s.emb(ids), token_mask(lengths, ids.shape[1]))))
+
+
+class LstmLayer(nn.Module):
+    def __init__(s, D, H, reverse):
+        super().__init__(); s.H = H; s.reverse = reverse
+        s.inp = nn.Linear(D, 4 * H); s.hid = nn.Linear(H, 4 * H, bias=False)
+
+    def forward(s, x, mask):
+        B, T, _ = x.shape
+        proj = s.inp(x); m_all = mask.unsqueeze(-1)
+        h = x.new_zeros(B, s.H); c = x.new_zeros(B, s.H); outs = [None] * T
+        for k in range(T):
+            t = T - 1 - k if s.reverse else k
+            i, f, g, o = (proj[:, t] + s.hid(h)).chunk(4, 1)
+            i, f, g, o = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
+            c_new = f * c + i * g; h_new = o * torch.tanh(c_new); m = m_all[:, t]
+            c = torch.where(m, c_new, c); h = torch.where(m, h_new, h); outs[t] = h_new * m
+        return torch.stack(outs, 1)
+
+
+class BiLstm(nn.Module):
+    def __init__(s, V, C, D, H=128, fused=False):
+        super().__init__(); s.fused = fused
+        s.emb = nn.Embedding(V, D); s.drop = nn.Dropout(0.1); s.out = nn.Linear(2 * H, C)
+        if fused:
+            s.lstm = nn.LSTM(D, H, batch_first=True, bidirectional=True)
+        else:
+            s.fwd = LstmLayer(D, H, False); s.bwd = LstmLayer(D, H, True)
+
+    def forward(s, ids, lengths):
+        mask = token_mask(lengths, ids.shape[1]); x = s.drop(s.emb(ids))
+        x = s.lstm(x)[0] if s.fused else torch.cat([s.fwd(x, mask), s.bwd(x, mask)], -1)
+        pooled = x.masked_fill(~mask.unsqueeze(-1), float("-inf")).amax(1)
+        return s.out(s.drop(pooled))
+
+
+class Attention(nn.Module):
+    def __init__(s, D, H):
+        super().__init__(); s.H = H; s.qkv = nn.Linear(D, 3 * D); s.o = nn.Linear(D, D); s.drop = nn.Dropout(0.1)
+
+    def forward(s, x, mask):
+        B, T, D = x.shape; d = D // s.H
+        q, k, v = s.qkv(x).view(B, T, 3, s.H, d).permute(2, 0, 3, 1, 4).unbind(0)
+        scores = (q @ k.transpose(-2, -1)) / math.sqrt(d)
+        scores = scores.masked_fill(~mask.view(B, 1, 1, T), float("-inf"))
+        return s.o((s.drop(torch.softmax(scores, -1)) @ v).transpose(1, 2).reshape(B, T, D))
+
+
+class EncoderLayer(nn.Module):
+    def __init__(s, D, H, F_):
+        super().__init__()
+        s.n1 = nn.LayerNorm(D); s.att = Attention(D, H); s.n2 = nn.LayerNorm(D)
+        s.f1 = nn.Linear(D, F_); s.f2 = nn.Linear(F_, D); s.drop = nn.Dropout(0.1)
+
+    def forward(s, x, mask):
+        y = x + s.drop(s.att(s.n1(x), mask))
+        return y + s.drop(s.f2(F.gelu(s.f1(s.n2(y)))))
+
+
+class Transformer(nn.Module):
+    def __init__(s, V, C, D, T, H=4, L=2, F_=512):
+        super().__init__()
+        s.tok = nn.Embedding(V, D); s.pos = nn.Embedding(T, D)
+        s.layers = nn.ModuleList([EncoderLayer(D, H, F_) for _ in range(L)])
+        s.norm = nn.LayerNorm(D); s.drop = nn.Dropout(0.1); s.out = nn.Linear(D, C)
+
+    def forward(s, ids, lengths):
+        T = ids.shape[1]; mask = token_mask(lengths, T)
+        x = s.drop(s.tok(ids) + s.pos(torch.arange(T, device=ids.device))[None])
+        for l in s.layers:
+            x = l(x, mask)
+        return s.out(s.drop(masked_mean(s.norm(x), mask)))
+
+
+def time_model(model, a, dev):
+    model.to(dev).train()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    ids = torch.randint(2, a.vocab, (a.batch, a.seq_len), device=dev)
+    lengths = torch.full((a.batch,), a.seq_len, device=dev)
+    labels = torch.randint(0, a.classes, (a.batch,), device=dev)
+
+    def step():
+        opt.zero_grad()
+        F.cross_entropy(model(ids, lengths), labels).backward()
+        opt.step()
+        if dev.type == "cuda":
+            torch.cuda.synchronize()
+
+    for _ in range(a.warmup):
+        step()
+    times = []
+    for _ in range(a.steps):
+        t0 = time.perf_counter(); step(); times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    for k, d in [("batch", 256), ("seq-len", 32), ("vocab", 10000), ("dim", 128), ("classes", 60),
+                 ("warmup", 5), ("steps", 30), ("threads", 0)]:
+        p.add_argument("--" + k, type=int, default=d)
+    p.add_argument("--model", default="bilstm"); p.add_argument("--device", default="cpu")
+    a = p.parse_args()
+    if a.threads > 0:
+        torch.set_num_threads(a.threads)
+    torch.manual_seed(0)
+    dev = torch.device(a.device)
+    V, C, D = a.vocab, a.classes, a.dim
+    model = {"bag": lambda: Bag(V, C, D), "bilstm": lambda: BiLstm(V, C, D),
+             "transformer": lambda: Transformer(V, C, D, a.seq_len)}[a.model]()
+    out = {"seconds_per_step": time_model(model, a, dev), "torch": torch.__version__,
+           "threads": torch.get_num_threads()}
+    if a.model == "bilstm":
+        out["fused_nn_lstm_seconds_per_step"] = time_model(BiLstm(V, C, D, fused=True), a, dev)
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
