@@ -228,7 +228,7 @@ int datasetsCommand(const std::vector<std::string>& argv) {
   if (!a.has("json")) std::printf("data root: %s\n", root.empty() ? "(none found; set TRUSTLAB_DATA_DIR)" : root.c_str());
   for (const auto& d : knownDatasets()) {
     const std::string path = knownDatasetPath(d);
-    const bool available = d.format == "generated" || !path.empty();
+    const bool available = d.relativePath.empty() || !path.empty();
     arr.push_back({{"name", d.name}, {"description", d.description}, {"available", available}, {"path", path}});
     if (!a.has("json"))
       std::printf("  %-13s %-10s %s\n", d.name.c_str(), available ? "available" : "missing", d.description.c_str());

@@ -16,7 +16,7 @@ struct Example {
   std::string label;
   std::string user;    ///< user/device id (federated partitions); empty when the source has none
   std::string gender;  ///< "female", "male" or empty: the gender of the words/names it mentions
-  std::vector<Slot> slots;
+  std::vector<Slot> slotValues;
 };
 
 struct Dataset {

@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <mutex>
 #include <filesystem>
 
 #include "data/default_corpus.h"
@@ -13,8 +15,31 @@ namespace fs = std::filesystem;
 
 namespace trustlab {
 
-const std::vector<KnownDataset>& knownDatasets() {
-  static const std::vector<KnownDataset> k = {
+namespace {
+struct Provider {
+  KnownDataset description;
+  std::function<Dataset()> load;
+};
+std::mutex& providersMutex() {
+  static std::mutex m;
+  return m;
+}
+std::vector<Provider>& providers() {
+  static std::vector<Provider> p;
+  return p;
+}
+}  // namespace
+
+void registerDatasetProvider(const KnownDataset& description, std::function<Dataset()> load) {
+  std::lock_guard<std::mutex> lock(providersMutex());
+  auto& ps = providers();
+  ps.erase(std::remove_if(ps.begin(), ps.end(), [&](const Provider& p) { return p.description.name == description.name; }),
+           ps.end());
+  ps.push_back({description, std::move(load)});
+}
+
+std::vector<KnownDataset> knownDatasets() {
+  static const std::vector<KnownDataset> builtIn = {
       {"default", "generated assistant intents (18), names, gendered words, heavy-tailed users", "",
        "generated"},
       {"snips", "SNIPS 2017, Goo et al. 2018 split (7 intents)", "snips2017/goo2018_split", "seq-label"},
@@ -27,7 +52,10 @@ const std::vector<KnownDataset>& knownDatasets() {
       {"massive", "MASSIVE en-US intents (60), SetFit JSONL", "massive_en_us", "table"},
       {"sst2", "SST-2 binary sentiment", "sst2", "table"},
   };
-  return k;
+  std::vector<KnownDataset> all = builtIn;
+  std::lock_guard<std::mutex> lock(providersMutex());
+  for (const auto& p : providers()) all.push_back(p.description);
+  return all;
 }
 
 namespace {
@@ -81,6 +109,11 @@ std::string knownDatasetPath(const KnownDataset& d) {
 Dataset loadDataset(const DatasetRequest& req) {
   std::string path = req.nameOrPath;
   std::string format = req.format;
+  {
+    std::lock_guard<std::mutex> lock(providersMutex());
+    for (const auto& p : providers())
+      if (p.description.name == req.nameOrPath) return p.load();
+  }
   std::string name;
   for (const auto& k : knownDatasets()) {
     if (k.name != req.nameOrPath) continue;

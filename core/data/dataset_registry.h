@@ -2,6 +2,7 @@
 // Names resolve against the data root: $TRUSTLAB_DATA_DIR, else the nearest `shared/data` folder
 // above the working directory or the executable.
 #pragma once
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -17,7 +18,11 @@ struct KnownDataset {
   std::string format;        ///< "generated", "snips-raw", "seq-label", "clinc", "clinc-oos", "table"
 };
 
-const std::vector<KnownDataset>& knownDatasets();
+/// Built-in datasets followed by those registered by plugins.
+std::vector<KnownDataset> knownDatasets();
+
+/// Adds a named dataset produced by code (GUI plugins use this). Replaces one with the same name.
+void registerDatasetProvider(const KnownDataset& description, std::function<Dataset()> load);
 
 /// The data root, or "" when none is found.
 std::string dataRoot();

@@ -82,7 +82,7 @@ const std::vector<IntentTemplates>& intents() {
   return k;
 }
 
-const std::map<std::string, Words>& slotValues() {
+const std::map<std::string, Words>& slotFillers() {
   static const std::map<std::string, Words> k = {
       {"time", {"six am", "7 30", "noon", "eight pm", "quarter past nine", "10 am", "midnight", "5 pm"}},
       {"date", {"today", "tomorrow", "on monday", "on friday", "next week", "this weekend", "tonight"}},
@@ -144,14 +144,14 @@ Example fill(const char* tmpl, const std::string& intent, SplitMix64& rng) {
     if (slot == "name") {
       value = pick(female ? kFemaleNames : kMaleNames, rng);
       ex.gender = female ? "female" : "male";
-      ex.slots.push_back({"person", value});
+      ex.slotValues.push_back({"person", value});
     } else if (slot == "relative") {
       value = pick(female ? kFemaleRelatives : kMaleRelatives, rng);
       ex.gender = female ? "female" : "male";
-      ex.slots.push_back({"relation", value});
+      ex.slotValues.push_back({"relation", value});
     } else {
-      value = pick(slotValues().at(slot), rng);
-      ex.slots.push_back({slot, value});
+      value = pick(slotFillers().at(slot), rng);
+      ex.slotValues.push_back({slot, value});
     }
     t.replace(pos, end - pos + 1, value);
     pos += value.size();

@@ -116,9 +116,9 @@ ReproInfo captureRepro(const std::string& device, int threads, const std::string
   return {b.gitCommit, b.trustlabVersion, b.libtorchVersion, qtVersion, hostDescription(), device, threads};
 }
 
-RunStore::RunStore(const std::string& path) : path_(path) {
-  const int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                                 nullptr);
+RunStore::RunStore(const std::string& path, bool readOnly) : path_(path) {
+  const int flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_FULLMUTEX;
+  const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
     const std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
@@ -126,6 +126,7 @@ RunStore::RunStore(const std::string& path) : path_(path) {
     throw StoreError(path + ": cannot open run store: " + msg);
   }
   sqlite3_busy_timeout(db_, 10000);
+  if (readOnly) return;
   try {
     exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
     Statement v(db_, "PRAGMA user_version");

@@ -49,8 +49,9 @@ struct LedgerEntry {
 
 class RunStore {
  public:
-  /// Opens or creates `path`; throws StoreError naming the file when it cannot.
-  explicit RunStore(const std::string& path);
+  /// Opens or creates `path`; throws StoreError naming the file when it cannot. A read-only
+  /// store neither creates, migrates nor recovers: readers (GUI views) never wait for writers.
+  explicit RunStore(const std::string& path, bool readOnly = false);
   ~RunStore();
   RunStore(const RunStore&) = delete;
   RunStore& operator=(const RunStore&) = delete;

@@ -76,10 +76,10 @@ RunOutcome runExperiment(const ExperimentSpec& spec, const RunOptions& o) {
     out.valid = evaluate(*model, valid, evalBatch, trainer.device());
     if (!out.training.cancelled) {
       out.test = evaluate(*model, test, evalBatch, trainer.device());
-      trainer.emit("test/loss", out.training.steps, out.test.loss);
-      trainer.emit("test/accuracy", out.training.steps, out.test.accuracy);
-      trainer.emit("test/macro_f1", out.training.steps, out.test.macroF1);
-      trainer.emit("time/seconds", out.training.steps, out.training.seconds);
+      trainer.emitMetric("test/loss", out.training.steps, out.test.loss);
+      trainer.emitMetric("test/accuracy", out.training.steps, out.test.accuracy);
+      trainer.emitMetric("test/macro_f1", out.training.steps, out.test.macroF1);
+      trainer.emitMetric("time/seconds", out.training.steps, out.training.seconds);
     }
     if (storeObserver) storeObserver->flush();
     if (o.store && o.saveCheckpoint && !out.training.cancelled) {

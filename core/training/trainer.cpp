@@ -49,7 +49,7 @@ Trainer::Trainer(TextClassifierPtr model, TrainConfig config, long long runId)
     : model_(std::move(model)), config_(std::move(config)), runId_(runId),
       device_(parseDevice(config_.device)) {}
 
-void Trainer::emit(const std::string& key, long step, double value) {
+void Trainer::emitMetric(const std::string& key, long step, double value) {
   const MetricEvent e{runId_, key, step, value, nowSeconds()};
   for (auto* o : observers_) o->onMetric(e);
 }
@@ -75,9 +75,9 @@ TrainResult Trainer::fit(const EncodedSplit& train, const EncodedSplit& valid, c
   auto runEvaluation = [&](long step) {
     if (valid.size() == 0) return;
     const auto r = evaluate(*model_, valid, std::max<long>(config_.batchSize, 256), device_);
-    emit("valid/loss", step, r.loss);
-    emit("valid/accuracy", step, r.accuracy);
-    emit("valid/macro_f1", step, r.macroF1);
+    emitMetric("valid/loss", step, r.loss);
+    emitMetric("valid/accuracy", step, r.accuracy);
+    emitMetric("valid/macro_f1", step, r.macroF1);
     if (r.accuracy > bestAccuracy) {
       bestAccuracy = r.accuracy;
       result.bestValid = r;
@@ -114,9 +114,9 @@ TrainResult Trainer::fit(const EncodedSplit& train, const EncodedSplit& valid, c
         if (!std::isfinite(meanLoss))
           throw std::runtime_error("training diverged: loss is " + std::to_string(meanLoss) + " at step " +
                                    std::to_string(step) + " (lower training.lr or set training.grad_clip)");
-        emit("train/loss", step, meanLoss);
-        emit("train/accuracy", step, double(runningCorrect.item<int64_t>()) / double(runningCount));
-        emit("lr", step, lr);
+        emitMetric("train/loss", step, meanLoss);
+        emitMetric("train/accuracy", step, double(runningCorrect.item<int64_t>()) / double(runningCount));
+        emitMetric("lr", step, lr);
         runningLoss.zero_();
         runningCorrect.zero_();
         runningCount = 0;

@@ -34,7 +34,7 @@ class Trainer {
   TrainResult fit(const EncodedSplit& train, const EncodedSplit& valid,
                   const std::atomic<bool>* stop = nullptr);
 
-  void emit(const std::string& key, long step, double value);
+  void emitMetric(const std::string& key, long step, double value);
   const torch::Device& device() const { return device_; }
 
  private:

@@ -19,17 +19,17 @@ std::vector<std::string> whitespaceTokens(const std::string& s) {
 /// BIO tags → slot spans.
 std::vector<Slot> slotsFromBio(const std::vector<std::string>& tokens,
                                const std::vector<std::string>& tags) {
-  std::vector<Slot> slots;
+  std::vector<Slot> slotValues;
   for (size_t i = 0; i < tags.size() && i < tokens.size(); ++i) {
     const auto& tag = tags[i];
     if (tag.size() > 2 && tag[0] == 'B' && tag[1] == '-') {
-      slots.push_back({tag.substr(2), tokens[i]});
-    } else if (tag.size() > 2 && tag[0] == 'I' && tag[1] == '-' && !slots.empty() &&
-               slots.back().name == tag.substr(2)) {
-      slots.back().value += " " + tokens[i];
+      slotValues.push_back({tag.substr(2), tokens[i]});
+    } else if (tag.size() > 2 && tag[0] == 'I' && tag[1] == '-' && !slotValues.empty() &&
+               slotValues.back().name == tag.substr(2)) {
+      slotValues.back().value += " " + tokens[i];
     }
   }
-  return slots;
+  return slotValues;
 }
 
 }  // namespace
@@ -69,7 +69,7 @@ std::vector<Example> loadSeqLabelFolder(const std::string& folder) {
                          "has " + std::to_string(bio.size()) + " tags for " +
                              std::to_string(tokens.size()) + " tokens",
                          long(i) + 1, "seq.out");
-      ex.slots = slotsFromBio(tokens, bio);
+      ex.slotValues = slotsFromBio(tokens, bio);
     }
     out.push_back(std::move(ex));
   }

@@ -29,7 +29,7 @@ std::vector<Example> readSnipsFile(const fs::path& file, const std::string& inte
       const std::string text = chunk["text"].get<std::string>();
       ex.text += text;
       if (chunk.contains("entity") && chunk["entity"].is_string())
-        ex.slots.push_back({chunk["entity"].get<std::string>(), text});
+        ex.slotValues.push_back({chunk["entity"].get<std::string>(), text});
     }
     out.push_back(std::move(ex));
   }

@@ -1,0 +1,223 @@
+#include "main_window.h"
+
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFile>
+#include <QFileDialog>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QScrollArea>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTimer>
+
+#include "designer_widget.h"
+#include "export_dialog.h"
+#include "responsiveness_probe.h"
+#include "run_browser.h"
+#include "run_inspector.h"
+#include "training_view.h"
+#include "training_worker.h"
+#include "util/errors.h"
+
+namespace trustlab {
+
+MainWindow::MainWindow(const QString& storePath, QWidget* parent)
+    : QMainWindow(parent),
+      storePath_(storePath),
+      designer_(new DesignerWidget),
+      training_(new TrainingView),
+      browser_(new RunBrowser),
+      inspector_(new RunInspector),
+      probe_(new ResponsivenessProbe(this)),
+      worker_(new TrainingWorker) {
+  setWindowTitle(tr("TrustLab"));
+  setWindowIcon(QIcon(":/icons/trustlab.svg"));
+  auto* tabs = new QTabWidget(this);
+  tabs->addTab(training_, tr("Training"));
+  setCentralWidget(tabs);
+
+  auto* scroll = new QScrollArea;
+  scroll->setWidget(designer_);
+  scroll->setWidgetResizable(true);
+  auto dock = [this](const QString& title, QWidget* w, Qt::DockWidgetArea area, const char* name) {
+    auto* d = new QDockWidget(title, this);
+    d->setObjectName(name);
+    d->setWidget(w);
+    addDockWidget(area, d);
+    return d;
+  };
+  dock(tr("Experiment"), scroll, Qt::LeftDockWidgetArea, "experimentDock");
+  dock(tr("Runs"), browser_, Qt::BottomDockWidgetArea, "runsDock");
+  dock(tr("Inspector"), inspector_, Qt::RightDockWidgetArea, "inspectorDock");
+
+  worker_->moveToThread(&workerThread_);
+  connect(&workerThread_, &QThread::finished, worker_, &QObject::deleteLater);
+  connect(this, &MainWindow::startRun, worker_, &TrainingWorker::run);
+  connect(worker_, &TrainingWorker::metricLogged, training_, &TrainingView::addMetric);
+  connect(worker_, &TrainingWorker::progress, training_, &TrainingView::setProgress);
+  connect(worker_, &TrainingWorker::message, training_, &TrainingView::setStatus);
+  connect(worker_, &TrainingWorker::runStarted, browser_, &RunBrowser::refresh);
+  connect(worker_, &TrainingWorker::finished, this, &MainWindow::onFinished);
+  connect(worker_, &TrainingWorker::failed, this, &MainWindow::onFailed);
+  workerThread_.start();
+
+  connect(designer_, &DesignerWidget::startRequested, this, &MainWindow::startExperiment);
+  connect(designer_, &DesignerWidget::stopRequested, this, &MainWindow::stopExperiment);
+  connect(browser_, &RunBrowser::overlayRequested, this, [this](const QList<qlonglong>& ids) {
+    if (running_ || ids.isEmpty()) return;
+    try {
+      training_->showStoredRuns(ids, storePath_);
+    } catch (const std::exception& e) {
+      statusBar()->showMessage(QString::fromStdString(e.what()));
+    }
+  });
+  connect(browser_, &RunBrowser::currentRunChanged, this, [this](qlonglong id) { inspector_->showRun(id, storePath_); });
+  connect(browser_, &RunBrowser::errorOccurred, this, [this](const QString& m) { statusBar()->showMessage(m); });
+
+  auto* storeLabel = new QLabel(tr("Store: %1").arg(storePath_));
+  statusBar()->addPermanentWidget(storeLabel);
+  auto* blocked = new QLabel;
+  blocked->setToolTip(tr("Longest time the GUI thread was blocked since the current run started"));
+  statusBar()->addPermanentWidget(blocked);
+  auto* blockedTimer = new QTimer(this);
+  connect(blockedTimer, &QTimer::timeout, this,
+          [this, blocked] { blocked->setText(tr("GUI max block %1 ms").arg(probe_->maxBlockedMs(), 0, 'f', 1)); });
+  blockedTimer->start(500);
+
+  buildMenus();
+  QSettings settings;
+  restoreGeometry(settings.value("window/geometry").toByteArray());
+  restoreState(settings.value("window/state").toByteArray());
+  const QString lastSpec = settings.value("designer/spec").toString();
+  if (!lastSpec.isEmpty()) {
+    try {
+      designer_->setSpec(ExperimentSpec::fromJson(lastSpec.toStdString(), "saved settings"));
+    } catch (const std::exception&) {
+      // An old or hand-edited setting: keep the defaults.
+    }
+  }
+  browser_->setStorePath(storePath_);
+}
+
+MainWindow::~MainWindow() {
+  worker_->requestStop();
+  workerThread_.quit();
+  workerThread_.wait();
+}
+
+void MainWindow::buildMenus() {
+  auto* file = menuBar()->addMenu(tr("&File"));
+  file->addAction(tr("&Open spec…"), QKeySequence::Open, this, &MainWindow::openSpec);
+  file->addAction(tr("&Save spec…"), QKeySequence::Save, this, &MainWindow::saveSpec);
+  file->addAction(tr("Open run &store…"), this, &MainWindow::openStore);
+  file->addAction(tr("&Export plots…"), this, &MainWindow::exportPlots);
+  file->addSeparator();
+  file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+  auto* run = menuBar()->addMenu(tr("&Run"));
+  run->addAction(tr("&Start"), QKeySequence(Qt::CTRL | Qt::Key_R), this, [this] {
+    if (designer_->isValid()) startExperiment(designer_->spec());
+  });
+  run->addAction(tr("S&top"), QKeySequence(Qt::CTRL | Qt::Key_Period), this, &MainWindow::stopExperiment);
+  auto* view = menuBar()->addMenu(tr("&View"));
+  for (auto* d : findChildren<QDockWidget*>()) view->addAction(d->toggleViewAction());
+  auto* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("&About TrustLab"), this, [this] {
+    QMessageBox::about(this, tr("About TrustLab"),
+                       tr("<b>TrustLab %1</b><br>A workbench for trustworthy NLU experiments: private, federated and "
+                          "fair training, with every run stored and reproducible.")
+                           .arg(QApplication::applicationVersion()));
+  });
+}
+
+void MainWindow::startExperiment(const ExperimentSpec& spec) {
+  if (running_) return;
+  running_ = true;
+  designer_->setRunning(true);
+  training_->beginLiveRun();
+  probe_->reset();
+  QSettings().setValue("designer/spec", QString::fromStdString(spec.toJson()));
+  Q_EMIT startRun(QString::fromStdString(spec.toJson()), storePath_);
+}
+
+void MainWindow::stopExperiment() {
+  if (running_) {
+    worker_->requestStop();
+    training_->setStatus(tr("Stopping after the current step…"));
+  }
+}
+
+void MainWindow::onFinished(qlonglong runId, const QString& status, double testAccuracy, double testMacroF1, double seconds) {
+  running_ = false;
+  designer_->setRunning(false);
+  browser_->refresh();
+  browser_->selectRuns({runId});
+  inspector_->showRun(runId, storePath_);
+  training_->setStatus(status == "finished"
+                           ? tr("Run %1 finished in %2 s: test accuracy %3, macro-F1 %4")
+                                 .arg(runId).arg(seconds, 0, 'f', 1).arg(testAccuracy, 0, 'f', 4).arg(testMacroF1, 0, 'f', 4)
+                           : tr("Run %1 stopped after %2 s (kept in the store as killed)").arg(runId).arg(seconds, 0, 'f', 1));
+  Q_EMIT runFinished(runId, status, testAccuracy);
+}
+
+void MainWindow::onFailed(const QString& error, bool badInput) {
+  running_ = false;
+  designer_->setRunning(false);
+  browser_->refresh();
+  training_->setStatus((badInput ? tr("Bad input: %1") : tr("Run failed: %1")).arg(error));
+  Q_EMIT runFailed(error);
+  if (isVisible() && QApplication::platformName() != "offscreen")
+    QMessageBox::warning(this, badInput ? tr("Bad input") : tr("Run failed"), error);
+}
+
+void MainWindow::openSpec() {
+  const QString path = QFileDialog::getOpenFileName(this, tr("Open experiment spec"), {}, tr("Spec (*.json)"));
+  if (path.isEmpty()) return;
+  try {
+    designer_->setSpec(ExperimentSpec::fromFile(path.toStdString()));
+  } catch (const std::exception& e) {
+    QMessageBox::warning(this, tr("Cannot open spec"), e.what());
+  }
+}
+
+void MainWindow::saveSpec() {
+  const QString path = QFileDialog::getSaveFileName(this, tr("Save experiment spec"), "experiment.json", tr("Spec (*.json)"));
+  if (path.isEmpty()) return;
+  QFile f(path);
+  if (!f.open(QIODevice::WriteOnly) || f.write(QByteArray::fromStdString(designer_->spec().toJson() + "\n")) < 0)
+    QMessageBox::warning(this, tr("Cannot save spec"), f.errorString());
+}
+
+void MainWindow::openStore() {
+  if (running_) return;
+  const QString path = QFileDialog::getOpenFileName(this, tr("Open run store"), storePath_, tr("Run store (*.sqlite *.db)"));
+  if (path.isEmpty()) return;
+  storePath_ = path;
+  browser_->setStorePath(path);
+}
+
+void MainWindow::exportPlots() {
+  ExportDialog dialog(tr("training"), this);
+  if (dialog.exec() != QDialog::Accepted) return;
+  const auto r = dialog.request();
+  try {
+    const auto files = training_->exportAll(r.basePath, r.widthPt, r.heightPt);
+    statusBar()->showMessage(tr("Exported %n file(s) to %1", nullptr, int(files.size())).arg(r.basePath), 8000);
+  } catch (const std::exception& e) {
+    QMessageBox::warning(this, tr("Export failed"), e.what());
+  }
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  if (running_) worker_->requestStop();
+  QSettings settings;
+  settings.setValue("window/geometry", saveGeometry());
+  settings.setValue("window/state", saveState());
+  settings.setValue("designer/spec", QString::fromStdString(designer_->spec().toJson()));
+  event->accept();
+}
+
+}  // namespace trustlab

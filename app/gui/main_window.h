@@ -1,0 +1,63 @@
+// app/gui: the TrustLab main window: designer dock (left), question tabs (centre), run browser
+// (bottom), inspector (right). Training runs in a TrainingWorker on its own QThread.
+#pragma once
+#include <QMainWindow>
+#include <QThread>
+
+#include "experiment/experiment_spec.h"
+
+namespace trustlab {
+
+class DesignerWidget;
+class TrainingView;
+class RunBrowser;
+class RunInspector;
+class TrainingWorker;
+class ResponsivenessProbe;
+
+class MainWindow : public QMainWindow {
+  Q_OBJECT
+ public:
+  explicit MainWindow(const QString& storePath, QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  DesignerWidget* designer() const { return designer_; }
+  TrainingView* trainingView() const { return training_; }
+  RunBrowser* runBrowser() const { return browser_; }
+  ResponsivenessProbe* probe() const { return probe_; }
+  bool isRunning() const { return running_; }
+  QString storePath() const { return storePath_; }
+
+ public Q_SLOTS:
+  void startExperiment(const trustlab::ExperimentSpec& spec);
+  void stopExperiment();
+
+ Q_SIGNALS:
+  void runFinished(qlonglong runId, const QString& status, double testAccuracy);
+  void runFailed(const QString& error);
+  void startRun(const QString& specJson, const QString& storePath);
+
+ protected:
+  void closeEvent(QCloseEvent* event) override;
+
+ private:
+  void buildMenus();
+  void openSpec();
+  void saveSpec();
+  void openStore();
+  void exportPlots();
+  void onFinished(qlonglong runId, const QString& status, double testAccuracy, double testMacroF1, double seconds);
+  void onFailed(const QString& error, bool badInput);
+
+  QString storePath_;
+  DesignerWidget* designer_;
+  TrainingView* training_;
+  RunBrowser* browser_;
+  RunInspector* inspector_;
+  ResponsivenessProbe* probe_;
+  QThread workerThread_;
+  TrainingWorker* worker_;
+  bool running_ = false;
+};
+
+}  // namespace trustlab

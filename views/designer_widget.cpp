@@ -1,0 +1,214 @@
+#include "designer_widget.h"
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include "data/dataset_registry.h"
+#include "models/model_factory.h"
+
+namespace trustlab {
+namespace {
+QSpinBox* spin(QWidget* parent, int lo, int hi, const QString& tip = {}) {
+  auto* s = new QSpinBox(parent);
+  s->setRange(lo, hi);
+  s->setToolTip(tip);
+  return s;
+}
+QComboBox* combo(QWidget* parent, const QStringList& items) {
+  auto* c = new QComboBox(parent);
+  c->addItems(items);
+  return c;
+}
+}  // namespace
+
+DesignerWidget::DesignerWidget(QWidget* parent) : QWidget(parent) {
+  name_ = new QLineEdit(this);
+  dataset_ = new QComboBox(this);
+  dataset_->setEditable(true);
+  dataset_->setToolTip(tr("A built-in dataset name, or the path of a file/folder (CSV, TSV, JSONL, seq.in/label, CLINC JSON)"));
+  refreshDatasets();
+  auto* browse = new QToolButton(this);
+  browse->setText("…");
+  connect(browse, &QToolButton::clicked, this, [this] {
+    const QString p = QFileDialog::getOpenFileName(this, tr("Dataset file"));
+    if (!p.isEmpty()) dataset_->setCurrentText(p);
+  });
+  maxLength_ = spin(this, 1, 1024, tr("Utterances are truncated/padded to this many tokens"));
+  model_ = combo(this, {"bag", "bilstm", "transformer"});
+  embeddingDim_ = spin(this, 1, 4096);
+  hidden_ = spin(this, 1, 4096, tr("LSTM units per direction"));
+  layers_ = spin(this, 0, 24, tr("0 = the model's default (1 BiLSTM layer, 2 Transformer layers)"));
+  heads_ = spin(this, 1, 64);
+  ffn_ = spin(this, 1, 16384);
+  dropout_ = new QDoubleSpinBox(this);
+  dropout_->setRange(0, 0.95);
+  dropout_->setSingleStep(0.05);
+  optimizer_ = combo(this, {"adam", "adamw", "sgd"});
+  schedule_ = combo(this, {"constant", "linear", "cosine"});
+  device_ = combo(this, {"cpu", "cuda"});
+  lr_ = new QLineEdit(this);
+  lr_->setToolTip(tr("Learning rate, e.g. 1e-3"));
+  batch_ = spin(this, 1, 65536);
+  epochs_ = spin(this, 0, 10000);
+  maxSteps_ = spin(this, 0, 100000000, tr("> 0 stops after this many steps, overriding epochs"));
+  evalEvery_ = spin(this, 0, 1000000, tr("0 = evaluate once per epoch"));
+  patience_ = spin(this, 0, 1000, tr("Stop after this many evaluations without a better valid accuracy; 0 = off"));
+  seed_ = spin(this, 0, 2147483647);
+
+  auto* datasetRow = new QHBoxLayout;
+  datasetRow->addWidget(dataset_, 1);
+  datasetRow->addWidget(browse);
+  auto* data = new QGroupBox(tr("Data"), this);
+  auto* df = new QFormLayout(data);
+  df->addRow(tr("Name"), name_);
+  df->addRow(tr("Dataset"), datasetRow);
+  df->addRow(tr("Max length"), maxLength_);
+  auto* model = new QGroupBox(tr("Model"), this);
+  auto* mf = new QFormLayout(model);
+  mf->addRow(tr("Architecture"), model_);
+  mf->addRow(tr("Embedding dim"), embeddingDim_);
+  mf->addRow(tr("LSTM hidden"), hidden_);
+  mf->addRow(tr("Layers"), layers_);
+  mf->addRow(tr("Heads"), heads_);
+  mf->addRow(tr("FFN dim"), ffn_);
+  mf->addRow(tr("Dropout"), dropout_);
+  auto* training = new QGroupBox(tr("Training"), this);
+  auto* tf = new QFormLayout(training);
+  tf->addRow(tr("Optimizer"), optimizer_);
+  tf->addRow(tr("Learning rate"), lr_);
+  tf->addRow(tr("LR schedule"), schedule_);
+  tf->addRow(tr("Batch size"), batch_);
+  tf->addRow(tr("Epochs"), epochs_);
+  tf->addRow(tr("Max steps"), maxSteps_);
+  tf->addRow(tr("Eval every"), evalEvery_);
+  tf->addRow(tr("Early stopping"), patience_);
+  tf->addRow(tr("Seed"), seed_);
+  tf->addRow(tr("Device"), device_);
+
+  issues_ = new QLabel(this);
+  issues_->setWordWrap(true);
+  issues_->setStyleSheet("color: #b00020;");
+  start_ = new QPushButton(tr("Start"), this);
+  stop_ = new QPushButton(tr("Stop"), this);
+  start_->setObjectName("startButton");
+  stop_->setObjectName("stopButton");
+  stop_->setEnabled(false);
+  connect(start_, &QPushButton::clicked, this, [this] {
+    if (valid_) Q_EMIT startRequested(spec());
+  });
+  connect(stop_, &QPushButton::clicked, this, &DesignerWidget::stopRequested);
+  auto* buttons = new QHBoxLayout;
+  buttons->addWidget(start_);
+  buttons->addWidget(stop_);
+
+  auto* layout = new QVBoxLayout(this);
+  layout->addWidget(data);
+  layout->addWidget(model);
+  layout->addWidget(training);
+  layout->addWidget(issues_);
+  layout->addLayout(buttons);
+  layout->addStretch(1);
+
+  setSpec(ExperimentSpec());
+  for (auto* s : findChildren<QSpinBox*>()) connect(s, qOverload<int>(&QSpinBox::valueChanged), this, &DesignerWidget::revalidate);
+  for (auto* c : findChildren<QComboBox*>()) connect(c, &QComboBox::currentTextChanged, this, &DesignerWidget::revalidate);
+  for (auto* l : findChildren<QLineEdit*>()) connect(l, &QLineEdit::textChanged, this, &DesignerWidget::revalidate);
+  connect(dropout_, qOverload<double>(&QDoubleSpinBox::valueChanged), this, &DesignerWidget::revalidate);
+  connect(model_, &QComboBox::currentTextChanged, this, [this](const QString& m) {
+    hidden_->setEnabled(m == "bilstm");
+    heads_->setEnabled(m == "transformer");
+    ffn_->setEnabled(m == "transformer");
+    layers_->setEnabled(m != "bag");
+  });
+}
+
+void DesignerWidget::refreshDatasets() {
+  const QString current = dataset_->currentText();
+  const QSignalBlocker block(dataset_);
+  dataset_->clear();
+  for (const auto& d : knownDatasets()) {
+    dataset_->addItem(QString::fromStdString(d.name));
+    dataset_->setItemData(dataset_->count() - 1, QString::fromStdString(d.description), Qt::ToolTipRole);
+  }
+  if (!current.isEmpty()) dataset_->setCurrentText(current);
+}
+
+ExperimentSpec DesignerWidget::spec() const {
+  ExperimentSpec s;
+  s.name = name_->text().toStdString();
+  s.data.dataset = dataset_->currentText().trimmed().toStdString();
+  s.data.tokenizer.maxLength = size_t(maxLength_->value());
+  s.model.type = model_->currentText().toStdString();
+  s.model.embeddingDim = embeddingDim_->value();
+  s.model.hiddenSize = hidden_->value();
+  s.model.layers = layers_->value();
+  s.model.heads = heads_->value();
+  s.model.ffnDim = ffn_->value();
+  s.model.dropout = dropout_->value();
+  s.training.optimizer = optimizer_->currentText().toStdString();
+  bool ok = false;
+  const double lr = lr_->text().trimmed().toDouble(&ok);
+  s.training.lr = ok ? lr : -1;  // invalid text fails validation with the lr field named
+  s.training.schedule = schedule_->currentText().toStdString();
+  s.training.batchSize = batch_->value();
+  s.training.epochs = epochs_->value();
+  s.training.maxSteps = maxSteps_->value();
+  s.training.evalEvery = evalEvery_->value();
+  s.training.earlyStoppingPatience = patience_->value();
+  s.training.seed = static_cast<unsigned long long>(seed_->value());
+  s.training.device = device_->currentText().toStdString();
+  return s;
+}
+
+void DesignerWidget::setSpec(const ExperimentSpec& s) {
+  name_->setText(QString::fromStdString(s.name));
+  dataset_->setCurrentText(QString::fromStdString(s.data.dataset));
+  maxLength_->setValue(int(s.data.tokenizer.maxLength));
+  model_->setCurrentText(QString::fromStdString(s.model.type));
+  embeddingDim_->setValue(int(s.model.embeddingDim));
+  hidden_->setValue(int(s.model.hiddenSize));
+  layers_->setValue(int(s.model.layers));
+  heads_->setValue(int(s.model.heads));
+  ffn_->setValue(int(s.model.ffnDim));
+  dropout_->setValue(s.model.dropout);
+  optimizer_->setCurrentText(QString::fromStdString(s.training.optimizer));
+  lr_->setText(QString::number(s.training.lr, 'g', 6));
+  schedule_->setCurrentText(QString::fromStdString(s.training.schedule));
+  batch_->setValue(int(s.training.batchSize));
+  epochs_->setValue(s.training.epochs);
+  maxSteps_->setValue(int(s.training.maxSteps));
+  evalEvery_->setValue(int(s.training.evalEvery));
+  patience_->setValue(s.training.earlyStoppingPatience);
+  seed_->setValue(int(s.training.seed));
+  device_->setCurrentText(QString::fromStdString(s.training.device));
+  revalidate();
+}
+
+void DesignerWidget::revalidate() {
+  const auto issues = spec().validate();
+  QStringList lines;
+  for (const auto& i : issues) lines << QString("%1: %2").arg(QString::fromStdString(i.field), QString::fromStdString(i.message));
+  issues_->setText(lines.join('\n'));
+  issues_->setVisible(!lines.isEmpty());
+  valid_ = issues.empty();
+  start_->setEnabled(valid_ && !running_);
+  Q_EMIT specChanged();
+}
+
+void DesignerWidget::setRunning(bool running) {
+  running_ = running;
+  start_->setEnabled(valid_ && !running);
+  stop_->setEnabled(running);
+}
+
+}  // namespace trustlab

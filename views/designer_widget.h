@@ -1,0 +1,51 @@
+// views: the experiment designer: one form over an ExperimentSpec (dataset, model, training),
+// validated as you type (problems listed inline, Start disabled until the spec is valid).
+#pragma once
+#include <QWidget>
+
+#include "experiment/experiment_spec.h"
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+
+namespace trustlab {
+
+class DesignerWidget : public QWidget {
+  Q_OBJECT
+ public:
+  explicit DesignerWidget(QWidget* parent = nullptr);
+  ExperimentSpec spec() const;
+  void setSpec(const ExperimentSpec& spec);
+  bool isValid() const { return valid_; }
+  /// Re-reads the dataset list (after plugins registered theirs).
+  void refreshDatasets();
+
+ public Q_SLOTS:
+  void setRunning(bool running);
+
+ Q_SIGNALS:
+  void startRequested(const trustlab::ExperimentSpec& spec);
+  void stopRequested();
+  void specChanged();
+
+ private:
+  void revalidate();
+  QLineEdit* name_;
+  QComboBox* dataset_;
+  QSpinBox* maxLength_;
+  QComboBox* model_;
+  QSpinBox *embeddingDim_, *hidden_, *layers_, *heads_, *ffn_;
+  QDoubleSpinBox* dropout_;
+  QComboBox *optimizer_, *schedule_, *device_;
+  QLineEdit* lr_;
+  QSpinBox *batch_, *epochs_, *maxSteps_, *evalEvery_, *patience_, *seed_;
+  QLabel* issues_;
+  QPushButton *start_, *stop_;
+  bool valid_ = false, running_ = false;
+};
+
+}  // namespace trustlab

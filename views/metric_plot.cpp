@@ -1,0 +1,190 @@
+#include "metric_plot.h"
+
+#include <qcustomplot.h>
+
+#include <QCheckBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMenu>
+#include <QPushButton>
+#include <QSlider>
+#include <QVBoxLayout>
+#include <cmath>
+
+#include "export_dialog.h"
+#include "plot_exporter.h"
+#include "plots/smoothing.h"
+
+namespace trustlab {
+
+QColor MetricPlot::paletteColor(int i) {
+  // Okabe–Ito: distinguishable with the common colour-vision deficiencies.
+  static const QColor k[] = {QColor("#0072B2"), QColor("#D55E00"), QColor("#009E73"), QColor("#CC79A7"),
+                             QColor("#E69F00"), QColor("#56B4E9"), QColor("#F0E442"), QColor("#000000")};
+  return k[i % 8];
+}
+
+MetricPlot::MetricPlot(const QString& title, const QString& xLabel, const QString& yLabel, QWidget* parent)
+    : QWidget(parent), title_(title), xLabel_(xLabel), yLabel_(yLabel), plot_(new QCustomPlot(this)) {
+  plot_->plotLayout()->insertRow(0);
+  plot_->plotLayout()->addElement(0, 0, new QCPTextElement(plot_, title, QFont(font().family(), 10, QFont::Bold)));
+  plot_->xAxis->setLabel(xLabel);
+  plot_->yAxis->setLabel(yLabel);
+  plot_->legend->setVisible(true);
+  plot_->legend->setFont(QFont(font().family(), 8));
+  plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+  plot_->setMinimumHeight(180);
+  plot_->setContextMenuPolicy(Qt::CustomContextMenu);
+  connect(plot_, &QWidget::customContextMenuRequested, this, [this](const QPoint& pos) {
+    QMenu menu;
+    menu.addAction(tr("Export…"), this, &MetricPlot::exportWithDialog);
+    menu.addAction(tr("Reset zoom"), this, [this] { replotNow(); });
+    menu.exec(plot_->mapToGlobal(pos));
+  });
+
+  slider_ = new QSlider(Qt::Horizontal, this);
+  slider_->setRange(0, 99);
+  slider_->setValue(int(smoothing_ * 100));
+  slider_->setToolTip(tr("Debiased exponential moving average, as in TensorBoard (raw values stay faint)"));
+  sliderLabel_ = new QLabel(this);
+  sliderLabel_->setMinimumWidth(32);
+  logY_ = new QCheckBox(tr("log y"), this);
+  auto* exportButton = new QPushButton(tr("Export…"), this);
+  connect(slider_, &QSlider::valueChanged, this, [this](int v) { setSmoothing(v / 100.0); });
+  connect(logY_, &QCheckBox::toggled, this, &MetricPlot::setLogY);
+  connect(exportButton, &QPushButton::clicked, this, &MetricPlot::exportWithDialog);
+
+  auto* bar = new QHBoxLayout;
+  bar->addWidget(new QLabel(tr("Smoothing"), this));
+  bar->addWidget(slider_, 1);
+  bar->addWidget(sliderLabel_);
+  bar->addWidget(logY_);
+  bar->addWidget(exportButton);
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(plot_, 1);
+  layout->addLayout(bar);
+  sliderLabel_->setText(QString::number(smoothing_, 'f', 2));
+
+  replotTimer_.setSingleShot(true);
+  replotTimer_.setInterval(50);
+  connect(&replotTimer_, &QTimer::timeout, this, &MetricPlot::replotNow);
+}
+
+void MetricPlot::setLegendCorner(Qt::Alignment corner) {
+  plot_->axisRect()->insetLayout()->setInsetAlignment(0, corner);
+}
+
+int MetricPlot::addSeries(const QString& name, QColor color, Qt::PenStyle style) {
+  if (!color.isValid()) color = paletteColor(int(series_.size()));
+  Series s;
+  s.name = name;
+  s.color = color;
+  QColor faint = color;
+  faint.setAlpha(60);
+  s.raw = plot_->addGraph();
+  s.raw->setPen(QPen(faint, 1));
+  s.raw->removeFromLegend();
+  s.smooth = plot_->addGraph();
+  s.smooth->setPen(QPen(color, 2, style));
+  s.smooth->setName(name);
+  series_.push_back(s);
+  scheduleReplot();
+  return int(series_.size()) - 1;
+}
+
+void MetricPlot::setData(int id, const QVector<double>& x, const QVector<double>& y) {
+  auto& s = series_.at(size_t(id));
+  s.x = x;
+  s.y = y;
+  scheduleReplot();
+}
+
+void MetricPlot::appendPoint(int id, double x, double y) {
+  auto& s = series_.at(size_t(id));
+  s.x.push_back(x);
+  s.y.push_back(y);
+  scheduleReplot();
+}
+
+void MetricPlot::clearSeries() {
+  plot_->clearGraphs();
+  series_.clear();
+  scheduleReplot();
+}
+
+int MetricPlot::pointCount() const {
+  int n = 0;
+  for (const auto& s : series_) n += int(s.x.size());
+  return n;
+}
+
+void MetricPlot::setSmoothing(double weight) {
+  weight = std::clamp(weight, 0.0, 0.99);
+  if (std::abs(weight - smoothing_) < 1e-9) return;
+  smoothing_ = weight;
+  const QSignalBlocker block(slider_);
+  slider_->setValue(int(std::lround(weight * 100)));
+  sliderLabel_->setText(QString::number(weight, 'f', 2));
+  scheduleReplot();
+  Q_EMIT smoothingChanged(weight);
+}
+
+void MetricPlot::setLogY(bool on) {
+  if (logY_->isChecked() != on) logY_->setChecked(on);
+  plot_->yAxis->setScaleType(on ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
+  plot_->yAxis->setTicker(on ? QSharedPointer<QCPAxisTicker>(new QCPAxisTickerLog)
+                             : QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+  scheduleReplot();
+}
+
+void MetricPlot::scheduleReplot() {
+  if (!replotTimer_.isActive()) replotTimer_.start();
+}
+
+void MetricPlot::updateSmoothed(Series& s) {
+  const auto smooth = smoothDebiasedEma(std::vector<double>(s.y.begin(), s.y.end()), smoothing_);
+  s.raw->setData(s.x, s.y, true);
+  s.smooth->setData(s.x, QVector<double>(smooth.begin(), smooth.end()), true);
+}
+
+void MetricPlot::replotNow() {
+  for (auto& s : series_) updateSmoothed(s);
+  plot_->rescaleAxes();
+  plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+PlotDescription MetricPlot::description() const {
+  PlotDescription d;
+  d.title = title_.toStdString();
+  d.xLabel = xLabel_.toStdString();
+  d.yLabel = yLabel_.toStdString();
+  d.logY = logY_->isChecked();
+  for (const auto& s : series_) {
+    PlotSeries raw{s.name.toStdString() + " (raw)", {s.x.begin(), s.x.end()}, {s.y.begin(), s.y.end()},
+                   s.color.name().toStdString()};
+    PlotSeries smooth{s.name.toStdString(), raw.x, smoothDebiasedEma(raw.y, smoothing_), raw.color};
+    d.series.push_back(smooth);
+    d.series.push_back(raw);
+  }
+  return d;
+}
+
+QStringList MetricPlot::exportAll(const QString& basePath, double widthPt, double heightPt) {
+  replotNow();
+  ExportRequest r;
+  r.basePath = basePath;
+  r.widthPt = widthPt;
+  r.heightPt = heightPt;
+  return exportPlot(plot_, description(), r);
+}
+
+void MetricPlot::exportWithDialog() {
+  ExportDialog dialog(title_, this);
+  if (dialog.exec() != QDialog::Accepted) return;
+  replotNow();
+  const auto written = exportPlot(plot_, description(), dialog.request());
+  QMessageBox::information(this, tr("Export"), tr("Wrote:\n%1").arg(written.join('\n')));
+}
+
+}  // namespace trustlab

@@ -1,0 +1,23 @@
+// views: writes a QCustomPlot for a paper: vector PDF (fonts embedded), SVG (with a viewBox so
+// viewers keep the size), PNG at 300 dpi, the data as CSV, and a pgfplots .tex that compiles.
+#pragma once
+#include <QString>
+#include <QStringList>
+
+#include "plots/series_export.h"
+
+class QCustomPlot;
+
+namespace trustlab {
+
+struct ExportRequest {
+  QString basePath;                   ///< without extension
+  double widthPt = 241, heightPt = 170;  ///< PostScript points (1/72 in); 241 pt ≈ 8.5 cm column
+  bool pdf = true, svg = true, png = true, csv = true, tex = true;
+  double pngDpi = 300;
+};
+
+/// Returns the files written; throws std::runtime_error naming the file that failed.
+QStringList exportPlot(QCustomPlot* plot, const PlotDescription& data, const ExportRequest& request);
+
+}  // namespace trustlab

@@ -1,0 +1,106 @@
+#include "run_browser.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QVBoxLayout>
+
+#include "experiment/run_store.h"
+#include "run_table_model.h"
+
+namespace trustlab {
+
+RunBrowser::RunBrowser(QWidget* parent)
+    : QWidget(parent), model_(new RunTableModel(this)), proxy_(new QSortFilterProxyModel(this)),
+      table_(new QTableView(this)), filter_(new QLineEdit(this)) {
+  proxy_->setSourceModel(model_);
+  proxy_->setSortRole(Qt::UserRole);
+  proxy_->setFilterKeyColumn(-1);  // match any column
+  proxy_->setFilterCaseSensitivity(Qt::CaseInsensitive);
+  table_->setModel(proxy_);
+  table_->setSortingEnabled(true);
+  table_->sortByColumn(RunTableModel::Id, Qt::DescendingOrder);
+  table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+  table_->setSelectionMode(QAbstractItemView::ExtendedSelection);
+  table_->horizontalHeader()->setStretchLastSection(true);
+  table_->verticalHeader()->hide();
+  filter_->setPlaceholderText(tr("Filter runs (any column: status, dataset, model, name…)"));
+  filter_->setClearButtonEnabled(true);
+  connect(filter_, &QLineEdit::textChanged, proxy_, &QSortFilterProxyModel::setFilterFixedString);
+  auto* overlay = new QPushButton(tr("Overlay selected"), this);
+  auto* remove = new QPushButton(tr("Delete"), this);
+  auto* refreshButton = new QPushButton(tr("Refresh"), this);
+  connect(overlay, &QPushButton::clicked, this, [this] { Q_EMIT overlayRequested(selectedRunIds()); });
+  connect(table_, &QTableView::doubleClicked, this, [this] { Q_EMIT overlayRequested(selectedRunIds()); });
+  connect(remove, &QPushButton::clicked, this, &RunBrowser::deleteSelected);
+  connect(refreshButton, &QPushButton::clicked, this, &RunBrowser::refresh);
+  connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& cur) {
+    if (cur.isValid()) Q_EMIT currentRunChanged(model_->runId(proxy_->mapToSource(cur).row()));
+  });
+  auto* top = new QHBoxLayout;
+  top->addWidget(filter_, 1);
+  top->addWidget(overlay);
+  top->addWidget(remove);
+  top->addWidget(refreshButton);
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(2, 2, 2, 2);
+  layout->addLayout(top);
+  layout->addWidget(table_, 1);
+}
+
+void RunBrowser::setStorePath(const QString& path) {
+  storePath_ = path;
+  refresh();
+}
+
+void RunBrowser::refresh() {
+  const auto keep = selectedRunIds();
+  try {
+    model_->reload(storePath_);
+  } catch (const std::exception& e) {
+    Q_EMIT errorOccurred(QString::fromStdString(e.what()));
+  }
+  table_->resizeColumnsToContents();
+  selectRuns(keep);
+}
+
+int RunBrowser::runCount() const { return model_->rowCount(); }
+
+QList<qlonglong> RunBrowser::selectedRunIds() const {
+  QList<qlonglong> ids;
+  for (const auto& idx : table_->selectionModel()->selectedRows()) ids << model_->runId(proxy_->mapToSource(idx).row());
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+void RunBrowser::selectRuns(const QList<qlonglong>& ids) {
+  auto* sel = table_->selectionModel();
+  sel->clearSelection();
+  for (int row = 0; row < proxy_->rowCount(); ++row) {
+    const auto idx = proxy_->index(row, 0);
+    if (ids.contains(model_->runId(proxy_->mapToSource(idx).row())))
+      sel->select(idx, QItemSelectionModel::Select | QItemSelectionModel::Rows);
+  }
+}
+
+void RunBrowser::deleteSelected() {
+  const auto ids = selectedRunIds();
+  if (ids.isEmpty()) return;
+  if (QMessageBox::question(this, tr("Delete runs"), tr("Delete %n run(s) and their metrics?", nullptr, int(ids.size()))) !=
+      QMessageBox::Yes)
+    return;
+  try {
+    RunStore store(storePath_.toStdString());
+    for (auto id : ids) store.deleteRun(id);
+  } catch (const std::exception& e) {
+    Q_EMIT errorOccurred(QString::fromStdString(e.what()));
+  }
+  refresh();
+}
+
+}  // namespace trustlab

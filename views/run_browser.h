@@ -1,0 +1,42 @@
+// views: the run browser: the store's runs in a sortable, filterable table; select several runs
+// to overlay them in the plots; delete; inspect the current one.
+#pragma once
+#include <QWidget>
+
+class QLineEdit;
+class QSortFilterProxyModel;
+class QTableView;
+
+namespace trustlab {
+
+class RunTableModel;
+
+class RunBrowser : public QWidget {
+  Q_OBJECT
+ public:
+  explicit RunBrowser(QWidget* parent = nullptr);
+  void setStorePath(const QString& path);
+  QString storePath() const { return storePath_; }
+  QList<qlonglong> selectedRunIds() const;
+  int runCount() const;
+  QTableView* table() const { return table_; }
+
+ public Q_SLOTS:
+  void refresh();
+  void selectRuns(const QList<qlonglong>& ids);
+
+ Q_SIGNALS:
+  void overlayRequested(const QList<qlonglong>& runIds);
+  void currentRunChanged(qlonglong runId);
+  void errorOccurred(const QString& message);
+
+ private:
+  void deleteSelected();
+  QString storePath_;
+  RunTableModel* model_;
+  QSortFilterProxyModel* proxy_;
+  QTableView* table_;
+  QLineEdit* filter_;
+};
+
+}  // namespace trustlab

@@ -1,0 +1,78 @@
+#include "run_table_model.h"
+
+#include <QColor>
+#include <QDateTime>
+#include <QFileInfo>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+namespace trustlab {
+
+void RunTableModel::reload(const QString& storePath) {
+  beginResetModel();
+  runs_.clear();
+  if (QFileInfo::exists(storePath)) {
+    const RunStore store(storePath.toStdString(), true);
+    for (auto& r : store.listRuns()) {
+      Row row;
+      static_cast<RunRecord&>(row) = r;
+      const auto spec = nlohmann::json::parse(r.specJson, nullptr, false);
+      if (spec.is_object()) {
+        row.dataset = QString::fromStdString(spec["data"].value("dataset", ""));
+        row.model = QString::fromStdString(spec["model"].value("type", ""));
+      }
+      runs_.push_back(std::move(row));
+    }
+  }
+  endResetModel();
+}
+
+int RunTableModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(runs_.size()); }
+int RunTableModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+QVariant RunTableModel::data(const QModelIndex& index, int role) const {
+  if (!index.isValid()) return {};
+  const auto& r = runs_.at(size_t(index.row()));
+  auto metric = [&](const char* key) -> QVariant {
+    const auto it = r.latestMetrics.find(key);
+    if (it == r.latestMetrics.end() || !std::isfinite(it->second)) return {};
+    return role == Qt::DisplayRole ? QVariant(QString::number(it->second, 'f', 4)) : QVariant(it->second);
+  };
+  if (role == Qt::ForegroundRole && index.column() == Status) {
+    if (r.status == "failed") return QColor("#b00020");
+    if (r.status == "killed") return QColor("#a05a00");
+    if (r.status == "running") return QColor("#0072B2");
+    return {};
+  }
+  if (role == Qt::ToolTipRole && !r.error.empty()) return QString::fromStdString(r.error);
+  if (role != Qt::DisplayRole && role != Qt::UserRole) return {};
+  switch (index.column()) {
+    case Id: return r.id;
+    case Status: return QString::fromStdString(r.status);
+    case Experiment: return QString::fromStdString(r.experiment);
+    case Name: return QString::fromStdString(r.name);
+    case Dataset: return r.dataset;
+    case Model: return r.model;
+    case ValidAccuracy: return metric("valid/accuracy");
+    case TestAccuracy: return metric("test/accuracy");
+    case TestMacroF1: return metric("test/macro_f1");
+    case Started:
+      return role == Qt::UserRole ? QVariant(r.startTime)
+                                  : QVariant(QDateTime::fromSecsSinceEpoch(qint64(r.startTime)).toString("yyyy-MM-dd hh:mm:ss"));
+    case Duration: {
+      if (r.endTime <= 0) return {};
+      const double s = r.endTime - r.startTime;
+      return role == Qt::UserRole ? QVariant(s) : QVariant(QString::number(s, 'f', 1) + " s");
+    }
+    default: return {};
+  }
+}
+
+QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
+  if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
+  static const char* names[] = {"ID", "Status", "Experiment", "Name", "Dataset", "Model", "Valid acc",
+                                "Test acc", "Test macro-F1", "Started", "Duration"};
+  return tr(names[section]);
+}
+
+}  // namespace trustlab

@@ -1,0 +1,107 @@
+#include "training_view.h"
+
+#include <QDir>
+#include <QLabel>
+#include <QProgressBar>
+#include <QSplitter>
+#include <QVBoxLayout>
+
+#include "experiment/run_store.h"
+#include "metric_plot.h"
+
+namespace trustlab {
+namespace {
+QString clock(double s) {
+  if (!(s >= 0) || s > 1e7) return "--:--";
+  const long t = long(s + 0.5);
+  return QString("%1:%2").arg(t / 60, 2, 10, QChar('0')).arg(t % 60, 2, 10, QChar('0'));
+}
+}  // namespace
+
+TrainingView::TrainingView(QWidget* parent)
+    : QWidget(parent),
+      loss_(new MetricPlot(tr("Loss"), tr("step"), tr("cross-entropy"), this)),
+      accuracy_(new MetricPlot(tr("Accuracy"), tr("step"), tr("accuracy"), this)),
+      progress_(new QProgressBar(this)),
+      status_(new QLabel(tr("Design an experiment and press Start."), this)) {
+  accuracy_->setLegendCorner(Qt::AlignRight | Qt::AlignBottom);
+  connect(loss_, &MetricPlot::smoothingChanged, accuracy_, &MetricPlot::setSmoothing);
+  connect(accuracy_, &MetricPlot::smoothingChanged, loss_, &MetricPlot::setSmoothing);
+  auto* splitter = new QSplitter(Qt::Vertical, this);
+  splitter->addWidget(loss_);
+  splitter->addWidget(accuracy_);
+  progress_->setRange(0, 1000);
+  progress_->setValue(0);
+  progress_->setFormat("%p%");
+  auto* layout = new QVBoxLayout(this);
+  layout->addWidget(splitter, 1);
+  layout->addWidget(progress_);
+  layout->addWidget(status_);
+}
+
+void TrainingView::clear() {
+  loss_->clearSeries();
+  accuracy_->clearSeries();
+  series_.clear();
+  runColours_.clear();
+}
+
+void TrainingView::beginLiveRun() {
+  clear();
+  progress_->setValue(0);
+  status_->setText(tr("Starting…"));
+}
+
+TrainingView::Target TrainingView::seriesFor(qlonglong runId, const QString& key) {
+  const auto id = qMakePair(runId, key);
+  if (auto it = series_.find(id); it != series_.end()) return *it;
+  const bool isLoss = key.endsWith("/loss");
+  const bool isAccuracy = key.endsWith("/accuracy");
+  const bool train = key.startsWith("train/"), valid = key.startsWith("valid/");
+  if (!(isLoss || isAccuracy) || !(train || valid)) return {};
+  if (!runColours_.contains(runId)) runColours_[runId] = int(runColours_.size());
+  Target t;
+  t.plot = isLoss ? loss_ : accuracy_;
+  const QString name = QString("run %1 %2").arg(runId).arg(train ? "train" : "valid");
+  t.series = t.plot->addSeries(name, MetricPlot::paletteColor(runColours_[runId]), train ? Qt::SolidLine : Qt::DashLine);
+  series_.insert(id, t);
+  return t;
+}
+
+void TrainingView::addMetric(qlonglong runId, const QString& key, qlonglong step, double value) {
+  const auto t = seriesFor(runId, key);
+  if (t.plot) t.plot->appendPoint(t.series, double(step), value);
+  if (key == "valid/accuracy") status_->setText(tr("run %1: valid accuracy %2 at step %3").arg(runId).arg(value, 0, 'f', 4).arg(step));
+}
+
+void TrainingView::setProgress(qlonglong step, qlonglong total, int epoch, int epochs, double elapsed, double eta) {
+  progress_->setValue(total > 0 ? int(1000 * step / total) : 0);
+  progress_->setFormat(tr("epoch %1/%2 · step %3/%4 · %5 elapsed · ETA %6")
+                           .arg(epoch).arg(epochs).arg(step).arg(total).arg(clock(elapsed), clock(eta)));
+}
+
+void TrainingView::setStatus(const QString& text) { status_->setText(text); }
+
+void TrainingView::showStoredRuns(const QList<qlonglong>& runIds, const QString& storePath) {
+  clear();
+  const RunStore store(storePath.toStdString(), true);
+  for (qlonglong id : runIds)
+    for (const char* key : {"train/loss", "valid/loss", "train/accuracy", "valid/accuracy"}) {
+      const auto t = seriesFor(id, key);
+      QVector<double> x, y;
+      for (const auto& p : store.metricHistory(id, key)) {
+        x << double(p.step);
+        y << p.value;
+      }
+      t.plot->setData(t.series, x, y);
+    }
+  status_->setText(tr("Showing %n stored run(s)", nullptr, int(runIds.size())));
+}
+
+QStringList TrainingView::exportAll(const QString& folder, double widthPt, double heightPt) {
+  QDir().mkpath(folder);
+  return loss_->exportAll(folder + "/loss", widthPt, heightPt) +
+         accuracy_->exportAll(folder + "/accuracy", widthPt, heightPt);
+}
+
+}  // namespace trustlab
