@@ -1,6 +1,8 @@
 #include "training_worker.h"
 
+#include <QThread>
 #include <QtGlobal>
+#include <algorithm>
 
 #include "experiment/runner.h"
 #include "util/errors.h"
@@ -34,7 +36,9 @@ class SignalObserver : public TrainingObserver {
 void TrainingWorker::run(const QString& specJson, const QString& storePath) {
   stop_ = false;
   try {
-    const auto spec = ExperimentSpec::fromJson(specJson.toStdString(), "experiment designer");
+    auto spec = ExperimentSpec::fromJson(specJson.toStdString(), "experiment designer");
+    // Leave one core to the GUI thread so the window stays responsive while training.
+    if (spec.training.threads == 0) spec.training.threads = std::max(1, QThread::idealThreadCount() - 1);
     RunStore store(storePath.toStdString());
     SignalObserver observer(this);
     RunOptions options;

@@ -1,0 +1,90 @@
+// Tests trustlab-cli as a user runs it: exit codes (0 ok, 2 bad input naming the file/field,
+// 1 other failures), the --json contract of train, and the runs/datasets subcommands.
+#include <QtTest>
+
+namespace {
+struct Result {
+  int code;
+  QByteArray out, err;
+};
+
+Result cli(const QStringList& args) {
+  QProcess p;
+  p.start(QString(TRUSTLAB_BIN_DIR) + "/trustlab-cli", args);
+  if (!p.waitForFinished(300000)) return {-1, {}, "timeout"};
+  return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
+}
+}  // namespace
+
+class TestCli : public QObject {
+  Q_OBJECT
+  QTemporaryDir dir_;
+  QString store() const { return dir_.path() + "/cli.sqlite"; }
+
+ private Q_SLOTS:
+  void trainJsonContractAndRuns() {
+    const auto r = cli({"train", "--model", "bag", "--max-steps", "40", "--batch-size", "32", "--lr", "0.01",
+                        "--store", store(), "--json"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    const auto j = QJsonDocument::fromJson(r.out).object();
+    for (const char* key : {"run_id", "test_accuracy", "test_macro_f1", "valid_accuracy", "seconds"})
+      QVERIFY2(j.contains(key), key);
+    QVERIFY(j["test_accuracy"].toDouble() > 0.2);
+    const QString id = QString::number(j["run_id"].toInteger());
+
+    auto list = cli({"runs", "list", "--store", store(), "--json"});
+    QCOMPARE(list.code, 0);
+    QCOMPARE(QJsonDocument::fromJson(list.out).object()["runs"].toArray().size(), 1);
+    auto show = cli({"runs", "show", id, "--store", store(), "--json"});
+    QCOMPARE(show.code, 0);
+    const auto run = QJsonDocument::fromJson(show.out).object();
+    QCOMPARE(run["status"].toString(), QString("finished"));
+    QVERIFY(!run["reproducibility"].toObject()["libtorch_version"].toString().isEmpty());
+    auto csv = cli({"runs", "export", id, "--csv", "--store", store()});
+    QCOMPARE(csv.code, 0);
+    QVERIFY(csv.out.startsWith("run_id,key,step,value,timestamp\n"));
+    QVERIFY(csv.out.contains(",valid/accuracy,"));
+    QVERIFY(cli({"runs", "list", "--store", store()}).out.contains("finished"));
+  }
+  void badInputExitsTwoAndNamesIt() {
+    auto r = cli({"train", "--model", "cnn", "--store", store()});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains("--model") && r.err.contains("model.type"), r.err.constData());
+    r = cli({"train", "--epochs", "three", "--store", store()});
+    QCOMPARE(r.code, 2);
+    QVERIFY(r.err.contains("--epochs"));
+    r = cli({"train", "--bogus", "--store", store()});
+    QCOMPARE(r.code, 2);
+    QVERIFY(r.err.contains("--bogus"));
+    r = cli({"train", "--dataset", dir_.path() + "/missing.csv", "--store", store()});
+    QCOMPARE(r.code, 2);
+    QVERIFY(r.err.contains("missing.csv"));
+    QFile spec(dir_.path() + "/bad-spec.json");
+    QVERIFY(spec.open(QIODevice::WriteOnly));
+    spec.write("{\"training\": {\"lr\": \"fast\"}}");
+    spec.close();
+    r = cli({"train", spec.fileName(), "--store", store()});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains("bad-spec.json") && r.err.contains("training.lr"), r.err.constData());
+    r = cli({"runs", "show", "999", "--store", store()});
+    QCOMPARE(r.code, 2);
+    QVERIFY(cli({"frobnicate"}).code == 2);
+  }
+  void otherFailuresExitOne() {
+    // The store path is a directory: not the user's flag syntax, but the store cannot open.
+    const auto r = cli({"runs", "list", "--store", dir_.path()});
+    QCOMPARE(r.code, 1);
+    QVERIFY(r.err.contains(dir_.path().toUtf8()));
+  }
+  void datasetsList() {
+    const auto r = cli({"datasets", "list", "--json"});
+    QCOMPARE(r.code, 0);
+    const auto arr = QJsonDocument::fromJson(r.out).object()["datasets"].toArray();
+    QVERIFY(arr.size() >= 10);
+    QCOMPARE(arr[0].toObject()["name"].toString(), QString("default"));
+    QVERIFY(arr[0].toObject()["available"].toBool());
+  }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

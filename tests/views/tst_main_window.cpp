@@ -1,0 +1,99 @@
+// Tests the GUI end to end on the offscreen platform: a short default experiment trains live,
+// the plots fill with data, the GUI thread never blocks more than 50 ms, the run appears in the
+// browser, two runs overlay, and a screenshot is saved for a person to look at.
+#include <QtTest>
+#include <QtWidgets>
+
+#include "designer_widget.h"
+#include "main_window.h"
+#include "metric_plot.h"
+#include "responsiveness_probe.h"
+#include "run_browser.h"
+#include "training_view.h"
+
+using namespace trustlab;
+
+class TestMainWindow : public QObject {
+  Q_OBJECT
+  QTemporaryDir dir_;
+  std::unique_ptr<MainWindow> window_;
+
+  ExperimentSpec shortSpec(unsigned long long seed) const {
+    ExperimentSpec s;
+    s.model.type = "bilstm";
+    s.model.embeddingDim = 64;
+    s.model.hiddenSize = 64;
+    s.training.maxSteps = 80;
+    s.training.evalEvery = 20;
+    s.training.logEvery = 5;
+    s.training.lr = 3e-3;
+    s.training.seed = seed;
+    return s;
+  }
+
+  qlonglong runAndWait(const ExperimentSpec& spec) {
+    QSignalSpy finished(window_.get(), &MainWindow::runFinished);
+    QSignalSpy failed(window_.get(), &MainWindow::runFailed);
+    window_->startExperiment(spec);
+    for (int i = 0; i < 600 && finished.isEmpty() && failed.isEmpty(); ++i) finished.wait(500);
+    if (!failed.isEmpty()) qWarning() << failed.first().first();
+    if (finished.isEmpty()) return -1;
+    return finished.first().at(0).toLongLong();
+  }
+
+ private Q_SLOTS:
+  void initTestCase() {
+    QCoreApplication::setOrganizationName("TrustLabTest");
+    QSettings().clear();
+    window_ = std::make_unique<MainWindow>(dir_.path() + "/gui.sqlite");
+    window_->resize(1400, 900);
+    window_->show();
+    QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
+  }
+  void designerValidatesAsYouType() {
+    auto* designer = window_->designer();
+    auto* lr = designer->findChildren<QLineEdit*>().value(1);
+    QVERIFY(designer->isValid());
+    designer->setSpec([] { ExperimentSpec s; s.training.lr = -1; return s; }());
+    QVERIFY(!designer->isValid());
+    QVERIFY(!designer->findChild<QPushButton*>("startButton")->isEnabled());
+    designer->setSpec(ExperimentSpec());
+    QVERIFY(designer->isValid());
+    Q_UNUSED(lr);
+  }
+  void trainsLiveWithoutBlockingTheGui() {
+    const qlonglong id = runAndWait(shortSpec(1));
+    QVERIFY(id > 0);
+    auto* view = window_->trainingView();
+    QVERIFY(view->lossPlot()->pointCount() > 10);
+    QVERIFY(view->accuracyPlot()->pointCount() > 10);
+    const double blocked = window_->probe()->maxBlockedMs();
+    qInfo() << "GUI thread longest block while training:" << blocked << "ms";
+    QVERIFY2(blocked < 50, qPrintable(QString::number(blocked)));
+    QCOMPARE(window_->runBrowser()->runCount(), 1);
+  }
+  void overlaysTwoRunsAndSavesScreenshot() {
+    const qlonglong second = runAndWait(shortSpec(2));
+    QVERIFY(second > 0);
+    auto* browser = window_->runBrowser();
+    QCOMPARE(browser->runCount(), 2);
+    browser->selectRuns({1, second});
+    QCOMPARE(browser->selectedRunIds().size(), 2);
+    Q_EMIT browser->overlayRequested(browser->selectedRunIds());
+    QCOMPARE(window_->trainingView()->lossPlot()->seriesCount(), 4);  // train + valid for each run
+    QTest::qWait(200);
+    QDir().mkpath(TRUSTLAB_TEST_OUTPUT_DIR);
+    const QString shot = QString(TRUSTLAB_TEST_OUTPUT_DIR) + "/main_window.png";
+    QVERIFY(window_->grab().save(shot));
+    qInfo() << "screenshot:" << shot;
+  }
+  void exportsTrainingPlots() {
+    const auto files = window_->trainingView()->exportAll(dir_.path() + "/plots", 241, 170);
+    QCOMPARE(files.size(), 10);
+    for (const auto& f : files) QVERIFY(QFileInfo(f).size() > 0);
+  }
+  void cleanupTestCase() { window_.reset(); }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_main_window.moc"
