@@ -31,16 +31,23 @@ class LstmLayer(nn.Module):
         s.inp = nn.Linear(D, 4 * H); s.hid = nn.Linear(H, 4 * H, bias=False)
 
     def forward(s, x, mask):
-        B, T, _ = x.shape
-        proj = s.inp(x); m_all = mask.unsqueeze(-1)
-        h = x.new_zeros(B, s.H); c = x.new_zeros(B, s.H); outs = [None] * T
-        for k in range(T):
-            t = T - 1 - k if s.reverse else k
-            i, f, g, o = (proj[:, t] + s.hid(h)).chunk(4, 1)
-            i, f, g, o = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
-            c_new = f * c + i * g; h_new = o * torch.tanh(c_new); m = m_all[:, t]
-            c = torch.where(m, c_new, c); h = torch.where(m, h_new, h); outs[t] = h_new * m
-        return torch.stack(outs, 1)
+        B, T, D = x.shape; H = s.H
+        if s.reverse:
+            lengths = mask.sum(1, keepdim=True)
+            t = torch.arange(T, device=x.device)[None].expand(B, T)
+            order = torch.where(t < lengths, lengths - 1 - t, t)
+            x = x.gather(1, order.unsqueeze(-1).expand(B, T, D))
+        proj = s.inp(x).unbind(1)
+        h = x.new_zeros(B, H); c = x.new_zeros(B, H); outs = []
+        for t in range(T):
+            ifo, g = (proj[t] + s.hid(h)).split([3 * H, H], 1)
+            i, f, o = torch.sigmoid(ifo).chunk(3, 1); g = torch.tanh(g)
+            c = f * c + i * g
+            h = o * torch.tanh(c); outs.append(h)
+        out = torch.stack(outs, 1)
+        if s.reverse:
+            out = out.gather(1, order.unsqueeze(-1).expand(B, T, H))
+        return out * mask.unsqueeze(-1).to(out.dtype)
 
 
 class BiLstm(nn.Module):

@@ -16,28 +16,36 @@ LstmLayerImpl::LstmLayerImpl(const LstmLayerOptions& o) : options(o) {
 
 torch::Tensor LstmLayerImpl::forward(const torch::Tensor& x, const torch::Tensor& mask) {
   const int64_t B = x.size(0), T = x.size(1), H = options.hidden_size();
+  // The reverse direction reads each sequence backwards *within its length* (a gather, as packed
+  // sequences do), so both directions run the same unmasked recursion: with right padding, the
+  // states reached after a sequence's end are never read.
+  torch::Tensor order;
+  torch::Tensor input = x;
+  if (options.reverse()) {
+    const auto lengths = mask.sum(1, /*keepdim=*/true);
+    const auto t = torch::arange(T, lengths.options()).unsqueeze(0).expand({B, T});
+    order = torch::where(t < lengths, lengths - 1 - t, t);
+    input = x.gather(1, order.unsqueeze(-1).expand({B, T, x.size(2)}));
+  }
   // All input projections in one matmul; only the recurrent part runs step by step.
-  const auto projected = inputProjection(x);  // [B, T, 4H]
-  const auto stepMask = mask.unsqueeze(-1);   // [B, T, 1]
+  // unbind, not select(1, t): select's backward would materialise a zero [B, T, 4H] gradient per
+  // step (quadratic in T); unbind's backward stacks the T step gradients once.
+  const auto projected = inputProjection(input).unbind(1);  // T × [B, 4H], gates i, f, o, g
   auto h = torch::zeros({B, H}, x.options());
   auto c = torch::zeros({B, H}, x.options());
   std::vector<torch::Tensor> outputs(static_cast<size_t>(T));
-  for (int64_t s = 0; s < T; ++s) {
-    const int64_t t = options.reverse() ? T - 1 - s : s;
-    const auto gates = projected.select(1, t) + hiddenProjection(h);
-    const auto chunks = gates.chunk(4, 1);
-    const auto i = torch::sigmoid(chunks[0]);
-    const auto f = torch::sigmoid(chunks[1]);
-    const auto g = torch::tanh(chunks[2]);
-    const auto o = torch::sigmoid(chunks[3]);
-    const auto cNew = f * c + i * g;
-    const auto hNew = o * torch::tanh(cNew);
-    const auto m = stepMask.select(1, t);
-    c = torch::where(m, cNew, c);
-    h = torch::where(m, hNew, h);
-    outputs[size_t(t)] = hNew * m;
+  for (int64_t t = 0; t < T; ++t) {
+    // split/chunk (not narrow): their backward concatenates instead of zero-filling per slice.
+    const auto gates = (projected[size_t(t)] + hiddenProjection(h)).split_with_sizes({3 * H, H}, 1);
+    const auto ifo = torch::sigmoid(gates[0]).chunk(3, 1);
+    const auto g = torch::tanh(gates[1]);
+    c = ifo[1] * c + ifo[0] * g;
+    h = ifo[2] * torch::tanh(c);
+    outputs[size_t(t)] = h;
   }
-  return torch::stack(outputs, 1);
+  auto out = torch::stack(outputs, 1);
+  if (options.reverse()) out = out.gather(1, order.unsqueeze(-1).expand({B, T, H}));
+  return out * mask.unsqueeze(-1).to(out.scalar_type());
 }
 
 }  // namespace trustlab

@@ -18,8 +18,7 @@ class LstmLayerImpl : public torch::nn::Module {
  public:
   explicit LstmLayerImpl(const LstmLayerOptions& options);
   /// x: [B, T, D]; mask: [B, T] bool (right padding). Returns hidden states [B, T, H], zero at
-  /// padding. Padded steps leave the state unchanged, so the reverse direction starts at each
-  /// sequence's last real token.
+  /// padding. The reverse direction starts at each sequence's last real token.
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& mask);
   LstmLayerOptions options;
 

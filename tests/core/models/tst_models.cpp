@@ -91,12 +91,30 @@ class TestModels : public QObject {
     auto h = torch::zeros({2}), c = torch::zeros({2});
     for (int t = 0; t < 4; ++t) {
       const auto g = torch::matmul(Wi, x[0][t]) + bi + torch::matmul(Wh, h);
+      // Gate order i, f, o, g.
       const auto i = torch::sigmoid(g.slice(0, 0, 2)), f = torch::sigmoid(g.slice(0, 2, 4));
-      const auto gg = torch::tanh(g.slice(0, 4, 6)), o = torch::sigmoid(g.slice(0, 6, 8));
+      const auto o = torch::sigmoid(g.slice(0, 4, 6)), gg = torch::tanh(g.slice(0, 6, 8));
       c = f * c + i * gg;
       h = o * torch::tanh(c);
       QVERIFY(torch::allclose(out[0][t], h, 1e-5, 1e-6));
     }
+  }
+  void reverseDirectionStartsAtLastRealToken() {
+    // Reverse LSTM on a padded sequence = forward LSTM (same weights) on the reversed real tokens.
+    torch::manual_seed(4);
+    LstmLayer rev(LstmLayerOptions(3, 2).reverse(true));
+    LstmLayer fwd(LstmLayerOptions(3, 2));
+    {
+      torch::NoGradGuard g;
+      for (const auto& item : fwd->named_parameters()) item.value().copy_(rev->named_parameters()[item.key()]);
+    }
+    const auto x = torch::randn({1, 5, 3});
+    const auto mask = torch::tensor({{true, true, true, false, false}});
+    const auto out = rev->forward(x, mask);
+    const auto reversed = x.narrow(1, 0, 3).flip(1);
+    const auto ref = fwd->forward(reversed, torch::ones({1, 3}, torch::kBool)).flip(1);
+    QVERIFY(torch::allclose(out.narrow(1, 0, 3), ref, 1e-5, 1e-6));
+    QVERIFY(out.narrow(1, 3, 2).abs().max().item<float>() == 0.0f);
   }
   void unknownModelIsInputError() {
     ModelConfig c;
