@@ -161,9 +161,10 @@ PlotDescription MetricPlot::description() const {
   d.yLabel = yLabel_.toStdString();
   d.logY = logY_->isChecked();
   for (const auto& s : series_) {
+    const bool dashed = s.smooth->pen().style() == Qt::DashLine;
     PlotSeries raw{s.name.toStdString() + " (raw)", {s.x.begin(), s.x.end()}, {s.y.begin(), s.y.end()},
-                   s.color.name().toStdString()};
-    PlotSeries smooth{s.name.toStdString(), raw.x, smoothDebiasedEma(raw.y, smoothing_), raw.color};
+                   s.color.name().toStdString(), dashed, true};
+    PlotSeries smooth{s.name.toStdString(), raw.x, smoothDebiasedEma(raw.y, smoothing_), raw.color, dashed, false};
     d.series.push_back(smooth);
     d.series.push_back(raw);
   }

@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "models/model_factory.h"
+#include "privacy/calibration.h"
+#include "privacy/privacy_history.h"
 #include "trustlab_build_info.h"
 #include "util/errors.h"
 #include "util/runtime.h"
@@ -135,6 +137,48 @@ int trainSuite(const std::vector<std::string>& argv) {
   return 0;
 }
 
+/// Median wall time of `f` over `repeats` runs after one warm-up.
+template <typename F>
+double timeMedian(F&& f, int repeats) {
+  f();
+  std::vector<double> t;
+  for (int i = 0; i < repeats; ++i) {
+    const auto t0 = std::chrono::steady_clock::now();
+    f();
+    t.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  return median(t);
+}
+
+/// Accountant speed on the slider's workload: q = 256/60000, δ = 1e-5, 10 epochs, target ε = 3.
+int accountantSuite(const std::vector<std::string>& argv) {
+  const trustlab::cli::Args a(argv, {"repeats", "threads"}, {"json"});
+  const int threads = trustlab::configureThreads(int(a.getLong("threads", 0)));
+  const int repeats = int(a.getLong("repeats", 5));
+  const double q = 256.0 / 60000, delta = 1e-5, target = 3;
+  const long steps = trustlab::stepsForEpochs(10, q);
+  const double sigma = trustlab::calibrateNoise(target, delta, q, steps, "rdp").noiseMultiplier;
+  json r = {{"suite", "accountant"}, {"sample_rate", q}, {"delta", delta}, {"steps", steps},
+            {"target_epsilon", target}, {"threads", threads}};
+  for (const std::string acc : {"rdp", "prv", "gdp"}) {
+    r[acc + "_epsilon_seconds"] =
+        timeMedian([&] { trustlab::computeEpsilon(acc, {{sigma, q, steps}}, delta); }, repeats);
+    trustlab::NoiseCalibration c;
+    r[acc + "_calibration_seconds"] = timeMedian([&] { c = trustlab::calibrateNoise(target, delta, q, steps, acc); }, repeats);
+    r[acc + "_noise_multiplier"] = c.noiseMultiplier;
+    r[acc + "_calibration_evaluations"] = c.evaluations;
+  }
+  if (a.has("json")) {
+    std::cout << r.dump() << std::endl;
+  } else {
+    for (const std::string acc : {"rdp", "prv", "gdp"})
+      std::printf("%s: ε %.2f ms, calibration %.2f ms (σ = %.6f, %d evaluations)\n", acc.c_str(),
+                  r[acc + "_epsilon_seconds"].get<double>() * 1e3, r[acc + "_calibration_seconds"].get<double>() * 1e3,
+                  r[acc + "_noise_multiplier"].get<double>(), r[acc + "_calibration_evaluations"].get<int>());
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -143,13 +187,15 @@ int main(int argc, char** argv) {
     std::fprintf(stderr,
                  "usage: trustlab-bench train --model bag|bilstm|transformer [--batch 256] [--seq-len 32]\n"
                  "       [--vocab 10000] [--dim 128] [--classes 60] [--device cpu|cuda] [--steps 30]\n"
-                 "       [--warmup 5] [--threads N] [--pytorch] [--json]\n");
+                 "       [--warmup 5] [--threads N] [--pytorch] [--json]\n"
+                 "       trustlab-bench accountant [--repeats 5] [--json]\n");
     return 2;
   }
   const std::string suite = args[0];
   args.erase(args.begin());
   try {
     if (suite == "train") return trainSuite(args);
+    if (suite == "accountant") return accountantSuite(args);
     std::fprintf(stderr, "trustlab-bench: unknown suite '%s'\n", suite.c_str());
     return 2;
   } catch (const InputError& e) {

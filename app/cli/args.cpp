@@ -1,6 +1,7 @@
 #include "args.h"
 
 #include <cmath>
+#include <string>
 
 #include "util/errors.h"
 
@@ -41,33 +42,33 @@ std::string Args::get(const std::string& key, const std::string& fallback) const
   return it == values_.end() ? fallback : it->second;
 }
 
-long Args::getLong(const std::string& key, long fallback) const {
-  if (!has(key)) return fallback;
-  const std::string v = get(key);
+namespace {
+/// Parses all of `v` with `parse` (std::stol/std::stod), or throws naming the option.
+template <typename T, typename Parse>
+T parseWhole(const std::string& key, const std::string& v, Parse parse, const char* expected) {
   size_t used = 0;
-  long out = 0;
+  T out{};
   try {
-    out = std::stol(v, &used);
+    out = parse(v, &used);
   } catch (const std::exception&) {
     used = 0;
   }
-  if (used != v.size() || v.empty()) throw InputError("--" + key, "expected an integer, got '" + v + "'");
+  if (used != v.size() || v.empty() || !std::isfinite(double(out)))
+    throw InputError("--" + key, std::string("expected ") + expected + ", got '" + v + "'");
   return out;
+}
+}  // namespace
+
+long Args::getLong(const std::string& key, long fallback) const {
+  if (!has(key)) return fallback;
+  return parseWhole<long>(key, get(key), [](const std::string& s, size_t* n) { return std::stol(s, n); },
+                          "an integer");
 }
 
 double Args::getDouble(const std::string& key, double fallback) const {
   if (!has(key)) return fallback;
-  const std::string v = get(key);
-  size_t used = 0;
-  double out = 0;
-  try {
-    out = std::stod(v, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != v.size() || v.empty() || !std::isfinite(out))
-    throw InputError("--" + key, "expected a finite number, got '" + v + "'");
-  return out;
+  return parseWhole<double>(key, get(key), [](const std::string& s, size_t* n) { return std::stod(s, n); },
+                            "a finite number");
 }
 
 }  // namespace trustlab::cli

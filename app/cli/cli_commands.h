@@ -9,5 +9,6 @@ namespace trustlab::cli {
 int trainCommand(const std::vector<std::string>& args);
 int runsCommand(const std::vector<std::string>& args);
 int datasetsCommand(const std::vector<std::string>& args);
+int privacyCommand(const std::vector<std::string>& args);
 
 }  // namespace trustlab::cli

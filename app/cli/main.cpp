@@ -20,6 +20,11 @@ commands:
   runs export ID --csv [--output FILE] [--store FILE]
   runs delete ID [--store FILE]
   datasets list [--json]
+  privacy epsilon --sample-rate Q --noise-multiplier S (--steps T | --epochs N) --delta D
+                  [--accountant rdp|prv|gdp] [--json]
+  privacy noise --target-epsilon E --sample-rate Q (--steps T | --epochs N) --delta D [--accountant A] [--json]
+  privacy steps --target-epsilon E --sample-rate Q --noise-multiplier S --delta D [--accountant A] [--json]
+  privacy batch --target-epsilon E --dataset-size N --epochs N --noise-multiplier S --delta D [--json]
 
 The default store is $TRUSTLAB_STORE or ~/.local/share/trustlab/runs.sqlite (shared with the GUI).
 )";
@@ -37,6 +42,7 @@ int main(int argc, char** argv) {
     if (command == "train") return trustlab::cli::trainCommand(args);
     if (command == "runs") return trustlab::cli::runsCommand(args);
     if (command == "datasets") return trustlab::cli::datasetsCommand(args);
+    if (command == "privacy") return trustlab::cli::privacyCommand(args);
     std::fprintf(stderr, "trustlab-cli: unknown command '%s'\n\n%s", command.c_str(), kUsage);
     return 2;
   } catch (const trustlab::InputError& e) {

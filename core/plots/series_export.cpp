@@ -69,10 +69,12 @@ std::string toPgfplots(const PlotDescription& plot, double widthPt, double heigh
      << "  tick label style={font=\\footnotesize}, label style={font=\\small}]\n";
   i = 0;
   for (const auto& s : plot.series) {
-    ss << "\\addplot[color=series" << char('A' + i++ % 26) << ", thick, mark=none] coordinates {\n";
+    ss << "\\addplot[color=series" << char('A' + i++ % 26) << (s.faint ? ", opacity=0.3, forget plot" : ", thick")
+       << (s.dashed ? ", dashed" : "") << ", mark=none] coordinates {\n";
     for (size_t k = 0; k < s.x.size() && k < s.y.size(); ++k)
       if (std::isfinite(s.x[k]) && std::isfinite(s.y[k])) ss << "  (" << number(s.x[k]) << "," << number(s.y[k]) << ")\n";
-    ss << "};\n\\addlegendentry{" << latexText(s.name) << "}\n";
+    ss << "};\n";
+    if (!s.faint) ss << "\\addlegendentry{" << latexText(s.name) << "}\n";
   }
   ss << "\\end{axis}\n\\end{tikzpicture}\n\\end{document}\n";
   return ss.str();

@@ -10,6 +10,8 @@ struct PlotSeries {
   std::string name;  ///< legend entry
   std::vector<double> x, y;
   std::string color;  ///< "#rrggbb"
+  bool dashed = false;
+  bool faint = false;  ///< drawn light and left out of the legend (raw values behind a smoothed line)
 };
 
 struct PlotDescription {

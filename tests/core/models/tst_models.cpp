@@ -10,6 +10,19 @@
 
 using namespace trustlab;
 
+namespace {
+ModelConfig smallConfig(const QString& type, int64_t dim = 16, double dropout = 0.1) {
+  ModelConfig c;
+  c.type = type.toStdString();
+  c.embeddingDim = dim;
+  c.hiddenSize = dim / 2;
+  c.heads = 2;
+  c.ffnDim = 2 * dim;
+  c.dropout = dropout;
+  return c;
+}
+}  // namespace
+
 class TestModels : public QObject {
   Q_OBJECT
  private Q_SLOTS:
@@ -22,13 +35,7 @@ class TestModels : public QObject {
   void shapes() {
     QFETCH(QString, type);
     torch::manual_seed(0);
-    ModelConfig c;
-    c.type = type.toStdString();
-    c.embeddingDim = 16;
-    c.hiddenSize = 8;
-    c.heads = 2;
-    c.ffnDim = 32;
-    auto m = makeClassifier(c, 50, 5, 12);
+    auto m = makeClassifier(smallConfig(type), 50, 5, 12);
     const auto ids = torch::randint(2, 50, {4, 12}, torch::kLong);
     const auto lengths = torch::tensor({12L, 5L, 1L, 7L});
     QCOMPARE(m->forward(ids, lengths).sizes().vec(), (std::vector<int64_t>{4, 5}));
@@ -38,13 +45,7 @@ class TestModels : public QObject {
     // The same utterance with extra padding must give the same logits (masks work).
     QFETCH(QString, type);
     torch::manual_seed(1);
-    ModelConfig c;
-    c.type = type.toStdString();
-    c.embeddingDim = 16;
-    c.hiddenSize = 8;
-    c.heads = 2;
-    c.ffnDim = 32;
-    auto m = makeClassifier(c, 30, 3, 10);
+    auto m = makeClassifier(smallConfig(type), 30, 3, 10);
     m->eval();
     const auto ids = torch::tensor({{5L, 7L, 9L}});
     const auto padded = torch::tensor({{5L, 7L, 9L, 0L, 0L, 0L, 0L}});
@@ -56,14 +57,7 @@ class TestModels : public QObject {
   void fewStepsLowerLoss() {
     QFETCH(QString, type);
     torch::manual_seed(2);
-    ModelConfig c;
-    c.type = type.toStdString();
-    c.embeddingDim = 32;
-    c.hiddenSize = 16;
-    c.heads = 2;
-    c.ffnDim = 64;
-    c.dropout = 0;
-    auto m = makeClassifier(c, 40, 4, 8);
+    auto m = makeClassifier(smallConfig(type, 32, 0.0), 40, 4, 8);
     // Learnable rule: the label is the first token modulo 4.
     const auto ids = torch::randint(2, 40, {64, 8}, torch::kLong);
     const auto lengths = torch::randint(1, 9, {64}, torch::kLong);

@@ -1,0 +1,160 @@
+#include "privacy/calibration.h"
+
+#include <cmath>
+#include <limits>
+
+#include "privacy/privacy_history.h"
+#include "util/errors.h"
+
+namespace trustlab {
+namespace {
+
+void requireTarget(double eps) {
+  if (!std::isfinite(eps) || eps <= 0) throw InputError("privacy", "target ε must be finite and > 0", 0, "target_epsilon");
+}
+
+double epsilonOf(const std::string& accountant, double sigma, double q, long steps, double delta) {
+  return computeEpsilon(accountant, {{sigma, q, steps}}, delta).epsilon;
+}
+
+}  // namespace
+
+long stepsForEpochs(double epochs, double q) {
+  if (!std::isfinite(q) || q <= 0 || q > 1) throw InputError("privacy", "sample rate must be in (0, 1]", 0, "sample_rate");
+  if (!std::isfinite(epochs) || epochs < 0) throw InputError("privacy", "epochs must be ≥ 0", 0, "epochs");
+  return long(std::floor(epochs / q));
+}
+
+NoiseCalibration calibrateNoise(double target, double delta, double q, long steps, const std::string& accountant,
+                                double relTol) {
+  requireTarget(target);
+  validatePrivacyInputs({{1, q, steps}}, delta);
+  NoiseCalibration c;
+  c.steps = steps;
+  if (steps == 0 || q == 0) return c;  // nothing released: no noise needed
+  auto eps = [&](double s) {
+    ++c.evaluations;
+    return epsilonOf(accountant, s, q, steps, delta);
+  };
+  // Bracket in log σ: lo violates the target, hi meets it. For PRV/GDP, start from the RDP
+  // answer (cheap to compute, and usually within a few percent), so few slow evaluations remain.
+  double lo = 0.5, hi = 1.0;
+  if (accountant != "rdp") {
+    const auto rdp = calibrateNoise(target, delta, q, steps, "rdp", 1e-3);
+    hi = rdp.noiseMultiplier;
+    lo = 0.85 * hi;
+  }
+  double epsHi = eps(hi);
+  while (epsHi > target) {
+    lo = hi;
+    hi *= 2;
+    if (hi > 1e6) throw InputError("privacy", "target ε is unreachable (needs σ > 1e6)", 0, "target_epsilon");
+    epsHi = eps(hi);
+  }
+  while (lo > 1e-3 && eps(lo) <= target) {
+    hi = lo;
+    lo /= 2;
+  }
+  epsHi = eps(hi);
+  // Illinois regula falsi on f(log σ) = log ε(σ) − log target (decreasing): it keeps a bracket
+  // [a: f > 0, b: f ≤ 0], so the answer is always the feasible end b, and converges in a handful
+  // of evaluations where bisection needs about twenty.
+  double a = std::log(lo), b = std::log(hi);
+  double fa = std::log(eps(lo)) - std::log(target), fb = std::log(epsHi) - std::log(target);
+  int lastMoved = 0;  // -1: a moved last, +1: b moved last
+  while (b - a > relTol && c.evaluations < 200) {
+    double m = std::isfinite(fa) ? (a * fb - b * fa) / (fb - fa) : 0.5 * (a + b);
+    if (!(m > a && m < b)) m = 0.5 * (a + b);
+    const double e = eps(std::exp(m));
+    const double fm = std::log(e) - std::log(target);
+    if (fm > 0) {
+      a = m;
+      fa = fm;
+      if (lastMoved == -1) fb /= 2;
+      lastMoved = -1;
+    } else {
+      b = m;
+      fb = fm;
+      epsHi = e;
+      if (lastMoved == 1) fa /= 2;
+      lastMoved = 1;
+    }
+  }
+  c.noiseMultiplier = std::exp(b);
+  c.epsilon = epsHi;
+  return c;
+}
+
+NoiseCalibration calibrateNoiseOpacusCompatible(double target, double delta, double q, long steps,
+                                                const std::string& accountant, double tolerance) {
+  requireTarget(target);
+  validatePrivacyInputs({{1, q, steps}}, delta);
+  NoiseCalibration c;
+  c.steps = steps;
+  auto eps = [&](double s) {
+    ++c.evaluations;
+    return epsilonOf(accountant, s, q, steps, delta);
+  };
+  double lo = 0, hi = 10, epsHi = std::numeric_limits<double>::infinity();
+  while (epsHi > target) {
+    hi *= 2;
+    if (hi > 1e6) throw InputError("privacy", "target ε is unreachable (needs σ > 1e6)", 0, "target_epsilon");
+    epsHi = eps(hi);
+  }
+  while (target - epsHi > tolerance) {
+    const double mid = 0.5 * (lo + hi);
+    const double e = eps(mid);
+    if (e < target) {
+      hi = mid;
+      epsHi = e;
+    } else {
+      lo = mid;
+    }
+  }
+  c.noiseMultiplier = hi;
+  c.epsilon = epsHi;
+  return c;
+}
+
+long maxStepsForBudget(double target, double delta, double q, double sigma, const std::string& accountant) {
+  requireTarget(target);
+  validatePrivacyInputs({{sigma, q, 1}}, delta);
+  if (q == 0) throw InputError("privacy", "with q = 0 nothing is released: every step count fits", 0, "sample_rate");
+  if (epsilonOf(accountant, sigma, q, 1, delta) > target) return 0;
+  long lo = 1, hi = 2;
+  while (epsilonOf(accountant, sigma, q, hi, delta) <= target) {
+    lo = hi;
+    hi *= 2;
+    if (hi > (1L << 40)) return lo;
+  }
+  while (hi - lo > 1) {
+    const long mid = lo + (hi - lo) / 2;
+    (epsilonOf(accountant, sigma, q, mid, delta) <= target ? lo : hi) = mid;
+  }
+  return lo;
+}
+
+long maxBatchSizeForBudget(double target, double delta, long n, double epochs, double sigma,
+                           const std::string& accountant) {
+  requireTarget(target);
+  if (n < 1) throw InputError("privacy", "dataset size must be ≥ 1", 0, "dataset_size");
+  auto fits = [&](long batch) {
+    const double q = double(batch) / double(n);
+    return epsilonOf(accountant, sigma, q, stepsForEpochs(epochs, q), delta) <= target;
+  };
+  // With a fixed number of epochs, larger batches mean fewer, less amplified steps; ε is not
+  // monotone in B in general, so scan doubling sizes, then bisect within the last feasible gap.
+  long best = 0;
+  for (long b = 1; b <= n; b *= 2)
+    if (fits(b)) best = b;
+  if (best == 0) return 0;
+  long lo = best, hi = std::min(n, best * 2);
+  if (fits(hi)) return hi;
+  while (hi - lo > 1) {
+    const long mid = lo + (hi - lo) / 2;
+    (fits(mid) ? lo : hi) = mid;
+  }
+  return lo;
+}
+
+}  // namespace trustlab

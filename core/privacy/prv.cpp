@@ -1,0 +1,213 @@
+#include "privacy/prv.h"
+
+#include <torch/torch.h>
+
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <stdexcept>
+
+#include "privacy/rdp.h"
+
+namespace trustlab {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+/// A uniform grid t_min + i·dt, i < size (size even, as circular composition needs).
+struct Grid {
+  double tMin = 0, dt = 0;
+  long size = 0;
+  double shift = 0;  ///< accumulated mean-correction shift
+  double at(long i) const { return tMin + double(i) * dt; }
+};
+
+/// True when n has no prime factor above 7: FFTs of such sizes are several times faster.
+bool fftFriendly(long n) {
+  for (long p : {2L, 3L, 5L, 7L})
+    while (n % p == 0) n /= p;
+  return n == 1;
+}
+
+/// Grid −k·dt … (k+1)·dt (2k + 2 points, even, as circular composition needs) covering [−L, L],
+/// with k grown until the size is FFT-friendly (a wider domain is only safer).
+Grid alignedGrid(double L, double dt) {
+  long k = long(std::ceil(L / dt));
+  while (!fftFriendly(2 * k + 2)) ++k;
+  return {-double(k) * dt, dt, 2 * k + 2, 0};
+}
+
+/// Remark 5.6 of Gopi et al.: a domain beyond which the (composed) loss has mass < δ_err.
+double safeDomainHalfWidth(const PrivacyHistory& h, double epsError, double deltaError) {
+  const long total = totalSteps(h);
+  double L = rdpEpsilon(h, deltaError / 4).epsilon;
+  for (const auto& p : h) {
+    if (p.steps == 0) continue;
+    L = std::max(L, rdpEpsilon({{p.noiseMultiplier, p.sampleRate, 1}}, deltaError / (8.0 * double(total))).epsilon);
+  }
+  return std::max(L, epsError) + 3;
+}
+
+/// ∫_a^b f by adaptive Gauss–Kronrod (7/15 points).
+double integrate(const std::function<double(double)>& f, double a, double b, double tol, int depth = 0) {
+  static const double xk[8] = {0.991455371120812639, 0.949107912342758525, 0.864864423359769073,
+                               0.741531185599394440, 0.586087235467691130, 0.405845151377397167,
+                               0.207784955007898468, 0.0};
+  static const double wk[8] = {0.022935322010529225, 0.063092092629978553, 0.104790010322250184,
+                               0.140653259715525919, 0.169004726639267903, 0.190350578064785410,
+                               0.204432940075298892, 0.209482141084727828};
+  static const double wg[4] = {0.129484966168869693, 0.279705391489276668, 0.381830050505118945,
+                               0.417959183673469388};
+  const double c = 0.5 * (a + b), h = 0.5 * (b - a);
+  double kronrod = wk[7] * f(c), gauss = wg[3] * f(c);
+  for (int i = 0; i < 7; ++i) {
+    const double s = f(c - h * xk[i]) + f(c + h * xk[i]);
+    kronrod += wk[i] * s;
+    if (i % 2 == 1) gauss += wg[i / 2] * s;
+  }
+  kronrod *= h;
+  gauss *= h;
+  if (std::abs(kronrod - gauss) <= tol || depth > 40) return kronrod;
+  return integrate(f, a, c, tol / 2, depth + 1) + integrate(f, c, b, tol / 2, depth + 1);
+}
+
+/// Discretised PMF of one phase's loss, truncated to the grid, its mean matched to the
+/// continuous truncated mean by shifting the grid (Gopi et al. §5).
+torch::Tensor discretise(const GaussianPhase& p, Grid& grid) {
+  const double q = p.sampleRate, s = p.noiseMultiplier;
+  const double tLo = grid.tMin, tHi = grid.at(grid.size - 1);
+  const double cdfLo = prvCdf(q, s, tLo), mass = prvCdf(q, s, tHi) - cdfLo;
+  auto truncatedCdf = [&](double t) {
+    if (t < tLo) return 0.0;
+    if (t >= tHi) return 1.0;
+    return (prvCdf(q, s, t) - cdfLo) / mass;
+  };
+  // CDF at the size + 1 bin edges (the costly part: parallel), then bin masses.
+  std::vector<double> edges(size_t(grid.size) + 1);
+  at::parallel_for(0, grid.size + 1, 4096, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) edges[size_t(i)] = truncatedCdf(grid.at(i) - grid.dt / 2);
+  });
+  auto pmf = torch::empty({grid.size}, torch::kDouble);
+  auto* out = pmf.data_ptr<double>();
+  double discreteMean = 0;
+  for (long i = 0; i < grid.size; ++i) {
+    out[i] = edges[size_t(i) + 1] - edges[size_t(i)];
+    discreteMean += grid.at(i) * out[i];
+  }
+  // E[T] = ∫ t dF by parts on pieces refined around 0, where the loss concentrates.
+  std::vector<double> cuts = {tLo};
+  for (int e = -1; e >= -5; --e) cuts.push_back(-std::pow(10.0, e));
+  for (int e = -5; e <= -1; ++e) cuts.push_back(std::pow(10.0, e));
+  cuts.push_back(tHi);
+  double continuousMean = 0;
+  for (size_t k = 0; k + 1 < cuts.size(); ++k) {
+    const double a = cuts[k], b = cuts[k + 1];
+    continuousMean += b * truncatedCdf(b) - a * truncatedCdf(a) - integrate(truncatedCdf, a, b, 1e-12);
+  }
+  const double shift = continuousMean - discreteMean;
+  if (std::abs(shift) >= grid.dt / 2) throw std::runtime_error("PRV discretisation: mean shift exceeds half a bin");
+  grid.tMin += shift;
+  grid.shift += shift;
+  return pmf;
+}
+
+/// PMF of the sum of `n` independent copies, by FFT on the same (circular) grid: index k of
+/// the result holds the sum whose grid index total is k − roll.
+torch::Tensor selfCompose(const torch::Tensor& pmf, long n, Grid& grid) {
+  // z^n as |z|^n e^{i n arg z}: a few real element-wise ops instead of a slow complex pow.
+  const auto spectrum = torch::fft::rfft(pmf);
+  const auto powered = torch::polar(torch::pow(torch::abs(spectrum), double(n)), torch::angle(spectrum) * double(n));
+  auto composed = torch::fft::irfft(powered, grid.size);
+  // Grid indices start at tMin/dt ≈ 1 − size/2 per copy: re-centre the sum on the same grid.
+  long roll = n - 1;
+  if (n % 2 == 0) roll += grid.size / 2;
+  composed = torch::roll(composed, roll % grid.size);
+  grid.tMin += grid.shift * double(n - 1);
+  grid.shift *= double(n);
+  return composed;
+}
+
+/// Linear convolution of two PMFs on equal grids, keeping the centred window ("same").
+torch::Tensor convolveSame(const torch::Tensor& a, const torch::Tensor& b) {
+  const long n = a.size(0);
+  const long full = 2 * n - 1;
+  const auto fa = torch::fft::rfft(a, full), fb = torch::fft::rfft(b, full);
+  const auto c = torch::fft::irfft(fa * fb, full);
+  return c.narrow(0, (full - n) / 2, n).contiguous();
+}
+
+}  // namespace
+
+double prvCdf(double q, double sigma, double t) {
+  if (t <= std::log1p(-q)) return 0;
+  const double z = std::log((std::exp(t) + q - 1) / q);
+  const double r = std::sqrt(2.0) * 2 * sigma;
+  return 1 - q * 0.5 * std::erfc((2 * z * sigma * sigma - 1) / r) -
+         (1 - q) * 0.5 * std::erfc((2 * z * sigma * sigma + 1) / r);
+}
+
+PrvEpsilon prvEpsilon(const PrivacyHistory& history, double delta, double epsError, double deltaError) {
+  if (deltaError <= 0) deltaError = delta / 1000;
+  PrivacyHistory h;
+  for (const auto& p : history)
+    if (p.steps > 0 && p.sampleRate > 0) h.push_back(p);
+  if (h.empty()) return {0, 0, 0, 0};
+  for (const auto& p : h)
+    if (p.noiseMultiplier == 0) return {kInf, kInf, kInf, 0};
+  const long total = totalSteps(h);
+  const double L = safeDomainHalfWidth(h, epsError, deltaError);
+  const double mesh = epsError / std::sqrt(double(total) * std::log(12 / deltaError) / 2);
+  if (2 * L / mesh > double(kMaxPrvGrid)) {
+    PrvEpsilon r;
+    r.upper = rdpEpsilon(h, delta).epsilon;
+    r.rdpFallback = true;
+    return r;
+  }
+  const Grid base = alignedGrid(L, mesh);
+
+  torch::Tensor pmf;
+  Grid grid;
+  for (const auto& p : h) {
+    Grid g = base;
+    auto composed = selfCompose(discretise(p, g), p.steps, g);
+    if (!pmf.defined()) {
+      pmf = composed;
+      grid = g;
+    } else {
+      pmf = convolveSame(pmf, composed);
+      grid.tMin += g.shift;
+      grid.shift += g.shift;
+    }
+  }
+
+  // δ(ε) = Σ_{t_i ≥ ε} p_i (1 − e^{ε − t_i}); tail sums d1 = Σ p, d2 = Σ p e^{−t}.
+  const auto p = pmf.contiguous();
+  const double* pp = p.data_ptr<double>();
+  const long n = grid.size;
+  std::vector<double> d1(size_t(n) + 1, 0.0), d2(size_t(n) + 1, 0.0);
+  for (long i = n - 1; i >= 0; --i) {
+    d1[size_t(i)] = d1[size_t(i) + 1] + pp[i];
+    d2[size_t(i)] = d2[size_t(i) + 1] + pp[i] * std::exp(-grid.at(i));
+  }
+  auto deltaAt = [&](long i) { return d1[size_t(i)] - std::exp(grid.at(i)) * d2[size_t(i)]; };
+  auto epsilonAt = [&](double target) {
+    // First grid point whose δ(t_i) ≤ target (δ(t) is non-increasing: binary search); there
+    // ε solves d1 − e^ε d2 = target.
+    long lo = 0, hi = n;
+    while (lo < hi) {
+      const long mid = (lo + hi) / 2;
+      (deltaAt(mid) <= target ? hi : lo) = deltaAt(mid) <= target ? mid : mid + 1;
+    }
+    if (lo >= n) return kInf;
+    if (lo == 0) throw std::runtime_error("PRV: domain too small to compute ε");
+    return std::log((d1[size_t(lo)] - target) / d2[size_t(lo)]);
+  };
+  PrvEpsilon r;
+  r.gridSize = n;
+  r.upper = std::max(0.0, epsilonAt(delta - deltaError) + epsError);
+  r.lower = std::max(0.0, epsilonAt(delta + deltaError) - epsError);
+  r.estimate = std::max(0.0, epsilonAt(delta));
+  return r;
+}
+
+}  // namespace trustlab

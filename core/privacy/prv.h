@@ -1,0 +1,26 @@
+// core/privacy: PRV accountant (Gopi, Lee, Wutschitz 2021): the privacy loss random variable of
+// each phase is truncated to a safe domain, discretised on a common mesh (mean-preserving
+// shift), self-composed by FFT and convolved across phases; ε is read from the composed PMF with
+// rigorous error bounds. The upper bound is what TrustLab reports.
+#pragma once
+#include "privacy/privacy_history.h"
+
+namespace trustlab {
+
+struct PrvEpsilon {
+  double lower = 0, estimate = 0, upper = 0;
+  long gridSize = 0;
+  /// The loss is so spread (tiny σ, ε in the hundreds) that the grid would exceed kMaxPrvGrid
+  /// points: the RDP bound, also rigorous, is returned as upper (and lower = 0).
+  bool rdpFallback = false;
+};
+
+constexpr long kMaxPrvGrid = 1L << 23;
+
+/// `epsError` is the ε slack of the bound; `deltaError` defaults to δ/1000.
+PrvEpsilon prvEpsilon(const PrivacyHistory& history, double delta, double epsError = 0.01, double deltaError = 0);
+
+/// CDF of the privacy loss of one Poisson-subsampled Gaussian step (add/remove adjacency).
+double prvCdf(double sampleRate, double noiseMultiplier, double t);
+
+}  // namespace trustlab
