@@ -2,6 +2,7 @@
 
 #include <QApplication>
 #include <QCloseEvent>
+#include <cmath>
 #include <QDockWidget>
 #include <QFile>
 #include <QFileDialog>
@@ -15,6 +16,7 @@
 #include <QTimer>
 
 #include "designer_widget.h"
+#include "privacy_panel.h"
 #include "export_dialog.h"
 #include "responsiveness_probe.h"
 #include "run_browser.h"
@@ -32,12 +34,14 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
       training_(new TrainingView),
       browser_(new RunBrowser),
       inspector_(new RunInspector),
+      privacy_(new PrivacyPanel),
       probe_(new ResponsivenessProbe(this)),
       worker_(new TrainingWorker) {
   setWindowTitle(tr("TrustLab"));
   setWindowIcon(QIcon(":/icons/trustlab.svg"));
   auto* tabs = new QTabWidget(this);
   tabs->addTab(training_, tr("Training"));
+  tabs->addTab(privacy_, tr("Privacy"));
   setCentralWidget(tabs);
 
   auto* scroll = new QScrollArea;
@@ -65,6 +69,18 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
   connect(worker_, &TrainingWorker::failed, this, &MainWindow::onFailed);
   workerThread_.start();
 
+  connect(privacy_, &PrivacyPanel::applyRequested, this,
+          [this](long batch, double epochs, double sigma, double eps, double delta) {
+            auto spec = designer_->spec();
+            spec.training.batchSize = batch;
+            spec.training.epochs = std::max(1, int(std::ceil(epochs)));
+            designer_->setSpec(spec);
+            statusBar()->showMessage(
+                tr("Applied batch size %1 and %2 epochs; σ = %3 reaches ε = %4 at δ = %5 (private training uses it "
+                   "once eDP-SGD is enabled)")
+                    .arg(batch).arg(spec.training.epochs).arg(sigma, 0, 'f', 4).arg(eps).arg(delta),
+                10000);
+          });
   connect(designer_, &DesignerWidget::startRequested, this, &MainWindow::startExperiment);
   connect(designer_, &DesignerWidget::stopRequested, this, &MainWindow::stopExperiment);
   connect(browser_, &RunBrowser::overlayRequested, this, [this](const QList<qlonglong>& ids) {

@@ -14,6 +14,7 @@ class RunBrowser;
 class RunInspector;
 class TrainingWorker;
 class ResponsivenessProbe;
+class PrivacyPanel;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -25,6 +26,7 @@ class MainWindow : public QMainWindow {
   TrainingView* trainingView() const { return training_; }
   RunBrowser* runBrowser() const { return browser_; }
   ResponsivenessProbe* probe() const { return probe_; }
+  PrivacyPanel* privacyPanel() const { return privacy_; }
   bool isRunning() const { return running_; }
   QString storePath() const { return storePath_; }
 
@@ -54,6 +56,7 @@ class MainWindow : public QMainWindow {
   TrainingView* training_;
   RunBrowser* browser_;
   RunInspector* inspector_;
+  PrivacyPanel* privacy_;
   ResponsivenessProbe* probe_;
   QThread workerThread_;
   TrainingWorker* worker_;

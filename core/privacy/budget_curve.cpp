@@ -1,0 +1,46 @@
+#include "privacy/budget_curve.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "privacy/privacy_history.h"
+#include "privacy/rdp.h"
+
+namespace trustlab {
+
+std::vector<long> curveSteps(long total, int points) {
+  std::vector<long> s;
+  if (total <= 0) return s;
+  for (int i = 0; i < points; ++i) {
+    const double f = points == 1 ? 1.0 : double(i) / double(points - 1);
+    const long t = std::max(1L, long(std::llround(std::pow(double(total), f))));
+    if (s.empty() || t > s.back()) s.push_back(t);
+  }
+  if (s.back() != total) s.push_back(total);
+  return s;
+}
+
+EpsilonCurve epsilonCurve(const std::string& accountant, double sigma, double q, const std::vector<long>& steps,
+                          double delta) {
+  validatePrivacyInputs({{sigma, q, 1}}, delta);
+  EpsilonCurve c;
+  c.accountant = accountant;
+  if (accountant == "rdp") {
+    const auto& orders = defaultRdpOrders();
+    const auto perStep = rdpOfHistory({{sigma, q, 1}}, orders);
+    std::vector<double> scaled(orders.size());
+    for (long t : steps) {
+      for (size_t k = 0; k < orders.size(); ++k) scaled[k] = perStep[k] * double(t);
+      c.steps.push_back(double(t));
+      c.epsilon.push_back(rdpToEpsilon(orders, scaled, delta).epsilon);
+    }
+    return c;
+  }
+  for (long t : steps) {
+    c.steps.push_back(double(t));
+    c.epsilon.push_back(computeEpsilon(accountant, {{sigma, q, t}}, delta).epsilon);
+  }
+  return c;
+}
+
+}  // namespace trustlab
