@@ -2,6 +2,7 @@
 
 #include <QDateTime>
 
+#include "experiment/privacy_ledger.h"
 #include "experiment/run_store.h"
 
 namespace trustlab {
@@ -46,7 +47,12 @@ void RunInspector::showRun(qlonglong runId, const QString& storePath) {
       for (const auto& e : ledger)
         html += QString("<tr><td>%1</td><td>%2</td><td>%3</td><td>%4</td><td>%5</td><td>%6</td></tr>")
                     .arg(e.step).arg(e.noiseMultiplier).arg(e.sampleRate).arg(e.epsilon).arg(e.delta).arg(esc(e.accountant));
-      html += "</table>";
+      html += "</table><p>Recomputed from the ledger: ";
+      for (const auto& acc : accountantNames()) {
+        const auto r = recomputeLedger(ledger, acc);
+        html += QString("%1 ε = %2; ").arg(QString::fromStdString(acc)).arg(r.epsilon, 0, 'f', 4);
+      }
+      html += "</p>";
     }
     html += "<h4>Spec</h4><pre>" + esc(r->specJson) + "</pre>";
     setHtml(html);

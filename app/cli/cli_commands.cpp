@@ -9,6 +9,7 @@
 
 #include "args.h"
 #include "data/dataset_registry.h"
+#include "experiment/privacy_ledger.h"
 #include "experiment/run_store.h"
 #include "experiment/runner.h"
 #include "terminal_progress.h"
@@ -151,7 +152,7 @@ int runsCommand(const std::vector<std::string>& argv) {
   if (argv.empty()) throw InputError("runs", "expects a subcommand: list, show, export, delete");
   const std::string sub = argv[0];
   const std::vector<std::string> rest(argv.begin() + 1, argv.end());
-  const Args a(rest, {"store", "filter", "output"}, {"json", "csv"});
+  const Args a(rest, {"store", "filter", "output", "accountant"}, {"json", "csv"});
   RunStore store(storePath(a));
   if (sub == "list") {
     const auto runs = store.listRuns(a.get("filter"));
@@ -210,6 +211,33 @@ int runsCommand(const std::vector<std::string>& argv) {
             << std::defaultfloat << '\n';
     return 0;
   }
+  if (sub == "ledger") {
+    const long long id = runIdArg(a, "ledger");
+    requireRun(store, id);
+    const auto entries = store.ledger(id);
+    const std::string accountant = a.get("accountant", "rdp");
+    const auto r = recomputeLedger(entries, accountant);
+    if (a.has("json")) {
+      json rows = json::array();
+      for (const auto& e : entries)
+        rows.push_back({{"step", e.step}, {"noise_multiplier", e.noiseMultiplier}, {"sample_rate", e.sampleRate},
+                        {"accountant", e.accountant}, {"epsilon", e.epsilon}, {"delta", e.delta}});
+      std::cout << json{{"run_id", id}, {"ledger", rows}, {"recomputed", {{"accountant", accountant},
+                                                                            {"epsilon", r.epsilon},
+                                                                            {"delta", r.delta},
+                                                                            {"steps", r.steps}}}}
+                       .dump()
+                << std::endl;
+    } else {
+      std::printf("%-8s %-10s %-10s %-10s %-10s %s\n", "step", "sigma", "q", "epsilon", "delta", "accountant");
+      for (const auto& e : entries)
+        std::printf("%-8ld %-10.4g %-10.4g %-10.4g %-10.3g %s\n", e.step, e.noiseMultiplier, e.sampleRate, e.epsilon,
+                    e.delta, e.accountant.c_str());
+      std::printf("recomputed with %s: ε = %.6f at δ = %g after %ld steps\n", accountant.c_str(), r.epsilon, r.delta,
+                  r.steps);
+    }
+    return 0;
+  }
   if (sub == "delete") {
     const long long id = runIdArg(a, "delete");
     requireRun(store, id);
@@ -217,7 +245,7 @@ int runsCommand(const std::vector<std::string>& argv) {
     std::printf("deleted run %lld\n", id);
     return 0;
   }
-  throw InputError("runs " + sub, "unknown subcommand (list, show, export, delete)");
+  throw InputError("runs " + sub, "unknown subcommand (list, show, export, ledger, delete)");
 }
 
 int datasetsCommand(const std::vector<std::string>& argv) {

@@ -18,6 +18,7 @@ commands:
   runs list [--filter TEXT] [--store FILE] [--json]
   runs show ID [--store FILE] [--json]
   runs export ID --csv [--output FILE] [--store FILE]
+  runs ledger ID [--accountant rdp|prv|gdp] [--store FILE] [--json]   (recompute a private run's ε)
   runs delete ID [--store FILE]
   datasets list [--json]
   privacy epsilon --sample-rate Q --noise-multiplier S (--steps T | --epochs N) --delta D

@@ -76,6 +76,40 @@ class TestCli : public QObject {
     QCOMPARE(r.code, 1);
     QVERIFY(r.err.contains(dir_.path().toUtf8()));
   }
+  void privacyCommands() {
+    auto r = cli({"privacy", "epsilon", "--sample-rate", "0.04", "--noise-multiplier", "1.5", "--steps", "2250",
+                  "--delta", "1e-5", "--json"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    auto j = QJsonDocument::fromJson(r.out).object();
+    QVERIFY(std::abs(j["epsilon"].toDouble() - 7.32911117143) < 1e-6);
+    QCOMPARE(j["accountant"].toString(), QString("rdp"));
+    QCOMPARE(j["order"].toDouble(), 3.9);
+    r = cli({"privacy", "epsilon", "--sample-rate", "0.04", "--noise-multiplier", "1.5", "--epochs", "90",
+             "--delta", "1e-5", "--accountant", "gdp", "--json"});
+    QCOMPARE(r.code, 0);
+    QVERIFY(!QJsonDocument::fromJson(r.out).object().contains("order"));
+    r = cli({"privacy", "noise", "--target-epsilon", "8", "--sample-rate", "0.04", "--epochs", "90", "--delta", "1e-5",
+             "--json"});
+    QCOMPARE(r.code, 0);
+    j = QJsonDocument::fromJson(r.out).object();
+    QVERIFY(j["epsilon"].toDouble() <= 8);
+    QCOMPARE(j["steps"].toInt(), 2250);
+    QVERIFY(std::abs(j["noise_multiplier"].toDouble() - 1.41579) < 1e-4);
+    // Bad input: exit 2 naming what is wrong.
+    r = cli({"privacy", "epsilon", "--sample-rate", "0.04", "--noise-multiplier", "1.5", "--steps", "10", "--delta", "1"});
+    QCOMPARE(r.code, 2);
+    QVERIFY(r.err.contains("delta"));
+    r = cli({"privacy", "epsilon", "--sample-rate", "nan", "--noise-multiplier", "1.5", "--steps", "10", "--delta", "1e-5"});
+    QCOMPARE(r.code, 2);
+    QVERIFY(r.err.contains("--sample-rate"));
+    r = cli({"privacy", "noise", "--target-epsilon", "3", "--sample-rate", "0.01", "--delta", "1e-5"});
+    QCOMPARE(r.code, 2);
+    QVERIFY(r.err.contains("--steps"));
+    r = cli({"privacy", "epsilon", "--sample-rate", "0.01", "--noise-multiplier", "1", "--steps", "10", "--delta",
+             "1e-5", "--accountant", "moments"});
+    QCOMPARE(r.code, 2);
+    QVERIFY(r.err.contains("--accountant"));
+  }
   void datasetsList() {
     const auto r = cli({"datasets", "list", "--json"});
     QCOMPARE(r.code, 0);

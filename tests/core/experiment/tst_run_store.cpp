@@ -9,6 +9,8 @@
 #include <cmath>
 
 #include "experiment/checkpoint.h"
+#include "experiment/privacy_ledger.h"
+#include "privacy/rdp.h"
 #include "experiment/run_store.h"
 #include "experiment/runner.h"
 #include "util/errors.h"
@@ -50,6 +52,21 @@ class TestRunStore : public QObject {
     store.deleteRun(id);
     QVERIFY(!store.run(id).has_value());
     QVERIFY(store.metricHistory(id, "valid/accuracy").empty());
+  }
+  void ledgerRecomputesWithAnyAccountant() {
+    RunStore store(path("ledger.sqlite"));
+    const long long id = store.createRun("exp", "private", "{}", "h", 1, captureRepro("cpu", 1));
+    // 1000 steps at σ = 1.1, then 500 at σ = 0.9 (a noise schedule), logged every 250 steps.
+    for (long s = 250; s <= 1500; s += 250) store.logLedger(id, {s, s <= 1000 ? 1.1 : 0.9, 0.01, 0, 1e-5, "rdp"});
+    const auto h = historyFromLedger(store.ledger(id));
+    QCOMPARE(h.size(), size_t(2));
+    QCOMPARE(h[0].steps, 1000L);
+    QCOMPARE(h[1].steps, 500L);
+    const auto rdp = recomputeLedger(store.ledger(id), "rdp");
+    QCOMPARE(rdp.epsilon, rdpEpsilon({{1.1, 0.01, 1000}, {0.9, 0.01, 500}}, 1e-5).epsilon);
+    const auto prv = recomputeLedger(store.ledger(id), "prv");
+    QVERIFY(prv.epsilon > 0 && prv.epsilon < rdp.epsilon);
+    QVERIFY_THROWS_EXCEPTION(InputError, recomputeLedger({}, "rdp"));
   }
   void killedRunIsRecoveredWithItsMetrics() {
     const std::string p = path("killed.sqlite");
