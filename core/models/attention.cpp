@@ -9,8 +9,8 @@ namespace trustlab {
 
 SelfAttentionImpl::SelfAttentionImpl(const SelfAttentionOptions& o) : options(o) {
   TORCH_CHECK(o.dim() % o.heads() == 0, "attention dim ", o.dim(), " not divisible by heads ", o.heads());
-  qkv = register_module("qkv", torch::nn::Linear(o.dim(), 3 * o.dim()));
-  out = register_module("out", torch::nn::Linear(o.dim(), o.dim()));
+  qkv = register_module("qkv", TrackedLinear(o.dim(), 3 * o.dim()));
+  out = register_module("out", TrackedLinear(o.dim(), o.dim()));
   dropout = register_module("dropout", torch::nn::Dropout(o.dropout()));
 }
 

@@ -2,8 +2,9 @@
 // key-padding mask.
 #pragma once
 #include <torch/nn/modules/dropout.h>
-#include <torch/nn/modules/linear.h>
 #include <torch/nn/pimpl.h>
+
+#include "models/tracked_layers.h"
 
 namespace trustlab {
 
@@ -22,8 +23,8 @@ class SelfAttentionImpl : public torch::nn::Module {
   SelfAttentionOptions options;
 
  private:
-  torch::nn::Linear qkv{nullptr};  ///< one projection for queries, keys and values
-  torch::nn::Linear out{nullptr};
+  TrackedLinear qkv{nullptr};  ///< one projection for queries, keys and values
+  TrackedLinear out{nullptr};
   torch::nn::Dropout dropout{nullptr};
 };
 TORCH_MODULE(SelfAttention);

@@ -6,9 +6,9 @@ namespace trustlab {
 
 BagOfEmbeddingsImpl::BagOfEmbeddingsImpl(const BagOfEmbeddingsOptions& o) : options(o) {
   embedding = register_module(
-      "embedding", torch::nn::Embedding(torch::nn::EmbeddingOptions(o.vocab_size(), o.embedding_dim())));
+      "embedding", TrackedEmbedding(o.vocab_size(), o.embedding_dim()));
   dropout = register_module("dropout", torch::nn::Dropout(o.dropout()));
-  output = register_module("output", torch::nn::Linear(o.embedding_dim(), o.num_classes()));
+  output = register_module("output", TrackedLinear(o.embedding_dim(), o.num_classes()));
 }
 
 torch::Tensor BagOfEmbeddingsImpl::forward(const torch::Tensor& ids, const torch::Tensor& lengths) {

@@ -1,8 +1,7 @@
 // core/models: bag-of-embeddings classifier: mean of token embeddings → linear layer.
 #pragma once
 #include <torch/nn/modules/dropout.h>
-#include <torch/nn/modules/embedding.h>
-#include <torch/nn/modules/linear.h>
+#include "models/tracked_layers.h"
 #include <torch/nn/pimpl.h>
 
 #include "models/text_classifier.h"
@@ -25,9 +24,9 @@ class BagOfEmbeddingsImpl : public TextClassifierImpl {
   BagOfEmbeddingsOptions options;
 
  private:
-  torch::nn::Embedding embedding{nullptr};
+  TrackedEmbedding embedding{nullptr};
   torch::nn::Dropout dropout{nullptr};
-  torch::nn::Linear output{nullptr};
+  TrackedLinear output{nullptr};
 };
 TORCH_MODULE(BagOfEmbeddings);
 

@@ -8,7 +8,7 @@ namespace trustlab {
 
 BiLstmClassifierImpl::BiLstmClassifierImpl(const BiLstmClassifierOptions& o) : options(o) {
   embedding = register_module(
-      "embedding", torch::nn::Embedding(torch::nn::EmbeddingOptions(o.vocab_size(), o.embedding_dim())));
+      "embedding", TrackedEmbedding(o.vocab_size(), o.embedding_dim()));
   for (int64_t l = 0; l < o.layers(); ++l) {
     const int64_t in = l == 0 ? o.embedding_dim() : 2 * o.hidden_size();
     forwardLayers->push_back(LstmLayer(LstmLayerOptions(in, o.hidden_size())));
@@ -17,7 +17,7 @@ BiLstmClassifierImpl::BiLstmClassifierImpl(const BiLstmClassifierOptions& o) : o
   register_module("forward_layers", forwardLayers);
   register_module("backward_layers", backwardLayers);
   dropout = register_module("dropout", torch::nn::Dropout(o.dropout()));
-  output = register_module("output", torch::nn::Linear(2 * o.hidden_size(), o.num_classes()));
+  output = register_module("output", TrackedLinear(2 * o.hidden_size(), o.num_classes()));
 }
 
 torch::Tensor BiLstmClassifierImpl::forward(const torch::Tensor& ids, const torch::Tensor& lengths) {

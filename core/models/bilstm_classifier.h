@@ -2,8 +2,6 @@
 #pragma once
 #include <torch/nn/modules/container/modulelist.h>
 #include <torch/nn/modules/dropout.h>
-#include <torch/nn/modules/embedding.h>
-#include <torch/nn/modules/linear.h>
 
 #include "models/lstm.h"
 #include "models/text_classifier.h"
@@ -28,10 +26,10 @@ class BiLstmClassifierImpl : public TextClassifierImpl {
   BiLstmClassifierOptions options;
 
  private:
-  torch::nn::Embedding embedding{nullptr};
+  TrackedEmbedding embedding{nullptr};
   torch::nn::ModuleList forwardLayers, backwardLayers;
   torch::nn::Dropout dropout{nullptr};
-  torch::nn::Linear output{nullptr};
+  TrackedLinear output{nullptr};
 };
 TORCH_MODULE(BiLstmClassifier);
 

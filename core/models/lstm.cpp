@@ -6,9 +6,9 @@ namespace trustlab {
 
 LstmLayerImpl::LstmLayerImpl(const LstmLayerOptions& o) : options(o) {
   const int64_t H = o.hidden_size();
-  inputProjection = register_module("input", torch::nn::Linear(o.input_size(), 4 * H));
+  inputProjection = register_module("input", TrackedLinear(o.input_size(), 4 * H));
   hiddenProjection =
-      register_module("hidden", torch::nn::Linear(torch::nn::LinearOptions(H, 4 * H).bias(false)));
+      register_module("hidden", TrackedLinear(torch::nn::LinearOptions(H, 4 * H).bias(false)));
   // Forget-gate bias 1 (Jozefowicz et al. 2015): remember by default early in training.
   torch::NoGradGuard g;
   inputProjection->bias.narrow(0, H, H).fill_(1.0);

@@ -1,8 +1,9 @@
 // core/models: a single-direction LSTM layer built from two Linear layers, so every weight's
 // inputs and output gradients are visible to per-example gradient code.
 #pragma once
-#include <torch/nn/modules/linear.h>
 #include <torch/nn/pimpl.h>
+
+#include "models/tracked_layers.h"
 
 namespace trustlab {
 
@@ -23,8 +24,8 @@ class LstmLayerImpl : public torch::nn::Module {
   LstmLayerOptions options;
 
  private:
-  torch::nn::Linear inputProjection{nullptr};   ///< x_t → gates (with bias)
-  torch::nn::Linear hiddenProjection{nullptr};  ///< h_{t-1} → gates (no bias)
+  TrackedLinear inputProjection{nullptr};   ///< x_t → gates (with bias)
+  TrackedLinear hiddenProjection{nullptr};  ///< h_{t-1} → gates (no bias)
 };
 TORCH_MODULE(LstmLayer);
 

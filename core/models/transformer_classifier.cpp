@@ -5,12 +5,12 @@
 namespace trustlab {
 
 EncoderLayerImpl::EncoderLayerImpl(const TransformerClassifierOptions& o) {
-  norm1 = register_module("norm1", torch::nn::LayerNorm(torch::nn::LayerNormOptions({o.dim()})));
+  norm1 = register_module("norm1", TrackedLayerNorm(o.dim()));
   attention = register_module("attention",
                               SelfAttention(SelfAttentionOptions(o.dim(), o.heads()).dropout(o.dropout())));
-  norm2 = register_module("norm2", torch::nn::LayerNorm(torch::nn::LayerNormOptions({o.dim()})));
-  ffnIn = register_module("ffn_in", torch::nn::Linear(o.dim(), o.ffn_dim()));
-  ffnOut = register_module("ffn_out", torch::nn::Linear(o.ffn_dim(), o.dim()));
+  norm2 = register_module("norm2", TrackedLayerNorm(o.dim()));
+  ffnIn = register_module("ffn_in", TrackedLinear(o.dim(), o.ffn_dim()));
+  ffnOut = register_module("ffn_out", TrackedLinear(o.ffn_dim(), o.dim()));
   dropout = register_module("dropout", torch::nn::Dropout(o.dropout()));
 }
 
@@ -20,13 +20,13 @@ torch::Tensor EncoderLayerImpl::forward(const torch::Tensor& x, const torch::Ten
 }
 
 TransformerClassifierImpl::TransformerClassifierImpl(const TransformerClassifierOptions& o) : options(o) {
-  tokens = register_module("tokens", torch::nn::Embedding(o.vocab_size(), o.dim()));
-  positions = register_module("positions", torch::nn::Embedding(o.max_length(), o.dim()));
+  tokens = register_module("tokens", TrackedEmbedding(o.vocab_size(), o.dim()));
+  positions = register_module("positions", TrackedEmbedding(o.max_length(), o.dim()));
   for (int64_t l = 0; l < o.layers(); ++l) layers->push_back(EncoderLayer(o));
   register_module("layers", layers);
-  finalNorm = register_module("final_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({o.dim()})));
+  finalNorm = register_module("final_norm", TrackedLayerNorm(o.dim()));
   dropout = register_module("dropout", torch::nn::Dropout(o.dropout()));
-  output = register_module("output", torch::nn::Linear(o.dim(), o.num_classes()));
+  output = register_module("output", TrackedLinear(o.dim(), o.num_classes()));
   torch::NoGradGuard g;
   tokens->weight.normal_(0, 0.02);
   positions->weight.normal_(0, 0.02);
@@ -36,7 +36,9 @@ torch::Tensor TransformerClassifierImpl::forward(const torch::Tensor& ids, const
   const int64_t T = ids.size(1);
   TORCH_CHECK(T <= options.max_length(), "sequence length ", T, " exceeds max_length ", options.max_length());
   const auto mask = tokenMask(lengths, T);
-  auto x = dropout(tokens(ids) + positions(torch::arange(T, ids.options())).unsqueeze(0));
+  // Position ids expanded per example, so each example's position-embedding gradient is its own.
+  const auto positionIds = torch::arange(T, ids.options()).unsqueeze(0).expand({ids.size(0), T});
+  auto x = dropout(tokens(ids) + positions(positionIds));
   for (const auto& layer : *layers) x = layer->as<EncoderLayer>()->forward(x, mask);
   return output(dropout(maskedMean(finalNorm(x), mask)));
 }

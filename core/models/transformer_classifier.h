@@ -3,9 +3,6 @@
 #pragma once
 #include <torch/nn/modules/container/modulelist.h>
 #include <torch/nn/modules/dropout.h>
-#include <torch/nn/modules/embedding.h>
-#include <torch/nn/modules/linear.h>
-#include <torch/nn/modules/normalization.h>
 
 #include "models/attention.h"
 #include "models/text_classifier.h"
@@ -31,9 +28,9 @@ class EncoderLayerImpl : public torch::nn::Module {
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& mask);
 
  private:
-  torch::nn::LayerNorm norm1{nullptr}, norm2{nullptr};
+  TrackedLayerNorm norm1{nullptr}, norm2{nullptr};
   SelfAttention attention{nullptr};
-  torch::nn::Linear ffnIn{nullptr}, ffnOut{nullptr};
+  TrackedLinear ffnIn{nullptr}, ffnOut{nullptr};
   torch::nn::Dropout dropout{nullptr};
 };
 TORCH_MODULE(EncoderLayer);
@@ -45,11 +42,11 @@ class TransformerClassifierImpl : public TextClassifierImpl {
   TransformerClassifierOptions options;
 
  private:
-  torch::nn::Embedding tokens{nullptr}, positions{nullptr};
+  TrackedEmbedding tokens{nullptr}, positions{nullptr};
   torch::nn::ModuleList layers;
-  torch::nn::LayerNorm finalNorm{nullptr};
+  TrackedLayerNorm finalNorm{nullptr};
   torch::nn::Dropout dropout{nullptr};
-  torch::nn::Linear output{nullptr};
+  TrackedLinear output{nullptr};
 };
 TORCH_MODULE(TransformerClassifier);
 
