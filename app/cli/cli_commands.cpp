@@ -39,11 +39,26 @@ ExperimentSpec specFromArgs(const Args& a) {
   s.training.device = a.get("device", s.training.device);
   s.training.threads = int(a.getLong("threads", s.training.threads));
   if (a.has("name")) s.name = a.get("name");
+  auto& p = s.training.privacy;
+  p.mode = a.get("dp", p.mode);
+  p.targetEpsilon = a.getDouble("target-epsilon", p.targetEpsilon);
+  p.noiseMultiplier = a.getDouble("noise-multiplier", p.noiseMultiplier);
+  p.delta = a.getDouble("delta", p.delta);
+  p.sampling = a.get("sampling", p.sampling);
+  p.accountant = a.get("accountant", p.accountant);
+  if (a.has("secure")) p.secure = true;
+  if (a.has("clip")) {
+    if (a.get("clip") == "auto") p.automaticClipping = true;
+    else p.clipNorm = a.getDouble("clip", p.clipNorm);
+  }
   // Flag errors name the flag the user typed rather than the spec field.
   static const std::map<std::string, std::string> flagFor = {
       {"model.type", "--model"}, {"training.epochs", "--epochs"}, {"training.batch_size", "--batch-size"},
       {"training.lr", "--lr"}, {"training.device", "--device"}, {"training.optimizer", "--optimizer"},
-      {"data.max_length", "--max-length"}, {"training.max_steps", "--max-steps"}, {"training.threads", "--threads"}};
+      {"data.max_length", "--max-length"}, {"training.max_steps", "--max-steps"}, {"training.threads", "--threads"},
+      {"privacy.mode", "--dp"}, {"privacy.target_epsilon", "--target-epsilon"}, {"privacy.delta", "--delta"},
+      {"privacy.noise_multiplier", "--noise-multiplier"}, {"privacy.clip", "--clip"}, {"privacy.sampling", "--sampling"},
+      {"privacy.accountant", "--accountant"}};
   for (const auto& issue : s.validate()) {
     const auto f = flagFor.find(issue.field);
     throw InputError(f != flagFor.end() && a.has(f->second.substr(2)) ? f->second
@@ -114,8 +129,9 @@ std::string metricOr(const RunRecord& r, const std::string& key) {
 int trainCommand(const std::vector<std::string>& argv) {
   const Args a(argv,
                {"dataset", "model", "epochs", "batch-size", "lr", "seed", "store", "device", "max-steps", "threads",
-                "optimizer", "max-length", "experiment", "text-column", "label-column", "name"},
-               {"json", "quiet", "no-checkpoint"});
+                "optimizer", "max-length", "experiment", "text-column", "label-column", "name", "dp", "target-epsilon",
+                "noise-multiplier", "delta", "clip", "sampling", "accountant"},
+               {"json", "quiet", "no-checkpoint", "secure"});
   const ExperimentSpec spec = specFromArgs(a);
   RunStore store(storePath(a));
   TerminalProgress progress(a.has("quiet") || a.has("json"));
@@ -127,7 +143,15 @@ int trainCommand(const std::vector<std::string>& argv) {
   const RunOutcome out = runExperiment(spec, options);
   progress.finish();
   if (a.has("json")) {
+    json extra = json::object();
+    if (spec.training.privacy.enabled()) {
+      const auto ledger = store.ledger(out.runId);
+      extra = {{"noise_multiplier", out.training.noiseMultiplier},
+               {"epsilon", ledger.empty() ? 0.0 : ledger.back().epsilon},
+               {"delta", spec.training.privacy.delta}};
+    }
     std::cout << json{{"run_id", out.runId},
+                      {"privacy", extra},
                       {"test_accuracy", out.test.accuracy},
                       {"test_macro_f1", out.test.macroF1},
                       {"valid_accuracy", out.valid.accuracy},

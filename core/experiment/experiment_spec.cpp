@@ -33,7 +33,13 @@ json toJsonObject(const ExperimentSpec& s) {
         {"epochs", t.epochs}, {"max_steps", t.maxSteps}, {"batch_size", t.batchSize},
         {"eval_every", t.evalEvery}, {"log_every", t.logEvery},
         {"early_stopping_patience", t.earlyStoppingPatience}, {"grad_clip", t.gradClipNorm},
-        {"seed", t.seed}, {"device", t.device}, {"threads", t.threads}}}};
+        {"seed", t.seed}, {"device", t.device}, {"threads", t.threads}}},
+      {"privacy",
+       {{"mode", t.privacy.mode}, {"target_epsilon", t.privacy.targetEpsilon},
+        {"noise_multiplier", t.privacy.noiseMultiplier}, {"delta", t.privacy.delta}, {"clip", t.privacy.clipNorm},
+        {"automatic_clipping", t.privacy.automaticClipping}, {"sampling", t.privacy.sampling},
+        {"accountant", t.privacy.accountant}, {"secure", t.privacy.secure},
+        {"max_physical_batch", t.privacy.maxPhysicalBatch}}}};
 }
 
 /// Reads `obj[key]` into `out` if present, checking the JSON type.
@@ -80,7 +86,7 @@ std::string ExperimentSpec::toJson(int indent) const { return toJsonObject(*this
 ExperimentSpec ExperimentSpec::fromJson(const std::string& text, const std::string& where) {
   const json root = parseJsonText(sanitizeUtf8(text), where);
   if (!root.is_object()) throw InputError(where, "a spec must be a JSON object");
-  rejectUnknown(root, "", {"name", "data", "model", "training"}, where);
+  rejectUnknown(root, "", {"name", "data", "model", "training", "privacy"}, where);
   ExperimentSpec s;
   read(root, "", "name", s.name, where);
   const auto& d = section(root, "data", where);
@@ -124,6 +130,20 @@ ExperimentSpec ExperimentSpec::fromJson(const std::string& text, const std::stri
   read(t, "training", "seed", tr.seed, where);
   read(t, "training", "device", tr.device, where);
   read(t, "training", "threads", tr.threads, where);
+  const auto& p = section(root, "privacy", where);
+  rejectUnknown(p, "privacy", {"mode", "target_epsilon", "noise_multiplier", "delta", "clip", "automatic_clipping",
+                               "sampling", "accountant", "secure", "max_physical_batch"}, where);
+  auto& pr = tr.privacy;
+  read(p, "privacy", "mode", pr.mode, where);
+  read(p, "privacy", "target_epsilon", pr.targetEpsilon, where);
+  read(p, "privacy", "noise_multiplier", pr.noiseMultiplier, where);
+  read(p, "privacy", "delta", pr.delta, where);
+  read(p, "privacy", "clip", pr.clipNorm, where);
+  read(p, "privacy", "automatic_clipping", pr.automaticClipping, where);
+  read(p, "privacy", "sampling", pr.sampling, where);
+  read(p, "privacy", "accountant", pr.accountant, where);
+  read(p, "privacy", "secure", pr.secure, where);
+  read(p, "privacy", "max_physical_batch", pr.maxPhysicalBatch, where);
   return s;
 }
 
@@ -163,6 +183,15 @@ std::vector<SpecIssue> ExperimentSpec::validate() const {
   check(training.gradClipNorm >= 0, "training.grad_clip", "must be ≥ 0");
   check(training.device == "cpu" || training.device.rfind("cuda", 0) == 0, "training.device", "must be cpu or cuda[:N]");
   check(training.threads >= 0, "training.threads", "must be ≥ 0 (0 = all hardware threads)");
+  const auto& p = training.privacy;
+  check(oneOf(p.mode, {"off", "edp", "naive"}), "privacy.mode", "must be off, edp or naive");
+  check(std::isfinite(p.targetEpsilon) && p.targetEpsilon >= 0, "privacy.target_epsilon", "must be ≥ 0 (0 = use noise_multiplier)");
+  check(std::isfinite(p.noiseMultiplier) && p.noiseMultiplier >= 0, "privacy.noise_multiplier", "must be ≥ 0");
+  check(std::isfinite(p.delta) && p.delta > 0 && p.delta < 1, "privacy.delta", "must be in (0, 1)");
+  check(std::isfinite(p.clipNorm) && p.clipNorm > 0, "privacy.clip", "must be > 0");
+  check(oneOf(p.sampling, {"poisson", "shuffle"}), "privacy.sampling", "must be poisson or shuffle");
+  check(oneOf(p.accountant, {"rdp", "prv", "gdp"}), "privacy.accountant", "must be rdp, prv or gdp");
+  check(p.maxPhysicalBatch >= 1, "privacy.max_physical_batch", "must be ≥ 1");
   return issues;
 }
 

@@ -62,7 +62,13 @@ RunOutcome runExperiment(const ExperimentSpec& spec, const RunOptions& o) {
     for (const auto& p : model->parameters()) parameters += p.numel();
     auto params = flatParams(spec, data, out.vocabularySize);
     params["parameters"] = std::to_string(parameters);
+    params["privacy.mode"] = spec.training.privacy.mode;
     o.store->logParams(out.runId, params);
+    if (spec.training.privacy.enabled()) {
+      o.store->setTag(out.runId, "privacy.secure_mode", spec.training.privacy.secure ? "true" : "false");
+      if (spec.training.privacy.sampling != "poisson")
+        o.store->setTag(out.runId, "privacy.warning", "shuffled batches: the accountant assumes Poisson sampling");
+    }
   }
   std::unique_ptr<StoreObserver> storeObserver;
   if (o.store) storeObserver = std::make_unique<StoreObserver>(*o.store, out.runId);
@@ -87,6 +93,8 @@ RunOutcome runExperiment(const ExperimentSpec& spec, const RunOptions& o) {
       saveCheckpoint(out.checkpointDir, Checkpoint{spec, vocab, data.labels(), model});
       o.store->setTag(out.runId, "checkpoint", std::filesystem::absolute(out.checkpointDir).string());
     }
+    if (o.store && spec.training.privacy.enabled())
+      o.store->logParams(out.runId, {{"privacy.noise_multiplier", std::to_string(out.training.noiseMultiplier)}});
     if (o.store) o.store->finishRun(out.runId, out.status, out.training.cancelled ? "stopped by user" : "");
   } catch (const std::exception& e) {
     if (o.store) {

@@ -20,6 +20,10 @@ void StoreObserver::onMetric(const MetricEvent& e) {
   if (evaluation || since >= flushSeconds_) flush();
 }
 
+void StoreObserver::onPrivacy(const PrivacyEvent& e) {
+  store_.logLedger(runId_, {e.step, e.noiseMultiplier, e.sampleRate, e.epsilon, e.delta, e.accountant});
+}
+
 void StoreObserver::flush() {
   lastFlush_ = std::chrono::steady_clock::now();
   if (pending_.empty()) return;

@@ -14,6 +14,7 @@ class StoreObserver : public TrainingObserver {
   StoreObserver(RunStore& store, long long runId, double flushSeconds = 0.5);
   ~StoreObserver() override;
   void onMetric(const MetricEvent& e) override;
+  void onPrivacy(const PrivacyEvent& e) override;
   void flush();
 
  private:

@@ -56,11 +56,13 @@ ClippedGradients clippedGradientSum(TextClassifierImpl& model, const Batch& batc
   const int64_t B = batch.ids.size(0);
   GradientTape tape;
   torch::Tensor losses;
+  long correct = 0;
   {
     TapeScope scope(tape);
-    losses = torch::nn::functional::cross_entropy(
-        model.forward(batch.ids, batch.lengths), batch.labels,
-        torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kNone));
+    const auto logits = model.forward(batch.ids, batch.lengths);
+    losses = torch::nn::functional::cross_entropy(logits, batch.labels,
+                                                  torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kNone));
+    correct = (logits.argmax(1) == batch.labels).sum().item<int64_t>();
   }
   // Group calls by layer, in first-call order (an LSTM cell is called once per time step).
   std::vector<const torch::nn::Module*> order;
@@ -119,6 +121,7 @@ ClippedGradients clippedGradientSum(TextClassifierImpl& model, const Batch& batc
   out.perExampleNorms = sq.sqrt();
   out.loss = losses.sum().detach();
   out.examples = B;
+  out.correct = correct;
   const auto c = clippingFactors(out.perExampleNorms, config).view({B, 1, 1});
 
   // Book-keeping: the clipped sum is the ordinary gradient formula with re-weighted g.
@@ -158,8 +161,9 @@ ClippedGradients naiveClippedGradientSum(TextClassifierImpl& model, const Batch&
     const auto len = batch.lengths[i].item<int64_t>();
     // The example alone, without the batch's padding (its gradient must not depend on it).
     const auto ids = batch.ids.narrow(0, i, 1).narrow(1, 0, len);
-    const auto loss = torch::nn::functional::cross_entropy(model.forward(ids, batch.lengths.narrow(0, i, 1)),
-                                                           batch.labels.narrow(0, i, 1));
+    const auto logits = model.forward(ids, batch.lengths.narrow(0, i, 1));
+    const auto loss = torch::nn::functional::cross_entropy(logits, batch.labels.narrow(0, i, 1));
+    out.correct += (logits.argmax(1) == batch.labels.narrow(0, i, 1)).sum().item<int64_t>();
     const auto g = torch::autograd::grad({loss}, params, {}, false, false, /*allow_unused=*/true);
     auto sq = torch::zeros({}, out.perExampleNorms.options());
     for (const auto& t : g)

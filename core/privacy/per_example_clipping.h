@@ -25,6 +25,7 @@ struct ClippedGradients {
   torch::Tensor perExampleNorms;  ///< [B] ‖g_i‖ before clipping
   torch::Tensor loss;             ///< Σ_i loss_i (detached)
   long examples = 0;
+  long correct = 0;               ///< examples whose prediction was right (for the running accuracy)
 };
 
 /// Sets every parameter's .grad to Σ_i c_i·g_i (no noise, no averaging), where g_i is the

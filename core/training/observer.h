@@ -19,12 +19,20 @@ struct ProgressEvent {
   double elapsedSeconds = 0, etaSeconds = 0;
 };
 
+/// One accounting record of a private run (also the privacy-ledger row).
+struct PrivacyEvent {
+  long step = 0;  ///< cumulative steps
+  double noiseMultiplier = 0, sampleRate = 0, epsilon = 0, delta = 0;
+  std::string accountant;
+};
+
 class TrainingObserver {
  public:
   virtual ~TrainingObserver() = default;
   virtual void onMetric(const MetricEvent&) {}
   virtual void onProgress(const ProgressEvent&) {}
   virtual void onMessage(const std::string&) {}
+  virtual void onPrivacy(const PrivacyEvent&) {}
 };
 
 }  // namespace trustlab

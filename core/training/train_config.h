@@ -2,6 +2,8 @@
 #pragma once
 #include <string>
 
+#include "privacy/dp_config.h"
+
 namespace trustlab {
 
 struct TrainConfig {
@@ -21,6 +23,7 @@ struct TrainConfig {
   unsigned long long seed = 42;
   std::string device = "cpu";
   int threads = 0;                   ///< 0 = all hardware threads
+  PrivacyConfig privacy;             ///< off unless mode is edp/naive
 };
 
 }  // namespace trustlab

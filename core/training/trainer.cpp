@@ -5,7 +5,10 @@
 #include <chrono>
 #include <cmath>
 
+#include "privacy/calibration.h"
+#include "privacy/privacy_history.h"
 #include "training/lr_schedule.h"
+#include "training/private_stepper.h"
 #include "util/errors.h"
 #include "util/runtime.h"
 
@@ -89,47 +92,92 @@ TrainResult Trainer::fit(const EncodedSplit& train, const EncodedSplit& valid, c
     }
   };
 
+  // Private training: Poisson-sampled logical batches (expected size B), clipped and noised.
+  std::unique_ptr<PrivateStepper> dp;
+  long dpTotal = total;
+  int dpEpochs = epochs;
+  long stepsPerEpoch = perEpoch;
+  if (config_.privacy.enabled()) {
+    const double q = double(config_.batchSize) / double(n);
+    dpTotal = config_.maxSteps > 0 ? config_.maxSteps : stepsForEpochs(config_.epochs, std::min(q, 1.0));
+    stepsPerEpoch = std::max(1L, long(std::llround(1.0 / q)));
+    dpEpochs = int((dpTotal + stepsPerEpoch - 1) / stepsPerEpoch);
+    dp = std::make_unique<PrivateStepper>(*model_, config_.privacy, n, config_.batchSize, dpTotal, config_.seed, device_);
+    for (auto* o : observers_)
+      o->onMessage("eDP-SGD (" + config_.privacy.mode + "): σ = " + std::to_string(dp->noiseMultiplier()) +
+                   ", q = " + std::to_string(dp->sampleRate()) + ", " + std::to_string(dpTotal) + " steps, " +
+                   (config_.privacy.secure ? "secure mode" : "NOT secure mode (seeded noise)"));
+  }
+  const long totalSteps = dp ? dpTotal : total;
+  const int totalEpochs = dp ? dpEpochs : epochs;
+
   auto runningLoss = torch::zeros({}, torch::TensorOptions().dtype(torch::kDouble).device(device_));
   auto runningCorrect = torch::zeros({}, torch::TensorOptions().dtype(torch::kLong).device(device_));
   long runningCount = 0;
   long step = 0;
-  for (int epoch = 0; epoch < epochs && step < total && !result.stoppedEarly; ++epoch) {
-    for (const auto& idx : epochBatches(n, config_.batchSize, true, config_.seed * 1000003ULL + uint64_t(epoch))) {
+  for (int epoch = 0; epoch < totalEpochs && step < totalSteps && !result.stoppedEarly; ++epoch) {
+    std::vector<torch::Tensor> batches;
+    if (dp && config_.privacy.sampling == "poisson")
+      for (long i = 0; i < stepsPerEpoch && step + i < totalSteps; ++i) batches.push_back(dp->samplePoisson());
+    else
+      batches = epochBatches(n, config_.batchSize, true, config_.seed * 1000003ULL + uint64_t(epoch));
+    for (const auto& idx : batches) {
       if (stop && stop->load()) { result.cancelled = true; break; }
-      const double lr = config_.lr * learningRateFactor(config_.schedule, step, config_.warmupSteps, total);
+      const double lr = config_.lr * learningRateFactor(config_.schedule, step, config_.warmupSteps, totalSteps);
       for (auto& group : optimizer->param_groups()) group.options().set_lr(lr);
-      const auto b = makeBatch(train, idx, device_);
       optimizer->zero_grad();
-      const auto logits = model_->forward(b.ids, b.lengths);
-      const auto loss = torch::nn::functional::cross_entropy(logits, b.labels);
-      loss.backward();
-      if (config_.gradClipNorm > 0) torch::nn::utils::clip_grad_norm_(model_->parameters(), config_.gradClipNorm);
+      if (dp) {
+        const auto r = dp->computeGradients(train, idx);
+        runningLoss += r.lossSum;
+        runningCorrect += r.correct;
+        runningCount += r.examples;
+      } else {
+        const auto b = makeBatch(train, idx, device_);
+        const auto logits = model_->forward(b.ids, b.lengths);
+        const auto loss = torch::nn::functional::cross_entropy(logits, b.labels);
+        loss.backward();
+        if (config_.gradClipNorm > 0) torch::nn::utils::clip_grad_norm_(model_->parameters(), config_.gradClipNorm);
+        runningLoss += loss.detach().to(torch::kDouble) * double(idx.size(0));
+        runningCorrect += (logits.argmax(1) == b.labels).sum();
+        runningCount += idx.size(0);
+      }
       optimizer->step();
       ++step;
-      runningLoss += loss.detach().to(torch::kDouble) * double(idx.size(0));
-      runningCorrect += (logits.argmax(1) == b.labels).sum();
-      runningCount += idx.size(0);
-      if (step % std::max<long>(config_.logEvery, 1) == 0 || step == total) {
-        const double meanLoss = runningLoss.item<double>() / double(runningCount);
+      if (step % std::max<long>(config_.logEvery, 1) == 0 || step == totalSteps) {
+        const double meanLoss = runningLoss.item<double>() / double(std::max(runningCount, 1L));
         if (!std::isfinite(meanLoss))
           throw std::runtime_error("training diverged: loss is " + std::to_string(meanLoss) + " at step " +
                                    std::to_string(step) + " (lower training.lr or set training.grad_clip)");
         emitMetric("train/loss", step, meanLoss);
-        emitMetric("train/accuracy", step, double(runningCorrect.item<int64_t>()) / double(runningCount));
+        emitMetric("train/accuracy", step, double(runningCorrect.item<int64_t>()) / double(std::max(runningCount, 1L)));
         emitMetric("lr", step, lr);
+        if (dp) {
+          const double eps = dp->epsilonAfter(step);
+          emitMetric("privacy/epsilon", step, eps);
+          const PrivacyEvent e{step, dp->noiseMultiplier(), dp->sampleRate(), eps, config_.privacy.delta, "rdp"};
+          for (auto* o : observers_) o->onPrivacy(e);
+        }
         runningLoss.zero_();
         runningCorrect.zero_();
         runningCount = 0;
-        ProgressEvent p{step, total, epoch + 1, epochs, elapsed(), elapsed() / double(step) * double(total - step)};
+        ProgressEvent p{step, totalSteps, epoch + 1, totalEpochs, elapsed(), elapsed() / double(step) * double(totalSteps - step)};
         for (auto* o : observers_) o->onProgress(p);
       }
       if (config_.evalEvery > 0 && step % config_.evalEvery == 0) runEvaluation(step);
-      if (step >= total || result.stoppedEarly) break;
+      if (step >= totalSteps || result.stoppedEarly) break;
     }
     if (result.cancelled) break;
     result.epochsCompleted = epoch + 1;
     if (config_.evalEvery <= 0) runEvaluation(step);
   }
+  if (dp && step > 0 && config_.privacy.accountant != "rdp") {
+    const auto& acc = config_.privacy.accountant;
+    const double eps = computeEpsilon(acc, {{dp->noiseMultiplier(), dp->sampleRate(), step}}, config_.privacy.delta).epsilon;
+    emitMetric("privacy/epsilon_" + acc, step, eps);
+    const PrivacyEvent e{step, dp->noiseMultiplier(), dp->sampleRate(), eps, config_.privacy.delta, acc};
+    for (auto* o : observers_) o->onPrivacy(e);
+  }
+  result.noiseMultiplier = dp ? dp->noiseMultiplier() : 0;
   if (!best.empty()) restore(*model_, best);
   model_->eval();
   result.steps = step;

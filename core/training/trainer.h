@@ -22,6 +22,7 @@ struct TrainResult {
   EvalResult bestValid;  ///< of the restored (best) parameters
   long bestStep = 0;
   double seconds = 0;
+  double noiseMultiplier = 0;  ///< σ used by a private run (0 when not private)
 };
 
 class Trainer {

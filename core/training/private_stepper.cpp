@@ -1,0 +1,81 @@
+#include "training/private_stepper.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/torch.h>
+
+#include <random>
+
+#include "privacy/calibration.h"
+#include "privacy/per_example_clipping.h"
+#include "privacy/rdp.h"
+#include "util/errors.h"
+
+namespace trustlab {
+namespace {
+
+uint64_t osSeed() {
+  std::random_device rd;  // the kernel's CSPRNG on Linux
+  return (uint64_t(rd()) << 32) ^ uint64_t(rd());
+}
+
+}  // namespace
+
+PrivateStepper::PrivateStepper(TextClassifierImpl& model, const PrivacyConfig& config, long n, long expectedBatch,
+                               long steps, uint64_t seed, const torch::Device& device)
+    : model_(model),
+      config_(config),
+      datasetSize_(n),
+      expectedBatch_(double(expectedBatch)),
+      q_(double(expectedBatch) / double(n)),
+      device_(device),
+      generator_(at::make_generator<at::CPUGeneratorImpl>(config.secure ? osSeed() : seed ^ 0x5eedULL)) {
+  if (q_ > 1) throw InputError("training.batch_size", "larger than the training set: q = B/N would exceed 1");
+  sigma_ = config.targetEpsilon > 0
+               ? calibrateNoise(config.targetEpsilon, config.delta, q_, steps, config.accountant).noiseMultiplier
+               : config.noiseMultiplier;
+  rdpPerStep_ = rdpOfHistory({{sigma_, q_, 1}}, defaultRdpOrders());
+}
+
+torch::Tensor PrivateStepper::samplePoisson() {
+  const auto u = torch::rand({datasetSize_}, generator_, torch::TensorOptions(torch::kDouble));
+  return (u < q_).nonzero().flatten();
+}
+
+PrivateStepResult PrivateStepper::computeGradients(const EncodedSplit& data, const torch::Tensor& indices) {
+  ClippingConfig clip;
+  clip.mode = config_.automaticClipping ? "auto" : "flat";
+  clip.clipNorm = config_.clipNorm;
+  auto params = model_.parameters();
+  std::vector<torch::Tensor> sums;
+  for (const auto& p : params) sums.push_back(torch::zeros_like(p));
+  PrivateStepResult r;
+  const long n = indices.size(0);
+  // Physical batches: the logical (Poisson) batch may be any size; memory is bounded by the chunk.
+  for (long start = 0; start < n; start += config_.maxPhysicalBatch) {
+    const auto chunk = indices.narrow(0, start, std::min(config_.maxPhysicalBatch, n - start));
+    const auto batch = makeBatch(data, chunk, device_);
+    const auto out = config_.mode == "naive" ? naiveClippedGradientSum(model_, batch, clip)
+                                             : clippedGradientSum(model_, batch, clip);
+    for (size_t k = 0; k < params.size(); ++k)
+      if (params[k].grad().defined()) sums[k] += params[k].grad();
+    r.lossSum += out.loss.item<double>();
+    r.examples += out.examples;
+    r.correct += out.correct;
+  }
+  // Noise with std σ·C on the sum (automatic clipping also bounds each contribution by C), then
+  // normalise by the expected batch size so the step does not reveal the sampled size.
+  const double std = sigma_ * config_.clipNorm;
+  for (size_t k = 0; k < params.size(); ++k) {
+    const auto noise = torch::randn(sums[k].sizes(), generator_, torch::TensorOptions(sums[k].scalar_type())).to(device_);
+    params[k].mutable_grad() = (sums[k] + std * noise) / expectedBatch_;
+  }
+  return r;
+}
+
+double PrivateStepper::epsilonAfter(long steps) const {
+  std::vector<double> total(rdpPerStep_.size());
+  for (size_t k = 0; k < total.size(); ++k) total[k] = rdpPerStep_[k] * double(steps);
+  return rdpToEpsilon(defaultRdpOrders(), total, config_.delta).epsilon;
+}
+
+}  // namespace trustlab

@@ -1,0 +1,49 @@
+// core/training: one DP-SGD step of eDP-SGD (or the naive reference): Poisson sampling with
+// variable batch size, per-example clipping over physical chunks, Gaussian noise σ·C from a
+// seeded (or, in secure mode, OS-seeded) generator, normalised by the expected batch size, and
+// the running privacy account.
+#pragma once
+#include <ATen/core/Generator.h>
+#include <torch/types.h>
+
+#include <vector>
+
+#include "data/batching.h"
+#include "models/text_classifier.h"
+#include "privacy/dp_config.h"
+
+namespace trustlab {
+
+struct PrivateStepResult {
+  double lossSum = 0;
+  long examples = 0, correct = 0;
+};
+
+class PrivateStepper {
+ public:
+  /// `steps` is the planned number of steps (for σ calibration from a target ε).
+  PrivateStepper(TextClassifierImpl& model, const PrivacyConfig& config, long datasetSize, long expectedBatch,
+                 long steps, uint64_t seed, const torch::Device& device);
+
+  double noiseMultiplier() const { return sigma_; }
+  double sampleRate() const { return q_; }
+
+  /// Indices of one Poisson-sampled logical batch (each example independently with rate q).
+  torch::Tensor samplePoisson();
+  /// Sets each parameter's .grad to (Σ_i clip(g_i) + N(0, σ²C²)) / expected batch size.
+  PrivateStepResult computeGradients(const EncodedSplit& data, const torch::Tensor& indices);
+  /// ε after `steps` steps (RDP from a per-step vector computed once: cheap enough to log often).
+  double epsilonAfter(long steps) const;
+
+ private:
+  TextClassifierImpl& model_;
+  PrivacyConfig config_;
+  long datasetSize_;
+  double expectedBatch_;
+  double q_, sigma_;
+  torch::Device device_;
+  at::Generator generator_;
+  std::vector<double> rdpPerStep_;
+};
+
+}  // namespace trustlab
