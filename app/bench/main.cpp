@@ -13,7 +13,9 @@
 #include <vector>
 
 #include "models/model_factory.h"
+#include "data/batching.h"
 #include "privacy/calibration.h"
+#include "privacy/per_example_clipping.h"
 #include "privacy/privacy_history.h"
 #include "trustlab_build_info.h"
 #include "util/errors.h"
@@ -150,6 +152,71 @@ double timeMedian(F&& f, int repeats) {
   return median(t);
 }
 
+/// Seconds per private step for one clipping mode on the train-suite shapes: nondp (plain step),
+/// edp (tape + ghost norms + book-keeping), naive (one example at a time). All modes in one process.
+int dpSuite(const std::vector<std::string>& argv) {
+  const trustlab::cli::Args a(argv, {"model", "batch", "seq-len", "vocab", "dim", "classes", "device", "steps", "mode",
+                                     "threads", "naive-steps"},
+                              {"json"});
+  TrainBenchConfig c;
+  c.model = a.get("model", c.model);
+  c.batch = a.getLong("batch", c.batch);
+  c.seqLen = a.getLong("seq-len", c.seqLen);
+  c.vocab = a.getLong("vocab", c.vocab);
+  c.dim = a.getLong("dim", c.dim);
+  c.classes = a.getLong("classes", c.classes);
+  c.device = a.get("device", c.device);
+  c.steps = a.getLong("steps", 10);
+  const int threads = trustlab::configureThreads(int(a.getLong("threads", 0)));
+  const auto device = trustlab::parseDevice(c.device);
+  torch::manual_seed(0);
+  trustlab::ModelConfig mc;
+  mc.type = c.model;
+  mc.embeddingDim = c.dim;
+  auto model = trustlab::makeClassifier(mc, c.vocab, c.classes, c.seqLen);
+  model->to(device);
+  model->train();
+  torch::optim::Adam opt(model->parameters(), torch::optim::AdamOptions(1e-3));
+  trustlab::Batch batch;
+  batch.ids = torch::randint(2, c.vocab, {c.batch, c.seqLen}, torch::TensorOptions(torch::kLong)).to(device);
+  batch.lengths = torch::full({c.batch}, c.seqLen, torch::kLong).to(device);
+  batch.labels = torch::randint(0, c.classes, {c.batch}, torch::TensorOptions(torch::kLong)).to(device);
+  trustlab::ClippingConfig clip;
+  const bool cuda = device.is_cuda();
+  auto stepFor = [&](const std::string& mode) {
+    return [&, mode] {
+      opt.zero_grad();
+      if (mode == "nondp") {
+        torch::nn::functional::cross_entropy(model->forward(batch.ids, batch.lengths), batch.labels).backward();
+      } else {
+        const auto r = mode == "edp" ? trustlab::clippedGradientSum(*model, batch, clip)
+                                     : trustlab::naiveClippedGradientSum(*model, batch, clip);
+        for (auto& p : model->parameters())
+          p.mutable_grad() = (p.grad() + torch::randn_like(p)) / double(c.batch);  // noise, as a private step adds
+      }
+      opt.step();
+      if (cuda) torch::cuda::synchronize();
+    };
+  };
+  json r = {{"suite", "dp"}, {"model", c.model}, {"batch", c.batch}, {"seq_len", c.seqLen}, {"vocab", c.vocab},
+            {"dim", c.dim}, {"classes", c.classes}, {"device", c.device}, {"threads", threads}};
+  const std::vector<std::string> modes = a.has("mode") ? std::vector<std::string>{a.get("mode")}
+                                                       : std::vector<std::string>{"nondp", "edp", "naive"};
+  for (const auto& mode : modes) {
+    if (mode != "nondp" && mode != "edp" && mode != "naive") throw InputError("--mode", "nondp, edp or naive");
+    if (cuda) torch::cuda::synchronize();
+    const int repeats = int(mode == "naive" ? a.getLong("naive-steps", 2) : c.steps);
+    r[mode] = {{"seconds_per_step", timeMedian(stepFor(mode), repeats)}};
+  }
+  if (r.contains("nondp") && r.contains("edp"))
+    r["edp_over_nondp"] = r["edp"]["seconds_per_step"].get<double>() / r["nondp"]["seconds_per_step"].get<double>();
+  if (r.contains("naive") && r.contains("edp"))
+    r["naive_over_edp"] = r["naive"]["seconds_per_step"].get<double>() / r["edp"]["seconds_per_step"].get<double>();
+  if (modes.size() == 1) r["seconds_per_step"] = r[modes[0]]["seconds_per_step"];
+  std::cout << (a.has("json") ? r.dump() : r.dump(2)) << std::endl;
+  return 0;
+}
+
 /// Accountant speed on the slider's workload: q = 256/60000, δ = 1e-5, 10 epochs, target ε = 3.
 int accountantSuite(const std::vector<std::string>& argv) {
   const trustlab::cli::Args a(argv, {"repeats", "threads"}, {"json"});
@@ -188,7 +255,9 @@ int main(int argc, char** argv) {
                  "usage: trustlab-bench train --model bag|bilstm|transformer [--batch 256] [--seq-len 32]\n"
                  "       [--vocab 10000] [--dim 128] [--classes 60] [--device cpu|cuda] [--steps 30]\n"
                  "       [--warmup 5] [--threads N] [--pytorch] [--json]\n"
-                 "       trustlab-bench accountant [--repeats 5] [--json]\n");
+                 "       trustlab-bench accountant [--repeats 5] [--json]\n"
+                 "       trustlab-bench dp --model M [--mode nondp|edp|naive] [--batch 256] [--seq-len 32] [--steps 10]\n"
+                 "                         [--device cpu|cuda] [--json]\n");
     return 2;
   }
   const std::string suite = args[0];
@@ -196,6 +265,7 @@ int main(int argc, char** argv) {
   try {
     if (suite == "train") return trainSuite(args);
     if (suite == "accountant") return accountantSuite(args);
+    if (suite == "dp") return dpSuite(args);
     std::fprintf(stderr, "trustlab-bench: unknown suite '%s'\n", suite.c_str());
     return 2;
   } catch (const InputError& e) {

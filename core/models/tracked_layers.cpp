@@ -19,7 +19,9 @@ TrackedLinearImpl::TrackedLinearImpl(const torch::nn::LinearOptions& o) {
 }
 
 torch::Tensor TrackedLinearImpl::forward(const torch::Tensor& x) {
-  auto y = torch::nn::functional::linear(x, weight, bias);
+  // at::linear (not F::linear, which in LibTorch 1.13 splits 3-D inputs into matmul + add) folds
+  // batched inputs into one addmm, as PyTorch does.
+  auto y = torch::linear(x, weight, bias);
   if (auto* tape = GradientTape::active()) tape->record({TapeRecord::Kind::Linear, this, x, y, weight, bias});
   return y;
 }

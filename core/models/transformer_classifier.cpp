@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include "privacy/gradient_tape.h"
+
 namespace trustlab {
 
 EncoderLayerImpl::EncoderLayerImpl(const TransformerClassifierOptions& o) {
@@ -36,8 +38,10 @@ torch::Tensor TransformerClassifierImpl::forward(const torch::Tensor& ids, const
   const int64_t T = ids.size(1);
   TORCH_CHECK(T <= options.max_length(), "sequence length ", T, " exceeds max_length ", options.max_length());
   const auto mask = tokenMask(lengths, T);
-  // Position ids expanded per example, so each example's position-embedding gradient is its own.
-  const auto positionIds = torch::arange(T, ids.options()).unsqueeze(0).expand({ids.size(0), T});
+  // Under a gradient tape, position ids are expanded per example so each example's position-
+  // embedding gradient is its own; otherwise one [T, D] lookup is broadcast (cheaper).
+  auto positionIds = torch::arange(T, ids.options()).unsqueeze(0);
+  if (GradientTape::active()) positionIds = positionIds.expand({ids.size(0), T});
   auto x = dropout(tokens(ids) + positions(positionIds));
   for (const auto& layer : *layers) x = layer->as<EncoderLayer>()->forward(x, mask);
   return output(dropout(maskedMean(finalNorm(x), mask)));

@@ -42,7 +42,7 @@ NoiseCalibration calibrateNoise(double target, double delta, double q, long step
   if (accountant != "rdp") {
     const auto rdp = calibrateNoise(target, delta, q, steps, "rdp", 1e-3);
     hi = rdp.noiseMultiplier;
-    lo = 0.85 * hi;
+    lo = 0.9 * hi;
   }
   double epsHi = eps(hi);
   while (epsHi > target) {

@@ -19,7 +19,7 @@ long stepsForEpochs(double epochs, double sampleRate);
 
 /// σ such that ε(σ) ≤ targetEpsilon at δ, with σ within `relativeTolerance` of the exact answer.
 NoiseCalibration calibrateNoise(double targetEpsilon, double delta, double sampleRate, long steps,
-                                const std::string& accountant = "rdp", double relativeTolerance = 1e-5);
+                                const std::string& accountant = "rdp", double relativeTolerance = 5e-5);
 
 /// Opacus' get_noise_multiplier, for comparison with published numbers: bisection that stops
 /// once ε is within `epsilonTolerance` below the target (so σ is coarse), starting from σ = 20.
