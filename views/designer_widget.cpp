@@ -1,5 +1,6 @@
 #include "designer_widget.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
@@ -64,6 +65,23 @@ DesignerWidget::DesignerWidget(QWidget* parent) : QWidget(parent) {
   evalEvery_ = spin(this, 0, 1000000, tr("0 = evaluate once per epoch"));
   patience_ = spin(this, 0, 1000, tr("Stop after this many evaluations without a better valid accuracy; 0 = off"));
   seed_ = spin(this, 0, 2147483647);
+  dpMode_ = combo(this, {"off", "edp", "naive"});
+  dpMode_->setToolTip(tr("edp: efficient per-example clipping (eDP-SGD); naive: the textbook reference (slow)"));
+  targetEpsilon_ = new QDoubleSpinBox(this);
+  targetEpsilon_->setRange(0, 1000);
+  targetEpsilon_->setDecimals(3);
+  targetEpsilon_->setToolTip(tr("> 0: σ is calibrated to spend exactly this ε by the end; 0: use σ below"));
+  noiseMultiplier_ = new QDoubleSpinBox(this);
+  noiseMultiplier_->setRange(0, 1000);
+  noiseMultiplier_->setDecimals(4);
+  delta_ = new QLineEdit(this);
+  clip_ = new QDoubleSpinBox(this);
+  clip_->setRange(1e-4, 1e4);
+  clip_->setDecimals(4);
+  autoClip_ = new QCheckBox(tr("automatic (no C to tune)"), this);
+  sampling_ = combo(this, {"poisson", "shuffle"});
+  accountant_ = combo(this, {"rdp", "prv", "gdp"});
+  secure_ = new QCheckBox(tr("secure mode (OS-seeded noise)"), this);
 
   auto* datasetRow = new QHBoxLayout;
   datasetRow->addWidget(dataset_, 1);
@@ -95,6 +113,18 @@ DesignerWidget::DesignerWidget(QWidget* parent) : QWidget(parent) {
   tf->addRow(tr("Seed"), seed_);
   tf->addRow(tr("Device"), device_);
 
+  auto* privacy = new QGroupBox(tr("Privacy (eDP-SGD)"), this);
+  auto* pf = new QFormLayout(privacy);
+  pf->addRow(tr("DP-SGD"), dpMode_);
+  pf->addRow(tr("Target ε"), targetEpsilon_);
+  pf->addRow(tr("Noise σ"), noiseMultiplier_);
+  pf->addRow(tr("δ"), delta_);
+  pf->addRow(tr("Clip C"), clip_);
+  pf->addRow(QString(), autoClip_);
+  pf->addRow(tr("Sampling"), sampling_);
+  pf->addRow(tr("Accountant"), accountant_);
+  pf->addRow(QString(), secure_);
+
   issues_ = new QLabel(this);
   issues_->setWordWrap(true);
   issues_->setStyleSheet("color: #b00020;");
@@ -115,6 +145,7 @@ DesignerWidget::DesignerWidget(QWidget* parent) : QWidget(parent) {
   layout->addWidget(data);
   layout->addWidget(model);
   layout->addWidget(training);
+  layout->addWidget(privacy);
   layout->addWidget(issues_);
   layout->addLayout(buttons);
   layout->addStretch(1);
@@ -123,7 +154,21 @@ DesignerWidget::DesignerWidget(QWidget* parent) : QWidget(parent) {
   for (auto* s : findChildren<QSpinBox*>()) connect(s, qOverload<int>(&QSpinBox::valueChanged), this, &DesignerWidget::revalidate);
   for (auto* c : findChildren<QComboBox*>()) connect(c, &QComboBox::currentTextChanged, this, &DesignerWidget::revalidate);
   for (auto* l : findChildren<QLineEdit*>()) connect(l, &QLineEdit::textChanged, this, &DesignerWidget::revalidate);
-  connect(dropout_, qOverload<double>(&QDoubleSpinBox::valueChanged), this, &DesignerWidget::revalidate);
+  for (auto* d : findChildren<QDoubleSpinBox*>())
+    connect(d, qOverload<double>(&QDoubleSpinBox::valueChanged), this, &DesignerWidget::revalidate);
+  for (auto* c : findChildren<QCheckBox*>()) connect(c, &QCheckBox::toggled, this, &DesignerWidget::revalidate);
+  auto privacyEnabled = [this] {
+    const bool on = dpMode_->currentText() != "off";
+    for (QWidget* w : std::initializer_list<QWidget*>{targetEpsilon_, noiseMultiplier_, delta_, clip_, autoClip_, sampling_,
+                                                      accountant_, secure_})
+      w->setEnabled(on);
+    noiseMultiplier_->setEnabled(on && targetEpsilon_->value() == 0);
+    clip_->setEnabled(on && !autoClip_->isChecked());
+  };
+  connect(dpMode_, &QComboBox::currentTextChanged, this, privacyEnabled);
+  connect(targetEpsilon_, qOverload<double>(&QDoubleSpinBox::valueChanged), this, privacyEnabled);
+  connect(autoClip_, &QCheckBox::toggled, this, privacyEnabled);
+  privacyEnabled();
   connect(model_, &QComboBox::currentTextChanged, this, [this](const QString& m) {
     hidden_->setEnabled(m == "bilstm");
     heads_->setEnabled(m == "transformer");
@@ -167,6 +212,17 @@ ExperimentSpec DesignerWidget::spec() const {
   s.training.earlyStoppingPatience = patience_->value();
   s.training.seed = static_cast<unsigned long long>(seed_->value());
   s.training.device = device_->currentText().toStdString();
+  auto& p = s.training.privacy;
+  p.mode = dpMode_->currentText().toStdString();
+  p.targetEpsilon = targetEpsilon_->value();
+  p.noiseMultiplier = noiseMultiplier_->value();
+  const double delta = delta_->text().trimmed().toDouble(&ok);
+  p.delta = ok ? delta : -1;  // invalid text fails validation with privacy.delta named
+  p.clipNorm = clip_->value();
+  p.automaticClipping = autoClip_->isChecked();
+  p.sampling = sampling_->currentText().toStdString();
+  p.accountant = accountant_->currentText().toStdString();
+  p.secure = secure_->isChecked();
   return s;
 }
 
@@ -191,6 +247,16 @@ void DesignerWidget::setSpec(const ExperimentSpec& s) {
   patience_->setValue(s.training.earlyStoppingPatience);
   seed_->setValue(int(s.training.seed));
   device_->setCurrentText(QString::fromStdString(s.training.device));
+  const auto& p = s.training.privacy;
+  dpMode_->setCurrentText(QString::fromStdString(p.mode));
+  targetEpsilon_->setValue(p.targetEpsilon);
+  noiseMultiplier_->setValue(p.noiseMultiplier);
+  delta_->setText(QString::number(p.delta, 'g', 6));
+  clip_->setValue(p.clipNorm);
+  autoClip_->setChecked(p.automaticClipping);
+  sampling_->setCurrentText(QString::fromStdString(p.sampling));
+  accountant_->setCurrentText(QString::fromStdString(p.accountant));
+  secure_->setChecked(p.secure);
   revalidate();
 }
 

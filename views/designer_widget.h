@@ -5,6 +5,7 @@
 
 #include "experiment/experiment_spec.h"
 
+class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
@@ -43,6 +44,10 @@ class DesignerWidget : public QWidget {
   QComboBox *optimizer_, *schedule_, *device_;
   QLineEdit* lr_;
   QSpinBox *batch_, *epochs_, *maxSteps_, *evalEvery_, *patience_, *seed_;
+  QComboBox *dpMode_, *sampling_, *accountant_;
+  QDoubleSpinBox *targetEpsilon_, *noiseMultiplier_, *clip_;
+  QLineEdit* delta_;
+  QCheckBox *autoClip_, *secure_;
   QLabel* issues_;
   QPushButton *start_, *stop_;
   bool valid_ = false, running_ = false;

@@ -22,6 +22,7 @@ TrainingView::TrainingView(QWidget* parent)
     : QWidget(parent),
       loss_(new MetricPlot(tr("Loss"), tr("step"), tr("cross-entropy"), this)),
       accuracy_(new MetricPlot(tr("Accuracy"), tr("step"), tr("accuracy"), this)),
+      epsilon_(new MetricPlot(tr("Privacy spent"), tr("step"), tr("ε (RDP)"), this)),
       progress_(new QProgressBar(this)),
       status_(new QLabel(tr("Design an experiment and press Start."), this)) {
   accuracy_->setLegendCorner(Qt::AlignRight | Qt::AlignBottom);
@@ -30,6 +31,10 @@ TrainingView::TrainingView(QWidget* parent)
   auto* splitter = new QSplitter(Qt::Vertical, this);
   splitter->addWidget(loss_);
   splitter->addWidget(accuracy_);
+  splitter->addWidget(epsilon_);
+  epsilon_->setSmoothing(0);
+  epsilon_->setLegendCorner(Qt::AlignRight | Qt::AlignBottom);
+  epsilon_->hide();  // shown when a private run reports ε
   progress_->setRange(0, 1000);
   progress_->setValue(0);
   progress_->setFormat("%p%");
@@ -42,6 +47,8 @@ TrainingView::TrainingView(QWidget* parent)
 void TrainingView::clear() {
   loss_->clearSeries();
   accuracy_->clearSeries();
+  epsilon_->clearSeries();
+  epsilon_->hide();
   series_.clear();
   runColours_.clear();
 }
@@ -55,6 +62,13 @@ void TrainingView::beginLiveRun() {
 TrainingView::Target TrainingView::seriesFor(qlonglong runId, const QString& key) {
   const auto id = qMakePair(runId, key);
   if (auto it = series_.find(id); it != series_.end()) return *it;
+  if (key == "privacy/epsilon") {
+    if (!runColours_.contains(runId)) runColours_[runId] = int(runColours_.size());
+    epsilon_->show();
+    Target t{epsilon_, epsilon_->addSeries(QString("run %1 ε").arg(runId), MetricPlot::paletteColor(runColours_[runId]))};
+    series_.insert(id, t);
+    return t;
+  }
   const bool isLoss = key.endsWith("/loss");
   const bool isAccuracy = key.endsWith("/accuracy");
   const bool train = key.startsWith("train/"), valid = key.startsWith("valid/");
@@ -86,10 +100,12 @@ void TrainingView::showStoredRuns(const QList<qlonglong>& runIds, const QString&
   clear();
   const RunStore store(storePath.toStdString(), true);
   for (qlonglong id : runIds)
-    for (const char* key : {"train/loss", "valid/loss", "train/accuracy", "valid/accuracy"}) {
+    for (const char* key : {"train/loss", "valid/loss", "train/accuracy", "valid/accuracy", "privacy/epsilon"}) {
+      const auto history = store.metricHistory(id, key);
+      if (history.empty()) continue;
       const auto t = seriesFor(id, key);
       QVector<double> x, y;
-      for (const auto& p : store.metricHistory(id, key)) {
+      for (const auto& p : history) {
         x << double(p.step);
         y << p.value;
       }
@@ -100,8 +116,10 @@ void TrainingView::showStoredRuns(const QList<qlonglong>& runIds, const QString&
 
 QStringList TrainingView::exportAll(const QString& folder, double widthPt, double heightPt) {
   QDir().mkpath(folder);
-  return loss_->exportAll(folder + "/loss", widthPt, heightPt) +
-         accuracy_->exportAll(folder + "/accuracy", widthPt, heightPt);
+  auto files = loss_->exportAll(folder + "/loss", widthPt, heightPt) +
+               accuracy_->exportAll(folder + "/accuracy", widthPt, heightPt);
+  if (epsilon_->seriesCount() > 0) files += epsilon_->exportAll(folder + "/epsilon", widthPt, heightPt);
+  return files;
 }
 
 }  // namespace trustlab

@@ -18,6 +18,7 @@ class TrainingView : public QWidget {
   explicit TrainingView(QWidget* parent = nullptr);
   MetricPlot* lossPlot() const { return loss_; }
   MetricPlot* accuracyPlot() const { return accuracy_; }
+  MetricPlot* epsilonPlot() const { return epsilon_; }
   /// Exports both plots as `<folder>/loss.*` and `<folder>/accuracy.*`.
   QStringList exportAll(const QString& folder, double widthPt, double heightPt);
 
@@ -39,6 +40,7 @@ class TrainingView : public QWidget {
 
   MetricPlot* loss_;
   MetricPlot* accuracy_;
+  MetricPlot* epsilon_;  ///< privacy spent (private runs only)
   QProgressBar* progress_;
   QLabel* status_;
   QMap<QPair<qlonglong, QString>, Target> series_;

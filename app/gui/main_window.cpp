@@ -74,12 +74,15 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
             auto spec = designer_->spec();
             spec.training.batchSize = batch;
             spec.training.epochs = std::max(1, int(std::ceil(epochs)));
+            auto& p = spec.training.privacy;
+            if (p.mode == "off") p.mode = "edp";
+            p.targetEpsilon = eps;
+            p.noiseMultiplier = sigma;
+            p.delta = delta;
             designer_->setSpec(spec);
-            statusBar()->showMessage(
-                tr("Applied batch size %1 and %2 epochs; σ = %3 reaches ε = %4 at δ = %5 (private training uses it "
-                   "once eDP-SGD is enabled)")
-                    .arg(batch).arg(spec.training.epochs).arg(sigma, 0, 'f', 4).arg(eps).arg(delta),
-                10000);
+            statusBar()->showMessage(tr("Applied: eDP-SGD to ε = %1 at δ = %2 (σ ≈ %3), batch size %4, %5 epochs")
+                                         .arg(eps).arg(delta).arg(sigma, 0, 'f', 4).arg(batch).arg(spec.training.epochs),
+                                     10000);
           });
   connect(designer_, &DesignerWidget::startRequested, this, &MainWindow::startExperiment);
   connect(designer_, &DesignerWidget::stopRequested, this, &MainWindow::stopExperiment);

@@ -87,9 +87,27 @@ class TestMainWindow : public QObject {
     QVERIFY(window_->grab().save(shot));
     qInfo() << "screenshot:" << shot;
   }
+  void privateRunShowsEpsilonCurve() {
+    auto spec = shortSpec(3);
+    spec.model.type = "bag";
+    spec.training.privacy.mode = "edp";
+    spec.training.privacy.targetEpsilon = 3;
+    spec.training.batchSize = 256;
+    spec.training.maxSteps = 0;
+    spec.training.epochs = 2;
+    spec.training.lr = 0.01;
+    const qlonglong id = runAndWait(spec);
+    QVERIFY(id > 0);
+    auto* eps = window_->trainingView()->epsilonPlot();
+    QVERIFY(eps->isVisible());
+    QVERIFY(eps->pointCount() > 3);
+    const auto d = eps->description();
+    QVERIFY(d.series.front().y.back() <= 3 + 1e-9);
+    QVERIFY(window_->grab().save(QString(TRUSTLAB_TEST_OUTPUT_DIR) + "/main_window_private.png"));
+  }
   void exportsTrainingPlots() {
     const auto files = window_->trainingView()->exportAll(dir_.path() + "/plots", 241, 170);
-    QCOMPARE(files.size(), 10);
+    QCOMPARE(files.size(), 15);  // loss, accuracy and ε
     for (const auto& f : files) QVERIFY(QFileInfo(f).size() > 0);
   }
   void cleanupTestCase() { window_.reset(); }

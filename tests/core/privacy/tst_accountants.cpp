@@ -59,6 +59,17 @@ class TestAccountants : public QObject {
     const auto r2250 = prvEpsilon({{1.5, 0.04, 2250}}, 1e-5);
     QVERIFY(std::abs(r2250.upper - 6.779132077722244) < 1e-4);
   }
+  void heterogeneousHistories() {
+    // Splitting one phase in two must not change ε (PRV: same discretisation up to its error).
+    const PrivacyHistory whole = {{1.2, 0.02, 600}}, split = {{1.2, 0.02, 250}, {1.2, 0.02, 350}};
+    QCOMPARE(rdpEpsilon(split, 1e-5).epsilon, rdpEpsilon(whole, 1e-5).epsilon);
+    QVERIFY(std::abs(gdpEpsilon(split, 1e-5) - gdpEpsilon(whole, 1e-5)) < 1e-9);
+    // historyFromLedger merges equal phases, so feed PRV a genuinely heterogeneous history too.
+    const double prvSplit = prvEpsilon({{1.2, 0.02, 250}, {1.2, 0.021, 350}}, 1e-5).upper;
+    const double prvLow = prvEpsilon({{1.2, 0.02, 600}}, 1e-5).upper, prvHigh = prvEpsilon({{1.2, 0.021, 600}}, 1e-5).upper;
+    QVERIFY2(prvSplit > prvLow - 1e-3 && prvSplit < prvHigh + 1e-3, qPrintable(QString("%1 in [%2, %3]").arg(prvSplit).arg(prvLow).arg(prvHigh)));
+    QVERIFY(std::abs(prvEpsilon(split, 1e-5).upper - prvEpsilon(whole, 1e-5).upper) < 2e-3);
+  }
   void rdpOpacusDoctestHeterogeneous() {
     std::vector<double> orders;
     for (int a = 2; a <= 32; ++a) orders.push_back(a);
