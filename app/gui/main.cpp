@@ -98,8 +98,9 @@ int main(int argc, char** argv) {
   if (headless) {
     const QString dir = QDir(parser.value("report")).absolutePath();
     QDir().mkpath(dir);
+    // `dir` is captured by value: this block ends long before the run does.
     QObject::connect(&window, &trustlab::MainWindow::runFinished, &app,
-                     [&](qlonglong runId, const QString& status, double testAccuracy) {
+                     [&, dir](qlonglong runId, const QString& status, double testAccuracy) {
                        QStringList files;
                        try {
                          // Single-column figure: 8.5 cm × 6 cm in PostScript points.
