@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -99,11 +100,11 @@ json runPytorch(const TrainBenchConfig& c, int threads) {
   return json::parse(out);
 }
 
-int trainSuite(const std::vector<std::string>& argv) {
-  const trustlab::cli::Args a(argv,
-                              {"model", "batch", "seq-len", "vocab", "dim", "classes", "device", "steps", "warmup",
-                               "threads"},
-                              {"json", "pytorch"});
+/// The shared shape flags of the train and dp suites.
+const std::set<std::string> kShapeFlags = {"model", "batch", "seq-len", "vocab", "dim", "classes", "device", "steps",
+                                           "warmup", "threads"};
+
+TrainBenchConfig shapeFromArgs(const trustlab::cli::Args& a, long defaultSteps) {
   TrainBenchConfig c;
   c.model = a.get("model", c.model);
   c.batch = a.getLong("batch", c.batch);
@@ -112,10 +113,21 @@ int trainSuite(const std::vector<std::string>& argv) {
   c.dim = a.getLong("dim", c.dim);
   c.classes = a.getLong("classes", c.classes);
   c.device = a.get("device", c.device);
-  c.steps = a.getLong("steps", c.steps);
+  c.steps = a.getLong("steps", defaultSteps);
   c.warmup = a.getLong("warmup", c.warmup);
   if (c.batch < 1 || c.seqLen < 1 || c.vocab < 3 || c.dim < 1 || c.classes < 2 || c.steps < 1 || c.warmup < 0)
-    throw InputError("trustlab-bench train", "sizes must be positive (vocab ≥ 3, classes ≥ 2)");
+    throw InputError("trustlab-bench", "sizes must be positive (vocab ≥ 3, classes ≥ 2)");
+  return c;
+}
+
+std::set<std::string> withFlags(std::set<std::string> s, std::initializer_list<const char*> more) {
+  for (const char* m : more) s.insert(m);
+  return s;
+}
+
+int trainSuite(const std::vector<std::string>& argv) {
+  const trustlab::cli::Args a(argv, kShapeFlags, {"json", "pytorch"});
+  const TrainBenchConfig c = shapeFromArgs(a, 30);
   const int threads = trustlab::configureThreads(int(a.getLong("threads", 0)));
   json result = {{"suite", "train"}, {"model", c.model}, {"batch", c.batch}, {"seq_len", c.seqLen},
                  {"vocab", c.vocab}, {"dim", c.dim}, {"classes", c.classes}, {"device", c.device},
@@ -155,18 +167,8 @@ double timeMedian(F&& f, int repeats) {
 /// Seconds per private step for one clipping mode on the train-suite shapes: nondp (plain step),
 /// edp (tape + ghost norms + book-keeping), naive (one example at a time). All modes in one process.
 int dpSuite(const std::vector<std::string>& argv) {
-  const trustlab::cli::Args a(argv, {"model", "batch", "seq-len", "vocab", "dim", "classes", "device", "steps", "mode",
-                                     "threads", "naive-steps"},
-                              {"json"});
-  TrainBenchConfig c;
-  c.model = a.get("model", c.model);
-  c.batch = a.getLong("batch", c.batch);
-  c.seqLen = a.getLong("seq-len", c.seqLen);
-  c.vocab = a.getLong("vocab", c.vocab);
-  c.dim = a.getLong("dim", c.dim);
-  c.classes = a.getLong("classes", c.classes);
-  c.device = a.get("device", c.device);
-  c.steps = a.getLong("steps", 10);
+  const trustlab::cli::Args a(argv, withFlags(kShapeFlags, {"mode", "naive-steps"}), {"json"});
+  const TrainBenchConfig c = shapeFromArgs(a, 10);
   const int threads = trustlab::configureThreads(int(a.getLong("threads", 0)));
   const auto device = trustlab::parseDevice(c.device);
   torch::manual_seed(0);
