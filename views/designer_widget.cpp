@@ -78,7 +78,8 @@ DesignerWidget::DesignerWidget(QWidget* parent) : QWidget(parent) {
   clip_ = new QDoubleSpinBox(this);
   clip_->setRange(1e-4, 1e4);
   clip_->setDecimals(4);
-  autoClip_ = new QCheckBox(tr("automatic (no C to tune)"), this);
+  clipping_ = combo(this, {"flat", "per_layer", "auto"});
+  clipping_->setToolTip(tr("flat: one bound C; per_layer: C/√L per layer; auto: per-example normalisation (no C to tune)"));
   sampling_ = combo(this, {"poisson", "shuffle"});
   accountant_ = combo(this, {"rdp", "prv", "gdp"});
   secure_ = new QCheckBox(tr("secure mode (OS-seeded noise)"), this);
@@ -120,7 +121,7 @@ DesignerWidget::DesignerWidget(QWidget* parent) : QWidget(parent) {
   pf->addRow(tr("Noise σ"), noiseMultiplier_);
   pf->addRow(tr("δ"), delta_);
   pf->addRow(tr("Clip C"), clip_);
-  pf->addRow(QString(), autoClip_);
+  pf->addRow(tr("Clipping"), clipping_);
   pf->addRow(tr("Sampling"), sampling_);
   pf->addRow(tr("Accountant"), accountant_);
   pf->addRow(QString(), secure_);
@@ -159,15 +160,14 @@ DesignerWidget::DesignerWidget(QWidget* parent) : QWidget(parent) {
   for (auto* c : findChildren<QCheckBox*>()) connect(c, &QCheckBox::toggled, this, &DesignerWidget::revalidate);
   auto privacyEnabled = [this] {
     const bool on = dpMode_->currentText() != "off";
-    for (QWidget* w : std::initializer_list<QWidget*>{targetEpsilon_, noiseMultiplier_, delta_, clip_, autoClip_, sampling_,
+    for (QWidget* w : std::initializer_list<QWidget*>{targetEpsilon_, noiseMultiplier_, delta_, clip_, clipping_, sampling_,
                                                       accountant_, secure_})
       w->setEnabled(on);
     noiseMultiplier_->setEnabled(on && targetEpsilon_->value() == 0);
-    clip_->setEnabled(on && !autoClip_->isChecked());
+    clip_->setEnabled(on);
   };
   connect(dpMode_, &QComboBox::currentTextChanged, this, privacyEnabled);
   connect(targetEpsilon_, qOverload<double>(&QDoubleSpinBox::valueChanged), this, privacyEnabled);
-  connect(autoClip_, &QCheckBox::toggled, this, privacyEnabled);
   privacyEnabled();
   connect(model_, &QComboBox::currentTextChanged, this, [this](const QString& m) {
     hidden_->setEnabled(m == "bilstm");
@@ -219,7 +219,7 @@ ExperimentSpec DesignerWidget::spec() const {
   const double delta = delta_->text().trimmed().toDouble(&ok);
   p.delta = ok ? delta : -1;  // invalid text fails validation with privacy.delta named
   p.clipNorm = clip_->value();
-  p.automaticClipping = autoClip_->isChecked();
+  p.clipping = clipping_->currentText().toStdString();
   p.sampling = sampling_->currentText().toStdString();
   p.accountant = accountant_->currentText().toStdString();
   p.secure = secure_->isChecked();
@@ -253,7 +253,7 @@ void DesignerWidget::setSpec(const ExperimentSpec& s) {
   noiseMultiplier_->setValue(p.noiseMultiplier);
   delta_->setText(QString::number(p.delta, 'g', 6));
   clip_->setValue(p.clipNorm);
-  autoClip_->setChecked(p.automaticClipping);
+  clipping_->setCurrentText(QString::fromStdString(p.clipping));
   sampling_->setCurrentText(QString::fromStdString(p.sampling));
   accountant_->setCurrentText(QString::fromStdString(p.accountant));
   secure_->setChecked(p.secure);

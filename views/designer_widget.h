@@ -47,7 +47,8 @@ class DesignerWidget : public QWidget {
   QComboBox *dpMode_, *sampling_, *accountant_;
   QDoubleSpinBox *targetEpsilon_, *noiseMultiplier_, *clip_;
   QLineEdit* delta_;
-  QCheckBox *autoClip_, *secure_;
+  QComboBox* clipping_;
+  QCheckBox* secure_;
   QLabel* issues_;
   QPushButton *start_, *stop_;
   bool valid_ = false, running_ = false;

@@ -15,7 +15,7 @@ commands:
         [--batch-size N] [--lr X] [--seed N] [--max-steps N] [--max-length N]
         [--optimizer sgd|adam|adamw] [--device cpu|cuda] [--threads N] [--store FILE]
         [--experiment NAME] [--text-column C] [--label-column C] [--no-checkpoint] [--json] [--quiet]
-        [--dp edp|naive|off] [--target-epsilon E] [--noise-multiplier S] [--delta D] [--clip C|auto]
+        [--dp edp|naive|off] [--target-epsilon E] [--noise-multiplier S] [--delta D] [--clip C|auto] [--clipping flat|per_layer|auto]
         [--sampling poisson|shuffle] [--accountant rdp|prv|gdp] [--secure]
   runs list [--filter TEXT] [--store FILE] [--json]
   runs show ID [--store FILE] [--json]

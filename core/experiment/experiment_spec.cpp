@@ -37,7 +37,7 @@ json toJsonObject(const ExperimentSpec& s) {
       {"privacy",
        {{"mode", t.privacy.mode}, {"target_epsilon", t.privacy.targetEpsilon},
         {"noise_multiplier", t.privacy.noiseMultiplier}, {"delta", t.privacy.delta}, {"clip", t.privacy.clipNorm},
-        {"automatic_clipping", t.privacy.automaticClipping}, {"sampling", t.privacy.sampling},
+        {"clipping", t.privacy.clipping}, {"sampling", t.privacy.sampling},
         {"accountant", t.privacy.accountant}, {"secure", t.privacy.secure},
         {"max_physical_batch", t.privacy.maxPhysicalBatch}}}};
 }
@@ -131,7 +131,7 @@ ExperimentSpec ExperimentSpec::fromJson(const std::string& text, const std::stri
   read(t, "training", "device", tr.device, where);
   read(t, "training", "threads", tr.threads, where);
   const auto& p = section(root, "privacy", where);
-  rejectUnknown(p, "privacy", {"mode", "target_epsilon", "noise_multiplier", "delta", "clip", "automatic_clipping",
+  rejectUnknown(p, "privacy", {"mode", "target_epsilon", "noise_multiplier", "delta", "clip", "clipping",
                                "sampling", "accountant", "secure", "max_physical_batch"}, where);
   auto& pr = tr.privacy;
   read(p, "privacy", "mode", pr.mode, where);
@@ -139,7 +139,7 @@ ExperimentSpec ExperimentSpec::fromJson(const std::string& text, const std::stri
   read(p, "privacy", "noise_multiplier", pr.noiseMultiplier, where);
   read(p, "privacy", "delta", pr.delta, where);
   read(p, "privacy", "clip", pr.clipNorm, where);
-  read(p, "privacy", "automatic_clipping", pr.automaticClipping, where);
+  read(p, "privacy", "clipping", pr.clipping, where);
   read(p, "privacy", "sampling", pr.sampling, where);
   read(p, "privacy", "accountant", pr.accountant, where);
   read(p, "privacy", "secure", pr.secure, where);
@@ -190,6 +190,7 @@ std::vector<SpecIssue> ExperimentSpec::validate() const {
   check(std::isfinite(p.delta) && p.delta > 0 && p.delta < 1, "privacy.delta", "must be in (0, 1)");
   check(std::isfinite(p.clipNorm) && p.clipNorm > 0, "privacy.clip", "must be > 0");
   check(oneOf(p.sampling, {"poisson", "shuffle"}), "privacy.sampling", "must be poisson or shuffle");
+  check(oneOf(p.clipping, {"flat", "per_layer", "auto"}), "privacy.clipping", "must be flat, per_layer or auto");
   check(oneOf(p.accountant, {"rdp", "prv", "gdp"}), "privacy.accountant", "must be rdp, prv or gdp");
   check(p.maxPhysicalBatch >= 1, "privacy.max_physical_batch", "must be ≥ 1");
   return issues;

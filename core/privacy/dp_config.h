@@ -10,7 +10,9 @@ struct PrivacyConfig {
   double noiseMultiplier = 1.0;    ///< σ, used when targetEpsilon is 0
   double delta = 1e-5;
   double clipNorm = 1.0;           ///< C
-  bool automaticClipping = false;  ///< per-example normalisation (Bu et al. 2022): no C to tune
+  /// "flat" (one bound C), "per_layer" (C/√L per layer) or "auto" (per-example normalisation,
+  /// Bu et al. 2022: no C to tune).
+  std::string clipping = "flat";
   std::string sampling = "poisson";  ///< "poisson" (what the accountant assumes) or "shuffle"
   std::string accountant = "rdp";
   bool secure = false;             ///< noise and sampling from a generator seeded by the OS, not the run seed

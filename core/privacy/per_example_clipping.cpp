@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <cmath>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -49,6 +50,7 @@ void embeddingNorms(const torch::Tensor& ids, const torch::Tensor& g, torch::Ten
 
 torch::Tensor clippingFactors(const torch::Tensor& norms, const ClippingConfig& c) {
   if (c.mode == "auto") return c.clipNorm / (norms + c.stability);
+  // flat, and per layer (called with one layer's norms and its share of C)
   return (c.clipNorm / (norms + 1e-6)).clamp_max(1.0);
 }
 
@@ -107,8 +109,10 @@ ClippedGradients clippedGradientSum(TextClassifierImpl& model, const Batch& batc
     stacked.push_back({&l, torch::cat(a, 1), torch::cat(g, 1)});
   }
 
-  auto sq = torch::zeros({B}, batch.ids.options().dtype(grads.front().scalar_type()));
+  // Squared per-example norm of each layer's gradient, [B] per layer.
+  std::vector<torch::Tensor> layerSq;
   for (const auto& s : stacked) {
+    auto sq = torch::zeros({B}, batch.ids.options().dtype(grads.front().scalar_type()));
     switch (s.layer->kind) {
       case Kind::Linear: linearNorms(s.a, s.g, s.layer->bias.defined(), sq); break;
       case Kind::Embedding: embeddingNorms(s.a, s.g, sq); break;
@@ -116,17 +120,22 @@ ClippedGradients clippedGradientSum(TextClassifierImpl& model, const Batch& batc
         sq += (s.g * s.a).sum(1).pow(2).sum(1) + s.g.sum(1).pow(2).sum(1);
         break;
     }
+    layerSq.push_back(sq);
   }
   ClippedGradients out;
-  out.perExampleNorms = sq.sqrt();
+  out.perExampleNorms = torch::stack(layerSq).sum(0).sqrt();
   out.loss = losses.sum().detach();
   out.examples = B;
   out.correct = correct;
-  const auto c = clippingFactors(out.perExampleNorms, config).view({B, 1, 1});
+  const auto global = clippingFactors(out.perExampleNorms, config).view({B, 1, 1});
+  ClippingConfig perLayer = config;
+  perLayer.clipNorm = config.clipNorm / std::sqrt(double(stacked.size()));
 
   // Book-keeping: the clipped sum is the ordinary gradient formula with re-weighted g.
   torch::NoGradGuard noGrad;
-  for (const auto& s : stacked) {
+  for (size_t l = 0; l < stacked.size(); ++l) {
+    const auto& s = stacked[l];
+    const auto c = config.mode == "per_layer" ? clippingFactors(layerSq[l].sqrt(), perLayer).view({B, 1, 1}) : global;
     const auto cg = s.g * c;
     const int64_t d = cg.size(2);
     torch::Tensor w, b;
@@ -151,7 +160,17 @@ ClippedGradients clippedGradientSum(TextClassifierImpl& model, const Batch& batc
 
 ClippedGradients naiveClippedGradientSum(TextClassifierImpl& model, const Batch& batch, const ClippingConfig& config) {
   const int64_t B = batch.ids.size(0);
+  auto named = model.named_parameters();
   auto params = model.parameters();
+  // Layer of each parameter: its name without the last component ("layers.0.ffn_in.weight" → …ffn_in).
+  std::vector<std::string> layerOf;
+  std::set<std::string> layerNames;
+  for (const auto& p : named) {
+    layerOf.push_back(p.key().substr(0, p.key().rfind('.')));
+    layerNames.insert(layerOf.back());
+  }
+  ClippingConfig perLayer = config;
+  perLayer.clipNorm = config.clipNorm / std::sqrt(double(layerNames.size()));
   std::vector<torch::Tensor> sums;
   for (const auto& p : params) sums.push_back(torch::zeros_like(p));
   ClippedGradients out;
@@ -171,8 +190,17 @@ ClippedGradients naiveClippedGradientSum(TextClassifierImpl& model, const Batch&
     const auto norm = sq.sqrt();
     out.perExampleNorms[i] = norm;
     const auto factor = clippingFactors(norm, config);
-    for (size_t k = 0; k < params.size(); ++k)
-      if (g[k].defined()) sums[k] += factor * g[k];
+    std::map<std::string, torch::Tensor> layerSq;
+    for (size_t k = 0; k < params.size(); ++k) {
+      auto& acc = layerSq[layerOf[k]];
+      const auto contribution = g[k].defined() ? g[k].pow(2).sum() : torch::zeros({}, norm.options());
+      acc = acc.defined() ? acc + contribution : contribution;
+    }
+    for (size_t k = 0; k < params.size(); ++k) {
+      if (!g[k].defined()) continue;
+      const auto f = config.mode == "per_layer" ? clippingFactors(layerSq[layerOf[k]].sqrt(), perLayer) : factor;
+      sums[k] += f * g[k];
+    }
     lossSum += loss.item<double>();
   }
   for (size_t k = 0; k < params.size(); ++k) params[k].mutable_grad() = sums[k];

@@ -16,7 +16,9 @@
 namespace trustlab {
 
 struct ClippingConfig {
-  std::string mode = "flat";  ///< "flat": c_i = min(1, C/‖g_i‖); "auto": c_i = C/(‖g_i‖ + γ) (Bu et al. 2022)
+  /// "flat": c_i = min(1, C/‖g_i‖); "per_layer": each of the L layers clipped to C/√L separately
+  /// (the total stays ≤ C, so the noise is unchanged); "auto": c_i = C/(‖g_i‖ + γ) (Bu et al. 2022).
+  std::string mode = "flat";
   double clipNorm = 1.0;      ///< C
   double stability = 0.01;    ///< γ of automatic clipping
 };

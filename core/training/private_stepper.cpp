@@ -43,7 +43,7 @@ torch::Tensor PrivateStepper::samplePoisson() {
 
 PrivateStepResult PrivateStepper::computeGradients(const EncodedSplit& data, const torch::Tensor& indices) {
   ClippingConfig clip;
-  clip.mode = config_.automaticClipping ? "auto" : "flat";
+  clip.mode = config_.clipping;
   clip.clipNorm = config_.clipNorm;
   auto params = model_.parameters();
   std::vector<torch::Tensor> sums;

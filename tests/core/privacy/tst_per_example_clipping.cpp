@@ -48,6 +48,9 @@ class TestPerExampleClipping : public QObject {
     QTest::newRow("transformer ghost") << "transformer" << 16 << 6 << "flat" << 0.5;
     QTest::newRow("transformer explicit") << "transformer" << 4 << 12 << "flat" << 0.5;
     QTest::newRow("transformer auto") << "transformer" << 8 << 8 << "auto" << 2.0;
+    QTest::newRow("bag per layer") << "bag" << 16 << 9 << "per_layer" << 0.5;
+    QTest::newRow("bilstm per layer") << "bilstm" << 8 << 7 << "per_layer" << 0.3;
+    QTest::newRow("transformer per layer") << "transformer" << 8 << 8 << "per_layer" << 0.5;
   }
   void matchesNaive() {
     QFETCH(QString, type);

@@ -83,6 +83,26 @@ class TestPrivateTraining : public QObject {
     QVERIFY(store.metricHistory(out.runId, "privacy/epsilon").size() > 3);
     QVERIFY(out.test.accuracy > 0.3);
   }
+  void everyClippingModeTrains_data() {
+    QTest::addColumn<QString>("clipping");
+    QTest::addColumn<QString>("mode");
+    QTest::newRow("per_layer edp") << "per_layer" << "edp";
+    QTest::newRow("auto edp") << "auto" << "edp";
+    QTest::newRow("flat naive") << "flat" << "naive";
+  }
+  void everyClippingModeTrains() {
+    QFETCH(QString, clipping);
+    QFETCH(QString, mode);
+    auto spec = privateSpec();
+    spec.training.privacy.clipping = clipping.toStdString();
+    spec.training.privacy.mode = mode.toStdString();
+    spec.training.maxSteps = mode == "naive" ? 3 : 20;
+    RunOptions o;
+    o.saveCheckpoint = false;
+    const auto out = runExperiment(spec, o);
+    QCOMPARE(out.status, std::string("finished"));
+    QVERIFY(std::isfinite(out.valid.loss));
+  }
   void reproducibleWithoutSecureMode() {
     RunOptions o;
     o.saveCheckpoint = false;
