@@ -46,6 +46,10 @@ ExperimentSpec specFromArgs(const Args& a) {
   p.delta = a.getDouble("delta", p.delta);
   p.sampling = a.get("sampling", p.sampling);
   p.clipping = a.get("clipping", p.clipping);
+  if (a.has("adaptive-clip")) {
+    p.adaptiveClipping = true;
+    p.targetQuantile = a.getDouble("adaptive-clip", p.targetQuantile);
+  }
   p.accountant = a.get("accountant", p.accountant);
   if (a.has("secure")) p.secure = true;
   if (a.has("clip")) {
@@ -58,7 +62,7 @@ ExperimentSpec specFromArgs(const Args& a) {
       {"training.lr", "--lr"}, {"training.device", "--device"}, {"training.optimizer", "--optimizer"},
       {"data.max_length", "--max-length"}, {"training.max_steps", "--max-steps"}, {"training.threads", "--threads"},
       {"privacy.mode", "--dp"}, {"privacy.target_epsilon", "--target-epsilon"}, {"privacy.delta", "--delta"},
-      {"privacy.noise_multiplier", "--noise-multiplier"}, {"privacy.clip", "--clip"}, {"privacy.clipping", "--clipping"}, {"privacy.sampling", "--sampling"},
+      {"privacy.noise_multiplier", "--noise-multiplier"}, {"privacy.clip", "--clip"}, {"privacy.clipping", "--clipping"}, {"privacy.target_quantile", "--adaptive-clip"}, {"privacy.sampling", "--sampling"},
       {"privacy.accountant", "--accountant"}};
   for (const auto& issue : s.validate()) {
     const auto f = flagFor.find(issue.field);
@@ -131,7 +135,7 @@ int trainCommand(const std::vector<std::string>& argv) {
   const Args a(argv,
                {"dataset", "model", "epochs", "batch-size", "lr", "seed", "store", "device", "max-steps", "threads",
                 "optimizer", "max-length", "experiment", "text-column", "label-column", "name", "dp", "target-epsilon",
-                "noise-multiplier", "delta", "clip", "clipping", "sampling", "accountant"},
+                "noise-multiplier", "delta", "clip", "clipping", "sampling", "accountant", "adaptive-clip"},
                {"json", "quiet", "no-checkpoint", "secure"});
   const ExperimentSpec spec = specFromArgs(a);
   RunStore store(storePath(a));

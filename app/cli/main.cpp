@@ -16,6 +16,7 @@ commands:
         [--optimizer sgd|adam|adamw] [--device cpu|cuda] [--threads N] [--store FILE]
         [--experiment NAME] [--text-column C] [--label-column C] [--no-checkpoint] [--json] [--quiet]
         [--dp edp|naive|off] [--target-epsilon E] [--noise-multiplier S] [--delta D] [--clip C|auto] [--clipping flat|per_layer|auto]
+        [--adaptive-clip QUANTILE]
         [--sampling poisson|shuffle] [--accountant rdp|prv|gdp] [--secure]
   runs list [--filter TEXT] [--store FILE] [--json]
   runs show ID [--store FILE] [--json]

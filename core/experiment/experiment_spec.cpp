@@ -39,7 +39,9 @@ json toJsonObject(const ExperimentSpec& s) {
         {"noise_multiplier", t.privacy.noiseMultiplier}, {"delta", t.privacy.delta}, {"clip", t.privacy.clipNorm},
         {"clipping", t.privacy.clipping}, {"sampling", t.privacy.sampling},
         {"accountant", t.privacy.accountant}, {"secure", t.privacy.secure},
-        {"max_physical_batch", t.privacy.maxPhysicalBatch}}}};
+        {"max_physical_batch", t.privacy.maxPhysicalBatch}, {"adaptive_clipping", t.privacy.adaptiveClipping},
+        {"target_quantile", t.privacy.targetQuantile}, {"clip_learning_rate", t.privacy.clipLearningRate},
+        {"count_noise_multiplier", t.privacy.countNoiseMultiplier}}}};
 }
 
 /// Reads `obj[key]` into `out` if present, checking the JSON type.
@@ -132,7 +134,8 @@ ExperimentSpec ExperimentSpec::fromJson(const std::string& text, const std::stri
   read(t, "training", "threads", tr.threads, where);
   const auto& p = section(root, "privacy", where);
   rejectUnknown(p, "privacy", {"mode", "target_epsilon", "noise_multiplier", "delta", "clip", "clipping",
-                               "sampling", "accountant", "secure", "max_physical_batch"}, where);
+                               "sampling", "accountant", "secure", "max_physical_batch", "adaptive_clipping",
+                               "target_quantile", "clip_learning_rate", "count_noise_multiplier"}, where);
   auto& pr = tr.privacy;
   read(p, "privacy", "mode", pr.mode, where);
   read(p, "privacy", "target_epsilon", pr.targetEpsilon, where);
@@ -144,6 +147,10 @@ ExperimentSpec ExperimentSpec::fromJson(const std::string& text, const std::stri
   read(p, "privacy", "accountant", pr.accountant, where);
   read(p, "privacy", "secure", pr.secure, where);
   read(p, "privacy", "max_physical_batch", pr.maxPhysicalBatch, where);
+  read(p, "privacy", "adaptive_clipping", pr.adaptiveClipping, where);
+  read(p, "privacy", "target_quantile", pr.targetQuantile, where);
+  read(p, "privacy", "clip_learning_rate", pr.clipLearningRate, where);
+  read(p, "privacy", "count_noise_multiplier", pr.countNoiseMultiplier, where);
   return s;
 }
 
@@ -193,6 +200,10 @@ std::vector<SpecIssue> ExperimentSpec::validate() const {
   check(oneOf(p.clipping, {"flat", "per_layer", "auto"}), "privacy.clipping", "must be flat, per_layer or auto");
   check(oneOf(p.accountant, {"rdp", "prv", "gdp"}), "privacy.accountant", "must be rdp, prv or gdp");
   check(p.maxPhysicalBatch >= 1, "privacy.max_physical_batch", "must be ≥ 1");
+  check(p.targetQuantile > 0 && p.targetQuantile < 1, "privacy.target_quantile", "must be in (0, 1)");
+  check(std::isfinite(p.clipLearningRate) && p.clipLearningRate >= 0, "privacy.clip_learning_rate", "must be ≥ 0");
+  check(std::isfinite(p.countNoiseMultiplier) && p.countNoiseMultiplier >= 0, "privacy.count_noise_multiplier",
+        "must be ≥ 0 (0 = expected batch / 20)");
   return issues;
 }
 

@@ -17,6 +17,13 @@ struct PrivacyConfig {
   std::string accountant = "rdp";
   bool secure = false;             ///< noise and sampling from a generator seeded by the OS, not the run seed
   long maxPhysicalBatch = 256;     ///< larger logical batches are processed in chunks
+  /// Adaptive clipping (Andrew et al. 2021): C follows the targetQuantile of per-example norms,
+  /// estimated from a noisy count whose noise (countNoiseMultiplier; 0 = B/20) is paid for by
+  /// raising the gradient noise so that the total privacy cost is that of σ.
+  bool adaptiveClipping = false;
+  double targetQuantile = 0.5;
+  double clipLearningRate = 0.2;
+  double countNoiseMultiplier = 0;
 
   bool enabled() const { return mode != "off"; }
 };

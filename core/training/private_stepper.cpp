@@ -3,6 +3,7 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
+#include <cmath>
 #include <random>
 
 #include "privacy/calibration.h"
@@ -34,6 +35,20 @@ PrivateStepper::PrivateStepper(TextClassifierImpl& model, const PrivacyConfig& c
                ? calibrateNoise(config.targetEpsilon, config.delta, q_, steps, config.accountant).noiseMultiplier
                : config.noiseMultiplier;
   rdpPerStep_ = rdpOfHistory({{sigma_, q_, 1}}, defaultRdpOrders());
+  clipNorm_ = config.clipNorm;
+  sigmaGradient_ = sigma_;
+  if (config.adaptiveClipping) {
+    if (config.targetQuantile <= 0 || config.targetQuantile >= 1)
+      throw InputError("privacy.target_quantile", "must be in (0, 1)");
+    sigmaCount_ = config.countNoiseMultiplier > 0 ? config.countNoiseMultiplier : double(expectedBatch) / 20;
+    // Andrew et al. 2021, Thm 1: releasing the count with σ_b and the gradient with σ_g costs the
+    // same as one Gaussian release with σ when σ_g = (σ^-2 − (2σ_b)^-2)^(-1/2).
+    const double rest = 1 / (sigma_ * sigma_) - 1 / (4 * sigmaCount_ * sigmaCount_);
+    if (rest <= 0)
+      throw InputError("privacy.count_noise_multiplier", "too small for σ = " + std::to_string(sigma_) +
+                                                              ": the count alone would exceed the budget");
+    sigmaGradient_ = 1 / std::sqrt(rest);
+  }
 }
 
 torch::Tensor PrivateStepper::samplePoisson() {
@@ -44,11 +59,12 @@ torch::Tensor PrivateStepper::samplePoisson() {
 PrivateStepResult PrivateStepper::computeGradients(const EncodedSplit& data, const torch::Tensor& indices) {
   ClippingConfig clip;
   clip.mode = config_.clipping;
-  clip.clipNorm = config_.clipNorm;
+  clip.clipNorm = clipNorm_;
   auto params = model_.parameters();
   std::vector<torch::Tensor> sums;
   for (const auto& p : params) sums.push_back(torch::zeros_like(p));
   PrivateStepResult r;
+  double unclipped = 0;  // examples whose norm was within C (for adaptive clipping)
   const long n = indices.size(0);
   // Physical batches: the logical (Poisson) batch may be any size; memory is bounded by the chunk.
   for (long start = 0; start < n; start += config_.maxPhysicalBatch) {
@@ -58,16 +74,22 @@ PrivateStepResult PrivateStepper::computeGradients(const EncodedSplit& data, con
                                              : clippedGradientSum(model_, batch, clip);
     for (size_t k = 0; k < params.size(); ++k)
       if (params[k].grad().defined()) sums[k] += params[k].grad();
+    unclipped += (out.perExampleNorms <= clipNorm_).sum().item<double>();
     r.lossSum += out.loss.item<double>();
     r.examples += out.examples;
     r.correct += out.correct;
   }
   // Noise with std σ·C on the sum (automatic clipping also bounds each contribution by C), then
   // normalise by the expected batch size so the step does not reveal the sampled size.
-  const double std = sigma_ * config_.clipNorm;
+  const double std = sigmaGradient_ * clipNorm_;
   for (size_t k = 0; k < params.size(); ++k) {
     const auto noise = torch::randn(sums[k].sizes(), generator_, torch::TensorOptions(sums[k].scalar_type())).to(device_);
     params[k].mutable_grad() = (sums[k] + std * noise) / expectedBatch_;
+  }
+  if (config_.adaptiveClipping) {
+    // Geometric update towards the target quantile from the privately counted unclipped fraction.
+    const double noisyCount = unclipped + sigmaCount_ * torch::randn({1}, generator_, torch::kDouble).item<double>();
+    clipNorm_ *= std::exp(-config_.clipLearningRate * (noisyCount / expectedBatch_ - config_.targetQuantile));
   }
   return r;
 }

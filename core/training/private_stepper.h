@@ -26,6 +26,9 @@ class PrivateStepper {
                  long steps, uint64_t seed, const torch::Device& device);
 
   double noiseMultiplier() const { return sigma_; }
+  double clipNorm() const { return clipNorm_; }  ///< current C (moves with adaptive clipping)
+  /// σ of the gradient noise: σ itself, or more when adaptive clipping spends part of the budget.
+  double gradientNoiseMultiplier() const { return sigmaGradient_; }
   double sampleRate() const { return q_; }
 
   /// Indices of one Poisson-sampled logical batch (each example independently with rate q).
@@ -40,7 +43,7 @@ class PrivateStepper {
   PrivacyConfig config_;
   long datasetSize_;
   double expectedBatch_;
-  double q_, sigma_;
+  double q_, sigma_, sigmaGradient_, sigmaCount_ = 0, clipNorm_;
   torch::Device device_;
   at::Generator generator_;
   std::vector<double> rdpPerStep_;

@@ -154,6 +154,7 @@ TrainResult Trainer::fit(const EncodedSplit& train, const EncodedSplit& valid, c
         if (dp) {
           const double eps = dp->epsilonAfter(step);
           emitMetric("privacy/epsilon", step, eps);
+          if (config_.privacy.adaptiveClipping) emitMetric("privacy/clip_norm", step, dp->clipNorm());
           const PrivacyEvent e{step, dp->noiseMultiplier(), dp->sampleRate(), eps, config_.privacy.delta, "rdp"};
           for (auto* o : observers_) o->onPrivacy(e);
         }

@@ -9,6 +9,7 @@
 #include "data/default_corpus.h"
 #include "experiment/runner.h"
 #include "models/model_factory.h"
+#include "privacy/per_example_clipping.h"
 #include "training/private_stepper.h"
 
 using namespace trustlab;
@@ -68,6 +69,36 @@ class TestPrivateTraining : public QObject {
     // The sample std of n normals has relative standard error ≈ 1/√(2n).
     QVERIFY2(std::abs(sd / want - 1) < 5 / std::sqrt(2 * n), qPrintable(QString("%1 vs %2").arg(sd).arg(want)));
     QVERIFY(std::abs(mean) < 5 * want / std::sqrt(n));
+  }
+  void adaptiveClippingTracksTheQuantile() {
+    torch::manual_seed(5);
+    ModelConfig c;
+    c.type = "bag";
+    c.embeddingDim = 16;
+    c.dropout = 0;
+    auto model = makeClassifier(c, 50, 4, 6);
+    EncodedSplit data;
+    data.ids = torch::randint(2, 50, {64, 6}, torch::kLong);
+    data.lengths = torch::randint(1, 7, {64}, torch::kLong);
+    data.labels = torch::randint(0, 4, {64}, torch::kLong);
+    PrivacyConfig p;
+    p.mode = "edp";
+    p.noiseMultiplier = 1.0;
+    p.clipNorm = 10;  // far above every norm: adaptive clipping must bring it down
+    p.adaptiveClipping = true;
+    p.targetQuantile = 0.5;
+    p.countNoiseMultiplier = 1.0;
+    PrivateStepper stepper(*model, p, 64, 64, 300, 7, torch::kCPU);
+    QVERIFY(stepper.gradientNoiseMultiplier() > 1.0);  // part of the budget went to the count
+    const auto all = torch::arange(64, torch::kLong);
+    for (int i = 0; i < 300; ++i) stepper.computeGradients(data, all);  // parameters fixed: norms fixed
+    ClippingConfig plain;
+    const auto norms = clippedGradientSum(*model, makeBatch(data, all, torch::kCPU), plain).perExampleNorms;
+    const double median = norms.median().item<double>();
+    QVERIFY2(std::abs(stepper.clipNorm() / median - 1) < 0.2,
+             qPrintable(QString("C = %1, median norm = %2").arg(stepper.clipNorm()).arg(median)));
+    p.countNoiseMultiplier = 0.4;  // 1/σ² − 1/(4σ_b²) < 0: the count alone would exceed the budget
+    QVERIFY_THROWS_EXCEPTION(std::exception, PrivateStepper(*model, p, 64, 64, 10, 7, torch::kCPU));
   }
   void targetEpsilonMetAndLedgerWritten() {
     RunStore store((dir_.path() + "/dp.sqlite").toStdString());
