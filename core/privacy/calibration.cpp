@@ -44,23 +44,30 @@ NoiseCalibration calibrateNoise(double target, double delta, double q, long step
     hi = rdp.noiseMultiplier;
     lo = 0.9 * hi;
   }
+  // Each end's ε is kept, never recomputed: for PRV one evaluation is a full FFT composition.
   double epsHi = eps(hi);
+  double epsLo = std::numeric_limits<double>::quiet_NaN();  // not evaluated yet
   while (epsHi > target) {
     lo = hi;
+    epsLo = epsHi;
     hi *= 2;
     if (hi > 1e6) throw InputError("privacy", "target ε is unreachable (needs σ > 1e6)", 0, "target_epsilon");
     epsHi = eps(hi);
   }
-  while (lo > 1e-3 && eps(lo) <= target) {
-    hi = lo;
-    lo /= 2;
+  if (std::isnan(epsLo)) {
+    epsLo = eps(lo);
+    while (lo > 1e-3 && epsLo <= target) {
+      hi = lo;
+      epsHi = epsLo;
+      lo /= 2;
+      epsLo = eps(lo);
+    }
   }
-  epsHi = eps(hi);
   // Illinois regula falsi on f(log σ) = log ε(σ) − log target (decreasing): it keeps a bracket
   // [a: f > 0, b: f ≤ 0], so the answer is always the feasible end b, and converges in a handful
   // of evaluations where bisection needs about twenty.
   double a = std::log(lo), b = std::log(hi);
-  double fa = std::log(eps(lo)) - std::log(target), fb = std::log(epsHi) - std::log(target);
+  double fa = std::log(epsLo) - std::log(target), fb = std::log(epsHi) - std::log(target);
   int lastMoved = 0;  // -1: a moved last, +1: b moved last
   while (b - a > relTol && c.evaluations < 200) {
     double m = std::isfinite(fa) ? (a * fb - b * fa) / (fb - fa) : 0.5 * (a + b);

@@ -196,7 +196,8 @@ PrvEpsilon prvEpsilon(const PrivacyHistory& history, double delta, double epsErr
     long lo = 0, hi = n;
     while (lo < hi) {
       const long mid = (lo + hi) / 2;
-      (deltaAt(mid) <= target ? hi : lo) = deltaAt(mid) <= target ? mid : mid + 1;
+      if (deltaAt(mid) <= target) hi = mid;
+      else lo = mid + 1;
     }
     if (lo >= n) return kInf;
     if (lo == 0) throw std::runtime_error("PRV: domain too small to compute ε");
