@@ -39,36 +39,34 @@ double curveSigma(const PrivacyAnswer& a, const std::string& selected) {
 }
 }  // namespace
 
-PrivacyAnswer PrivacyPanel::computeFast(const PrivacyBudget& b) {
+namespace {
+/// σ for each of `accountants`, then the ε curves of `curves` at the selected accountant's σ.
+PrivacyAnswer compute(const PrivacyBudget& b, std::initializer_list<const char*> accountants,
+                      std::initializer_list<const char*> curves) {
   PrivacyAnswer a;
   try {
     a.sampleRate = double(b.batchSize) / double(b.datasetSize);
     a.steps = stepsForEpochs(b.epochs, a.sampleRate);
-    for (const char* acc : {"rdp", "gdp"})
-      a.noiseMultiplier[acc] = calibrateNoise(b.targetEpsilon, b.delta, a.sampleRate, a.steps, acc).noiseMultiplier;
+    for (const char* acc : accountants) {
+      const double tolerance = std::string(acc) == "prv" ? 1e-4 : 5e-5;  // PRV: each evaluation is an FFT
+      a.noiseMultiplier[acc] = calibrateNoise(b.targetEpsilon, b.delta, a.sampleRate, a.steps, acc, tolerance).noiseMultiplier;
+    }
     const double sigma = curveSigma(a, b.accountant);
-    const auto steps = curveSteps(a.steps, kCurvePoints);
-    for (const char* acc : {"rdp", "gdp"}) a.curves.push_back(epsilonCurve(acc, sigma, a.sampleRate, steps, b.delta));
+    for (const char* acc : curves) {
+      const int points = std::string(acc) == "prv" ? kPrvCurvePoints : kCurvePoints;
+      a.curves.push_back(epsilonCurve(acc, sigma, a.sampleRate, curveSteps(a.steps, points), b.delta));
+    }
   } catch (const std::exception& e) {
     a.error = e.what();
   }
   return a;
 }
+}  // namespace
+
+PrivacyAnswer PrivacyPanel::computeFast(const PrivacyBudget& b) { return compute(b, {"rdp", "gdp"}, {"rdp", "gdp"}); }
 
 PrivacyAnswer PrivacyPanel::computePrv(const PrivacyBudget& b) {
-  PrivacyAnswer a = computeFast(b);
-  if (!a.error.empty()) return a;
-  try {
-    a.noiseMultiplier["prv"] = calibrateNoise(b.targetEpsilon, b.delta, a.sampleRate, a.steps, "prv", 1e-4).noiseMultiplier;
-    const double sigma = curveSigma(a, b.accountant);
-    a.curves.clear();
-    for (const char* acc : {"rdp", "gdp"})
-      a.curves.push_back(epsilonCurve(acc, sigma, a.sampleRate, curveSteps(a.steps, kCurvePoints), b.delta));
-    a.curves.push_back(epsilonCurve("prv", sigma, a.sampleRate, curveSteps(a.steps, kPrvCurvePoints), b.delta));
-  } catch (const std::exception& e) {
-    a.error = e.what();
-  }
-  return a;
+  return compute(b, {"rdp", "gdp", "prv"}, {"rdp", "gdp", "prv"});
 }
 
 PrivacyPanel::PrivacyPanel(QWidget* parent) : QWidget(parent) {

@@ -62,18 +62,18 @@ void TrainingView::beginLiveRun() {
 TrainingView::Target TrainingView::seriesFor(qlonglong runId, const QString& key) {
   const auto id = qMakePair(runId, key);
   if (auto it = series_.find(id); it != series_.end()) return *it;
-  if (key == "privacy/epsilon") {
-    if (!runColours_.contains(runId)) runColours_[runId] = int(runColours_.size());
+  const bool isEpsilon = key == "privacy/epsilon";
+  const bool isLoss = key.endsWith("/loss");
+  const bool isAccuracy = key.endsWith("/accuracy");
+  const bool train = key.startsWith("train/"), valid = key.startsWith("valid/");
+  if (!isEpsilon && (!(isLoss || isAccuracy) || !(train || valid))) return {};
+  if (!runColours_.contains(runId)) runColours_[runId] = int(runColours_.size());
+  if (isEpsilon) {
     epsilon_->show();
     Target t{epsilon_, epsilon_->addSeries(QString("run %1 ε").arg(runId), MetricPlot::paletteColor(runColours_[runId]))};
     series_.insert(id, t);
     return t;
   }
-  const bool isLoss = key.endsWith("/loss");
-  const bool isAccuracy = key.endsWith("/accuracy");
-  const bool train = key.startsWith("train/"), valid = key.startsWith("valid/");
-  if (!(isLoss || isAccuracy) || !(train || valid)) return {};
-  if (!runColours_.contains(runId)) runColours_[runId] = int(runColours_.size());
   Target t;
   t.plot = isLoss ? loss_ : accuracy_;
   const QString name = QString("run %1 %2").arg(runId).arg(train ? "train" : "valid");

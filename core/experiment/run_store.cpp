@@ -97,6 +97,13 @@ RunRecord readRun(const Statement& s) {
   return r;
 }
 
+/// Fills r.latestMetrics from latest_metrics (NaN where is_nan).
+void readLatestMetrics(sqlite3* db, RunRecord& r) {
+  Statement m(db, "SELECT key, value, is_nan FROM latest_metrics WHERE run_id = ?");
+  m.bind(1, r.id);
+  while (m.step()) r.latestMetrics[m.text(0)] = m.integer(2) ? std::nan("") : m.real(1);
+}
+
 }  // namespace
 
 std::string defaultStorePath() {
@@ -262,12 +269,7 @@ std::vector<RunRecord> RunStore::listRuns(const std::string& filter) const {
   s.bind(1, filter).bind(2, "%" + filter + "%");
   std::vector<RunRecord> runs;
   while (s.step()) runs.push_back(readRun(s));
-  Statement m(db_, "SELECT key, value, is_nan FROM latest_metrics WHERE run_id = ?");
-  for (auto& r : runs) {
-    m.bind(1, r.id);
-    while (m.step()) r.latestMetrics[m.text(0)] = m.integer(2) ? std::nan("") : m.real(1);
-    m.reset();
-  }
+  for (auto& r : runs) readLatestMetrics(db_, r);
   return runs;
 }
 
@@ -277,9 +279,7 @@ std::optional<RunRecord> RunStore::run(long long id) const {
   s.bind(1, id);
   if (!s.step()) return std::nullopt;
   RunRecord r = readRun(s);
-  Statement m(db_, "SELECT key, value, is_nan FROM latest_metrics WHERE run_id = ?");
-  m.bind(1, id);
-  while (m.step()) r.latestMetrics[m.text(0)] = m.integer(2) ? std::nan("") : m.real(1);
+  readLatestMetrics(db_, r);
   Statement p(db_, "SELECT key, value FROM params WHERE run_id = ?");
   p.bind(1, id);
   while (p.step()) r.params[p.text(0)] = p.text(1);

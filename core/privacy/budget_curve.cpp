@@ -26,13 +26,10 @@ EpsilonCurve epsilonCurve(const std::string& accountant, double sigma, double q,
   EpsilonCurve c;
   c.accountant = accountant;
   if (accountant == "rdp") {
-    const auto& orders = defaultRdpOrders();
-    const auto perStep = rdpOfHistory({{sigma, q, 1}}, orders);
-    std::vector<double> scaled(orders.size());
+    const auto perStep = rdpOfHistory({{sigma, q, 1}}, defaultRdpOrders());
     for (long t : steps) {
-      for (size_t k = 0; k < orders.size(); ++k) scaled[k] = perStep[k] * double(t);
       c.steps.push_back(double(t));
-      c.epsilon.push_back(rdpToEpsilon(orders, scaled, delta).epsilon);
+      c.epsilon.push_back(rdpEpsilonAfterSteps(perStep, t, delta).epsilon);
     }
     return c;
   }

@@ -100,6 +100,12 @@ EpsilonResult rdpToEpsilon(const std::vector<double>& orders, const std::vector<
   return best;
 }
 
+EpsilonResult rdpEpsilonAfterSteps(const std::vector<double>& perStep, long steps, double delta) {
+  std::vector<double> total(perStep.size());
+  for (size_t k = 0; k < total.size(); ++k) total[k] = perStep[k] * double(steps);
+  return rdpToEpsilon(defaultRdpOrders(), total, delta);
+}
+
 EpsilonResult rdpEpsilon(const PrivacyHistory& history, double delta, const std::vector<double>& orders) {
   if (totalSteps(history) == 0) return {0, 0};
   return rdpToEpsilon(orders, rdpOfHistory(history, orders), delta);

@@ -21,6 +21,10 @@ std::vector<double> rdpOfHistory(const PrivacyHistory& history, const std::vecto
 /// min over orders of the Balle et al. bound; ε clamped at 0; +inf when no order is finite.
 EpsilonResult rdpToEpsilon(const std::vector<double>& orders, const std::vector<double>& rdp, double delta);
 
+/// ε after `steps` repetitions of a step whose RDP at each default order is `perStep` (the cheap
+/// path for curves and live logging: the per-step RDP is computed once).
+EpsilonResult rdpEpsilonAfterSteps(const std::vector<double>& perStep, long steps, double delta);
+
 EpsilonResult rdpEpsilon(const PrivacyHistory& history, double delta,
                          const std::vector<double>& orders = defaultRdpOrders());
 

@@ -95,9 +95,7 @@ PrivateStepResult PrivateStepper::computeGradients(const EncodedSplit& data, con
 }
 
 double PrivateStepper::epsilonAfter(long steps) const {
-  std::vector<double> total(rdpPerStep_.size());
-  for (size_t k = 0; k < total.size(); ++k) total[k] = rdpPerStep_[k] * double(steps);
-  return rdpToEpsilon(defaultRdpOrders(), total, config_.delta).epsilon;
+  return rdpEpsilonAfterSteps(rdpPerStep_, steps, config_.delta).epsilon;
 }
 
 }  // namespace trustlab

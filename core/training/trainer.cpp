@@ -68,9 +68,16 @@ TrainResult Trainer::fit(const EncodedSplit& train, const EncodedSplit& valid, c
   TrainResult result;
   const long n = train.size();
   if (n == 0) throw InputError("dataset", "training split is empty");
-  const long perEpoch = (n + config_.batchSize - 1) / config_.batchSize;
-  const long total = config_.maxSteps > 0 ? config_.maxSteps : perEpoch * config_.epochs;
-  const int epochs = int((total + perEpoch - 1) / perEpoch);
+  // The step plan. Private runs draw Poisson batches of expected size B, so an epoch is ≈ 1/q
+  // steps and epochs convert to ⌊epochs / q⌋ steps, the convention the accountant uses.
+  const bool isPrivate = config_.privacy.enabled();
+  const double q = double(config_.batchSize) / double(n);
+  const long stepsPerEpoch = isPrivate ? std::max(1L, long(std::llround(1.0 / q)))
+                                       : (n + config_.batchSize - 1) / config_.batchSize;
+  const long totalSteps = config_.maxSteps > 0 ? config_.maxSteps
+                          : isPrivate          ? stepsForEpochs(config_.epochs, std::min(q, 1.0))
+                                               : stepsPerEpoch * config_.epochs;
+  const int totalEpochs = int((totalSteps + stepsPerEpoch - 1) / stepsPerEpoch);
 
   std::vector<torch::Tensor> best;
   double bestAccuracy = -1;
@@ -94,22 +101,13 @@ TrainResult Trainer::fit(const EncodedSplit& train, const EncodedSplit& valid, c
 
   // Private training: Poisson-sampled logical batches (expected size B), clipped and noised.
   std::unique_ptr<PrivateStepper> dp;
-  long dpTotal = total;
-  int dpEpochs = epochs;
-  long stepsPerEpoch = perEpoch;
-  if (config_.privacy.enabled()) {
-    const double q = double(config_.batchSize) / double(n);
-    dpTotal = config_.maxSteps > 0 ? config_.maxSteps : stepsForEpochs(config_.epochs, std::min(q, 1.0));
-    stepsPerEpoch = std::max(1L, long(std::llround(1.0 / q)));
-    dpEpochs = int((dpTotal + stepsPerEpoch - 1) / stepsPerEpoch);
-    dp = std::make_unique<PrivateStepper>(*model_, config_.privacy, n, config_.batchSize, dpTotal, config_.seed, device_);
+  if (isPrivate) {
+    dp = std::make_unique<PrivateStepper>(*model_, config_.privacy, n, config_.batchSize, totalSteps, config_.seed, device_);
     for (auto* o : observers_)
       o->onMessage("eDP-SGD (" + config_.privacy.mode + "): σ = " + std::to_string(dp->noiseMultiplier()) +
-                   ", q = " + std::to_string(dp->sampleRate()) + ", " + std::to_string(dpTotal) + " steps, " +
+                   ", q = " + std::to_string(dp->sampleRate()) + ", " + std::to_string(totalSteps) + " steps, " +
                    (config_.privacy.secure ? "secure mode" : "NOT secure mode (seeded noise)"));
   }
-  const long totalSteps = dp ? dpTotal : total;
-  const int totalEpochs = dp ? dpEpochs : epochs;
 
   auto runningLoss = torch::zeros({}, torch::TensorOptions().dtype(torch::kDouble).device(device_));
   auto runningCorrect = torch::zeros({}, torch::TensorOptions().dtype(torch::kLong).device(device_));
