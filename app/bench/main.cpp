@@ -15,7 +15,9 @@
 
 #include "models/model_factory.h"
 #include "data/batching.h"
+#include "peak_memory.h"
 #include "privacy/calibration.h"
+#include "privacy/gaussian_noise.h"
 #include "privacy/per_example_clipping.h"
 #include "privacy/privacy_history.h"
 #include "trustlab_build_info.h"
@@ -43,6 +45,7 @@ double median(std::vector<double> v) {
 /// Seconds per optimizer step (forward, cross-entropy, backward, Adam) on random full-length data.
 double benchTrainStep(const TrainBenchConfig& c) {
   const auto device = trustlab::parseDevice(c.device);
+  trustlab::bench::PeakMemory::installCpuCounter();  // before the model: its weights count too
   torch::manual_seed(0);
   trustlab::ModelConfig mc;
   mc.type = c.model;
@@ -184,6 +187,7 @@ int dpSuite(const std::vector<std::string>& argv) {
   batch.lengths = torch::full({c.batch}, c.seqLen, torch::kLong).to(device);
   batch.labels = torch::randint(0, c.classes, {c.batch}, torch::TensorOptions(torch::kLong)).to(device);
   trustlab::ClippingConfig clip;
+  trustlab::GaussianNoise noise(0, device);
   const bool cuda = device.is_cuda();
   auto stepFor = [&](const std::string& mode) {
     return [&, mode] {
@@ -193,8 +197,7 @@ int dpSuite(const std::vector<std::string>& argv) {
       } else {
         const auto r = mode == "edp" ? trustlab::clippedGradientSum(*model, batch, clip)
                                      : trustlab::naiveClippedGradientSum(*model, batch, clip);
-        for (auto& p : model->parameters())
-          p.mutable_grad() = (p.grad() + torch::randn_like(p)) / double(c.batch);  // noise, as a private step adds
+        for (auto& p : model->parameters()) noise.addTo(p.mutable_grad(), 1.0, 1.0 / double(c.batch));  // as a private step
       }
       opt.step();
       if (cuda) torch::cuda::synchronize();
@@ -208,13 +211,18 @@ int dpSuite(const std::vector<std::string>& argv) {
     if (mode != "nondp" && mode != "edp" && mode != "naive") throw InputError("--mode", "nondp, edp or naive");
     if (cuda) torch::cuda::synchronize();
     const int repeats = int(mode == "naive" ? a.getLong("naive-steps", 2) : c.steps);
+    trustlab::bench::PeakMemory::reset(device);
     r[mode] = {{"seconds_per_step", timeMedian(stepFor(mode), repeats)}};
+    r[mode]["peak_memory_bytes"] = trustlab::bench::PeakMemory::peak(device);
   }
   if (r.contains("nondp") && r.contains("edp"))
     r["edp_over_nondp"] = r["edp"]["seconds_per_step"].get<double>() / r["nondp"]["seconds_per_step"].get<double>();
   if (r.contains("naive") && r.contains("edp"))
     r["naive_over_edp"] = r["naive"]["seconds_per_step"].get<double>() / r["edp"]["seconds_per_step"].get<double>();
-  if (modes.size() == 1) r["seconds_per_step"] = r[modes[0]]["seconds_per_step"];
+  if (modes.size() == 1) {
+    r["seconds_per_step"] = r[modes[0]]["seconds_per_step"];
+    r["peak_memory_bytes"] = r[modes[0]]["peak_memory_bytes"];
+  }
   std::cout << (a.has("json") ? r.dump() : r.dump(2)) << std::endl;
   return 0;
 }

@@ -16,6 +16,9 @@
 #include "util/errors.h"
 
 namespace trustlab::cli {
+
+std::string storePath(const Args& a) { return a.get("store", defaultStorePath()); }
+
 namespace {
 
 using nlohmann::json;
@@ -74,7 +77,6 @@ ExperimentSpec specFromArgs(const Args& a) {
   return s;
 }
 
-std::string storePath(const Args& a) { return a.get("store", defaultStorePath()); }
 
 std::string formatTime(double t) {
   if (t <= 0) return "-";

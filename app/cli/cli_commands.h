@@ -6,9 +6,15 @@
 
 namespace trustlab::cli {
 
+class Args;
+/// --store, else the default store shared with the GUI.
+std::string storePath(const Args& a);
+
 int trainCommand(const std::vector<std::string>& args);
 int runsCommand(const std::vector<std::string>& args);
 int datasetsCommand(const std::vector<std::string>& args);
 int privacyCommand(const std::vector<std::string>& args);
+int attackCommand(const std::vector<std::string>& args);
+int sweepCommand(const std::vector<std::string>& args);
 
 }  // namespace trustlab::cli

@@ -24,6 +24,11 @@ commands:
   runs ledger ID [--accountant rdp|prv|gdp] [--store FILE] [--json]   (recompute a private run's ε)
   runs delete ID [--store FILE]
   datasets list [--json]
+  attack mia --run ID [--method loss|lira] [--shadows K] [--offline] [--fixed-variance]
+             [--audit-examples N] [--store FILE] [--json]        (membership inference on a stored run)
+  attack canary --run ID [--steps N] [--restarts R] [--store FILE] [--json]
+                                              (exposure and model inversion of the run's planted canaries)
+  sweep SPEC.json [--store FILE] [--json]     (a grid of runs with their audits; resumable)
   privacy epsilon --sample-rate Q --noise-multiplier S (--steps T | --epochs N) --delta D
                   [--accountant rdp|prv|gdp] [--json]
   privacy noise --target-epsilon E --sample-rate Q (--steps T | --epochs N) --delta D [--accountant A] [--json]
@@ -47,6 +52,8 @@ int main(int argc, char** argv) {
     if (command == "runs") return trustlab::cli::runsCommand(args);
     if (command == "datasets") return trustlab::cli::datasetsCommand(args);
     if (command == "privacy") return trustlab::cli::privacyCommand(args);
+    if (command == "attack") return trustlab::cli::attackCommand(args);
+    if (command == "sweep") return trustlab::cli::sweepCommand(args);
     std::fprintf(stderr, "trustlab-cli: unknown command '%s'\n\n%s", command.c_str(), kUsage);
     return 2;
   } catch (const trustlab::InputError& e) {

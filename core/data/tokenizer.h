@@ -27,6 +27,8 @@ class Vocabulary {
   static Vocabulary build(const std::vector<std::string>& texts, const TokenizerOptions& options);
 
   long id(const std::string& token) const;
+  /// Adds `token` at the end unless it is already known (e.g. the tokens of a public format).
+  void add(const std::string& token);
   const std::string& token(long id) const { return tokens_.at(size_t(id)); }
   size_t size() const { return tokens_.size(); }
   const std::vector<std::string>& tokens() const { return tokens_; }
@@ -36,7 +38,6 @@ class Vocabulary {
   static Vocabulary load(const std::string& path);
 
  private:
-  void add(const std::string& token);
   std::vector<std::string> tokens_;
   std::unordered_map<std::string, long> index_;
 };

@@ -17,6 +17,7 @@ json toJsonObject(const ExperimentSpec& s) {
   const auto& d = s.data;
   const auto& m = s.model;
   const auto& t = s.training;
+  const auto& a = s.audit;
   return json{
       {"name", s.name},
       {"data",
@@ -32,7 +33,8 @@ json toJsonObject(const ExperimentSpec& s) {
         {"momentum", t.momentum}, {"schedule", t.schedule}, {"warmup_steps", t.warmupSteps},
         {"epochs", t.epochs}, {"max_steps", t.maxSteps}, {"batch_size", t.batchSize},
         {"eval_every", t.evalEvery}, {"log_every", t.logEvery},
-        {"early_stopping_patience", t.earlyStoppingPatience}, {"grad_clip", t.gradClipNorm},
+        {"early_stopping_patience", t.earlyStoppingPatience}, {"restore_best", t.restoreBest},
+        {"grad_clip", t.gradClipNorm},
         {"seed", t.seed}, {"device", t.device}, {"threads", t.threads}}},
       {"privacy",
        {{"mode", t.privacy.mode}, {"target_epsilon", t.privacy.targetEpsilon},
@@ -41,7 +43,11 @@ json toJsonObject(const ExperimentSpec& s) {
         {"accountant", t.privacy.accountant}, {"secure", t.privacy.secure},
         {"max_physical_batch", t.privacy.maxPhysicalBatch}, {"adaptive_clipping", t.privacy.adaptiveClipping},
         {"target_quantile", t.privacy.targetQuantile}, {"clip_learning_rate", t.privacy.clipLearningRate},
-        {"count_noise_multiplier", t.privacy.countNoiseMultiplier}}}};
+        {"count_noise_multiplier", t.privacy.countNoiseMultiplier}}},
+      {"audit",
+       {{"canaries", a.canaries}, {"canary_repetitions", a.canaryRepetitions}, {"canary_prefix", a.canaryPrefix},
+        {"canary_length", a.canaryLength}, {"canary_alphabet", a.canaryAlphabet}, {"canary_intent", a.canaryIntent},
+        {"mia", a.mia}, {"shadows", a.shadows}, {"audit_examples", a.auditExamples}}}};
 }
 
 /// Reads `obj[key]` into `out` if present, checking the JSON type.
@@ -88,7 +94,7 @@ std::string ExperimentSpec::toJson(int indent) const { return toJsonObject(*this
 ExperimentSpec ExperimentSpec::fromJson(const std::string& text, const std::string& where) {
   const json root = parseJsonText(sanitizeUtf8(text), where);
   if (!root.is_object()) throw InputError(where, "a spec must be a JSON object");
-  rejectUnknown(root, "", {"name", "data", "model", "training", "privacy"}, where);
+  rejectUnknown(root, "", {"name", "data", "model", "training", "privacy", "audit"}, where);
   ExperimentSpec s;
   read(root, "", "name", s.name, where);
   const auto& d = section(root, "data", where);
@@ -114,7 +120,8 @@ ExperimentSpec ExperimentSpec::fromJson(const std::string& text, const std::stri
   const auto& t = section(root, "training", where);
   rejectUnknown(t, "training", {"optimizer", "lr", "weight_decay", "momentum", "schedule", "warmup_steps",
                                 "epochs", "max_steps", "batch_size", "eval_every", "log_every",
-                                "early_stopping_patience", "grad_clip", "seed", "device", "threads"}, where);
+                                "early_stopping_patience", "restore_best", "grad_clip", "seed", "device", "threads"},
+                where);
   auto& tr = s.training;
   read(t, "training", "optimizer", tr.optimizer, where);
   read(t, "training", "lr", tr.lr, where);
@@ -128,6 +135,7 @@ ExperimentSpec ExperimentSpec::fromJson(const std::string& text, const std::stri
   read(t, "training", "eval_every", tr.evalEvery, where);
   read(t, "training", "log_every", tr.logEvery, where);
   read(t, "training", "early_stopping_patience", tr.earlyStoppingPatience, where);
+  read(t, "training", "restore_best", tr.restoreBest, where);
   read(t, "training", "grad_clip", tr.gradClipNorm, where);
   read(t, "training", "seed", tr.seed, where);
   read(t, "training", "device", tr.device, where);
@@ -151,6 +159,19 @@ ExperimentSpec ExperimentSpec::fromJson(const std::string& text, const std::stri
   read(p, "privacy", "target_quantile", pr.targetQuantile, where);
   read(p, "privacy", "clip_learning_rate", pr.clipLearningRate, where);
   read(p, "privacy", "count_noise_multiplier", pr.countNoiseMultiplier, where);
+  const auto& au = section(root, "audit", where);
+  rejectUnknown(au, "audit", {"canaries", "canary_repetitions", "canary_prefix", "canary_length", "canary_alphabet",
+                              "canary_intent", "mia", "shadows", "audit_examples"}, where);
+  auto& ac = s.audit;
+  read(au, "audit", "canaries", ac.canaries, where);
+  read(au, "audit", "canary_repetitions", ac.canaryRepetitions, where);
+  read(au, "audit", "canary_prefix", ac.canaryPrefix, where);
+  read(au, "audit", "canary_length", ac.canaryLength, where);
+  read(au, "audit", "canary_alphabet", ac.canaryAlphabet, where);
+  read(au, "audit", "canary_intent", ac.canaryIntent, where);
+  read(au, "audit", "mia", ac.mia, where);
+  read(au, "audit", "shadows", ac.shadows, where);
+  read(au, "audit", "audit_examples", ac.auditExamples, where);
   return s;
 }
 
@@ -204,6 +225,14 @@ std::vector<SpecIssue> ExperimentSpec::validate() const {
   check(std::isfinite(p.clipLearningRate) && p.clipLearningRate >= 0, "privacy.clip_learning_rate", "must be ≥ 0");
   check(std::isfinite(p.countNoiseMultiplier) && p.countNoiseMultiplier >= 0, "privacy.count_noise_multiplier",
         "must be ≥ 0 (0 = expected batch / 20)");
+  const auto& a = audit;
+  check(a.canaries >= 0 && a.canaries <= 1000, "audit.canaries", "must be in 0..1000");
+  check(a.canaryRepetitions >= 1, "audit.canary_repetitions", "must be ≥ 1");
+  check(a.canaryLength >= 1 && a.canaryLength <= 16, "audit.canary_length", "must be in 1..16");
+  check(oneOf(a.canaryAlphabet, {"digits", "letters"}), "audit.canary_alphabet", "must be digits or letters");
+  check(oneOf(a.mia, {"none", "loss", "lira"}), "audit.mia", "must be none, loss or lira");
+  check(a.shadows >= 2 && a.shadows <= 256, "audit.shadows", "must be in 2..256");
+  check(a.auditExamples >= 10, "audit.audit_examples", "must be ≥ 10");
   return issues;
 }
 

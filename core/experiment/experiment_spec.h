@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "attacks/audit_config.h"
 #include "data/loaders/loaders.h"
 #include "data/tokenizer.h"
 #include "models/model_factory.h"
@@ -29,6 +30,7 @@ struct ExperimentSpec {
   DataConfig data;
   ModelConfig model;
   TrainConfig training;
+  AuditConfig audit;  ///< canaries planted before training, attacks run after it (sweeps)
 
   /// Canonical JSON (sorted keys, every field present): what is stored and hashed.
   std::string toJson(int indent = 2) const;

@@ -5,8 +5,8 @@
 #include <filesystem>
 
 #include "data/batching.h"
-#include "data/dataset_registry.h"
 #include "experiment/checkpoint.h"
+#include "experiment/prepared_data.h"
 #include "experiment/store_observer.h"
 #include "util/runtime.h"
 
@@ -34,18 +34,15 @@ RunOutcome runExperiment(const ExperimentSpec& spec, const RunOptions& o) {
   const int threads = configureThreads(spec.training.threads);
   parseDevice(spec.training.device);  // fail early, before loading data
   say(o, "loading dataset '" + spec.data.dataset + "'");
-  DatasetRequest request{spec.data.dataset, spec.data.format, spec.data.columns};
-  const Dataset data = loadDataset(request);
-  std::vector<std::string> trainTexts;
-  for (const auto& e : data.train) trainTexts.push_back(e.text);
-  const auto vocab = Vocabulary::build(trainTexts, spec.data.tokenizer);
-  const auto labelIndex = data.labelIndex();
-  const auto train = encodeSplit(data.train, vocab, labelIndex, spec.data.tokenizer);
-  const auto valid = encodeSplit(data.valid, vocab, labelIndex, spec.data.tokenizer);
-  const auto test = encodeSplit(data.test, vocab, labelIndex, spec.data.tokenizer);
+  const PreparedData prepared = prepareData(spec);
+  const Dataset& data = prepared.dataset;
+  const auto& vocab = prepared.vocabulary;
+  const auto& labelIndex = prepared.labelIndex;
+  const auto &train = prepared.train, &valid = prepared.valid, &test = prepared.test;
   say(o, data.name + ": " + std::to_string(data.train.size()) + " train / " + std::to_string(data.valid.size()) +
              " valid / " + std::to_string(data.test.size()) + " test, " + std::to_string(labelIndex.size()) +
-             " classes, vocabulary " + std::to_string(vocab.size()));
+             " classes, vocabulary " + std::to_string(vocab.size()) +
+             (prepared.canaries.empty() ? "" : ", " + std::to_string(prepared.canaries.size()) + " canaries planted"));
 
   RunOutcome out;
   out.vocabularySize = long(vocab.size());

@@ -11,9 +11,12 @@ BagOfEmbeddingsImpl::BagOfEmbeddingsImpl(const BagOfEmbeddingsOptions& o) : opti
   output = register_module("output", TrackedLinear(o.embedding_dim(), o.num_classes()));
 }
 
-torch::Tensor BagOfEmbeddingsImpl::forward(const torch::Tensor& ids, const torch::Tensor& lengths) {
-  const auto mask = tokenMask(lengths, ids.size(1));
-  return output(dropout(maskedMean(embedding(ids), mask)));
+torch::Tensor BagOfEmbeddingsImpl::embedTokens(const torch::Tensor& ids) { return embedding(ids); }
+
+torch::Tensor BagOfEmbeddingsImpl::forwardEmbedded(const torch::Tensor& embedded, const torch::Tensor& lengths) {
+  return output(dropout(maskedMean(embedded, tokenMask(lengths, embedded.size(1)))));
 }
+
+torch::Tensor BagOfEmbeddingsImpl::tokenEmbeddingTable() const { return embedding->weight; }
 
 }  // namespace trustlab

@@ -20,7 +20,9 @@ struct BagOfEmbeddingsOptions {
 class BagOfEmbeddingsImpl : public TextClassifierImpl {
  public:
   explicit BagOfEmbeddingsImpl(const BagOfEmbeddingsOptions& options);
-  torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& lengths) override;
+  torch::Tensor embedTokens(const torch::Tensor& ids) override;
+  torch::Tensor forwardEmbedded(const torch::Tensor& embedded, const torch::Tensor& lengths) override;
+  torch::Tensor tokenEmbeddingTable() const override;
   BagOfEmbeddingsOptions options;
 
  private:

@@ -20,9 +20,13 @@ BiLstmClassifierImpl::BiLstmClassifierImpl(const BiLstmClassifierOptions& o) : o
   output = register_module("output", TrackedLinear(2 * o.hidden_size(), o.num_classes()));
 }
 
-torch::Tensor BiLstmClassifierImpl::forward(const torch::Tensor& ids, const torch::Tensor& lengths) {
-  const auto mask = tokenMask(lengths, ids.size(1));
-  auto x = dropout(embedding(ids));
+torch::Tensor BiLstmClassifierImpl::embedTokens(const torch::Tensor& ids) { return embedding(ids); }
+
+torch::Tensor BiLstmClassifierImpl::tokenEmbeddingTable() const { return embedding->weight; }
+
+torch::Tensor BiLstmClassifierImpl::forwardEmbedded(const torch::Tensor& embedded, const torch::Tensor& lengths) {
+  const auto mask = tokenMask(lengths, embedded.size(1));
+  auto x = dropout(embedded);
   for (size_t l = 0; l < forwardLayers->size(); ++l) {
     const auto fwd = forwardLayers[l]->as<LstmLayer>()->forward(x, mask);
     const auto bwd = backwardLayers[l]->as<LstmLayer>()->forward(x, mask);

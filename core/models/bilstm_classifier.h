@@ -22,7 +22,9 @@ struct BiLstmClassifierOptions {
 class BiLstmClassifierImpl : public TextClassifierImpl {
  public:
   explicit BiLstmClassifierImpl(const BiLstmClassifierOptions& options);
-  torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& lengths) override;
+  torch::Tensor embedTokens(const torch::Tensor& ids) override;
+  torch::Tensor forwardEmbedded(const torch::Tensor& embedded, const torch::Tensor& lengths) override;
+  torch::Tensor tokenEmbeddingTable() const override;
   BiLstmClassifierOptions options;
 
  private:

@@ -10,7 +10,16 @@ namespace trustlab {
 class TextClassifierImpl : public torch::nn::Module {
  public:
   /// ids: [B, T] int64, right-padded with 0; lengths: [B] int64 ≥ 1. Returns logits [B, C].
-  virtual torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& lengths) = 0;
+  torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& lengths) {
+    return forwardEmbedded(embedTokens(ids), lengths);
+  }
+  /// Token lookup [B, T] → [B, T, D] through the tracked embedding (so clipping sees it).
+  virtual torch::Tensor embedTokens(const torch::Tensor& ids) = 0;
+  /// The rest of forward, from token vectors [B, T, D]: model inversion feeds it relaxed tokens,
+  /// mixtures of the rows of tokenEmbeddingTable().
+  virtual torch::Tensor forwardEmbedded(const torch::Tensor& embedded, const torch::Tensor& lengths) = 0;
+  /// The token embedding weights [V, D].
+  virtual torch::Tensor tokenEmbeddingTable() const = 0;
 };
 using TextClassifierPtr = std::shared_ptr<TextClassifierImpl>;
 

@@ -34,15 +34,19 @@ TransformerClassifierImpl::TransformerClassifierImpl(const TransformerClassifier
   positions->weight.normal_(0, 0.02);
 }
 
-torch::Tensor TransformerClassifierImpl::forward(const torch::Tensor& ids, const torch::Tensor& lengths) {
-  const int64_t T = ids.size(1);
+torch::Tensor TransformerClassifierImpl::embedTokens(const torch::Tensor& ids) { return tokens(ids); }
+
+torch::Tensor TransformerClassifierImpl::tokenEmbeddingTable() const { return tokens->weight; }
+
+torch::Tensor TransformerClassifierImpl::forwardEmbedded(const torch::Tensor& embedded, const torch::Tensor& lengths) {
+  const int64_t B = embedded.size(0), T = embedded.size(1);
   TORCH_CHECK(T <= options.max_length(), "sequence length ", T, " exceeds max_length ", options.max_length());
   const auto mask = tokenMask(lengths, T);
   // Under a gradient tape, position ids are expanded per example so each example's position-
   // embedding gradient is its own; otherwise one [T, D] lookup is broadcast (cheaper).
-  auto positionIds = torch::arange(T, ids.options()).unsqueeze(0);
-  if (GradientTape::active()) positionIds = positionIds.expand({ids.size(0), T});
-  auto x = dropout(tokens(ids) + positions(positionIds));
+  auto positionIds = torch::arange(T, torch::TensorOptions(torch::kLong).device(embedded.device())).unsqueeze(0);
+  if (GradientTape::active()) positionIds = positionIds.expand({B, T});
+  auto x = dropout(embedded + positions(positionIds));
   for (const auto& layer : *layers) x = layer->as<EncoderLayer>()->forward(x, mask);
   return output(dropout(maskedMean(finalNorm(x), mask)));
 }

@@ -38,7 +38,9 @@ TORCH_MODULE(EncoderLayer);
 class TransformerClassifierImpl : public TextClassifierImpl {
  public:
   explicit TransformerClassifierImpl(const TransformerClassifierOptions& options);
-  torch::Tensor forward(const torch::Tensor& ids, const torch::Tensor& lengths) override;
+  torch::Tensor embedTokens(const torch::Tensor& ids) override;
+  torch::Tensor forwardEmbedded(const torch::Tensor& embedded, const torch::Tensor& lengths) override;
+  torch::Tensor tokenEmbeddingTable() const override;
   TransformerClassifierOptions options;
 
  private:

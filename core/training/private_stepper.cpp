@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <random>
+#include <utility>
 
 #include "privacy/calibration.h"
 #include "privacy/per_example_clipping.h"
@@ -29,7 +30,8 @@ PrivateStepper::PrivateStepper(TextClassifierImpl& model, const PrivacyConfig& c
       expectedBatch_(double(expectedBatch)),
       q_(double(expectedBatch) / double(n)),
       device_(device),
-      generator_(at::make_generator<at::CPUGeneratorImpl>(config.secure ? osSeed() : seed ^ 0x5eedULL)) {
+      generator_(at::make_generator<at::CPUGeneratorImpl>(config.secure ? osSeed() : seed ^ 0x5eedULL)),
+      noise_(config.secure ? osSeed() : seed ^ 0x4015eULL, device) {
   if (q_ > 1) throw InputError("training.batch_size", "larger than the training set: q = B/N would exceed 1");
   sigma_ = config.targetEpsilon > 0
                ? calibrateNoise(config.targetEpsilon, config.delta, q_, steps, config.accountant).noiseMultiplier
@@ -61,8 +63,7 @@ PrivateStepResult PrivateStepper::computeGradients(const EncodedSplit& data, con
   clip.mode = config_.clipping;
   clip.clipNorm = clipNorm_;
   auto params = model_.parameters();
-  std::vector<torch::Tensor> sums;
-  for (const auto& p : params) sums.push_back(torch::zeros_like(p));
+  std::vector<torch::Tensor> sums(params.size());
   PrivateStepResult r;
   double unclipped = 0;  // examples whose norm was within C (for adaptive clipping)
   const long n = indices.size(0);
@@ -72,8 +73,12 @@ PrivateStepResult PrivateStepper::computeGradients(const EncodedSplit& data, con
     const auto batch = makeBatch(data, chunk, device_);
     const auto out = config_.mode == "naive" ? naiveClippedGradientSum(model_, batch, clip)
                                              : clippedGradientSum(model_, batch, clip);
-    for (size_t k = 0; k < params.size(); ++k)
-      if (params[k].grad().defined()) sums[k] += params[k].grad();
+    for (size_t k = 0; k < params.size(); ++k) {
+      if (!params[k].grad().defined()) continue;
+      // Take the first chunk's gradient over (no copy); the next chunk's gradient is a fresh tensor.
+      if (!sums[k].defined()) sums[k] = std::exchange(params[k].mutable_grad(), torch::Tensor());
+      else sums[k] += params[k].grad();
+    }
     unclipped += (out.perExampleNorms <= clipNorm_).sum().item<double>();
     r.lossSum += out.loss.item<double>();
     r.examples += out.examples;
@@ -81,10 +86,10 @@ PrivateStepResult PrivateStepper::computeGradients(const EncodedSplit& data, con
   }
   // Noise with std σ·C on the sum (automatic clipping also bounds each contribution by C), then
   // normalise by the expected batch size so the step does not reveal the sampled size.
-  const double std = sigmaGradient_ * clipNorm_;
   for (size_t k = 0; k < params.size(); ++k) {
-    const auto noise = torch::randn(sums[k].sizes(), generator_, torch::TensorOptions(sums[k].scalar_type())).to(device_);
-    params[k].mutable_grad() = (sums[k] + std * noise) / expectedBatch_;
+    if (!sums[k].defined()) sums[k] = torch::zeros_like(params[k]);  // no example reached it: noise only
+    noise_.addTo(sums[k], sigmaGradient_ * clipNorm_, 1 / expectedBatch_);
+    params[k].mutable_grad() = sums[k];
   }
   if (config_.adaptiveClipping) {
     // Geometric update towards the target quantile from the privately counted unclipped fraction.

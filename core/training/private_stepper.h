@@ -11,6 +11,7 @@
 #include "data/batching.h"
 #include "models/text_classifier.h"
 #include "privacy/dp_config.h"
+#include "privacy/gaussian_noise.h"
 
 namespace trustlab {
 
@@ -45,7 +46,8 @@ class PrivateStepper {
   double expectedBatch_;
   double q_, sigma_, sigmaGradient_, sigmaCount_ = 0, clipNorm_;
   torch::Device device_;
-  at::Generator generator_;
+  at::Generator generator_;  // Poisson sampling and the adaptive-clipping count (CPU)
+  GaussianNoise noise_;
   std::vector<double> rdpPerStep_;
 };
 

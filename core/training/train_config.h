@@ -19,6 +19,7 @@ struct TrainConfig {
   long evalEvery = 0;                ///< evaluate every N steps; 0 = once per epoch
   long logEvery = 10;                ///< log running train loss/accuracy every N steps
   int earlyStoppingPatience = 0;     ///< evaluations without valid-accuracy gain; 0 = off
+  bool restoreBest = true;           ///< end with the best-valid parameters (false: the last ones)
   double gradClipNorm = 0;           ///< global gradient-norm clipping; 0 = off (not DP clipping)
   unsigned long long seed = 42;
   std::string device = "cpu";

@@ -177,7 +177,7 @@ TrainResult Trainer::fit(const EncodedSplit& train, const EncodedSplit& valid, c
     for (auto* o : observers_) o->onPrivacy(e);
   }
   result.noiseMultiplier = dp ? dp->noiseMultiplier() : 0;
-  if (!best.empty()) restore(*model_, best);
+  if (config_.restoreBest && !best.empty()) restore(*model_, best);
   model_->eval();
   result.steps = step;
   result.seconds = elapsed();

@@ -46,6 +46,43 @@ class TestCli : public QObject {
     QVERIFY(csv.out.contains(",valid/accuracy,"));
     QVERIFY(cli({"runs", "list", "--store", store()}).out.contains("finished"));
   }
+  void attackAndSweepJsonContracts() {
+    QFile spec(dir_.path() + "/canary.json");
+    QVERIFY(spec.open(QIODevice::WriteOnly));
+    spec.write(R"({"model": {"type": "bag", "embedding_dim": 16}, "training": {"max_steps": 30, "batch_size": 64},
+                   "audit": {"canaries": 1, "canary_length": 3, "audit_examples": 100}})");
+    spec.close();
+    const auto train = cli({"train", spec.fileName(), "--store", store(), "--json"});
+    QVERIFY2(train.code == 0, train.err.constData());
+    const QString id = QString::number(QJsonDocument::fromJson(train.out).object()["run_id"].toInteger());
+    const auto mia = cli({"attack", "mia", "--run", id, "--store", store(), "--json"});
+    QVERIFY2(mia.code == 0, mia.err.constData());
+    const auto m = QJsonDocument::fromJson(mia.out).object();
+    for (const char* key : {"auc", "tpr_at_0.1pct_fpr", "tpr_at_1pct_fpr", "advantage", "epsilon_lower_bound"})
+      QVERIFY2(m.contains(key), key);
+    QVERIFY(m["auc"].toDouble() > 0 && m["auc"].toDouble() < 1);
+    const auto canary = cli({"attack", "canary", "--run", id, "--store", store(), "--steps", "20", "--json"});
+    QVERIFY2(canary.code == 0, canary.err.constData());
+    const auto c = QJsonDocument::fromJson(canary.out).object();
+    for (const char* key : {"exposure", "tokens_recovered", "extracted"}) QVERIFY2(c.contains(key), key);
+    QVERIFY(c["exposure"].toDouble() >= 0 && c["exposure"].toDouble() <= std::log2(1000.0) + 1e-9);
+    const auto missing = cli({"attack", "mia", "--store", store()});
+    QCOMPARE(missing.code, 2);
+    QVERIFY(missing.err.contains("--run"));
+
+    QFile sweep(dir_.path() + "/sweep.json");
+    QVERIFY(sweep.open(QIODevice::WriteOnly));
+    sweep.write(R"({"name": "cli", "base": {"model": {"type": "bag", "embedding_dim": 16},
+                   "training": {"max_steps": 10, "batch_size": 128, "eval_every": 0}},
+                   "grid": {"target_epsilon": ["inf", 4]}})");
+    sweep.close();
+    const auto s = cli({"sweep", sweep.fileName(), "--store", store(), "--json"});
+    QVERIFY2(s.code == 0, s.err.constData());
+    const auto cells = QJsonDocument::fromJson(s.out).object()["cells"].toArray();
+    QCOMPARE(cells.size(), 2);
+    QCOMPARE(cells[0].toObject()["epsilon"].toString(), QString("inf"));
+    QVERIFY(cells[1].toObject()["metrics"].toObject().contains("test/accuracy"));
+  }
   void badInputExitsTwoAndNamesIt() {
     auto r = cli({"train", "--model", "cnn", "--store", store()});
     QCOMPARE(r.code, 2);

@@ -1,0 +1,91 @@
+// trustlab-cli sweep: runs a sweep spec's grid with its audits (resuming a sweep already in the
+// store) and prints the privacy/utility/leakage table, mean ± std over seeds.
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "args.h"
+#include "cli_commands.h"
+#include "experiment/sweep.h"
+#include "terminal_progress.h"
+#include "util/errors.h"
+
+namespace trustlab::cli {
+namespace {
+
+using nlohmann::json;
+
+/// The table's columns: (metric key, header).
+const std::vector<std::pair<std::string, std::string>> kColumns = {
+    {"test/accuracy", "accuracy"},
+    {"test/macro_f1", "macro-F1"},
+    {"audit/mia_loss/auc", "MIA AUC (loss)"},
+    {"audit/mia_lira/auc", "MIA AUC (LiRA)"},
+    {"audit/mia_lira/tpr_at_0.1pct_fpr", "TPR@0.1%FPR"},
+    {"audit/mia_loss/epsilon_lower_bound", "emp. ε (loss)"},
+    {"audit/mia_lira/epsilon_lower_bound", "emp. ε (LiRA)"},
+    {"audit/canary/exposure", "exposure"},
+    {"audit/canary/tokens_recovered", "inverted tokens"}};
+
+json cellJson(const SweepCell& c) {
+  json metrics = json::object();
+  for (const auto& [k, v] : c.metrics) metrics[k] = {{"mean", v.first}, {"std", v.second}};
+  return {{"dataset", c.dataset}, {"model", c.model}, {"epsilon", std::isinf(c.epsilon) ? json("inf") : json(c.epsilon)},
+          {"runs", c.runs}, {"run_ids", c.runIds}, {"noise_multiplier", c.noiseMultiplier}, {"metrics", metrics}};
+}
+
+}  // namespace
+
+int sweepCommand(const std::vector<std::string>& argv) {
+  const Args a(argv, {"store"}, {"json", "quiet"});
+  if (a.positional().size() != 1) throw InputError("sweep", "expects one sweep spec file");
+  const auto sweep = SweepSpec::fromFile(a.positional().front());
+  RunStore store(storePath(a));
+  TerminalProgress progress(a.has("quiet") || a.has("json"));
+  SweepOptions o;
+  o.store = &store;
+  o.observers = {&progress};
+  o.onMessage = [&](const std::string& m) { progress.onMessage(m); };
+  o.onPointDone = [&](const SweepPoint& p, int i, int total, long long id, bool reused) {
+    progress.finish();
+    if (!a.has("json"))
+      std::fprintf(stderr, "[%d/%d] %s: run %lld%s\n", i + 1, total, p.key.c_str(), id, reused ? " (already done)" : "");
+  };
+  const auto outcome = runSweep(sweep, o);
+  const auto cells = summarizeSweep(store, sweep.name);
+  if (a.has("json")) {
+    json arr = json::array();
+    for (const auto& c : cells) arr.push_back(cellJson(c));
+    std::cout << json{{"sweep", sweep.name}, {"store", store.path()}, {"ran", outcome.ran}, {"reused", outcome.reused},
+                      {"seconds", outcome.seconds}, {"cancelled", outcome.cancelled}, {"cells", arr}}
+                     .dump()
+              << std::endl;
+    return 0;
+  }
+  std::printf("sweep %s: %d runs trained, %d already done, %.1f s (store %s)\n", sweep.name.c_str(), outcome.ran,
+              outcome.reused, outcome.seconds, store.path().c_str());
+  std::printf("%-10s %-12s %-6s %-5s %-7s", "dataset", "model", "ε", "runs", "σ");
+  std::vector<std::pair<std::string, std::string>> shown;
+  for (const auto& col : kColumns)
+    for (const auto& c : cells)
+      if (c.metrics.count(col.first)) {
+        shown.push_back(col);
+        std::printf(" %-17s", col.second.c_str());
+        break;
+      }
+  std::printf("\n");
+  for (const auto& c : cells) {
+    std::printf("%-10s %-12s %-6s %-5d %-7.3f", c.dataset.c_str(), c.model.c_str(),
+                std::isinf(c.epsilon) ? "∞" : std::to_string(c.epsilon).substr(0, 4).c_str(), c.runs, c.noiseMultiplier);
+    for (const auto& col : shown) {
+      const auto it = c.metrics.find(col.first);
+      if (it == c.metrics.end()) std::printf(" %-17s", "–");
+      else std::printf(" %7.4f ± %-7.4f", it->second.first, it->second.second);
+    }
+    std::printf("\n");
+  }
+  return outcome.cancelled ? 1 : 0;
+}
+
+}  // namespace trustlab::cli

@@ -1,0 +1,47 @@
+// core/attacks: a membership-inference audit of a trained model: a balanced audit set (training
+// examples vs held-out test examples), the attack's scores, and every metric researchers report.
+// LiRA trains shadow models with the run's own spec on random halves of the audit set.
+#pragma once
+#include <atomic>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "attacks/epsilon_lower_bound.h"
+#include "attacks/lira.h"
+#include "attacks/roc.h"
+#include "experiment/prepared_data.h"
+#include "models/text_classifier.h"
+
+namespace trustlab {
+
+struct MembershipAuditOptions {
+  std::string method = "loss";  ///< loss | lira
+  int shadows = 16;
+  LiraOptions lira;
+  int auditExamples = 500;  ///< members, and as many non-members (fewer when the test split is small)
+  double delta = 1e-5;      ///< of the ε lower bound
+  const std::atomic<bool>* stop = nullptr;
+  std::function<void(const std::string&)> progress;
+};
+
+struct MembershipAuditResult {
+  std::string method;
+  RocCurve roc;
+  double auc = 0.5, tprAt01Pct = 0, tprAt1Pct = 0, advantage = 0;
+  EmpiricalEpsilon epsilon;
+  int shadows = 0;
+  long members = 0, nonMembers = 0;
+  double seconds = 0;
+  bool cancelled = false;  ///< `stop` was raised while shadows trained: no metrics
+};
+
+/// Audits `target` (trained by `spec` on `data.train`). Throws InputError for an unusable audit set.
+MembershipAuditResult auditMembership(TextClassifierImpl& target, const ExperimentSpec& spec, const PreparedData& data,
+                                      const MembershipAuditOptions& options);
+
+/// The metrics of one score vector (higher = member).
+MembershipAuditResult membershipMetrics(const std::vector<double>& scores, const std::vector<bool>& isMember,
+                                        double delta);
+
+}  // namespace trustlab

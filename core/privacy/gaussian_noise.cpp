@@ -1,0 +1,57 @@
+#include "privacy/gaussian_noise.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Parallel.h>
+#include <torch/torch.h>
+
+#include <mutex>
+
+namespace trustlab {
+namespace {
+
+constexpr int64_t kChunk = 1 << 16;  // elements per independently seeded stream (fits L2 with its noise)
+
+uint64_t splitMix64(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+}  // namespace
+
+GaussianNoise::GaussianNoise(uint64_t seed, const torch::Device& device)
+    : device_(device), seeds_(at::make_generator<at::CPUGeneratorImpl>(seed)) {
+  if (!device.is_cpu()) {
+    onDevice_ = at::globalContext().defaultGenerator(device).clone();
+    onDevice_.set_current_seed(splitMix64(seed));
+  }
+}
+
+void GaussianNoise::addTo(torch::Tensor& grad, double stddev, double scale) {
+  if (grad.device().is_cpu() && grad.is_contiguous()) return addOnCpu(grad, stddev, scale);
+  const auto noise = torch::empty_like(grad).normal_(0, stddev, onDevice_.defined() ? onDevice_ : seeds_);
+  grad.add_(noise).mul_(scale);
+}
+
+void GaussianNoise::addOnCpu(torch::Tensor& grad, double stddev, double scale) {
+  uint64_t base;
+  {
+    std::lock_guard<std::mutex> lock(seeds_.mutex());
+    base = seeds_.get<at::CPUGeneratorImpl>()->random64();
+  }
+  auto flat = grad.view({-1});
+  const int64_t n = flat.numel(), chunks = (n + kChunk - 1) / kChunk;
+  at::parallel_for(0, chunks, 1, [&](int64_t begin, int64_t end) {
+    torch::Tensor noise;
+    for (int64_t c = begin; c < end; ++c) {
+      auto part = flat.narrow(0, c * kChunk, std::min(kChunk, n - c * kChunk));
+      auto gen = at::make_generator<at::CPUGeneratorImpl>(splitMix64(base ^ splitMix64(uint64_t(c))));
+      if (!noise.defined() || noise.numel() != part.numel()) noise = torch::empty_like(part);
+      noise.normal_(0, stddev, gen);
+      part.add_(noise).mul_(scale);
+    }
+  });
+}
+
+}  // namespace trustlab

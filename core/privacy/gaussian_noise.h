@@ -1,0 +1,28 @@
+// core/privacy: the Gaussian noise of a private step, drawn on the gradient's own device and added
+// in place. On CPU the draw is split into fixed chunks, each with a generator seeded from one
+// per-call seed and the chunk's index, so noise is parallel yet identical for any thread count.
+#pragma once
+#include <ATen/core/Generator.h>
+#include <torch/types.h>
+
+#include <cstdint>
+
+namespace trustlab {
+
+class GaussianNoise {
+ public:
+  /// `seed` seeds every draw (the caller takes it from the OS in secure mode).
+  GaussianNoise(uint64_t seed, const torch::Device& device);
+
+  /// grad ← (grad + N(0, std²·I)) · scale, in place on grad's device.
+  void addTo(torch::Tensor& grad, double stddev, double scale);
+
+ private:
+  void addOnCpu(torch::Tensor& grad, double stddev, double scale);
+
+  torch::Device device_;
+  at::Generator seeds_;   // CPU: one 64-bit seed per call, from which every chunk's stream derives
+  at::Generator onDevice_;  // accelerators: the device's own generator, re-seeded privately
+};
+
+}  // namespace trustlab

@@ -1,0 +1,124 @@
+// Tests the attack metrics against known answers: ROC/AUC/TPR at FPR/advantage on hand-made
+// scores, Clopper–Pearson bounds against closed forms, the empirical ε bound's validity, LiRA on
+// synthetic shadow statistics, and exposure's ranking.
+#include <QtTest>
+
+#include <torch/torch.h>
+
+#include <cmath>
+#include <random>
+
+#include "attacks/epsilon_lower_bound.h"
+#include "attacks/lira.h"
+#include "attacks/roc.h"
+
+using namespace trustlab;
+
+class TestAttackMetrics : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void rocOfHandMadeScores() {
+    // Members 0.9, 0.8, 0.4; non-members 0.7, 0.3, 0.2: AUC = 8/9 (pairs ranked right).
+    const auto roc = rocCurve({0.9, 0.8, 0.4, 0.7, 0.3, 0.2}, {true, true, true, false, false, false});
+    QCOMPARE(roc.fpr.size(), size_t(7));
+    QVERIFY(std::abs(rocAuc(roc) - 8.0 / 9.0) < 1e-12);
+    QCOMPARE(tprAtFpr(roc, 0.0), 2.0 / 3.0);
+    QVERIFY(std::abs(membershipAdvantage(roc) - 2.0 / 3.0) < 1e-12);
+  }
+  void tiesCountHalf() {
+    const auto roc = rocCurve({1, 1, 1, 1}, {true, false, true, false});
+    QCOMPARE(rocAuc(roc), 0.5);
+    QCOMPARE(membershipAdvantage(roc), 0.0);
+  }
+  void rocNeedsBothClasses() {
+    QVERIFY_THROWS_EXCEPTION(std::exception, rocCurve({1, 2}, {true, true}));
+  }
+  void incompleteBetaKnownValues() {
+    QVERIFY(std::abs(incompleteBeta(0.3, 1, 1) - 0.3) < 1e-12);                           // uniform
+    QVERIFY(std::abs(incompleteBeta(0.4, 2, 3) - 0.5248) < 1e-12);                        // 1 − (1−x)^3(1+3x)... = 0.5248
+    QVERIFY(std::abs(incompleteBeta(0.5, 10, 10) - 0.5) < 1e-12);                         // symmetry
+    QVERIFY(std::abs(betaQuantile(0.975, 1, 9) - (1 - std::pow(0.025, 1.0 / 9))) < 1e-10);
+  }
+  void clopperPearsonClosedForms() {
+    // k = 0: upper = 1 − α^(1/n); k = n: lower = α^(1/n).
+    QVERIFY(std::abs(clopperPearsonUpper(0, 10, 0.025) - (1 - std::pow(0.025, 0.1))) < 1e-10);
+    QVERIFY(std::abs(clopperPearsonLower(10, 10, 0.025) - std::pow(0.025, 0.1)) < 1e-10);
+    QCOMPARE(clopperPearsonLower(0, 10, 0.025), 0.0);
+    // R: binom.test(7, 20)$conf.int = 0.1539092 0.5921885
+    QVERIFY(std::abs(clopperPearsonLower(7, 20, 0.025) - 0.1539092) < 1e-6);
+    QVERIFY(std::abs(clopperPearsonUpper(7, 20, 0.025) - 0.5921885) < 1e-6);
+  }
+  void empiricalEpsilonIsValidForARandomizedResponseMechanism() {
+    // Randomised response with ε = 1 is exactly 1-DP: an attacker sees the true bit with
+    // probability e/(1+e). Over repeated trials the 95 % bound must stay below 1 (almost always)
+    // and be positive with enough samples.
+    std::mt19937_64 rng(3);
+    const double keep = std::exp(1.0) / (1 + std::exp(1.0));
+    int exceed = 0, positive = 0;
+    for (int trial = 0; trial < 20; ++trial) {
+      std::bernoulli_distribution truthful(keep);
+      std::vector<double> scores;
+      std::vector<bool> member;
+      for (int i = 0; i < 4000; ++i) {
+        const bool m = i % 2 == 0;
+        const bool said = truthful(rng) ? m : !m;
+        scores.push_back(said ? 1 : 0);
+        member.push_back(m);
+      }
+      const auto e = empiricalEpsilon(rocCurve(scores, member), 0);
+      exceed += e.lowerBound > 1.0;
+      positive += e.lowerBound > 0.7;
+    }
+    QCOMPARE(exceed, 0);
+    QVERIFY2(positive >= 18, qPrintable(QString::number(positive)));
+  }
+  void liraSeparatesWhenInAndOutDiffer() {
+    // 200 examples, 16 shadows: IN confidence ~ N(3, 1), OUT ~ N(0, 1); the target saw the
+    // first half. Online and offline LiRA, fixed or per-example variance, all rank members first.
+    std::mt19937_64 rng(5);
+    std::normal_distribution<double> noise(0, 1);
+    const int n = 200, K = 16;
+    std::vector<std::vector<double>> shadow(K, std::vector<double>(n));
+    std::vector<std::vector<bool>> in(K, std::vector<bool>(n));
+    for (int k = 0; k < K; ++k)
+      for (int i = 0; i < n; ++i) {
+        in[k][i] = (i + k) % 2 == 0;
+        shadow[k][i] = (in[k][i] ? 3 : 0) + noise(rng) + 0.05 * i;  // per-example offsets
+      }
+    std::vector<double> target(n);
+    std::vector<bool> member(n);
+    for (int i = 0; i < n; ++i) {
+      member[i] = i < n / 2;
+      target[i] = (member[i] ? 3 : 0) + noise(rng) + 0.05 * i;
+    }
+    for (bool online : {true, false})
+      for (bool fixed : {true, false}) {
+        const double auc = rocAuc(rocCurve(liraScores(target, shadow, in, {online, fixed}), member));
+        QVERIFY2(auc > 0.9, qPrintable(QString("online %1 fixed %2: AUC %3").arg(online).arg(fixed).arg(auc)));
+      }
+  }
+  void liraIsBlindWhenShadowsShowNoDifference() {
+    std::mt19937_64 rng(6);
+    std::normal_distribution<double> noise(0, 1);
+    const int n = 2000, K = 8;
+    std::vector<std::vector<double>> shadow(K, std::vector<double>(n));
+    std::vector<std::vector<bool>> in(K, std::vector<bool>(n));
+    for (int k = 0; k < K; ++k)
+      for (int i = 0; i < n; ++i) {
+        in[k][i] = (i + k) % 2 == 0;
+        shadow[k][i] = noise(rng);
+      }
+    std::vector<double> target(n);
+    std::vector<bool> member(n);
+    for (int i = 0; i < n; ++i) {
+      member[i] = i % 2 == 0;
+      target[i] = noise(rng);
+    }
+    const double auc = rocAuc(rocCurve(liraScores(target, shadow, in, {true, true}), member));
+    QVERIFY2(std::abs(auc - 0.5) < 0.05, qPrintable(QString::number(auc)));
+  }
+};
+
+QTEST_APPLESS_MAIN(TestAttackMetrics)
+#include "tst_attack_metrics.moc"
