@@ -43,9 +43,13 @@ double median(std::vector<double> v) {
 }
 
 /// Seconds per optimizer step (forward, cross-entropy, backward, Adam) on random full-length data.
-double benchTrainStep(const TrainBenchConfig& c) {
-  const auto device = trustlab::parseDevice(c.device);
-  trustlab::bench::PeakMemory::installCpuCounter();  // before the model: its weights count too
+/// The benchmarked model (same seed and sizes in every suite) and one random full-length batch.
+struct BenchSetup {
+  trustlab::TextClassifierPtr model;
+  trustlab::Batch batch;
+};
+
+BenchSetup makeBenchSetup(const TrainBenchConfig& c, const torch::Device& device) {
   torch::manual_seed(0);
   trustlab::ModelConfig mc;
   mc.type = c.model;
@@ -53,13 +57,20 @@ double benchTrainStep(const TrainBenchConfig& c) {
   mc.hiddenSize = 128;
   mc.heads = 4;
   mc.ffnDim = 512;
-  auto model = trustlab::makeClassifier(mc, c.vocab, c.classes, c.seqLen);
-  model->to(device);
-  model->train();
+  BenchSetup s{trustlab::makeClassifier(mc, c.vocab, c.classes, c.seqLen), {}};
+  s.model->to(device);
+  s.model->train();
+  s.batch.ids = torch::randint(2, c.vocab, {c.batch, c.seqLen}, torch::TensorOptions(torch::kLong)).to(device);
+  s.batch.lengths = torch::full({c.batch}, c.seqLen, torch::kLong).to(device);
+  s.batch.labels = torch::randint(0, c.classes, {c.batch}, torch::TensorOptions(torch::kLong)).to(device);
+  return s;
+}
+
+double benchTrainStep(const TrainBenchConfig& c) {
+  const auto device = trustlab::parseDevice(c.device);
+  auto [model, batch] = makeBenchSetup(c, device);
   torch::optim::Adam opt(model->parameters(), torch::optim::AdamOptions(1e-3));
-  const auto ids = torch::randint(2, c.vocab, {c.batch, c.seqLen}, torch::TensorOptions(torch::kLong)).to(device);
-  const auto lengths = torch::full({c.batch}, c.seqLen, torch::kLong).to(device);
-  const auto labels = torch::randint(0, c.classes, {c.batch}, torch::TensorOptions(torch::kLong)).to(device);
+  const auto &ids = batch.ids, &lengths = batch.lengths, &labels = batch.labels;
   const bool cuda = device.is_cuda();
   auto step = [&] {
     opt.zero_grad();
@@ -174,18 +185,9 @@ int dpSuite(const std::vector<std::string>& argv) {
   const TrainBenchConfig c = shapeFromArgs(a, 10);
   const int threads = trustlab::configureThreads(int(a.getLong("threads", 0)));
   const auto device = trustlab::parseDevice(c.device);
-  torch::manual_seed(0);
-  trustlab::ModelConfig mc;
-  mc.type = c.model;
-  mc.embeddingDim = c.dim;
-  auto model = trustlab::makeClassifier(mc, c.vocab, c.classes, c.seqLen);
-  model->to(device);
-  model->train();
+  trustlab::bench::PeakMemory::installCpuCounter();  // before the model: its weights count too
+  auto [model, batch] = makeBenchSetup(c, device);
   torch::optim::Adam opt(model->parameters(), torch::optim::AdamOptions(1e-3));
-  trustlab::Batch batch;
-  batch.ids = torch::randint(2, c.vocab, {c.batch, c.seqLen}, torch::TensorOptions(torch::kLong)).to(device);
-  batch.lengths = torch::full({c.batch}, c.seqLen, torch::kLong).to(device);
-  batch.labels = torch::randint(0, c.classes, {c.batch}, torch::TensorOptions(torch::kLong)).to(device);
   trustlab::ClippingConfig clip;
   trustlab::GaussianNoise noise(0, device);
   const bool cuda = device.is_cuda();

@@ -21,6 +21,7 @@
 #include "responsiveness_probe.h"
 #include "run_browser.h"
 #include "run_inspector.h"
+#include "tradeoff_view.h"
 #include "training_view.h"
 #include "training_worker.h"
 #include "util/errors.h"
@@ -35,6 +36,7 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
       browser_(new RunBrowser),
       inspector_(new RunInspector),
       privacy_(new PrivacyPanel),
+      tradeoff_(new TradeoffView),
       probe_(new ResponsivenessProbe(this)),
       worker_(new TrainingWorker) {
   setWindowTitle(tr("TrustLab"));
@@ -42,6 +44,8 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
   auto* tabs = new QTabWidget(this);
   tabs->addTab(training_, tr("Training"));
   tabs->addTab(privacy_, tr("Privacy"));
+  tabs->addTab(tradeoff_, tr("Tradeoff"));
+  tradeoff_->setStorePath(storePath_);
   setCentralWidget(tabs);
 
   auto* scroll = new QScrollArea;
@@ -216,6 +220,7 @@ void MainWindow::openStore() {
   if (path.isEmpty()) return;
   storePath_ = path;
   browser_->setStorePath(path);
+  tradeoff_->setStorePath(path);
 }
 
 void MainWindow::exportPlots() {

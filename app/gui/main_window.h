@@ -15,6 +15,7 @@ class RunInspector;
 class TrainingWorker;
 class ResponsivenessProbe;
 class PrivacyPanel;
+class TradeoffView;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -27,6 +28,7 @@ class MainWindow : public QMainWindow {
   RunBrowser* runBrowser() const { return browser_; }
   ResponsivenessProbe* probe() const { return probe_; }
   PrivacyPanel* privacyPanel() const { return privacy_; }
+  TradeoffView* tradeoffView() const { return tradeoff_; }
   bool isRunning() const { return running_; }
   QString storePath() const { return storePath_; }
 
@@ -57,6 +59,7 @@ class MainWindow : public QMainWindow {
   RunBrowser* browser_;
   RunInspector* inspector_;
   PrivacyPanel* privacy_;
+  TradeoffView* tradeoff_;
   ResponsivenessProbe* probe_;
   QThread workerThread_;
   TrainingWorker* worker_;

@@ -1,0 +1,93 @@
+// Tests the tradeoff view: it runs a sweep in the background (stopped and resumed without
+// redoing finished points), fills in utility, leakage and ROC plots with the DP bound, the ε
+// slider reports interpolated values and σ, every plot exports, and a screenshot is saved.
+#include <QtTest>
+#include <QtWidgets>
+#include <qcustomplot.h>
+
+#include "tradeoff_view.h"
+
+using namespace trustlab;
+
+class TestTradeoffView : public QObject {
+  Q_OBJECT
+  QTemporaryDir dir_;
+  std::unique_ptr<TradeoffView> view_;
+
+ private Q_SLOTS:
+  void initTestCase() {
+    QCoreApplication::setOrganizationName("TrustLabTest");
+    QSettings().clear();
+    QFile spec(dir_.path() + "/sweep.json");
+    QVERIFY(spec.open(QIODevice::WriteOnly));
+    spec.write(R"({"name": "view",
+      "base": {"model": {"type": "bag", "embedding_dim": 16},
+               "training": {"max_steps": 20, "batch_size": 128, "eval_every": 0, "lr": 0.01},
+               "audit": {"mia": "loss", "audit_examples": 100}},
+      "grid": {"target_epsilon": ["inf", 1, 8], "seed": [1, 2]}})");
+    spec.close();
+    view_ = std::make_unique<TradeoffView>();
+    view_->resize(1300, 800);
+    view_->setStorePath(dir_.path() + "/runs.sqlite");
+    QVERIFY(view_->openSweep(spec.fileName()));
+    view_->show();
+    QVERIFY(QTest::qWaitForWindowExposed(view_.get()));
+  }
+  void badSpecIsReported() {
+    QFile bad(dir_.path() + "/bad.json");
+    QVERIFY(bad.open(QIODevice::WriteOnly));
+    bad.write(R"({"grid": {"target_epsilon": [0]}})");
+    bad.close();
+    QVERIFY(!view_->openSweep(bad.fileName()));
+    QVERIFY(view_->status()->text().contains("grid.target_epsilon"));
+  }
+  void runsStopsAndResumesInTheBackground() {
+    QVERIFY(view_->openSweep(dir_.path() + "/sweep.json"));
+    QSignalSpy finished(view_.get(), &TradeoffView::sweepFinished);
+    view_->startSweep();
+    QVERIFY(view_->isRunning());
+    QTRY_VERIFY_WITH_TIMEOUT(!view_->cells().empty(), 120000);  // fills in live
+    view_->stopSweep();
+    QVERIFY(finished.wait(120000));
+    QCOMPARE(finished.takeFirst().at(0).toBool(), true);
+    int before = 0;
+    for (const auto& c : view_->cells()) before += c.runs;
+    QVERIFY(before < 6);
+    view_->startSweep();
+    QVERIFY(finished.wait(300000));
+    QCOMPARE(finished.takeFirst().at(0).toBool(), false);
+    QVERIFY(view_->status()->text().contains(QString("%1 already done").arg(before)));
+    QCOMPARE(view_->cells().size(), size_t(3));
+    for (const auto& c : view_->cells()) QCOMPARE(c.runs, 2);
+  }
+  void plotsShowSeriesRocAndBound() {
+    QVERIFY(view_->utilityPlot()->graphCount() >= 2);  // accuracy and its non-private line at least
+    QVERIFY(view_->leakagePlot()->graphCount() >= 2);
+    QCOMPARE(view_->utilityPlot()->xAxis->scaleType(), QCPAxis::stLogarithmic);
+    int bounds = 0, curves = 0;
+    for (int i = 0; i < view_->rocPlot()->graphCount(); ++i) {
+      const auto name = view_->rocPlot()->graph(i)->name();
+      bounds += name.contains("DP bound");
+      curves += name.contains("(loss)");
+    }
+    QCOMPARE(bounds, 2);
+    QCOMPARE(curves, 3);
+  }
+  void sliderReportsInterpolationAndSigma() {
+    view_->epsilonSlider()->setValue(view_->epsilonSlider()->maximum() / 2);  // √(1·8) ≈ 2.83
+    const auto text = view_->readout()->text();
+    QVERIFY2(text.contains("ε = 2.83"), qPrintable(text));
+    QVERIFY2(text.contains("accuracy: 0."), qPrintable(text));
+    QVERIFY2(text.contains("needs σ = "), qPrintable(text));
+  }
+  void exportsAndScreenshot() {
+    const auto written = view_->exportAll(dir_.path() + "/tradeoff", 241, 170);
+    QCOMPARE(written.size(), 15);
+    for (const auto& f : written) QVERIFY2(QFileInfo(f).size() > 0, qPrintable(f));
+    QDir().mkpath(TRUSTLAB_TEST_OUTPUT_DIR);
+    QVERIFY(view_->grab().save(QString(TRUSTLAB_TEST_OUTPUT_DIR) + "/tradeoff_view.png"));
+  }
+};
+
+QTEST_MAIN(TestTradeoffView)
+#include "tst_tradeoff_view.moc"

@@ -1,0 +1,459 @@
+#include "tradeoff_view.h"
+
+#include <QComboBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QGridLayout>
+#include <QLabel>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QSlider>
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <qcustomplot.h>
+
+#include "experiment/run_audit.h"
+#include "export_dialog.h"
+#include "metric_plot.h"
+#include "plot_exporter.h"
+#include "privacy/calibration.h"
+#include "sweep_worker.h"
+
+namespace trustlab {
+namespace {
+
+struct MetricName {
+  const char* key;
+  const char* label;
+};
+const MetricName kUtility[] = {{"test/accuracy", "accuracy"}, {"test/macro_f1", "macro-F1"}};
+// The last one (exposure, in bits) goes on the right axis.
+const MetricName kLeakage[] = {{"audit/mia_loss/auc", "MIA AUC (loss)"},
+                               {"audit/mia_lira/auc", "MIA AUC (LiRA)"},
+                               {"audit/mia_lira/tpr_at_0.1pct_fpr", "TPR @ 0.1% FPR (LiRA)"},
+                               {"audit/canary/tokens_recovered", "inverted secret tokens"},
+                               {"audit/canary/exposure", "canary exposure (bits, right)"}};
+constexpr int kSliderSteps = 200;
+constexpr double kRocFloor = 1e-4;  // log axes cannot show 0
+
+QCustomPlot* makePlot(const QString& title, const QString& x, const QString& y, bool logX, bool logY, QWidget* parent) {
+  auto* p = new QCustomPlot(parent);
+  p->plotLayout()->insertRow(0);
+  p->plotLayout()->addElement(0, 0, new QCPTextElement(p, title, QFont(p->font().family(), 10, QFont::Bold)));
+  p->xAxis->setLabel(x);
+  p->yAxis->setLabel(y);
+  for (auto [axis, log] : {std::pair{p->xAxis, logX}, std::pair{p->yAxis, logY}}) {
+    if (!log) continue;
+    axis->setScaleType(QCPAxis::stLogarithmic);
+    axis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
+  }
+  p->legend->setVisible(true);
+  p->legend->setFont(QFont(p->font().family(), 8));
+  p->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+  p->setMinimumSize(320, 220);
+  p->setContextMenuPolicy(Qt::CustomContextMenu);
+  return p;
+}
+
+std::vector<TradeoffSeries> seriesFor(const std::vector<SweepCell>& cells, const QString& group,
+                                      const MetricName* names, size_t count) {
+  const auto parts = group.split(" / ");
+  std::vector<TradeoffSeries> out;
+  if (parts.size() != 2) return out;
+  for (size_t i = 0; i < count; ++i) {
+    auto s = tradeoffSeries(cells, parts[0].toStdString(), parts[1].toStdString(), names[i].key);
+    s.name = names[i].label;
+    if (!s.epsilon.empty() || s.hasNonPrivate) out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace
+
+TradeoffView::TradeoffView(QWidget* parent)
+    : QWidget(parent),
+      group_(new QComboBox(this)),
+      open_(new QPushButton(tr("Open sweep…"), this)),
+      run_(new QPushButton(tr("Run / resume"), this)),
+      stop_(new QPushButton(tr("Stop"), this)),
+      export_(new QPushButton(tr("Export plots…"), this)),
+      progress_(new QProgressBar(this)),
+      status_(new QLabel(tr("Open a sweep spec (see README: sweeps) to run a privacy/utility/leakage grid."), this)),
+      readout_(new QLabel(this)),
+      slider_(new QSlider(Qt::Horizontal, this)),
+      worker_(new SweepWorker) {
+  utility_ = makePlot(tr("Utility"), tr("ε (log)"), tr("test score"), true, false, this);
+  leakage_ = makePlot(tr("Measured leakage"), tr("ε (log)"), tr("rate / AUC"), true, false, this);
+  roc_ = makePlot(tr("Membership inference ROC"), tr("false positive rate"), tr("true positive rate"), true, true, this);
+  leakage_->yAxis2->setLabel(tr("exposure (bits)"));
+  status_->setWordWrap(true);
+  readout_->setWordWrap(true);
+  readout_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  slider_->setRange(0, kSliderSteps);
+  slider_->setToolTip(tr("ε on a log scale: marks the interpolated utility and leakage and the σ it needs"));
+  stop_->setEnabled(false);
+  run_->setEnabled(false);
+  progress_->setFormat("%v / %m points");
+
+  auto* bar = new QHBoxLayout;
+  bar->addWidget(open_);
+  bar->addWidget(run_);
+  bar->addWidget(stop_);
+  bar->addWidget(new QLabel(tr("Dataset / model"), this));
+  bar->addWidget(group_, 1);
+  bar->addWidget(progress_, 1);
+  bar->addWidget(export_);
+  auto* sliderRow = new QHBoxLayout;
+  sliderRow->addWidget(new QLabel(tr("ε"), this));
+  sliderRow->addWidget(slider_, 1);
+  auto* grid = new QGridLayout;
+  grid->addWidget(utility_, 0, 0);
+  grid->addWidget(leakage_, 0, 1);
+  grid->addWidget(roc_, 1, 0);
+  auto* side = new QVBoxLayout;
+  side->addLayout(sliderRow);
+  side->addWidget(readout_, 1);
+  grid->addLayout(side, 1, 1);
+  grid->setColumnStretch(0, 1);
+  grid->setColumnStretch(1, 1);
+  grid->setRowStretch(0, 1);
+  grid->setRowStretch(1, 1);
+  auto* layout = new QVBoxLayout(this);
+  layout->addLayout(bar);
+  layout->addWidget(status_);
+  layout->addLayout(grid, 1);
+
+  for (auto [plot, title] : {std::pair{utility_, tr("utility")}, std::pair{leakage_, tr("leakage")},
+                             std::pair{roc_, tr("roc")}})
+    connect(plot, &QWidget::customContextMenuRequested, this,
+            [this, plot = plot, title = title](const QPoint&) { exportPlotWithDialog(plot, title); });
+  connect(open_, &QPushButton::clicked, this, [this] {
+    const auto path = QFileDialog::getOpenFileName(this, tr("Open sweep spec"), QFileInfo(sweepPath_).path(),
+                                                   tr("Sweep spec (*.json)"));
+    if (!path.isEmpty()) openSweep(path);
+  });
+  connect(run_, &QPushButton::clicked, this, &TradeoffView::startSweep);
+  connect(export_, &QPushButton::clicked, this, [this] {
+    ExportDialog dialog(tr("tradeoff"), this);
+    if (dialog.exec() != QDialog::Accepted) return;
+    const auto r = dialog.request();
+    try {
+      const auto written = exportAll(r.basePath, r.widthPt, r.heightPt);
+      QMessageBox::information(this, tr("Export"), tr("Wrote:\n%1").arg(written.join('\n')));
+    } catch (const std::exception& e) {
+      QMessageBox::warning(this, tr("Export failed"), e.what());
+    }
+  });
+  connect(stop_, &QPushButton::clicked, this, &TradeoffView::stopSweep);
+  connect(group_, &QComboBox::currentTextChanged, this, [this] { redraw(); });
+  connect(slider_, &QSlider::valueChanged, this, [this] { updateMarker(); });
+
+  worker_->moveToThread(&thread_);
+  connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
+  connect(this, &TradeoffView::runSweep, worker_, &SweepWorker::run);
+  connect(worker_, &SweepWorker::message, status_, &QLabel::setText);
+  connect(worker_, &SweepWorker::pointDone, this, [this](int index, int total, qlonglong, bool) {
+    progress_->setRange(0, total);
+    progress_->setValue(index + 1);
+    refresh();
+  });
+  auto done = [this](const QString& text, bool cancelled) {
+    running_ = false;
+    run_->setEnabled(true);
+    stop_->setEnabled(false);
+    open_->setEnabled(true);
+    status_->setText(text);
+    refresh();
+    Q_EMIT sweepFinished(cancelled);
+  };
+  connect(worker_, &SweepWorker::finished, this, [done](bool cancelled, int ran, int reused, double seconds) {
+    done((cancelled ? tr("Sweep stopped: press Run to resume. ") : tr("Sweep finished. ")) +
+             tr("%1 runs trained, %2 already done, %3 s.").arg(ran).arg(reused).arg(seconds, 0, 'f', 1),
+         cancelled);
+  });
+  connect(worker_, &SweepWorker::failed, this, [done](const QString& e, bool) { done(tr("Sweep failed: %1").arg(e), true); });
+  thread_.start();
+}
+
+TradeoffView::~TradeoffView() {
+  worker_->requestStop();
+  thread_.quit();
+  thread_.wait();
+}
+
+void TradeoffView::setStorePath(const QString& path) {
+  storePath_ = path;
+  const auto last = QSettings().value("tradeoff/sweep").toString();
+  if (sweepPath_.isEmpty() && !last.isEmpty() && QFile::exists(last)) openSweep(last);
+  else refresh();
+}
+
+bool TradeoffView::openSweep(const QString& path) {
+  try {
+    sweep_ = SweepSpec::fromFile(path.toStdString());
+  } catch (const std::exception& e) {
+    status_->setText(tr("Cannot open sweep: %1").arg(e.what()));
+    return false;
+  }
+  sweepPath_ = path;
+  QSettings().setValue("tradeoff/sweep", path);
+  const int total = int(expandSweep(sweep_).size());
+  progress_->setRange(0, total);
+  progress_->setValue(0);
+  run_->setEnabled(!running_);
+  status_->setText(tr("Sweep '%1': %2 grid points (%3). Run trains what the store does not hold yet.")
+                       .arg(QString::fromStdString(sweep_.name))
+                       .arg(total)
+                       .arg(QFileInfo(path).fileName()));
+  refresh();
+  return true;
+}
+
+void TradeoffView::startSweep() {
+  if (running_ || sweepPath_.isEmpty() || storePath_.isEmpty()) return;
+  running_ = true;
+  run_->setEnabled(false);
+  open_->setEnabled(false);
+  stop_->setEnabled(true);
+  status_->setText(tr("Sweep '%1' running…").arg(QString::fromStdString(sweep_.name)));
+  Q_EMIT runSweep(sweepPath_, storePath_);
+}
+
+void TradeoffView::stopSweep() {
+  worker_->requestStop();
+  status_->setText(tr("Stopping after the current step…"));
+}
+
+void TradeoffView::refresh() {
+  if (storePath_.isEmpty() || sweepPath_.isEmpty()) return;
+  try {
+    const RunStore store(storePath_.toStdString(), /*readOnly=*/true);
+    cells_ = summarizeSweep(store, sweep_.name);
+  } catch (const std::exception& e) {
+    status_->setText(tr("Cannot read the store: %1").arg(e.what()));
+    return;
+  }
+  QStringList groups;
+  for (const auto& c : cells_) {
+    const auto g = QString::fromStdString(c.dataset + " / " + c.model);
+    if (!groups.contains(g)) groups << g;
+  }
+  const QString current = group_->currentText();
+  const QSignalBlocker block(group_);
+  group_->clear();
+  group_->addItems(groups);
+  if (groups.contains(current)) group_->setCurrentText(current);
+  int finished = 0;
+  for (const auto& c : cells_) finished += c.runs;
+  if (!running_) progress_->setValue(std::min(finished, progress_->maximum()));
+  redraw();
+}
+
+std::vector<TradeoffSeries> TradeoffView::utilitySeries() const {
+  return seriesFor(cells_, group_->currentText(), kUtility, std::size(kUtility));
+}
+
+std::vector<TradeoffSeries> TradeoffView::leakageSeries() const {
+  return seriesFor(cells_, group_->currentText(), kLeakage, std::size(kLeakage));
+}
+
+void TradeoffView::drawSeries(QCustomPlot* plot, const std::vector<TradeoffSeries>& series, bool rightAxisLast) {
+  plot->clearGraphs();
+  plot->clearPlottables();
+  double lo = INFINITY, hi = 0;
+  for (const auto& s : series)
+    if (!s.epsilon.empty()) lo = std::min(lo, s.epsilon.front()), hi = std::max(hi, s.epsilon.back());
+  if (!(hi > 0)) lo = 0.1, hi = 10;
+  plot->yAxis2->setVisible(false);
+  for (size_t i = 0; i < series.size(); ++i) {
+    const auto& s = series[i];
+    const bool right = rightAxisLast && s.metric == kLeakage[std::size(kLeakage) - 1].key;
+    QCPAxis* valueAxis = right ? plot->yAxis2 : plot->yAxis;
+    if (right) plot->yAxis2->setVisible(true);
+    const QColor color = MetricPlot::paletteColor(int(i));
+    auto* g = plot->addGraph(plot->xAxis, valueAxis);
+    g->setName(QString::fromStdString(s.name));
+    g->setPen(QPen(color, 2));
+    g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
+    g->setData(QVector<double>(s.epsilon.begin(), s.epsilon.end()), QVector<double>(s.mean.begin(), s.mean.end()), true);
+    auto* err = new QCPErrorBars(plot->xAxis, valueAxis);
+    err->removeFromLegend();
+    err->setDataPlottable(g);
+    err->setData(QVector<double>(s.std.begin(), s.std.end()));
+    err->setPen(QPen(color, 1));
+    if (s.hasNonPrivate) {
+      auto* np = plot->addGraph(plot->xAxis, valueAxis);
+      np->setName(QString::fromStdString(s.name) + tr(" (ε = ∞)"));
+      np->setPen(QPen(color, 1.5, Qt::DashLine));
+      np->setData({lo / 1.5, hi * 1.5}, {s.nonPrivateMean, s.nonPrivateMean});
+    }
+  }
+  plot->xAxis->setRange(lo / 1.5, hi * 1.5);
+  plot->yAxis->rescale(true);
+  if (rightAxisLast) plot->yAxis2->rescale(true);
+  for (auto* axis : {plot->yAxis, plot->yAxis2}) {
+    const auto r = axis->range();
+    axis->setRange(r.lower - 0.05 * (r.size() + 1e-3), r.upper + 0.05 * (r.size() + 1e-3));
+  }
+}
+
+void TradeoffView::drawRoc() {
+  roc_->clearGraphs();
+  if (storePath_.isEmpty() || cells_.empty()) return;
+  const auto parts = group_->currentText().split(" / ");
+  std::vector<double> grid;
+  for (int i = 0; i <= 80; ++i) grid.push_back(std::pow(10.0, -4 + 4.0 * i / 80));
+  int k = 0;
+  const double delta = sweep_.base.training.privacy.delta;
+  const RunStore store(storePath_.toStdString(), true);
+  for (const auto& c : cells_) {
+    if (parts.size() != 2 || c.dataset != parts[0].toStdString() || c.model != parts[1].toStdString()) continue;
+    const QColor color = MetricPlot::paletteColor(k++);
+    const QString eps = std::isinf(c.epsilon) ? QStringLiteral("∞") : QString::number(c.epsilon);
+    // One seed's curve, LiRA when it was run (the stronger attack), else the loss attack.
+    for (const char* method : {"lira", "loss"}) {
+      QFile f(QString::fromStdString(rocArtifactPath(store, c.runIds.back(), method)));
+      if (!f.open(QIODevice::ReadOnly)) continue;
+      const auto j = nlohmann::json::parse(f.readAll().toStdString(), nullptr, false);
+      if (j.is_discarded() || !j.contains("roc")) continue;
+      QVector<double> x, y;
+      const auto& fpr = j["roc"]["fpr"];
+      const auto& tpr = j["roc"]["tpr"];
+      for (size_t i = 0; i < fpr.size(); ++i) {
+        x << std::max(kRocFloor, fpr[i].get<double>());
+        y << std::max(kRocFloor, tpr[i].get<double>());
+      }
+      auto* g = roc_->addGraph();
+      g->setName(tr("ε = %1 (%2)").arg(eps, method));
+      g->setPen(QPen(color, 2));
+      g->setData(x, y, true);
+      break;
+    }
+    if (std::isinf(c.epsilon)) continue;
+    const auto bound = dpTprBound(c.epsilon, delta, grid);
+    auto* b = roc_->addGraph();
+    b->setName(tr("(ε = %1, δ)-DP bound").arg(eps));
+    b->setPen(QPen(color, 1, Qt::DashLine));
+    b->setData(QVector<double>(grid.begin(), grid.end()), QVector<double>(bound.begin(), bound.end()), true);
+  }
+  auto* chance = roc_->addGraph();
+  chance->setName(tr("chance"));
+  chance->setPen(QPen(Qt::gray, 1, Qt::DotLine));
+  chance->setData({kRocFloor, 1}, {kRocFloor, 1});
+  roc_->xAxis->setRange(kRocFloor, 1);
+  roc_->yAxis->setRange(kRocFloor, 1);
+  roc_->legend->setVisible(roc_->graphCount() > 1);
+  roc_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+}
+
+void TradeoffView::redraw() {
+  drawSeries(utility_, utilitySeries(), false);
+  drawSeries(leakage_, leakageSeries(), true);
+  utility_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+  leakage_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+  drawRoc();
+  updateMarker();
+  roc_->replot();
+}
+
+double TradeoffView::sliderEpsilon() const {
+  double lo = INFINITY, hi = 0;
+  for (const auto& c : cells_)
+    if (!std::isinf(c.epsilon)) lo = std::min(lo, c.epsilon), hi = std::max(hi, c.epsilon);
+  if (!(hi > 0)) lo = 0.1, hi = 10;
+  if (hi == lo) lo /= 2, hi *= 2;
+  return lo * std::pow(hi / lo, double(slider_->value()) / kSliderSteps);
+}
+
+void TradeoffView::updateMarker() {
+  const double eps = sliderEpsilon();
+  QStringList lines{tr("<b>ε = %1</b> (δ = %2)").arg(eps, 0, 'g', 3).arg(sweep_.base.training.privacy.delta, 0, 'g', 2)};
+  for (auto* plot : {utility_, leakage_}) {
+    plot->clearItems();
+    auto* line = new QCPItemStraightLine(plot);
+    line->point1->setCoords(eps, 0);
+    line->point2->setCoords(eps, 1);
+    line->setPen(QPen(QColor(80, 80, 80), 1, Qt::DashDotLine));
+  }
+  for (const auto& list : {utilitySeries(), leakageSeries()})
+    for (const auto& s : list) {
+      const double v = interpolateAtEpsilon(s, eps);
+      QString line = QString::fromStdString(s.name) + ": " +
+                     (std::isfinite(v) ? QString::number(v, 'f', 4) : tr("outside the measured ε range"));
+      if (s.hasNonPrivate) line += tr(" (non-private %1)").arg(s.nonPrivateMean, 0, 'f', 4);
+      lines << line;
+    }
+  // σ for this ε under the sweep's own sampling: q = batch / N, steps from its epochs.
+  const auto parts = group_->currentText().split(" / ");
+  for (const auto& c : cells_) {
+    if (parts.size() != 2 || c.dataset != parts[0].toStdString()) continue;
+    try {
+      const RunStore store(storePath_.toStdString(), true);
+      const auto run = store.run(c.runIds.front());
+      const long n = run ? std::stol(run->params.at("dataset.train_examples")) : 0;
+      const auto& t = sweep_.base.training;
+      const double q = std::min(1.0, double(t.batchSize) / double(std::max(1L, n)));
+      const long steps = t.maxSteps > 0 ? t.maxSteps : stepsForEpochs(t.epochs, q);
+      const auto cal = calibrateNoise(eps, t.privacy.delta, q, steps, t.privacy.accountant);
+      lines << tr("needs σ = %1 (q = %2, %3 steps, %4)")
+                   .arg(cal.noiseMultiplier, 0, 'f', 3)
+                   .arg(q, 0, 'g', 3)
+                   .arg(steps)
+                   .arg(QString::fromStdString(t.privacy.accountant));
+    } catch (const std::exception& e) {
+      lines << tr("σ unavailable: %1").arg(e.what());
+    }
+    break;
+  }
+  readout_->setText(lines.join("<br>"));
+  utility_->replot();
+  leakage_->replot();
+}
+
+PlotDescription TradeoffView::rocDescription() const {
+  PlotDescription d{"Membership inference ROC", "false positive rate", "true positive rate", {}, true, true};
+  for (int i = 0; i < roc_->graphCount(); ++i) {
+    const auto* g = roc_->graph(i);
+    PlotSeries s{g->name().toStdString(), {}, {}, g->pen().color().name().toStdString(), g->pen().style() != Qt::SolidLine, false};
+    for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it) {
+      s.x.push_back(it->key);
+      s.y.push_back(it->value);
+    }
+    d.series.push_back(std::move(s));
+  }
+  return d;
+}
+
+QStringList TradeoffView::exportAll(const QString& basePath, double widthPt, double heightPt) {
+  QStringList written;
+  ExportRequest r;
+  r.widthPt = widthPt;
+  r.heightPt = heightPt;
+  r.basePath = basePath + "-utility";
+  written << exportPlot(utility_, describeTradeoff(utilitySeries(), "Utility", "test score"), r);
+  r.basePath = basePath + "-leakage";
+  written << exportPlot(leakage_, describeTradeoff(leakageSeries(), "Measured leakage", "rate / AUC / bits"), r);
+  r.basePath = basePath + "-roc";
+  written << exportPlot(roc_, rocDescription(), r);
+  return written;
+}
+
+void TradeoffView::exportPlotWithDialog(QCustomPlot* plot, const QString& title) {
+  ExportDialog dialog(title, this);
+  if (dialog.exec() != QDialog::Accepted) return;
+  const auto request = dialog.request();
+  try {
+    const auto data = plot == roc_       ? rocDescription()
+                      : plot == utility_ ? describeTradeoff(utilitySeries(), "Utility", "test score")
+                                         : describeTradeoff(leakageSeries(), "Measured leakage", "rate / AUC / bits");
+    const auto written = exportPlot(plot, data, request);
+    QMessageBox::information(this, tr("Export"), tr("Wrote:\n%1").arg(written.join('\n')));
+  } catch (const std::exception& e) {
+    QMessageBox::warning(this, tr("Export failed"), e.what());
+  }
+}
+
+}  // namespace trustlab
