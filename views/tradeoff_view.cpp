@@ -292,6 +292,11 @@ void TradeoffView::drawSeries(QCustomPlot* plot, const std::vector<TradeoffSerie
     }
   }
   plot->xAxis->setRange(lo / 1.5, hi * 1.5);
+  // Ticks at the measured ε values: what a reader wants to look up on a sparse log axis.
+  QSharedPointer<QCPAxisTickerText> ticks(new QCPAxisTickerText);
+  for (const auto& s : series)
+    for (double e : s.epsilon) ticks->addTick(e, QString::number(e, 'g', 3));
+  if (!ticks->ticks().isEmpty()) plot->xAxis->setTicker(ticks);
   plot->yAxis->rescale(true);
   if (rightAxisLast) plot->yAxis2->rescale(true);
   for (auto* axis : {plot->yAxis, plot->yAxis2}) {
