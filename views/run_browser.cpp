@@ -5,7 +5,9 @@
 #include <QItemSelectionModel>
 #include <QLineEdit>
 #include <QMessageBox>
+#include <QMenu>
 #include <QPushButton>
+#include <QToolButton>
 #include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -35,6 +37,20 @@ RunBrowser::RunBrowser(QWidget* parent)
   auto* overlay = new QPushButton(tr("Overlay selected"), this);
   auto* remove = new QPushButton(tr("Delete"), this);
   auto* refreshButton = new QPushButton(tr("Refresh"), this);
+  // Privacy audits of the selected run (results land on the run as audit/… metrics).
+  auto* audit = new QToolButton(this);
+  audit->setText(tr("Audit"));
+  audit->setPopupMode(QToolButton::InstantPopup);
+  audit->setToolTip(tr("Measure the selected run's leakage"));
+  auto* auditMenu = new QMenu(audit);
+  for (auto [kind, label] : {std::pair{"loss", tr("Membership inference (loss threshold)")},
+                             std::pair{"lira", tr("Membership inference (LiRA, shadow models)")},
+                             std::pair{"canary", tr("Canaries (exposure, model inversion)")}})
+    auditMenu->addAction(label, this, [this, kind = QString(kind)] {
+      const auto ids = selectedRunIds();
+      if (!ids.isEmpty()) Q_EMIT auditRequested(ids.front(), kind);
+    });
+  audit->setMenu(auditMenu);
   connect(overlay, &QPushButton::clicked, this, [this] { Q_EMIT overlayRequested(selectedRunIds()); });
   connect(table_, &QTableView::doubleClicked, this, [this] { Q_EMIT overlayRequested(selectedRunIds()); });
   connect(remove, &QPushButton::clicked, this, &RunBrowser::deleteSelected);
@@ -45,6 +61,7 @@ RunBrowser::RunBrowser(QWidget* parent)
   auto* top = new QHBoxLayout;
   top->addWidget(filter_, 1);
   top->addWidget(overlay);
+  top->addWidget(audit);
   top->addWidget(remove);
   top->addWidget(refreshButton);
   auto* layout = new QVBoxLayout(this);

@@ -1,5 +1,5 @@
 // views: the run browser: the store's runs in a sortable, filterable table; select several runs
-// to overlay them in the plots; delete; inspect the current one.
+// to overlay them in the plots; audit one's privacy; delete; inspect the current one.
 #pragma once
 #include <QWidget>
 
@@ -27,6 +27,8 @@ class RunBrowser : public QWidget {
 
  Q_SIGNALS:
   void overlayRequested(const QList<qlonglong>& runIds);
+  /// kind: loss | lira | canary.
+  void auditRequested(qlonglong runId, const QString& kind);
   void currentRunChanged(qlonglong runId);
   void errorOccurred(const QString& message);
 

@@ -35,13 +35,8 @@ int attackCommand(const std::vector<std::string>& argv) {
     if (a.has("json")) {
       std::cout << membershipJson(r, false) << std::endl;
     } else {
-      std::printf("run %lld, %s attack on %ld members / %ld non-members (%.1f s)\n", id, r.method.c_str(), r.members,
-                  r.nonMembers, r.seconds);
-      std::printf("  AUC %.4f, TPR %.4f at 0.1%% FPR, %.4f at 1%% FPR, advantage %.4f\n", r.auc, r.tprAt01Pct,
-                  r.tprAt1Pct, r.advantage);
-      std::printf("  empirical ε ≥ %.3f (95%% Clopper–Pearson; point estimate %.3f)\n", r.epsilon.lowerBound,
-                  r.epsilon.pointEstimate);
-      std::printf("  ROC: %s\n", rocArtifactPath(store, id, o.method).c_str());
+      std::printf("run %lld, %s\n  ROC: %s\n", id, describeMembership(r).c_str(),
+                  rocArtifactPath(store, id, o.method).c_str());
     }
     return 0;
   }
@@ -54,13 +49,7 @@ int attackCommand(const std::vector<std::string>& argv) {
     if (a.has("json")) {
       std::cout << canaryJson(r) << std::endl;
     } else {
-      std::printf("run %lld: %zu canaries, mean exposure %.2f bits (max %.2f), inversion recovers %.1f%% of secret "
-                  "tokens (guessing: %.1f%%), %.0f%% extracted whole (%.1f s)\n",
-                  id, r.canaries.size(), r.meanExposure, r.maxExposure, 100 * r.tokensRecovered,
-                  100 * r.randomGuessTokens, 100 * r.extractionRate, r.seconds);
-      for (const auto& c : r.canaries)
-        std::printf("  '%s' → '%s'  exposure %.2f (rank %.0f of %.0f%s)\n", c.text.c_str(), c.recoveredText.c_str(),
-                    c.exposure.exposure, c.exposure.rank, c.exposure.candidates, c.exposure.exact ? "" : ", sampled");
+      std::printf("run %lld: %s\n", id, describeCanaries(r).c_str());
     }
     return 0;
   }

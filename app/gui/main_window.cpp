@@ -14,6 +14,7 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
+#include <QtConcurrent>
 
 #include "designer_widget.h"
 #include "privacy_panel.h"
@@ -24,6 +25,7 @@
 #include "tradeoff_view.h"
 #include "training_view.h"
 #include "training_worker.h"
+#include "experiment/run_audit.h"
 #include "util/errors.h"
 
 namespace trustlab {
@@ -98,6 +100,18 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
       statusBar()->showMessage(QString::fromStdString(e.what()));
     }
   });
+  connect(browser_, &RunBrowser::auditRequested, this, &MainWindow::auditRun);
+  connect(&auditWatcher_, &QFutureWatcher<QString>::finished, this, [this] {
+    const QString text = auditWatcher_.result();
+    statusBar()->showMessage(text.section('\n', 0, 1).simplified(), 30000);
+    inspector_->showRun(auditedRun_, storePath_);
+    browser_->refresh();
+    auto* box = new QMessageBox(QMessageBox::Information, tr("Audit of run %1").arg(auditedRun_), text,
+                                QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();  // not modal to the app: training and sweeps go on
+    Q_EMIT auditFinished(auditedRun_, text);
+  });
   connect(browser_, &RunBrowser::currentRunChanged, this, [this](qlonglong id) { inspector_->showRun(id, storePath_); });
   connect(browser_, &RunBrowser::errorOccurred, this, [this](const QString& m) { statusBar()->showMessage(m); });
 
@@ -130,6 +144,7 @@ MainWindow::~MainWindow() {
   worker_->requestStop();
   workerThread_.quit();
   workerThread_.wait();
+  auditWatcher_.waitForFinished();  // an audit writes to the store: let it finish
 }
 
 void MainWindow::buildMenus() {
@@ -233,6 +248,32 @@ void MainWindow::exportPlots() {
   } catch (const std::exception& e) {
     QMessageBox::warning(this, tr("Export failed"), e.what());
   }
+}
+
+void MainWindow::auditRun(qlonglong runId, const QString& kind) {
+  if (auditWatcher_.isRunning()) {
+    statusBar()->showMessage(tr("An audit is already running (run %1)").arg(auditedRun_), 5000);
+    return;
+  }
+  auditedRun_ = runId;
+  statusBar()->showMessage(tr("Auditing run %1 (%2)…").arg(runId).arg(kind));
+  const std::string store = storePath_.toStdString();
+  const std::string k = kind.toStdString();
+  auditWatcher_.setFuture(QtConcurrent::run([store, runId, k]() -> QString {
+    try {
+      RunStore s(store);
+      const auto run = loadRunForAudit(s, runId);
+      if (k == "canary") return QString::fromStdString(describeCanaries(auditRunCanaries(s, runId, run)));
+      MembershipAuditOptions o;
+      o.method = k;
+      o.shadows = run.spec.audit.shadows;
+      o.auditExamples = run.spec.audit.auditExamples;
+      o.lira.fixedVariance = o.shadows < 64;  // Carlini et al.: fixed variance wins with few shadows
+      return QString::fromStdString(describeMembership(auditRunMembership(s, runId, run, o)));
+    } catch (const std::exception& e) {
+      return tr("The audit failed: %1").arg(e.what());
+    }
+  }));
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

@@ -1,6 +1,7 @@
 // app/gui: the TrustLab main window: designer dock (left), question tabs (centre), run browser
 // (bottom), inspector (right). Training runs in a TrainingWorker on its own QThread.
 #pragma once
+#include <QFutureWatcher>
 #include <QMainWindow>
 #include <QThread>
 
@@ -39,6 +40,7 @@ class MainWindow : public QMainWindow {
  Q_SIGNALS:
   void runFinished(qlonglong runId, const QString& status, double testAccuracy);
   void runFailed(const QString& error);
+  void auditFinished(qlonglong runId, const QString& summary);
   void startRun(const QString& specJson, const QString& storePath);
 
  protected:
@@ -50,6 +52,8 @@ class MainWindow : public QMainWindow {
   void saveSpec();
   void openStore();
   void exportPlots();
+  /// Runs a privacy audit of a stored run off the GUI thread (kind: loss | lira | canary).
+  void auditRun(qlonglong runId, const QString& kind);
   void onFinished(qlonglong runId, const QString& status, double testAccuracy, double testMacroF1, double seconds);
   void onFailed(const QString& error, bool badInput);
 
@@ -64,6 +68,8 @@ class MainWindow : public QMainWindow {
   QThread workerThread_;
   TrainingWorker* worker_;
   bool running_ = false;
+  QFutureWatcher<QString> auditWatcher_;
+  qlonglong auditedRun_ = 0;
 };
 
 }  // namespace trustlab

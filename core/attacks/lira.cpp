@@ -31,8 +31,11 @@ double logPdf(double x, const Gaussian& g) {
   return -0.5 * z * z - std::log(g.std) - 0.5 * std::log(2 * M_PI);
 }
 
-/// log Φ(z), accurate in the far lower tail too.
-double logCdf(double z) { return z > -30 ? std::log(0.5 * std::erfc(-z / std::sqrt(2.0))) : -0.5 * z * z - std::log(-z) - 0.5 * std::log(2 * M_PI); }
+/// log Φ(z), accurate in the far lower tail too (Mills ratio asymptote below −30).
+double logCdf(double z) {
+  if (z > -30) return std::log(0.5 * std::erfc(-z / std::sqrt(2.0)));
+  return -0.5 * z * z - std::log(-z) - 0.5 * std::log(2 * M_PI);
+}
 
 }  // namespace
 
@@ -48,8 +51,8 @@ std::vector<double> liraScores(const std::vector<double>& target, const std::vec
     for (size_t i = 0; i < n; ++i) (in[k][i] ? ins[i] : outs[i]).push_back(shadow[k][i]);
   std::vector<double> inMean(n), outMean(n);
   for (size_t i = 0; i < n; ++i) {
-    if (!ins[i].empty()) allIn.insert(allIn.end(), ins[i].begin(), ins[i].end());
-    if (!outs[i].empty()) allOut.insert(allOut.end(), outs[i].begin(), outs[i].end());
+    allIn.insert(allIn.end(), ins[i].begin(), ins[i].end());
+    allOut.insert(allOut.end(), outs[i].begin(), outs[i].end());
   }
   const double inFallback = allIn.empty() ? 0 : median(allIn), outFallback = allOut.empty() ? 0 : median(allOut);
   for (size_t i = 0; i < n; ++i) {

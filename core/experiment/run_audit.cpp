@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
@@ -68,6 +69,34 @@ CanaryAuditResult auditRunCanaries(RunStore& store, long long runId, const Audit
                            {"audit/canary/tokens_recovered", 0, r.tokensRecovered, t},
                            {"audit/canary/extracted", 0, r.extractionRate, t}});
   return r;
+}
+
+std::string describeMembership(const MembershipAuditResult& r) {
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "%s attack on %ld members / %ld non-members (%.1f s)\n"
+                "  AUC %.4f, TPR %.4f at 0.1%% FPR, %.4f at 1%% FPR, advantage %.4f\n"
+                "  empirical ε ≥ %.3f (95%% Clopper–Pearson; point estimate %.3f)",
+                r.method.c_str(), r.members, r.nonMembers, r.seconds, r.auc, r.tprAt01Pct, r.tprAt1Pct, r.advantage,
+                r.epsilon.lowerBound, r.epsilon.pointEstimate);
+  return buf;
+}
+
+std::string describeCanaries(const CanaryAuditResult& r) {
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "%zu canaries: mean exposure %.2f bits (max %.2f), inversion recovers %.1f%% of secret tokens "
+                "(guessing: %.1f%%), %.0f%% extracted whole (%.1f s)",
+                r.canaries.size(), r.meanExposure, r.maxExposure, 100 * r.tokensRecovered, 100 * r.randomGuessTokens,
+                100 * r.extractionRate, r.seconds);
+  std::string out = buf;
+  for (const auto& c : r.canaries) {
+    std::snprintf(buf, sizeof buf, "\n  '%s' → '%s'  exposure %.2f (rank %.0f of %.0f%s)", c.text.c_str(),
+                  c.recoveredText.c_str(), c.exposure.exposure, c.exposure.rank, c.exposure.candidates,
+                  c.exposure.exact ? "" : ", sampled");
+    out += buf;
+  }
+  return out;
 }
 
 std::string membershipJson(const MembershipAuditResult& r, bool withRoc, int indent) {

@@ -30,6 +30,10 @@ std::string membershipJson(const MembershipAuditResult& r, bool withRoc, int ind
 /// exposure, tokens_recovered, extracted (rates over canaries) and each canary's details.
 std::string canaryJson(const CanaryAuditResult& r, int indent = -1);
 
+/// A few human lines (CLI, GUI status): the metrics, what they were measured on, per canary.
+std::string describeMembership(const MembershipAuditResult& r);
+std::string describeCanaries(const CanaryAuditResult& r);
+
 /// Where a run's ROC curve for `method` is stored (read by the tradeoff view).
 std::string rocArtifactPath(const RunStore& store, long long runId, const std::string& method);
 

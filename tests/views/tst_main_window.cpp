@@ -9,6 +9,7 @@
 #include "metric_plot.h"
 #include "responsiveness_probe.h"
 #include "run_browser.h"
+#include "run_inspector.h"
 #include "training_view.h"
 
 using namespace trustlab;
@@ -104,6 +105,15 @@ class TestMainWindow : public QObject {
     const auto d = eps->description();
     QVERIFY(d.series.front().y.back() <= 3 + 1e-9);
     QVERIFY(window_->grab().save(QString(TRUSTLAB_TEST_OUTPUT_DIR) + "/main_window_private.png"));
+  }
+  void auditsARunFromTheBrowser() {
+    QSignalSpy audited(window_.get(), &MainWindow::auditFinished);
+    auto* browser = window_->runBrowser();
+    browser->selectRuns({1});
+    Q_EMIT browser->auditRequested(1, "loss");
+    QVERIFY(audited.wait(120000));
+    QVERIFY2(audited.first().at(1).toString().contains("AUC"), qPrintable(audited.first().at(1).toString()));
+    QVERIFY(window_->findChild<RunInspector*>()->toHtml().contains("audit/mia_loss/auc"));
   }
   void exportsTrainingPlots() {
     const auto files = window_->trainingView()->exportAll(dir_.path() + "/plots", 241, 170);

@@ -17,6 +17,31 @@ using namespace trustlab;
 class TestAttackMetrics : public QObject {
   Q_OBJECT
 
+  /// n examples (the first half members of the target), K shadows each holding every other
+  /// example; being IN shifts a confidence by `inShift`, and example i adds 0.05·i to all.
+  struct World {
+    std::vector<double> target;
+    std::vector<bool> member;
+    std::vector<std::vector<double>> shadow;
+    std::vector<std::vector<bool>> in;
+  };
+  static World syntheticWorld(int n, int K, double inShift, uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    std::normal_distribution<double> noise(0, 1);
+    World w{std::vector<double>(n), std::vector<bool>(n), std::vector<std::vector<double>>(K, std::vector<double>(n)),
+            std::vector<std::vector<bool>>(K, std::vector<bool>(n))};
+    for (int k = 0; k < K; ++k)
+      for (int i = 0; i < n; ++i) {
+        w.in[k][i] = (i + k) % 2 == 0;
+        w.shadow[k][i] = (w.in[k][i] ? inShift : 0) + noise(rng) + 0.05 * i;
+      }
+    for (int i = 0; i < n; ++i) {
+      w.member[i] = i < n / 2;
+      w.target[i] = (w.member[i] ? inShift : 0) + noise(rng) + 0.05 * i;
+    }
+    return w;
+  }
+
  private Q_SLOTS:
   void rocOfHandMadeScores() {
     // Members 0.9, 0.8, 0.4; non-members 0.7, 0.3, 0.2: AUC = 8/9 (pairs ranked right).
@@ -74,48 +99,18 @@ class TestAttackMetrics : public QObject {
     QVERIFY2(positive >= 18, qPrintable(QString::number(positive)));
   }
   void liraSeparatesWhenInAndOutDiffer() {
-    // 200 examples, 16 shadows: IN confidence ~ N(3, 1), OUT ~ N(0, 1); the target saw the
-    // first half. Online and offline LiRA, fixed or per-example variance, all rank members first.
-    std::mt19937_64 rng(5);
-    std::normal_distribution<double> noise(0, 1);
-    const int n = 200, K = 16;
-    std::vector<std::vector<double>> shadow(K, std::vector<double>(n));
-    std::vector<std::vector<bool>> in(K, std::vector<bool>(n));
-    for (int k = 0; k < K; ++k)
-      for (int i = 0; i < n; ++i) {
-        in[k][i] = (i + k) % 2 == 0;
-        shadow[k][i] = (in[k][i] ? 3 : 0) + noise(rng) + 0.05 * i;  // per-example offsets
-      }
-    std::vector<double> target(n);
-    std::vector<bool> member(n);
-    for (int i = 0; i < n; ++i) {
-      member[i] = i < n / 2;
-      target[i] = (member[i] ? 3 : 0) + noise(rng) + 0.05 * i;
-    }
+    // IN confidence ~ N(3, 1), OUT ~ N(0, 1), plus per-example offsets: online and offline LiRA,
+    // fixed or per-example variance, all rank members first.
+    const auto w = syntheticWorld(200, 16, 3.0, 5);
     for (bool online : {true, false})
       for (bool fixed : {true, false}) {
-        const double auc = rocAuc(rocCurve(liraScores(target, shadow, in, {online, fixed}), member));
+        const double auc = rocAuc(rocCurve(liraScores(w.target, w.shadow, w.in, {online, fixed}), w.member));
         QVERIFY2(auc > 0.9, qPrintable(QString("online %1 fixed %2: AUC %3").arg(online).arg(fixed).arg(auc)));
       }
   }
   void liraIsBlindWhenShadowsShowNoDifference() {
-    std::mt19937_64 rng(6);
-    std::normal_distribution<double> noise(0, 1);
-    const int n = 2000, K = 8;
-    std::vector<std::vector<double>> shadow(K, std::vector<double>(n));
-    std::vector<std::vector<bool>> in(K, std::vector<bool>(n));
-    for (int k = 0; k < K; ++k)
-      for (int i = 0; i < n; ++i) {
-        in[k][i] = (i + k) % 2 == 0;
-        shadow[k][i] = noise(rng);
-      }
-    std::vector<double> target(n);
-    std::vector<bool> member(n);
-    for (int i = 0; i < n; ++i) {
-      member[i] = i % 2 == 0;
-      target[i] = noise(rng);
-    }
-    const double auc = rocAuc(rocCurve(liraScores(target, shadow, in, {true, true}), member));
+    const auto w = syntheticWorld(2000, 8, 0.0, 6);
+    const double auc = rocAuc(rocCurve(liraScores(w.target, w.shadow, w.in, {true, true}), w.member));
     QVERIFY2(std::abs(auc - 0.5) < 0.05, qPrintable(QString::number(auc)));
   }
 };
