@@ -4,10 +4,23 @@
 #include <limits>
 
 #include "privacy/privacy_history.h"
+#include "privacy/rdp.h"
 #include "util/errors.h"
 
 namespace trustlab {
 namespace {
+
+/// Why no σ reaches the target. RDP's conversion adds log(1/δ)/(α − 1) at every order, so with
+/// orders up to α_max no ε below log(1/δ)/(α_max − 1) is ever certified, however large σ is.
+InputError unreachableTarget(const std::string& accountant, double delta) {
+  std::string why = "target ε is unreachable (needs σ > 1e6)";
+  if (accountant == "rdp") {
+    const double floor = std::log(1 / delta) / (defaultRdpOrders().back() - 1);
+    why = "target ε is below what RDP can certify at this δ (ε > " + std::to_string(floor) +
+          " for any σ): use the prv accountant or a larger δ";
+  }
+  return InputError("privacy", why, 0, "target_epsilon");
+}
 
 void requireTarget(double eps) {
   if (!std::isfinite(eps) || eps <= 0) throw InputError("privacy", "target ε must be finite and > 0", 0, "target_epsilon");
@@ -51,7 +64,7 @@ NoiseCalibration calibrateNoise(double target, double delta, double q, long step
     lo = hi;
     epsLo = epsHi;
     hi *= 2;
-    if (hi > 1e6) throw InputError("privacy", "target ε is unreachable (needs σ > 1e6)", 0, "target_epsilon");
+    if (hi > 1e6) throw unreachableTarget(accountant, delta);
     epsHi = eps(hi);
   }
   if (std::isnan(epsLo)) {
@@ -105,7 +118,7 @@ NoiseCalibration calibrateNoiseOpacusCompatible(double target, double delta, dou
   double lo = 0, hi = 10, epsHi = std::numeric_limits<double>::infinity();
   while (epsHi > target) {
     hi *= 2;
-    if (hi > 1e6) throw InputError("privacy", "target ε is unreachable (needs σ > 1e6)", 0, "target_epsilon");
+    if (hi > 1e6) throw unreachableTarget("rdp", delta);
     epsHi = eps(hi);
   }
   while (target - epsHi > tolerance) {
