@@ -53,9 +53,12 @@ NoiseCalibration calibrateNoise(double target, double delta, double q, long step
   // answer (cheap to compute, and usually within a few percent), so few slow evaluations remain.
   double lo = 0.5, hi = 1.0;
   if (accountant != "rdp") {
-    const auto rdp = calibrateNoise(target, delta, q, steps, "rdp", 1e-3);
-    hi = rdp.noiseMultiplier;
-    lo = 0.9 * hi;
+    try {
+      hi = calibrateNoise(target, delta, q, steps, "rdp", 1e-3).noiseMultiplier;
+      lo = 0.9 * hi;
+    } catch (const InputError&) {
+      // Below RDP's floor (see unreachableTarget): bracket from scratch.
+    }
   }
   // Each end's ε is kept, never recomputed: for PRV one evaluation is a full FFT composition.
   double epsHi = eps(hi);
