@@ -83,6 +83,11 @@ DesignerWidget::DesignerWidget(QWidget* parent) : QWidget(parent) {
   sampling_ = combo(this, {"poisson", "shuffle"});
   accountant_ = combo(this, {"rdp", "prv", "gdp"});
   secure_ = new QCheckBox(tr("secure mode (OS-seeded noise)"), this);
+  canaries_ = spin(this, 0, 1000, tr("Utterances '<prefix> <secret>' planted in training (exposure and inversion audit)"));
+  canaryRepetitions_ = spin(this, 1, 10000, tr("Copies of each canary in the training data"));
+  mia_ = combo(this, {"none", "loss", "lira"});
+  mia_->setToolTip(tr("Membership inference a sweep runs after training (any run: Runs → Audit)"));
+  shadows_ = spin(this, 2, 256, tr("LiRA shadow models, each trained with this spec"));
 
   auto* datasetRow = new QHBoxLayout;
   datasetRow->addWidget(dataset_, 1);
@@ -125,6 +130,12 @@ DesignerWidget::DesignerWidget(QWidget* parent) : QWidget(parent) {
   pf->addRow(tr("Sampling"), sampling_);
   pf->addRow(tr("Accountant"), accountant_);
   pf->addRow(QString(), secure_);
+  auto* audit = new QGroupBox(tr("Privacy audit"), this);
+  auto* af = new QFormLayout(audit);
+  af->addRow(tr("Canaries"), canaries_);
+  af->addRow(tr("Repetitions"), canaryRepetitions_);
+  af->addRow(tr("Membership attack"), mia_);
+  af->addRow(tr("LiRA shadows"), shadows_);
 
   issues_ = new QLabel(this);
   issues_->setWordWrap(true);
@@ -147,6 +158,7 @@ DesignerWidget::DesignerWidget(QWidget* parent) : QWidget(parent) {
   layout->addWidget(model);
   layout->addWidget(training);
   layout->addWidget(privacy);
+  layout->addWidget(audit);
   layout->addWidget(issues_);
   layout->addLayout(buttons);
   layout->addStretch(1);
@@ -189,7 +201,7 @@ void DesignerWidget::refreshDatasets() {
 }
 
 ExperimentSpec DesignerWidget::spec() const {
-  ExperimentSpec s;
+  ExperimentSpec s = base_;
   s.name = name_->text().toStdString();
   s.data.dataset = dataset_->currentText().trimmed().toStdString();
   s.data.tokenizer.maxLength = size_t(maxLength_->value());
@@ -223,10 +235,15 @@ ExperimentSpec DesignerWidget::spec() const {
   p.sampling = sampling_->currentText().toStdString();
   p.accountant = accountant_->currentText().toStdString();
   p.secure = secure_->isChecked();
+  s.audit.canaries = canaries_->value();
+  s.audit.canaryRepetitions = canaryRepetitions_->value();
+  s.audit.mia = mia_->currentText().toStdString();
+  s.audit.shadows = shadows_->value();
   return s;
 }
 
 void DesignerWidget::setSpec(const ExperimentSpec& s) {
+  base_ = s;
   name_->setText(QString::fromStdString(s.name));
   dataset_->setCurrentText(QString::fromStdString(s.data.dataset));
   maxLength_->setValue(int(s.data.tokenizer.maxLength));
@@ -257,6 +274,10 @@ void DesignerWidget::setSpec(const ExperimentSpec& s) {
   sampling_->setCurrentText(QString::fromStdString(p.sampling));
   accountant_->setCurrentText(QString::fromStdString(p.accountant));
   secure_->setChecked(p.secure);
+  canaries_->setValue(s.audit.canaries);
+  canaryRepetitions_->setValue(s.audit.canaryRepetitions);
+  mia_->setCurrentText(QString::fromStdString(s.audit.mia));
+  shadows_->setValue(s.audit.shadows);
   revalidate();
 }
 

@@ -1,5 +1,6 @@
 // views: the experiment designer: one form over an ExperimentSpec (dataset, model, training),
-// validated as you type (problems listed inline, Start disabled until the spec is valid).
+// validated as you type (problems listed inline, Start disabled until the spec is valid), and the
+// privacy audit to run with it (canaries to plant, membership inference for sweeps).
 #pragma once
 #include <QWidget>
 
@@ -49,6 +50,9 @@ class DesignerWidget : public QWidget {
   QLineEdit* delta_;
   QComboBox* clipping_;
   QCheckBox* secure_;
+  QSpinBox *canaries_, *canaryRepetitions_, *shadows_;
+  QComboBox* mia_;
+  ExperimentSpec base_;  ///< the last spec set: fields the form does not show are kept from it
   QLabel* issues_;
   QPushButton *start_, *stop_;
   bool valid_ = false, running_ = false;

@@ -61,6 +61,15 @@ class TestMainWindow : public QObject {
     designer->setSpec(ExperimentSpec());
     QVERIFY(designer->isValid());
     Q_UNUSED(lr);
+    // Round trip: form fields and fields the form does not show both survive.
+    ExperimentSpec loaded;
+    loaded.audit.canaries = 3;
+    loaded.audit.mia = "lira";
+    loaded.training.privacy.adaptiveClipping = true;
+    loaded.training.restoreBest = false;
+    designer->setSpec(loaded);
+    QCOMPARE(designer->spec().toJson(), loaded.toJson());
+    designer->setSpec(ExperimentSpec());
   }
   void trainsLiveWithoutBlockingTheGui() {
     const qlonglong id = runAndWait(shortSpec(1));
