@@ -12,6 +12,7 @@
 #include <QSettings>
 #include <QSlider>
 #include <cmath>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <qcustomplot.h>
 
@@ -77,6 +78,7 @@ TradeoffView::TradeoffView(QWidget* parent)
     : QWidget(parent),
       group_(new QComboBox(this)),
       open_(new QPushButton(tr("Open sweep…"), this)),
+      new_(new QPushButton(tr("New sweep…"), this)),
       run_(new QPushButton(tr("Run / resume"), this)),
       stop_(new QPushButton(tr("Stop"), this)),
       export_(new QPushButton(tr("Export plots…"), this)),
@@ -100,6 +102,8 @@ TradeoffView::TradeoffView(QWidget* parent)
 
   auto* bar = new QHBoxLayout;
   bar->addWidget(open_);
+  bar->addWidget(new_);
+  new_->setToolTip(tr("A sweep over the designer's experiment: ε ∈ {∞, 8, 3, 1, 0.5} × 3 seeds with its privacy audit"));
   bar->addWidget(run_);
   bar->addWidget(stop_);
   bar->addWidget(new QLabel(tr("Dataset / model"), this));
@@ -135,6 +139,7 @@ TradeoffView::TradeoffView(QWidget* parent)
                                                    tr("Sweep spec (*.json)"));
     if (!path.isEmpty()) openSweep(path);
   });
+  connect(new_, &QPushButton::clicked, this, &TradeoffView::newSweepRequested);
   connect(run_, &QPushButton::clicked, this, &TradeoffView::startSweep);
   connect(export_, &QPushButton::clicked, this, [this] {
     ExportDialog dialog(tr("tradeoff"), this);
@@ -165,6 +170,7 @@ TradeoffView::TradeoffView(QWidget* parent)
     run_->setEnabled(true);
     stop_->setEnabled(false);
     open_->setEnabled(true);
+    new_->setEnabled(true);
     status_->setText(text);
     refresh();
     Q_EMIT sweepFinished(cancelled);
@@ -212,11 +218,28 @@ bool TradeoffView::openSweep(const QString& path) {
   return true;
 }
 
+bool TradeoffView::createSweep(const ExperimentSpec& base, const QString& path) {
+  SweepSpec s;
+  s.name = base.name.empty() ? "sweep" : base.name;
+  s.base = base;
+  if (s.base.training.privacy.mode == "off") s.base.training.privacy.mode = "edp";
+  s.epsilons = {std::numeric_limits<double>::infinity(), 8, 3, 1, 0.5};
+  s.seeds = {1, 2, 3};
+  QFile f(path);
+  if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(QByteArray::fromStdString(s.toJson())) < 0) {
+    status_->setText(tr("Cannot write %1: %2").arg(path, f.errorString()));
+    return false;
+  }
+  f.close();
+  return openSweep(path);
+}
+
 void TradeoffView::startSweep() {
   if (running_ || sweepPath_.isEmpty() || storePath_.isEmpty()) return;
   running_ = true;
   run_->setEnabled(false);
   open_->setEnabled(false);
+  new_->setEnabled(false);
   stop_->setEnabled(true);
   status_->setText(tr("Sweep '%1' running…").arg(QString::fromStdString(sweep_.name)));
   Q_EMIT runSweep(sweepPath_, storePath_);

@@ -34,6 +34,9 @@ class TradeoffView : public QWidget {
   /// Loads a sweep spec and shows what the store already holds for it; false (with the error in
   /// the status line) when the spec is bad.
   bool openSweep(const QString& path);
+  /// Writes a sweep over `base` (ε ∈ {∞, 8, 3, 1, 0.5} × seeds 1–3, its audit settings) to
+  /// `path` and opens it.
+  bool createSweep(const ExperimentSpec& base, const QString& path);
   bool isRunning() const { return running_; }
 
   QCustomPlot* utilityPlot() const { return utility_; }
@@ -55,6 +58,8 @@ class TradeoffView : public QWidget {
 
  Q_SIGNALS:
   void runSweep(const QString& sweepPath, const QString& storePath);
+  /// "New sweep" was pressed: the owner supplies the designer's spec (createSweep).
+  void newSweepRequested();
   void sweepFinished(bool cancelled);
 
  private:
@@ -72,7 +77,7 @@ class TradeoffView : public QWidget {
   SweepSpec sweep_;
   std::vector<SweepCell> cells_;
   QComboBox* group_;
-  QPushButton *open_, *run_, *stop_, *export_;
+  QPushButton *open_, *new_, *run_, *stop_, *export_;
   QProgressBar* progress_;
   QLabel *status_, *readout_;
   QSlider* slider_;

@@ -48,6 +48,10 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
   tabs->addTab(privacy_, tr("Privacy"));
   tabs->addTab(tradeoff_, tr("Tradeoff"));
   tradeoff_->setStorePath(storePath_);
+  connect(tradeoff_, &TradeoffView::newSweepRequested, this, [this] {
+    const QString path = QFileDialog::getSaveFileName(this, tr("New sweep spec"), "sweep.json", tr("Sweep spec (*.json)"));
+    if (!path.isEmpty()) tradeoff_->createSweep(designer_->spec(), path);
+  });
   setCentralWidget(tabs);
 
   auto* scroll = new QScrollArea;

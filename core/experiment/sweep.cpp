@@ -93,6 +93,15 @@ SweepSpec SweepSpec::fromJson(const std::string& text, const std::string& where)
 
 SweepSpec SweepSpec::fromFile(const std::string& path) { return fromJson(readFile(path), path); }
 
+std::string SweepSpec::toJson(int indent) const {
+  json eps = json::array();
+  for (double e : epsilons) eps.push_back(std::isinf(e) ? json("inf") : json(e));
+  json grid = {{"target_epsilon", eps}, {"seed", seeds}};
+  if (!models.empty()) grid["model"] = models;
+  if (!datasets.empty()) grid["dataset"] = datasets;
+  return json{{"name", name}, {"base", json::parse(base.toJson())}, {"grid", grid}}.dump(indent);
+}
+
 std::vector<SweepPoint> expandSweep(const SweepSpec& s) {
   const auto datasets = s.datasets.empty() ? std::vector<std::string>{s.base.data.dataset} : s.datasets;
   const auto models = s.models.empty() ? std::vector<std::string>{s.base.model.type} : s.models;

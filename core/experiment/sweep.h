@@ -27,6 +27,8 @@ struct SweepSpec {
   /// "dataset": [..]}}; throws InputError naming the file and field.
   static SweepSpec fromJson(const std::string& text, const std::string& where = "sweep");
   static SweepSpec fromFile(const std::string& path);
+  /// The same JSON fromJson reads (ε = ∞ written as "inf").
+  std::string toJson(int indent = 2) const;
 };
 
 struct SweepPoint {

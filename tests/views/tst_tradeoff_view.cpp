@@ -80,6 +80,17 @@ class TestTradeoffView : public QObject {
     QVERIFY2(text.contains("accuracy: 0."), qPrintable(text));
     QVERIFY2(text.contains("needs σ = "), qPrintable(text));
   }
+  void createsASweepFromASpec() {
+    ExperimentSpec base;
+    base.name = "from-designer";
+    base.audit.canaries = 2;
+    QVERIFY(view_->createSweep(base, dir_.path() + "/new.json"));
+    const auto s = SweepSpec::fromFile((dir_.path() + "/new.json").toStdString());
+    QCOMPARE(expandSweep(s).size(), size_t(15));
+    QCOMPARE(s.base.audit.canaries, 2);
+    QCOMPARE(s.base.training.privacy.mode, std::string("edp"));
+    QVERIFY(view_->openSweep(dir_.path() + "/sweep.json"));
+  }
   void exportsAndScreenshot() {
     const auto written = view_->exportAll(dir_.path() + "/tradeoff", 241, 170);
     QCOMPARE(written.size(), 15);

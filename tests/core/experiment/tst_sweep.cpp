@@ -49,6 +49,12 @@ class TestSweep : public QObject {
     QCOMPARE(points[3].spec.training.seed, 2ULL);
     QCOMPARE(points[1].key, std::string("dataset=default;model=bag;epsilon=inf;seed=2"));
   }
+  void jsonRoundTrip() {
+    const auto s = tiny();
+    const auto again = SweepSpec::fromJson(s.toJson());
+    QCOMPARE(again.toJson(), s.toJson());
+    QVERIFY(std::isinf(again.epsilons.front()));
+  }
   void runsResumesAndSummarises() {
     RunStore store((dir_.path() + "/sweep.sqlite").toStdString());
     std::atomic<bool> stop{false};
