@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <mutex>
+#include <unordered_map>
 
 #ifdef TRUSTLAB_WITH_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
@@ -15,16 +17,25 @@ namespace {
 
 std::atomic<int64_t> liveBytes{0}, peakBytes{0};
 
-/// What the counting allocator's DataPtr owns: the real allocation and its size.
+/// The real allocations behind the counted ones, by data pointer. LibTorch's raw_allocate
+/// requires a DataPtr's context to be its data pointer, so the size cannot ride in the context.
 struct Counted {
   c10::DataPtr inner;
   int64_t bytes;
 };
+std::mutex liveMutex;
+std::unordered_map<void*, Counted> live;
 
-void releaseCounted(void* context) {
-  auto* c = static_cast<Counted*>(context);
-  liveBytes -= c->bytes;
-  delete c;
+void releaseCounted(void* data) {
+  Counted released;
+  {
+    std::lock_guard<std::mutex> lock(liveMutex);
+    auto it = live.find(data);
+    if (it == live.end()) return;
+    released = std::move(it->second);
+    live.erase(it);
+  }
+  liveBytes -= released.bytes;  // `released` frees the memory as it goes out of scope
 }
 
 // `allocate` is const in LibTorch 1.x and non-const in 2.x, and 2.x adds `copy_data`: defining
@@ -34,17 +45,24 @@ class CountingAllocator final : public c10::Allocator {
   explicit CountingAllocator(c10::Allocator* inner) : inner_(inner) {}
   c10::DataPtr allocate(size_t n) const { return wrap(n); }
   c10::DataPtr allocate(size_t n) { return wrap(n); }
+  c10::DeleterFnPtr raw_deleter() const override { return &releaseCounted; }
   void copy_data(void* dest, const void* src, std::size_t count) const { std::memcpy(dest, src, count); }
 
  private:
   c10::DataPtr wrap(size_t n) const {
-    auto* c = new Counted{inner_->allocate(n), int64_t(n)};
-    void* data = c->inner.get();
+    c10::DataPtr inner = inner_->allocate(n);
+    void* data = inner.get();
+    const auto device = inner.device();
+    if (!data) return inner;  // zero bytes: nothing to count
+    {
+      std::lock_guard<std::mutex> lock(liveMutex);
+      live[data] = Counted{std::move(inner), int64_t(n)};
+    }
     const int64_t now = liveBytes += int64_t(n);
     int64_t seen = peakBytes.load();
     while (now > seen && !peakBytes.compare_exchange_weak(seen, now)) {
     }
-    return {data, c, &releaseCounted, c->inner.device()};
+    return {data, data, &releaseCounted, device};
   }
   c10::Allocator* inner_;
 };

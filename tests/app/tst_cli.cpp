@@ -1,5 +1,6 @@
 // Tests trustlab-cli as a user runs it: exit codes (0 ok, 2 bad input naming the file/field,
-// 1 other failures), the --json contract of train, and the runs/datasets subcommands.
+// 1 other failures), the --json contracts of train, attack, sweep and the dp benchmark, and the
+// runs/datasets subcommands.
 #include <QtTest>
 
 namespace {
@@ -8,12 +9,14 @@ struct Result {
   QByteArray out, err;
 };
 
-Result cli(const QStringList& args) {
+Result run(const QString& program, const QStringList& args) {
   QProcess p;
-  p.start(QString(TRUSTLAB_BIN_DIR) + "/trustlab-cli", args);
+  p.start(QString(TRUSTLAB_BIN_DIR) + "/" + program, args);
   if (!p.waitForFinished(300000)) return {-1, {}, "timeout"};
   return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
 }
+
+Result cli(const QStringList& args) { return run("trustlab-cli", args); }
 }  // namespace
 
 class TestCli : public QObject {
@@ -82,6 +85,19 @@ class TestCli : public QObject {
     QCOMPARE(cells.size(), 2);
     QCOMPARE(cells[0].toObject()["epsilon"].toString(), QString("inf"));
     QVERIFY(cells[1].toObject()["metrics"].toObject().contains("test/accuracy"));
+  }
+  void benchDpJsonContract() {
+    // Shape of the output only: timings are the benchmark's business, not a test's.
+    const auto r = run("trustlab-bench", {"dp", "--model", "bag", "--batch", "16", "--vocab", "200", "--seq-len", "8",
+                                          "--steps", "1", "--naive-steps", "1", "--json"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    const auto j = QJsonDocument::fromJson(r.out).object();
+    for (const char* mode : {"nondp", "edp", "naive"}) {
+      const auto m = j[mode].toObject();
+      QVERIFY2(m["seconds_per_step"].toDouble() > 0, mode);
+      QVERIFY2(m["peak_memory_bytes"].toDouble() > 0, mode);
+    }
+    QVERIFY(j.contains("edp_over_nondp") && j.contains("naive_over_edp"));
   }
   void badInputExitsTwoAndNamesIt() {
     auto r = cli({"train", "--model", "cnn", "--store", store()});
