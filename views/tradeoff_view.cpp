@@ -155,6 +155,13 @@ TradeoffView::TradeoffView(QWidget* parent)
   connect(stop_, &QPushButton::clicked, this, &TradeoffView::stopSweep);
   connect(group_, &QComboBox::currentTextChanged, this, [this] { redraw(); });
   connect(slider_, &QSlider::valueChanged, this, [this] { updateMarker(); });
+  // A sweep may also be running elsewhere (trustlab-cli sweep on the same store): poll for new
+  // finished points while the tab is visible, redrawing only when there are some.
+  poll_.setInterval(5000);
+  connect(&poll_, &QTimer::timeout, this, [this] {
+    if (isVisible() && !running_) reload(false);
+  });
+  poll_.start();
 
   worker_->moveToThread(&thread_);
   connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
@@ -250,15 +257,25 @@ void TradeoffView::stopSweep() {
   status_->setText(tr("Stopping after the current step…"));
 }
 
-void TradeoffView::refresh() {
+void TradeoffView::refresh() { reload(true); }
+
+void TradeoffView::reload(bool force) {
   if (storePath_.isEmpty() || sweepPath_.isEmpty()) return;
+  std::vector<SweepCell> cells;
   try {
     const RunStore store(storePath_.toStdString(), /*readOnly=*/true);
-    cells_ = summarizeSweep(store, sweep_.name);
+    cells = summarizeSweep(store, sweep_.name);
   } catch (const std::exception& e) {
     status_->setText(tr("Cannot read the store: %1").arg(e.what()));
     return;
   }
+  auto runsOf = [](const std::vector<SweepCell>& cs) {
+    std::vector<long long> ids;
+    for (const auto& c : cs) ids.insert(ids.end(), c.runIds.begin(), c.runIds.end());
+    return ids;
+  };
+  if (!cells_.empty() && runsOf(cells) == runsOf(cells_) && cells.size() == cells_.size() && !force) return;
+  cells_ = std::move(cells);
   QStringList groups;
   for (const auto& c : cells_) {
     const auto g = QString::fromStdString(c.dataset + " / " + c.model);

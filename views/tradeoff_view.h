@@ -6,6 +6,7 @@
 // pressing Run again after a crash) resumes it.
 #pragma once
 #include <QThread>
+#include <QTimer>
 #include <QWidget>
 #include <vector>
 
@@ -63,6 +64,8 @@ class TradeoffView : public QWidget {
   void sweepFinished(bool cancelled);
 
  private:
+  /// Re-reads the store; redraws when `force` or when the sweep's finished runs changed.
+  void reload(bool force);
   void redraw();
   void drawSeries(QCustomPlot* plot, const std::vector<TradeoffSeries>& series, bool rightAxisLast);
   void drawRoc();
@@ -83,6 +86,7 @@ class TradeoffView : public QWidget {
   QSlider* slider_;
   QCustomPlot *utility_, *leakage_, *roc_;
   QThread thread_;
+  QTimer poll_;
   SweepWorker* worker_;
   bool running_ = false;
 };

@@ -91,6 +91,23 @@ class TestTradeoffView : public QObject {
     QCOMPARE(s.base.training.privacy.mode, std::string("edp"));
     QVERIFY(view_->openSweep(dir_.path() + "/sweep.json"));
   }
+  void picksUpASweepRunElsewhere() {
+    // trustlab-cli sweep on the same store: the open tab polls and fills in by itself.
+    QFile spec(dir_.path() + "/external.json");
+    QVERIFY(spec.open(QIODevice::WriteOnly));
+    spec.write(R"({"name": "external", "base": {"model": {"type": "bag", "embedding_dim": 8},
+                   "training": {"max_steps": 5, "batch_size": 64, "eval_every": 0}},
+                   "grid": {"target_epsilon": ["inf", 2]}})");
+    spec.close();
+    QVERIFY(view_->openSweep(spec.fileName()));
+    QVERIFY(view_->cells().empty());
+    RunStore store((dir_.path() + "/runs.sqlite").toStdString());
+    SweepOptions o;
+    o.store = &store;
+    runSweep(SweepSpec::fromFile(spec.fileName().toStdString()), o);
+    QTRY_COMPARE_WITH_TIMEOUT(view_->cells().size(), size_t(2), 15000);
+    QVERIFY(view_->openSweep(dir_.path() + "/sweep.json"));
+  }
   void exportsAndScreenshot() {
     const auto written = view_->exportAll(dir_.path() + "/tradeoff", 241, 170);
     QCOMPARE(written.size(), 15);
