@@ -59,6 +59,20 @@ ExperimentSpec specFromArgs(const Args& a) {
     if (a.get("clip") == "auto") p.clipping = "auto";
     else p.clipNorm = a.getDouble("clip", p.clipNorm);
   }
+  auto& f = s.federated;  // only the fl command accepts these flags
+  f.partition = a.get("partition", f.partition);
+  f.alpha = a.getDouble("alpha", f.alpha);
+  f.clients = int(a.getLong("clients", f.clients));
+  f.selection = a.get("selection", f.selection);
+  f.aggregation = a.get("aggregation", f.aggregation);
+  f.rounds = int(a.getLong("rounds", f.rounds));
+  f.clientsPerRound = int(a.getLong("clients-per-round", f.clientsPerRound));
+  f.localEpochs = int(a.getLong("local-epochs", f.localEpochs));
+  f.localBatchSize = a.getLong("local-batch-size", f.localBatchSize);
+  f.localLr = a.getDouble("local-lr", f.localLr);
+  f.algorithm = a.get("algorithm", f.algorithm);
+  f.mu = a.getDouble("mu", f.mu);
+  f.serverLr = a.getDouble("server-lr", f.serverLr);
   // Flag errors name the flag the user typed rather than the spec field.
   static const std::map<std::string, std::string> flagFor = {
       {"model.type", "--model"}, {"training.epochs", "--epochs"}, {"training.batch_size", "--batch-size"},
@@ -66,7 +80,12 @@ ExperimentSpec specFromArgs(const Args& a) {
       {"data.max_length", "--max-length"}, {"training.max_steps", "--max-steps"}, {"training.threads", "--threads"},
       {"privacy.mode", "--dp"}, {"privacy.target_epsilon", "--target-epsilon"}, {"privacy.delta", "--delta"},
       {"privacy.noise_multiplier", "--noise-multiplier"}, {"privacy.clip", "--clip"}, {"privacy.clipping", "--clipping"}, {"privacy.target_quantile", "--adaptive-clip"}, {"privacy.sampling", "--sampling"},
-      {"privacy.accountant", "--accountant"}};
+      {"privacy.accountant", "--accountant"}, {"federated.partition", "--partition"}, {"federated.alpha", "--alpha"},
+      {"federated.clients", "--clients"}, {"federated.selection", "--selection"},
+      {"federated.aggregation", "--aggregation"}, {"federated.rounds", "--rounds"},
+      {"federated.clients_per_round", "--clients-per-round"}, {"federated.local_epochs", "--local-epochs"},
+      {"federated.local_lr", "--local-lr"}, {"federated.algorithm", "--algorithm"}, {"federated.mu", "--mu"},
+      {"federated.server_lr", "--server-lr"}};
   for (const auto& issue : s.validate()) {
     const auto f = flagFor.find(issue.field);
     throw InputError(f != flagFor.end() && a.has(f->second.substr(2)) ? f->second
@@ -177,6 +196,41 @@ int trainCommand(const std::vector<std::string>& argv) {
     if (!out.checkpointDir.empty()) std::printf("checkpoint: %s\n", out.checkpointDir.c_str());
   }
   return 0;
+}
+
+int flCommand(const std::vector<std::string>& argv) {
+  const Args a(argv,
+               {"dataset", "model", "seed", "store", "device", "threads", "max-length", "experiment", "text-column",
+                "label-column", "name", "partition", "alpha", "clients", "selection", "aggregation", "rounds",
+                "clients-per-round", "local-epochs", "local-batch-size", "local-lr", "algorithm", "mu", "server-lr"},
+               {"json", "quiet", "no-checkpoint"});
+  ExperimentSpec spec = specFromArgs(a);
+  spec.federated.enabled = true;
+  spec.requireValid(a.positional().empty() ? "spec" : a.positional().front());
+  RunStore store(storePath(a));
+  TerminalProgress progress(a.has("quiet") || a.has("json"));
+  RunOptions options;
+  options.store = &store;
+  options.observers = {&progress};
+  options.experiment = a.get("experiment", "federated");
+  options.saveCheckpoint = !a.has("no-checkpoint");
+  const RunOutcome out = runExperiment(spec, options);
+  progress.finish();
+  if (a.has("json")) {
+    // simulated_seconds needs the system model (client speeds, deadlines), not built yet: null.
+    std::cout << json{{"run_id", out.runId},         {"final_accuracy", out.test.accuracy},
+                      {"final_macro_f1", out.test.macroF1}, {"valid_accuracy", out.valid.accuracy},
+                      {"rounds", out.training.steps}, {"simulated_seconds", nullptr},
+                      {"seconds", out.training.seconds}, {"status", out.status},
+                      {"store", store.path()}}
+                     .dump()
+              << std::endl;
+  } else {
+    std::printf("run %lld %s: %ld rounds, test accuracy %.4f, macro-F1 %.4f (%.1f s)\nstore: %s\n", out.runId,
+                out.status.c_str(), out.training.steps, out.test.accuracy, out.test.macroF1, out.training.seconds,
+                store.path().c_str());
+  }
+  return out.status == "finished" ? 0 : 1;
 }
 
 int runsCommand(const std::vector<std::string>& argv) {

@@ -18,6 +18,11 @@ commands:
         [--dp edp|naive|off] [--target-epsilon E] [--noise-multiplier S] [--delta D] [--clip C|auto] [--clipping flat|per_layer|auto]
         [--adaptive-clip QUANTILE]
         [--sampling poisson|shuffle] [--accountant rdp|prv|gdp] [--secure]
+  fl [SPEC.json] [--dataset D] [--model M] [--partition iid|natural|dirichlet|quantity] [--alpha A]
+     [--clients N] [--selection uniform|activity] [--aggregation samples|equal] [--rounds R]
+     [--clients-per-round K] [--local-epochs E] [--local-batch-size B] [--local-lr X]
+     [--algorithm fedavg|fedprox|fedadam|fedyogi|fedadagrad] [--mu M] [--server-lr X] [--seed N]
+     [--store FILE] [--json] [--quiet]           (federated simulation)
   runs list [--filter TEXT] [--store FILE] [--json]
   runs show ID [--store FILE] [--json]
   runs export ID --csv [--output FILE] [--store FILE]
@@ -49,6 +54,7 @@ int main(int argc, char** argv) {
   args.erase(args.begin());
   try {
     if (command == "train") return trustlab::cli::trainCommand(args);
+    if (command == "fl") return trustlab::cli::flCommand(args);
     if (command == "runs") return trustlab::cli::runsCommand(args);
     if (command == "datasets") return trustlab::cli::datasetsCommand(args);
     if (command == "privacy") return trustlab::cli::privacyCommand(args);

@@ -18,6 +18,7 @@ json toJsonObject(const ExperimentSpec& s) {
   const auto& m = s.model;
   const auto& t = s.training;
   const auto& a = s.audit;
+  const auto& f = s.federated;
   return json{
       {"name", s.name},
       {"data",
@@ -47,7 +48,14 @@ json toJsonObject(const ExperimentSpec& s) {
       {"audit",
        {{"canaries", a.canaries}, {"canary_repetitions", a.canaryRepetitions}, {"canary_prefix", a.canaryPrefix},
         {"canary_length", a.canaryLength}, {"canary_alphabet", a.canaryAlphabet}, {"canary_intent", a.canaryIntent},
-        {"mia", a.mia}, {"shadows", a.shadows}, {"audit_examples", a.auditExamples}}}};
+        {"mia", a.mia}, {"shadows", a.shadows}, {"audit_examples", a.auditExamples}}},
+      {"federated",
+       {{"enabled", f.enabled}, {"partition", f.partition}, {"alpha", f.alpha}, {"clients", f.clients},
+        {"selection", f.selection}, {"aggregation", f.aggregation}, {"rounds", f.rounds},
+        {"clients_per_round", f.clientsPerRound}, {"local_epochs", f.localEpochs},
+        {"local_batch_size", f.localBatchSize}, {"local_lr", f.localLr}, {"algorithm", f.algorithm}, {"mu", f.mu},
+        {"server_lr", f.serverLr}, {"beta1", f.beta1}, {"beta2", f.beta2}, {"tau", f.tau},
+        {"eval_every", f.evalEvery}}}};
 }
 
 /// Reads `obj[key]` into `out` if present, checking the JSON type.
@@ -94,7 +102,7 @@ std::string ExperimentSpec::toJson(int indent) const { return toJsonObject(*this
 ExperimentSpec ExperimentSpec::fromJson(const std::string& text, const std::string& where) {
   const json root = parseJsonText(sanitizeUtf8(text), where);
   if (!root.is_object()) throw InputError(where, "a spec must be a JSON object");
-  rejectUnknown(root, "", {"name", "data", "model", "training", "privacy", "audit"}, where);
+  rejectUnknown(root, "", {"name", "data", "model", "training", "privacy", "audit", "federated"}, where);
   ExperimentSpec s;
   read(root, "", "name", s.name, where);
   const auto& d = section(root, "data", where);
@@ -172,6 +180,29 @@ ExperimentSpec ExperimentSpec::fromJson(const std::string& text, const std::stri
   read(au, "audit", "mia", ac.mia, where);
   read(au, "audit", "shadows", ac.shadows, where);
   read(au, "audit", "audit_examples", ac.auditExamples, where);
+  const auto& fe = section(root, "federated", where);
+  rejectUnknown(fe, "federated", {"enabled", "partition", "alpha", "clients", "selection", "aggregation", "rounds",
+                                  "clients_per_round", "local_epochs", "local_batch_size", "local_lr", "algorithm",
+                                  "mu", "server_lr", "beta1", "beta2", "tau", "eval_every"}, where);
+  auto& fc = s.federated;
+  read(fe, "federated", "enabled", fc.enabled, where);
+  read(fe, "federated", "partition", fc.partition, where);
+  read(fe, "federated", "alpha", fc.alpha, where);
+  read(fe, "federated", "clients", fc.clients, where);
+  read(fe, "federated", "selection", fc.selection, where);
+  read(fe, "federated", "aggregation", fc.aggregation, where);
+  read(fe, "federated", "rounds", fc.rounds, where);
+  read(fe, "federated", "clients_per_round", fc.clientsPerRound, where);
+  read(fe, "federated", "local_epochs", fc.localEpochs, where);
+  read(fe, "federated", "local_batch_size", fc.localBatchSize, where);
+  read(fe, "federated", "local_lr", fc.localLr, where);
+  read(fe, "federated", "algorithm", fc.algorithm, where);
+  read(fe, "federated", "mu", fc.mu, where);
+  read(fe, "federated", "server_lr", fc.serverLr, where);
+  read(fe, "federated", "beta1", fc.beta1, where);
+  read(fe, "federated", "beta2", fc.beta2, where);
+  read(fe, "federated", "tau", fc.tau, where);
+  read(fe, "federated", "eval_every", fc.evalEvery, where);
   return s;
 }
 
@@ -233,6 +264,27 @@ std::vector<SpecIssue> ExperimentSpec::validate() const {
   check(oneOf(a.mia, {"none", "loss", "lira"}), "audit.mia", "must be none, loss or lira");
   check(a.shadows >= 2 && a.shadows <= 256, "audit.shadows", "must be in 2..256");
   check(a.auditExamples >= 10, "audit.audit_examples", "must be ≥ 10");
+  const auto& f = federated;
+  check(oneOf(f.partition, {"iid", "natural", "dirichlet", "quantity"}), "federated.partition",
+        "must be iid, natural, dirichlet or quantity");
+  check(std::isfinite(f.alpha) && f.alpha > 0, "federated.alpha", "must be > 0");
+  check(f.clients >= 1, "federated.clients", "must be ≥ 1");
+  check(oneOf(f.selection, {"uniform", "activity"}), "federated.selection", "must be uniform or activity");
+  check(oneOf(f.aggregation, {"samples", "equal"}), "federated.aggregation", "must be samples or equal");
+  check(f.rounds >= 1, "federated.rounds", "must be ≥ 1");
+  check(f.clientsPerRound >= 1, "federated.clients_per_round", "must be ≥ 1");
+  check(f.localEpochs >= 1, "federated.local_epochs", "must be ≥ 1");
+  check(f.localBatchSize >= 1, "federated.local_batch_size", "must be ≥ 1");
+  check(std::isfinite(f.localLr) && f.localLr > 0, "federated.local_lr", "must be > 0");
+  check(oneOf(f.algorithm, {"fedavg", "fedprox", "fedadam", "fedyogi", "fedadagrad"}), "federated.algorithm",
+        "must be fedavg, fedprox, fedadam, fedyogi or fedadagrad");
+  check(std::isfinite(f.mu) && f.mu >= 0, "federated.mu", "must be ≥ 0");
+  check(std::isfinite(f.serverLr) && f.serverLr > 0, "federated.server_lr", "must be > 0");
+  check(f.beta1 >= 0 && f.beta1 < 1 && f.beta2 >= 0 && f.beta2 < 1, "federated.beta1", "β1 and β2 must be in [0, 1)");
+  check(std::isfinite(f.tau) && f.tau > 0, "federated.tau", "must be > 0");
+  check(f.evalEvery >= 1, "federated.eval_every", "must be ≥ 1");
+  check(!f.enabled || training.privacy.mode == "off", "privacy.mode",
+        "federated runs do not take example-level DP yet: set privacy.mode to off");
   return issues;
 }
 

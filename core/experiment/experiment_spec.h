@@ -6,6 +6,7 @@
 
 #include "attacks/audit_config.h"
 #include "data/loaders/loaders.h"
+#include "federated/federated_config.h"
 #include "data/tokenizer.h"
 #include "models/model_factory.h"
 #include "training/train_config.h"
@@ -31,6 +32,7 @@ struct ExperimentSpec {
   ModelConfig model;
   TrainConfig training;
   AuditConfig audit;  ///< canaries planted before training, attacks run after it (sweeps)
+  FederatedConfig federated;  ///< when enabled, training is a federated simulation
 
   /// Canonical JSON (sorted keys, every field present): what is stored and hashed.
   std::string toJson(int indent = 2) const;

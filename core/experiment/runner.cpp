@@ -3,11 +3,13 @@
 #include <torch/torch.h>
 
 #include <filesystem>
+#include <functional>
 
 #include "data/batching.h"
 #include "experiment/checkpoint.h"
 #include "experiment/prepared_data.h"
 #include "experiment/store_observer.h"
+#include "federated/federated_trainer.h"
 #include "util/runtime.h"
 
 namespace trustlab {
@@ -70,19 +72,52 @@ RunOutcome runExperiment(const ExperimentSpec& spec, const RunOptions& o) {
   std::unique_ptr<StoreObserver> storeObserver;
   if (o.store) storeObserver = std::make_unique<StoreObserver>(*o.store, out.runId);
   try {
-    Trainer trainer(model, spec.training, out.runId);
-    if (storeObserver) trainer.addObserver(storeObserver.get());
-    for (auto* obs : o.observers) trainer.addObserver(obs);
-    out.training = trainer.fit(train, valid, o.stop);
+    // Centralised or federated training; afterwards both look the same: a device and a way to
+    // emit the final metrics at the last step (a round for federated runs).
+    torch::Device device(torch::kCPU);
+    std::function<void(const std::string&, long, double)> emit;
+    std::unique_ptr<Trainer> trainer;
+    std::unique_ptr<FederatedTrainer> federated;
+    if (spec.federated.enabled) {
+      federated = std::make_unique<FederatedTrainer>(model, spec.training, spec.federated, out.runId);
+      if (storeObserver) federated->addObserver(storeObserver.get());
+      for (auto* obs : o.observers) federated->addObserver(obs);
+      const auto labels = train.labels.narrow(0, 0, train.size());
+      const auto partition = makePartition(spec.federated, data.train,
+                                           std::vector<long>(labels.data_ptr<int64_t>(), labels.data_ptr<int64_t>() + labels.numel()),
+                                           spec.training.seed);
+      const auto stats = partitionStats(partition, std::vector<long>(labels.data_ptr<int64_t>(),
+                                                                     labels.data_ptr<int64_t>() + labels.numel()));
+      say(o, "federated: " + std::to_string(partition.size()) + " clients (" + spec.federated.partition +
+                 "), size Gini " + std::to_string(stats.giniOfSizes) + ", mean label entropy " +
+                 std::to_string(stats.meanEntropy) + " bits");
+      if (o.store)
+        o.store->logParams(out.runId, {{"federated.clients", std::to_string(partition.size())},
+                                       {"federated.size_gini", std::to_string(stats.giniOfSizes)},
+                                       {"federated.mean_label_entropy", std::to_string(stats.meanEntropy)}});
+      const auto r = federated->fit(train, partition, valid, o.stop);
+      out.training.cancelled = r.cancelled;
+      out.training.steps = r.rounds;
+      out.training.seconds = r.seconds;
+      device = federated->device();
+      emit = [&](const std::string& k, long step, double v) { federated->emitMetric(k, step, v); };
+    } else {
+      trainer = std::make_unique<Trainer>(model, spec.training, out.runId);
+      if (storeObserver) trainer->addObserver(storeObserver.get());
+      for (auto* obs : o.observers) trainer->addObserver(obs);
+      out.training = trainer->fit(train, valid, o.stop);
+      device = trainer->device();
+      emit = [&](const std::string& k, long step, double v) { trainer->emitMetric(k, step, v); };
+    }
     out.status = out.training.cancelled ? "killed" : "finished";
     const long evalBatch = std::max<long>(spec.training.batchSize, 256);
-    out.valid = evaluate(*model, valid, evalBatch, trainer.device());
+    out.valid = evaluate(*model, valid, evalBatch, device);
     if (!out.training.cancelled) {
-      out.test = evaluate(*model, test, evalBatch, trainer.device());
-      trainer.emitMetric("test/loss", out.training.steps, out.test.loss);
-      trainer.emitMetric("test/accuracy", out.training.steps, out.test.accuracy);
-      trainer.emitMetric("test/macro_f1", out.training.steps, out.test.macroF1);
-      trainer.emitMetric("time/seconds", out.training.steps, out.training.seconds);
+      out.test = evaluate(*model, test, evalBatch, device);
+      emit("test/loss", out.training.steps, out.test.loss);
+      emit("test/accuracy", out.training.steps, out.test.accuracy);
+      emit("test/macro_f1", out.training.steps, out.test.macroF1);
+      emit("time/seconds", out.training.steps, out.training.seconds);
     }
     if (storeObserver) storeObserver->flush();
     if (o.store && o.saveCheckpoint && !out.training.cancelled) {

@@ -86,6 +86,19 @@ class TestCli : public QObject {
     QCOMPARE(cells[0].toObject()["epsilon"].toString(), QString("inf"));
     QVERIFY(cells[1].toObject()["metrics"].toObject().contains("test/accuracy"));
   }
+  void flJsonContract() {
+    const auto r = cli({"fl", "--model", "bag", "--partition", "dirichlet", "--alpha", "1", "--clients", "20",
+                        "--rounds", "3", "--clients-per-round", "5", "--selection", "activity", "--algorithm",
+                        "fedadam", "--server-lr", "0.01", "--store", store(), "--json"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    const auto j = QJsonDocument::fromJson(r.out).object();
+    for (const char* key : {"run_id", "final_accuracy", "rounds", "simulated_seconds", "seconds"}) QVERIFY2(j.contains(key), key);
+    QCOMPARE(j["rounds"].toInt(), 3);
+    QVERIFY(j["final_accuracy"].toDouble() > 0.1);
+    const auto bad = cli({"fl", "--partition", "shards", "--store", store()});
+    QCOMPARE(bad.code, 2);
+    QVERIFY(bad.err.contains("--partition"));
+  }
   void benchDpJsonContract() {
     // Shape of the output only: timings are the benchmark's business, not a test's.
     const auto r = run("trustlab-bench", {"dp", "--model", "bag", "--batch", "16", "--vocab", "200", "--seq-len", "8",

@@ -1,0 +1,42 @@
+#include "federated/client_selection.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "util/errors.h"
+
+namespace trustlab {
+
+std::vector<size_t> selectClients(const std::vector<long>& sizes, int k, const std::string& rule, std::mt19937_64& rng) {
+  if (k < 1) throw InputError("federated.clients_per_round", "must be ≥ 1");
+  std::vector<std::pair<double, size_t>> keys;
+  std::uniform_real_distribution<double> u(0, 1);
+  for (size_t c = 0; c < sizes.size(); ++c) {
+    if (sizes[c] <= 0) continue;
+    const double r = u(rng);
+    if (rule == "uniform") keys.push_back({r, c});
+    else if (rule == "activity") keys.push_back({std::log(r) / double(sizes[c]), c});  // log of u^(1/w)
+    else throw InputError("federated.selection", "must be uniform or activity");
+  }
+  const size_t take = std::min(keys.size(), size_t(k));
+  std::partial_sort(keys.begin(), keys.begin() + long(take), keys.end(), std::greater<>());
+  std::vector<size_t> out;
+  for (size_t i = 0; i < take; ++i) out.push_back(keys[i].second);
+  return out;
+}
+
+std::vector<double> aggregationWeights(const std::vector<long>& sizes, const std::vector<size_t>& selected,
+                                       const std::string& rule) {
+  std::vector<double> w;
+  for (size_t c : selected) {
+    if (rule == "samples") w.push_back(double(sizes[c]));
+    else if (rule == "equal") w.push_back(1.0);
+    else throw InputError("federated.aggregation", "must be samples or equal");
+  }
+  const double total = std::accumulate(w.begin(), w.end(), 0.0);
+  for (auto& x : w) x /= total;
+  return w;
+}
+
+}  // namespace trustlab

@@ -1,0 +1,46 @@
+// core/federated: the round loop of a federated simulation. Each round selects clients, trains
+// one shared worker model from the global parameters on each client's examples (local SGD, with
+// FedProx's proximal term when asked), averages the updates with the aggregation weights and lets
+// the server optimiser move the global model. Metrics go to observers with step = round.
+#pragma once
+#include <atomic>
+#include <vector>
+
+#include "data/batching.h"
+#include "federated/federated_config.h"
+#include "federated/partition.h"
+#include "models/text_classifier.h"
+#include "training/observer.h"
+#include "training/train_config.h"
+
+namespace trustlab {
+
+struct FederatedResult {
+  long rounds = 0;
+  long clientUpdates = 0;
+  std::vector<long> participation;  ///< rounds each client took part in
+  bool cancelled = false;
+  double seconds = 0;
+};
+
+class FederatedTrainer {
+ public:
+  /// `training` gives the seed, device and threads; `config` everything federated.
+  FederatedTrainer(TextClassifierPtr model, const TrainConfig& training, const FederatedConfig& config,
+                   long long runId = 0);
+  void addObserver(TrainingObserver* o) { observers_.push_back(o); }
+  FederatedResult fit(const EncodedSplit& train, const Partition& clients, const EncodedSplit& valid,
+                      const std::atomic<bool>* stop = nullptr);
+  const torch::Device& device() const { return device_; }
+  void emitMetric(const std::string& key, long step, double value);
+
+ private:
+  TextClassifierPtr model_;
+  TrainConfig training_;
+  FederatedConfig config_;
+  long long runId_;
+  torch::Device device_;
+  std::vector<TrainingObserver*> observers_;
+};
+
+}  // namespace trustlab

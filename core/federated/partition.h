@@ -1,0 +1,34 @@
+// core/federated: splitting a training set into clients. A client is a list of example indices.
+// Label skew follows FedNLP (equal sizes, per-client label mix q ~ Dir(α·p)); quantity skew gives
+// sizes ~ Dir(α·1) with the same labels everywhere.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "data/dataset.h"
+#include "federated/federated_config.h"
+
+namespace trustlab {
+
+using Partition = std::vector<std::vector<long>>;
+
+Partition partitionIid(long examples, int clients, uint64_t seed);
+/// One client per distinct user id, in first-seen order; throws InputError when ids are missing.
+Partition partitionByUser(const std::vector<std::string>& users);
+Partition partitionDirichletLabels(const std::vector<long>& labels, int clients, double alpha, uint64_t seed);
+Partition partitionDirichletQuantity(long examples, int clients, double alpha, uint64_t seed);
+
+/// The partition a config asks for over `train` (labels as class indices, one per example).
+Partition makePartition(const FederatedConfig& config, const std::vector<Example>& train,
+                        const std::vector<long>& labels, uint64_t seed);
+
+struct PartitionStats {
+  std::vector<long> sizes;            ///< examples per client
+  std::vector<double> labelEntropy;   ///< bits, of each client's label distribution
+  long total = 0;
+  double meanEntropy = 0, giniOfSizes = 0;
+};
+PartitionStats partitionStats(const Partition& p, const std::vector<long>& labels);
+
+}  // namespace trustlab

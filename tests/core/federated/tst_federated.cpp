@@ -1,0 +1,160 @@
+// Tests the federated simulation: partitions conserve every example and Dirichlet α orders label
+// entropy; selection frequencies match their probabilities; FedAvg with one client and one local
+// step is centralised SGD; FedProx with μ = 0 is FedAvg; FedAdam's server step has the known value.
+#include <QtTest>
+
+#include <torch/torch.h>
+
+#include <cmath>
+#include <random>
+#include <set>
+
+#include "data/batching.h"
+#include "federated/client_selection.h"
+#include "federated/federated_trainer.h"
+#include "federated/partition.h"
+#include "federated/server_optimizer.h"
+#include "models/model_factory.h"
+
+using namespace trustlab;
+
+class TestFederated : public QObject {
+  Q_OBJECT
+
+  static std::vector<long> labels(long n, int classes, uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    std::vector<long> y;
+    for (long i = 0; i < n; ++i) y.push_back(long(rng() % uint64_t(classes)));
+    return y;
+  }
+  static void requireCovers(const Partition& p, long n) {
+    std::set<long> seen;
+    long total = 0;
+    for (const auto& c : p) {
+      QVERIFY(!c.empty());
+      for (long i : c) seen.insert(i);
+      total += long(c.size());
+    }
+    QCOMPARE(total, n);
+    QCOMPARE(long(seen.size()), n);
+  }
+  static EncodedSplit toySplit(long n, uint64_t seed) {
+    torch::manual_seed(seed);
+    return {torch::randint(2, 50, {n, 6}, torch::kLong), torch::randint(1, 7, {n}, torch::kLong),
+            torch::randint(0, 3, {n}, torch::kLong)};
+  }
+  static TextClassifierPtr toyModel() {
+    torch::manual_seed(5);
+    ModelConfig c;
+    c.type = "bag";
+    c.embeddingDim = 8;
+    c.dropout = 0;
+    return makeClassifier(c, 50, 3, 6);
+  }
+  static FederatedConfig oneRound(const std::string& algorithm, long batch) {
+    FederatedConfig f;
+    f.enabled = true;
+    f.rounds = 1;
+    f.clientsPerRound = 1;
+    f.localEpochs = 1;
+    f.localBatchSize = batch;
+    f.localLr = 0.1;
+    f.algorithm = algorithm;
+    f.mu = 0;
+    return f;
+  }
+
+ private Q_SLOTS:
+  void partitionsConserveExamples() {
+    const auto y = labels(1000, 5, 1);
+    requireCovers(partitionIid(1000, 37, 1), 1000);
+    requireCovers(partitionDirichletLabels(y, 20, 0.5, 2), 1000);
+    requireCovers(partitionDirichletQuantity(1000, 20, 0.5, 3), 1000);
+    requireCovers(partitionByUser({"a", "b", "a", "c"}), 4);
+    QCOMPARE(partitionByUser({"a", "b", "a", "c"}).size(), size_t(3));
+    QVERIFY_THROWS_EXCEPTION(std::exception, partitionByUser({"a", ""}));
+  }
+  void dirichletAlphaOrdersLabelEntropy() {
+    const auto y = labels(5000, 10, 2);
+    double previous = -1;
+    for (double alpha : {0.1, 1.0, 10.0}) {
+      const auto s = partitionStats(partitionDirichletLabels(y, 50, alpha, 7), y);
+      QVERIFY2(s.meanEntropy > previous + 0.2, qPrintable(QString("α %1: %2 bits").arg(alpha).arg(s.meanEntropy)));
+      previous = s.meanEntropy;
+      QCOMPARE(s.sizes.front(), 100L);  // FedNLP label skew keeps sizes equal
+    }
+    QVERIFY(previous < std::log2(10.0) + 1e-9);
+    // Quantity skew: small α gives unequal sizes.
+    QVERIFY(partitionStats(partitionDirichletQuantity(5000, 50, 0.1, 1), y).giniOfSizes >
+            partitionStats(partitionDirichletQuantity(5000, 50, 10, 1), y).giniOfSizes + 0.3);
+  }
+  void selectionFrequenciesMatch() {
+    const std::vector<long> sizes = {1, 2, 3, 4, 0};
+    std::mt19937_64 rng(9);
+    std::vector<double> activity(5, 0), uniform(5, 0);
+    const int draws = 40000;
+    for (int i = 0; i < draws; ++i) {
+      activity[selectClients(sizes, 1, "activity", rng)[0]] += 1;
+      uniform[selectClients(sizes, 1, "uniform", rng)[0]] += 1;
+    }
+    for (size_t c = 0; c < 4; ++c) {
+      const double p = double(sizes[c]) / 10, se = std::sqrt(p * (1 - p) / draws);
+      QVERIFY2(std::abs(activity[c] / draws - p) < 5 * se, qPrintable(QString("client %1").arg(c)));
+      QVERIFY(std::abs(uniform[c] / draws - 0.25) < 5 * std::sqrt(0.25 * 0.75 / draws));
+    }
+    QCOMPARE(activity[4] + uniform[4], 0.0);  // no data, never selected
+    const auto three = selectClients(sizes, 3, "activity", rng);
+    QCOMPARE(std::set<size_t>(three.begin(), three.end()).size(), size_t(3));
+    const auto w = aggregationWeights(sizes, {0, 3}, "samples");
+    QVERIFY(std::abs(w[0] - 0.2) < 1e-12 && std::abs(w[1] - 0.8) < 1e-12);
+  }
+  void fedAvgOneClientOneStepIsCentralisedSgd() {
+    const auto data = toySplit(40, 1);
+    auto central = toyModel();
+    const auto all = torch::arange(40, torch::kLong);
+    const auto b = makeBatch(data, all, torch::kCPU);
+    torch::nn::functional::cross_entropy(central->forward(b.ids, b.lengths), b.labels).backward();
+    {
+      torch::NoGradGuard g;
+      for (auto& p : central->parameters()) p.sub_(p.grad(), 0.1);
+    }
+    auto fed = toyModel();
+    TrainConfig t;
+    FederatedTrainer trainer(fed, t, oneRound("fedavg", 40));
+    Partition one(1);
+    for (long i = 0; i < 40; ++i) one[0].push_back(i);
+    trainer.fit(data, one, {});
+    const auto a = central->parameters(), c = fed->parameters();
+    for (size_t i = 0; i < a.size(); ++i) QVERIFY(torch::allclose(a[i], c[i], 1e-5, 1e-6));
+  }
+  void fedProxWithZeroMuIsFedAvg() {
+    const auto data = toySplit(60, 2);
+    const auto p = partitionIid(60, 4, 3);
+    TrainConfig t;
+    auto avgModel = toyModel(), proxModel = toyModel();
+    auto avg = oneRound("fedavg", 8), prox = oneRound("fedprox", 8);
+    avg.rounds = prox.rounds = 3;
+    avg.clientsPerRound = prox.clientsPerRound = 2;
+    FederatedTrainer(avgModel, t, avg).fit(data, p, {});
+    FederatedTrainer(proxModel, t, prox).fit(data, p, {});
+    const auto a = avgModel->parameters(), b = proxModel->parameters();
+    for (size_t i = 0; i < a.size(); ++i) QVERIFY(torch::equal(a[i], b[i]));
+    // And μ > 0 pulls towards the global model: a different result.
+    auto pulled = toyModel();
+    prox.mu = 1.0;
+    FederatedTrainer(pulled, t, prox).fit(data, p, {});
+    QVERIFY(!torch::equal(pulled->parameters()[0], a[0]));
+  }
+  void fedAdamServerStep() {
+    ServerOptimizer adam("fedadam", 0.1, 0.9, 0.99, 1e-3);
+    std::vector<torch::Tensor> x = {torch::zeros({1}, torch::kDouble)};
+    adam.step(x, {torch::ones({1}, torch::kDouble)});
+    // m = 0.1, v = 0.99·τ² + 0.01, x = 0.1 · m / (√v + τ)
+    const double v = 0.99 * 1e-6 + 0.01, expected = 0.1 * 0.1 / (std::sqrt(v) + 1e-3);
+    QVERIFY(std::abs(x[0].item<double>() - expected) < 1e-12);
+    QVERIFY_THROWS_EXCEPTION(std::exception, ServerOptimizer("fedsgd", 1, 0.9, 0.99, 1e-3));
+  }
+};
+
+QTEST_APPLESS_MAIN(TestFederated)
+#include "tst_federated.moc"
