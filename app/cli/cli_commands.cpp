@@ -73,6 +73,11 @@ ExperimentSpec specFromArgs(const Args& a) {
   f.algorithm = a.get("algorithm", f.algorithm);
   f.mu = a.getDouble("mu", f.mu);
   f.serverLr = a.getDouble("server-lr", f.serverLr);
+  f.periods = int(a.getLong("continual", f.periods));
+  f.bufferPeriods = int(a.getLong("buffer-periods", f.bufferPeriods));
+  f.overSelection = a.getDouble("over-selection", f.overSelection);
+  f.deadlineSeconds = a.getDouble("deadline", f.deadlineSeconds);
+  f.availability = a.getDouble("availability", f.availability);
   // Flag errors name the flag the user typed rather than the spec field.
   static const std::map<std::string, std::string> flagFor = {
       {"model.type", "--model"}, {"training.epochs", "--epochs"}, {"training.batch_size", "--batch-size"},
@@ -85,7 +90,9 @@ ExperimentSpec specFromArgs(const Args& a) {
       {"federated.aggregation", "--aggregation"}, {"federated.rounds", "--rounds"},
       {"federated.clients_per_round", "--clients-per-round"}, {"federated.local_epochs", "--local-epochs"},
       {"federated.local_lr", "--local-lr"}, {"federated.algorithm", "--algorithm"}, {"federated.mu", "--mu"},
-      {"federated.server_lr", "--server-lr"}};
+      {"federated.server_lr", "--server-lr"}, {"federated.periods", "--continual"},
+      {"federated.buffer_periods", "--buffer-periods"}, {"federated.over_selection", "--over-selection"},
+      {"federated.deadline_seconds", "--deadline"}, {"federated.availability", "--availability"}};
   for (const auto& issue : s.validate()) {
     const auto f = flagFor.find(issue.field);
     throw InputError(f != flagFor.end() && a.has(f->second.substr(2)) ? f->second
@@ -202,7 +209,8 @@ int flCommand(const std::vector<std::string>& argv) {
   const Args a(argv,
                {"dataset", "model", "seed", "store", "device", "threads", "max-length", "experiment", "text-column",
                 "label-column", "name", "partition", "alpha", "clients", "selection", "aggregation", "rounds",
-                "clients-per-round", "local-epochs", "local-batch-size", "local-lr", "algorithm", "mu", "server-lr"},
+                "clients-per-round", "local-epochs", "local-batch-size", "local-lr", "algorithm", "mu", "server-lr",
+                "continual", "buffer-periods", "over-selection", "deadline", "availability"},
                {"json", "quiet", "no-checkpoint"});
   ExperimentSpec spec = specFromArgs(a);
   spec.federated.enabled = true;
@@ -217,18 +225,17 @@ int flCommand(const std::vector<std::string>& argv) {
   const RunOutcome out = runExperiment(spec, options);
   progress.finish();
   if (a.has("json")) {
-    // simulated_seconds needs the system model (client speeds, deadlines), not built yet: null.
     std::cout << json{{"run_id", out.runId},         {"final_accuracy", out.test.accuracy},
                       {"final_macro_f1", out.test.macroF1}, {"valid_accuracy", out.valid.accuracy},
-                      {"rounds", out.training.steps}, {"simulated_seconds", nullptr},
+                      {"rounds", out.training.steps}, {"simulated_seconds", out.simulatedSeconds},
                       {"seconds", out.training.seconds}, {"status", out.status},
                       {"store", store.path()}}
                      .dump()
               << std::endl;
   } else {
-    std::printf("run %lld %s: %ld rounds, test accuracy %.4f, macro-F1 %.4f (%.1f s)\nstore: %s\n", out.runId,
-                out.status.c_str(), out.training.steps, out.test.accuracy, out.test.macroF1, out.training.seconds,
-                store.path().c_str());
+    std::printf("run %lld %s: %ld rounds, test accuracy %.4f, macro-F1 %.4f (%.1f s; simulated %.0f s)\nstore: %s\n",
+                out.runId, out.status.c_str(), out.training.steps, out.test.accuracy, out.test.macroF1,
+                out.training.seconds, out.simulatedSeconds, store.path().c_str());
   }
   return out.status == "finished" ? 0 : 1;
 }

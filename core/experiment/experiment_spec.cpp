@@ -55,7 +55,10 @@ json toJsonObject(const ExperimentSpec& s) {
         {"clients_per_round", f.clientsPerRound}, {"local_epochs", f.localEpochs},
         {"local_batch_size", f.localBatchSize}, {"local_lr", f.localLr}, {"algorithm", f.algorithm}, {"mu", f.mu},
         {"server_lr", f.serverLr}, {"beta1", f.beta1}, {"beta2", f.beta2}, {"tau", f.tau},
-        {"eval_every", f.evalEvery}}}};
+        {"eval_every", f.evalEvery}, {"periods", f.periods}, {"buffer_periods", f.bufferPeriods},
+        {"over_selection", f.overSelection}, {"deadline_seconds", f.deadlineSeconds}, {"speed_sigma", f.speedSigma},
+        {"availability", f.availability}, {"examples_per_second", f.examplesPerSecond},
+        {"upload_seconds", f.uploadSeconds}}}};
 }
 
 /// Reads `obj[key]` into `out` if present, checking the JSON type.
@@ -183,7 +186,9 @@ ExperimentSpec ExperimentSpec::fromJson(const std::string& text, const std::stri
   const auto& fe = section(root, "federated", where);
   rejectUnknown(fe, "federated", {"enabled", "partition", "alpha", "clients", "selection", "aggregation", "rounds",
                                   "clients_per_round", "local_epochs", "local_batch_size", "local_lr", "algorithm",
-                                  "mu", "server_lr", "beta1", "beta2", "tau", "eval_every"}, where);
+                                  "mu", "server_lr", "beta1", "beta2", "tau", "eval_every", "periods", "buffer_periods",
+                                  "over_selection", "deadline_seconds", "speed_sigma", "availability",
+                                  "examples_per_second", "upload_seconds"}, where);
   auto& fc = s.federated;
   read(fe, "federated", "enabled", fc.enabled, where);
   read(fe, "federated", "partition", fc.partition, where);
@@ -203,6 +208,14 @@ ExperimentSpec ExperimentSpec::fromJson(const std::string& text, const std::stri
   read(fe, "federated", "beta2", fc.beta2, where);
   read(fe, "federated", "tau", fc.tau, where);
   read(fe, "federated", "eval_every", fc.evalEvery, where);
+  read(fe, "federated", "periods", fc.periods, where);
+  read(fe, "federated", "buffer_periods", fc.bufferPeriods, where);
+  read(fe, "federated", "over_selection", fc.overSelection, where);
+  read(fe, "federated", "deadline_seconds", fc.deadlineSeconds, where);
+  read(fe, "federated", "speed_sigma", fc.speedSigma, where);
+  read(fe, "federated", "availability", fc.availability, where);
+  read(fe, "federated", "examples_per_second", fc.examplesPerSecond, where);
+  read(fe, "federated", "upload_seconds", fc.uploadSeconds, where);
   return s;
 }
 
@@ -283,6 +296,15 @@ std::vector<SpecIssue> ExperimentSpec::validate() const {
   check(f.beta1 >= 0 && f.beta1 < 1 && f.beta2 >= 0 && f.beta2 < 1, "federated.beta1", "β1 and β2 must be in [0, 1)");
   check(std::isfinite(f.tau) && f.tau > 0, "federated.tau", "must be > 0");
   check(f.evalEvery >= 1, "federated.eval_every", "must be ≥ 1");
+  check(f.periods >= 1 && f.periods <= f.rounds, "federated.periods", "must be in 1..rounds");
+  check(f.bufferPeriods >= 1, "federated.buffer_periods", "must be ≥ 1");
+  check(std::isfinite(f.overSelection) && f.overSelection >= 0 && f.overSelection <= 10, "federated.over_selection",
+        "must be in [0, 10]");
+  check(std::isfinite(f.deadlineSeconds) && f.deadlineSeconds >= 0, "federated.deadline_seconds", "must be ≥ 0 (0 = none)");
+  check(std::isfinite(f.speedSigma) && f.speedSigma >= 0, "federated.speed_sigma", "must be ≥ 0");
+  check(f.availability > 0 && f.availability <= 1, "federated.availability", "must be in (0, 1]");
+  check(std::isfinite(f.examplesPerSecond) && f.examplesPerSecond > 0, "federated.examples_per_second", "must be > 0");
+  check(std::isfinite(f.uploadSeconds) && f.uploadSeconds >= 0, "federated.upload_seconds", "must be ≥ 0");
   check(!f.enabled || training.privacy.mode == "off", "privacy.mode",
         "federated runs do not take example-level DP yet: set privacy.mode to off");
   return issues;

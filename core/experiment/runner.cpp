@@ -99,6 +99,7 @@ RunOutcome runExperiment(const ExperimentSpec& spec, const RunOptions& o) {
       out.training.cancelled = r.cancelled;
       out.training.steps = r.rounds;
       out.training.seconds = r.seconds;
+      out.simulatedSeconds = r.simulatedSeconds;
       device = federated->device();
       emit = [&](const std::string& k, long step, double v) { federated->emitMetric(k, step, v); };
     } else {

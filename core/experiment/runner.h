@@ -19,6 +19,7 @@ struct RunOutcome {
   EvalResult valid, test;
   std::string checkpointDir;  ///< empty when not saved
   long vocabularySize = 0, classes = 0, trainExamples = 0;
+  double simulatedSeconds = 0;  ///< federated runs: the system model's virtual clock
 };
 
 struct RunOptions {

@@ -22,6 +22,20 @@ struct FederatedConfig {
   double serverLr = 1.0;              ///< 1 with fedavg is plain averaging; ~0.01–0.1 for FedOpt
   double beta1 = 0.9, beta2 = 0.99, tau = 1e-3;  ///< FedOpt (Reddi et al. 2021)
   int evalEvery = 1;                  ///< rounds between evaluations of the global model
+  // Continual setting: each client's data arrives in `periods` equal parts, the rounds are split
+  // evenly over the periods, and a client keeps only its last `bufferPeriods` parts (1 = the old
+  // data is deleted). periods = 1 is the static setting.
+  int periods = 1;
+  int bufferPeriods = 1;
+  // System model on a virtual clock: per-client speed (log-normal, σ = speedSigma) and
+  // availability (Beta with this mean); a round selects ⌈K·(1 + overSelection)⌉ clients and keeps
+  // the first K available ones to finish before the deadline (0 = none).
+  double overSelection = 0;
+  double deadlineSeconds = 0;
+  double speedSigma = 0.5;
+  double availability = 1.0;
+  double examplesPerSecond = 20;  ///< a median client's local training throughput
+  double uploadSeconds = 2;       ///< sending the update back
 };
 
 }  // namespace trustlab

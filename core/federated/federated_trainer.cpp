@@ -4,16 +4,40 @@
 
 #include <chrono>
 #include <cmath>
+#include <algorithm>
 #include <random>
 
 #include "federated/client_selection.h"
 #include "federated/server_optimizer.h"
+#include "federated/system_model.h"
 #include "training/metrics.h"
 #include "util/errors.h"
 #include "util/runtime.h"
 
 namespace trustlab {
 namespace {
+
+/// Each client's examples in `periods` consecutive parts (in a seeded random order: when the
+/// data has no timestamps, arrival order is a shuffle).
+std::vector<Partition> splitIntoPeriods(const Partition& clients, int periods, uint64_t seed) {
+  std::vector<Partition> out(size_t(std::max(1, periods)), Partition(clients.size()));
+  std::mt19937_64 rng(seed ^ 0xc0171ULL);
+  for (size_t k = 0; k < clients.size(); ++k) {
+    auto order = clients[k];
+    if (periods > 1) std::shuffle(order.begin(), order.end(), rng);
+    for (size_t i = 0; i < order.size(); ++i) out[i * out.size() / order.size()][k].push_back(order[i]);
+  }
+  return out;
+}
+
+/// What each client holds in `period`: its last `buffer` parts up to it.
+Partition dataAt(const std::vector<Partition>& periods, int period, int buffer) {
+  Partition out(periods.front().size());
+  for (int t = std::max(0, period - std::max(1, buffer) + 1); t <= period; ++t)
+    for (size_t k = 0; k < out.size(); ++k)
+      out[k].insert(out[k].end(), periods[size_t(t)][k].begin(), periods[size_t(t)][k].end());
+  return out;
+}
 
 double now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -38,8 +62,12 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
   const auto t0 = std::chrono::steady_clock::now();
   FederatedResult result;
   result.participation.assign(clients.size(), 0);
+  const auto periods = splitIntoPeriods(clients, config_.periods, training_.seed);
+  const SystemModel system(config_, clients.size(), training_.seed);
+  double clock = 0;
+  int period = -1;
+  Partition current;
   std::vector<long> sizes;
-  for (const auto& c : clients) sizes.push_back(long(c.size()));
   auto params = model_->parameters();
   std::vector<torch::Tensor> global;
   for (const auto& p : params) global.push_back(p.detach().clone());
@@ -51,14 +79,28 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
       result.cancelled = true;
       break;
     }
-    const auto selected = selectClients(sizes, config_.clientsPerRound, config_.selection, rng);
-    const auto weights = aggregationWeights(sizes, selected, config_.aggregation);
+    // Continual setting: the data of the round's period (and of the buffered ones before it).
+    const int p = int((round - 1) * config_.periods / config_.rounds);
+    if (p != period) {
+      period = p;
+      current = dataAt(periods, period, config_.bufferPeriods);
+      sizes.clear();
+      for (const auto& c : current) sizes.push_back(long(c.size()));
+    }
+    const int wanted = config_.clientsPerRound;
+    const auto invited = selectClients(sizes, int(std::ceil(wanted * (1 + config_.overSelection))), config_.selection, rng);
+    std::vector<long> work;
+    for (size_t c : invited) work.push_back(sizes[c] * config_.localEpochs);
+    const auto timing = system.simulate(invited, work, wanted, rng);
+    clock += timing.seconds;
+    const auto& selected = timing.reported;
+    const auto weights = selected.empty() ? std::vector<double>{} : aggregationWeights(sizes, selected, config_.aggregation);
     std::vector<torch::Tensor> delta;
     for (const auto& g : global) delta.push_back(torch::zeros_like(g));
     double lossSum = 0;
     long seen = 0;
     for (size_t s = 0; s < selected.size(); ++s) {
-      const auto& mine = clients[selected[s]];
+      const auto& mine = current[selected[s]];
       {
         torch::NoGradGuard noGrad;
         for (size_t i = 0; i < params.size(); ++i) params[i].copy_(global[i]);
@@ -90,7 +132,7 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
       result.participation[selected[s]]++;
       result.clientUpdates++;
     }
-    server.step(global, delta);
+    if (!selected.empty()) server.step(global, delta);  // nobody reported: the round is lost
     {
       torch::NoGradGuard noGrad;
       for (size_t i = 0; i < params.size(); ++i) params[i].copy_(global[i]);
@@ -101,6 +143,10 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
     emitMetric("train/loss", round, seen ? lossSum / double(seen) : 0);
     emitMetric("fl/clients", round, double(selected.size()));
     emitMetric("fl/examples", round, double(seen));
+    emitMetric("fl/simulated_seconds", round, clock);
+    emitMetric("fl/dropped", round, timing.dropped);
+    emitMetric("fl/late", round, timing.late);
+    if (config_.periods > 1) emitMetric("fl/period", round, period);
     if (valid.size() > 0 && (round % std::max(1, config_.evalEvery) == 0 || round == config_.rounds)) {
       const auto r = evaluate(*model_, valid, 512, device_);
       emitMetric("valid/loss", round, r.loss);
@@ -113,6 +159,7 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
     for (auto* o : observers_) o->onProgress(pe);
   }
   model_->eval();
+  result.simulatedSeconds = clock;
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return result;
 }

@@ -1,7 +1,9 @@
 // core/federated: the round loop of a federated simulation. Each round selects clients, trains
 // one shared worker model from the global parameters on each client's examples (local SGD, with
 // FedProx's proximal term when asked), averages the updates with the aggregation weights and lets
-// the server optimiser move the global model. Metrics go to observers with step = round.
+// the server optimiser move the global model. In the continual setting the clients' data changes
+// with the period; the system model decides who reports in time and advances a virtual clock.
+// Metrics go to observers with step = round.
 #pragma once
 #include <atomic>
 #include <vector>
@@ -21,6 +23,7 @@ struct FederatedResult {
   std::vector<long> participation;  ///< rounds each client took part in
   bool cancelled = false;
   double seconds = 0;
+  double simulatedSeconds = 0;  ///< the virtual clock (system model) at the end
 };
 
 class FederatedTrainer {

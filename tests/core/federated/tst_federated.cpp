@@ -1,11 +1,14 @@
 // Tests the federated simulation: partitions conserve every example and Dirichlet α orders label
 // entropy; selection frequencies match their probabilities; FedAvg with one client and one local
-// step is centralised SGD; FedProx with μ = 0 is FedAvg; FedAdam's server step has the known value.
+// step is centralised SGD; FedProx with μ = 0 is FedAvg; FedAdam's server step has the known value;
+// the system model drops late and unavailable clients; continual rounds see only their period.
 #include <QtTest>
 
 #include <torch/torch.h>
 
 #include <cmath>
+#include <map>
+#include <numeric>
 #include <random>
 #include <set>
 
@@ -14,9 +17,16 @@
 #include "federated/federated_trainer.h"
 #include "federated/partition.h"
 #include "federated/server_optimizer.h"
+#include "federated/system_model.h"
 #include "models/model_factory.h"
 
 using namespace trustlab;
+
+/// Keeps every metric value by key.
+struct RecordingObserver : TrainingObserver {
+  std::map<std::string, std::vector<double>> values;
+  void onMetric(const MetricEvent& e) override { values[e.key].push_back(e.value); }
+};
 
 class TestFederated : public QObject {
   Q_OBJECT
@@ -144,6 +154,57 @@ class TestFederated : public QObject {
     prox.mu = 1.0;
     FederatedTrainer(pulled, t, prox).fit(data, p, {});
     QVERIFY(!torch::equal(pulled->parameters()[0], a[0]));
+  }
+  void systemModelDropsLateAndUnavailableClients() {
+    FederatedConfig f;
+    f.speedSigma = 0;  // every client works at examplesPerSecond
+    f.examplesPerSecond = 10;
+    f.uploadSeconds = 1;
+    f.deadlineSeconds = 6;
+    SystemModel always(f, 4, 1);
+    std::mt19937_64 rng(1);
+    // Work 20, 40, 60, 100 examples → finish at 3, 5, 7, 11 s: two in time, K = 3.
+    const auto t = always.simulate({0, 1, 2, 3}, {20, 40, 60, 100}, 3, rng);
+    QCOMPARE(t.reported, (std::vector<size_t>{0, 1}));
+    QCOMPARE(t.late, 2);
+    QCOMPARE(t.seconds, 6.0);  // the server waited for the deadline
+    f.deadlineSeconds = 0;
+    const auto k2 = SystemModel(f, 4, 1).simulate({0, 1, 2, 3}, {20, 40, 60, 100}, 2, rng);
+    QCOMPARE(k2.reported.size(), size_t(2));
+    QCOMPARE(k2.seconds, 5.0);  // over-selection: the round ends when the K-th reports
+    f.availability = 0.5;
+    SystemModel flaky(f, 200, 2);
+    int dropped = 0;
+    std::vector<size_t> all(200);
+    std::iota(all.begin(), all.end(), size_t(0));
+    const auto r = flaky.simulate(all, std::vector<long>(200, 10), 200, rng);
+    dropped = r.dropped;
+    QVERIFY2(dropped > 70 && dropped < 130, qPrintable(QString::number(dropped)));
+  }
+  void continualRoundsSeeOnlyTheirPeriod() {
+    // 4 periods over 8 rounds, buffer 1: each client's data changes with the period, the clock runs.
+    const auto data = toySplit(80, 3);
+    auto model = toyModel();
+    auto f = oneRound("fedavg", 8);
+    f.rounds = 8;
+    f.periods = 4;
+    f.clientsPerRound = 4;
+    RecordingObserver seen;
+    TrainConfig t;
+    FederatedTrainer trainer(model, t, f);
+    trainer.addObserver(&seen);
+    const auto r = trainer.fit(data, partitionIid(80, 4, 1), {});
+    QCOMPARE(r.rounds, 8L);
+    QVERIFY(r.simulatedSeconds > 0);
+    // 80 examples, 4 periods: 20 per period, all four clients each round.
+    for (double e : seen.values["fl/examples"]) QCOMPARE(e, 20.0);
+    QCOMPARE(seen.values["fl/period"].back(), 3.0);
+    f.bufferPeriods = 4;  // keep everything: the last period sees all the data
+    RecordingObserver kept;
+    FederatedTrainer keep(toyModel(), t, f);
+    keep.addObserver(&kept);
+    keep.fit(data, partitionIid(80, 4, 1), {});
+    QCOMPARE(kept.values["fl/examples"].back(), 80.0);
   }
   void fedAdamServerStep() {
     ServerOptimizer adam("fedadam", 0.1, 0.9, 0.99, 1e-3);

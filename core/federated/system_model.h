@@ -1,0 +1,33 @@
+// core/federated: the devices' side of a round on a virtual clock. Each client gets a speed
+// (log-normal around 1) and an availability (Beta); a round's selected clients drop out when
+// unavailable, finish after their local work / (throughput · speed) + upload, and only the first
+// K within the deadline are aggregated. Results report simulated wall time as well as rounds.
+#pragma once
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include "federated/federated_config.h"
+
+namespace trustlab {
+
+struct RoundTiming {
+  std::vector<size_t> reported;  ///< clients whose updates are aggregated, fastest first
+  double seconds = 0;            ///< simulated duration of the round
+  int dropped = 0, late = 0;     ///< unavailable; finished after the deadline or beyond K
+};
+
+class SystemModel {
+ public:
+  SystemModel(const FederatedConfig& config, size_t clients, uint64_t seed);
+  /// `work[i]`: examples client selected[i] processes this round; `wanted`: K.
+  RoundTiming simulate(const std::vector<size_t>& selected, const std::vector<long>& work, int wanted,
+                       std::mt19937_64& rng) const;
+  double speed(size_t client) const { return speed_[client]; }
+
+ private:
+  FederatedConfig config_;
+  std::vector<double> speed_, availability_;
+};
+
+}  // namespace trustlab
