@@ -15,6 +15,7 @@
 
 #include "models/model_factory.h"
 #include "data/batching.h"
+#include "fl_suite.h"
 #include "peak_memory.h"
 #include "privacy/calibration.h"
 #include "privacy/gaussian_noise.h"
@@ -269,7 +270,9 @@ int main(int argc, char** argv) {
                  "       [--warmup 5] [--threads N] [--pytorch] [--json]\n"
                  "       trustlab-bench accountant [--repeats 5] [--json]\n"
                  "       trustlab-bench dp --model M [--mode nondp|edp|naive] [--batch 256] [--seq-len 32] [--steps 10]\n"
-                 "                         [--device cpu|cuda] [--json]\n");
+                 "                         [--device cpu|cuda] [--json]\n"
+                 "       trustlab-bench fl [--population 10000] [--clients-per-round 100] [--rounds 5]\n"
+                 "                         [--mean-examples 10] [--model bag] [--local-batch 16] [--json]\n");
     return 2;
   }
   const std::string suite = args[0];
@@ -278,6 +281,7 @@ int main(int argc, char** argv) {
     if (suite == "train") return trainSuite(args);
     if (suite == "accountant") return accountantSuite(args);
     if (suite == "dp") return dpSuite(args);
+    if (suite == "fl") return trustlab::bench::flSuite(args);
     std::fprintf(stderr, "trustlab-bench: unknown suite '%s'\n", suite.c_str());
     return 2;
   } catch (const InputError& e) {

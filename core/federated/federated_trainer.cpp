@@ -126,13 +126,17 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
         }
       }
       {
+        // Σ w_k·x_k here (one pass per client); Δ = Σ w_k·x_k − x after the round (Σ w_k = 1).
         torch::NoGradGuard noGrad;
-        for (size_t i = 0; i < params.size(); ++i) delta[i].add_(params[i] - global[i], weights[s]);
+        for (size_t i = 0; i < params.size(); ++i) delta[i].add_(params[i], weights[s]);
       }
       result.participation[selected[s]]++;
       result.clientUpdates++;
     }
-    if (!selected.empty()) server.step(global, delta);  // nobody reported: the round is lost
+    if (!selected.empty()) {  // nobody reported: the round is lost
+      for (size_t i = 0; i < delta.size(); ++i) delta[i].sub_(global[i]);
+      server.step(global, delta);
+    }
     {
       torch::NoGradGuard noGrad;
       for (size_t i = 0; i < params.size(); ++i) params[i].copy_(global[i]);

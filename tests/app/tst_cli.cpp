@@ -111,6 +111,12 @@ class TestCli : public QObject {
       QVERIFY2(m["peak_memory_bytes"].toDouble() > 0, mode);
     }
     QVERIFY(j.contains("edp_over_nondp") && j.contains("naive_over_edp"));
+    const auto fl = run("trustlab-bench", {"fl", "--population", "200", "--clients-per-round", "10", "--rounds", "2",
+                                           "--vocab", "100", "--json"});
+    QVERIFY2(fl.code == 0, fl.err.constData());
+    const auto f = QJsonDocument::fromJson(fl.out).object();
+    QVERIFY(f["rounds_per_second"].toDouble() > 0);
+    QVERIFY(f["overhead_vs_centralized"].toDouble() > 0);
   }
   void badInputExitsTwoAndNamesIt() {
     auto r = cli({"train", "--model", "cnn", "--store", store()});

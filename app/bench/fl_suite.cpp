@@ -1,0 +1,100 @@
+#include "fl_suite.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "../cli/args.h"
+#include "federated/federated_trainer.h"
+#include "models/model_factory.h"
+#include "peak_memory.h"
+#include "util/errors.h"
+#include "util/runtime.h"
+
+namespace trustlab::bench {
+namespace {
+
+/// Sums the examples trained per round (what the centralised baseline must match).
+struct ExampleCounter : TrainingObserver {
+  double examples = 0;
+  void onMetric(const MetricEvent& e) override {
+    if (e.key == "fl/examples") examples += e.value;
+  }
+};
+
+double secondsOf(const std::function<void()>& f) {
+  const auto t0 = std::chrono::steady_clock::now();
+  f();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+int flSuite(const std::vector<std::string>& argv) {
+  const cli::Args a(argv, {"population", "clients-per-round", "rounds", "mean-examples", "model", "dim", "seq-len",
+                           "vocab", "classes", "local-batch", "threads"},
+                    {"json"});
+  const long population = a.getLong("population", 10000), perRound = a.getLong("clients-per-round", 100);
+  const long rounds = a.getLong("rounds", 5), seqLen = a.getLong("seq-len", 16), vocab = a.getLong("vocab", 5000);
+  const long classes = a.getLong("classes", 20), batch = a.getLong("local-batch", 16);
+  const double meanExamples = a.getDouble("mean-examples", 10);
+  if (population < 1 || perRound < 1 || rounds < 1 || seqLen < 1 || vocab < 3 || classes < 2 || batch < 1 ||
+      !(meanExamples >= 1))
+    throw InputError("trustlab-bench fl", "sizes must be positive (vocab ≥ 3, classes ≥ 2, mean-examples ≥ 1)");
+  const int threads = configureThreads(int(a.getLong("threads", 0)));
+  PeakMemory::installCpuCounter();
+  // Heavy-tailed client sizes (log-normal, σ = 1, mean `meanExamples`), at least one each.
+  std::mt19937_64 rng(1);
+  std::lognormal_distribution<double> size(std::log(meanExamples) - 0.5, 1.0);
+  Partition clients(static_cast<size_t>(population));
+  long n = 0;
+  for (auto& c : clients)
+    for (long i = 0, k = std::max(1L, std::lround(size(rng))); i < k; ++i) c.push_back(n++);
+  torch::manual_seed(0);
+  const EncodedSplit data{torch::randint(2, vocab, {n, seqLen}, torch::kLong), torch::full({n}, seqLen, torch::kLong),
+                          torch::randint(0, classes, {n}, torch::kLong)};
+  ModelConfig mc;
+  mc.type = a.get("model", "bag");
+  mc.embeddingDim = a.getLong("dim", 64);
+  TrainConfig t;
+  FederatedConfig f;
+  f.enabled = true;
+  f.partition = "natural";
+  f.rounds = int(rounds);
+  f.clientsPerRound = int(perRound);
+  f.localBatchSize = batch;
+  f.selection = "uniform";
+  ExampleCounter counted;
+  PeakMemory::reset(torch::kCPU);
+  FederatedTrainer federated(makeClassifier(mc, vocab, classes, seqLen), t, f);
+  federated.addObserver(&counted);
+  const double flSeconds = secondsOf([&] { federated.fit(data, clients, {}); });
+  const auto peak = PeakMemory::peak(torch::kCPU);
+  // The same number of examples, one "client" holding them: the same step code, no federation.
+  const long perRoundExamples = std::max(1L, std::lround(counted.examples / double(rounds)));
+  Partition central(1);
+  for (long i = 0; i < perRoundExamples; ++i) central[0].push_back(long(rng() % uint64_t(n)));
+  f.clientsPerRound = 1;
+  FederatedTrainer centralised(makeClassifier(mc, vocab, classes, seqLen), t, f);
+  const double centralSeconds = secondsOf([&] { centralised.fit(data, central, {}); });
+  const nlohmann::json r = {{"suite", "fl"},
+                            {"population", population},
+                            {"clients_per_round", perRound},
+                            {"rounds", rounds},
+                            {"examples", n},
+                            {"examples_per_round", perRoundExamples},
+                            {"model", mc.type},
+                            {"threads", threads},
+                            {"rounds_per_second", double(rounds) / flSeconds},
+                            {"centralized_seconds_per_round", centralSeconds / double(rounds)},
+                            {"overhead_vs_centralized", flSeconds / centralSeconds},
+                            {"peak_memory_bytes", peak}};
+  std::cout << (a.has("json") ? r.dump() : r.dump(2)) << std::endl;
+  return 0;
+}
+
+}  // namespace trustlab::bench
