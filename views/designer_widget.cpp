@@ -88,6 +88,25 @@ DesignerWidget::DesignerWidget(QWidget* parent) : QWidget(parent) {
   mia_ = combo(this, {"none", "loss", "lira"});
   mia_->setToolTip(tr("Membership inference a sweep runs after training (any run: Runs → Audit)"));
   shadows_ = spin(this, 2, 256, tr("LiRA shadow models, each trained with this spec"));
+  federated_ = new QCheckBox(tr("federated simulation (rounds of client updates)"), this);
+  partition_ = combo(this, {"natural", "iid", "dirichlet", "quantity"});
+  partition_->setToolTip(tr("natural: one client per user id; dirichlet: label skew Dir(α); quantity: size skew Dir(α)"));
+  alpha_ = new QDoubleSpinBox(this);
+  alpha_->setRange(0.01, 1000);
+  alpha_->setDecimals(2);
+  clients_ = spin(this, 1, 1000000, tr("Population for iid/dirichlet/quantity (natural: the users)"));
+  selection_ = combo(this, {"uniform", "activity"});
+  selection_->setToolTip(tr("activity: p ∝ the client's number of samples, without replacement"));
+  aggregation_ = combo(this, {"samples", "equal"});
+  aggregation_->setToolTip(tr("Unbiased pairs: uniform + samples, activity + equal"));
+  rounds_ = spin(this, 1, 1000000);
+  clientsPerRound_ = spin(this, 1, 100000);
+  localEpochs_ = spin(this, 1, 1000);
+  localLr_ = new QDoubleSpinBox(this);
+  localLr_->setRange(1e-5, 100);
+  localLr_->setDecimals(5);
+  algorithm_ = combo(this, {"fedavg", "fedprox", "fedadam", "fedyogi", "fedadagrad"});
+  periods_ = spin(this, 1, 10000, tr("Continual setting: data arrives in this many periods, old data is deleted (1 = static)"));
 
   auto* datasetRow = new QHBoxLayout;
   datasetRow->addWidget(dataset_, 1);
@@ -136,6 +155,20 @@ DesignerWidget::DesignerWidget(QWidget* parent) : QWidget(parent) {
   af->addRow(tr("Repetitions"), canaryRepetitions_);
   af->addRow(tr("Membership attack"), mia_);
   af->addRow(tr("LiRA shadows"), shadows_);
+  auto* fed = new QGroupBox(tr("Federated"), this);
+  auto* ff = new QFormLayout(fed);
+  ff->addRow(QString(), federated_);
+  ff->addRow(tr("Partition"), partition_);
+  ff->addRow(tr("Dirichlet α"), alpha_);
+  ff->addRow(tr("Clients"), clients_);
+  ff->addRow(tr("Selection"), selection_);
+  ff->addRow(tr("Aggregation"), aggregation_);
+  ff->addRow(tr("Rounds"), rounds_);
+  ff->addRow(tr("Clients / round"), clientsPerRound_);
+  ff->addRow(tr("Local epochs"), localEpochs_);
+  ff->addRow(tr("Local SGD lr"), localLr_);
+  ff->addRow(tr("Algorithm"), algorithm_);
+  ff->addRow(tr("Periods"), periods_);
 
   issues_ = new QLabel(this);
   issues_->setWordWrap(true);
@@ -159,6 +192,7 @@ DesignerWidget::DesignerWidget(QWidget* parent) : QWidget(parent) {
   layout->addWidget(training);
   layout->addWidget(privacy);
   layout->addWidget(audit);
+  layout->addWidget(fed);
   layout->addWidget(issues_);
   layout->addLayout(buttons);
   layout->addStretch(1);
@@ -181,6 +215,13 @@ DesignerWidget::DesignerWidget(QWidget* parent) : QWidget(parent) {
   connect(dpMode_, &QComboBox::currentTextChanged, this, privacyEnabled);
   connect(targetEpsilon_, qOverload<double>(&QDoubleSpinBox::valueChanged), this, privacyEnabled);
   privacyEnabled();
+  auto federatedEnabled = [this] {
+    for (QWidget* w : std::initializer_list<QWidget*>{partition_, alpha_, clients_, selection_, aggregation_, rounds_,
+                                                      clientsPerRound_, localEpochs_, localLr_, algorithm_, periods_})
+      w->setEnabled(federated_->isChecked());
+  };
+  connect(federated_, &QCheckBox::toggled, this, federatedEnabled);
+  federatedEnabled();
   connect(model_, &QComboBox::currentTextChanged, this, [this](const QString& m) {
     hidden_->setEnabled(m == "bilstm");
     heads_->setEnabled(m == "transformer");
@@ -239,6 +280,19 @@ ExperimentSpec DesignerWidget::spec() const {
   s.audit.canaryRepetitions = canaryRepetitions_->value();
   s.audit.mia = mia_->currentText().toStdString();
   s.audit.shadows = shadows_->value();
+  auto& f = s.federated;
+  f.enabled = federated_->isChecked();
+  f.partition = partition_->currentText().toStdString();
+  f.alpha = alpha_->value();
+  f.clients = clients_->value();
+  f.selection = selection_->currentText().toStdString();
+  f.aggregation = aggregation_->currentText().toStdString();
+  f.rounds = rounds_->value();
+  f.clientsPerRound = clientsPerRound_->value();
+  f.localEpochs = localEpochs_->value();
+  f.localLr = localLr_->value();
+  f.algorithm = algorithm_->currentText().toStdString();
+  f.periods = periods_->value();
   return s;
 }
 
@@ -278,6 +332,19 @@ void DesignerWidget::setSpec(const ExperimentSpec& s) {
   canaryRepetitions_->setValue(s.audit.canaryRepetitions);
   mia_->setCurrentText(QString::fromStdString(s.audit.mia));
   shadows_->setValue(s.audit.shadows);
+  const auto& f = s.federated;
+  federated_->setChecked(f.enabled);
+  partition_->setCurrentText(QString::fromStdString(f.partition));
+  alpha_->setValue(f.alpha);
+  clients_->setValue(f.clients);
+  selection_->setCurrentText(QString::fromStdString(f.selection));
+  aggregation_->setCurrentText(QString::fromStdString(f.aggregation));
+  rounds_->setValue(f.rounds);
+  clientsPerRound_->setValue(f.clientsPerRound);
+  localEpochs_->setValue(f.localEpochs);
+  localLr_->setValue(f.localLr);
+  algorithm_->setCurrentText(QString::fromStdString(f.algorithm));
+  periods_->setValue(f.periods);
   revalidate();
 }
 

@@ -1,6 +1,7 @@
 // views: the experiment designer: one form over an ExperimentSpec (dataset, model, training),
 // validated as you type (problems listed inline, Start disabled until the spec is valid), and the
-// privacy audit to run with it (canaries to plant, membership inference for sweeps).
+// privacy audit to run with it (canaries to plant, membership inference for sweeps), and the
+// federated simulation that replaces centralised training when enabled.
 #pragma once
 #include <QWidget>
 
@@ -52,6 +53,10 @@ class DesignerWidget : public QWidget {
   QCheckBox* secure_;
   QSpinBox *canaries_, *canaryRepetitions_, *shadows_;
   QComboBox* mia_;
+  QCheckBox* federated_;
+  QComboBox *partition_, *selection_, *aggregation_, *algorithm_;
+  QDoubleSpinBox *alpha_, *localLr_;
+  QSpinBox *clients_, *rounds_, *clientsPerRound_, *localEpochs_, *periods_;
   ExperimentSpec base_;  ///< the last spec set: fields the form does not show are kept from it
   QLabel* issues_;
   QPushButton *start_, *stop_;

@@ -5,6 +5,7 @@
 #include <QtWidgets>
 
 #include "designer_widget.h"
+#include "experiment/run_store.h"
 #include "main_window.h"
 #include "metric_plot.h"
 #include "responsiveness_probe.h"
@@ -67,6 +68,10 @@ class TestMainWindow : public QObject {
     loaded.audit.mia = "lira";
     loaded.training.privacy.adaptiveClipping = true;
     loaded.training.restoreBest = false;
+    loaded.federated.enabled = true;
+    loaded.federated.partition = "dirichlet";
+    loaded.federated.alpha = 0.3;
+    loaded.federated.tau = 0.01;  // not in the form
     designer->setSpec(loaded);
     QCOMPARE(designer->spec().toJson(), loaded.toJson());
     designer->setSpec(ExperimentSpec());
@@ -128,6 +133,20 @@ class TestMainWindow : public QObject {
     const auto files = window_->trainingView()->exportAll(dir_.path() + "/plots", 241, 170);
     QCOMPARE(files.size(), 15);  // loss, accuracy and ε
     for (const auto& f : files) QVERIFY(QFileInfo(f).size() > 0);
+  }
+  void runsAFederatedSimulationLive() {
+    auto spec = shortSpec(4);
+    spec.model.type = "bag";
+    spec.training.maxSteps = 0;
+    spec.federated.enabled = true;
+    spec.federated.rounds = 6;
+    spec.federated.clientsPerRound = 5;
+    spec.federated.localLr = 0.5;
+    const qlonglong id = runAndWait(spec);
+    QVERIFY(id > 0);
+    QVERIFY(window_->trainingView()->accuracyPlot()->pointCount() >= 6);  // valid accuracy per round
+    const RunStore store((dir_.path() + "/gui.sqlite").toStdString(), true);
+    QCOMPARE(store.metricHistory(id, "fl/simulated_seconds").size(), size_t(6));
   }
   void cleanupTestCase() { window_.reset(); }
 };
