@@ -78,6 +78,13 @@ ExperimentSpec specFromArgs(const Args& a) {
   f.overSelection = a.getDouble("over-selection", f.overSelection);
   f.deadlineSeconds = a.getDouble("deadline", f.deadlineSeconds);
   f.availability = a.getDouble("availability", f.availability);
+  if (a.has("user-dp")) {
+    f.userDp = true;
+    f.aggregation = a.get("aggregation", "equal");
+  }
+  f.userClip = a.getDouble("user-clip", f.userClip);
+  f.userNoiseMultiplier = a.getDouble("user-noise-multiplier", f.userNoiseMultiplier);
+  f.userTargetEpsilon = a.getDouble("user-target-epsilon", f.userTargetEpsilon);
   // Flag errors name the flag the user typed rather than the spec field.
   static const std::map<std::string, std::string> flagFor = {
       {"model.type", "--model"}, {"training.epochs", "--epochs"}, {"training.batch_size", "--batch-size"},
@@ -92,7 +99,9 @@ ExperimentSpec specFromArgs(const Args& a) {
       {"federated.local_lr", "--local-lr"}, {"federated.algorithm", "--algorithm"}, {"federated.mu", "--mu"},
       {"federated.server_lr", "--server-lr"}, {"federated.periods", "--continual"},
       {"federated.buffer_periods", "--buffer-periods"}, {"federated.over_selection", "--over-selection"},
-      {"federated.deadline_seconds", "--deadline"}, {"federated.availability", "--availability"}};
+      {"federated.deadline_seconds", "--deadline"}, {"federated.availability", "--availability"},
+      {"federated.user_clip", "--user-clip"}, {"federated.user_noise_multiplier", "--user-noise-multiplier"},
+      {"federated.user_target_epsilon", "--user-target-epsilon"}};
   for (const auto& issue : s.validate()) {
     const auto f = flagFor.find(issue.field);
     throw InputError(f != flagFor.end() && a.has(f->second.substr(2)) ? f->second
@@ -210,8 +219,9 @@ int flCommand(const std::vector<std::string>& argv) {
                {"dataset", "model", "seed", "store", "device", "threads", "max-length", "experiment", "text-column",
                 "label-column", "name", "partition", "alpha", "clients", "selection", "aggregation", "rounds",
                 "clients-per-round", "local-epochs", "local-batch-size", "local-lr", "algorithm", "mu", "server-lr",
-                "continual", "buffer-periods", "over-selection", "deadline", "availability"},
-               {"json", "quiet", "no-checkpoint"});
+                "continual", "buffer-periods", "over-selection", "deadline", "availability", "user-clip",
+                "user-noise-multiplier", "user-target-epsilon", "delta"},
+               {"json", "quiet", "no-checkpoint", "user-dp"});
   ExperimentSpec spec = specFromArgs(a);
   spec.federated.enabled = true;
   spec.requireValid(a.positional().empty() ? "spec" : a.positional().front());
@@ -225,7 +235,13 @@ int flCommand(const std::vector<std::string>& argv) {
   const RunOutcome out = runExperiment(spec, options);
   progress.finish();
   if (a.has("json")) {
-    std::cout << json{{"run_id", out.runId},         {"final_accuracy", out.test.accuracy},
+    json privacy = json::object();
+    if (spec.federated.userDp) {
+      const auto ledger = store.ledger(out.runId);
+      privacy = {{"level", "user"}, {"noise_multiplier", out.training.noiseMultiplier},
+                 {"epsilon", ledger.empty() ? 0.0 : ledger.back().epsilon}, {"delta", spec.training.privacy.delta}};
+    }
+    std::cout << json{{"run_id", out.runId},         {"final_accuracy", out.test.accuracy}, {"privacy", privacy},
                       {"final_macro_f1", out.test.macroF1}, {"valid_accuracy", out.valid.accuracy},
                       {"rounds", out.training.steps}, {"simulated_seconds", out.simulatedSeconds},
                       {"seconds", out.training.seconds}, {"status", out.status},

@@ -58,7 +58,8 @@ json toJsonObject(const ExperimentSpec& s) {
         {"eval_every", f.evalEvery}, {"periods", f.periods}, {"buffer_periods", f.bufferPeriods},
         {"over_selection", f.overSelection}, {"deadline_seconds", f.deadlineSeconds}, {"speed_sigma", f.speedSigma},
         {"availability", f.availability}, {"examples_per_second", f.examplesPerSecond},
-        {"upload_seconds", f.uploadSeconds}}}};
+        {"upload_seconds", f.uploadSeconds}, {"user_dp", f.userDp}, {"user_clip", f.userClip},
+        {"user_noise_multiplier", f.userNoiseMultiplier}, {"user_target_epsilon", f.userTargetEpsilon}}}};
 }
 
 /// Reads `obj[key]` into `out` if present, checking the JSON type.
@@ -188,7 +189,8 @@ ExperimentSpec ExperimentSpec::fromJson(const std::string& text, const std::stri
                                   "clients_per_round", "local_epochs", "local_batch_size", "local_lr", "algorithm",
                                   "mu", "server_lr", "beta1", "beta2", "tau", "eval_every", "periods", "buffer_periods",
                                   "over_selection", "deadline_seconds", "speed_sigma", "availability",
-                                  "examples_per_second", "upload_seconds"}, where);
+                                  "examples_per_second", "upload_seconds", "user_dp", "user_clip",
+                                  "user_noise_multiplier", "user_target_epsilon"}, where);
   auto& fc = s.federated;
   read(fe, "federated", "enabled", fc.enabled, where);
   read(fe, "federated", "partition", fc.partition, where);
@@ -216,6 +218,10 @@ ExperimentSpec ExperimentSpec::fromJson(const std::string& text, const std::stri
   read(fe, "federated", "availability", fc.availability, where);
   read(fe, "federated", "examples_per_second", fc.examplesPerSecond, where);
   read(fe, "federated", "upload_seconds", fc.uploadSeconds, where);
+  read(fe, "federated", "user_dp", fc.userDp, where);
+  read(fe, "federated", "user_clip", fc.userClip, where);
+  read(fe, "federated", "user_noise_multiplier", fc.userNoiseMultiplier, where);
+  read(fe, "federated", "user_target_epsilon", fc.userTargetEpsilon, where);
   return s;
 }
 
@@ -305,6 +311,12 @@ std::vector<SpecIssue> ExperimentSpec::validate() const {
   check(f.availability > 0 && f.availability <= 1, "federated.availability", "must be in (0, 1]");
   check(std::isfinite(f.examplesPerSecond) && f.examplesPerSecond > 0, "federated.examples_per_second", "must be > 0");
   check(std::isfinite(f.uploadSeconds) && f.uploadSeconds >= 0, "federated.upload_seconds", "must be ≥ 0");
+  check(std::isfinite(f.userClip) && f.userClip > 0, "federated.user_clip", "must be > 0");
+  check(std::isfinite(f.userNoiseMultiplier) && f.userNoiseMultiplier >= 0, "federated.user_noise_multiplier", "must be ≥ 0");
+  check(std::isfinite(f.userTargetEpsilon) && f.userTargetEpsilon >= 0, "federated.user_target_epsilon",
+        "must be ≥ 0 (0 = use user_noise_multiplier)");
+  check(!f.userDp || (f.selection == "uniform" && f.aggregation == "equal"), "federated.user_dp",
+        "user-level DP needs uniform selection and equal aggregation weights");
   check(!f.enabled || training.privacy.mode == "off", "privacy.mode",
         "federated runs do not take example-level DP yet: set privacy.mode to off");
   return issues;

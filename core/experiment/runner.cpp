@@ -100,6 +100,9 @@ RunOutcome runExperiment(const ExperimentSpec& spec, const RunOptions& o) {
       out.training.steps = r.rounds;
       out.training.seconds = r.seconds;
       out.simulatedSeconds = r.simulatedSeconds;
+      out.training.noiseMultiplier = r.noiseMultiplier;
+      if (o.store && spec.federated.userDp)
+        o.store->logParams(out.runId, {{"federated.user_noise_multiplier", std::to_string(r.noiseMultiplier)}});
       device = federated->device();
       emit = [&](const std::string& k, long step, double v) { federated->emitMetric(k, step, v); };
     } else {

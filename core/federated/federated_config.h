@@ -36,6 +36,13 @@ struct FederatedConfig {
   double availability = 1.0;
   double examplesPerSecond = 20;  ///< a median client's local training throughput
   double uploadSeconds = 2;       ///< sending the update back
+  // User-level DP (DP-FedAvg, McMahan et al. 2018): each client's update clipped to L2 norm
+  // userClip, Gaussian noise σ·userClip on the sum, divided by the expected K. Needs uniform
+  // selection and equal weights; q = K / clients; δ and the accountant from the privacy section.
+  bool userDp = false;
+  double userClip = 1.0;
+  double userNoiseMultiplier = 1.0;
+  double userTargetEpsilon = 0;  ///< > 0: σ calibrated to reach it after all rounds
 };
 
 }  // namespace trustlab

@@ -10,6 +10,9 @@
 #include "federated/client_selection.h"
 #include "federated/server_optimizer.h"
 #include "federated/system_model.h"
+#include "privacy/calibration.h"
+#include "privacy/gaussian_noise.h"
+#include "privacy/rdp.h"
 #include "training/metrics.h"
 #include "util/errors.h"
 #include "util/runtime.h"
@@ -72,6 +75,21 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
   std::vector<torch::Tensor> global;
   for (const auto& p : params) global.push_back(p.detach().clone());
   ServerOptimizer server(config_.algorithm, config_.serverLr, config_.beta1, config_.beta2, config_.tau);
+  // User-level DP: σ from the target ε (or given), q = K / population, one composition per round.
+  const double q = std::min(1.0, double(config_.clientsPerRound) / double(std::max<size_t>(1, clients.size())));
+  double sigma = config_.userNoiseMultiplier;
+  std::vector<double> rdpPerRound;
+  if (config_.userDp) {
+    if (config_.selection != "uniform" || config_.aggregation != "equal")
+      throw InputError("federated.user_dp", "needs uniform selection and equal aggregation weights");
+    if (config_.userTargetEpsilon > 0)
+      sigma = calibrateNoise(config_.userTargetEpsilon, training_.privacy.delta, q, config_.rounds,
+                             training_.privacy.accountant)
+                  .noiseMultiplier;
+    rdpPerRound = rdpOfHistory({{sigma, q, 1}}, defaultRdpOrders());
+  }
+  result.noiseMultiplier = config_.userDp ? sigma : 0;
+  GaussianNoise noise(training_.privacy.secure ? std::random_device{}() : training_.seed ^ 0x05e7ULL, device_);
   const bool prox = config_.algorithm == "fedprox";
   std::mt19937_64 rng(training_.seed ^ 0xfed5eedULL);
   for (long round = 1; round <= config_.rounds; ++round) {
@@ -126,14 +144,30 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
         }
       }
       {
-        // Σ w_k·x_k here (one pass per client); Δ = Σ w_k·x_k − x after the round (Σ w_k = 1).
         torch::NoGradGuard noGrad;
-        for (size_t i = 0; i < params.size(); ++i) delta[i].add_(params[i], weights[s]);
+        if (config_.userDp) {
+          // Σ clip(x_k − x): the update's norm over all parameters, scaled down to at most S.
+          double sq = 0;
+          for (size_t i = 0; i < params.size(); ++i) sq += std::pow(torch::dist(params[i], global[i]).item<double>(), 2);
+          const double f = std::min(1.0, config_.userClip / std::max(std::sqrt(sq), 1e-12));
+          for (size_t i = 0; i < params.size(); ++i) delta[i].add_(params[i], f).sub_(global[i], f);
+        } else {
+          // Σ w_k·x_k here (one pass per client); Δ = Σ w_k·x_k − x after the round (Σ w_k = 1).
+          for (size_t i = 0; i < params.size(); ++i) delta[i].add_(params[i], weights[s]);
+        }
       }
       result.participation[selected[s]]++;
       result.clientUpdates++;
     }
-    if (!selected.empty()) {  // nobody reported: the round is lost
+    if (config_.userDp) {
+      // The noise is added even when nobody reported: what is released must not depend on it.
+      for (auto& d : delta) noise.addTo(d, sigma * config_.userClip, 1.0 / double(config_.clientsPerRound));
+      server.step(global, delta);
+      const double eps = rdpEpsilonAfterSteps(rdpPerRound, round, training_.privacy.delta).epsilon;
+      emitMetric("privacy/epsilon", round, eps);
+      const PrivacyEvent e{round, sigma, q, eps, training_.privacy.delta, "rdp"};
+      for (auto* o : observers_) o->onPrivacy(e);
+    } else if (!selected.empty()) {  // nobody reported: the round is lost
       for (size_t i = 0; i < delta.size(); ++i) delta[i].sub_(global[i]);
       server.step(global, delta);
     }

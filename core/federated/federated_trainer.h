@@ -24,6 +24,7 @@ struct FederatedResult {
   bool cancelled = false;
   double seconds = 0;
   double simulatedSeconds = 0;  ///< the virtual clock (system model) at the end
+  double noiseMultiplier = 0;   ///< σ of user-level DP (0 when off)
 };
 
 class FederatedTrainer {

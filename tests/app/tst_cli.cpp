@@ -95,6 +95,12 @@ class TestCli : public QObject {
     for (const char* key : {"run_id", "final_accuracy", "rounds", "simulated_seconds", "seconds"}) QVERIFY2(j.contains(key), key);
     QCOMPARE(j["rounds"].toInt(), 3);
     QVERIFY(j["final_accuracy"].toDouble() > 0.1);
+    const auto dp = cli({"fl", "--model", "bag", "--partition", "iid", "--clients", "50", "--rounds", "4",
+                         "--clients-per-round", "5", "--user-dp", "--user-target-epsilon", "3", "--store", store(),
+                         "--json"});
+    QVERIFY2(dp.code == 0, dp.err.constData());
+    const auto p = QJsonDocument::fromJson(dp.out).object()["privacy"].toObject();
+    QVERIFY(p["epsilon"].toDouble() <= 3 + 1e-9 && p["epsilon"].toDouble() > 2.9);
     const auto bad = cli({"fl", "--partition", "shards", "--store", store()});
     QCOMPARE(bad.code, 2);
     QVERIFY(bad.err.contains("--partition"));

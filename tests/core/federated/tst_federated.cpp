@@ -206,6 +206,37 @@ class TestFederated : public QObject {
     keep.fit(data, partitionIid(80, 4, 1), {});
     QCOMPARE(kept.values["fl/examples"].back(), 80.0);
   }
+  void userLevelDpClipsEachClientAndAccounts() {
+    const auto data = toySplit(60, 4);
+    auto f = oneRound("fedavg", 60);
+    f.aggregation = "equal";
+    f.userDp = true;
+    f.userClip = 1e-3;
+    f.userNoiseMultiplier = 0;  // no noise: the step must be exactly the clipped update
+    auto model = toyModel();
+    std::vector<torch::Tensor> before;
+    for (const auto& p : model->parameters()) before.push_back(p.detach().clone());
+    TrainConfig t;
+    Partition one(1);
+    for (long i = 0; i < 60; ++i) one[0].push_back(i);
+    FederatedTrainer(model, t, f).fit(data, one, {});
+    double sq = 0;
+    const auto after = model->parameters();
+    for (size_t i = 0; i < after.size(); ++i) sq += (after[i] - before[i]).pow(2).sum().item<double>();
+    QVERIFY2(std::abs(std::sqrt(sq) - 1e-3) < 1e-6, qPrintable(QString::number(std::sqrt(sq))));
+    // With a target ε the rounds are accounted and the last ε meets it.
+    f.userTargetEpsilon = 2;
+    f.rounds = 5;
+    f.clientsPerRound = 2;
+    RecordingObserver seen;
+    FederatedTrainer dp(toyModel(), t, f);
+    dp.addObserver(&seen);
+    const auto r = dp.fit(data, partitionIid(60, 6, 1), {});
+    QVERIFY(r.noiseMultiplier > 0);
+    QCOMPARE(seen.values["privacy/epsilon"].size(), size_t(5));
+    QVERIFY(seen.values["privacy/epsilon"].back() <= 2 + 1e-9);
+    QVERIFY(seen.values["privacy/epsilon"].back() > 1.9);
+  }
   void fedAdamServerStep() {
     ServerOptimizer adam("fedadam", 0.1, 0.9, 0.99, 1e-3);
     std::vector<torch::Tensor> x = {torch::zeros({1}, torch::kDouble)};
