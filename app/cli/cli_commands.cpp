@@ -168,6 +168,27 @@ std::string metricOr(const RunRecord& r, const std::string& key) {
 
 }  // namespace
 
+/// Runs `spec` into the store with terminal progress (train and fl share this).
+RunOutcome runWithProgress(const Args& a, const ExperimentSpec& spec, RunStore& store, const char* experiment) {
+  TerminalProgress progress(a.has("quiet") || a.has("json"));
+  RunOptions options;
+  options.store = &store;
+  options.observers = {&progress};
+  options.experiment = a.get("experiment", experiment);
+  options.saveCheckpoint = !a.has("no-checkpoint");
+  const RunOutcome out = runExperiment(spec, options);
+  progress.finish();
+  return out;
+}
+
+/// σ and the last ledger ε of a private run.
+json privacyJson(const RunStore& store, const RunOutcome& out, double delta) {
+  const auto ledger = store.ledger(out.runId);
+  return {{"noise_multiplier", out.training.noiseMultiplier},
+          {"epsilon", ledger.empty() ? 0.0 : ledger.back().epsilon},
+          {"delta", delta}};
+}
+
 int trainCommand(const std::vector<std::string>& argv) {
   const Args a(argv,
                {"dataset", "model", "epochs", "batch-size", "lr", "seed", "store", "device", "max-steps", "threads",
@@ -176,22 +197,9 @@ int trainCommand(const std::vector<std::string>& argv) {
                {"json", "quiet", "no-checkpoint", "secure"});
   const ExperimentSpec spec = specFromArgs(a);
   RunStore store(storePath(a));
-  TerminalProgress progress(a.has("quiet") || a.has("json"));
-  RunOptions options;
-  options.store = &store;
-  options.observers = {&progress};
-  options.experiment = a.get("experiment", "default");
-  options.saveCheckpoint = !a.has("no-checkpoint");
-  const RunOutcome out = runExperiment(spec, options);
-  progress.finish();
+  const RunOutcome out = runWithProgress(a, spec, store, "default");
   if (a.has("json")) {
-    json extra = json::object();
-    if (spec.training.privacy.enabled()) {
-      const auto ledger = store.ledger(out.runId);
-      extra = {{"noise_multiplier", out.training.noiseMultiplier},
-               {"epsilon", ledger.empty() ? 0.0 : ledger.back().epsilon},
-               {"delta", spec.training.privacy.delta}};
-    }
+    const json extra = spec.training.privacy.enabled() ? privacyJson(store, out, spec.training.privacy.delta) : json::object();
     std::cout << json{{"run_id", out.runId},
                       {"privacy", extra},
                       {"test_accuracy", out.test.accuracy},
@@ -226,20 +234,12 @@ int flCommand(const std::vector<std::string>& argv) {
   spec.federated.enabled = true;
   spec.requireValid(a.positional().empty() ? "spec" : a.positional().front());
   RunStore store(storePath(a));
-  TerminalProgress progress(a.has("quiet") || a.has("json"));
-  RunOptions options;
-  options.store = &store;
-  options.observers = {&progress};
-  options.experiment = a.get("experiment", "federated");
-  options.saveCheckpoint = !a.has("no-checkpoint");
-  const RunOutcome out = runExperiment(spec, options);
-  progress.finish();
+  const RunOutcome out = runWithProgress(a, spec, store, "federated");
   if (a.has("json")) {
     json privacy = json::object();
     if (spec.federated.userDp) {
-      const auto ledger = store.ledger(out.runId);
-      privacy = {{"level", "user"}, {"noise_multiplier", out.training.noiseMultiplier},
-                 {"epsilon", ledger.empty() ? 0.0 : ledger.back().epsilon}, {"delta", spec.training.privacy.delta}};
+      privacy = privacyJson(store, out, spec.training.privacy.delta);
+      privacy["level"] = "user";
     }
     std::cout << json{{"run_id", out.runId},         {"final_accuracy", out.test.accuracy}, {"privacy", privacy},
                       {"final_macro_f1", out.test.macroF1}, {"valid_accuracy", out.valid.accuracy},
