@@ -82,6 +82,7 @@ ExperimentSpec specFromArgs(const Args& a) {
     f.userDp = true;
     f.aggregation = a.get("aggregation", "equal");
   }
+  if (a.has("secure-aggregation")) f.secureAggregation = true;
   f.userClip = a.getDouble("user-clip", f.userClip);
   f.userNoiseMultiplier = a.getDouble("user-noise-multiplier", f.userNoiseMultiplier);
   f.userTargetEpsilon = a.getDouble("user-target-epsilon", f.userTargetEpsilon);
@@ -229,7 +230,7 @@ int flCommand(const std::vector<std::string>& argv) {
                 "clients-per-round", "local-epochs", "local-batch-size", "local-lr", "algorithm", "mu", "server-lr",
                 "continual", "buffer-periods", "over-selection", "deadline", "availability", "user-clip",
                 "user-noise-multiplier", "user-target-epsilon", "delta"},
-               {"json", "quiet", "no-checkpoint", "user-dp"});
+               {"json", "quiet", "no-checkpoint", "user-dp", "secure-aggregation"});
   ExperimentSpec spec = specFromArgs(a);
   spec.federated.enabled = true;
   spec.requireValid(a.positional().empty() ? "spec" : a.positional().front());

@@ -59,7 +59,8 @@ json toJsonObject(const ExperimentSpec& s) {
         {"over_selection", f.overSelection}, {"deadline_seconds", f.deadlineSeconds}, {"speed_sigma", f.speedSigma},
         {"availability", f.availability}, {"examples_per_second", f.examplesPerSecond},
         {"upload_seconds", f.uploadSeconds}, {"user_dp", f.userDp}, {"user_clip", f.userClip},
-        {"user_noise_multiplier", f.userNoiseMultiplier}, {"user_target_epsilon", f.userTargetEpsilon}}}};
+        {"user_noise_multiplier", f.userNoiseMultiplier}, {"user_target_epsilon", f.userTargetEpsilon},
+        {"secure_aggregation", f.secureAggregation}}}};
 }
 
 /// Reads `obj[key]` into `out` if present, checking the JSON type.
@@ -190,7 +191,7 @@ ExperimentSpec ExperimentSpec::fromJson(const std::string& text, const std::stri
                                   "mu", "server_lr", "beta1", "beta2", "tau", "eval_every", "periods", "buffer_periods",
                                   "over_selection", "deadline_seconds", "speed_sigma", "availability",
                                   "examples_per_second", "upload_seconds", "user_dp", "user_clip",
-                                  "user_noise_multiplier", "user_target_epsilon"}, where);
+                                  "user_noise_multiplier", "user_target_epsilon", "secure_aggregation"}, where);
   auto& fc = s.federated;
   read(fe, "federated", "enabled", fc.enabled, where);
   read(fe, "federated", "partition", fc.partition, where);
@@ -222,6 +223,7 @@ ExperimentSpec ExperimentSpec::fromJson(const std::string& text, const std::stri
   read(fe, "federated", "user_clip", fc.userClip, where);
   read(fe, "federated", "user_noise_multiplier", fc.userNoiseMultiplier, where);
   read(fe, "federated", "user_target_epsilon", fc.userTargetEpsilon, where);
+  read(fe, "federated", "secure_aggregation", fc.secureAggregation, where);
   return s;
 }
 

@@ -43,6 +43,8 @@ struct FederatedConfig {
   double userClip = 1.0;
   double userNoiseMultiplier = 1.0;
   double userTargetEpsilon = 0;  ///< > 0: σ calibrated to reach it after all rounds
+  /// Simulated secure aggregation: masked fixed-point uploads, late clients' masks recovered.
+  bool secureAggregation = false;
 };
 
 }  // namespace trustlab

@@ -3,12 +3,14 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include <memory>
 #include <cmath>
 #include <algorithm>
 #include <random>
 
 #include "federated/client_selection.h"
 #include "federated/server_optimizer.h"
+#include "federated/secure_aggregation.h"
 #include "federated/system_model.h"
 #include "privacy/calibration.h"
 #include "privacy/gaussian_noise.h"
@@ -117,6 +119,13 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
     for (const auto& g : global) delta.push_back(torch::zeros_like(g));
     double lossSum = 0;
     long seen = 0;
+    // Secure aggregation: everyone who joined the key exchange (reported or late) holds masks.
+    std::unique_ptr<SecureAggregator> secure;
+    if (config_.secureAggregation) {
+      auto joined = selected;
+      joined.insert(joined.end(), timing.lateClients.begin(), timing.lateClients.end());
+      secure = std::make_unique<SecureAggregator>(joined, global, training_.seed ^ (uint64_t(round) << 32));
+    }
     for (size_t s = 0; s < selected.size(); ++s) {
       const auto& mine = current[selected[s]];
       {
@@ -145,12 +154,21 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
       }
       {
         torch::NoGradGuard noGrad;
+        double clipFactor = 1;
         if (config_.userDp) {
           // Σ clip(x_k − x): the update's norm over all parameters, scaled down to at most S.
           double sq = 0;
           for (size_t i = 0; i < params.size(); ++i) sq += std::pow(torch::dist(params[i], global[i]).item<double>(), 2);
-          const double f = std::min(1.0, config_.userClip / std::max(std::sqrt(sq), 1e-12));
-          for (size_t i = 0; i < params.size(); ++i) delta[i].add_(params[i], f).sub_(global[i], f);
+          clipFactor = std::min(1.0, config_.userClip / std::max(std::sqrt(sq), 1e-12));
+        }
+        if (secure) {
+          // The upload: the same contribution, masked; the server only ever sees the sum.
+          std::vector<torch::Tensor> contribution;
+          for (size_t i = 0; i < params.size(); ++i)
+            contribution.push_back(config_.userDp ? (params[i] - global[i]) * clipFactor : params[i] * weights[s]);
+          secure->add(selected[s], contribution);
+        } else if (config_.userDp) {
+          for (size_t i = 0; i < params.size(); ++i) delta[i].add_(params[i], clipFactor).sub_(global[i], clipFactor);
         } else {
           // Σ w_k·x_k here (one pass per client); Δ = Σ w_k·x_k − x after the round (Σ w_k = 1).
           for (size_t i = 0; i < params.size(); ++i) delta[i].add_(params[i], weights[s]);
@@ -158,6 +176,13 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
       }
       result.participation[selected[s]]++;
       result.clientUpdates++;
+    }
+    if (secure) {
+      const auto sum = secure->sum(timing.lateClients);
+      for (size_t i = 0; i < delta.size(); ++i) delta[i].copy_(sum[i]);
+      const double plain = double(selected.size()) * double(secure->elementCount()) * 4;
+      emitMetric("fl/secagg_overhead_bytes", round, secure->overheadBytes(timing.lateClients.size()));
+      if (plain > 0) emitMetric("fl/secagg_overhead_ratio", round, secure->overheadBytes(timing.lateClients.size()) / plain);
     }
     if (config_.userDp) {
       // The noise is added even when nobody reported: what is released must not depend on it.

@@ -42,6 +42,7 @@ RoundTiming SystemModel::simulate(const std::vector<size_t>& selected, const std
       t.seconds = at;
     } else {
       t.late++;
+      t.lateClients.push_back(c);
     }
   }
   // With a deadline the server waits for it when fewer than K reported; without, for the last kept.

@@ -13,6 +13,7 @@ namespace trustlab {
 
 struct RoundTiming {
   std::vector<size_t> reported;  ///< clients whose updates are aggregated, fastest first
+  std::vector<size_t> lateClients;  ///< available but not aggregated (after the deadline or beyond K)
   double seconds = 0;            ///< simulated duration of the round
   int dropped = 0, late = 0;     ///< unavailable; finished after the deadline or beyond K
 };

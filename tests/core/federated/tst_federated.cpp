@@ -1,7 +1,8 @@
 // Tests the federated simulation: partitions conserve every example and Dirichlet α orders label
 // entropy; selection frequencies match their probabilities; FedAvg with one client and one local
 // step is centralised SGD; FedProx with μ = 0 is FedAvg; FedAdam's server step has the known value;
-// the system model drops late and unavailable clients; continual rounds see only their period.
+// the system model drops late and unavailable clients; continual rounds see only their period;
+// user-level DP clips exactly and accounts; secure-aggregation masks cancel exactly.
 #include <QtTest>
 
 #include <torch/torch.h>
@@ -16,6 +17,7 @@
 #include "federated/client_selection.h"
 #include "federated/federated_trainer.h"
 #include "federated/partition.h"
+#include "federated/secure_aggregation.h"
 #include "federated/server_optimizer.h"
 #include "federated/system_model.h"
 #include "models/model_factory.h"
@@ -236,6 +238,45 @@ class TestFederated : public QObject {
     QCOMPARE(seen.values["privacy/epsilon"].size(), size_t(5));
     QVERIFY(seen.values["privacy/epsilon"].back() <= 2 + 1e-9);
     QVERIFY(seen.values["privacy/epsilon"].back() > 1.9);
+  }
+  void secureAggregationMasksCancelExactly() {
+    torch::manual_seed(3);
+    const std::vector<size_t> joined = {4, 9, 2, 7, 11};
+    std::vector<std::vector<torch::Tensor>> contributions;
+    for (size_t k = 0; k < joined.size(); ++k) contributions.push_back({torch::randn({50}), torch::randn({3, 4})});
+    const std::vector<torch::Tensor> like = {torch::zeros({50}), torch::zeros({3, 4})};
+    auto quantisedSum = [&](const std::vector<size_t>& who, size_t t) {
+      auto s = torch::zeros(like[t].sizes(), torch::kLong);
+      for (size_t k : who) s += torch::round(contributions[k][t].to(torch::kDouble) * (1 << 24)).to(torch::kLong);
+      return (s.to(torch::kDouble) / (1 << 24)).to(torch::kFloat);
+    };
+    SecureAggregator all(joined, like, 77);
+    for (size_t k = 0; k < joined.size(); ++k) all.add(joined[k], contributions[k]);
+    const auto sum = all.sum({});
+    for (size_t t = 0; t < 2; ++t) QVERIFY(torch::equal(sum[t], quantisedSum({0, 1, 2, 3, 4}, t)));
+    // One upload alone looks nothing like the contribution.
+    const auto upload = all.masked(joined[0], contributions[0])[0].to(torch::kDouble) / (1 << 24);
+    QVERIFY((upload - contributions[0][0].to(torch::kDouble)).abs().min().item<double>() > 1.0);
+    // Two clients drop after the key exchange: their masks are removed from the survivors' sum.
+    SecureAggregator some(joined, like, 78);
+    for (size_t k : {0, 2, 4}) some.add(joined[k], contributions[k]);
+    const auto recovered = some.sum({joined[1], joined[3]});
+    for (size_t t = 0; t < 2; ++t) QVERIFY(torch::equal(recovered[t], quantisedSum({0, 2, 4}, t)));
+    QVERIFY(some.overheadBytes(2) > all.overheadBytes(0) - 1e-9);
+  }
+  void secureAggregationLeavesTheModelUnchanged() {
+    const auto data = toySplit(60, 5);
+    const auto p = partitionIid(60, 6, 2);
+    TrainConfig t;
+    auto f = oneRound("fedavg", 8);
+    f.rounds = 2;
+    f.clientsPerRound = 3;
+    auto plain = toyModel(), masked = toyModel();
+    FederatedTrainer(plain, t, f).fit(data, p, {});
+    f.secureAggregation = true;
+    FederatedTrainer(masked, t, f).fit(data, p, {});
+    const auto a = plain->parameters(), b = masked->parameters();
+    for (size_t i = 0; i < a.size(); ++i) QVERIFY(torch::allclose(a[i], b[i], 0, 1e-6));
   }
   void fedAdamServerStep() {
     ServerOptimizer adam("fedadam", 0.1, 0.9, 0.99, 1e-3);
