@@ -1,6 +1,9 @@
 #include "cli_commands.h"
 
 #include <cmath>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -223,19 +226,68 @@ int trainCommand(const std::vector<std::string>& argv) {
   return 0;
 }
 
+/// `fl --nproc N`: starts ranks 1..N-1 as copies of this command (with --worker) and makes this
+/// process rank 0, torchrun-style. Returns the worker pids.
+std::vector<pid_t> spawnWorkers(const std::vector<std::string>& argv, long nproc) {
+  const char* portEnv = std::getenv("MASTER_PORT");
+  const std::string port = portEnv && *portEnv ? portEnv : std::to_string(29500 + getpid() % 2000);
+  std::vector<std::string> args = {"trustlab-cli", "fl"};
+  for (size_t i = 0; i < argv.size(); ++i) {
+    if (argv[i] == "--nproc") ++i;  // and its value
+    else if (argv[i].rfind("--nproc=", 0) != 0) args.push_back(argv[i]);
+  }
+  args.push_back("--worker");
+  std::vector<pid_t> pids;
+  for (long r = 1; r < nproc; ++r) {
+    const pid_t pid = fork();
+    if (pid < 0) throw std::runtime_error("cannot start worker process " + std::to_string(r));
+    if (pid == 0) {
+      setenv("RANK", std::to_string(r).c_str(), 1);
+      setenv("WORLD_SIZE", std::to_string(nproc).c_str(), 1);
+      setenv("MASTER_ADDR", "127.0.0.1", 0);
+      setenv("MASTER_PORT", port.c_str(), 1);
+      std::vector<char*> cargs;
+      for (auto& x : args) cargs.push_back(x.data());
+      cargs.push_back(nullptr);
+      execv("/proc/self/exe", cargs.data());
+      _exit(127);
+    }
+    pids.push_back(pid);
+  }
+  setenv("RANK", "0", 1);
+  setenv("WORLD_SIZE", std::to_string(nproc).c_str(), 1);
+  setenv("MASTER_ADDR", "127.0.0.1", 0);
+  setenv("MASTER_PORT", port.c_str(), 1);
+  return pids;
+}
+
 int flCommand(const std::vector<std::string>& argv) {
   const Args a(argv,
                {"dataset", "model", "seed", "store", "device", "threads", "max-length", "experiment", "text-column",
                 "label-column", "name", "partition", "alpha", "clients", "selection", "aggregation", "rounds",
                 "clients-per-round", "local-epochs", "local-batch-size", "local-lr", "algorithm", "mu", "server-lr",
                 "continual", "buffer-periods", "over-selection", "deadline", "availability", "user-clip",
-                "user-noise-multiplier", "user-target-epsilon", "delta"},
-               {"json", "quiet", "no-checkpoint", "user-dp", "secure-aggregation"});
+                "user-noise-multiplier", "user-target-epsilon", "delta", "nproc"},
+               {"json", "quiet", "no-checkpoint", "user-dp", "secure-aggregation", "worker"});
   ExperimentSpec spec = specFromArgs(a);
   spec.federated.enabled = true;
   spec.requireValid(a.positional().empty() ? "spec" : a.positional().front());
+  if (a.has("worker")) {  // a rank > 0 of `fl --nproc`: trains its share, records nothing
+    RunOptions options;
+    options.saveCheckpoint = false;
+    return runExperiment(spec, options).status == "finished" ? 0 : 1;
+  }
+  const long nproc = a.getLong("nproc", 1);
+  if (nproc < 1 || nproc > 256) throw InputError("--nproc", "must be in 1..256");
+  const auto workers = nproc > 1 ? spawnWorkers(argv, nproc) : std::vector<pid_t>{};
   RunStore store(storePath(a));
   const RunOutcome out = runWithProgress(a, spec, store, "federated");
+  for (pid_t pid : workers) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+      throw std::runtime_error("worker process " + std::to_string(pid) + " failed");
+  }
   if (a.has("json")) {
     json privacy = json::object();
     if (spec.federated.userDp) {
@@ -246,7 +298,7 @@ int flCommand(const std::vector<std::string>& argv) {
                       {"final_macro_f1", out.test.macroF1}, {"valid_accuracy", out.valid.accuracy},
                       {"rounds", out.training.steps}, {"simulated_seconds", out.simulatedSeconds},
                       {"seconds", out.training.seconds}, {"status", out.status},
-                      {"store", store.path()}}
+                      {"processes", nproc}, {"store", store.path()}, {"checkpoint", out.checkpointDir}}
                      .dump()
               << std::endl;
   } else {

@@ -10,6 +10,7 @@
 
 #include "federated/client_selection.h"
 #include "federated/server_optimizer.h"
+#include "federated/distributed.h"
 #include "federated/secure_aggregation.h"
 #include "federated/system_model.h"
 #include "privacy/calibration.h"
@@ -74,7 +75,7 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
   Partition current;
   std::vector<long> sizes;
   auto params = model_->parameters();
-  std::vector<torch::Tensor> global;
+  std::vector<torch::Tensor> global, wide;
   for (const auto& p : params) global.push_back(p.detach().clone());
   ServerOptimizer server(config_.algorithm, config_.serverLr, config_.beta1, config_.beta2, config_.tau);
   // User-level DP: σ from the target ε (or given), q = K / population, one composition per round.
@@ -91,6 +92,11 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
     rdpPerRound = rdpOfHistory({{sigma, q, 1}}, defaultRdpOrders());
   }
   result.noiseMultiplier = config_.userDp ? sigma : 0;
+  // Several processes: the same selection everywhere, each rank trains its share of the clients.
+  const auto distributed = DistributedContext::fromEnvironment();
+  const int rank = distributed ? distributed->rank() : 0, world = distributed ? distributed->worldSize() : 1;
+  if (distributed && config_.secureAggregation)
+    throw InputError("federated.secure_aggregation", "is simulated in one process only (drop --nproc)");
   GaussianNoise noise(training_.privacy.secure ? std::random_device{}() : training_.seed ^ 0x05e7ULL, device_);
   const bool prox = config_.algorithm == "fedprox";
   std::mt19937_64 rng(training_.seed ^ 0xfed5eedULL);
@@ -116,7 +122,11 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
     const auto& selected = timing.reported;
     const auto weights = selected.empty() ? std::vector<double>{} : aggregationWeights(sizes, selected, config_.aggregation);
     std::vector<torch::Tensor> delta;
-    for (const auto& g : global) delta.push_back(torch::zeros_like(g));
+    // In float64: the sum must not depend on the order clients are added in (or on which rank
+    // added them), so that 1 and N processes give the same model.
+    for (const auto& g : global) delta.push_back(torch::zeros_like(g, torch::kDouble));
+    if (wide.empty())  // float64 copies of the parameters: a vectorised cast beats a mixed-type add
+      for (const auto& g : global) wide.push_back(torch::empty_like(g, torch::kDouble));
     double lossSum = 0;
     long seen = 0;
     // Secure aggregation: everyone who joined the key exchange (reported or late) holds masks.
@@ -127,7 +137,12 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
       secure = std::make_unique<SecureAggregator>(joined, global, training_.seed ^ (uint64_t(round) << 32));
     }
     for (size_t s = 0; s < selected.size(); ++s) {
+      result.participation[selected[s]]++;
+      result.clientUpdates++;
+      if (int(s % size_t(world)) != rank) continue;  // another rank trains this client
       const auto& mine = current[selected[s]];
+      // Dropout draws from a stream of this client and round only: the same on whichever rank trains it.
+      torch::manual_seed(training_.seed ^ (uint64_t(round) << 24) ^ (uint64_t(selected[s]) * 0x9e3779b9ULL));
       {
         torch::NoGradGuard noGrad;
         for (size_t i = 0; i < params.size(); ++i) params[i].copy_(global[i]);
@@ -171,11 +186,16 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
           for (size_t i = 0; i < params.size(); ++i) delta[i].add_(params[i], clipFactor).sub_(global[i], clipFactor);
         } else {
           // Σ w_k·x_k here (one pass per client); Δ = Σ w_k·x_k − x after the round (Σ w_k = 1).
-          for (size_t i = 0; i < params.size(); ++i) delta[i].add_(params[i], weights[s]);
+          for (size_t i = 0; i < params.size(); ++i) delta[i].add_(wide[i].copy_(params[i]), weights[s]);
         }
       }
-      result.participation[selected[s]]++;
-      result.clientUpdates++;
+    }
+    if (distributed) {
+      distributed->allReduceSum(delta);
+      std::vector<torch::Tensor> totals{torch::tensor({lossSum, double(seen)}, torch::kDouble)};
+      distributed->allReduceSum(totals);
+      lossSum = totals[0][0].item<double>();
+      seen = long(totals[0][1].item<double>());
     }
     if (secure) {
       const auto sum = secure->sum(timing.lateClients);

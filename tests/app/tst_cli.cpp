@@ -3,6 +3,10 @@
 // runs/datasets subcommands.
 #include <QtTest>
 
+#include <torch/torch.h>
+
+#include "experiment/checkpoint.h"
+
 namespace {
 struct Result {
   int code;
@@ -104,6 +108,24 @@ class TestCli : public QObject {
     const auto bad = cli({"fl", "--partition", "shards", "--store", store()});
     QCOMPARE(bad.code, 2);
     QVERIFY(bad.err.contains("--partition"));
+  }
+  void flTwoProcessesEqualOne() {
+    const QStringList common = {"fl", "--model", "bag", "--partition", "iid", "--clients", "40", "--rounds", "4",
+                                "--clients-per-round", "6", "--local-lr", "0.5", "--seed", "3", "--store", store(),
+                                "--json"};
+    const auto two = cli(common + QStringList{"--nproc", "2"});
+    QVERIFY2(two.code == 0, two.err.constData());
+    const auto one = cli(common);
+    QVERIFY2(one.code == 0, one.err.constData());
+    const auto a = trustlab::loadCheckpoint(
+        QJsonDocument::fromJson(two.out).object()["checkpoint"].toString().toStdString());
+    const auto b = trustlab::loadCheckpoint(
+        QJsonDocument::fromJson(one.out).object()["checkpoint"].toString().toStdString());
+    QCOMPARE(QJsonDocument::fromJson(two.out).object()["processes"].toInt(), 2);
+    const auto pa = a.model->parameters(), pb = b.model->parameters();
+    double worst = 0;
+    for (size_t i = 0; i < pa.size(); ++i) worst = std::max(worst, (pa[i] - pb[i]).abs().max().item<double>());
+    QVERIFY2(worst <= 1e-6, qPrintable(QString("max |Δ| = %1").arg(worst)));
   }
   void benchDpJsonContract() {
     // Shape of the output only: timings are the benchmark's business, not a test's.
