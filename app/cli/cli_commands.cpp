@@ -1,9 +1,9 @@
 #include "cli_commands.h"
 
-#include <cmath>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
