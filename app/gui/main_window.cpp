@@ -22,6 +22,7 @@
 #include "responsiveness_probe.h"
 #include "run_browser.h"
 #include "run_inspector.h"
+#include "federated_view.h"
 #include "tradeoff_view.h"
 #include "training_view.h"
 #include "training_worker.h"
@@ -39,6 +40,8 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
       inspector_(new RunInspector),
       privacy_(new PrivacyPanel),
       tradeoff_(new TradeoffView),
+      federated_(new FederatedView),
+      federatedRefresh_(new QTimer(this)),
       probe_(new ResponsivenessProbe(this)),
       worker_(new TrainingWorker) {
   setWindowTitle(tr("TrustLab"));
@@ -47,6 +50,7 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
   tabs->addTab(training_, tr("Training"));
   tabs->addTab(privacy_, tr("Privacy"));
   tabs->addTab(tradeoff_, tr("Tradeoff"));
+  tabs->addTab(federated_, tr("Federated"));
   tradeoff_->setStorePath(storePath_);
   connect(tradeoff_, &TradeoffView::newSweepRequested, this, [this] {
     const QString path = QFileDialog::getSaveFileName(this, tr("New sweep spec"), "sweep.json", tr("Sweep spec (*.json)"));
@@ -72,6 +76,15 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
   connect(&workerThread_, &QThread::finished, worker_, &QObject::deleteLater);
   connect(this, &MainWindow::startRun, worker_, &TrainingWorker::run);
   connect(worker_, &TrainingWorker::metricLogged, training_, &TrainingView::addMetric);
+  // A federated run also fills the Federated tab, redrawn at most twice a second.
+  federatedRefresh_->setSingleShot(true);
+  federatedRefresh_->setInterval(500);
+  connect(federatedRefresh_, &QTimer::timeout, this, [this] { federated_->showRuns({liveRun_}, storePath_); });
+  connect(worker_, &TrainingWorker::metricLogged, this, [this](qlonglong runId, const QString& key) {
+    if (key != "fl/simulated_seconds") return;
+    liveRun_ = runId;
+    if (!federatedRefresh_->isActive()) federatedRefresh_->start();
+  });
   connect(worker_, &TrainingWorker::progress, training_, &TrainingView::setProgress);
   connect(worker_, &TrainingWorker::message, training_, &TrainingView::setStatus);
   connect(worker_, &TrainingWorker::runStarted, browser_, &RunBrowser::refresh);
@@ -100,6 +113,7 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
     if (running_ || ids.isEmpty()) return;
     try {
       training_->showStoredRuns(ids, storePath_);
+      federated_->showRuns(ids, storePath_);
     } catch (const std::exception& e) {
       statusBar()->showMessage(QString::fromStdString(e.what()));
     }
@@ -198,6 +212,7 @@ void MainWindow::onFinished(qlonglong runId, const QString& status, double testA
   browser_->refresh();
   browser_->selectRuns({runId});
   inspector_->showRun(runId, storePath_);
+  if (runId == liveRun_) federated_->showRuns({runId}, storePath_);
   training_->setStatus(status == "finished"
                            ? tr("Run %1 finished in %2 s: test accuracy %3, macro-F1 %4")
                                  .arg(runId).arg(seconds, 0, 'f', 1).arg(testAccuracy, 0, 'f', 4).arg(testMacroF1, 0, 'f', 4)

@@ -4,6 +4,7 @@
 #include <QFutureWatcher>
 #include <QMainWindow>
 #include <QThread>
+#include <QTimer>
 
 #include "experiment/experiment_spec.h"
 
@@ -17,6 +18,7 @@ class TrainingWorker;
 class ResponsivenessProbe;
 class PrivacyPanel;
 class TradeoffView;
+class FederatedView;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -30,6 +32,7 @@ class MainWindow : public QMainWindow {
   ResponsivenessProbe* probe() const { return probe_; }
   PrivacyPanel* privacyPanel() const { return privacy_; }
   TradeoffView* tradeoffView() const { return tradeoff_; }
+  FederatedView* federatedView() const { return federated_; }
   bool isRunning() const { return running_; }
   QString storePath() const { return storePath_; }
 
@@ -64,6 +67,9 @@ class MainWindow : public QMainWindow {
   RunInspector* inspector_;
   PrivacyPanel* privacy_;
   TradeoffView* tradeoff_;
+  FederatedView* federated_;
+  QTimer* federatedRefresh_;  ///< coalesces live redraws of the Federated tab
+  qlonglong liveRun_ = 0;
   ResponsivenessProbe* probe_;
   QThread workerThread_;
   TrainingWorker* worker_;

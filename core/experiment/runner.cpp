@@ -3,6 +3,8 @@
 #include <torch/torch.h>
 
 #include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <functional>
 
 #include "data/batching.h"
@@ -30,6 +32,10 @@ std::map<std::string, std::string> flatParams(const ExperimentSpec& s, const Dat
 }
 
 }  // namespace
+
+std::string federatedArtifactPath(const std::string& storePath, long long runId) {
+  return storePath + ".artifacts/run-" + std::to_string(runId) + "/federated.json";
+}
 
 RunOutcome runExperiment(const ExperimentSpec& spec, const RunOptions& o) {
   spec.requireValid();
@@ -101,6 +107,13 @@ RunOutcome runExperiment(const ExperimentSpec& spec, const RunOptions& o) {
       out.training.seconds = r.seconds;
       out.simulatedSeconds = r.simulatedSeconds;
       out.training.noiseMultiplier = r.noiseMultiplier;
+      if (o.store) {
+        const auto path = federatedArtifactPath(o.store->path(), out.runId);
+        std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+        std::vector<long> sizes;
+        for (const auto& c : partition) sizes.push_back(long(c.size()));
+        std::ofstream(path) << nlohmann::json{{"sizes", sizes}, {"participation", r.participation}}.dump();
+      }
       if (o.store && spec.federated.userDp)
         o.store->logParams(out.runId, {{"federated.user_noise_multiplier", std::to_string(r.noiseMultiplier)}});
       device = federated->device();

@@ -31,6 +31,9 @@ struct RunOptions {
   bool saveCheckpoint = true;          ///< next to the store: <store>.artifacts/run-<id>/
 };
 
+/// A federated run's clients beside its checkpoint: {"sizes": [...], "participation": [...]}.
+std::string federatedArtifactPath(const std::string& storePath, long long runId);
+
 /// Throws InputError for a bad spec or dataset; other failures are recorded as "failed".
 RunOutcome runExperiment(const ExperimentSpec& spec, const RunOptions& options);
 

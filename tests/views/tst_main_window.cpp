@@ -5,6 +5,7 @@
 #include <QtWidgets>
 
 #include "designer_widget.h"
+#include "federated_view.h"
 #include "experiment/run_store.h"
 #include "main_window.h"
 #include "metric_plot.h"
@@ -147,6 +148,17 @@ class TestMainWindow : public QObject {
     QVERIFY(window_->trainingView()->accuracyPlot()->pointCount() >= 6);  // valid accuracy per round
     const RunStore store((dir_.path() + "/gui.sqlite").toStdString(), true);
     QCOMPARE(store.metricHistory(id, "fl/simulated_seconds").size(), size_t(6));
+    auto* fed = window_->federatedView();
+    QTRY_COMPARE_WITH_TIMEOUT(fed->roundPlot()->seriesCount(), 1, 5000);
+    QCOMPARE(fed->timePlot()->seriesCount(), 1);
+    QCOMPARE(fed->clientsPlot()->seriesCount(), 2);  // sizes and participation
+    QVERIFY(fed->summary()->text().contains("natural"));
+    QCOMPARE(fed->showRuns({1, id}, dir_.path() + "/gui.sqlite"), 1);  // run 1 is not federated
+    const auto files = fed->exportAll(dir_.path() + "/fed", 241, 170);
+    QCOMPARE(files.size(), 15);
+    window_->findChild<QTabWidget*>()->setCurrentWidget(fed);
+    QTest::qWait(100);
+    QVERIFY(window_->grab().save(QString(TRUSTLAB_TEST_OUTPUT_DIR) + "/main_window_federated.png"));
   }
   void cleanupTestCase() { window_.reset(); }
 };
