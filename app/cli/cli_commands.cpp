@@ -87,6 +87,10 @@ ExperimentSpec specFromArgs(const Args& a) {
   }
   if (a.has("secure-aggregation")) f.secureAggregation = true;
   f.userClip = a.getDouble("user-clip", f.userClip);
+  if (a.has("user-adaptive-clip")) {
+    f.userAdaptiveClip = true;
+    f.userTargetQuantile = a.getDouble("user-adaptive-clip", f.userTargetQuantile);
+  }
   f.userNoiseMultiplier = a.getDouble("user-noise-multiplier", f.userNoiseMultiplier);
   f.userTargetEpsilon = a.getDouble("user-target-epsilon", f.userTargetEpsilon);
   // Flag errors name the flag the user typed rather than the spec field.
@@ -105,7 +109,8 @@ ExperimentSpec specFromArgs(const Args& a) {
       {"federated.buffer_periods", "--buffer-periods"}, {"federated.over_selection", "--over-selection"},
       {"federated.deadline_seconds", "--deadline"}, {"federated.availability", "--availability"},
       {"federated.user_clip", "--user-clip"}, {"federated.user_noise_multiplier", "--user-noise-multiplier"},
-      {"federated.user_target_epsilon", "--user-target-epsilon"}};
+      {"federated.user_target_epsilon", "--user-target-epsilon"},
+      {"federated.user_target_quantile", "--user-adaptive-clip"}, {"federated.user_adaptive_clip", "--user-adaptive-clip"}};
   for (const auto& issue : s.validate()) {
     const auto f = flagFor.find(issue.field);
     throw InputError(f != flagFor.end() && a.has(f->second.substr(2)) ? f->second
@@ -267,7 +272,7 @@ int flCommand(const std::vector<std::string>& argv) {
                 "label-column", "name", "partition", "alpha", "clients", "selection", "aggregation", "rounds",
                 "clients-per-round", "local-epochs", "local-batch-size", "local-lr", "algorithm", "mu", "server-lr",
                 "continual", "buffer-periods", "over-selection", "deadline", "availability", "user-clip",
-                "user-noise-multiplier", "user-target-epsilon", "delta", "nproc"},
+                "user-noise-multiplier", "user-target-epsilon", "delta", "nproc", "user-adaptive-clip"},
                {"json", "quiet", "no-checkpoint", "user-dp", "secure-aggregation", "worker"});
   ExperimentSpec spec = specFromArgs(a);
   spec.federated.enabled = true;

@@ -23,7 +23,8 @@ commands:
      [--clients-per-round K] [--local-epochs E] [--local-batch-size B] [--local-lr X]
      [--algorithm fedavg|fedprox|fedadam|fedyogi|fedadagrad] [--mu M] [--server-lr X] [--seed N]
      [--continual PERIODS] [--buffer-periods B] [--over-selection F] [--deadline S] [--availability A]
-     [--user-dp --user-clip S (--user-target-epsilon E | --user-noise-multiplier σ) --delta D] [--secure-aggregation]
+     [--user-dp --user-clip S (--user-target-epsilon E | --user-noise-multiplier σ) --delta D]
+     [--user-adaptive-clip QUANTILE] [--secure-aggregation]
      [--nproc N]                                (N local processes, c10d Gloo; or set RANK/WORLD_SIZE/MASTER_*)
      [--store FILE] [--json] [--quiet]           (federated simulation)
   runs list [--filter TEXT] [--store FILE] [--json]

@@ -60,7 +60,8 @@ json toJsonObject(const ExperimentSpec& s) {
         {"availability", f.availability}, {"examples_per_second", f.examplesPerSecond},
         {"upload_seconds", f.uploadSeconds}, {"user_dp", f.userDp}, {"user_clip", f.userClip},
         {"user_noise_multiplier", f.userNoiseMultiplier}, {"user_target_epsilon", f.userTargetEpsilon},
-        {"secure_aggregation", f.secureAggregation}}}};
+        {"secure_aggregation", f.secureAggregation}, {"user_adaptive_clip", f.userAdaptiveClip},
+        {"user_target_quantile", f.userTargetQuantile}, {"user_clip_lr", f.userClipLr}}}};
 }
 
 /// Reads `obj[key]` into `out` if present, checking the JSON type.
@@ -191,7 +192,8 @@ ExperimentSpec ExperimentSpec::fromJson(const std::string& text, const std::stri
                                   "mu", "server_lr", "beta1", "beta2", "tau", "eval_every", "periods", "buffer_periods",
                                   "over_selection", "deadline_seconds", "speed_sigma", "availability",
                                   "examples_per_second", "upload_seconds", "user_dp", "user_clip",
-                                  "user_noise_multiplier", "user_target_epsilon", "secure_aggregation"}, where);
+                                  "user_noise_multiplier", "user_target_epsilon", "secure_aggregation",
+                                  "user_adaptive_clip", "user_target_quantile", "user_clip_lr"}, where);
   auto& fc = s.federated;
   read(fe, "federated", "enabled", fc.enabled, where);
   read(fe, "federated", "partition", fc.partition, where);
@@ -224,6 +226,9 @@ ExperimentSpec ExperimentSpec::fromJson(const std::string& text, const std::stri
   read(fe, "federated", "user_noise_multiplier", fc.userNoiseMultiplier, where);
   read(fe, "federated", "user_target_epsilon", fc.userTargetEpsilon, where);
   read(fe, "federated", "secure_aggregation", fc.secureAggregation, where);
+  read(fe, "federated", "user_adaptive_clip", fc.userAdaptiveClip, where);
+  read(fe, "federated", "user_target_quantile", fc.userTargetQuantile, where);
+  read(fe, "federated", "user_clip_lr", fc.userClipLr, where);
   return s;
 }
 
@@ -317,6 +322,9 @@ std::vector<SpecIssue> ExperimentSpec::validate() const {
   check(std::isfinite(f.userNoiseMultiplier) && f.userNoiseMultiplier >= 0, "federated.user_noise_multiplier", "must be ≥ 0");
   check(std::isfinite(f.userTargetEpsilon) && f.userTargetEpsilon >= 0, "federated.user_target_epsilon",
         "must be ≥ 0 (0 = use user_noise_multiplier)");
+  check(f.userTargetQuantile > 0 && f.userTargetQuantile < 1, "federated.user_target_quantile", "must be in (0, 1)");
+  check(std::isfinite(f.userClipLr) && f.userClipLr >= 0, "federated.user_clip_lr", "must be ≥ 0");
+  check(!f.userAdaptiveClip || f.userDp, "federated.user_adaptive_clip", "needs user_dp");
   check(!f.userDp || (f.selection == "uniform" && f.aggregation == "equal"), "federated.user_dp",
         "user-level DP needs uniform selection and equal aggregation weights");
   check(!f.enabled || training.privacy.mode == "off", "privacy.mode",

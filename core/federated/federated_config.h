@@ -43,6 +43,11 @@ struct FederatedConfig {
   double userClip = 1.0;
   double userNoiseMultiplier = 1.0;
   double userTargetEpsilon = 0;  ///< > 0: σ calibrated to reach it after all rounds
+  /// Adaptive user-level clipping (Andrew et al. 2021): the clip follows the target quantile of
+  /// update norms from a noised count (σ_b = K/20), its cost taken from the update noise's budget.
+  bool userAdaptiveClip = false;
+  double userTargetQuantile = 0.5;
+  double userClipLr = 0.2;
   /// Simulated secure aggregation: masked fixed-point uploads, late clients' masks recovered.
   bool secureAggregation = false;
 };

@@ -91,6 +91,18 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
                   .noiseMultiplier;
     rdpPerRound = rdpOfHistory({{sigma, q, 1}}, defaultRdpOrders());
   }
+  double clip = config_.userClip, sigmaUpdate = sigma, sigmaCount = 0;
+  if (config_.userDp && config_.userAdaptiveClip) {
+    // Andrew et al. 2021, Thm 1: the count (σ_b) and the update (σ_u) together cost one Gaussian
+    // release with σ when σ_u = (σ^-2 − (2σ_b)^-2)^(-1/2).
+    sigmaCount = double(config_.clientsPerRound) / 20;
+    const double rest = 1 / (sigma * sigma) - 1 / (4 * sigmaCount * sigmaCount);
+    if (!(rest > 0))
+      throw InputError("federated.user_adaptive_clip", "σ = " + std::to_string(sigma) +
+                                                           " leaves no budget for the count: use more clients per round");
+    sigmaUpdate = 1 / std::sqrt(rest);
+  }
+  std::mt19937_64 countRng(training_.privacy.secure ? std::random_device{}() : training_.seed ^ 0xc047ULL);
   result.noiseMultiplier = config_.userDp ? sigma : 0;
   // Several processes: the same selection everywhere, each rank trains its share of the clients.
   const auto distributed = DistributedContext::fromEnvironment();
@@ -127,7 +139,7 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
     for (const auto& g : global) delta.push_back(torch::zeros_like(g, torch::kDouble));
     if (wide.empty())  // float64 copies of the parameters: a vectorised cast beats a mixed-type add
       for (const auto& g : global) wide.push_back(torch::empty_like(g, torch::kDouble));
-    double lossSum = 0;
+    double lossSum = 0, unclipped = 0;  // unclipped: clients whose update norm was within the clip
     long seen = 0;
     // Secure aggregation: everyone who joined the key exchange (reported or late) holds masks.
     std::unique_ptr<SecureAggregator> secure;
@@ -174,7 +186,8 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
           // Σ clip(x_k − x): the update's norm over all parameters, scaled down to at most S.
           double sq = 0;
           for (size_t i = 0; i < params.size(); ++i) sq += std::pow(torch::dist(params[i], global[i]).item<double>(), 2);
-          clipFactor = std::min(1.0, config_.userClip / std::max(std::sqrt(sq), 1e-12));
+          clipFactor = std::min(1.0, clip / std::max(std::sqrt(sq), 1e-12));
+          unclipped += std::sqrt(sq) <= clip ? 1 : 0;
         }
         if (secure) {
           // The upload: the same contribution, masked; the server only ever sees the sum.
@@ -192,10 +205,11 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
     }
     if (distributed) {
       distributed->allReduceSum(delta);
-      std::vector<torch::Tensor> totals{torch::tensor({lossSum, double(seen)}, torch::kDouble)};
+      std::vector<torch::Tensor> totals{torch::tensor({lossSum, double(seen), unclipped}, torch::kDouble)};
       distributed->allReduceSum(totals);
       lossSum = totals[0][0].item<double>();
       seen = long(totals[0][1].item<double>());
+      unclipped = totals[0][2].item<double>();
     }
     if (secure) {
       const auto sum = secure->sum(timing.lateClients);
@@ -206,8 +220,15 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
     }
     if (config_.userDp) {
       // The noise is added even when nobody reported: what is released must not depend on it.
-      for (auto& d : delta) noise.addTo(d, sigma * config_.userClip, 1.0 / double(config_.clientsPerRound));
+      for (auto& d : delta) noise.addTo(d, sigmaUpdate * clip, 1.0 / double(config_.clientsPerRound));
       server.step(global, delta);
+      emitMetric("privacy/user_clip", round, clip);
+      if (config_.userAdaptiveClip) {
+        // Geometric step towards the target quantile from the privately counted unclipped share.
+        const double noisyCount = unclipped + sigmaCount * std::normal_distribution<double>(0, 1)(countRng);
+        clip *= std::exp(-config_.userClipLr *
+                         (noisyCount / double(config_.clientsPerRound) - config_.userTargetQuantile));
+      }
       const double eps = rdpEpsilonAfterSteps(rdpPerRound, round, training_.privacy.delta).epsilon;
       emitMetric("privacy/epsilon", round, eps);
       const PrivacyEvent e{round, sigma, q, eps, training_.privacy.delta, "rdp"};

@@ -239,6 +239,33 @@ class TestFederated : public QObject {
     QVERIFY(seen.values["privacy/epsilon"].back() <= 2 + 1e-9);
     QVERIFY(seen.values["privacy/epsilon"].back() > 1.9);
   }
+  void adaptiveUserClipFollowsTheUpdateNorms() {
+    // Started far above and far below the clients' update norms, the clip walks towards them.
+    const auto data = toySplit(400, 6);
+    const auto p = partitionIid(400, 40, 3);
+    TrainConfig t;
+    auto f = oneRound("fedavg", 8);
+    f.aggregation = "equal";
+    f.rounds = 60;
+    f.clientsPerRound = 20;
+    f.userDp = true;
+    f.userNoiseMultiplier = 0.5;
+    f.userAdaptiveClip = true;
+    f.userClipLr = 0.5;
+    std::vector<double> finals;
+    for (double start : {100.0, 1e-4}) {
+      f.userClip = start;
+      RecordingObserver seen;
+      FederatedTrainer trainer(toyModel(), t, f);
+      trainer.addObserver(&seen);
+      trainer.fit(data, p, {});
+      finals.push_back(seen.values["privacy/user_clip"].back());
+    }
+    // Both end in the range of update norms (≈ 0.1–1 for this model): 50× down and 500× up.
+    QVERIFY2(finals[0] < 2 && finals[1] > 0.05, qPrintable(QString("%1, %2").arg(finals[0]).arg(finals[1])));
+    f.userNoiseMultiplier = 3;  // 1/σ² < 1/(4σ_b²): the count alone would exceed the budget
+    QVERIFY_THROWS_EXCEPTION(std::exception, FederatedTrainer(toyModel(), t, f).fit(data, p, {}));
+  }
   void secureAggregationMasksCancelExactly() {
     torch::manual_seed(3);
     const std::vector<size_t> joined = {4, 9, 2, 7, 11};
