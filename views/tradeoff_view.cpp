@@ -436,11 +436,8 @@ void TradeoffView::updateMarker() {
   for (const auto& c : cells_) {
     if (parts.size() != 2 || c.dataset != parts[0].toStdString()) continue;
     try {
-      const RunStore store(storePath_.toStdString(), true);
-      const auto run = store.run(c.runIds.front());
-      const long n = run ? std::stol(run->params.at("dataset.train_examples")) : 0;
       const auto& t = sweep_.base.training;
-      const double q = std::min(1.0, double(t.batchSize) / double(std::max(1L, n)));
+      const double q = std::min(1.0, double(t.batchSize) / double(std::max(1L, c.trainExamples)));
       const long steps = t.maxSteps > 0 ? t.maxSteps : stepsForEpochs(t.epochs, q);
       const auto cal = calibrateNoise(eps, t.privacy.delta, q, steps, t.privacy.accountant);
       lines << tr("needs σ = %1 (q = %2, %3 steps, %4)")

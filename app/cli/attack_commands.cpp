@@ -23,11 +23,10 @@ int attackCommand(const std::vector<std::string>& argv) {
   RunStore store(storePath(a));
   const auto run = loadRunForAudit(store, id);
   if (sub == "mia") {
-    MembershipAuditOptions o;
-    o.method = a.get("method", "loss");
-    o.shadows = int(a.getLong("shadows", run.spec.audit.shadows));
+    auto o = membershipOptions(run.spec.audit, a.get("method", "loss"));
+    o.shadows = int(a.getLong("shadows", o.shadows));
     if (o.shadows < 2) throw InputError("--shadows", "LiRA needs at least 2 shadow models");
-    o.auditExamples = int(a.getLong("audit-examples", run.spec.audit.auditExamples));
+    o.auditExamples = int(a.getLong("audit-examples", o.auditExamples));
     o.lira.online = !a.has("offline");
     o.lira.fixedVariance = a.has("fixed-variance");
     if (!a.has("json")) o.progress = [](const std::string& m) { std::fprintf(stderr, "%s\n", m.c_str()); };

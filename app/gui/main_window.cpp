@@ -283,12 +283,8 @@ void MainWindow::auditRun(qlonglong runId, const QString& kind) {
       RunStore s(store);
       const auto run = loadRunForAudit(s, runId);
       if (k == "canary") return QString::fromStdString(describeCanaries(auditRunCanaries(s, runId, run)));
-      MembershipAuditOptions o;
-      o.method = k;
-      o.shadows = run.spec.audit.shadows;
-      o.auditExamples = run.spec.audit.auditExamples;
-      o.lira.fixedVariance = o.shadows < 64;  // Carlini et al.: fixed variance wins with few shadows
-      return QString::fromStdString(describeMembership(auditRunMembership(s, runId, run, o)));
+      return QString::fromStdString(
+          describeMembership(auditRunMembership(s, runId, run, membershipOptions(run.spec.audit, k))));
     } catch (const std::exception& e) {
       return tr("The audit failed: %1").arg(e.what());
     }

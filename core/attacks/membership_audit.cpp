@@ -13,6 +13,15 @@
 
 namespace trustlab {
 
+MembershipAuditOptions membershipOptions(const AuditConfig& audit, const std::string& method) {
+  MembershipAuditOptions o;
+  o.method = method;
+  o.shadows = audit.shadows;
+  o.auditExamples = audit.auditExamples;
+  o.lira.fixedVariance = audit.shadows < 64;
+  return o;
+}
+
 MembershipAuditResult membershipMetrics(const std::vector<double>& scores, const std::vector<bool>& isMember,
                                         double delta) {
   MembershipAuditResult r;

@@ -36,6 +36,10 @@ struct MembershipAuditResult {
   bool cancelled = false;  ///< `stop` was raised while shadows trained: no metrics
 };
 
+/// The audit a spec's `audit` section asks for with `method`: its shadows and audit-set size, and
+/// fixed variance below 64 shadows (Carlini et al.: it wins when shadows are few).
+MembershipAuditOptions membershipOptions(const AuditConfig& audit, const std::string& method);
+
 /// Audits `target` (trained by `spec` on `data.train`). Throws InputError for an unusable audit set.
 MembershipAuditResult auditMembership(TextClassifierImpl& target, const ExperimentSpec& spec, const PreparedData& data,
                                       const MembershipAuditOptions& options);

@@ -3,7 +3,6 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -16,10 +15,6 @@ namespace trustlab {
 namespace {
 
 using nlohmann::json;
-
-double now() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 std::string runName(long long id) { return "run " + std::to_string(id); }
 
@@ -48,7 +43,7 @@ MembershipAuditResult auditRunMembership(RunStore& store, long long runId, const
   const auto r = auditMembership(*run.model, run.spec, run.data, o);
   if (r.cancelled) return r;
   const std::string p = "audit/mia_" + options.method + "/";
-  const double t = now();
+  const double t = unixSeconds();
   store.logMetrics(runId, {{p + "auc", 0, r.auc, t},
                            {p + "tpr_at_0.1pct_fpr", 0, r.tprAt01Pct, t},
                            {p + "tpr_at_1pct_fpr", 0, r.tprAt1Pct, t},
@@ -64,7 +59,7 @@ MembershipAuditResult auditRunMembership(RunStore& store, long long runId, const
 CanaryAuditResult auditRunCanaries(RunStore& store, long long runId, const AuditedRun& run,
                                    const InversionOptions& options) {
   const auto r = auditCanaries(*run.model, run.spec, run.data, options);
-  const double t = now();
+  const double t = unixSeconds();
   store.logMetrics(runId, {{"audit/canary/exposure", 0, r.meanExposure, t},
                            {"audit/canary/tokens_recovered", 0, r.tokensRecovered, t},
                            {"audit/canary/extracted", 0, r.extractionRate, t}});

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -53,10 +52,6 @@ CREATE TABLE IF NOT EXISTS privacy_ledger(
   epsilon REAL, delta REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS ledger_run_step ON privacy_ledger(run_id, step);
 )sql";
-
-double now() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 std::string newUuid() {
   std::random_device rd;
@@ -167,7 +162,7 @@ void RunStore::exec(const std::string& sql) const {
 
 long long RunStore::experimentId(const std::string& name) {
   Statement ins(db_, "INSERT OR IGNORE INTO experiments(name, creation_time) VALUES (?, ?)");
-  ins.bind(1, name).bind(2, now()).step();
+  ins.bind(1, name).bind(2, unixSeconds()).step();
   Statement q(db_, "SELECT experiment_id FROM experiments WHERE name = ?");
   q.bind(1, name);
   q.step();
@@ -183,7 +178,7 @@ long long RunStore::createRun(const std::string& experiment, const std::string& 
                 "INSERT INTO runs(run_uuid, experiment_id, name, status, start_time, heartbeat, spec_json, "
                 "spec_sha256, seed, git_commit, trustlab_version, libtorch_version, qt_version, host, hostname, "
                 "pid, device, threads) VALUES (?,?,?,'running',?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    const double t = now();
+    const double t = unixSeconds();
     s.bind(1, newUuid()).bind(2, exp).bind(3, name).bind(4, t).bind(5, t).bind(6, specJson).bind(7, specSha256);
     s.bind(8, static_cast<long long>(seed)).bind(9, repro.gitCommit).bind(10, repro.trustlabVersion);
     s.bind(11, repro.libtorchVersion).bind(12, repro.qtVersion).bind(13, repro.host).bind(14, hostName());
@@ -235,7 +230,7 @@ void RunStore::logMetrics(long long run, const std::vector<Metric>& metrics) {
       }
     }
     Statement hb(db_, "UPDATE runs SET heartbeat = ? WHERE run_id = ?");
-    hb.bind(1, now()).bind(2, run).step();
+    hb.bind(1, unixSeconds()).bind(2, run).step();
     exec("COMMIT");
   } catch (...) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -253,7 +248,7 @@ void RunStore::logLedger(long long run, const LedgerEntry& e) {
 
 void RunStore::finishRun(long long run, const std::string& status, const std::string& error) {
   Statement s(db_, "UPDATE runs SET status = ?, end_time = ?, error = ? WHERE run_id = ?");
-  s.bind(1, status).bind(2, now()).bind(3, error).bind(4, run).step();
+  s.bind(1, status).bind(2, unixSeconds()).bind(3, error).bind(4, run).step();
 }
 
 void RunStore::deleteRun(long long run) {
@@ -319,7 +314,7 @@ int RunStore::recoverKilledRuns() {
   Statement s(db_, "SELECT run_id, hostname, pid, heartbeat FROM runs WHERE status = 'running'");
   std::vector<long long> dead;
   const std::string here = hostName();
-  const double t = now();
+  const double t = unixSeconds();
   while (s.step()) {
     const bool sameHost = s.text(1) == here;
     const bool gone = sameHost ? !processAlive(long(s.integer(2))) : t - s.real(3) > kStaleHeartbeatSeconds;

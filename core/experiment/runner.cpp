@@ -4,8 +4,8 @@
 
 #include <filesystem>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <functional>
+#include <nlohmann/json.hpp>
 
 #include "data/batching.h"
 #include "experiment/checkpoint.h"
@@ -88,12 +88,10 @@ RunOutcome runExperiment(const ExperimentSpec& spec, const RunOptions& o) {
       federated = std::make_unique<FederatedTrainer>(model, spec.training, spec.federated, out.runId);
       if (storeObserver) federated->addObserver(storeObserver.get());
       for (auto* obs : o.observers) federated->addObserver(obs);
-      const auto labels = train.labels.narrow(0, 0, train.size());
-      const auto partition = makePartition(spec.federated, data.train,
-                                           std::vector<long>(labels.data_ptr<int64_t>(), labels.data_ptr<int64_t>() + labels.numel()),
-                                           spec.training.seed);
-      const auto stats = partitionStats(partition, std::vector<long>(labels.data_ptr<int64_t>(),
-                                                                     labels.data_ptr<int64_t>() + labels.numel()));
+      const std::vector<long> labels(train.labels.data_ptr<int64_t>(),
+                                     train.labels.data_ptr<int64_t>() + train.labels.numel());
+      const auto partition = makePartition(spec.federated, data.train, labels, spec.training.seed);
+      const auto stats = partitionStats(partition, labels);
       say(o, "federated: " + std::to_string(partition.size()) + " clients (" + spec.federated.partition +
                  "), size Gini " + std::to_string(stats.giniOfSizes) + ", mean label entropy " +
                  std::to_string(stats.meanEntropy) + " bits");

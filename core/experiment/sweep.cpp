@@ -165,11 +165,7 @@ SweepOutcome runSweep(const SweepSpec& sweep, const SweepOptions& o) {
       if (audit.mia != "none" || audit.canaries > 0) {
         const auto run = loadRunForAudit(*o.store, id);
         if (audit.mia != "none") {
-          MembershipAuditOptions mo;
-          mo.method = audit.mia;
-          mo.shadows = audit.shadows;
-          mo.auditExamples = audit.auditExamples;
-          mo.lira.fixedVariance = audit.shadows < 64;  // Carlini et al.: fixed variance wins with few shadows
+          auto mo = membershipOptions(audit, audit.mia);
           mo.stop = o.stop;
           mo.progress = o.onMessage;
           if (auditRunMembership(*o.store, id, run, mo).cancelled) {
@@ -205,6 +201,7 @@ std::vector<SweepCell> summarizeSweep(const RunStore& store, const std::string& 
     cell.model = std::get<1>(key);
     cell.epsilon = eps;
     cell.runs++;
+    if (r->params.count("dataset.train_examples")) cell.trainExamples = std::stol(r->params.at("dataset.train_examples"));
     cell.runIds.push_back(r->id);
     if (r->params.count("privacy.noise_multiplier")) cell.noiseMultiplier += std::stod(r->params.at("privacy.noise_multiplier"));
     for (const auto& [k, v] : r->latestMetrics)

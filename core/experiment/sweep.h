@@ -68,6 +68,7 @@ struct SweepCell {
   std::map<std::string, std::pair<double, double>> metrics;  ///< key → (mean, sample std)
   std::vector<long long> runIds;
   double noiseMultiplier = 0;  ///< mean σ the private runs used
+  long trainExamples = 0;      ///< training-set size (what q = batch / N is computed from)
 };
 
 /// Finished runs of `sweepName` grouped by cell, in dataset, model, decreasing-ε order.

@@ -2,17 +2,18 @@
 
 #include <torch/torch.h>
 
-#include <chrono>
-#include <memory>
-#include <cmath>
 #include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <memory>
 #include <random>
 
 #include "federated/client_selection.h"
-#include "federated/server_optimizer.h"
 #include "federated/distributed.h"
 #include "federated/secure_aggregation.h"
+#include "federated/server_optimizer.h"
 #include "federated/system_model.h"
+#include "privacy/adaptive_clipping.h"
 #include "privacy/calibration.h"
 #include "privacy/gaussian_noise.h"
 #include "privacy/rdp.h"
@@ -45,10 +46,6 @@ Partition dataAt(const std::vector<Partition>& periods, int period, int buffer) 
   return out;
 }
 
-double now() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 }  // namespace
 
 FederatedTrainer::FederatedTrainer(TextClassifierPtr model, const TrainConfig& training, const FederatedConfig& config,
@@ -59,7 +56,7 @@ FederatedTrainer::FederatedTrainer(TextClassifierPtr model, const TrainConfig& t
 }
 
 void FederatedTrainer::emitMetric(const std::string& key, long step, double value) {
-  const MetricEvent e{runId_, key, step, value, now()};
+  const MetricEvent e{runId_, key, step, value, unixSeconds()};
   for (auto* o : observers_) o->onMetric(e);
 }
 
@@ -93,23 +90,20 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
   }
   double clip = config_.userClip, sigmaUpdate = sigma, sigmaCount = 0;
   if (config_.userDp && config_.userAdaptiveClip) {
-    // Andrew et al. 2021, Thm 1: the count (σ_b) and the update (σ_u) together cost one Gaussian
-    // release with σ when σ_u = (σ^-2 − (2σ_b)^-2)^(-1/2).
     sigmaCount = double(config_.clientsPerRound) / 20;
-    const double rest = 1 / (sigma * sigma) - 1 / (4 * sigmaCount * sigmaCount);
-    if (!(rest > 0))
+    sigmaUpdate = updateNoiseAfterCount(sigma, sigmaCount);
+    if (std::isnan(sigmaUpdate))
       throw InputError("federated.user_adaptive_clip", "σ = " + std::to_string(sigma) +
                                                            " leaves no budget for the count: use more clients per round");
-    sigmaUpdate = 1 / std::sqrt(rest);
   }
-  std::mt19937_64 countRng(training_.privacy.secure ? std::random_device{}() : training_.seed ^ 0xc047ULL);
+  std::mt19937_64 countRng(training_.privacy.secure ? osRandomSeed() : training_.seed ^ 0xc047ULL);
   result.noiseMultiplier = config_.userDp ? sigma : 0;
   // Several processes: the same selection everywhere, each rank trains its share of the clients.
   const auto distributed = DistributedContext::fromEnvironment();
   const int rank = distributed ? distributed->rank() : 0, world = distributed ? distributed->worldSize() : 1;
   if (distributed && config_.secureAggregation)
     throw InputError("federated.secure_aggregation", "is simulated in one process only (drop --nproc)");
-  GaussianNoise noise(training_.privacy.secure ? std::random_device{}() : training_.seed ^ 0x05e7ULL, device_);
+  GaussianNoise noise(training_.privacy.secure ? osRandomSeed() : training_.seed ^ 0x05e7ULL, device_);
   const bool prox = config_.algorithm == "fedprox";
   std::mt19937_64 rng(training_.seed ^ 0xfed5eedULL);
   for (long round = 1; round <= config_.rounds; ++round) {
@@ -226,8 +220,8 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
       if (config_.userAdaptiveClip) {
         // Geometric step towards the target quantile from the privately counted unclipped share.
         const double noisyCount = unclipped + sigmaCount * std::normal_distribution<double>(0, 1)(countRng);
-        clip *= std::exp(-config_.userClipLr *
-                         (noisyCount / double(config_.clientsPerRound) - config_.userTargetQuantile));
+        clip = nextClipNorm(clip, noisyCount, double(config_.clientsPerRound), config_.userTargetQuantile,
+                            config_.userClipLr);
       }
       const double eps = rdpEpsilonAfterSteps(rdpPerRound, round, training_.privacy.delta).epsilon;
       emitMetric("privacy/epsilon", round, eps);

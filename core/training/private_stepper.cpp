@@ -4,23 +4,16 @@
 #include <torch/torch.h>
 
 #include <cmath>
-#include <random>
 #include <utility>
 
+#include "privacy/adaptive_clipping.h"
 #include "privacy/calibration.h"
 #include "privacy/per_example_clipping.h"
 #include "privacy/rdp.h"
 #include "util/errors.h"
+#include "util/runtime.h"
 
 namespace trustlab {
-namespace {
-
-uint64_t osSeed() {
-  std::random_device rd;  // the kernel's CSPRNG on Linux
-  return (uint64_t(rd()) << 32) ^ uint64_t(rd());
-}
-
-}  // namespace
 
 PrivateStepper::PrivateStepper(TextClassifierImpl& model, const PrivacyConfig& config, long n, long expectedBatch,
                                long steps, uint64_t seed, const torch::Device& device)
@@ -30,8 +23,8 @@ PrivateStepper::PrivateStepper(TextClassifierImpl& model, const PrivacyConfig& c
       expectedBatch_(double(expectedBatch)),
       q_(double(expectedBatch) / double(n)),
       device_(device),
-      generator_(at::make_generator<at::CPUGeneratorImpl>(config.secure ? osSeed() : seed ^ 0x5eedULL)),
-      noise_(config.secure ? osSeed() : seed ^ 0x4015eULL, device) {
+      generator_(at::make_generator<at::CPUGeneratorImpl>(config.secure ? osRandomSeed() : seed ^ 0x5eedULL)),
+      noise_(config.secure ? osRandomSeed() : seed ^ 0x4015eULL, device) {
   if (q_ > 1) throw InputError("training.batch_size", "larger than the training set: q = B/N would exceed 1");
   sigma_ = config.targetEpsilon > 0
                ? calibrateNoise(config.targetEpsilon, config.delta, q_, steps, config.accountant).noiseMultiplier
@@ -43,13 +36,10 @@ PrivateStepper::PrivateStepper(TextClassifierImpl& model, const PrivacyConfig& c
     if (config.targetQuantile <= 0 || config.targetQuantile >= 1)
       throw InputError("privacy.target_quantile", "must be in (0, 1)");
     sigmaCount_ = config.countNoiseMultiplier > 0 ? config.countNoiseMultiplier : double(expectedBatch) / 20;
-    // Andrew et al. 2021, Thm 1: releasing the count with σ_b and the gradient with σ_g costs the
-    // same as one Gaussian release with σ when σ_g = (σ^-2 − (2σ_b)^-2)^(-1/2).
-    const double rest = 1 / (sigma_ * sigma_) - 1 / (4 * sigmaCount_ * sigmaCount_);
-    if (rest <= 0)
+    sigmaGradient_ = updateNoiseAfterCount(sigma_, sigmaCount_);
+    if (std::isnan(sigmaGradient_))
       throw InputError("privacy.count_noise_multiplier", "too small for σ = " + std::to_string(sigma_) +
                                                               ": the count alone would exceed the budget");
-    sigmaGradient_ = 1 / std::sqrt(rest);
   }
 }
 
@@ -94,7 +84,7 @@ PrivateStepResult PrivateStepper::computeGradients(const EncodedSplit& data, con
   if (config_.adaptiveClipping) {
     // Geometric update towards the target quantile from the privately counted unclipped fraction.
     const double noisyCount = unclipped + sigmaCount_ * torch::randn({1}, generator_, torch::kDouble).item<double>();
-    clipNorm_ *= std::exp(-config_.clipLearningRate * (noisyCount / expectedBatch_ - config_.targetQuantile));
+    clipNorm_ = nextClipNorm(clipNorm_, noisyCount, expectedBatch_, config_.targetQuantile, config_.clipLearningRate);
   }
   return r;
 }

@@ -15,10 +15,6 @@
 namespace trustlab {
 namespace {
 
-double nowSeconds() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 /// Copies of every parameter and buffer, to restore the best-validation model.
 std::vector<torch::Tensor> snapshot(torch::nn::Module& m) {
   std::vector<torch::Tensor> s;
@@ -53,7 +49,7 @@ Trainer::Trainer(TextClassifierPtr model, TrainConfig config, long long runId)
       device_(parseDevice(config_.device)) {}
 
 void Trainer::emitMetric(const std::string& key, long step, double value) {
-  const MetricEvent e{runId_, key, step, value, nowSeconds()};
+  const MetricEvent e{runId_, key, step, value, unixSeconds()};
   for (auto* o : observers_) o->onMetric(e);
 }
 

@@ -4,6 +4,8 @@
 #include <unistd.h>
 #include <torch/torch.h>
 
+#include <chrono>
+#include <random>
 #include <thread>
 
 #include "util/errors.h"
@@ -53,6 +55,15 @@ std::string hostDescription() {
   std::string os = uname(&u) == 0 ? std::string(u.sysname) + " " + u.release + " " + u.machine : "";
   return hostName() + " (" + os + ", " + std::to_string(std::thread::hardware_concurrency()) +
          " hardware threads)";
+}
+
+double unixSeconds() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+uint64_t osRandomSeed() {
+  std::random_device rd;  // the kernel's CSPRNG on Linux
+  return (uint64_t(rd()) << 32) ^ uint64_t(rd());
 }
 
 }  // namespace trustlab

@@ -1,7 +1,8 @@
 // core/util: the process's runtime configuration and identity: LibTorch threads sized from the
 // hardware (Debian's LibTorch defaults to one), device parsing, and the version/host facts that
-// every run records for reproducibility.
+// every run records for reproducibility; the clock and OS entropy that runs stamp and seed with.
 #pragma once
+#include <cstdint>
 #include <string>
 
 namespace c10 { struct Device; }
@@ -21,6 +22,12 @@ struct BuildInfo {
   bool cudaAvailable = false;
 };
 BuildInfo buildInfo();
+
+/// Wall-clock seconds since the Unix epoch (metric and store timestamps).
+double unixSeconds();
+
+/// 64 bits from the kernel's CSPRNG: the seed of secure-mode noise.
+uint64_t osRandomSeed();
 
 /// "hostname (Linux 6.1 x86_64)".
 std::string hostDescription();
