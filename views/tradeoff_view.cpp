@@ -353,14 +353,13 @@ void TradeoffView::drawRoc() {
   for (int i = 0; i <= 80; ++i) grid.push_back(std::pow(10.0, -4 + 4.0 * i / 80));
   int k = 0;
   const double delta = sweep_.base.training.privacy.delta;
-  const RunStore store(storePath_.toStdString(), true);
   for (const auto& c : cells_) {
     if (parts.size() != 2 || c.dataset != parts[0].toStdString() || c.model != parts[1].toStdString()) continue;
     const QColor color = MetricPlot::paletteColor(k++);
     const QString eps = std::isinf(c.epsilon) ? QStringLiteral("∞") : QString::number(c.epsilon);
     // One seed's curve, LiRA when it was run (the stronger attack), else the loss attack.
     for (const char* method : {"lira", "loss"}) {
-      QFile f(QString::fromStdString(rocArtifactPath(store, c.runIds.back(), method)));
+      QFile f(QString::fromStdString(rocArtifactPath(storePath_.toStdString(), c.runIds.back(), method)));
       if (!f.open(QIODevice::ReadOnly)) continue;
       const auto j = nlohmann::json::parse(f.readAll().toStdString(), nullptr, false);
       if (j.is_discarded() || !j.contains("roc")) continue;

@@ -35,7 +35,7 @@ int attackCommand(const std::vector<std::string>& argv) {
       std::cout << membershipJson(r, false) << std::endl;
     } else {
       std::printf("run %lld, %s\n  ROC: %s\n", id, describeMembership(r).c_str(),
-                  rocArtifactPath(store, id, o.method).c_str());
+                  rocArtifactPath(store.path(), id, o.method).c_str());
     }
     return 0;
   }

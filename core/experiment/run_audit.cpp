@@ -20,8 +20,8 @@ std::string runName(long long id) { return "run " + std::to_string(id); }
 
 }  // namespace
 
-std::string rocArtifactPath(const RunStore& store, long long runId, const std::string& method) {
-  return store.path() + ".artifacts/run-" + std::to_string(runId) + "/roc-" + method + ".json";
+std::string rocArtifactPath(const std::string& storePath, long long runId, const std::string& method) {
+  return runArtifactDir(storePath, runId) + "/roc-" + method + ".json";
 }
 
 AuditedRun loadRunForAudit(const RunStore& store, long long runId) {
@@ -50,7 +50,7 @@ MembershipAuditResult auditRunMembership(RunStore& store, long long runId, const
                            {p + "advantage", 0, r.advantage, t},
                            {p + "epsilon_lower_bound", 0, r.epsilon.lowerBound, t}});
   store.setTag(runId, "audit.mia_" + options.method, r.method + (r.shadows ? ", " + std::to_string(r.shadows) + " shadows" : ""));
-  const auto path = rocArtifactPath(store, runId, options.method);
+  const auto path = rocArtifactPath(store.path(), runId, options.method);
   std::filesystem::create_directories(std::filesystem::path(path).parent_path());
   std::ofstream(path) << membershipJson(r, true);
   return r;

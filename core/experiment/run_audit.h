@@ -35,6 +35,6 @@ std::string describeMembership(const MembershipAuditResult& r);
 std::string describeCanaries(const CanaryAuditResult& r);
 
 /// Where a run's ROC curve for `method` is stored (read by the tradeoff view).
-std::string rocArtifactPath(const RunStore& store, long long runId, const std::string& method);
+std::string rocArtifactPath(const std::string& storePath, long long runId, const std::string& method);
 
 }  // namespace trustlab

@@ -101,6 +101,10 @@ void readLatestMetrics(sqlite3* db, RunRecord& r) {
 
 }  // namespace
 
+std::string runArtifactDir(const std::string& storePath, long long runId) {
+  return storePath + ".artifacts/run-" + std::to_string(runId);
+}
+
 std::string defaultStorePath() {
   if (const char* env = std::getenv("TRUSTLAB_STORE"); env && *env) return env;
   std::string base;

@@ -20,6 +20,9 @@ struct ReproInfo {
 /// $TRUSTLAB_STORE, else $XDG_DATA_HOME/trustlab/runs.sqlite (~/.local/share/...); the folder is
 /// created. Shared by the GUI and the CLI so both see the same runs.
 std::string defaultStorePath();
+/// The folder beside the store holding a run's files (checkpoint, ROC curves, federated clients):
+/// <store>.artifacts/run-<id>.
+std::string runArtifactDir(const std::string& storePath, long long runId);
 
 ReproInfo captureRepro(const std::string& device, int threads, const std::string& qtVersion = {});
 

@@ -34,7 +34,7 @@ std::map<std::string, std::string> flatParams(const ExperimentSpec& s, const Dat
 }  // namespace
 
 std::string federatedArtifactPath(const std::string& storePath, long long runId) {
-  return storePath + ".artifacts/run-" + std::to_string(runId) + "/federated.json";
+  return runArtifactDir(storePath, runId) + "/federated.json";
 }
 
 RunOutcome runExperiment(const ExperimentSpec& spec, const RunOptions& o) {
@@ -136,7 +136,7 @@ RunOutcome runExperiment(const ExperimentSpec& spec, const RunOptions& o) {
     }
     if (storeObserver) storeObserver->flush();
     if (o.store && o.saveCheckpoint && !out.training.cancelled) {
-      out.checkpointDir = o.store->path() + ".artifacts/run-" + std::to_string(out.runId);
+      out.checkpointDir = runArtifactDir(o.store->path(), out.runId);
       saveCheckpoint(out.checkpointDir, Checkpoint{spec, vocab, data.labels(), model});
       o.store->setTag(out.runId, "checkpoint", std::filesystem::absolute(out.checkpointDir).string());
     }

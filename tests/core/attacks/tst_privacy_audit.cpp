@@ -84,7 +84,7 @@ class TestPrivacyAudit : public QObject {
     QVERIFY2(loss.auc > 0.75, qPrintable(QString("loss AUC %1").arg(loss.auc)));
     QVERIFY(loss.epsilon.lowerBound > 0.5);
     QCOMPARE(loss.members, 300L);
-    QVERIFY(QFile::exists(QString::fromStdString(rocArtifactPath(*store_, id, "loss"))));
+    QVERIFY(QFile::exists(QString::fromStdString(rocArtifactPath(store_->path(), id, "loss"))));
     QCOMPARE(store_->run(id)->latestMetrics.at("audit/mia_loss/auc"), loss.auc);
     o.method = "lira";
     o.shadows = 4;
