@@ -71,13 +71,14 @@ MembershipAuditResult auditMembership(TextClassifierImpl& target, const Experime
       const auto order = torch::randperm(2 * m, gen, torch::kLong);
       const auto inIdx = order.narrow(0, 0, m);
       std::vector<bool> mask(size_t(2 * m), false);
-      for (long i = 0; i < m; ++i) mask[size_t(inIdx[i].item<int64_t>())] = true;
-      ExperimentSpec shadowSpec = spec;
-      shadowSpec.training.seed = spec.training.seed + 7919 * uint64_t(k + 1);
-      torch::manual_seed(shadowSpec.training.seed);
+      const auto inRows = inIdx.accessor<int64_t, 1>();
+      for (long i = 0; i < m; ++i) mask[size_t(inRows[i])] = true;
+      TrainConfig shadowTraining = spec.training;
+      shadowTraining.seed = spec.training.seed + 7919 * uint64_t(k + 1);
+      torch::manual_seed(shadowTraining.seed);
       auto shadow = makeClassifier(spec.model, long(data.vocabulary.size()), long(data.labelIndex.size()),
                                    long(spec.data.tokenizer.maxLength));
-      Trainer trainer(shadow, shadowSpec.training);
+      Trainer trainer(shadow, shadowTraining);
       if (trainer.fit(concatRows(rest, selectRows(auditSet, inIdx)), data.valid, o.stop).cancelled) {
         r.cancelled = true;
         return r;
