@@ -89,11 +89,18 @@ DesignerWidget::DesignerWidget(QWidget* parent) : QWidget(parent) {
   mia_->setToolTip(tr("Membership inference a sweep runs after training (any run: Runs → Audit)"));
   shadows_ = spin(this, 2, 256, tr("LiRA shadow models, each trained with this spec"));
   federated_ = new QCheckBox(tr("federated simulation (rounds of client updates)"), this);
-  partition_ = combo(this, {"natural", "iid", "dirichlet", "quantity"});
-  partition_->setToolTip(tr("natural: one client per user id; dirichlet: label skew Dir(α); quantity: size skew Dir(α)"));
+  partition_ = combo(this, {"natural", "iid", "dirichlet", "quantity", "lognormal", "clusters"});
+  partition_->setToolTip(tr("natural: one client per user id; dirichlet: label skew Dir(α); quantity: size skew "
+                            "Dir(α); lognormal: sizes ∝ exp(N(0, σ²)); clusters: skew Dir(α) over k-means clusters "
+                            "of the texts. Federated tab → Preview partition shows it before training."));
   alpha_ = new QDoubleSpinBox(this);
   alpha_->setRange(0.01, 1000);
   alpha_->setDecimals(2);
+  quantitySigma_ = new QDoubleSpinBox(this);
+  quantitySigma_->setRange(0, 5);
+  quantitySigma_->setSingleStep(0.25);
+  quantitySigma_->setToolTip(tr("lognormal partition: σ of log client size"));
+  clusterCount_ = spin(this, 2, 1000, tr("clusters partition: k of k-means over the texts"));
   clients_ = spin(this, 1, 1000000, tr("Population for iid/dirichlet/quantity (natural: the users)"));
   selection_ = combo(this, {"uniform", "activity"});
   selection_->setToolTip(tr("activity: p ∝ the client's number of samples, without replacement"));
@@ -160,6 +167,8 @@ DesignerWidget::DesignerWidget(QWidget* parent) : QWidget(parent) {
   ff->addRow(QString(), federated_);
   ff->addRow(tr("Partition"), partition_);
   ff->addRow(tr("Dirichlet α"), alpha_);
+  ff->addRow(tr("Log-normal σ"), quantitySigma_);
+  ff->addRow(tr("Clusters"), clusterCount_);
   ff->addRow(tr("Clients"), clients_);
   ff->addRow(tr("Selection"), selection_);
   ff->addRow(tr("Aggregation"), aggregation_);
@@ -216,7 +225,8 @@ DesignerWidget::DesignerWidget(QWidget* parent) : QWidget(parent) {
   connect(targetEpsilon_, qOverload<double>(&QDoubleSpinBox::valueChanged), this, privacyEnabled);
   privacyEnabled();
   auto federatedEnabled = [this] {
-    for (QWidget* w : std::initializer_list<QWidget*>{partition_, alpha_, clients_, selection_, aggregation_, rounds_,
+    for (QWidget* w : std::initializer_list<QWidget*>{partition_, alpha_, quantitySigma_, clusterCount_, clients_,
+                                                      selection_, aggregation_, rounds_,
                                                       clientsPerRound_, localEpochs_, localLr_, algorithm_, periods_})
       w->setEnabled(federated_->isChecked());
   };
@@ -284,6 +294,8 @@ ExperimentSpec DesignerWidget::spec() const {
   f.enabled = federated_->isChecked();
   f.partition = partition_->currentText().toStdString();
   f.alpha = alpha_->value();
+  f.quantitySigma = quantitySigma_->value();
+  f.clusters = clusterCount_->value();
   f.clients = clients_->value();
   f.selection = selection_->currentText().toStdString();
   f.aggregation = aggregation_->currentText().toStdString();
@@ -336,6 +348,8 @@ void DesignerWidget::setSpec(const ExperimentSpec& s) {
   federated_->setChecked(f.enabled);
   partition_->setCurrentText(QString::fromStdString(f.partition));
   alpha_->setValue(f.alpha);
+  quantitySigma_->setValue(f.quantitySigma);
+  clusterCount_->setValue(f.clusters);
   clients_->setValue(f.clients);
   selection_->setCurrentText(QString::fromStdString(f.selection));
   aggregation_->setCurrentText(QString::fromStdString(f.aggregation));

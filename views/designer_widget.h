@@ -55,8 +55,8 @@ class DesignerWidget : public QWidget {
   QComboBox* mia_;
   QCheckBox* federated_;
   QComboBox *partition_, *selection_, *aggregation_, *algorithm_;
-  QDoubleSpinBox *alpha_, *localLr_;
-  QSpinBox *clients_, *rounds_, *clientsPerRound_, *localEpochs_, *periods_;
+  QDoubleSpinBox *alpha_, *quantitySigma_, *localLr_;
+  QSpinBox *clients_, *clusterCount_, *rounds_, *clientsPerRound_, *localEpochs_, *periods_;
   ExperimentSpec base_;  ///< the last spec set: fields the form does not show are kept from it
   QLabel* issues_;
   QPushButton *start_, *stop_;

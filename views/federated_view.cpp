@@ -2,9 +2,12 @@
 
 #include <QFile>
 #include <QGridLayout>
+#include <QHBoxLayout>
 #include <QLabel>
+#include <QPushButton>
 #include <algorithm>
 #include <map>
+#include <numeric>
 #include <nlohmann/json.hpp>
 
 #include "experiment/run_store.h"
@@ -14,11 +17,21 @@
 namespace trustlab {
 namespace {
 
-QVector<double> sortedDescending(const nlohmann::json& values) {
+QVector<double> numbers(const nlohmann::json& values) {
   QVector<double> v;
   for (const auto& x : values) v << x.get<double>();
-  std::sort(v.begin(), v.end(), std::greater<>());
   return v;
+}
+
+/// Counts of each integer value 0..max: the bars of a histogram of small counts.
+std::pair<QVector<double>, QVector<double>> integerHistogram(const QVector<double>& values) {
+  QVector<double> x, y;
+  if (values.isEmpty()) return {x, y};
+  const long top = long(*std::max_element(values.begin(), values.end()));
+  y.fill(0, int(top + 1));
+  for (double v : values) y[int(std::max(0L, long(v)))] += 1;
+  for (long i = 0; i <= top; ++i) x << double(i);
+  return {x, y};
 }
 
 }  // namespace
@@ -28,29 +41,77 @@ FederatedView::FederatedView(QWidget* parent)
       byRound_(new MetricPlot(tr("Global accuracy by round"), tr("round"), tr("valid accuracy"), this)),
       byTime_(new MetricPlot(tr("Global accuracy by simulated time"), tr("simulated seconds"), tr("valid accuracy"), this)),
       epsilon_(new MetricPlot(tr("User-level privacy spent"), tr("round"), tr("ε"), this)),
-      clients_(new MetricPlot(tr("Clients of the latest run (sorted)"), tr("client rank"), tr("count"), this)),
+      clients_(new MetricPlot(tr("Client data sizes (sorted)"), tr("client rank"), tr("examples"), this)),
+      participation_(new MetricPlot(tr("Participation of the latest run"), tr("rounds taken part in"),
+                                    tr("clients"), this)),
+      labels_(new MetricPlot(tr("Labels per client"), tr("distinct labels"), tr("clients"), this)),
       summary_(new QLabel(tr("Select federated runs in the run browser (Overlay selected), or start one "
-                             "(designer → Federated)."), this)) {
+                             "(designer → Federated); Preview partition shows the designer's clients first."), this)),
+      preview_(new QPushButton(tr("Preview partition"), this)) {
   for (auto* p : {byRound_, byTime_, epsilon_}) {
     p->setSmoothing(0);
     p->setLegendCorner(Qt::AlignBottom | Qt::AlignRight);
   }
-  clients_->setSmoothing(0);
+  for (auto* p : {clients_, participation_, labels_}) p->setSmoothing(0);
   clients_->setLogY(true);
+  participation_->setBars(true);
+  labels_->setBars(true);
   summary_->setWordWrap(true);
+  preview_->setToolTip(tr("Load the designer's dataset and show the clients its federated settings make, "
+                          "without training"));
+  connect(preview_, &QPushButton::clicked, this, &FederatedView::previewRequested);
   auto* grid = new QGridLayout;
   grid->addWidget(byRound_, 0, 0);
   grid->addWidget(byTime_, 0, 1);
-  grid->addWidget(epsilon_, 1, 0);
-  grid->addWidget(clients_, 1, 1);
+  grid->addWidget(epsilon_, 0, 2);
+  grid->addWidget(clients_, 1, 0);
+  grid->addWidget(participation_, 1, 1);
+  grid->addWidget(labels_, 1, 2);
+  auto* top = new QHBoxLayout;
+  top->addWidget(summary_, 1);
+  top->addWidget(preview_, 0, Qt::AlignTop);
   auto* layout = new QVBoxLayout(this);
-  layout->addWidget(summary_);
+  layout->addLayout(top);
   layout->addLayout(grid, 1);
+}
+
+void FederatedView::showClients(const QString& name, const QVector<double>& sizes, const QVector<double>& labelCounts) {
+  auto y = sizes;
+  std::sort(y.begin(), y.end(), std::greater<>());
+  while (!y.isEmpty() && y.back() <= 0) y.pop_back();  // log axis: zero counts cannot show
+  QVector<double> x;
+  for (int i = 0; i < y.size(); ++i) x << double(i + 1);
+  clients_->setData(clients_->addSeries(name), x, y);
+  if (!labelCounts.isEmpty()) {
+    const auto [lx, ly] = integerHistogram(labelCounts);
+    labels_->setData(labels_->addSeries(name), lx, ly);
+  }
+}
+
+void FederatedView::showPartition(const QString& description, const PartitionStats& stats) {
+  for (auto* p : {clients_, participation_, labels_}) p->clearSeries();
+  QVector<double> sizes, labels;
+  for (long v : stats.sizes) sizes << double(v);
+  for (long v : stats.labelCount) labels << double(v);
+  showClients(tr("preview"), sizes, labels);
+  auto sorted = stats.sizes;
+  std::sort(sorted.begin(), sorted.end());
+  summary_->setText(tr("Preview of %1: %2 clients, %3 examples; size min %4 / median %5 / max %6, Gini %7; "
+                       "%8 labels per client on average, label entropy %9 bits")
+                        .arg(description)
+                        .arg(stats.sizes.size())
+                        .arg(stats.total)
+                        .arg(sorted.empty() ? 0 : sorted.front())
+                        .arg(sorted.empty() ? 0 : sorted[sorted.size() / 2])
+                        .arg(sorted.empty() ? 0 : sorted.back())
+                        .arg(stats.giniOfSizes, 0, 'f', 3)
+                        .arg(std::accumulate(labels.begin(), labels.end(), 0.0) / std::max(1, int(labels.size())), 0, 'f', 1)
+                        .arg(stats.meanEntropy, 0, 'f', 2));
 }
 
 int FederatedView::showRuns(const QList<qlonglong>& runIds, const QString& storePath) {
   const RunStore store(storePath.toStdString(), /*readOnly=*/true);
-  for (auto* p : {byRound_, byTime_, epsilon_, clients_}) p->clearSeries();
+  for (auto* p : {byRound_, byTime_, epsilon_, clients_, participation_, labels_}) p->clearSeries();
   int shown = 0;
   QStringList lines;
   qlonglong latest = 0;
@@ -72,7 +133,10 @@ int FederatedView::showRuns(const QList<qlonglong>& runIds, const QString& store
     byTime_->setData(byTime_->addSeries(name, color), seconds, accuracy);
     QVector<double> er, ev;
     for (const auto& m : store.metricHistory(id, "privacy/epsilon")) er << double(m.step), ev << m.value;
-    if (!er.isEmpty()) epsilon_->setData(epsilon_->addSeries(name, color), er, ev);
+    if (!er.isEmpty()) epsilon_->setData(epsilon_->addSeries(name + tr(" (user)"), color), er, ev);
+    QVector<double> xr, xv;
+    for (const auto& m : store.metricHistory(id, "privacy/example_epsilon_max")) xr << double(m.step), xv << m.value;
+    if (!xr.isEmpty()) epsilon_->setData(epsilon_->addSeries(name + tr(" (example, worst client)"), color, Qt::DashLine), xr, xv);
     if (run) {
       const auto p = [&](const char* k) {
         const auto it = run->params.find(k);
@@ -96,15 +160,11 @@ int FederatedView::showRuns(const QList<qlonglong>& runIds, const QString& store
     if (f.open(QIODevice::ReadOnly)) {
       const auto j = nlohmann::json::parse(f.readAll().toStdString(), nullptr, false);
       if (!j.is_discarded()) {
-        for (const auto& [key, label] : {std::pair{"sizes", tr("examples per client")},
-                                         std::pair{"participation", tr("rounds participated")}}) {
-          if (!j.contains(key)) continue;
-          auto y = sortedDescending(j[key]);
-          while (!y.isEmpty() && y.back() <= 0) y.pop_back();  // log axis: zero counts cannot show
-          QVector<double> x;
-          for (int i = 0; i < y.size(); ++i) x << double(i + 1);
-          clients_->setData(clients_->addSeries(label), x, y);
-        }
+        const QString name = tr("run %1").arg(latest);
+        showClients(name, numbers(j.value("sizes", nlohmann::json::array())),
+                    numbers(j.value("labels_per_client", nlohmann::json::array())));
+        const auto [px, py] = integerHistogram(numbers(j.value("participation", nlohmann::json::array())));
+        participation_->setData(participation_->addSeries(name), px, py);
       }
     }
   }
@@ -117,7 +177,9 @@ QStringList FederatedView::exportAll(const QString& basePath, double widthPt, do
   QStringList written;
   written << byRound_->exportAll(basePath + "-by-round", widthPt, heightPt)
           << byTime_->exportAll(basePath + "-by-time", widthPt, heightPt)
-          << clients_->exportAll(basePath + "-clients", widthPt, heightPt);
+          << clients_->exportAll(basePath + "-client-sizes", widthPt, heightPt)
+          << participation_->exportAll(basePath + "-participation", widthPt, heightPt)
+          << labels_->exportAll(basePath + "-labels-per-client", widthPt, heightPt);
   if (epsilon_->seriesCount() > 0) written << epsilon_->exportAll(basePath + "-epsilon", widthPt, heightPt);
   return written;
 }

@@ -88,6 +88,11 @@ int MetricPlot::addSeries(const QString& name, QColor color, Qt::PenStyle style)
   s.smooth = plot_->addGraph();
   s.smooth->setPen(QPen(color, 2, style));
   s.smooth->setName(name);
+  if (bars_) {  // counts are exact: no faint raw line behind the bars
+    s.smooth->setLineStyle(QCPGraph::lsStepLeft);
+    s.smooth->setBrush(faint);
+    s.raw->setVisible(false);
+  }
   series_.push_back(s);
   scheduleReplot();
   return int(series_.size()) - 1;
@@ -145,12 +150,23 @@ void MetricPlot::scheduleReplot() {
 void MetricPlot::updateSmoothed(Series& s) {
   const auto smooth = smoothDebiasedEma(std::vector<double>(s.y.begin(), s.y.end()), smoothing_);
   s.raw->setData(s.x, s.y, true);
+  if (bars_ && !s.x.isEmpty()) {
+    // Unit bins centred on each x: left edges drawn as left steps, opened and closed at zero.
+    QVector<double> edges{s.x.front() - 0.5}, heights{0};
+    for (int i = 0; i < s.x.size(); ++i) edges << s.x[i] - 0.5, heights << s.y[i];
+    edges << s.x.back() + 0.5 << s.x.back() + 0.5;
+    heights << s.y.back() << 0;
+    s.smooth->setData(edges, heights, true);
+    return;
+  }
   s.smooth->setData(s.x, QVector<double>(smooth.begin(), smooth.end()), true);
 }
 
 void MetricPlot::replotNow() {
   for (auto& s : series_) updateSmoothed(s);
   plot_->rescaleAxes();
+  if (bars_ && !series_.empty() && !logY_->isChecked())  // bars stand on zero
+    plot_->yAxis->setRange(0, plot_->yAxis->range().upper * 1.05);
   plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -166,7 +182,7 @@ PlotDescription MetricPlot::description() const {
                    s.color.name().toStdString(), dashed, true};
     PlotSeries smooth{s.name.toStdString(), raw.x, smoothDebiasedEma(raw.y, smoothing_), raw.color, dashed, false};
     d.series.push_back(smooth);
-    d.series.push_back(raw);
+    if (!bars_) d.series.push_back(raw);
   }
   return d;
 }

@@ -39,6 +39,8 @@ class MetricPlot : public QWidget {
   static QColor paletteColor(int i);
   /// Where the legend sits inside the axes (e.g. bottom right for rising curves).
   void setLegendCorner(Qt::Alignment corner);
+  /// Histogram look for series added afterwards: filled steps centred on each x (a bin).
+  void setBars(bool on) { bars_ = on; }
 
  public Q_SLOTS:
   void setSmoothing(double weight);
@@ -69,6 +71,7 @@ class MetricPlot : public QWidget {
   QCheckBox* logY_;
   std::vector<Series> series_;
   double smoothing_ = 0.6;
+  bool bars_ = false;
   QTimer replotTimer_;
 };
 

@@ -13,6 +13,7 @@
 #include "args.h"
 #include "data/dataset_registry.h"
 #include "experiment/privacy_ledger.h"
+#include "experiment/partition_preview.h"
 #include "experiment/run_store.h"
 #include "experiment/runner.h"
 #include "terminal_progress.h"
@@ -65,6 +66,8 @@ ExperimentSpec specFromArgs(const Args& a) {
   auto& f = s.federated;  // only the fl command accepts these flags
   f.partition = a.get("partition", f.partition);
   f.alpha = a.getDouble("alpha", f.alpha);
+  f.quantitySigma = a.getDouble("quantity-sigma", f.quantitySigma);
+  f.clusters = int(a.getLong("clusters", f.clusters));
   f.clients = int(a.getLong("clients", f.clients));
   f.selection = a.get("selection", f.selection);
   f.aggregation = a.get("aggregation", f.aggregation);
@@ -101,6 +104,7 @@ ExperimentSpec specFromArgs(const Args& a) {
       {"privacy.mode", "--dp"}, {"privacy.target_epsilon", "--target-epsilon"}, {"privacy.delta", "--delta"},
       {"privacy.noise_multiplier", "--noise-multiplier"}, {"privacy.clip", "--clip"}, {"privacy.clipping", "--clipping"}, {"privacy.target_quantile", "--adaptive-clip"}, {"privacy.sampling", "--sampling"},
       {"privacy.accountant", "--accountant"}, {"federated.partition", "--partition"}, {"federated.alpha", "--alpha"},
+      {"federated.quantity_sigma", "--quantity-sigma"}, {"federated.clusters", "--clusters"},
       {"federated.clients", "--clients"}, {"federated.selection", "--selection"},
       {"federated.aggregation", "--aggregation"}, {"federated.rounds", "--rounds"},
       {"federated.clients_per_round", "--clients-per-round"}, {"federated.local_epochs", "--local-epochs"},
@@ -266,17 +270,43 @@ std::vector<pid_t> spawnWorkers(const std::vector<std::string>& argv, long nproc
   return pids;
 }
 
+/// `fl --preview`: the partition the run would train on, without training.
+int previewCommand(const ExperimentSpec& spec, bool asJson) {
+  const auto p = previewPartition(spec);
+  auto sorted = p.sizes;
+  std::sort(sorted.begin(), sorted.end());
+  double labels = 0;
+  for (long c : p.labelCount) labels += double(c);
+  labels /= double(std::max<size_t>(1, p.labelCount.size()));
+  if (asJson) {
+    std::cout << json{{"partition", spec.federated.partition}, {"clients", p.sizes.size()}, {"examples", p.total},
+                      {"size_gini", p.giniOfSizes}, {"mean_label_entropy_bits", p.meanEntropy},
+                      {"mean_labels_per_client", labels}, {"sizes", p.sizes}, {"labels_per_client", p.labelCount},
+                      {"label_entropy_bits", p.labelEntropy}}
+                     .dump()
+              << std::endl;
+    return 0;
+  }
+  std::printf("%s: %zu clients, %ld examples; size min %ld / median %ld / max %ld, Gini %.3f; "
+              "%.1f labels per client, label entropy %.2f bits on average\n",
+              spec.federated.partition.c_str(), p.sizes.size(), p.total, sorted.front(), sorted[sorted.size() / 2],
+              sorted.back(), p.giniOfSizes, labels, p.meanEntropy);
+  return 0;
+}
+
 int flCommand(const std::vector<std::string>& argv) {
   const Args a(argv,
                {"dataset", "model", "seed", "store", "device", "threads", "max-length", "experiment", "text-column",
                 "label-column", "name", "partition", "alpha", "clients", "selection", "aggregation", "rounds",
                 "clients-per-round", "local-epochs", "local-batch-size", "local-lr", "algorithm", "mu", "server-lr",
                 "continual", "buffer-periods", "over-selection", "deadline", "availability", "user-clip",
-                "user-noise-multiplier", "user-target-epsilon", "delta", "nproc", "user-adaptive-clip"},
-               {"json", "quiet", "no-checkpoint", "user-dp", "secure-aggregation", "worker"});
+                "user-noise-multiplier", "user-target-epsilon", "delta", "nproc", "user-adaptive-clip",
+                "quantity-sigma", "clusters", "dp", "noise-multiplier", "clip"},
+               {"json", "quiet", "no-checkpoint", "user-dp", "secure-aggregation", "worker", "preview"});
   ExperimentSpec spec = specFromArgs(a);
   spec.federated.enabled = true;
   spec.requireValid(a.positional().empty() ? "spec" : a.positional().front());
+  if (a.has("preview")) return previewCommand(spec, a.has("json"));
   if (a.has("worker")) {  // a rank > 0 of `fl --nproc`: trains its share, records nothing
     RunOptions options;
     options.saveCheckpoint = false;
@@ -298,6 +328,13 @@ int flCommand(const std::vector<std::string>& argv) {
     if (spec.federated.userDp) {
       privacy = privacyJson(store, out, spec.training.privacy.delta);
       privacy["level"] = "user";
+    }
+    if (spec.training.privacy.enabled()) {  // eDP-SGD on the clients: the worst client's ε
+      double worst = 0;
+      if (const auto run = store.run(out.runId); run && run->latestMetrics.count("privacy/example_epsilon_max"))
+        worst = run->latestMetrics.at("privacy/example_epsilon_max");
+      privacy["example_level"] = {{"noise_multiplier", spec.training.privacy.noiseMultiplier},
+                                  {"delta", spec.training.privacy.delta}, {"worst_client_epsilon", worst}};
     }
     std::cout << json{{"run_id", out.runId},         {"final_accuracy", out.test.accuracy}, {"privacy", privacy},
                       {"final_macro_f1", out.test.macroF1}, {"valid_accuracy", out.valid.accuracy},

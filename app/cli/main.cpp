@@ -18,13 +18,15 @@ commands:
         [--dp edp|naive|off] [--target-epsilon E] [--noise-multiplier S] [--delta D] [--clip C|auto] [--clipping flat|per_layer|auto]
         [--adaptive-clip QUANTILE]
         [--sampling poisson|shuffle] [--accountant rdp|prv|gdp] [--secure]
-  fl [SPEC.json] [--dataset D] [--model M] [--partition iid|natural|dirichlet|quantity] [--alpha A]
+  fl [SPEC.json] [--dataset D] [--model M] [--partition iid|natural|dirichlet|quantity|lognormal|clusters]
+     [--alpha A] [--quantity-sigma S] [--clusters K] [--preview]   (--preview: show the partition, no training)
      [--clients N] [--selection uniform|activity] [--aggregation samples|equal] [--rounds R]
      [--clients-per-round K] [--local-epochs E] [--local-batch-size B] [--local-lr X]
      [--algorithm fedavg|fedprox|fedadam|fedyogi|fedadagrad] [--mu M] [--server-lr X] [--seed N]
      [--continual PERIODS] [--buffer-periods B] [--over-selection F] [--deadline S] [--availability A]
      [--user-dp --user-clip S (--user-target-epsilon E | --user-noise-multiplier σ) --delta D]
      [--user-adaptive-clip QUANTILE] [--secure-aggregation]
+     [--dp edp|naive --noise-multiplier σ --clip C]   (example-level eDP-SGD on every client)
      [--nproc N]                                (N local processes, c10d Gloo; or set RANK/WORLD_SIZE/MASTER_*)
      [--store FILE] [--json] [--quiet]           (federated simulation)
   runs list [--filter TEXT] [--store FILE] [--json]

@@ -7,6 +7,7 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QLabel>
+#include <QPushButton>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QScrollArea>
@@ -26,6 +27,7 @@
 #include "tradeoff_view.h"
 #include "training_view.h"
 #include "training_worker.h"
+#include "experiment/partition_preview.h"
 #include "experiment/run_audit.h"
 #include "util/errors.h"
 
@@ -129,6 +131,15 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open();  // not modal to the app: training and sweeps go on
     Q_EMIT auditFinished(auditedRun_, text);
+  });
+  connect(federated_, &FederatedView::previewRequested, this, &MainWindow::previewPartition);
+  connect(&previewWatcher_, &QFutureWatcher<PartitionPreviewResult>::finished, this, [this] {
+    const auto r = previewWatcher_.result();
+    federated_->previewButton()->setEnabled(true);
+    if (r.error.isEmpty()) federated_->showPartition(r.description, r.stats);
+    const QString text = r.error.isEmpty() ? federated_->summary()->text() : tr("Preview failed: %1").arg(r.error);
+    statusBar()->showMessage(text, 15000);
+    Q_EMIT partitionPreviewed(text);
   });
   connect(browser_, &RunBrowser::currentRunChanged, this, [this](qlonglong id) { inspector_->showRun(id, storePath_); });
   connect(browser_, &RunBrowser::errorOccurred, this, [this](const QString& m) { statusBar()->showMessage(m); });
@@ -267,6 +278,24 @@ void MainWindow::exportPlots() {
   } catch (const std::exception& e) {
     QMessageBox::warning(this, tr("Export failed"), e.what());
   }
+}
+
+void MainWindow::previewPartition() {
+  if (previewWatcher_.isRunning()) return;
+  auto spec = designer_->spec();
+  spec.federated.enabled = true;  // preview what the Federated group describes, ticked or not
+  federated_->previewButton()->setEnabled(false);
+  statusBar()->showMessage(tr("Partitioning %1…").arg(QString::fromStdString(spec.data.dataset)));
+  previewWatcher_.setFuture(QtConcurrent::run([spec]() -> PartitionPreviewResult {
+    PartitionPreviewResult r;
+    r.description = QString::fromStdString(spec.data.dataset + " (" + spec.federated.partition + ")");
+    try {
+      r.stats = trustlab::previewPartition(spec);
+    } catch (const std::exception& e) {
+      r.error = QString::fromStdString(e.what());
+    }
+    return r;
+  }));
 }
 
 void MainWindow::auditRun(qlonglong runId, const QString& kind) {

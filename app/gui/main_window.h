@@ -7,6 +7,7 @@
 #include <QTimer>
 
 #include "experiment/experiment_spec.h"
+#include "federated/partition.h"
 
 namespace trustlab {
 
@@ -44,6 +45,7 @@ class MainWindow : public QMainWindow {
   void runFinished(qlonglong runId, const QString& status, double testAccuracy);
   void runFailed(const QString& error);
   void auditFinished(qlonglong runId, const QString& summary);
+  void partitionPreviewed(const QString& summaryOrError);
   void startRun(const QString& specJson, const QString& storePath);
 
  protected:
@@ -57,6 +59,8 @@ class MainWindow : public QMainWindow {
   void exportPlots();
   /// Runs a privacy audit of a stored run off the GUI thread (kind: loss | lira | canary).
   void auditRun(qlonglong runId, const QString& kind);
+  /// Loads the designer's data and shows its federated partition, off the GUI thread.
+  void previewPartition();
   void onFinished(qlonglong runId, const QString& status, double testAccuracy, double testMacroF1, double seconds);
   void onFailed(const QString& error, bool badInput);
 
@@ -76,6 +80,11 @@ class MainWindow : public QMainWindow {
   bool running_ = false;
   QFutureWatcher<QString> auditWatcher_;
   qlonglong auditedRun_ = 0;
+  struct PartitionPreviewResult {
+    PartitionStats stats;
+    QString description, error;
+  };
+  QFutureWatcher<PartitionPreviewResult> previewWatcher_;
 };
 
 }  // namespace trustlab

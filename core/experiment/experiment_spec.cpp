@@ -50,7 +50,8 @@ json toJsonObject(const ExperimentSpec& s) {
         {"canary_length", a.canaryLength}, {"canary_alphabet", a.canaryAlphabet}, {"canary_intent", a.canaryIntent},
         {"mia", a.mia}, {"shadows", a.shadows}, {"audit_examples", a.auditExamples}}},
       {"federated",
-       {{"enabled", f.enabled}, {"partition", f.partition}, {"alpha", f.alpha}, {"clients", f.clients},
+       {{"enabled", f.enabled}, {"partition", f.partition}, {"alpha", f.alpha}, {"quantity_sigma", f.quantitySigma},
+        {"clusters", f.clusters}, {"clients", f.clients},
         {"selection", f.selection}, {"aggregation", f.aggregation}, {"rounds", f.rounds},
         {"clients_per_round", f.clientsPerRound}, {"local_epochs", f.localEpochs},
         {"local_batch_size", f.localBatchSize}, {"local_lr", f.localLr}, {"algorithm", f.algorithm}, {"mu", f.mu},
@@ -187,7 +188,7 @@ ExperimentSpec ExperimentSpec::fromJson(const std::string& text, const std::stri
   read(au, "audit", "shadows", ac.shadows, where);
   read(au, "audit", "audit_examples", ac.auditExamples, where);
   const auto& fe = section(root, "federated", where);
-  rejectUnknown(fe, "federated", {"enabled", "partition", "alpha", "clients", "selection", "aggregation", "rounds",
+  rejectUnknown(fe, "federated", {"enabled", "partition", "alpha", "quantity_sigma", "clusters", "clients", "selection", "aggregation", "rounds",
                                   "clients_per_round", "local_epochs", "local_batch_size", "local_lr", "algorithm",
                                   "mu", "server_lr", "beta1", "beta2", "tau", "eval_every", "periods", "buffer_periods",
                                   "over_selection", "deadline_seconds", "speed_sigma", "availability",
@@ -198,6 +199,8 @@ ExperimentSpec ExperimentSpec::fromJson(const std::string& text, const std::stri
   read(fe, "federated", "enabled", fc.enabled, where);
   read(fe, "federated", "partition", fc.partition, where);
   read(fe, "federated", "alpha", fc.alpha, where);
+  read(fe, "federated", "quantity_sigma", fc.quantitySigma, where);
+  read(fe, "federated", "clusters", fc.clusters, where);
   read(fe, "federated", "clients", fc.clients, where);
   read(fe, "federated", "selection", fc.selection, where);
   read(fe, "federated", "aggregation", fc.aggregation, where);
@@ -291,9 +294,11 @@ std::vector<SpecIssue> ExperimentSpec::validate() const {
   check(a.shadows >= 2 && a.shadows <= 256, "audit.shadows", "must be in 2..256");
   check(a.auditExamples >= 10, "audit.audit_examples", "must be ≥ 10");
   const auto& f = federated;
-  check(oneOf(f.partition, {"iid", "natural", "dirichlet", "quantity"}), "federated.partition",
-        "must be iid, natural, dirichlet or quantity");
+  check(oneOf(f.partition, {"iid", "natural", "dirichlet", "quantity", "lognormal", "clusters"}), "federated.partition",
+        "must be iid, natural, dirichlet, quantity, lognormal or clusters");
   check(std::isfinite(f.alpha) && f.alpha > 0, "federated.alpha", "must be > 0");
+  check(std::isfinite(f.quantitySigma) && f.quantitySigma >= 0, "federated.quantity_sigma", "must be ≥ 0");
+  check(f.clusters >= 2 && f.clusters <= 1000, "federated.clusters", "must be in 2..1000");
   check(f.clients >= 1, "federated.clients", "must be ≥ 1");
   check(oneOf(f.selection, {"uniform", "activity"}), "federated.selection", "must be uniform or activity");
   check(oneOf(f.aggregation, {"samples", "equal"}), "federated.aggregation", "must be samples or equal");
@@ -327,8 +332,9 @@ std::vector<SpecIssue> ExperimentSpec::validate() const {
   check(!f.userAdaptiveClip || f.userDp, "federated.user_adaptive_clip", "needs user_dp");
   check(!f.userDp || (f.selection == "uniform" && f.aggregation == "equal"), "federated.user_dp",
         "user-level DP needs uniform selection and equal aggregation weights");
-  check(!f.enabled || training.privacy.mode == "off", "privacy.mode",
-        "federated runs do not take example-level DP yet: set privacy.mode to off");
+  check(!f.enabled || !training.privacy.enabled() || training.privacy.targetEpsilon <= 0, "privacy.target_epsilon",
+        "federated clients take privacy.noise_multiplier (each client's ε depends on its size and participation "
+        "and is reported); set target_epsilon to 0");
   return issues;
 }
 

@@ -9,6 +9,7 @@
 
 #include "data/batching.h"
 #include "experiment/checkpoint.h"
+#include "experiment/partition_preview.h"
 #include "experiment/prepared_data.h"
 #include "experiment/store_observer.h"
 #include "federated/federated_trainer.h"
@@ -88,10 +89,8 @@ RunOutcome runExperiment(const ExperimentSpec& spec, const RunOptions& o) {
       federated = std::make_unique<FederatedTrainer>(model, spec.training, spec.federated, out.runId);
       if (storeObserver) federated->addObserver(storeObserver.get());
       for (auto* obs : o.observers) federated->addObserver(obs);
-      const std::vector<long> labels(train.labels.data_ptr<int64_t>(),
-                                     train.labels.data_ptr<int64_t>() + train.labels.numel());
-      const auto partition = makePartition(spec.federated, data.train, labels, spec.training.seed);
-      const auto stats = partitionStats(partition, labels);
+      const auto partition = specPartition(spec, prepared);
+      const auto stats = partitionStats(partition, trainClasses(prepared));
       say(o, "federated: " + std::to_string(partition.size()) + " clients (" + spec.federated.partition +
                  "), size Gini " + std::to_string(stats.giniOfSizes) + ", mean label entropy " +
                  std::to_string(stats.meanEntropy) + " bits");
@@ -110,10 +109,14 @@ RunOutcome runExperiment(const ExperimentSpec& spec, const RunOptions& o) {
         std::filesystem::create_directories(std::filesystem::path(path).parent_path());
         std::vector<long> sizes;
         for (const auto& c : partition) sizes.push_back(long(c.size()));
-        std::ofstream(path) << nlohmann::json{{"sizes", sizes}, {"participation", r.participation}}.dump();
+        std::ofstream(path) << nlohmann::json{{"sizes", sizes}, {"labels_per_client", stats.labelCount},
+                                              {"participation", r.participation}}
+                                   .dump();
       }
       if (o.store && spec.federated.userDp)
         o.store->logParams(out.runId, {{"federated.user_noise_multiplier", std::to_string(r.noiseMultiplier)}});
+      if (o.store && spec.training.privacy.enabled())
+        o.store->logParams(out.runId, {{"federated.example_noise_multiplier", std::to_string(spec.training.privacy.noiseMultiplier)}});
       device = federated->device();
       emit = [&](const std::string& k, long step, double v) { federated->emitMetric(k, step, v); };
     } else {

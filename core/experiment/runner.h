@@ -31,7 +31,8 @@ struct RunOptions {
   bool saveCheckpoint = true;          ///< next to the store: <store>.artifacts/run-<id>/
 };
 
-/// A federated run's clients beside its checkpoint: {"sizes": [...], "participation": [...]}.
+/// A federated run's clients beside its checkpoint:
+/// {"sizes": [...], "labels_per_client": [...], "participation": [...]}.
 std::string federatedArtifactPath(const std::string& storePath, long long runId);
 
 /// Throws InputError for a bad spec or dataset; other failures are recorded as "failed".

@@ -7,8 +7,12 @@ namespace trustlab {
 
 struct FederatedConfig {
   bool enabled = false;
-  std::string partition = "natural";  ///< iid | natural | dirichlet (label skew) | quantity
-  double alpha = 1.0;                 ///< Dirichlet concentration (label or quantity skew)
+  /// iid | natural | dirichlet (label skew) | quantity (Dirichlet sizes) | lognormal (sizes) |
+  /// clusters (label skew over k-means clusters of the texts)
+  std::string partition = "natural";
+  double alpha = 1.0;                 ///< Dirichlet concentration (label, quantity or cluster skew)
+  double quantitySigma = 1.0;         ///< lognormal: σ of log client size
+  int clusters = 10;                  ///< clusters: k of k-means
   int clients = 100;                  ///< population for iid/dirichlet/quantity (natural: the users)
   std::string selection = "uniform";  ///< uniform | activity (p ∝ n_k, without replacement)
   std::string aggregation = "samples";  ///< samples (n_k weights) | equal

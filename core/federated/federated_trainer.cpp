@@ -8,6 +8,7 @@
 #include <memory>
 #include <random>
 
+#include "federated/client_privacy_ledger.h"
 #include "federated/client_selection.h"
 #include "federated/distributed.h"
 #include "federated/secure_aggregation.h"
@@ -18,6 +19,7 @@
 #include "privacy/gaussian_noise.h"
 #include "privacy/rdp.h"
 #include "training/metrics.h"
+#include "training/private_stepper.h"
 #include "util/errors.h"
 #include "util/runtime.h"
 
@@ -105,6 +107,10 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
     throw InputError("federated.secure_aggregation", "is simulated in one process only (drop --nproc)");
   GaussianNoise noise(training_.privacy.secure ? osRandomSeed() : training_.seed ^ 0x05e7ULL, device_);
   const bool prox = config_.algorithm == "fedprox";
+  // Example-level eDP-SGD on the clients: σ is given (the spec rejects a target ε: each client's ε
+  // follows from its own q_k and participation) and the worst client's ε is reported.
+  const bool exampleDp = training_.privacy.enabled();
+  ClientPrivacyLedger exampleLedger(training_.privacy.delta);
   std::mt19937_64 rng(training_.seed ^ 0xfed5eedULL);
   for (long round = 1; round <= config_.rounds; ++round) {
     if (stop && stop->load()) {
@@ -145,8 +151,13 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
     for (size_t s = 0; s < selected.size(); ++s) {
       result.participation[selected[s]]++;
       result.clientUpdates++;
-      if (int(s % size_t(world)) != rank) continue;  // another rank trains this client
       const auto& mine = current[selected[s]];
+      // Example-level DP: Poisson batches of expected size B over the client's n_k examples,
+      // ≈ n_k/B steps an epoch, booked at q_k = B/n_k (on every rank: the ledger is shared).
+      const long localExamples = long(mine.size()), dpBatch = std::min(config_.localBatchSize, localExamples);
+      const long dpSteps = long(config_.localEpochs) * std::max(1L, long(std::llround(double(localExamples) / double(dpBatch))));
+      if (exampleDp) exampleLedger.add(selected[s], training_.privacy.noiseMultiplier, double(dpBatch) / double(localExamples), dpSteps);
+      if (int(s % size_t(world)) != rank) continue;  // another rank trains this client
       // Dropout draws from a stream of this client and round only: the same on whichever rank trains it.
       torch::manual_seed(training_.seed ^ (uint64_t(round) << 24) ^ (uint64_t(selected[s]) * 0x9e3779b9ULL));
       {
@@ -155,22 +166,37 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
       }
       model_->train();
       const auto index = torch::tensor(mine, torch::kLong);
-      for (int epoch = 0; epoch < config_.localEpochs; ++epoch) {
-        const uint64_t order = training_.seed ^ (uint64_t(round) << 20) ^ (uint64_t(selected[s]) << 4) ^ uint64_t(epoch);
-        for (const auto& b : epochBatches(long(mine.size()), config_.localBatchSize, true, order)) {
-          const auto batch = makeBatch(train, index.index_select(0, b), device_);
+      const auto localStep = [&] {  // SGD on the gradients in .grad, with FedProx's pull to the global model
+        torch::NoGradGuard noGrad;
+        for (size_t i = 0; i < params.size(); ++i) {
+          if (!params[i].grad().defined()) continue;
+          auto g = params[i].grad();
+          if (prox) g = g + config_.mu * (params[i] - global[i]);  // ∇ of μ/2·‖x − x_global‖²
+          params[i].sub_(g, config_.localLr);
+        }
+      };
+      if (exampleDp) {
+        PrivateStepper dp(*model_, training_.privacy, localExamples, dpBatch, dpSteps,
+                          training_.seed ^ (uint64_t(round) << 32) ^ (uint64_t(selected[s]) * 0x9e3779b9ULL), device_);
+        for (long step = 0; step < dpSteps; ++step) {
           for (auto& p : params) p.mutable_grad() = torch::Tensor();
-          const auto loss = torch::nn::functional::cross_entropy(model_->forward(batch.ids, batch.lengths), batch.labels);
-          loss.backward();
-          torch::NoGradGuard noGrad;
-          for (size_t i = 0; i < params.size(); ++i) {
-            if (!params[i].grad().defined()) continue;
-            auto g = params[i].grad();
-            if (prox) g = g + config_.mu * (params[i] - global[i]);  // ∇ of μ/2·‖x − x_global‖²
-            params[i].sub_(g, config_.localLr);
+          const auto r = dp.computeGradients(train, index.index_select(0, dp.samplePoisson()));
+          localStep();
+          lossSum += r.lossSum;
+          seen += r.examples;
+        }
+      } else {
+        for (int epoch = 0; epoch < config_.localEpochs; ++epoch) {
+          const uint64_t order = training_.seed ^ (uint64_t(round) << 20) ^ (uint64_t(selected[s]) << 4) ^ uint64_t(epoch);
+          for (const auto& b : epochBatches(long(mine.size()), config_.localBatchSize, true, order)) {
+            const auto batch = makeBatch(train, index.index_select(0, b), device_);
+            for (auto& p : params) p.mutable_grad() = torch::Tensor();
+            const auto loss = torch::nn::functional::cross_entropy(model_->forward(batch.ids, batch.lengths), batch.labels);
+            loss.backward();
+            localStep();
+            lossSum += loss.item<double>() * double(b.size(0));
+            seen += b.size(0);
           }
-          lossSum += loss.item<double>() * double(b.size(0));
-          seen += b.size(0);
         }
       }
       {
@@ -245,6 +271,7 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
     emitMetric("fl/dropped", round, timing.dropped);
     emitMetric("fl/late", round, timing.late);
     if (config_.periods > 1) emitMetric("fl/period", round, period);
+    if (exampleDp) emitMetric("privacy/example_epsilon_max", round, exampleLedger.worstEpsilon());
     if (valid.size() > 0 && (round % std::max(1, config_.evalEvery) == 0 || round == config_.rounds)) {
       const auto r = evaluate(*model_, valid, 512, device_);
       emitMetric("valid/loss", round, r.loss);

@@ -7,6 +7,13 @@
 #include <random>
 #include <unordered_map>
 
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/torch.h>
+
+#include <cctype>
+#include <functional>
+#include <limits>
+
 #include "util/errors.h"
 
 namespace trustlab {
@@ -94,32 +101,102 @@ Partition partitionDirichletLabels(const std::vector<long>& labels, int clients,
   return p;
 }
 
-Partition partitionDirichletQuantity(long n, int clients, double alpha, uint64_t seed) {
-  requireClients(clients, n);
-  if (!(alpha > 0)) throw InputError("federated.alpha", "must be > 0");
-  std::mt19937_64 rng(seed);
+namespace {
+
+/// n examples in a seeded random order, cut into clients of sizes ∝ `share`: every client gets one
+/// example, the rest by the shares (largest remainders).
+Partition partitionByShares(long n, const std::vector<double>& share, std::mt19937_64& rng) {
   std::vector<long> order(static_cast<size_t>(n));
   std::iota(order.begin(), order.end(), 0L);
   std::shuffle(order.begin(), order.end(), rng);
-  const auto share = dirichlet(std::vector<double>(size_t(clients), alpha), rng);
-  // Every client gets one example, the rest by the Dirichlet shares (largest remainders).
-  std::vector<long> sizes(static_cast<size_t>(clients), 1);
-  const long rest = n - clients;
+  const double total = std::accumulate(share.begin(), share.end(), 0.0);
+  std::vector<long> sizes(share.size(), 1);
+  const long rest = n - long(share.size());
   long given = 0;
   std::vector<std::pair<double, size_t>> remainder;
   for (size_t k = 0; k < sizes.size(); ++k) {
-    const double exact = share[k] * double(rest);
+    const double exact = share[k] / total * double(rest);
     sizes[k] += long(std::floor(exact));
     given += long(std::floor(exact));
     remainder.push_back({exact - std::floor(exact), k});
   }
   std::sort(remainder.rbegin(), remainder.rend());
   for (long i = 0; i < rest - given; ++i) sizes[remainder[size_t(i)].second]++;
-  Partition p(static_cast<size_t>(clients));
+  Partition p(share.size());
   long at = 0;
   for (size_t k = 0; k < sizes.size(); ++k)
     for (long i = 0; i < sizes[k]; ++i) p[k].push_back(order[size_t(at++)]);
   return p;
+}
+
+}  // namespace
+
+Partition partitionDirichletQuantity(long n, int clients, double alpha, uint64_t seed) {
+  requireClients(clients, n);
+  if (!(alpha > 0)) throw InputError("federated.alpha", "must be > 0");
+  std::mt19937_64 rng(seed);
+  const auto share = dirichlet(std::vector<double>(size_t(clients), alpha), rng);
+  return partitionByShares(n, share, rng);
+}
+
+Partition partitionLogNormalQuantity(long n, int clients, double sigma, uint64_t seed) {
+  requireClients(clients, n);
+  if (!(sigma >= 0)) throw InputError("federated.quantity_sigma", "must be ≥ 0");
+  std::mt19937_64 rng(seed);
+  std::lognormal_distribution<double> size(0.0, sigma);
+  std::vector<double> share(static_cast<size_t>(clients));
+  for (auto& s : share) s = size(rng);
+  return partitionByShares(n, share, rng);
+}
+
+std::vector<long> clusterTexts(const std::vector<std::string>& texts, int k, uint64_t seed) {
+  if (k < 1 || size_t(k) > texts.size()) throw InputError("federated.clusters", "must be in 1..number of examples");
+  // Each text as an L2-normalised bag of hashed lower-case words: cosine k-means without a vocabulary.
+  constexpr long kBuckets = 1024;
+  const long n = long(texts.size());
+  auto features = torch::zeros({n, kBuckets});
+  auto f = features.accessor<float, 2>();
+  for (long i = 0; i < n; ++i) {
+    std::string word;
+    const auto flush = [&] {
+      if (!word.empty()) f[i][long(std::hash<std::string>{}(word) % kBuckets)] += 1;
+      word.clear();
+    };
+    for (unsigned char c : texts[size_t(i)]) {
+      if (std::isalnum(c) || c >= 0x80) word += char(std::tolower(c));
+      else flush();
+    }
+    flush();
+  }
+  features = torch::nn::functional::normalize(features, torch::nn::functional::NormalizeFuncOptions().dim(1));
+  // k-means++ seeding, then Lloyd iterations until the assignment stops changing; the best of a
+  // few restarts (lowest inertia), as scikit-learn's n_init, since one start can merge two topics.
+  auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
+  torch::Tensor best;
+  double bestInertia = std::numeric_limits<double>::infinity();
+  for (int restart = 0; restart < 8; ++restart) {
+    std::vector<long> picked{torch::randint(n, {1}, gen, torch::kLong).item<long>()};
+    auto nearest = (features - features[picked[0]]).pow(2).sum(1);
+    for (int c = 1; c < k; ++c) {
+      const auto w = nearest.sum().item<double>() > 0 ? nearest : torch::ones_like(nearest);
+      picked.push_back(torch::multinomial(w, 1, false, gen).item<long>());
+      nearest = torch::minimum(nearest, (features - features[picked.back()]).pow(2).sum(1));
+    }
+    auto centres = features.index_select(0, torch::tensor(picked, torch::kLong));
+    torch::Tensor assign;
+    for (int iteration = 0; iteration < 100; ++iteration) {
+      const auto next = torch::cdist(features, centres).argmin(1);
+      if (assign.defined() && next.equal(assign)) break;
+      assign = next;
+      auto sums = torch::zeros_like(centres).index_add_(0, assign, features);
+      const auto counts = torch::bincount(assign, {}, k).to(torch::kFloat).unsqueeze(1);
+      centres = torch::where(counts > 0, sums / counts.clamp_min(1), centres);  // an empty cluster keeps its centre
+    }
+    const double inertia = (features - centres.index_select(0, assign)).pow(2).sum().item<double>();
+    if (inertia < bestInertia) bestInertia = inertia, best = assign;
+  }
+  const auto& assign = best;
+  return std::vector<long>(assign.data_ptr<int64_t>(), assign.data_ptr<int64_t>() + n);
 }
 
 Partition makePartition(const FederatedConfig& c, const std::vector<Example>& train, const std::vector<long>& labels,
@@ -128,12 +205,18 @@ Partition makePartition(const FederatedConfig& c, const std::vector<Example>& tr
   if (c.partition == "iid") return partitionIid(n, c.clients, seed);
   if (c.partition == "dirichlet") return partitionDirichletLabels(labels, c.clients, c.alpha, seed);
   if (c.partition == "quantity") return partitionDirichletQuantity(n, c.clients, c.alpha, seed);
+  if (c.partition == "lognormal") return partitionLogNormalQuantity(n, c.clients, c.quantitySigma, seed);
+  if (c.partition == "clusters") {
+    std::vector<std::string> texts;
+    for (const auto& e : train) texts.push_back(e.text);
+    return partitionDirichletLabels(clusterTexts(texts, c.clusters, seed), c.clients, c.alpha, seed);
+  }
   if (c.partition == "natural") {
     std::vector<std::string> users;
     for (const auto& e : train) users.push_back(e.user);
     return partitionByUser(users);
   }
-  throw InputError("federated.partition", "must be iid, natural, dirichlet or quantity");
+  throw InputError("federated.partition", "must be iid, natural, dirichlet, quantity, lognormal or clusters");
 }
 
 PartitionStats partitionStats(const Partition& p, const std::vector<long>& labels) {
@@ -149,6 +232,7 @@ PartitionStats partitionStats(const Partition& p, const std::vector<long>& label
       h -= f * std::log2(f);
     }
     s.labelEntropy.push_back(h);
+    s.labelCount.push_back(long(counts.size()));
     s.meanEntropy += h;
   }
   if (!p.empty()) s.meanEntropy /= double(p.size());

@@ -1,6 +1,7 @@
 // core/federated: splitting a training set into clients. A client is a list of example indices.
 // Label skew follows FedNLP (equal sizes, per-client label mix q ~ Dir(α·p)); quantity skew gives
-// sizes ~ Dir(α·1) with the same labels everywhere.
+// sizes ~ Dir(α·1) (or log-normal) with the same labels everywhere; cluster skew is label skew over
+// k-means clusters of the texts (FedNLP's choice for tasks whose labels do not split users).
 #pragma once
 #include <cstdint>
 #include <string>
@@ -18,14 +19,20 @@ Partition partitionIid(long examples, int clients, uint64_t seed);
 Partition partitionByUser(const std::vector<std::string>& users);
 Partition partitionDirichletLabels(const std::vector<long>& labels, int clients, double alpha, uint64_t seed);
 Partition partitionDirichletQuantity(long examples, int clients, double alpha, uint64_t seed);
+/// Client sizes ∝ exp(N(0, σ²)): the heavy tail of real device populations.
+Partition partitionLogNormalQuantity(long examples, int clients, double sigma, uint64_t seed);
+/// k-means (cosine, k-means++ start) cluster of each text's hashed bag of words.
+std::vector<long> clusterTexts(const std::vector<std::string>& texts, int k, uint64_t seed);
 
-/// The partition a config asks for over `train` (labels as class indices, one per example).
+/// The partition a config asks for over `train` (labels as class indices, one per example); the
+/// same seed gives the same partition, so it can be previewed before training.
 Partition makePartition(const FederatedConfig& config, const std::vector<Example>& train,
                         const std::vector<long>& labels, uint64_t seed);
 
 struct PartitionStats {
   std::vector<long> sizes;            ///< examples per client
   std::vector<double> labelEntropy;   ///< bits, of each client's label distribution
+  std::vector<long> labelCount;       ///< distinct labels each client holds
   long total = 0;
   double meanEntropy = 0, giniOfSizes = 0;
 };

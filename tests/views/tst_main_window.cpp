@@ -151,14 +151,38 @@ class TestMainWindow : public QObject {
     auto* fed = window_->federatedView();
     QTRY_COMPARE_WITH_TIMEOUT(fed->roundPlot()->seriesCount(), 1, 5000);
     QCOMPARE(fed->timePlot()->seriesCount(), 1);
-    QCOMPARE(fed->clientsPlot()->seriesCount(), 2);  // sizes and participation
+    QCOMPARE(fed->clientsPlot()->seriesCount(), 1);
+    QCOMPARE(fed->labelsPlot()->seriesCount(), 1);
+    // Participation histogram: the bars count every client once, and 6 rounds × 5 clients in all.
+    const auto bars = fed->participationPlot()->description().series.at(0);
+    double clients = 0, taken = 0;
+    for (size_t i = 0; i < bars.x.size(); ++i) clients += bars.y[i], taken += bars.x[i] * bars.y[i];
+    QCOMPARE(taken, 30.0);
+    QVERIFY(clients > 30);  // the natural partition has hundreds of users
     QVERIFY(fed->summary()->text().contains("natural"));
     QCOMPARE(fed->showRuns({1, id}, dir_.path() + "/gui.sqlite"), 1);  // run 1 is not federated
     const auto files = fed->exportAll(dir_.path() + "/fed", 241, 170);
-    QCOMPARE(files.size(), 15);
+    QCOMPARE(files.size(), 25);
     window_->findChild<QTabWidget*>()->setCurrentWidget(fed);
     QTest::qWait(100);
     QVERIFY(window_->grab().save(QString(TRUSTLAB_TEST_OUTPUT_DIR) + "/main_window_federated.png"));
+  }
+  void previewsThePartitionBeforeTraining() {
+    auto spec = shortSpec(1);
+    spec.federated.partition = "lognormal";
+    spec.federated.clients = 40;
+    spec.federated.quantitySigma = 1.5;
+    window_->designer()->setSpec(spec);
+    QSignalSpy previewed(window_.get(), &MainWindow::partitionPreviewed);
+    auto* fed = window_->federatedView();
+    QTest::mouseClick(fed->previewButton(), Qt::LeftButton);
+    QVERIFY(previewed.wait(60000));
+    QVERIFY2(previewed.first().first().toString().contains("40 clients"), qPrintable(previewed.first().first().toString()));
+    QCOMPARE(fed->clientsPlot()->description().series.at(0).x.size(), size_t(40));
+    QCOMPARE(fed->labelsPlot()->seriesCount(), 1);
+    window_->findChild<QTabWidget*>()->setCurrentWidget(fed);
+    QTest::qWait(100);
+    QVERIFY(window_->grab().save(QString(TRUSTLAB_TEST_OUTPUT_DIR) + "/main_window_partition_preview.png"));
   }
   void cleanupTestCase() { window_.reset(); }
 };

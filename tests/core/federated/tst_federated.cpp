@@ -2,7 +2,8 @@
 // entropy; selection frequencies match their probabilities; FedAvg with one client and one local
 // step is centralised SGD; FedProx with μ = 0 is FedAvg; FedAdam's server step has the known value;
 // the system model drops late and unavailable clients; continual rounds see only their period;
-// user-level DP clips exactly and accounts; secure-aggregation masks cancel exactly.
+// user-level DP clips exactly and accounts; example-level DP is booked per client; k-means
+// clusters recover planted topics; secure-aggregation masks cancel exactly.
 #include <QtTest>
 
 #include <torch/torch.h>
@@ -14,6 +15,7 @@
 #include <set>
 
 #include "data/batching.h"
+#include "federated/client_privacy_ledger.h"
 #include "federated/client_selection.h"
 #include "federated/federated_trainer.h"
 #include "federated/partition.h"
@@ -21,6 +23,7 @@
 #include "federated/server_optimizer.h"
 #include "federated/system_model.h"
 #include "models/model_factory.h"
+#include "privacy/rdp.h"
 
 using namespace trustlab;
 
@@ -82,6 +85,7 @@ class TestFederated : public QObject {
     requireCovers(partitionIid(1000, 37, 1), 1000);
     requireCovers(partitionDirichletLabels(y, 20, 0.5, 2), 1000);
     requireCovers(partitionDirichletQuantity(1000, 20, 0.5, 3), 1000);
+    requireCovers(partitionLogNormalQuantity(1000, 20, 1.5, 3), 1000);
     requireCovers(partitionByUser({"a", "b", "a", "c"}), 4);
     QCOMPARE(partitionByUser({"a", "b", "a", "c"}).size(), size_t(3));
     QVERIFY_THROWS_EXCEPTION(std::exception, partitionByUser({"a", ""}));
@@ -99,6 +103,35 @@ class TestFederated : public QObject {
     // Quantity skew: small α gives unequal sizes.
     QVERIFY(partitionStats(partitionDirichletQuantity(5000, 50, 0.1, 1), y).giniOfSizes >
             partitionStats(partitionDirichletQuantity(5000, 50, 10, 1), y).giniOfSizes + 0.3);
+    // Log-normal sizes: σ = 0 is equal sizes, a larger σ a heavier tail.
+    QVERIFY(partitionStats(partitionLogNormalQuantity(5000, 50, 0, 1), y).giniOfSizes < 0.01);
+    QVERIFY(partitionStats(partitionLogNormalQuantity(5000, 50, 2, 1), y).giniOfSizes >
+            partitionStats(partitionLogNormalQuantity(5000, 50, 0.5, 1), y).giniOfSizes + 0.3);
+  }
+  void clustersRecoverPlantedTopics() {
+    // Three topics with disjoint words: k-means must put each topic in one cluster of its own.
+    const std::vector<std::vector<std::string>> topics = {
+        {"rain", "snow", "wind", "cloud", "storm"}, {"song", "album", "play", "music", "band"},
+        {"pizza", "order", "table", "dinner", "menu"}};
+    std::mt19937_64 rng(4);
+    std::vector<std::string> texts;
+    std::vector<long> truth;
+    for (int i = 0; i < 300; ++i) {
+      const int t = i % 3;
+      std::string text;
+      for (int w = 0; w < 4; ++w) text += topics[size_t(t)][rng() % 5] + (w % 2 ? " " : ", ");
+      texts.push_back(text);
+      truth.push_back(t);
+    }
+    const auto cluster = clusterTexts(texts, 3, 1);
+    std::map<long, std::set<long>> topicsOf;
+    for (size_t i = 0; i < texts.size(); ++i) topicsOf[cluster[i]].insert(truth[i]);
+    QCOMPARE(topicsOf.size(), size_t(3));
+    for (const auto& [c, t] : topicsOf) QCOMPARE(t.size(), size_t(1));
+    // As a partition: cluster skew with a small α gives clients dominated by one topic.
+    const auto p = partitionDirichletLabels(cluster, 10, 0.05, 2);
+    requireCovers(p, 300);
+    QVERIFY(partitionStats(p, truth).meanEntropy < 0.8);
   }
   void selectionFrequenciesMatch() {
     const std::vector<long> sizes = {1, 2, 3, 4, 0};
@@ -238,6 +271,37 @@ class TestFederated : public QObject {
     QCOMPARE(seen.values["privacy/epsilon"].size(), size_t(5));
     QVERIFY(seen.values["privacy/epsilon"].back() <= 2 + 1e-9);
     QVERIFY(seen.values["privacy/epsilon"].back() > 1.9);
+  }
+  void exampleLevelDpOnClientsIsAccountedPerClient() {
+    const auto data = toySplit(60, 4);
+    auto f = oneRound("fedavg", 20);
+    f.rounds = 2;
+    TrainConfig t;
+    t.privacy.mode = "edp";
+    t.privacy.noiseMultiplier = 1.0;
+    t.privacy.clipNorm = 1.0;
+    RecordingObserver seen;
+    Partition one(1);
+    for (long i = 0; i < 60; ++i) one[0].push_back(i);
+    auto model = toyModel();
+    FederatedTrainer dp(model, t, f);
+    dp.addObserver(&seen);
+    dp.fit(data, one, {});
+    // One client of 60 with B = 20: 3 steps a round at q = 1/3, two rounds.
+    const double expected = rdpEpsilonAfterSteps(rdpOfHistory({{1.0, 1.0 / 3, 1}}, defaultRdpOrders()), 6, 1e-5).epsilon;
+    QCOMPARE(seen.values["privacy/example_epsilon_max"].size(), size_t(2));
+    QVERIFY(std::abs(seen.values["privacy/example_epsilon_max"].back() - expected) < 1e-9);
+    for (const auto& p : model->parameters()) QVERIFY(torch::isfinite(p).all().item<bool>());
+    // The ledger keeps clients apart: the worst is the one with the most steps at the largest q.
+    ClientPrivacyLedger ledger(1e-5);
+    ledger.add(0, 1.0, 0.1, 10);
+    ledger.add(1, 1.0, 0.1, 10);
+    ledger.add(1, 1.0, 0.5, 10);
+    QVERIFY(ledger.epsilon(1) > ledger.epsilon(0));
+    QCOMPARE(ledger.worstEpsilon(), ledger.epsilon(1));
+    QCOMPARE(ledger.epsilon(7), 0.0);
+    QVERIFY(std::abs(ledger.epsilon(0) -
+                     rdpEpsilon({{1.0, 0.1, 10}}, 1e-5).epsilon) < 1e-12);
   }
   void adaptiveUserClipFollowsTheUpdateNorms() {
     // Started far above and far below the clients' update norms, the clip walks towards them.
