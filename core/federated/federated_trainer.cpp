@@ -48,6 +48,42 @@ Partition dataAt(const std::vector<Partition>& periods, int period, int buffer) 
   return out;
 }
 
+/// sum += scale·(x − g) in float64 and x = g again: one client's update taken and the worker model
+/// reset for the next client. With `rows` only those rows of a table change (the token embeddings
+/// a client's texts use: plain local SGD leaves the others exactly at g), so only they are touched;
+/// a round of small clients would otherwise spend most of its time on the dense table.
+void accumulateAndReset(torch::Tensor& sum, torch::Tensor& x, const torch::Tensor& g, double scale,
+                        const torch::Tensor& rows = {}) {
+  torch::NoGradGuard noGrad;
+  const bool small = x.numel() <= (1 << 16);
+  if ((rows.defined() || small) && x.is_cpu() && x.scalar_type() == torch::kFloat && x.is_contiguous() &&
+      g.is_contiguous() && sum.is_contiguous()) {
+    // Scattered rows or a small tensor: a plain loop beats a chain of dispatched tensor ops
+    // (index_add_/index_copy_ even dispatch per row). A small tensor is one row.
+    const int64_t width = rows.defined() ? x.numel() / x.size(0) : x.numel();
+    double* s = sum.data_ptr<double>();
+    float* xp = x.data_ptr<float>();
+    const float* gp = g.data_ptr<float>();
+    const auto r = rows.defined() ? rows.to(torch::kCPU).contiguous() : torch::zeros({1}, torch::kLong);
+    const int64_t* row = r.data_ptr<int64_t>();
+    for (int64_t i = 0; i < r.numel(); ++i)
+      for (int64_t j = row[i] * width, end = j + width; j < end; ++j) {
+        s[j] += scale * (double(xp[j]) - double(gp[j]));
+        xp[j] = gp[j];
+      }
+    return;
+  }
+  if (rows.defined()) {
+    const auto r = rows.to(x.device());
+    const auto kept = g.index_select(0, r);
+    sum.index_add_(0, r, (x.index_select(0, r) - kept).to(torch::kDouble).mul_(scale));
+    x.index_copy_(0, r, kept);
+    return;
+  }
+  sum.add_((x - g).to(torch::kDouble), scale);
+  x.copy_(g);
+}
+
 }  // namespace
 
 FederatedTrainer::FederatedTrainer(TextClassifierPtr model, const TrainConfig& training, const FederatedConfig& config,
@@ -74,7 +110,8 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
   Partition current;
   std::vector<long> sizes;
   auto params = model_->parameters();
-  std::vector<torch::Tensor> global, wide;
+  const auto table = model_->tokenEmbeddingTable();
+  std::vector<torch::Tensor> global;
   for (const auto& p : params) global.push_back(p.detach().clone());
   ServerOptimizer server(config_.algorithm, config_.serverLr, config_.beta1, config_.beta2, config_.tau);
   // User-level DP: σ from the target ε (or given), q = K / population, one composition per round.
@@ -137,8 +174,6 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
     // In float64: the sum must not depend on the order clients are added in (or on which rank
     // added them), so that 1 and N processes give the same model.
     for (const auto& g : global) delta.push_back(torch::zeros_like(g, torch::kDouble));
-    if (wide.empty())  // float64 copies of the parameters: a vectorised cast beats a mixed-type add
-      for (const auto& g : global) wide.push_back(torch::empty_like(g, torch::kDouble));
     double lossSum = 0, unclipped = 0;  // unclipped: clients whose update norm was within the clip
     long seen = 0;
     // Secure aggregation: everyone who joined the key exchange (reported or late) holds masks.
@@ -148,6 +183,7 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
       joined.insert(joined.end(), timing.lateClients.begin(), timing.lateClients.end());
       secure = std::make_unique<SecureAggregator>(joined, global, training_.seed ^ (uint64_t(round) << 32));
     }
+    bool atGlobal = true;  // the worker model holds the global parameters (reset at the end of each round)
     for (size_t s = 0; s < selected.size(); ++s) {
       result.participation[selected[s]]++;
       result.clientUpdates++;
@@ -160,10 +196,11 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
       if (int(s % size_t(world)) != rank) continue;  // another rank trains this client
       // Dropout draws from a stream of this client and round only: the same on whichever rank trains it.
       torch::manual_seed(training_.seed ^ (uint64_t(round) << 24) ^ (uint64_t(selected[s]) * 0x9e3779b9ULL));
-      {
+      if (!atGlobal) {
         torch::NoGradGuard noGrad;
         for (size_t i = 0; i < params.size(); ++i) params[i].copy_(global[i]);
       }
+      atGlobal = false;
       model_->train();
       const auto index = torch::tensor(mine, torch::kLong);
       const auto localStep = [&] {  // SGD on the gradients in .grad, with FedProx's pull to the global model
@@ -213,13 +250,16 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
           // The upload: the same contribution, masked; the server only ever sees the sum.
           std::vector<torch::Tensor> contribution;
           for (size_t i = 0; i < params.size(); ++i)
-            contribution.push_back(config_.userDp ? (params[i] - global[i]) * clipFactor : params[i] * weights[s]);
+            contribution.push_back((params[i] - global[i]) * (config_.userDp ? clipFactor : weights[s]));
           secure->add(selected[s], contribution);
-        } else if (config_.userDp) {
-          for (size_t i = 0; i < params.size(); ++i) delta[i].add_(params[i], clipFactor).sub_(global[i], clipFactor);
         } else {
-          // Σ w_k·x_k here (one pass per client); Δ = Σ w_k·x_k − x after the round (Σ w_k = 1).
-          for (size_t i = 0; i < params.size(); ++i) delta[i].add_(wide[i].copy_(params[i]), weights[s]);
+          // Δ = Σ c_k·(x_k − x) (user DP: the clip factors; else the aggregation weights, Σ w_k = 1).
+          // Without noise on the client only the embedding rows of its tokens moved.
+          const auto rows = exampleDp ? torch::Tensor() : std::get<0>(torch::_unique(train.ids.index_select(0, index).flatten()));
+          for (size_t i = 0; i < params.size(); ++i)
+            accumulateAndReset(delta[i], params[i], global[i], config_.userDp ? clipFactor : weights[s],
+                               params[i].is_same(table) ? rows : torch::Tensor());
+          atGlobal = true;
         }
       }
     }
@@ -254,7 +294,6 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
       const PrivacyEvent e{round, sigma, q, eps, training_.privacy.delta, "rdp"};
       for (auto* o : observers_) o->onPrivacy(e);
     } else if (!selected.empty()) {  // nobody reported: the round is lost
-      for (size_t i = 0; i < delta.size(); ++i) delta[i].sub_(global[i]);
       server.step(global, delta);
     }
     {
