@@ -1,0 +1,53 @@
+// core/fairness: how a classifier's decisions differ between groups. Binary rates per group with
+// Fairlearn's between-group differences (max − min) and ratios (min / max); Borkan et al.'s
+// subgroup, BPSN and BNSP AUCs with their generalised mean; counterfactual token fairness (Garg
+// et al. 2019) and flip rate; percentile-bootstrap intervals for any of them.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace trustlab {
+
+struct GroupRates {
+  long n = 0;
+  double accuracy = 0, selectionRate = 0, tpr = 0, fpr = 0, fnr = 0;  ///< NaN when undefined
+};
+
+/// Rates of binary decisions (`y`, `yhat` ∈ {0, 1}) for each group name.
+std::map<std::string, GroupRates> ratesByGroup(const std::vector<int>& y, const std::vector<int>& yhat,
+                                               const std::vector<std::string>& group);
+
+struct Disparity {
+  double difference = 0;  ///< max − min over groups
+  double ratio = 1;       ///< min / max over groups (1 when max is 0)
+};
+Disparity disparity(const std::map<std::string, GroupRates>& rates, double GroupRates::*rate);
+/// Equalized odds (Fairlearn): worst case max(ΔTPR, ΔFPR) or their mean; ratio min of the two.
+Disparity equalizedOdds(const std::map<std::string, GroupRates>& rates, bool worstCase = true);
+
+/// Borkan et al. 2019, higher = less biased. NaN when a set lacks positives or negatives.
+struct BiasAucs {
+  double subgroup = 0, bpsn = 0, bnsp = 0;
+};
+BiasAucs biasAucs(const std::vector<double>& score, const std::vector<int>& y, const std::vector<bool>& inGroup);
+/// ((1/N) Σ m^p)^(1/p); p = −5 in Borkan et al.
+double powerMean(const std::vector<double>& values, double p);
+
+/// Mean over examples of the mean |f(x) − f(x')| over its counterfactuals x'.
+double counterfactualTokenFairnessGap(const std::vector<double>& f, const std::vector<std::vector<double>>& counterfactuals);
+/// Share of (x, x') pairs whose decision at threshold t differs.
+double counterfactualFlipRate(const std::vector<double>& f, const std::vector<std::vector<double>>& counterfactuals,
+                              double threshold = 0.5);
+
+struct Interval {
+  double low = 0, high = 0;
+};
+/// Percentile bootstrap (2.5 %, 97.5 % by default): `statistic` of `replicates` resamples (with
+/// replacement) of the n row indices; NaN replicates are skipped.
+Interval bootstrapInterval(long n, const std::function<double(const std::vector<long>&)>& statistic,
+                           int replicates = 200, uint64_t seed = 1, double level = 0.95);
+
+}  // namespace trustlab

@@ -1,0 +1,46 @@
+// core/fairness: intrinsic bias of embeddings. WEAT (Caliskan et al. 2017) and its sentence form
+// SEAT (May et al. 2019): the effect size d with the ddof = 1 pooled deviation and the one-sided
+// permutation p-value of sent-bias (exact over all equal-size partitions when there are at most
+// `samples` of them, else sampled with the observed partition counted); the test files of
+// sent-bias (one JSON object per file). CEAT's DerSimonian–Laird random-effects combination of
+// many effect sizes (Guo & Caliskan 2021).
+#pragma once
+#include <torch/types.h>
+
+#include <string>
+#include <vector>
+
+namespace trustlab {
+
+struct WeatSet {
+  std::string category;
+  std::vector<std::string> examples;
+};
+struct WeatTest {
+  std::string name;
+  WeatSet targ1, targ2, attr1, attr2;  ///< X, Y, A, B
+};
+/// Reads a sent-bias test file; throws InputError naming the file and the missing key.
+WeatTest loadWeatTest(const std::string& path);
+
+struct WeatResult {
+  double statistic = 0;   ///< S = Σ_x s(x) − Σ_y s(y)
+  double effectSize = 0;  ///< d
+  double pValue = 1;      ///< one-sided, P[S_i ≥ S] (ties count)
+  bool exact = false;
+  long partitions = 0;    ///< partitions enumerated or sampled
+};
+
+/// s(w, A, B) = mean cos(w, a) − mean cos(w, b) for each row w of W.
+torch::Tensor associations(const torch::Tensor& W, const torch::Tensor& A, const torch::Tensor& B);
+/// Rows are embeddings (float or double, any device). X and Y may differ in size.
+WeatResult weat(const torch::Tensor& X, const torch::Tensor& Y, const torch::Tensor& A, const torch::Tensor& B,
+                long samples = 100000, uint64_t seed = 1111);
+
+struct RandomEffects {
+  double q = 0, tau2 = 0, combined = 0, se = 0, z = 0, pOneSided = 1, pTwoSided = 1;
+};
+/// DerSimonian–Laird over effect sizes `es` with within-sample variances `variances`.
+RandomEffects randomEffects(const std::vector<double>& es, const std::vector<double>& variances);
+
+}  // namespace trustlab

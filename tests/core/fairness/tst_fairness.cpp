@@ -1,0 +1,175 @@
+// Tests core/fairness against the hand-computed vectors of ../shared/docs/fairness.md: group rates
+// and disparities, bias AUCs and their power mean, counterfactual token fairness, WEAT (effect
+// size, exact permutation p), DerSimonian–Laird; WEAT finds a planted association and ≈ 0 without
+// one; gender swaps keep case, resolve "her" by context and round-trip on the word lists.
+#include <QtTest>
+
+#include <torch/torch.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "fairness/counterfactual.h"
+#include "fairness/group_metrics.h"
+#include "fairness/weat.h"
+#include "util/errors.h"
+
+using namespace trustlab;
+
+namespace {
+
+bool near(double a, double b, double tol = 1e-6) { return std::abs(a - b) < tol; }
+
+// fairness.md §5.3: two groups of six.
+const std::vector<int> kY = {1, 1, 0, 0, 1, 0, 1, 0, 0, 1, 0, 1};
+const std::vector<double> kScore = {.9, .6, .7, .2, .4, .1, .8, .65, .3, .55, .5, .35};
+const std::vector<std::string> kGroup = {"A", "A", "A", "A", "A", "A", "B", "B", "B", "B", "B", "B"};
+
+std::string dataDir() { return TRUSTLAB_TEST_DATA_DIR; }
+
+}  // namespace
+
+class TestFairness : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void groupRatesAndDisparities() {
+    std::vector<int> yhat;
+    for (double s : kScore) yhat.push_back(s >= 0.5);
+    const auto rates = ratesByGroup(kY, yhat, kGroup);
+    QVERIFY(near(rates.at("A").selectionRate, 0.5) && near(rates.at("B").selectionRate, 2.0 / 3));
+    QVERIFY(near(rates.at("A").tpr, 2.0 / 3) && near(rates.at("A").fpr, 1.0 / 3));
+    QVERIFY(near(rates.at("B").fpr, 2.0 / 3) && near(rates.at("B").accuracy, 0.5));
+    QVERIFY(near(rates.at("A").fnr, 1.0 / 3));
+    const auto dp = disparity(rates, &GroupRates::selectionRate);
+    QVERIFY(near(dp.difference, 0.166667) && near(dp.ratio, 0.75));
+    QVERIFY(near(disparity(rates, &GroupRates::tpr).difference, 0));
+    QVERIFY(near(disparity(rates, &GroupRates::fpr).difference, 0.333333));
+    QVERIFY(near(equalizedOdds(rates, true).difference, 0.333333));
+    QVERIFY(near(equalizedOdds(rates, false).difference, 0.166667));
+    QVERIFY(near(equalizedOdds(rates).ratio, 0.5));
+  }
+  void biasAucsAndPowerMean() {
+    std::vector<bool> inA, inB;
+    for (const auto& g : kGroup) inA.push_back(g == "A"), inB.push_back(g == "B");
+    const auto a = biasAucs(kScore, kY, inA), b = biasAucs(kScore, kY, inB);
+    QVERIFY(near(a.subgroup, .777778) && near(a.bpsn, .777778) && near(a.bnsp, .666667));
+    QVERIFY(near(b.subgroup, .666667) && near(b.bpsn, .666667) && near(b.bnsp, .777778));
+    QVERIFY(near(powerMean({.9, .8, .7}, -5), 0.775509));
+    QVERIFY(std::isnan(biasAucs({.1, .2}, {1, 1}, {true, true}).subgroup));  // no negatives
+  }
+  void counterfactualTokenFairness() {
+    QVERIFY(near(counterfactualTokenFairnessGap({.8}, {{.6, .7}}), 0.15));
+    QCOMPARE(counterfactualFlipRate({.8}, {{.6, .7}}, .5), 0.0);
+    QCOMPARE(counterfactualFlipRate({.8, .3}, {{.4}, {.6}}, .5), 1.0);
+  }
+  void bootstrapCoversTheEstimate() {
+    std::vector<double> x;
+    std::mt19937_64 rng(3);
+    std::normal_distribution<double> n(2, 1);
+    for (int i = 0; i < 400; ++i) x.push_back(n(rng));
+    const auto mean = [&](const std::vector<long>& rows) {
+      double s = 0;
+      for (long r : rows) s += x[size_t(r)];
+      return s / double(rows.size());
+    };
+    const auto ci = bootstrapInterval(400, mean, 500, 7);
+    QVERIFY(ci.low < 2 && ci.high > 2);
+    QVERIFY(std::abs((ci.high - ci.low) - 2 * 1.96 / std::sqrt(400.0)) < 0.05);  // ≈ the normal interval
+  }
+  void weatKnownAnswer() {
+    const auto X = torch::tensor({1., .2, .9, .5, .6, .3}, torch::kDouble).view({3, 2});
+    const auto Y = torch::tensor({.2, 1., .4, .8, .7, .9}, torch::kDouble).view({3, 2});
+    const auto A = torch::tensor({1., 0., .8, .2}, torch::kDouble).view({2, 2});
+    const auto B = torch::tensor({0., 1., .3, .9}, torch::kDouble).view({2, 2});
+    const auto s = associations(X, A, B);
+    QVERIFY(near(s[0].item<double>(), 0.643597) && near(s[2].item<double>(), 0.358147));
+    const auto r = weat(X, Y, A, B);
+    QVERIFY(near(r.statistic, 2.543532));
+    QVERIFY(near(r.effectSize, 1.679977));
+    QVERIFY(r.exact);
+    QCOMPARE(r.partitions, 20L);
+    QVERIFY(near(r.pValue, 0.05, 1e-12));
+  }
+  void weatFindsAPlantedAssociationOnly() {
+    torch::manual_seed(1);
+    const auto u = torch::randn({50}, torch::kDouble);
+    const auto words = [](long n) { return torch::randn({n, 50}, torch::kDouble); };
+    const auto planted = weat(words(25) + u, words(25) - u, words(25) + u, words(25) - u, 20000, 3);
+    QVERIFY2(planted.effectSize > 1.5, qPrintable(QString::number(planted.effectSize)));
+    QVERIFY(!planted.exact);
+    QVERIFY(near(planted.pValue, 1.0 / 20000, 1e-12));  // nothing beats it but the observed split
+    const auto none = weat(words(25), words(25), words(25), words(25), 20000, 3);
+    QVERIFY2(std::abs(none.effectSize) < 0.6, qPrintable(QString::number(none.effectSize)));
+    QVERIFY2(none.pValue > 0.01, qPrintable(QString::number(none.pValue)));
+  }
+  void randomEffectsKnownAnswer() {
+    const auto r = randomEffects({0.52, 0.81, 1.10, 0.35, 0.95}, {0.04, 0.09, 0.0625, 0.01, 0.05});
+    QVERIFY(near(r.q, 12.807069) && near(r.tau2, 0.083204));
+    QVERIFY(near(r.combined, 0.701052) && near(r.se, 0.160149) && near(r.z, 4.377493, 1e-5));
+    QVERIFY(near(r.pOneSided, 6.003e-06, 1e-8));
+    QVERIFY_THROWS_EXCEPTION(InputError, randomEffects({1}, {1}));
+  }
+  void swapsKeepCaseAndResolveHer() {
+    const auto s = GenderSwapper::builtIn();
+    QCOMPARE(QString::fromStdString(s.swap("She called her mother.").text), QString("He called his father."));
+    QCOMPARE(QString::fromStdString(s.swap("call her back, then text her").text), QString("call him back, then text him"));
+    QCOMPARE(QString::fromStdString(s.swap("JOHN met Mary's brother").text), QString("PATRICIA met James's sister"));
+    QCOMPARE(QString::fromStdString(s.swap("set a timer for ten minutes").text), QString("set a timer for ten minutes"));
+    const auto c = s.swap("remind my Dad about his keys");
+    QCOMPARE(c.swaps.size(), size_t(2));
+    for (const auto& w : c.swaps) {
+      QCOMPARE(c.text.substr(w.targetBegin, w.targetEnd - w.targetBegin), w.to);
+      QCOMPARE(std::string("remind my Dad about his keys").substr(w.sourceBegin, w.sourceEnd - w.sourceBegin), w.from);
+    }
+    // Round trip: swapping twice gives the text back ("his keys" → "her keys" → "his keys").
+    for (const char* t : {"remind my Dad about his keys", "tell him the news", "ask the waitress for her bill",
+                          "Call Brian and his wife"})
+      QCOMPARE(QString::fromStdString(s.swap(s.swap(t).text).text), QString(t));
+  }
+  void swapListsRoundTripFromFiles() {
+    const auto corefBias = dataDir() + "/gender_word_lists/corefBias/generalized_swaps.txt";
+    const auto cda = dataDir() + "/gender_word_lists/cds_hallmaudslay2019/cda_default_pairs.json";
+    const auto male = dataDir() + "/first_names_census1990/dist.male.first";
+    if (!std::filesystem::exists(corefBias)) QSKIP("../shared/data not present");
+    GenderSwapper s;
+    QVERIFY(s.loadPairs(corefBias) > 90);
+    QVERIFY(s.loadPairs(cda) > 50);
+    QVERIFY(s.loadCensusNames(male, dataDir() + "/first_names_census1990/dist.female.first", 500) > 800);
+    QCOMPARE(QString::fromStdString(s.partner("james")), QString("mary"));
+    long checked = 0;
+    for (const auto& path : {corefBias}) {
+      std::ifstream in(path);
+      std::string line;
+      while (std::getline(in, line)) {
+        const auto tab = line.find('\t');
+        if (tab == std::string::npos) continue;
+        std::string a = line.substr(0, tab);
+        a.erase(a.find_last_not_of(" \t\r") + 1);
+        a.erase(0, a.find_first_not_of(" \t"));
+        if (a == "her" || a == "hers" || a == "his") continue;  // context-dependent by design
+        const std::string b = s.partner(a);
+        if (s.partner(b) != a) continue;  // one-way entries (a word listed with two partners)
+        QCOMPARE(QString::fromStdString(s.swap(s.swap(a).text).text), QString::fromStdString(a));
+        ++checked;
+      }
+    }
+    QVERIFY(checked > 80);
+    const auto bad = QDir::temp().filePath("tst_fairness_bad_pairs.txt").toStdString();
+    std::ofstream(bad) << "he she\n";
+    QVERIFY_THROWS_EXCEPTION(InputError, s.loadPairs(bad));
+  }
+  void seatFilesLoad() {
+    const auto path = dataDir() + "/weat_seat/sent-weat6.jsonl";
+    if (!std::filesystem::exists(path)) QSKIP("../shared/data not present");
+    const auto t = loadWeatTest(path);
+    QCOMPARE(QString::fromStdString(t.targ1.category), QString("MaleNames"));
+    QCOMPARE(QString::fromStdString(t.attr2.category), QString("Family"));
+    QCOMPARE(t.targ1.examples.size(), size_t(64));
+    QCOMPARE(t.attr1.examples.size(), size_t(101));  // as in the file (fairness.md says 112: that is attr2)
+    QCOMPARE(t.attr2.examples.size(), size_t(112));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestFairness)
+#include "tst_fairness.moc"
