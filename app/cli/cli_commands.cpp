@@ -36,6 +36,7 @@ ExperimentSpec specFromArgs(const Args& a) {
   s.data.columns.text = a.get("text-column", s.data.columns.text);
   s.data.columns.label = a.get("label-column", s.data.columns.label);
   s.data.tokenizer.maxLength = size_t(a.getLong("max-length", long(s.data.tokenizer.maxLength)));
+  if (a.has("cda")) s.data.cda = true;
   s.model.type = a.get("model", s.model.type);
   s.training.epochs = int(a.getLong("epochs", s.training.epochs));
   s.training.maxSteps = a.getLong("max-steps", s.training.maxSteps);
@@ -100,7 +101,7 @@ ExperimentSpec specFromArgs(const Args& a) {
   static const std::map<std::string, std::string> flagFor = {
       {"model.type", "--model"}, {"training.epochs", "--epochs"}, {"training.batch_size", "--batch-size"},
       {"training.lr", "--lr"}, {"training.device", "--device"}, {"training.optimizer", "--optimizer"},
-      {"data.max_length", "--max-length"}, {"training.max_steps", "--max-steps"}, {"training.threads", "--threads"},
+      {"data.max_length", "--max-length"}, {"data.cda", "--cda"}, {"training.max_steps", "--max-steps"}, {"training.threads", "--threads"},
       {"privacy.mode", "--dp"}, {"privacy.target_epsilon", "--target-epsilon"}, {"privacy.delta", "--delta"},
       {"privacy.noise_multiplier", "--noise-multiplier"}, {"privacy.clip", "--clip"}, {"privacy.clipping", "--clipping"}, {"privacy.target_quantile", "--adaptive-clip"}, {"privacy.sampling", "--sampling"},
       {"privacy.accountant", "--accountant"}, {"federated.partition", "--partition"}, {"federated.alpha", "--alpha"},
@@ -207,7 +208,7 @@ int trainCommand(const std::vector<std::string>& argv) {
                {"dataset", "model", "epochs", "batch-size", "lr", "seed", "store", "device", "max-steps", "threads",
                 "optimizer", "max-length", "experiment", "text-column", "label-column", "name", "dp", "target-epsilon",
                 "noise-multiplier", "delta", "clip", "clipping", "sampling", "accountant", "adaptive-clip"},
-               {"json", "quiet", "no-checkpoint", "secure"});
+               {"json", "quiet", "no-checkpoint", "secure", "cda"});
   const ExperimentSpec spec = specFromArgs(a);
   RunStore store(storePath(a));
   const RunOutcome out = runWithProgress(a, spec, store, "default");

@@ -16,6 +16,7 @@ int runsCommand(const std::vector<std::string>& args);
 int datasetsCommand(const std::vector<std::string>& args);
 int privacyCommand(const std::vector<std::string>& args);
 int attackCommand(const std::vector<std::string>& args);
+int fairnessCommand(const std::vector<std::string>& args);
 int sweepCommand(const std::vector<std::string>& args);
 
 }  // namespace trustlab::cli

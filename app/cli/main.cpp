@@ -18,6 +18,7 @@ commands:
         [--dp edp|naive|off] [--target-epsilon E] [--noise-multiplier S] [--delta D] [--clip C|auto] [--clipping flat|per_layer|auto]
         [--adaptive-clip QUANTILE]
         [--sampling poisson|shuffle] [--accountant rdp|prv|gdp] [--secure]
+        [--cda]                                 (counterfactual data augmentation: gender-swapped copies)
   fl [SPEC.json] [--dataset D] [--model M] [--partition iid|natural|dirichlet|quantity|lognormal|clusters]
      [--alpha A] [--quantity-sigma S] [--clusters K] [--preview]   (--preview: show the partition, no training)
      [--clients N] [--selection uniform|activity] [--aggregation samples|equal] [--rounds R]
@@ -39,6 +40,10 @@ commands:
              [--audit-examples N] [--store FILE] [--json]        (membership inference on a stored run)
   attack canary --run ID [--steps N] [--restarts R] [--store FILE] [--json]
                                               (exposure and model inversion of the run's planted canaries)
+  fairness classifier --run ID [--positive LABEL] [--bootstrap B] [--word-lists F1,F2] [--census-names DIR]
+                     [--store FILE] [--json]   (group, counterfactual and bias-AUC metrics with 95 % CIs)
+  fairness weat --test FILE --run ID [--samples N] [--store FILE] [--json]
+                                              (WEAT/SEAT effect size and permutation p on the run's embeddings)
   sweep SPEC.json [--store FILE] [--json]     (a grid of runs with their audits; resumable)
   privacy epsilon --sample-rate Q --noise-multiplier S (--steps T | --epochs N) --delta D
                   [--accountant rdp|prv|gdp] [--json]
@@ -65,6 +70,7 @@ int main(int argc, char** argv) {
     if (command == "datasets") return trustlab::cli::datasetsCommand(args);
     if (command == "privacy") return trustlab::cli::privacyCommand(args);
     if (command == "attack") return trustlab::cli::attackCommand(args);
+    if (command == "fairness") return trustlab::cli::fairnessCommand(args);
     if (command == "sweep") return trustlab::cli::sweepCommand(args);
     std::fprintf(stderr, "trustlab-cli: unknown command '%s'\n\n%s", command.c_str(), kUsage);
     return 2;

@@ -25,7 +25,7 @@ json toJsonObject(const ExperimentSpec& s) {
        {{"dataset", d.dataset}, {"format", d.format}, {"text_column", d.columns.text},
         {"label_column", d.columns.label}, {"lowercase", d.tokenizer.lowercase},
         {"min_frequency", d.tokenizer.minFrequency}, {"max_vocab", d.tokenizer.maxSize},
-        {"max_length", d.tokenizer.maxLength}}},
+        {"max_length", d.tokenizer.maxLength}, {"cda", d.cda}}},
       {"model",
        {{"type", m.type}, {"embedding_dim", m.embeddingDim}, {"hidden_size", m.hiddenSize},
         {"layers", m.layers}, {"heads", m.heads}, {"ffn_dim", m.ffnDim}, {"dropout", m.dropout}}},
@@ -114,7 +114,7 @@ ExperimentSpec ExperimentSpec::fromJson(const std::string& text, const std::stri
   read(root, "", "name", s.name, where);
   const auto& d = section(root, "data", where);
   rejectUnknown(d, "data", {"dataset", "format", "text_column", "label_column", "lowercase",
-                            "min_frequency", "max_vocab", "max_length"}, where);
+                            "min_frequency", "max_vocab", "max_length", "cda"}, where);
   read(d, "data", "dataset", s.data.dataset, where);
   read(d, "data", "format", s.data.format, where);
   read(d, "data", "text_column", s.data.columns.text, where);
@@ -123,6 +123,7 @@ ExperimentSpec ExperimentSpec::fromJson(const std::string& text, const std::stri
   read(d, "data", "min_frequency", s.data.tokenizer.minFrequency, where);
   read(d, "data", "max_vocab", s.data.tokenizer.maxSize, where);
   read(d, "data", "max_length", s.data.tokenizer.maxLength, where);
+  read(d, "data", "cda", s.data.cda, where);
   const auto& m = section(root, "model", where);
   rejectUnknown(m, "model", {"type", "embedding_dim", "hidden_size", "layers", "heads", "ffn_dim", "dropout"}, where);
   read(m, "model", "type", s.model.type, where);
@@ -293,6 +294,9 @@ std::vector<SpecIssue> ExperimentSpec::validate() const {
   check(oneOf(a.mia, {"none", "loss", "lira"}), "audit.mia", "must be none, loss or lira");
   check(a.shadows >= 2 && a.shadows <= 256, "audit.shadows", "must be in 2..256");
   check(a.auditExamples >= 10, "audit.audit_examples", "must be ≥ 10");
+  check(!data.cda || !training.privacy.enabled(), "data.cda",
+        "counterfactual copies would be separate examples to the DP accountant (a silent ε understatement): "
+        "use CDA without DP");
   const auto& f = federated;
   check(oneOf(f.partition, {"iid", "natural", "dirichlet", "quantity", "lognormal", "clusters"}), "federated.partition",
         "must be iid, natural, dirichlet, quantity, lognormal or clusters");

@@ -18,6 +18,9 @@ struct DataConfig {
   std::string format;               ///< empty = from the name / detected
   TableColumns columns;
   TokenizerOptions tokenizer;
+  /// Counterfactual data augmentation: every training text with a gendered word is added again
+  /// with the genders swapped (a bias mitigation; not with DP, whose accounting is per example).
+  bool cda = false;
 };
 
 /// One problem with a spec, named by its JSON field path ("training.lr").

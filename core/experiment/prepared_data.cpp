@@ -3,12 +3,14 @@
 #include <torch/torch.h>
 
 #include "data/dataset_registry.h"
+#include "fairness/counterfactual.h"
 
 namespace trustlab {
 
 PreparedData prepareData(const ExperimentSpec& spec, const Vocabulary* vocabulary) {
   PreparedData p;
   p.dataset = loadDataset(DatasetRequest{spec.data.dataset, spec.data.format, spec.data.columns});
+  if (spec.data.cda) augmentCounterfactually(p.dataset.train, GenderSwapper::builtIn());
   const auto& audit = spec.audit;
   p.canaries = makeCanaries(audit, p.dataset.labels(), spec.training.seed);
   plantCanaries(p.dataset.train, p.canaries, audit.canaryRepetitions);

@@ -91,6 +91,8 @@ bool GenderSwapper::addPair(const std::string& a, const std::string& b) {
   const auto x = lower(trim(a)), y = lower(trim(b));
   if (x.empty() || y.empty() || x == y) return false;
   // "her" is the partner of both "him" and "his": kept one-way, resolved by context in swap().
+  female_.try_emplace(x, false);
+  female_.try_emplace(y, true);
   const bool added = partner_.try_emplace(x, y).second;
   if (partner_.try_emplace(y, x).second) return true;
   return added;
@@ -164,6 +166,18 @@ std::string GenderSwapper::partner(const std::string& word) const {
   return it == partner_.end() ? std::string() : it->second;
 }
 
+std::string GenderSwapper::groupOf(const std::string& text) const {
+  bool male = false, female = false;
+  for (const auto& s : swap(text).swaps) {
+    auto key = lower(s.from);
+    if (const auto it = female_.find(key); it != female_.end()) (it->second ? female : male) = true;
+    else if (const auto apostrophe = key.find('\''); apostrophe != std::string::npos)  // possessive: its stem
+      if (const auto stem = female_.find(key.substr(0, apostrophe)); stem != female_.end())
+        (stem->second ? female : male) = true;
+  }
+  return male && female ? "mixed" : male ? "male" : female ? "female" : "none";
+}
+
 Counterfactual GenderSwapper::swap(const std::string& text) const {
   Counterfactual out;
   size_t i = 0;
@@ -209,6 +223,20 @@ Counterfactual GenderSwapper::swap(const std::string& text) const {
     i = end;
   }
   return out;
+}
+
+size_t augmentCounterfactually(std::vector<Example>& examples, const GenderSwapper& swapper) {
+  const size_t n = examples.size();
+  for (size_t i = 0; i < n; ++i) {
+    auto cf = swapper.swap(examples[i].text);
+    if (cf.swaps.empty()) continue;
+    Example twin = examples[i];
+    twin.text = std::move(cf.text);
+    if (twin.gender == "female") twin.gender = "male";
+    else if (twin.gender == "male") twin.gender = "female";
+    examples.push_back(std::move(twin));
+  }
+  return examples.size() - n;
 }
 
 }  // namespace trustlab

@@ -8,6 +8,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "data/dataset.h"
+
 namespace trustlab {
 
 struct WordSwap {
@@ -26,7 +28,8 @@ class GenderSwapper {
   /// The built-in table: common gendered words and 40 first names (20 + 20, paired by rank).
   static GenderSwapper builtIn();
 
-  /// Adds a ↔ b (lower-cased). A word that already has a partner keeps it; returns whether added.
+  /// Adds male a ↔ female b (lower-cased). A word that already has a partner keeps it (and its
+  /// side); returns whether anything was added.
   bool addPair(const std::string& a, const std::string& b);
   /// Word pairs from a file: "a<TAB>b" lines (corefBias), a JSON array of [a, b] pairs
   /// (CDA/CDS lists) or a JSON object whose "gender" key holds such pairs (bias-bench).
@@ -41,9 +44,16 @@ class GenderSwapper {
   /// The partner of a lower-case word ("" when it has none); "her" is context-dependent: "his".
   std::string partner(const std::string& word) const;
   size_t size() const { return partner_.size(); }
+  /// "male", "female", "mixed" (words of both) or "none": the gender a text's words refer to.
+  std::string groupOf(const std::string& text) const;
 
  private:
   std::unordered_map<std::string, std::string> partner_;
+  std::unordered_map<std::string, bool> female_;  ///< the side of each word in the table
 };
+
+/// CDA: appends the gender-swapped twin of every example the swapper changes (label and user kept,
+/// annotated gender flipped). Returns the number added.
+size_t augmentCounterfactually(std::vector<Example>& examples, const GenderSwapper& swapper);
 
 }  // namespace trustlab

@@ -120,26 +120,41 @@ double counterfactualFlipRate(const std::vector<double>& f, const std::vector<st
   return pairs ? double(flips) / double(pairs) : kNaN;
 }
 
-Interval bootstrapInterval(long n, const std::function<double(const std::vector<long>&)>& statistic, int replicates,
-                           uint64_t seed, double level) {
+std::vector<Interval> bootstrapIntervals(long n, const std::function<std::vector<double>(const std::vector<long>&)>& statistics,
+                                         int replicates, uint64_t seed, double level) {
   std::mt19937_64 rng(seed);
   std::uniform_int_distribution<long> pick(0, std::max(0L, n - 1));
-  std::vector<double> values;
+  std::vector<std::vector<double>> values;
   std::vector<long> rows(static_cast<size_t>(n));
   for (int b = 0; b < replicates && n > 0; ++b) {
     for (auto& r : rows) r = pick(rng);
-    const double v = statistic(rows);
-    if (!std::isnan(v)) values.push_back(v);
+    const auto v = statistics(rows);
+    values.resize(v.size());
+    for (size_t k = 0; k < v.size(); ++k)
+      if (!std::isnan(v[k])) values[k].push_back(v[k]);
   }
-  if (values.empty()) return {kNaN, kNaN};
-  std::sort(values.begin(), values.end());
-  const auto at = [&](double q) {  // linear interpolation between order statistics
-    const double pos = q * double(values.size() - 1);
-    const size_t lo = size_t(std::floor(pos));
-    const size_t hi = std::min(values.size() - 1, lo + 1);
-    return values[lo] + (pos - double(lo)) * (values[hi] - values[lo]);
-  };
-  return {at((1 - level) / 2), at(1 - (1 - level) / 2)};
+  std::vector<Interval> out;
+  for (auto& v : values) {
+    if (v.empty()) {
+      out.push_back({kNaN, kNaN});
+      continue;
+    }
+    std::sort(v.begin(), v.end());
+    const auto at = [&](double q) {  // linear interpolation between order statistics
+      const double pos = q * double(v.size() - 1);
+      const size_t lo = size_t(std::floor(pos)), hi = std::min(v.size() - 1, lo + 1);
+      return v[lo] + (pos - double(lo)) * (v[hi] - v[lo]);
+    };
+    out.push_back({at((1 - level) / 2), at(1 - (1 - level) / 2)});
+  }
+  return out;
+}
+
+Interval bootstrapInterval(long n, const std::function<double(const std::vector<long>&)>& statistic, int replicates,
+                           uint64_t seed, double level) {
+  const auto one = bootstrapIntervals(
+      n, [&](const std::vector<long>& rows) { return std::vector<double>{statistic(rows)}; }, replicates, seed, level);
+  return one.empty() ? Interval{kNaN, kNaN} : one.front();
 }
 
 }  // namespace trustlab

@@ -49,5 +49,8 @@ struct Interval {
 /// replacement) of the n row indices; NaN replicates are skipped.
 Interval bootstrapInterval(long n, const std::function<double(const std::vector<long>&)>& statistic,
                            int replicates = 200, uint64_t seed = 1, double level = 0.95);
+/// The same for several statistics computed together on each resample (one interval each).
+std::vector<Interval> bootstrapIntervals(long n, const std::function<std::vector<double>(const std::vector<long>&)>& statistics,
+                                         int replicates = 200, uint64_t seed = 1, double level = 0.95);
 
 }  // namespace trustlab

@@ -56,4 +56,18 @@ EvalResult evaluate(TextClassifierImpl& model, const EncodedSplit& split, long b
   return r;
 }
 
+torch::Tensor predictProbabilities(TextClassifierImpl& model, const EncodedSplit& split, long batchSize,
+                                   const torch::Device& device) {
+  const bool wasTraining = model.is_training();
+  model.eval();
+  torch::NoGradGuard noGrad;
+  std::vector<torch::Tensor> parts;
+  for (const auto& idx : epochBatches(split.size(), batchSize, false, 0)) {
+    const auto b = makeBatch(split, idx, device);
+    parts.push_back(torch::softmax(model.forward(b.ids, b.lengths).to(torch::kDouble), 1).cpu());
+  }
+  model.train(wasTraining);
+  return parts.empty() ? torch::zeros({0, 0}, torch::kDouble) : torch::cat(parts);
+}
+
 }  // namespace trustlab

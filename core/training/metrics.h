@@ -21,4 +21,8 @@ double macroF1(const std::vector<int64_t>& gold, const std::vector<int64_t>& pre
 EvalResult evaluate(TextClassifierImpl& model, const EncodedSplit& split, long batchSize,
                     const torch::Device& device);
 
+/// Class probabilities [N, C] (CPU, float64) of every row of `split`, in order (eval mode).
+torch::Tensor predictProbabilities(TextClassifierImpl& model, const EncodedSplit& split, long batchSize,
+                                   const torch::Device& device);
+
 }  // namespace trustlab

@@ -109,6 +109,63 @@ class TestCli : public QObject {
     QCOMPARE(bad.code, 2);
     QVERIFY(bad.err.contains("--partition"));
   }
+  void flPreviewAndExampleLevelDp() {
+    const auto preview = cli({"fl", "--partition", "clusters", "--clusters", "5", "--clients", "30", "--alpha", "0.2",
+                              "--preview", "--json"});
+    QVERIFY2(preview.code == 0, preview.err.constData());
+    const auto p = QJsonDocument::fromJson(preview.out).object();
+    QCOMPARE(p["clients"].toInt(), 30);
+    QCOMPARE(p["sizes"].toArray().size(), 30);
+    QCOMPARE(p["labels_per_client"].toArray().size(), 30);
+    const auto dp = cli({"fl", "--model", "bag", "--partition", "iid", "--clients", "20", "--rounds", "2",
+                         "--clients-per-round", "4", "--dp", "edp", "--noise-multiplier", "1", "--store", store(), "--json"});
+    QVERIFY2(dp.code == 0, dp.err.constData());
+    const auto e = QJsonDocument::fromJson(dp.out).object()["privacy"].toObject()["example_level"].toObject();
+    QVERIFY(e["worst_client_epsilon"].toDouble() > 0);
+    const auto target = cli({"fl", "--dp", "edp", "--target-epsilon", "3", "--store", store()});
+    QCOMPARE(target.code, 2);
+  }
+  void fairnessJsonContracts() {
+    QString ids[2];
+    for (int cda = 0; cda < 2; ++cda) {
+      QStringList args = {"train", "--model", "bag", "--epochs", "2", "--store", store(), "--json"};
+      if (cda) args << "--cda";
+      const auto r = cli(args);
+      QVERIFY2(r.code == 0, r.err.constData());
+      ids[cda] = QString::number(QJsonDocument::fromJson(r.out).object()["run_id"].toInteger());
+    }
+    double flips[2];
+    for (int cda = 0; cda < 2; ++cda) {
+      const auto f = cli({"fairness", "classifier", "--run", ids[cda], "--store", store(), "--bootstrap", "50", "--json"});
+      QVERIFY2(f.code == 0, f.err.constData());
+      const auto j = QJsonDocument::fromJson(f.out).object();
+      for (const char* key : {"dp_difference", "eo_difference", "flip_rate", "ctf_gap", "gm_bpsn_auc", "groups", "pairs"})
+        QVERIFY2(j.contains(key), key);
+      QVERIFY(j["groups"].toObject().contains("female") && j["groups"].toObject().contains("male"));
+      const auto ci = j["dp_difference"].toObject()["ci95"].toArray();
+      QVERIFY(ci[0].toDouble() <= ci[1].toDouble());
+      QVERIFY(j["counterfactual_pairs"].toInt() > 100);
+      flips[cda] = j["flip_rate"].toObject()["value"].toDouble();
+    }
+    QVERIFY2(flips[1] <= flips[0], qPrintable(QString("CDA %1 vs plain %2").arg(flips[1]).arg(flips[0])));
+    // WEAT on the model's embeddings, with a test written in the default corpus's words.
+    QFile test(dir_.path() + "/names.jsonl");
+    QVERIFY(test.open(QIODevice::WriteOnly));
+    test.write(R"({"targ1": {"category": "Male", "examples": ["james", "john", "robert", "michael"]},
+                   "targ2": {"category": "Female", "examples": ["mary", "patricia", "linda", "barbara"]},
+                   "attr1": {"category": "Alarm", "examples": ["alarm", "wake", "timer"]},
+                   "attr2": {"category": "Food", "examples": ["recipe", "dinner", "cook"]}})");
+    test.close();
+    const auto w = cli({"fairness", "weat", "--test", test.fileName(), "--run", ids[0], "--store", store(), "--json"});
+    QVERIFY2(w.code == 0, w.err.constData());
+    const auto wj = QJsonDocument::fromJson(w.out).object();
+    QVERIFY(wj.contains("effect_size") && wj.contains("p_value"));
+    QVERIFY(wj["exact"].toBool());  // C(8, 4) = 70 partitions
+    QVERIFY(wj["p_value"].toDouble() >= 1.0 / 70 && wj["p_value"].toDouble() <= 1);
+    const auto missing = cli({"fairness", "weat", "--run", ids[0], "--store", store()});
+    QCOMPARE(missing.code, 2);
+    QVERIFY(missing.err.contains("--test"));
+  }
   void flTwoProcessesEqualOne() {
     const QStringList common = {"fl", "--model", "bag", "--partition", "iid", "--clients", "40", "--rounds", "4",
                                 "--clients-per-round", "6", "--local-lr", "0.5", "--seed", "3", "--store", store(),

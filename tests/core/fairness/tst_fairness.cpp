@@ -122,6 +122,10 @@ class TestFairness : public QObject {
       QCOMPARE(c.text.substr(w.targetBegin, w.targetEnd - w.targetBegin), w.to);
       QCOMPARE(std::string("remind my Dad about his keys").substr(w.sourceBegin, w.sourceEnd - w.sourceBegin), w.from);
     }
+    QCOMPARE(QString::fromStdString(s.groupOf("call her back")), QString("female"));
+    QCOMPARE(QString::fromStdString(s.groupOf("ring Brian's phone")), QString("male"));
+    QCOMPARE(QString::fromStdString(s.groupOf("he and his wife")), QString("mixed"));
+    QCOMPARE(QString::fromStdString(s.groupOf("play jazz")), QString("none"));
     // Round trip: swapping twice gives the text back ("his keys" → "her keys" → "his keys").
     for (const char* t : {"remind my Dad about his keys", "tell him the news", "ask the waitress for her bill",
                           "Call Brian and his wife"})

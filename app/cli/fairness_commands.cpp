@@ -1,0 +1,88 @@
+// trustlab-cli fairness: bias audits of a stored run — group and counterfactual metrics of the
+// classifier, and WEAT/SEAT on its embeddings; results are also recorded on the run (fairness/…).
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "args.h"
+#include "cli_commands.h"
+#include "experiment/fairness_audit.h"
+#include "util/errors.h"
+#include "util/runtime.h"
+
+namespace trustlab::cli {
+namespace {
+
+std::vector<std::string> commaList(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream in(s);
+  std::string item;
+  while (std::getline(in, item, ','))
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+}  // namespace
+
+int fairnessCommand(const std::vector<std::string>& argv) {
+  if (argv.empty()) throw InputError("fairness", "expects a subcommand: classifier, weat");
+  const std::string sub = argv[0];
+  const Args a(std::vector<std::string>(argv.begin() + 1, argv.end()),
+               {"run", "store", "positive", "bootstrap", "seed", "word-lists", "census-names", "names", "test",
+                "samples", "threads", "pairs"},
+               {"json"});
+  if (!a.has("run")) throw InputError("--run", "is required (a run id from 'runs list')");
+  const long long id = a.getLong("run", 0);
+  configureThreads(int(a.getLong("threads", 0)));
+  RunStore store(storePath(a));
+  if (sub == "classifier") {
+    FairnessAuditOptions o;
+    o.positiveLabel = a.get("positive", "");
+    o.bootstrap = int(a.getLong("bootstrap", o.bootstrap));
+    if (o.bootstrap < 0 || o.bootstrap > 100000) throw InputError("--bootstrap", "must be in 0..100000");
+    o.seed = uint64_t(a.getLong("seed", long(o.seed)));
+    o.keptExamples = size_t(std::max(0L, a.getLong("pairs", long(o.keptExamples))));
+    for (const auto& f : commaList(a.get("word-lists", ""))) o.swapper.loadPairs(f);
+    if (a.has("census-names")) {
+      const auto dir = a.get("census-names");
+      o.swapper.loadCensusNames(dir + "/dist.male.first", dir + "/dist.female.first", size_t(a.getLong("names", 1000)));
+    }
+    const auto run = loadRunForAudit(store, id);
+    const auto r = auditClassifierFairness(store, id, run, o);
+    if (a.has("json")) std::cout << fairnessJson(r) << std::endl;
+    else std::printf("run %lld: %s", id, describeFairness(r).c_str());
+    return 0;
+  }
+  if (sub == "weat") {
+    if (!a.has("test")) throw InputError("--test", "is required (a sent-bias test file, e.g. weat6.jsonl)");
+    const auto test = loadWeatTest(a.get("test"));
+    const long samples = a.getLong("samples", 100000);
+    if (samples < 2) throw InputError("--samples", "must be ≥ 2");
+    const auto run = loadRunForAudit(store, id);
+    const auto r = auditRunWeat(store, id, run, test, samples, uint64_t(a.getLong("seed", 1111)));
+    if (a.has("json")) {
+      std::cout << nlohmann::json{{"test", test.name},
+                                  {"targets", {test.targ1.category, test.targ2.category}},
+                                  {"attributes", {test.attr1.category, test.attr2.category}},
+                                  {"effect_size", r.result.effectSize},
+                                  {"p_value", r.result.pValue},
+                                  {"statistic", r.result.statistic},
+                                  {"exact", r.result.exact},
+                                  {"partitions", r.result.partitions},
+                                  {"dropped", r.dropped}}
+                       .dump()
+                << std::endl;
+    } else {
+      std::printf("run %lld, %s: %s vs %s / %s vs %s: effect size %.3f, p = %.4g (%s, %ld partitions)%s\n", id,
+                  test.name.c_str(), test.targ1.category.c_str(), test.targ2.category.c_str(),
+                  test.attr1.category.c_str(), test.attr2.category.c_str(), r.result.effectSize, r.result.pValue,
+                  r.result.exact ? "exact" : "sampled", r.result.partitions,
+                  r.dropped.empty() ? "" : (", " + std::to_string(r.dropped.size()) + " examples out of vocabulary").c_str());
+    }
+    return 0;
+  }
+  throw InputError("fairness", "unknown subcommand '" + sub + "' (classifier, weat)");
+}
+
+}  // namespace trustlab::cli

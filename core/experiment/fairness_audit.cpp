@@ -1,0 +1,327 @@
+#include "experiment/fairness_audit.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "training/metrics.h"
+#include "util/errors.h"
+#include "util/runtime.h"
+
+namespace trustlab {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+/// Everything the metrics need, per test row.
+struct Scored {
+  std::vector<long> label, predicted;
+  std::vector<std::string> group;
+  torch::Tensor probabilities;                ///< [N, C]
+  std::vector<std::vector<long>> cfPredicted;  ///< per row: its counterfactuals' predictions (0 or 1)
+  std::vector<std::vector<double>> cfScore;    ///< probability of the row's predicted class on each
+};
+
+/// The metric names, in the order metricsOn() returns them (after the per-group block).
+const std::vector<std::string>& overallNames() {
+  static const std::vector<std::string> names = {
+      "accuracy_difference", "dp_difference", "dp_ratio", "eo_difference", "eo_ratio", "tpr_difference",
+      "fpr_difference", "flip_rate", "ctf_gap", "gm_subgroup_auc", "gm_bpsn_auc", "gm_bnsp_auc"};
+  return names;
+}
+
+struct GroupStats {
+  GroupRates rates;
+  BiasAucs aucs;
+};
+
+/// Binary rates and AUCs of class `c` (one-vs-rest) over `rows`, by group.
+std::map<std::string, GroupStats> classStats(const Scored& s, const std::vector<long>& rows, long c,
+                                             const std::vector<std::string>& groups) {
+  std::vector<int> y, yhat;
+  std::vector<double> score;
+  std::vector<std::string> g;
+  const auto p = s.probabilities.accessor<double, 2>();
+  for (long r : rows) {
+    y.push_back(s.label[size_t(r)] == c);
+    yhat.push_back(s.predicted[size_t(r)] == c);
+    score.push_back(p[r][c]);
+    g.push_back(s.group[size_t(r)]);
+  }
+  std::map<std::string, GroupStats> out;
+  for (const auto& [name, rates] : ratesByGroup(y, yhat, g)) out[name].rates = rates;
+  for (const auto& name : groups) {
+    std::vector<bool> in;
+    for (const auto& x : g) in.push_back(x == name);
+    out[name].aucs = biasAucs(score, y, in);
+  }
+  return out;
+}
+
+double meanIgnoringNaN(const std::vector<double>& v) {
+  double sum = 0;
+  long n = 0;
+  for (double x : v)
+    if (!std::isnan(x)) sum += x, ++n;
+  return n ? sum / double(n) : kNaN;
+}
+
+/// Per group (accuracy, selection, TPR, FPR, FNR, sub/BPSN/BNSP AUC) then the overall metrics,
+/// on the resampled `rows`. Several classes: rates and AUCs averaged one-vs-rest over classes.
+std::vector<double> metricsOn(const Scored& s, const std::vector<long>& rows, const std::vector<long>& classes,
+                              const std::vector<std::string>& groups) {
+  std::map<std::string, std::vector<std::vector<double>>> perGroup;  // group → field → per-class values
+  std::vector<std::vector<double>> overall(overallNames().size());
+  for (long c : classes) {
+    const auto stats = classStats(s, rows, c, groups);
+    std::map<std::string, GroupRates> rates;  // the compared groups: not "mixed"/"none" texts
+    for (const auto& g : groups)
+      if (g != "mixed" && g != "none" && stats.count(g) && stats.at(g).rates.n > 0) rates[g] = stats.at(g).rates;
+    const auto dp = disparity(rates, &GroupRates::selectionRate);
+    const auto eo = equalizedOdds(rates);
+    overall[1].push_back(dp.difference);
+    overall[2].push_back(dp.ratio);
+    overall[3].push_back(eo.difference);
+    overall[4].push_back(eo.ratio);
+    overall[5].push_back(disparity(rates, &GroupRates::tpr).difference);
+    overall[6].push_back(disparity(rates, &GroupRates::fpr).difference);
+    std::vector<double> sub, bpsn, bnsp;
+    for (const auto& g : groups) {
+      auto& f = perGroup[g];
+      const bool compared = g != "mixed" && g != "none";
+      f.resize(8);
+      const auto it = stats.find(g);
+      const GroupStats gs = it == stats.end() ? GroupStats{{0, kNaN, kNaN, kNaN, kNaN, kNaN}, {kNaN, kNaN, kNaN}} : it->second;
+      f[1].push_back(gs.rates.selectionRate);
+      f[2].push_back(gs.rates.tpr);
+      f[3].push_back(gs.rates.fpr);
+      f[4].push_back(gs.rates.fnr);
+      f[5].push_back(gs.aucs.subgroup);
+      f[6].push_back(gs.aucs.bpsn);
+      f[7].push_back(gs.aucs.bnsp);
+      if (compared) sub.push_back(gs.aucs.subgroup), bpsn.push_back(gs.aucs.bpsn), bnsp.push_back(gs.aucs.bnsp);
+    }
+    overall[9].push_back(powerMean(sub, -5));
+    overall[10].push_back(powerMean(bpsn, -5));
+    overall[11].push_back(powerMean(bnsp, -5));
+  }
+  // Multiclass accuracy per group, and its spread.
+  std::map<std::string, std::pair<double, double>> correct;
+  for (long r : rows) {
+    auto& c = correct[s.group[size_t(r)]];
+    c.first += s.label[size_t(r)] == s.predicted[size_t(r)];
+    c.second += 1;
+  }
+  double lo = 1, hi = 0;
+  std::vector<double> out;
+  for (const auto& g : groups) {
+    const auto it = correct.find(g);
+    const double acc = it == correct.end() ? kNaN : it->second.first / it->second.second;
+    if (!std::isnan(acc) && g != "mixed" && g != "none") lo = std::min(lo, acc), hi = std::max(hi, acc);
+    out.push_back(acc);
+    for (size_t f = 1; f < 8; ++f) out.push_back(meanIgnoringNaN(perGroup[g][f]));
+  }
+  overall[0].push_back(hi >= lo ? hi - lo : kNaN);
+  std::vector<double> f, cf;
+  std::vector<std::vector<double>> cfs;
+  long flips = 0, pairs = 0;
+  const auto probability = s.probabilities.accessor<double, 2>();
+  for (long r : rows) {
+    const auto& preds = s.cfPredicted[size_t(r)];
+    for (long p : preds) flips += p != s.predicted[size_t(r)], ++pairs;
+    f.push_back(probability[r][s.predicted[size_t(r)]]);
+    cfs.push_back(s.cfScore[size_t(r)]);
+  }
+  overall[7].push_back(pairs ? double(flips) / double(pairs) : kNaN);
+  overall[8].push_back(counterfactualTokenFairnessGap(f, cfs));
+  for (const auto& v : overall) out.push_back(meanIgnoringNaN(v));
+  return out;
+}
+
+}  // namespace
+
+ClassifierFairnessReport auditClassifierFairness(RunStore& store, long long runId, const AuditedRun& run,
+                                                 const FairnessAuditOptions& o) {
+  const auto& test = run.data.dataset.test;
+  if (test.empty()) throw InputError("fairness", "the run's dataset has no test split");
+  const torch::Device device = parseDevice(run.spec.training.device);
+  Scored s;
+  s.probabilities = predictProbabilities(*run.model, run.data.test, 256, device);
+  const auto argmax = s.probabilities.argmax(1);
+  const auto labels = run.data.test.labels.to(torch::kCPU);
+  std::vector<Example> twins;
+  std::vector<long> twinOf;
+  std::vector<Counterfactual> counterfactuals;
+  for (size_t i = 0; i < test.size(); ++i) {
+    s.label.push_back(labels[long(i)].item<long>());
+    s.predicted.push_back(argmax[long(i)].item<long>());
+    s.group.push_back(test[i].gender.empty() ? o.swapper.groupOf(test[i].text) : test[i].gender);
+    auto cf = o.swapper.swap(test[i].text);
+    if (cf.swaps.empty()) continue;
+    Example twin = test[i];
+    twin.text = cf.text;
+    twins.push_back(std::move(twin));
+    twinOf.push_back(long(i));
+    counterfactuals.push_back(std::move(cf));
+  }
+  s.cfPredicted.resize(test.size());
+  s.cfScore.resize(test.size());
+  const auto& labelNames = run.data.dataset.labels();
+  ClassifierFairnessReport r;
+  r.examples = long(test.size());
+  r.counterfactualPairs = long(twins.size());
+  if (!twins.empty()) {
+    const auto encoded = encodeSplit(twins, run.data.vocabulary, run.data.labelIndex, run.spec.data.tokenizer);
+    const auto q = predictProbabilities(*run.model, encoded, 256, device);
+    const auto qArgmax = q.argmax(1);
+    for (size_t k = 0; k < twins.size(); ++k) {
+      const long i = twinOf[k];
+      const long predicted = s.predicted[size_t(i)], twinPredicted = qArgmax[long(k)].item<long>();
+      s.cfPredicted[size_t(i)].push_back(twinPredicted);
+      s.cfScore[size_t(i)].push_back(q[long(k)][predicted].item<double>());
+      if (r.pairs.size() < o.keptExamples)
+        r.pairs.push_back({test[size_t(i)].text, counterfactuals[k].text, test[size_t(i)].label,
+                           labelNames[size_t(predicted)], labelNames[size_t(twinPredicted)], s.group[size_t(i)],
+                           counterfactuals[k].swaps, s.probabilities[i][predicted].item<double>(),
+                           q[long(k)][predicted].item<double>()});
+    }
+  }
+  // Groups: the genders present (female and male first), "mixed"/"none" after them.
+  std::vector<std::string> groups;
+  for (const char* g : {"female", "male", "mixed", "none"})
+    if (std::count(s.group.begin(), s.group.end(), std::string(g))) groups.push_back(g);
+  for (const auto& g : s.group)
+    if (std::find(groups.begin(), groups.end(), g) == groups.end()) groups.push_back(g);
+  std::vector<long> classes;
+  if (o.positiveLabel.empty()) {
+    for (size_t c = 0; c < labelNames.size(); ++c) classes.push_back(long(c));
+  } else {
+    const auto it = run.data.labelIndex.find(o.positiveLabel);
+    if (it == run.data.labelIndex.end()) throw InputError("--positive", "'" + o.positiveLabel + "' is not a label of this run");
+    classes.push_back(it->second);
+    r.positiveLabel = o.positiveLabel;
+  }
+  std::vector<long> all(test.size());
+  std::iota(all.begin(), all.end(), 0L);
+  const auto statistics = [&](const std::vector<long>& rows) { return metricsOn(s, rows, classes, groups); };
+  const auto point = statistics(all);
+  const auto ci = bootstrapIntervals(long(test.size()), statistics, o.bootstrap, o.seed);
+  const auto estimate = [&](size_t k) { return Estimate{point[k], ci.empty() ? Interval{kNaN, kNaN} : ci[k]}; };
+  size_t k = 0;
+  for (const auto& g : groups) {
+    GroupFairness gf;
+    gf.group = g;
+    gf.n = long(std::count(s.group.begin(), s.group.end(), g));
+    for (Estimate* e : {&gf.accuracy, &gf.selectionRate, &gf.tpr, &gf.fpr, &gf.fnr, &gf.subgroupAuc, &gf.bpsnAuc,
+                        &gf.bnspAuc})
+      *e = estimate(k++);
+    r.groups.push_back(gf);
+  }
+  for (const auto& name : overallNames()) r.metrics[name] = estimate(k++);
+  const double t = unixSeconds();
+  std::vector<RunStore::Metric> logged;
+  for (const auto& [name, e] : r.metrics)
+    if (std::isfinite(e.value)) logged.push_back({"fairness/" + name, 0, e.value, t});
+  store.logMetrics(runId, logged);
+  return r;
+}
+
+EmbeddingWeatReport auditRunWeat(RunStore& store, long long runId, const AuditedRun& run, const WeatTest& test,
+                                 long samples, uint64_t seed) {
+  EmbeddingWeatReport r;
+  r.test = test;
+  const auto table = run.model->tokenEmbeddingTable().detach().to(torch::kCPU, torch::kDouble);
+  const auto encode = [&](const WeatSet& set) {
+    std::vector<torch::Tensor> rows;
+    for (const auto& e : set.examples) {
+      std::vector<long> known;
+      for (long id : encodeText(e, run.data.vocabulary, run.spec.data.tokenizer))
+        if (id != Vocabulary::kUnk && id != Vocabulary::kPad) known.push_back(id);
+      if (known.empty()) {
+        r.dropped.push_back(e);
+        continue;
+      }
+      rows.push_back(table.index_select(0, torch::tensor(known, torch::kLong)).mean(0));
+    }
+    if (rows.empty())
+      throw InputError(test.name, "none of the " + set.category + " examples has a token in the run's vocabulary");
+    return torch::stack(rows);
+  };
+  r.result = weat(encode(test.targ1), encode(test.targ2), encode(test.attr1), encode(test.attr2), samples, seed);
+  const double t = unixSeconds();
+  const std::string p = "fairness/weat/" + test.name.substr(0, test.name.find('.')) + "/";
+  store.logMetrics(runId, {{p + "effect_size", 0, r.result.effectSize, t}, {p + "p_value", 0, r.result.pValue, t}});
+  return r;
+}
+
+std::string fairnessJson(const ClassifierFairnessReport& r, int indent) {
+  using nlohmann::json;
+  const auto est = [](const Estimate& e) {
+    const auto num = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
+    return json{{"value", num(e.value)}, {"ci95", {num(e.ci.low), num(e.ci.high)}}};
+  };
+  json groups = json::object();
+  for (const auto& g : r.groups)
+    groups[g.group] = {{"n", g.n},
+                       {"accuracy", est(g.accuracy)},
+                       {"selection_rate", est(g.selectionRate)},
+                       {"tpr", est(g.tpr)},
+                       {"fpr", est(g.fpr)},
+                       {"fnr", est(g.fnr)},
+                       {"subgroup_auc", est(g.subgroupAuc)},
+                       {"bpsn_auc", est(g.bpsnAuc)},
+                       {"bnsp_auc", est(g.bnspAuc)}};
+  json out = {{"positive_label", r.positiveLabel.empty() ? json("macro (one-vs-rest)") : json(r.positiveLabel)},
+              {"examples", r.examples},
+              {"counterfactual_pairs", r.counterfactualPairs},
+              {"groups", groups}};
+  for (const auto& [name, e] : r.metrics) out[name] = est(e);
+  json pairs = json::array();
+  for (const auto& p : r.pairs) {
+    json swaps = json::array();
+    for (const auto& w : p.swaps) swaps.push_back({{"from", w.from}, {"to", w.to}, {"at", w.sourceBegin}});
+    pairs.push_back({{"text", p.text}, {"counterfactual", p.counterfactual}, {"group", p.group}, {"label", p.label},
+                     {"predicted", p.predicted}, {"counterfactual_predicted", p.counterfactualPredicted},
+                     {"score", p.score}, {"counterfactual_score", p.counterfactualScore}, {"swaps", swaps}});
+  }
+  out["pairs"] = pairs;
+  return out.dump(indent);
+}
+
+std::string describeFairness(const ClassifierFairnessReport& r) {
+  std::ostringstream s;
+  s.setf(std::ios::fixed);
+  s.precision(3);
+  const auto show = [&](const Estimate& e) -> std::ostringstream& {
+    s << e.value << " [" << e.ci.low << ", " << e.ci.high << "]";
+    return s;
+  };
+  s << "fairness on " << r.examples << " test examples ("
+    << (r.positiveLabel.empty() ? "rates one-vs-rest, averaged over classes" : "positive class " + r.positiveLabel)
+    << "; 95 % bootstrap intervals)\n";
+  for (const auto& g : r.groups) {
+    s << "  " << g.group << " (n = " << g.n << "): accuracy ";
+    show(g.accuracy);
+    if (!r.positiveLabel.empty()) {  // averaged over classes a selection rate is always 1/C
+      s << ", selection ";
+      show(g.selectionRate);
+    }
+    s << ", FPR ";
+    show(g.fpr) << ", FNR ";
+    show(g.fnr) << ", BPSN AUC ";
+    show(g.bpsnAuc) << "\n";
+  }
+  for (const auto& [name, e] : r.metrics) {
+    s << "  " << name << " ";
+    show(e) << "\n";
+  }
+  s << "  " << r.counterfactualPairs << " counterfactual pairs (gender-swapped texts)\n";
+  return s.str();
+}
+
+}  // namespace trustlab
