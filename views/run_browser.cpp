@@ -37,15 +37,17 @@ RunBrowser::RunBrowser(QWidget* parent)
   auto* overlay = new QPushButton(tr("Overlay selected"), this);
   auto* remove = new QPushButton(tr("Delete"), this);
   auto* refreshButton = new QPushButton(tr("Refresh"), this);
-  // Privacy audits of the selected run (results land on the run as audit/… metrics).
+  // Privacy and fairness audits of the selected run (results land on the run as audit/… and
+  // fairness/… metrics).
   auto* audit = new QToolButton(this);
   audit->setText(tr("Audit"));
   audit->setPopupMode(QToolButton::InstantPopup);
-  audit->setToolTip(tr("Measure the selected run's leakage"));
+  audit->setToolTip(tr("Measure the selected run's leakage or bias"));
   auto* auditMenu = new QMenu(audit);
   for (auto [kind, label] : {std::pair{"loss", tr("Membership inference (loss threshold)")},
                              std::pair{"lira", tr("Membership inference (LiRA, shadow models)")},
-                             std::pair{"canary", tr("Canaries (exposure, model inversion)")}})
+                             std::pair{"canary", tr("Canaries (exposure, model inversion)")},
+                             std::pair{"fairness", tr("Fairness (groups, counterfactuals)")}})
     auditMenu->addAction(label, this, [this, kind = QString(kind)] {
       const auto ids = selectedRunIds();
       if (!ids.isEmpty()) Q_EMIT auditRequested(ids.front(), kind);

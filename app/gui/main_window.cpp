@@ -23,6 +23,7 @@
 #include "responsiveness_probe.h"
 #include "run_browser.h"
 #include "run_inspector.h"
+#include "fairness_view.h"
 #include "federated_view.h"
 #include "tradeoff_view.h"
 #include "training_view.h"
@@ -43,6 +44,7 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
       privacy_(new PrivacyPanel),
       tradeoff_(new TradeoffView),
       federated_(new FederatedView),
+      fairness_(new FairnessView),
       federatedRefresh_(new QTimer(this)),
       probe_(new ResponsivenessProbe(this)),
       worker_(new TrainingWorker) {
@@ -53,6 +55,7 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
   tabs->addTab(privacy_, tr("Privacy"));
   tabs->addTab(tradeoff_, tr("Tradeoff"));
   tabs->addTab(federated_, tr("Federated"));
+  tabs->addTab(fairness_, tr("Fairness"));
   tradeoff_->setStorePath(storePath_);
   connect(tradeoff_, &TradeoffView::newSweepRequested, this, [this] {
     const QString path = QFileDialog::getSaveFileName(this, tr("New sweep spec"), "sweep.json", tr("Sweep spec (*.json)"));
@@ -130,6 +133,22 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
                                 QMessageBox::Ok, this);
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open();  // not modal to the app: training and sweeps go on
+    Q_EMIT auditFinished(auditedRun_, text);
+  });
+  connect(&fairnessWatcher_, &QFutureWatcher<FairnessAuditResult>::finished, this, [this] {
+    const auto r = fairnessWatcher_.result();
+    if (!r.error.isEmpty()) {
+      statusBar()->showMessage(tr("The fairness audit failed: %1").arg(r.error), 30000);
+      Q_EMIT auditFinished(auditedRun_, r.error);
+      return;
+    }
+    fairness_->showReport(auditedRun_, r.report);
+    static_cast<QTabWidget*>(centralWidget())->setCurrentWidget(fairness_);
+    inspector_->showRun(auditedRun_, storePath_);
+    const auto flips = r.report.metrics.at("flip_rate").value;
+    const QString text = tr("Fairness of run %1: %2 counterfactual pairs, flip rate %3")
+                             .arg(auditedRun_).arg(r.report.counterfactualPairs).arg(flips, 0, 'f', 3);
+    statusBar()->showMessage(text, 30000);
     Q_EMIT auditFinished(auditedRun_, text);
   });
   connect(federated_, &FederatedView::previewRequested, this, &MainWindow::previewPartition);
@@ -269,11 +288,15 @@ void MainWindow::openStore() {
 }
 
 void MainWindow::exportPlots() {
-  ExportDialog dialog(tr("training"), this);
+  // The plots of the tab in view (the Training tab's otherwise).
+  const QWidget* current = static_cast<QTabWidget*>(centralWidget())->currentWidget();
+  ExportDialog dialog(current == federated_ ? tr("federated") : current == fairness_ ? tr("fairness") : tr("training"), this);
   if (dialog.exec() != QDialog::Accepted) return;
   const auto r = dialog.request();
   try {
-    const auto files = training_->exportAll(r.basePath, r.widthPt, r.heightPt);
+    const auto files = current == federated_ ? federated_->exportAll(r.basePath, r.widthPt, r.heightPt)
+                       : current == fairness_ ? fairness_->exportAll(r.basePath, r.widthPt, r.heightPt)
+                                              : training_->exportAll(r.basePath, r.widthPt, r.heightPt);
     statusBar()->showMessage(tr("Exported %n file(s) to %1", nullptr, int(files.size())).arg(r.basePath), 8000);
   } catch (const std::exception& e) {
     QMessageBox::warning(this, tr("Export failed"), e.what());
@@ -299,7 +322,7 @@ void MainWindow::previewPartition() {
 }
 
 void MainWindow::auditRun(qlonglong runId, const QString& kind) {
-  if (auditWatcher_.isRunning()) {
+  if (auditWatcher_.isRunning() || fairnessWatcher_.isRunning()) {
     statusBar()->showMessage(tr("An audit is already running (run %1)").arg(auditedRun_), 5000);
     return;
   }
@@ -307,6 +330,19 @@ void MainWindow::auditRun(qlonglong runId, const QString& kind) {
   statusBar()->showMessage(tr("Auditing run %1 (%2)…").arg(runId).arg(kind));
   const std::string store = storePath_.toStdString();
   const std::string k = kind.toStdString();
+  if (k == "fairness") {
+    fairnessWatcher_.setFuture(QtConcurrent::run([store, runId]() -> FairnessAuditResult {
+      FairnessAuditResult r;
+      try {
+        RunStore s(store);
+        r.report = auditClassifierFairness(s, runId, loadRunForAudit(s, runId));
+      } catch (const std::exception& e) {
+        r.error = QString::fromStdString(e.what());
+      }
+      return r;
+    }));
+    return;
+  }
   auditWatcher_.setFuture(QtConcurrent::run([store, runId, k]() -> QString {
     try {
       RunStore s(store);

@@ -7,6 +7,7 @@
 #include <QTimer>
 
 #include "experiment/experiment_spec.h"
+#include "experiment/fairness_audit.h"
 #include "federated/partition.h"
 
 namespace trustlab {
@@ -20,6 +21,7 @@ class ResponsivenessProbe;
 class PrivacyPanel;
 class TradeoffView;
 class FederatedView;
+class FairnessView;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -34,6 +36,7 @@ class MainWindow : public QMainWindow {
   PrivacyPanel* privacyPanel() const { return privacy_; }
   TradeoffView* tradeoffView() const { return tradeoff_; }
   FederatedView* federatedView() const { return federated_; }
+  FairnessView* fairnessView() const { return fairness_; }
   bool isRunning() const { return running_; }
   QString storePath() const { return storePath_; }
 
@@ -57,7 +60,7 @@ class MainWindow : public QMainWindow {
   void saveSpec();
   void openStore();
   void exportPlots();
-  /// Runs a privacy audit of a stored run off the GUI thread (kind: loss | lira | canary).
+  /// Audits a stored run off the GUI thread (kind: loss | lira | canary | fairness).
   void auditRun(qlonglong runId, const QString& kind);
   /// Loads the designer's data and shows its federated partition, off the GUI thread.
   void previewPartition();
@@ -72,6 +75,7 @@ class MainWindow : public QMainWindow {
   PrivacyPanel* privacy_;
   TradeoffView* tradeoff_;
   FederatedView* federated_;
+  FairnessView* fairness_;
   QTimer* federatedRefresh_;  ///< coalesces live redraws of the Federated tab
   qlonglong liveRun_ = 0;
   ResponsivenessProbe* probe_;
@@ -85,6 +89,11 @@ class MainWindow : public QMainWindow {
     QString description, error;
   };
   QFutureWatcher<PartitionPreviewResult> previewWatcher_;
+  struct FairnessAuditResult {
+    ClassifierFairnessReport report;
+    QString error;
+  };
+  QFutureWatcher<FairnessAuditResult> fairnessWatcher_;
 };
 
 }  // namespace trustlab

@@ -5,6 +5,7 @@
 #include <QtWidgets>
 
 #include "designer_widget.h"
+#include "fairness_view.h"
 #include "federated_view.h"
 #include "experiment/run_store.h"
 #include "main_window.h"
@@ -129,6 +130,27 @@ class TestMainWindow : public QObject {
     QVERIFY(audited.wait(120000));
     QVERIFY2(audited.first().at(1).toString().contains("AUC"), qPrintable(audited.first().at(1).toString()));
     QVERIFY(window_->findChild<RunInspector*>()->toHtml().contains("audit/mia_loss/auc"));
+  }
+  void auditsFairnessAndShowsCounterfactuals() {
+    QSignalSpy audited(window_.get(), &MainWindow::auditFinished);
+    Q_EMIT window_->runBrowser()->auditRequested(1, "fairness");
+    QVERIFY(audited.wait(120000));
+    QVERIFY2(audited.first().at(1).toString().contains("flip rate"), qPrintable(audited.first().at(1).toString()));
+    auto* view = window_->fairnessView();
+    QVERIFY(view->groupTable()->rowCount() >= 2);  // female, male (and texts naming neither)
+    QVERIFY(view->metricTable()->rowCount() >= 10);
+    const int pairs = view->pairTable()->rowCount();
+    QVERIFY(pairs > 20);
+    view->flipsOnly()->setChecked(true);
+    int shown = 0;
+    for (int r = 0; r < pairs; ++r) shown += !view->pairTable()->isRowHidden(r);
+    QVERIFY(shown < pairs);
+    view->flipsOnly()->setChecked(false);
+    QVERIFY(window_->findChild<RunInspector*>()->toHtml().contains("fairness/flip_rate"));
+    const auto files = view->exportAll(dir_.path() + "/fair", 241, 170);
+    QCOMPARE(files.size(), 8);  // the chart in 5 formats, 3 tables
+    QTest::qWait(100);
+    QVERIFY(window_->grab().save(QString(TRUSTLAB_TEST_OUTPUT_DIR) + "/main_window_fairness.png"));
   }
   void exportsTrainingPlots() {
     const auto files = window_->trainingView()->exportAll(dir_.path() + "/plots", 241, 170);
