@@ -62,7 +62,9 @@ QString withInterval(const Estimate& e) {
 
 QTableWidgetItem* number(double v) {
   auto* item = new QTableWidgetItem;
-  item->setData(Qt::DisplayRole, std::isfinite(v) ? QVariant(std::round(v * 1000) / 1000) : QVariant("–"));
+  // Numeric data (sorts as numbers): three decimals, or three significant digits when small (aps).
+  const double shown = std::abs(v) >= 0.01 ? std::round(v * 1000) / 1000 : QString::number(v, 'g', 3).toDouble();
+  item->setData(Qt::DisplayRole, std::isfinite(v) ? QVariant(shown) : QVariant("–"));
   return item;
 }
 
@@ -177,8 +179,8 @@ void FairnessView::showReport(qlonglong runId, const ClassifierFairnessReport& r
     metrics_->setItem(row, 0, new QTableWidgetItem(QString::fromStdString(name)));
     metrics_->setItem(row, 1, number(e.value));
     metrics_->setItem(row++, 2, new QTableWidgetItem(std::isfinite(e.ci.low) ? QString("[%1, %2]")
-                                                                                     .arg(e.ci.low, 0, 'f', 3)
-                                                                                     .arg(e.ci.high, 0, 'f', 3)
+                                                                                     .arg(e.ci.low, 0, 'g', 3)
+                                                                                     .arg(e.ci.high, 0, 'g', 3)
                                                                                : QString("–")));
   }
   for (auto* t : {groups_, metrics_}) t->resizeColumnsToContents();

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "fairness/prediction_sensitivity.h"
 #include "training/metrics.h"
 #include "util/errors.h"
 #include "util/runtime.h"
@@ -25,13 +26,14 @@ struct Scored {
   torch::Tensor probabilities;                ///< [N, C]
   std::vector<std::vector<long>> cfPredicted;  ///< per row: its counterfactuals' predictions (0 or 1)
   std::vector<std::vector<double>> cfScore;    ///< probability of the row's predicted class on each
+  std::vector<double> sensitivity;             ///< prediction sensitivity to the protected attribute
 };
 
 /// The metric names, in the order metricsOn() returns them (after the per-group block).
 const std::vector<std::string>& overallNames() {
   static const std::vector<std::string> names = {
       "accuracy_difference", "dp_difference", "dp_ratio", "eo_difference", "eo_ratio", "tpr_difference",
-      "fpr_difference", "flip_rate", "ctf_gap", "gm_subgroup_auc", "gm_bpsn_auc", "gm_bnsp_auc"};
+      "fpr_difference", "flip_rate", "ctf_gap", "gm_subgroup_auc", "gm_bpsn_auc", "gm_bnsp_auc", "aps"};
   return names;
 }
 
@@ -139,6 +141,9 @@ std::vector<double> metricsOn(const Scored& s, const std::vector<long>& rows, co
   }
   overall[7].push_back(pairs ? double(flips) / double(pairs) : kNaN);
   overall[8].push_back(counterfactualTokenFairnessGap(f, cfs));
+  double sensitivity = 0;
+  for (long r : rows) sensitivity += s.sensitivity[size_t(r)];
+  overall[12].push_back(rows.empty() ? kNaN : sensitivity / double(rows.size()));
   for (const auto& v : overall) out.push_back(meanIgnoringNaN(v));
   return out;
 }
@@ -190,6 +195,35 @@ ClassifierFairnessReport auditClassifierFairness(RunStore& store, long long runI
                            counterfactuals[k].swaps, s.probabilities[i][predicted].item<double>(),
                            q[long(k)][predicted].item<double>()});
     }
+  }
+  // Accumulated prediction sensitivity: g learns gender from the training texts' token vectors.
+  const auto genderLabels = [&](const std::vector<Example>& examples) {
+    std::vector<int> out;
+    for (const auto& e : examples) {
+      const auto g = e.gender.empty() ? o.swapper.groupOf(e.text) : e.gender;
+      out.push_back(g == "female" ? 1 : g == "male" ? 0 : -1);
+    }
+    return out;
+  };
+  const auto protectedStatus = trainProtectedStatus(*run.model, run.data.train, genderLabels(run.data.dataset.train), device);
+  s.sensitivity = predictionSensitivity(*run.model, protectedStatus, run.data.test, device);
+  {
+    const auto testGender = genderLabels(test);
+    torch::NoGradGuard noGrad;
+    long right = 0, known = 0;
+    for (const auto& idx : epochBatches(run.data.test.size(), 512, false, 0)) {
+      const auto b = makeBatch(run.data.test, idx, device);
+      const auto e = run.model->embedTokens(b.ids);
+      const auto logit = (maskedMean(e, tokenMask(b.lengths, e.size(1))).to(protectedStatus.weight.dtype())
+                              .matmul(protectedStatus.weight) + protectedStatus.bias).cpu();
+      for (long k = 0; k < idx.size(0); ++k) {
+        const int truth = testGender[size_t(idx[k].item<long>())];
+        if (truth < 0) continue;
+        ++known;
+        right += (logit[k].item<double>() > 0) == (truth == 1);
+      }
+    }
+    r.protectedStatusAccuracy = known ? double(right) / double(known) : kNaN;
   }
   // Groups: the genders present (female and male first), "mixed"/"none" after them.
   std::vector<std::string> groups;
@@ -290,6 +324,7 @@ std::string fairnessJson(const ClassifierFairnessReport& r, int indent) {
                      {"score", p.score}, {"counterfactual_score", p.counterfactualScore}, {"swaps", swaps}});
   }
   out["pairs"] = pairs;
+  out["protected_status_accuracy"] = std::isfinite(r.protectedStatusAccuracy) ? json(r.protectedStatusAccuracy) : json(nullptr);
   return out.dump(indent);
 }
 
@@ -298,7 +333,10 @@ std::string describeFairness(const ClassifierFairnessReport& r) {
   s.setf(std::ios::fixed);
   s.precision(3);
   const auto show = [&](const Estimate& e) -> std::ostringstream& {
-    s << e.value << " [" << e.ci.low << ", " << e.ci.high << "]";
+    // Small magnitudes (aps is a gradient product) in scientific notation, the rest fixed.
+    const bool small = e.value != 0 && std::abs(e.value) < 0.01;
+    s << (small ? std::scientific : std::fixed) << e.value << " [" << e.ci.low << ", " << e.ci.high << "]"
+      << std::fixed;
     return s;
   };
   s << "fairness on " << r.examples << " test examples ("
@@ -320,7 +358,8 @@ std::string describeFairness(const ClassifierFairnessReport& r) {
     s << "  " << name << " ";
     show(e) << "\n";
   }
-  s << "  " << r.counterfactualPairs << " counterfactual pairs (gender-swapped texts)\n";
+  s << "  " << r.counterfactualPairs << " counterfactual pairs (gender-swapped texts); the protected-status model "
+    << "behind aps predicts gender with accuracy " << r.protectedStatusAccuracy << " on the test texts\n";
   return s.str();
 }
 

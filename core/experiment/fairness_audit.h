@@ -51,6 +51,7 @@ struct ClassifierFairnessReport {
   std::vector<GroupFairness> groups;      ///< female, male (and mixed/none when present)
   std::map<std::string, Estimate> metrics;  ///< dp_difference, eo_difference, flip_rate, … (see .cpp)
   std::vector<ScoredCounterfactual> pairs;  ///< the first keptExamples pairs, in test order
+  double protectedStatusAccuracy = 0;       ///< how well gender reads from the token vectors (test)
 };
 
 ClassifierFairnessReport auditClassifierFairness(RunStore& store, long long runId, const AuditedRun& run,

@@ -12,7 +12,9 @@
 
 #include "fairness/counterfactual.h"
 #include "fairness/group_metrics.h"
+#include "fairness/prediction_sensitivity.h"
 #include "fairness/weat.h"
+#include "models/model_factory.h"
 #include "util/errors.h"
 
 using namespace trustlab;
@@ -162,6 +164,44 @@ class TestFairness : public QObject {
     const auto bad = QDir::temp().filePath("tst_fairness_bad_pairs.txt").toStdString();
     std::ofstream(bad) << "he she\n";
     QVERIFY_THROWS_EXCEPTION(InputError, s.loadPairs(bad));
+  }
+  void predictionSensitivityMatchesTheAnalyticJacobian() {
+    // Bag model: f = softmax(W·mean(e) + c), so wᵀJ at every position is u/L with
+    // u = e_ŷᵀ(diag(p) − ppᵀ)W; g linear on mean(e) gives v = |w_g|/(L‖w_g‖₁) everywhere.
+    torch::manual_seed(2);
+    ModelConfig c;
+    c.type = "bag";
+    c.embeddingDim = 6;
+    c.dropout = 0;
+    auto model = makeClassifier(c, 20, 3, 5);
+    const EncodedSplit split{torch::randint(2, 20, {4, 5}, torch::kLong), torch::tensor({5L, 3L, 1L, 4L}),
+                             torch::zeros({4}, torch::kLong)};
+    ProtectedStatusModel g;
+    g.weight = torch::randn({6});
+    g.bias = torch::zeros({1});
+    const auto ps = predictionSensitivity(*model, g, split, torch::kCPU);
+    QCOMPARE(ps.size(), size_t(4));
+    auto params = model->named_parameters();
+    const auto W = params["output.weight"].detach().to(torch::kDouble);
+    const auto table = model->tokenEmbeddingTable().detach().to(torch::kDouble);
+    for (long i = 0; i < 4; ++i) {
+      const long L = split.lengths[i].item<long>();
+      const auto mean = table.index_select(0, split.ids[i].narrow(0, 0, L)).mean(0);
+      const auto p = torch::softmax(W.matmul(mean) + params["output.bias"].detach().to(torch::kDouble), 0);
+      const long y = p.argmax().item<long>();
+      const auto jac = torch::diag(p) - torch::outer(p, p);
+      const auto u = jac[y].matmul(W);
+      const auto w = g.weight.to(torch::kDouble).abs();
+      const double expected = std::abs(u.dot(w).item<double>()) / (double(L) * w.sum().item<double>());
+      QVERIFY2(std::abs(ps[size_t(i)] - expected) < 1e-6 * std::max(1.0, expected),
+               qPrintable(QString("%1 vs %2").arg(ps[size_t(i)]).arg(expected)));
+    }
+    // The protected-status model learns a planted direction.
+    const auto gender = std::vector<int>{1, 0, 1, 0};
+    QVERIFY_THROWS_EXCEPTION(InputError, trainProtectedStatus(*model, split, {1, 1, 1, -1}, torch::kCPU));
+    const auto fitted = trainProtectedStatus(*model, split, gender, torch::kCPU);
+    QCOMPARE(fitted.examples, 4L);
+    QCOMPARE(fitted.accuracy, 1.0);  // four points in six dimensions are separable
   }
   void seatFilesLoad() {
     const auto path = dataDir() + "/weat_seat/sent-weat6.jsonl";

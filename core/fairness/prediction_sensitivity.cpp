@@ -1,0 +1,80 @@
+#include "fairness/prediction_sensitivity.h"
+
+#include <torch/torch.h>
+
+#include "util/errors.h"
+
+namespace trustlab {
+namespace {
+
+/// Mean token vector of each row (the protected-status model's input) for a batch.
+torch::Tensor pooled(const torch::Tensor& embedded, const torch::Tensor& lengths) {
+  return maskedMean(embedded, tokenMask(lengths, embedded.size(1)));
+}
+
+}  // namespace
+
+ProtectedStatusModel trainProtectedStatus(TextClassifierImpl& model, const EncodedSplit& split,
+                                          const std::vector<int>& protectedLabel, const torch::Device& device,
+                                          int steps) {
+  std::vector<long> rows;
+  std::vector<float> target;
+  for (size_t i = 0; i < protectedLabel.size(); ++i)
+    if (protectedLabel[i] == 0 || protectedLabel[i] == 1) rows.push_back(long(i)), target.push_back(float(protectedLabel[i]));
+  const long positives = long(std::count(target.begin(), target.end(), 1.0f));
+  if (positives == 0 || positives == long(target.size()))
+    throw InputError("fairness", "the protected-status model needs examples of both groups");
+  model.eval();
+  torch::Tensor features;
+  {
+    torch::NoGradGuard noGrad;
+    std::vector<torch::Tensor> parts;
+    const auto index = torch::tensor(rows, torch::kLong);
+    for (const auto& b : epochBatches(long(rows.size()), 512, false, 0)) {
+      const auto batch = makeBatch(split, index.index_select(0, b), device);
+      parts.push_back(pooled(model.embedTokens(batch.ids), batch.lengths).to(torch::kFloat));
+    }
+    features = torch::cat(parts);
+  }
+  const auto y = torch::tensor(target).to(device);
+  // Standardised logistic regression, L2-regularised so that separable data stays finite.
+  auto w = torch::zeros({features.size(1)}, features.options()).requires_grad_(true);
+  auto b = torch::zeros({1}, features.options()).requires_grad_(true);
+  torch::optim::Adam opt({w, b}, torch::optim::AdamOptions(0.05));
+  for (int s = 0; s < steps; ++s) {
+    opt.zero_grad();
+    const auto logit = features.matmul(w) + b;
+    const auto loss = torch::binary_cross_entropy_with_logits(logit, y) + 1e-3 * w.pow(2).sum();
+    loss.backward();
+    opt.step();
+  }
+  ProtectedStatusModel g;
+  g.weight = w.detach();
+  g.bias = b.detach();
+  g.examples = long(rows.size());
+  g.accuracy = ((features.matmul(g.weight) + g.bias > 0).to(torch::kFloat) == y).to(torch::kDouble).mean().item<double>();
+  return g;
+}
+
+std::vector<double> predictionSensitivity(TextClassifierImpl& model, const ProtectedStatusModel& g,
+                                          const EncodedSplit& split, const torch::Device& device, long batchSize) {
+  model.eval();
+  std::vector<double> out;
+  for (const auto& idx : epochBatches(split.size(), batchSize, false, 0)) {
+    const auto b = makeBatch(split, idx, device);
+    const auto e = model.embedTokens(b.ids).detach().requires_grad_(true);
+    const auto p = torch::softmax(model.forwardEmbedded(e, b.lengths), 1);
+    // wᵀJ_f: the gradient of the predicted class's probability (rows are independent, so one
+    // backward of the sum gives every row's own gradient).
+    const auto chosen = p.gather(1, p.argmax(1, true)).sum();
+    const auto gradF = torch::autograd::grad({chosen}, {e})[0];
+    const auto logit = (pooled(e, b.lengths).to(g.weight.dtype()).matmul(g.weight) + g.bias).sum();
+    auto v = torch::autograd::grad({logit}, {e})[0].abs();
+    v = v / v.sum({1, 2}, true).clamp_min(1e-30);
+    const auto ps = (gradF * v).sum({1, 2}).abs().to(torch::kDouble).cpu();
+    out.insert(out.end(), ps.data_ptr<double>(), ps.data_ptr<double>() + ps.numel());
+  }
+  return out;
+}
+
+}  // namespace trustlab
