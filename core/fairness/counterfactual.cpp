@@ -2,26 +2,15 @@
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
 #include "util/errors.h"
+#include "util/text.h"
 
 namespace trustlab {
 namespace {
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-std::string trim(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
-}
 
 /// `word` in the letter case of `like`: ALL CAPS, Capitalised or lower.
 std::string matchCase(std::string word, const std::string& like) {
@@ -71,14 +60,6 @@ const char* const kBuiltInPairs[][2] = {
     {"paul", "karen"}, {"mark", "betty"}, {"donald", "helen"}, {"george", "sandra"}, {"kenneth", "emily"},
     {"steven", "anna"}, {"edward", "sarah"}, {"brian", "laura"}};
 
-std::string readAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, "cannot be read");
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 }  // namespace
 
 GenderSwapper GenderSwapper::builtIn() {
@@ -88,7 +69,7 @@ GenderSwapper GenderSwapper::builtIn() {
 }
 
 bool GenderSwapper::addPair(const std::string& a, const std::string& b) {
-  const auto x = lower(trim(a)), y = lower(trim(b));
+  const auto x = toLowerAscii(trim(a)), y = toLowerAscii(trim(b));
   if (x.empty() || y.empty() || x == y) return false;
   // "her" is the partner of both "him" and "his": kept one-way, resolved by context in swap().
   female_.try_emplace(x, false);
@@ -99,7 +80,7 @@ bool GenderSwapper::addPair(const std::string& a, const std::string& b) {
 }
 
 size_t GenderSwapper::loadPairs(const std::string& path) {
-  const std::string text = readAll(path);
+  const std::string text = readFile(path);
   const size_t before = size();
   const auto first = text.find_first_not_of(" \t\r\n");
   if (first != std::string::npos && (text[first] == '[' || text[first] == '{')) {
@@ -135,13 +116,13 @@ size_t GenderSwapper::loadCensusNames(const std::string& maleFile, const std::st
   using Ranked = std::vector<std::pair<std::string, double>>;  // name, frequency %, most frequent first
   const auto names = [](const std::string& path) {
     Ranked out;
-    std::istringstream lines(readAll(path));
+    std::istringstream lines(readFile(path));
     std::string line;
     while (std::getline(lines, line)) {
       std::istringstream fields(line);
       std::string name;
       double frequency = 0;
-      if (fields >> name >> frequency) out.push_back({lower(name), frequency});
+      if (fields >> name >> frequency) out.push_back({toLowerAscii(name), frequency});
     }
     if (out.empty()) throw InputError(path, "holds no 'NAME frequency …' lines");
     return out;
@@ -169,7 +150,7 @@ std::string GenderSwapper::partner(const std::string& word) const {
 std::string GenderSwapper::groupOf(const std::string& text) const {
   bool male = false, female = false;
   for (const auto& s : swap(text).swaps) {
-    auto key = lower(s.from);
+    auto key = toLowerAscii(s.from);
     if (const auto it = female_.find(key); it != female_.end()) (it->second ? female : male) = true;
     else if (const auto apostrophe = key.find('\''); apostrophe != std::string::npos)  // possessive: its stem
       if (const auto stem = female_.find(key.substr(0, apostrophe)); stem != female_.end())
@@ -192,7 +173,7 @@ Counterfactual GenderSwapper::swap(const std::string& text) const {
                                  (text[end] == '\'' && end + 1 < text.size() &&
                                   std::isalpha(static_cast<unsigned char>(text[end + 1])))))
       ++end;
-    const std::string word = text.substr(i, end - i), key = lower(word);
+    const std::string word = text.substr(i, end - i), key = toLowerAscii(word);
     std::string to = partner(key);
     if (const auto apostrophe = key.find('\''); to.empty() && apostrophe != std::string::npos) {
       const auto stem = partner(key.substr(0, apostrophe));
@@ -204,7 +185,7 @@ Counterfactual GenderSwapper::swap(const std::string& text) const {
       while (next < text.size() && text[next] == ' ') ++next;
       size_t nextEnd = next;
       while (nextEnd < text.size() && isWordChar(static_cast<unsigned char>(text[nextEnd]))) ++nextEnd;
-      const std::string following = lower(text.substr(next, nextEnd - next));
+      const std::string following = toLowerAscii(text.substr(next, nextEnd - next));
       to = !following.empty() && next > end && !notANounPhrase().count(following) ? "his" : "him";
     }
     if (to.empty()) {

@@ -4,13 +4,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <random>
-#include <sstream>
 
 #include "util/errors.h"
+#include "util/text.h"
 
 namespace trustlab {
 namespace {
@@ -33,11 +32,7 @@ double binomialCapped(long n, long k, double cap) {
 }  // namespace
 
 WeatTest loadWeatTest(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, "cannot be read");
-  std::ostringstream text;
-  text << in.rdbuf();
-  const auto j = nlohmann::json::parse(text.str(), nullptr, false);
+  const auto j = nlohmann::json::parse(readFile(path), nullptr, false);
   if (j.is_discarded() || !j.is_object()) throw InputError(path, "is not a JSON object (a sent-bias test file)");
   WeatTest t;
   t.name = path.substr(path.find_last_of('/') + 1);

@@ -26,6 +26,14 @@ std::vector<Example> loadSeqLabelFolder(const std::string& folder);
 /// CLINC150 data_full.json (any of its variants). With `includeOutOfScope`, "oos" is a class.
 Dataset loadClinc(const std::string& file, bool includeOutOfScope);
 
+/// RFC 4180 records: quoted fields may hold commas, doubled quotes and newlines. Each record
+/// remembers the line it started on, for error messages; `path` names the file in them.
+struct CsvRecord {
+  long line;
+  std::vector<std::string> fields;
+};
+std::vector<CsvRecord> parseCsv(const std::string& text, const std::string& path);
+
 /// Rows of a CSV (RFC 4180 quoting, CRLF ok), TSV (no quoting) or JSONL file, chosen by extension.
 std::vector<Example> loadTable(const std::string& file, const TableColumns& columns);
 

@@ -8,18 +8,10 @@
 namespace fs = std::filesystem;
 
 namespace trustlab {
-namespace {
 
-/// RFC 4180 records: quoted fields may hold commas, doubled quotes and newlines.
-/// Each record remembers the line it started on, for error messages.
-struct Record {
-  long line;
-  std::vector<std::string> fields;
-};
-
-std::vector<Record> parseCsv(const std::string& text, const std::string& path) {
-  std::vector<Record> records;
-  Record cur{1, {}};
+std::vector<CsvRecord> parseCsv(const std::string& text, const std::string& path) {
+  std::vector<CsvRecord> records;
+  CsvRecord cur{1, {}};
   std::string field;
   bool quoted = false, fieldStarted = false;
   long line = 1;
@@ -43,7 +35,7 @@ std::vector<Record> parseCsv(const std::string& text, const std::string& path) {
       field.clear();
       fieldStarted = false;
       if (!(cur.fields.size() == 1 && cur.fields[0].empty())) records.push_back(std::move(cur));
-      cur = Record{++line, {}};
+      cur = CsvRecord{++line, {}};
     } else { field.push_back(c); fieldStarted = true; }
   }
   if (quoted) throw InputError(path, "unterminated quoted field", cur.line);
@@ -54,8 +46,10 @@ std::vector<Record> parseCsv(const std::string& text, const std::string& path) {
   return records;
 }
 
-std::vector<Record> parseTsv(const std::string& text) {
-  std::vector<Record> records;
+namespace {
+
+std::vector<CsvRecord> parseTsv(const std::string& text) {
+  std::vector<CsvRecord> records;
   long line = 0;
   for (const auto& l : split(text, '\n')) {
     ++line;
