@@ -1,5 +1,6 @@
 // trustlab-cli fairness: bias audits of a stored run — group and counterfactual metrics of the
-// classifier, and WEAT/SEAT on its embeddings; results are also recorded on the run (fairness/…).
+// classifier, WEAT/SEAT on its embeddings, EEC probes of a sentiment classifier; results are also
+// recorded on the run (fairness/…).
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -7,6 +8,7 @@
 
 #include "args.h"
 #include "cli_commands.h"
+#include "data/dataset_registry.h"
 #include "experiment/fairness_audit.h"
 #include "util/errors.h"
 #include "util/runtime.h"
@@ -26,11 +28,11 @@ std::vector<std::string> commaList(const std::string& s) {
 }  // namespace
 
 int fairnessCommand(const std::vector<std::string>& argv) {
-  if (argv.empty()) throw InputError("fairness", "expects a subcommand: classifier, weat");
+  if (argv.empty()) throw InputError("fairness", "expects a subcommand: classifier, weat, eec");
   const std::string sub = argv[0];
   const Args a(std::vector<std::string>(argv.begin() + 1, argv.end()),
                {"run", "store", "positive", "bootstrap", "seed", "word-lists", "census-names", "names", "test",
-                "samples", "threads", "pairs"},
+                "samples", "threads", "pairs", "file"},
                {"json"});
   if (!a.has("run")) throw InputError("--run", "is required (a run id from 'runs list')");
   const long long id = a.getLong("run", 0);
@@ -82,7 +84,33 @@ int fairnessCommand(const std::vector<std::string>& argv) {
     }
     return 0;
   }
-  throw InputError("fairness", "unknown subcommand '" + sub + "' (classifier, weat)");
+  if (sub == "eec") {
+    std::string path = a.get("file", "");
+    if (path.empty()) {
+      const auto root = dataRoot();
+      if (root.empty()) throw InputError("--file", "no data root: give the EEC CSV (Equity-Evaluation-Corpus.csv)");
+      path = root + "/eec/Equity-Evaluation-Corpus.csv";
+    }
+    const auto run = loadRunForAudit(store, id);
+    const auto positive = positiveClassFor(run, a.get("positive", ""));
+    const auto r = auditRunEec(store, id, run, path, positive);
+    const auto gap = [](const PairedGap& g) {
+      return nlohmann::json{{"pairs", g.pairs}, {"mean_difference", g.meanDifference}, {"t", g.t}, {"p_value", g.pValue}};
+    };
+    if (a.has("json")) {
+      nlohmann::json byEmotion = nlohmann::json::object();
+      for (const auto& [emotion, g] : r.byEmotion) byEmotion[emotion] = gap(g);
+      std::cout << nlohmann::json{{"positive_label", positive}, {"overall", gap(r.overall)}, {"by_emotion", byEmotion}}.dump()
+                << std::endl;
+    } else {
+      std::printf("run %lld, EEC, P(%s) female − male over %ld cells: %+.4f (t = %.2f, p = %.3g)\n", id,
+                  positive.c_str(), r.overall.pairs, r.overall.meanDifference, r.overall.t, r.overall.pValue);
+      for (const auto& [emotion, g] : r.byEmotion)
+        std::printf("  %-8s %+.4f (t = %.2f, p = %.3g, %ld cells)\n", emotion.c_str(), g.meanDifference, g.t, g.pValue, g.pairs);
+    }
+    return 0;
+  }
+  throw InputError("fairness", "unknown subcommand '" + sub + "' (classifier, weat, eec)");
 }
 
 }  // namespace trustlab::cli

@@ -44,6 +44,8 @@ commands:
                      [--store FILE] [--json]   (group, counterfactual and bias-AUC metrics with 95 % CIs)
   fairness weat --test FILE --run ID [--samples N] [--store FILE] [--json]
                                               (WEAT/SEAT effect size and permutation p on the run's embeddings)
+  fairness eec --run ID [--positive LABEL] [--file EEC.csv] [--store FILE] [--json]
+                                              (female − male P(positive) on the Equity Evaluation Corpus)
   sweep SPEC.json [--store FILE] [--json]     (a grid of runs with their audits; resumable)
   privacy epsilon --sample-rate Q --noise-multiplier S (--steps T | --epochs N) --delta D
                   [--accountant rdp|prv|gdp] [--json]

@@ -293,6 +293,34 @@ EmbeddingWeatReport auditRunWeat(RunStore& store, long long runId, const Audited
   return r;
 }
 
+std::string positiveClassFor(const AuditedRun& run, const std::string& requested) {
+  const auto& index = run.data.labelIndex;
+  if (!requested.empty()) {
+    if (!index.count(requested)) throw InputError("--positive", "'" + requested + "' is not a label of this run");
+    return requested;
+  }
+  for (const char* guess : {"1", "positive", "pos"})
+    if (index.count(guess)) return guess;
+  throw InputError("--positive", "the run's labels have no obvious positive class: name one");
+}
+
+EecReport auditRunEec(RunStore& store, long long runId, const AuditedRun& run, const std::string& eecPath,
+                      const std::string& positiveLabel) {
+  const auto sentences = loadEec(eecPath);
+  std::vector<Example> examples;
+  for (const auto& s : sentences) examples.push_back({s.sentence, positiveLabel, "", s.gender, {}});
+  const auto encoded = encodeSplit(examples, run.data.vocabulary, run.data.labelIndex, run.spec.data.tokenizer);
+  const auto p = predictProbabilities(*run.model, encoded, 512, parseDevice(run.spec.training.device));
+  const long positive = run.data.labelIndex.at(positiveLabel);
+  std::vector<double> score;
+  for (long i = 0; i < p.size(0); ++i) score.push_back(p[i][positive].item<double>());
+  const auto r = eecGenderGap(sentences, score);
+  const double t = unixSeconds();
+  store.logMetrics(runId, {{"fairness/eec/mean_difference", 0, r.overall.meanDifference, t},
+                           {"fairness/eec/p_value", 0, r.overall.pValue, t}});
+  return r;
+}
+
 std::string fairnessJson(const ClassifierFairnessReport& r, int indent) {
   using nlohmann::json;
   const auto est = [](const Estimate& e) {

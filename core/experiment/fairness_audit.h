@@ -13,6 +13,7 @@
 
 #include "experiment/run_audit.h"
 #include "fairness/counterfactual.h"
+#include "fairness/eec.h"
 #include "fairness/group_metrics.h"
 #include "fairness/weat.h"
 
@@ -65,6 +66,14 @@ struct EmbeddingWeatReport {
 /// WEAT/SEAT of `test` on the run's token embeddings; recorded as fairness/weat/<test>/….
 EmbeddingWeatReport auditRunWeat(RunStore& store, long long runId, const AuditedRun& run, const WeatTest& test,
                                  long samples = 100000, uint64_t seed = 1111);
+
+/// The class whose probability an EEC probe scores: `requested`, else "1" or "positive" when the
+/// run has it; throws InputError naming --positive otherwise.
+std::string positiveClassFor(const AuditedRun& run, const std::string& requested);
+/// EEC probe: P(positive) of every corpus sentence, female − male per cell, paired t-test;
+/// recorded as fairness/eec/….
+EecReport auditRunEec(RunStore& store, long long runId, const AuditedRun& run, const std::string& eecPath,
+                      const std::string& positiveLabel);
 
 std::string fairnessJson(const ClassifierFairnessReport& r, int indent = -1);
 std::string describeFairness(const ClassifierFairnessReport& r);

@@ -162,6 +162,16 @@ class TestCli : public QObject {
     QVERIFY(wj.contains("effect_size") && wj.contains("p_value"));
     QVERIFY(wj["exact"].toBool());  // C(8, 4) = 70 partitions
     QVERIFY(wj["p_value"].toDouble() >= 1.0 / 70 && wj["p_value"].toDouble() <= 1);
+    const QString eec = QString(TRUSTLAB_TEST_DATA_DIR) + "/eec/Equity-Evaluation-Corpus.csv";
+    if (QFile::exists(eec)) {
+      const auto e = cli({"fairness", "eec", "--run", ids[0], "--positive", "call_contact", "--file", eec, "--store",
+                          store(), "--json"});
+      QVERIFY2(e.code == 0, e.err.constData());
+      const auto overall = QJsonDocument::fromJson(e.out).object()["overall"].toObject();
+      QCOMPARE(overall["pairs"].toInt(), 432);  // 11 templates × emotion words × races with both genders
+      QVERIFY(overall["p_value"].toDouble() >= 0 && overall["p_value"].toDouble() <= 1);
+      QCOMPARE(cli({"fairness", "eec", "--run", ids[0], "--file", eec, "--store", store()}).code, 2);  // no positive class
+    }
     const auto missing = cli({"fairness", "weat", "--run", ids[0], "--store", store()});
     QCOMPARE(missing.code, 2);
     QVERIFY(missing.err.contains("--test"));

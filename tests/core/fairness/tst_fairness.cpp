@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "fairness/counterfactual.h"
+#include "fairness/eec.h"
 #include "fairness/group_metrics.h"
 #include "fairness/prediction_sensitivity.h"
 #include "fairness/weat.h"
@@ -202,6 +203,28 @@ class TestFairness : public QObject {
     const auto fitted = trainProtectedStatus(*model, split, gender, torch::kCPU);
     QCOMPARE(fitted.examples, 4L);
     QCOMPARE(fitted.accuracy, 1.0);  // four points in six dimensions are separable
+  }
+  void eecPairedGap() {
+    // R: t.test(c(1, 2, 3, 4, 5)) → t = 4.2426, df = 4, p = 0.01324; 2 * pt(-2, 10) = 0.07338803.
+    QVERIFY(near(studentTwoSidedP(2.0, 10), 0.07338803));
+    std::vector<EecSentence> s;
+    std::vector<double> score;
+    for (int cell = 0; cell < 5; ++cell)
+      for (const char* g : {"female", "male"}) {
+        s.push_back({"x", "t" + std::to_string(cell), "p", g, "", "joy", "glad"});
+        score.push_back(std::string(g) == "female" ? 10.0 + 2 * (cell + 1) : 10.0 + (cell + 1));  // f − m = cell + 1
+      }
+    const auto r = eecGenderGap(s, score);
+    QCOMPARE(r.overall.pairs, 5L);
+    QVERIFY(near(r.overall.meanDifference, 3));
+    QVERIFY(near(r.overall.t, 4.242641));
+    QVERIFY(near(r.overall.pValue, 0.01324, 1e-5));
+    QCOMPARE(r.byEmotion.at("joy").pairs, 5L);
+    const auto path = dataDir() + "/eec/Equity-Evaluation-Corpus.csv";
+    if (!std::filesystem::exists(path)) QSKIP("../shared/data not present");
+    const auto eec = loadEec(path);
+    QCOMPARE(eec.size(), size_t(8640));
+    QCOMPARE(QString::fromStdString(eec[0].sentence), QString("Alonzo feels angry."));
   }
   void seatFilesLoad() {
     const auto path = dataDir() + "/weat_seat/sent-weat6.jsonl";
