@@ -9,6 +9,7 @@
 #include "args.h"
 #include "cli_commands.h"
 #include "data/dataset_registry.h"
+#include "experiment/distillation_run.h"
 #include "experiment/fairness_audit.h"
 #include "util/errors.h"
 #include "util/runtime.h"
@@ -25,11 +26,72 @@ std::vector<std::string> commaList(const std::string& s) {
   return out;
 }
 
+nlohmann::json outcomeJson(const DistillationOutcome& r) {
+  return {{"run_id", r.runId},
+          {"method", r.method},
+          {"gender_disparity", r.disparity},
+          {"perplexity", r.perplexity},
+          {"teacher_gender_disparity", r.teacherDisparity},
+          {"teacher_perplexity", r.teacherPerplexity},
+          {"seconds", r.seconds}};
+}
+
+/// `fairness distill`: teacher and students on a corpus; one stored run per student.
+int distillCommand(const std::vector<std::string>& argv) {
+  const Args a(argv,
+               {"corpus", "method", "mix", "temperature", "kd-weight", "epochs", "teacher-epochs", "sentences",
+                "association", "seed", "store", "device", "lr", "batch-size"},
+               {"json", "quiet"});
+  DistillationRunOptions o;
+  o.corpus = a.get("corpus", "default");
+  const auto method = a.get("method", "kd");
+  o.methods = method == "all" ? std::vector<std::string>{"kd", "cda", "perturb", "both"} : commaList(method);
+  o.distillation.mix = a.get("mix", o.distillation.mix);
+  o.distillation.temperature = a.getDouble("temperature", o.distillation.temperature);
+  o.distillation.kdWeight = a.getDouble("kd-weight", o.distillation.kdWeight);
+  o.distillation.training.epochs = int(a.getLong("epochs", o.distillation.training.epochs));
+  o.distillation.training.lr = o.teacher.lr = a.getDouble("lr", o.teacher.lr);
+  o.distillation.training.batchSize = o.teacher.batchSize = a.getLong("batch-size", o.teacher.batchSize);
+  o.teacher.epochs = int(a.getLong("teacher-epochs", o.teacher.epochs));
+  o.teacher.seed = o.distillation.training.seed = uint64_t(a.getLong("seed", 1));
+  o.sentences = size_t(a.getLong("sentences", long(o.sentences)));
+  o.association = a.getDouble("association", o.association);
+  o.device = a.get("device", o.device);
+  if (o.teacher.epochs < 1 || o.distillation.training.epochs < 1) throw InputError("--epochs", "must be ≥ 1");
+  if (o.sentences < 10) throw InputError("--sentences", "must be ≥ 10");
+  if (!(o.association >= 0 && o.association <= 1)) throw InputError("--association", "must be in [0, 1]");
+  if (!(o.teacher.lr > 0)) throw InputError("--lr", "must be > 0");
+  RunStore store(storePath(a));
+  const bool quiet = a.has("quiet") || a.has("json");
+  const auto progress = [quiet](const std::string& phase, int epoch, int epochs, double loss) {
+    if (!quiet) std::fprintf(stderr, "%s: epoch %d/%d, loss %.4f\n", phase.c_str(), epoch, epochs, loss);
+  };
+  const auto results = runDistillation(o, &store, progress);
+  if (a.has("json")) {
+    if (results.size() == 1) {
+      std::cout << outcomeJson(results.front()).dump() << std::endl;
+    } else {
+      nlohmann::json students = nlohmann::json::array();
+      for (const auto& r : results) students.push_back(outcomeJson(r));
+      std::cout << nlohmann::json{{"students", students}}.dump() << std::endl;
+    }
+    return 0;
+  }
+  std::printf("teacher: gender disparity %.3f, perplexity %.2f\n", results.front().teacherDisparity,
+              results.front().teacherPerplexity);
+  for (const auto& r : results)
+    std::printf("run %lld %-8s gender disparity %.3f (%.0f %% of the teacher's), perplexity %.2f (%+.1f %%), %.1f s\n",
+                r.runId, r.method.c_str(), r.disparity, 100 * r.disparity / std::max(1e-12, r.teacherDisparity),
+                r.perplexity, 100 * (r.perplexity / r.teacherPerplexity - 1), r.seconds);
+  return 0;
+}
+
 }  // namespace
 
 int fairnessCommand(const std::vector<std::string>& argv) {
-  if (argv.empty()) throw InputError("fairness", "expects a subcommand: classifier, weat, eec");
+  if (argv.empty()) throw InputError("fairness", "expects a subcommand: classifier, weat, eec, distill");
   const std::string sub = argv[0];
+  if (sub == "distill") return distillCommand(std::vector<std::string>(argv.begin() + 1, argv.end()));
   const Args a(std::vector<std::string>(argv.begin() + 1, argv.end()),
                {"run", "store", "positive", "bootstrap", "seed", "word-lists", "census-names", "names", "test",
                 "samples", "threads", "pairs", "file"},
@@ -110,7 +172,7 @@ int fairnessCommand(const std::vector<std::string>& argv) {
     }
     return 0;
   }
-  throw InputError("fairness", "unknown subcommand '" + sub + "' (classifier, weat, eec)");
+  throw InputError("fairness", "unknown subcommand '" + sub + "' (classifier, weat, eec, distill)");
 }
 
 }  // namespace trustlab::cli

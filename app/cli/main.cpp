@@ -46,6 +46,9 @@ commands:
                                               (WEAT/SEAT effect size and permutation p on the run's embeddings)
   fairness eec --run ID [--positive LABEL] [--file EEC.csv] [--store FILE] [--json]
                                               (female − male P(positive) on the Equity Evaluation Corpus)
+  fairness distill [--corpus default|FILE] [--method kd|cda|perturb|both|all] [--mix mean|max|expmean]
+                   [--epochs N] [--teacher-epochs N] [--kd-weight A] [--temperature T] [--store FILE] [--json]
+                                              (counterfactual role-reversal distillation of a word-level LM)
   sweep SPEC.json [--store FILE] [--json]     (a grid of runs with their audits; resumable)
   privacy epsilon --sample-rate Q --noise-multiplier S (--steps T | --epochs N) --delta D
                   [--accountant rdp|prv|gdp] [--json]

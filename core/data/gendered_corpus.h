@@ -1,0 +1,29 @@
+// core/data: the generated default corpus for language-model fairness work. Short sentences about
+// people in occupations, with a planted gender–occupation association: a stereotypically male
+// occupation is followed by he/his (and a female one by she/her) with probability `association`.
+// The prompts stop right before the pronoun, so a model's p(she) vs p(he) there measures how
+// much of the association it learned; each prompt has a gender-swapped twin for display.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace trustlab {
+
+struct GenderedCorpusOptions {
+  size_t sentences = 6000;
+  double association = 0.9;  ///< P(stereotyped pronoun)
+  uint64_t seed = 7;
+};
+
+std::vector<std::string> generateGenderedCorpus(const GenderedCorpusOptions& options = {});
+
+struct OccupationPrompt {
+  std::string prompt;      ///< ends right before a pronoun, e.g. "the nurse said that"
+  std::string occupation;
+  bool stereotypicallyFemale = false;
+};
+/// Every occupation in every pronoun-position template.
+std::vector<OccupationPrompt> occupationPrompts();
+
+}  // namespace trustlab
