@@ -1,7 +1,9 @@
 // Tests core/fairness against the hand-computed vectors of ../shared/docs/fairness.md: group rates
 // and disparities, bias AUCs and their power mean, counterfactual token fairness, WEAT (effect
 // size, exact permutation p), DerSimonian–Laird; WEAT finds a planted association and ≈ 0 without
-// one; gender swaps keep case, resolve "her" by context and round-trip on the word lists.
+// one; gender swaps keep case, resolve "her" by context and round-trip on the word lists; EEC's
+// paired t-test; prediction sensitivity against the analytic Jacobian; role-reversal distillation
+// halves the planted disparity of plain KD at ≤ 10 % more perplexity.
 #include <QtTest>
 
 #include <torch/torch.h>
@@ -9,10 +11,14 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <thread>
 
 #include "fairness/counterfactual.h"
 #include "fairness/eec.h"
 #include "fairness/group_metrics.h"
+#include "fairness/role_reversal_distillation.h"
+#include "data/gendered_corpus.h"
 #include "fairness/prediction_sensitivity.h"
 #include "fairness/weat.h"
 #include "models/model_factory.h"
@@ -225,6 +231,57 @@ class TestFairness : public QObject {
     const auto eec = loadEec(path);
     QCOMPARE(eec.size(), size_t(8640));
     QCOMPARE(QString::fromStdString(eec[0].sentence), QString("Alonzo feels angry."));
+  }
+  void swappedDistributionReadsThroughTheSwap() {
+    Vocabulary v;
+    for (const char* w : {"he", "she", "her", "his", "him", "keys"}) v.add(w);
+    const auto id = [&](const char* w) { return v.id(w); };
+    auto p = torch::zeros({long(v.size())}, torch::kDouble);
+    p[id("he")] = 0.1, p[id("she")] = 0.3, p[id("her")] = 0.2, p[id("his")] = 0.15, p[id("him")] = 0.05, p[id("keys")] = 0.2;
+    const auto q = swapDistribution(p, v, GenderSwapper::builtIn());
+    QVERIFY(near(q[id("he")].item<double>(), 0.3) && near(q[id("she")].item<double>(), 0.1));
+    QVERIFY(near(q[id("her")].item<double>(), 0.2));                 // his + him
+    QVERIFY(near(q[id("his")].item<double>(), 0.2 * 0.15 / 0.2));   // her, shared as his : him
+    QVERIFY(near(q[id("him")].item<double>(), 0.2 * 0.05 / 0.2));
+    QVERIFY(near(q[id("keys")].item<double>(), 0.2));
+    QVERIFY(near(q.sum().item<double>(), 1));
+    const auto m = mixDistributions(p, q, "mean");
+    QVERIFY(near(m[id("he")].item<double>(), m[id("she")].item<double>()));  // the pair is balanced
+    QVERIFY(near(mixDistributions(p, q, "expmean").sum().item<double>(), 1));
+  }
+  void roleReversalDistillationHalvesThePlantedDisparity() {
+    torch::set_num_threads(std::max(1, int(std::thread::hardware_concurrency())));
+    const auto swapper = GenderSwapper::builtIn();
+    const auto corpus = buildLmCorpus(generateGenderedCorpus({4000, 0.9, 3}), swapper, 32, 0.1, 3);
+    torch::manual_seed(3);
+    WordLm teacher(WordLmOptions(long(corpus.vocabulary.size())).dim(48).layers(2).ffn_dim(96));
+    LmTrainOptions t;
+    t.epochs = 4;
+    trainLanguageModel(teacher, corpus, t);
+    const double teacherDisparity = occupationDisparity(teacher, corpus.vocabulary);
+    QVERIFY2(teacherDisparity > 0.5, qPrintable(QString::number(teacherDisparity)));  // it learned the association
+    std::map<std::string, std::pair<double, double>> result;  // method → disparity, perplexity
+    for (const char* method : {"kd", "perturb", "both"}) {
+      torch::manual_seed(4);
+      WordLm student(WordLmOptions(long(corpus.vocabulary.size())).dim(32).layers(1).ffn_dim(64));
+      DistillationOptions o;
+      o.method = method;
+      o.training.epochs = 5;
+      distill(teacher, student, corpus, swapper, o);
+      result[method] = {occupationDisparity(student, corpus.vocabulary), perplexity(student, corpus.valid)};
+      qInfo("%s: disparity %.3f, perplexity %.3f (teacher %.3f)", method, result[method].first, result[method].second,
+            teacherDisparity);
+    }
+    const auto [kd, kdPerplexity] = result["kd"];
+    for (const char* method : {"perturb", "both"}) {
+      const auto [d, ppl] = result[method];
+      QVERIFY2(d <= 0.5 * kd, qPrintable(QString("%1: %2 vs KD %3").arg(method).arg(d).arg(kd)));
+      QVERIFY2(ppl <= 1.1 * kdPerplexity, qPrintable(QString("%1: perplexity %2 vs KD %3").arg(method).arg(ppl).arg(kdPerplexity)));
+    }
+    WordLm untrained(WordLmOptions(long(corpus.vocabulary.size())).dim(8).layers(1).ffn_dim(8));
+    DistillationOptions bad;
+    bad.method = "swap";
+    QVERIFY_THROWS_EXCEPTION(InputError, distill(teacher, untrained, corpus, swapper, bad));
   }
   void seatFilesLoad() {
     const auto path = dataDir() + "/weat_seat/sent-weat6.jsonl";
