@@ -1,58 +1,22 @@
 #include "fairness_view.h"
 
-#include <QAbstractTextDocumentLayout>
 #include <QCheckBox>
-#include <QFile>
 #include <QGridLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
-#include <QPainter>
 #include <QSplitter>
-#include <QStyledItemDelegate>
 #include <QTableWidget>
-#include <QTextDocument>
 #include <cmath>
 #include <qcustomplot.h>
 
 #include "metric_plot.h"
 #include "plot_exporter.h"
+#include "rich_text.h"
+#include "table_csv.h"
 
 namespace trustlab {
 namespace {
-
-/// Draws a cell's text as rich text (the swapped words in bold colour).
-class RichTextDelegate : public QStyledItemDelegate {
- public:
-  using QStyledItemDelegate::QStyledItemDelegate;
-  void paint(QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const override {
-    QStyleOptionViewItem o = option;
-    initStyleOption(&o, index);
-    QTextDocument doc;
-    doc.setHtml(index.data(Qt::UserRole).toString());
-    o.text.clear();
-    o.widget->style()->drawControl(QStyle::CE_ItemViewItem, &o, painter, o.widget);
-    painter->save();
-    painter->translate(o.rect.topLeft());
-    painter->setClipRect(o.rect.translated(-o.rect.topLeft()));
-    doc.documentLayout()->draw(painter, {});
-    painter->restore();
-  }
-};
-
-/// `text` as HTML with the byte ranges of `swaps` (begin/end picked by `range`) highlighted.
-template <typename Range>
-QString highlighted(const std::string& text, const std::vector<WordSwap>& swaps, Range range) {
-  QString html;
-  size_t at = 0;
-  for (const auto& s : swaps) {
-    const auto [begin, end] = range(s);
-    html += QString::fromStdString(text.substr(at, begin - at)).toHtmlEscaped();
-    html += "<b style='color:#D55E00'>" + QString::fromStdString(text.substr(begin, end - begin)).toHtmlEscaped() + "</b>";
-    at = end;
-  }
-  return html + QString::fromStdString(text.substr(std::min(at, text.size()))).toHtmlEscaped();
-}
 
 QString withInterval(const Estimate& e) {
   if (!std::isfinite(e.value)) return "–";
@@ -66,21 +30,6 @@ QTableWidgetItem* number(double v) {
   const double shown = std::abs(v) >= 0.01 ? std::round(v * 1000) / 1000 : QString::number(v, 'g', 3).toDouble();
   item->setData(Qt::DisplayRole, std::isfinite(v) ? QVariant(shown) : QVariant("–"));
   return item;
-}
-
-bool writeCsv(const QString& path, const QTableWidget* table) {
-  QFile f(path);
-  if (!f.open(QIODevice::WriteOnly | QIODevice::Text)) return false;
-  const auto quote = [](QString s) { return "\"" + s.replace("\"", "\"\"") + "\""; };
-  QStringList header;
-  for (int c = 0; c < table->columnCount(); ++c) header << quote(table->horizontalHeaderItem(c)->text());
-  f.write((header.join(',') + "\n").toUtf8());
-  for (int r = 0; r < table->rowCount(); ++r) {
-    QStringList row;
-    for (int c = 0; c < table->columnCount(); ++c) row << quote(table->item(r, c) ? table->item(r, c)->text() : "");
-    f.write((row.join(',') + "\n").toUtf8());
-  }
-  return true;
 }
 
 struct Rate {
@@ -220,13 +169,9 @@ void FairnessView::showReport(qlonglong runId, const ClassifierFairnessReport& r
     const auto item = [](const std::string& s) { return new QTableWidgetItem(QString::fromStdString(s)); };
     pairs_->setItem(i, 0, item(p.group));
     auto* original = item(p.text);
-    original->setData(Qt::UserRole, highlighted(p.text, p.swaps, [](const WordSwap& s) {
-                        return std::pair{s.sourceBegin, s.sourceEnd};
-                      }));
+    original->setData(Qt::UserRole, highlightedHtml(p.text, swapRanges(p.swaps, false)));
     auto* twin = item(p.counterfactual);
-    twin->setData(Qt::UserRole, highlighted(p.counterfactual, p.swaps, [](const WordSwap& s) {
-                    return std::pair{s.targetBegin, s.targetEnd};
-                  }));
+    twin->setData(Qt::UserRole, highlightedHtml(p.counterfactual, swapRanges(p.swaps, true)));
     pairs_->setItem(i, 1, original);
     pairs_->setItem(i, 2, twin);
     pairs_->setItem(i, 3, item(p.label));
@@ -276,7 +221,7 @@ QStringList FairnessView::exportAll(const QString& basePath, double widthPt, dou
   QStringList written = exportPlot(chart_, d, request);
   for (const auto& [suffix, table] : {std::pair{"-fairness-groups.csv", groups_}, std::pair{"-fairness-metrics.csv", metrics_},
                                       std::pair{"-fairness-pairs.csv", pairs_}})
-    if (writeCsv(basePath + suffix, table)) written << basePath + suffix;
+    if (writeTableCsv(basePath + suffix, table)) written << basePath + suffix;
   return written;
 }
 

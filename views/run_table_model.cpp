@@ -9,21 +9,28 @@
 namespace trustlab {
 
 void RunTableModel::reload(const QString& storePath) {
-  beginResetModel();
-  runs_.clear();
+  // Read first, then swap in: a store that cannot be read leaves the table as it was, and the
+  // model is never left inside a reset (views would keep stale rows).
+  std::vector<Row> runs;
   if (QFileInfo::exists(storePath)) {
     const RunStore store(storePath.toStdString(), true);
     for (auto& r : store.listRuns()) {
       Row row;
       static_cast<RunRecord&>(row) = r;
+      // Classifier specs name a dataset and a model; other experiments (distill) need not.
       const auto spec = nlohmann::json::parse(r.specJson, nullptr, false);
-      if (spec.is_object()) {
-        row.dataset = QString::fromStdString(spec["data"].value("dataset", ""));
-        row.model = QString::fromStdString(spec["model"].value("type", ""));
-      }
-      runs_.push_back(std::move(row));
+      const auto field = [&](const char* section, const char* key) {
+        return spec.is_object() && spec.contains(section) && spec[section].is_object()
+                   ? QString::fromStdString(spec[section].value(key, std::string()))
+                   : QString();
+      };
+      row.dataset = field("data", "dataset");
+      row.model = field("model", "type");
+      runs.push_back(std::move(row));
     }
   }
+  beginResetModel();
+  runs_ = std::move(runs);
   endResetModel();
 }
 

@@ -23,6 +23,7 @@
 #include "responsiveness_probe.h"
 #include "run_browser.h"
 #include "run_inspector.h"
+#include "distillation_view.h"
 #include "fairness_view.h"
 #include "federated_view.h"
 #include "tradeoff_view.h"
@@ -45,6 +46,8 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
       tradeoff_(new TradeoffView),
       federated_(new FederatedView),
       fairness_(new FairnessView),
+      distillation_(new DistillationView),
+      fairnessTabs_(new QTabWidget),
       federatedRefresh_(new QTimer(this)),
       probe_(new ResponsivenessProbe(this)),
       worker_(new TrainingWorker) {
@@ -55,8 +58,15 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
   tabs->addTab(privacy_, tr("Privacy"));
   tabs->addTab(tradeoff_, tr("Tradeoff"));
   tabs->addTab(federated_, tr("Federated"));
-  tabs->addTab(fairness_, tr("Fairness"));
+  fairnessTabs_->addTab(fairness_, tr("Classifier audit"));
+  fairnessTabs_->addTab(distillation_, tr("Distillation"));
+  tabs->addTab(fairnessTabs_, tr("Fairness"));
   tradeoff_->setStorePath(storePath_);
+  distillation_->setStorePath(storePath_);
+  connect(distillation_, &DistillationView::runFinished, this, [this](bool, const QString& message) {
+    statusBar()->showMessage(message, 15000);
+    browser_->refresh();
+  });
   connect(tradeoff_, &TradeoffView::newSweepRequested, this, [this] {
     const QString path = QFileDialog::getSaveFileName(this, tr("New sweep spec"), "sweep.json", tr("Sweep spec (*.json)"));
     if (!path.isEmpty()) tradeoff_->createSweep(designer_->spec(), path);
@@ -143,7 +153,8 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
       return;
     }
     fairness_->showReport(auditedRun_, r.report);
-    static_cast<QTabWidget*>(centralWidget())->setCurrentWidget(fairness_);
+    static_cast<QTabWidget*>(centralWidget())->setCurrentWidget(fairnessTabs_);
+    fairnessTabs_->setCurrentWidget(fairness_);
     inspector_->showRun(auditedRun_, storePath_);
     const auto flips = r.report.metrics.at("flip_rate").value;
     const QString text = tr("Fairness of run %1: %2 counterfactual pairs, flip rate %3")
@@ -285,17 +296,24 @@ void MainWindow::openStore() {
   storePath_ = path;
   browser_->setStorePath(path);
   tradeoff_->setStorePath(path);
+  distillation_->setStorePath(path);
 }
 
 void MainWindow::exportPlots() {
   // The plots of the tab in view (the Training tab's otherwise).
-  const QWidget* current = static_cast<QTabWidget*>(centralWidget())->currentWidget();
-  ExportDialog dialog(current == federated_ ? tr("federated") : current == fairness_ ? tr("fairness") : tr("training"), this);
+  const QWidget* tab = static_cast<QTabWidget*>(centralWidget())->currentWidget();
+  const QWidget* current = tab == fairnessTabs_ ? fairnessTabs_->currentWidget() : tab;
+  ExportDialog dialog(current == federated_     ? tr("federated")
+                      : current == fairness_    ? tr("fairness")
+                      : current == distillation_ ? tr("distillation")
+                                                 : tr("training"),
+                      this);
   if (dialog.exec() != QDialog::Accepted) return;
   const auto r = dialog.request();
   try {
     const auto files = current == federated_ ? federated_->exportAll(r.basePath, r.widthPt, r.heightPt)
                        : current == fairness_ ? fairness_->exportAll(r.basePath, r.widthPt, r.heightPt)
+                       : current == distillation_ ? distillation_->exportAll(r.basePath, r.widthPt, r.heightPt)
                                               : training_->exportAll(r.basePath, r.widthPt, r.heightPt);
     statusBar()->showMessage(tr("Exported %n file(s) to %1", nullptr, int(files.size())).arg(r.basePath), 8000);
   } catch (const std::exception& e) {

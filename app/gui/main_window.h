@@ -3,6 +3,7 @@
 #pragma once
 #include <QFutureWatcher>
 #include <QMainWindow>
+#include <QTabWidget>
 #include <QThread>
 #include <QTimer>
 
@@ -22,6 +23,7 @@ class PrivacyPanel;
 class TradeoffView;
 class FederatedView;
 class FairnessView;
+class DistillationView;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -37,6 +39,7 @@ class MainWindow : public QMainWindow {
   TradeoffView* tradeoffView() const { return tradeoff_; }
   FederatedView* federatedView() const { return federated_; }
   FairnessView* fairnessView() const { return fairness_; }
+  DistillationView* distillationView() const { return distillation_; }
   bool isRunning() const { return running_; }
   QString storePath() const { return storePath_; }
 
@@ -76,6 +79,8 @@ class MainWindow : public QMainWindow {
   TradeoffView* tradeoff_;
   FederatedView* federated_;
   FairnessView* fairness_;
+  DistillationView* distillation_;
+  QTabWidget* fairnessTabs_;  ///< classifier audit and distillation
   QTimer* federatedRefresh_;  ///< coalesces live redraws of the Federated tab
   qlonglong liveRun_ = 0;
   ResponsivenessProbe* probe_;

@@ -5,6 +5,7 @@
 #include <QtWidgets>
 
 #include "designer_widget.h"
+#include "distillation_view.h"
 #include "fairness_view.h"
 #include "federated_view.h"
 #include "experiment/run_store.h"
@@ -151,6 +152,24 @@ class TestMainWindow : public QObject {
     QCOMPARE(files.size(), 8);  // the chart in 5 formats, 3 tables
     QTest::qWait(100);
     QVERIFY(window_->grab().save(QString(TRUSTLAB_TEST_OUTPUT_DIR) + "/main_window_fairness.png"));
+  }
+  void distilsLiveAndComparesMethods() {
+    auto* view = window_->distillationView();
+    QSignalSpy finished(view, &DistillationView::runFinished);
+    view->start({"kd", "both"}, 2, 2);
+    QVERIFY(finished.wait(180000));
+    QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
+    QCOMPARE(view->outcomes().size(), size_t(2));
+    QVERIFY(view->outcomes()[1].disparity < view->outcomes()[0].disparity);  // role reversal helps even after 2 epochs
+    QVERIFY(view->examples()->rowCount() >= 2 * 10);
+    const RunStore store((dir_.path() + "/gui.sqlite").toStdString(), true);
+    QVERIFY(!store.listRuns("distill").empty());
+    const auto files = view->exportAll(dir_.path() + "/distil", 241, 170);
+    QCOMPARE(files.size(), 6);  // the plot in 5 formats and the examples
+    window_->findChild<QTabWidget*>()->setCurrentIndex(4);
+    window_->findChild<QTabWidget*>()->findChildren<QTabWidget*>().front()->setCurrentWidget(view);
+    QTest::qWait(100);
+    QVERIFY(window_->grab().save(QString(TRUSTLAB_TEST_OUTPUT_DIR) + "/main_window_distillation.png"));
   }
   void exportsTrainingPlots() {
     const auto files = window_->trainingView()->exportAll(dir_.path() + "/plots", 241, 170);

@@ -1,0 +1,271 @@
+#include "distillation_view.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTableWidget>
+#include <nlohmann/json.hpp>
+#include <qcustomplot.h>
+
+#include "distillation_worker.h"
+#include "metric_plot.h"
+#include "plot_exporter.h"
+#include "rich_text.h"
+#include "table_csv.h"
+
+namespace trustlab {
+namespace {
+
+enum Column { kMethod, kPrompt, kTwin, kTeacher, kStudent, kTeacherTwin, kStudentTwin, kTeacherPolarity, kStudentPolarity };
+
+/// A cell whose gendered words (those the swapper knows) are highlighted.
+QTableWidgetItem* gendered(const std::string& text, const GenderSwapper& swapper) {
+  auto* item = new QTableWidgetItem(QString::fromStdString(text));
+  item->setData(Qt::UserRole, highlightedHtml(text, swapRanges(swapper.swap(text).swaps, false)));
+  return item;
+}
+
+QTableWidgetItem* number(double v) {
+  auto* item = new QTableWidgetItem;
+  item->setData(Qt::DisplayRole, std::round(v * 1000) / 1000);
+  return item;
+}
+
+}  // namespace
+
+DistillationView::DistillationView(QWidget* parent)
+    : QWidget(parent),
+      corpus_(new QComboBox(this)),
+      kd_(new QCheckBox("KD", this)),
+      cda_(new QCheckBox("CDA", this)),
+      perturb_(new QCheckBox(tr("perturbation"), this)),
+      both_(new QCheckBox(tr("both"), this)),
+      epochs_(new QSpinBox(this)),
+      teacherEpochs_(new QSpinBox(this)),
+      run_(new QPushButton(tr("Distil"), this)),
+      stop_(new QPushButton(tr("Stop"), this)),
+      status_(new QLabel(tr("Teacher and students are word-level Transformer LMs trained here; the default corpus "
+                            "plants a gender–occupation association (90 % of pronouns follow the stereotype)."), this)),
+      plot_(new QCustomPlot(this)),
+      filter_(new QLineEdit(this)),
+      examples_(new QTableWidget(this)),
+      worker_(new DistillationWorker) {
+  corpus_->addItem(tr("default (planted association)"), "default");
+  corpus_->addItem(tr("Choose a text file…"), "");
+  connect(corpus_, qOverload<int>(&QComboBox::activated), this, [this](int i) {
+    if (!corpus_->itemData(i).toString().isEmpty()) return;
+    const QString f = QFileDialog::getOpenFileName(this, tr("Corpus (one sentence per line)"));
+    if (f.isEmpty()) {
+      corpus_->setCurrentIndex(0);
+      return;
+    }
+    corpus_->insertItem(1, QFileInfo(f).fileName(), f);
+    corpus_->setCurrentIndex(1);
+  });
+  for (auto* c : {kd_, cda_, perturb_, both_}) c->setChecked(true);
+  epochs_->setRange(1, 200);
+  epochs_->setValue(6);
+  epochs_->setToolTip(tr("Student epochs"));
+  teacherEpochs_->setRange(1, 200);
+  teacherEpochs_->setValue(6);
+  teacherEpochs_->setToolTip(tr("Teacher epochs"));
+  stop_->setEnabled(false);
+  status_->setWordWrap(true);
+  plot_->setMinimumHeight(220);
+  plot_->legend->setVisible(true);
+  plot_->yAxis->setLabel(tr("gender disparity (mean |polarity|)"));
+  plot_->yAxis2->setVisible(true);
+  plot_->yAxis2->setLabel(tr("perplexity"));
+  examples_->setColumnCount(9);
+  examples_->setHorizontalHeaderLabels({tr("method"), tr("prompt"), tr("swapped twin"), tr("teacher"), tr("student"),
+                                        tr("teacher (twin)"), tr("student (twin)"), tr("teacher polarity"),
+                                        tr("student polarity")});
+  auto* delegate = new RichTextDelegate(examples_);
+  for (int c : {kPrompt, kTwin, kTeacher, kStudent, kTeacherTwin, kStudentTwin}) examples_->setItemDelegateForColumn(c, delegate);
+  examples_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  examples_->verticalHeader()->hide();
+  examples_->setSortingEnabled(true);
+  filter_->setPlaceholderText(tr("Filter examples (method, prompt or continuation)…"));
+  connect(filter_, &QLineEdit::textChanged, this, &DistillationView::applyFilter);
+
+  auto* controls = new QHBoxLayout;
+  controls->addWidget(new QLabel(tr("Corpus"), this));
+  controls->addWidget(corpus_);
+  for (auto* c : {kd_, cda_, perturb_, both_}) controls->addWidget(c);
+  controls->addWidget(new QLabel(tr("epochs: teacher"), this));
+  controls->addWidget(teacherEpochs_);
+  controls->addWidget(new QLabel(tr("student"), this));
+  controls->addWidget(epochs_);
+  controls->addStretch(1);
+  controls->addWidget(run_);
+  controls->addWidget(stop_);
+  auto* bottom = new QWidget(this);
+  auto* bottomLayout = new QVBoxLayout(bottom);
+  bottomLayout->setContentsMargins(0, 0, 0, 0);
+  bottomLayout->addWidget(filter_);
+  bottomLayout->addWidget(examples_, 1);
+  auto* split = new QSplitter(Qt::Vertical, this);
+  split->addWidget(plot_);
+  split->addWidget(bottom);
+  auto* layout = new QVBoxLayout(this);
+  layout->addLayout(controls);
+  layout->addWidget(status_);
+  layout->addWidget(split, 1);
+
+  worker_->moveToThread(&thread_);
+  connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
+  connect(this, &DistillationView::runRequested, worker_, &DistillationWorker::run);
+  connect(worker_, &DistillationWorker::progress, status_, &QLabel::setText);
+  connect(worker_, &DistillationWorker::studentReady, this, &DistillationView::addOutcome);
+  const auto done = [this](bool ok, const QString& message) {
+    running_ = false;
+    run_->setEnabled(true);
+    stop_->setEnabled(false);
+    status_->setText(message);
+    Q_EMIT runFinished(ok, message);
+  };
+  connect(worker_, &DistillationWorker::finished, this, [this, done](bool cancelled) {
+    done(!cancelled, cancelled ? tr("Stopped after %n student(s)", nullptr, int(outcomes_.size()))
+                               : tr("Distilled %n student(s); each is a run of experiment 'distill'", nullptr, int(outcomes_.size())));
+  });
+  connect(worker_, &DistillationWorker::failed, this, [done](const QString& e) { done(false, tr("Distillation failed: %1").arg(e)); });
+  connect(run_, &QPushButton::clicked, this, [this] { start(); });
+  connect(stop_, &QPushButton::clicked, this, &DistillationView::stop);
+  thread_.start();
+}
+
+DistillationView::~DistillationView() {
+  worker_->requestStop();
+  thread_.quit();
+  thread_.wait();
+}
+
+void DistillationView::start(const QStringList& methods, int epochs, int teacherEpochs) {
+  if (running_) return;
+  std::vector<std::string> chosen;
+  for (const auto& m : methods) chosen.push_back(m.toStdString());
+  if (chosen.empty())
+    for (auto [box, name] : {std::pair{kd_, "kd"}, std::pair{cda_, "cda"}, std::pair{perturb_, "perturb"}, std::pair{both_, "both"}})
+      if (box->isChecked()) chosen.push_back(name);
+  if (chosen.empty()) {
+    status_->setText(tr("Choose at least one method."));
+    return;
+  }
+  outcomes_.clear();
+  examples_->setRowCount(0);
+  redrawPlot();
+  running_ = true;
+  run_->setEnabled(false);
+  stop_->setEnabled(true);
+  status_->setText(tr("Training the teacher…"));
+  const nlohmann::json o = {{"corpus", corpus_->currentData().toString().toStdString()},
+                            {"methods", chosen},
+                            {"epochs", epochs > 0 ? epochs : epochs_->value()},
+                            {"teacher_epochs", teacherEpochs > 0 ? teacherEpochs : teacherEpochs_->value()}};
+  Q_EMIT runRequested(QString::fromStdString(o.dump()), storePath_);
+}
+
+void DistillationView::stop() { worker_->requestStop(); }
+
+void DistillationView::addOutcome(const DistillationOutcome& r) {
+  outcomes_.push_back(r);
+  redrawPlot();
+  static const GenderSwapper swapper = GenderSwapper::builtIn();
+  examples_->setSortingEnabled(false);
+  for (const auto& c : r.continuations) {
+    const int row = examples_->rowCount();
+    examples_->insertRow(row);
+    examples_->setItem(row, kMethod, new QTableWidgetItem(QString::fromStdString(r.method)));
+    examples_->setItem(row, kPrompt, gendered(c.prompt, swapper));
+    auto* twin = new QTableWidgetItem(QString::fromStdString(c.swappedPrompt));
+    twin->setData(Qt::UserRole, highlightedHtml(c.swappedPrompt, swapRanges(swapper.swap(c.prompt).swaps, true)));
+    examples_->setItem(row, kTwin, twin);
+    examples_->setItem(row, kTeacher, gendered(c.teacher, swapper));
+    examples_->setItem(row, kStudent, gendered(c.student, swapper));
+    examples_->setItem(row, kTeacherTwin, gendered(c.teacherSwapped, swapper));
+    examples_->setItem(row, kStudentTwin, gendered(c.studentSwapped, swapper));
+    examples_->setItem(row, kTeacherPolarity, number(c.teacherPolarity));
+    examples_->setItem(row, kStudentPolarity, number(c.studentPolarity));
+  }
+  examples_->setSortingEnabled(true);
+  examples_->resizeColumnsToContents();
+  applyFilter();
+}
+
+void DistillationView::redrawPlot() {
+  plot_->clearPlottables();
+  plot_->clearItems();
+  QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
+  auto* disparity = new QCPBars(plot_->xAxis, plot_->yAxis);
+  disparity->setName(tr("student gender disparity"));
+  disparity->setBrush(MetricPlot::paletteColor(0));
+  disparity->setWidth(0.5);
+  auto* ppl = plot_->addGraph(plot_->xAxis, plot_->yAxis2);
+  ppl->setName(tr("student perplexity"));
+  ppl->setLineStyle(QCPGraph::lsNone);
+  ppl->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDiamond, MetricPlot::paletteColor(1), 10));
+  double topPpl = 1;
+  for (size_t i = 0; i < outcomes_.size(); ++i) {
+    ticker->addTick(double(i), QString::fromStdString(outcomes_[i].method));
+    disparity->addData(double(i), outcomes_[i].disparity);
+    ppl->addData(double(i), outcomes_[i].perplexity);
+    topPpl = std::max({topPpl, outcomes_[i].perplexity, outcomes_[i].teacherPerplexity});
+  }
+  plot_->xAxis->setTicker(ticker);
+  plot_->xAxis->setRange(-0.6, std::max<double>(0.6, double(outcomes_.size()) - 0.4));
+  plot_->yAxis->setRange(0, 1.05);
+  plot_->yAxis2->setRange(0, topPpl * 1.25);
+  if (!outcomes_.empty()) {  // the teacher as dashed lines on both axes
+    for (auto [value, axis, colour, name] :
+         {std::tuple{outcomes_[0].teacherDisparity, plot_->yAxis, MetricPlot::paletteColor(0), tr("teacher disparity")},
+          std::tuple{outcomes_[0].teacherPerplexity, plot_->yAxis2, MetricPlot::paletteColor(1), tr("teacher perplexity")}}) {
+      auto* line = plot_->addGraph(plot_->xAxis, axis);
+      line->setName(name);
+      line->setPen(QPen(colour, 1.5, Qt::DashLine));
+      line->setData({-0.6, double(outcomes_.size()) - 0.4}, {value, value});
+    }
+  }
+  plot_->replot();
+}
+
+void DistillationView::applyFilter() {
+  const QString needle = filter_->text().trimmed();
+  for (int r = 0; r < examples_->rowCount(); ++r) {
+    bool match = needle.isEmpty();
+    for (int c = 0; c < examples_->columnCount() && !match; ++c)
+      match = examples_->item(r, c) && examples_->item(r, c)->text().contains(needle, Qt::CaseInsensitive);
+    examples_->setRowHidden(r, !match);
+  }
+}
+
+QStringList DistillationView::exportAll(const QString& basePath, double widthPt, double heightPt) {
+  if (outcomes_.empty()) return {};
+  PlotDescription d;
+  d.title = "Role-reversal distillation";
+  d.xLabel = "method (0 = first listed)";
+  d.yLabel = "value";
+  PlotSeries disparity{"gender disparity", {}, {}, MetricPlot::paletteColor(0).name().toStdString()};
+  PlotSeries ppl{"perplexity", {}, {}, MetricPlot::paletteColor(1).name().toStdString()};
+  for (size_t i = 0; i < outcomes_.size(); ++i) {
+    disparity.x.push_back(double(i)), disparity.y.push_back(outcomes_[i].disparity);
+    ppl.x.push_back(double(i)), ppl.y.push_back(outcomes_[i].perplexity);
+  }
+  d.series = {disparity, ppl};
+  ExportRequest request;
+  request.basePath = basePath + "-distillation";
+  request.widthPt = widthPt;
+  request.heightPt = heightPt;
+  QStringList written = exportPlot(plot_, d, request);
+  if (writeTableCsv(basePath + "-distillation-examples.csv", examples_)) written << basePath + "-distillation-examples.csv";
+  return written;
+}
+
+}  // namespace trustlab

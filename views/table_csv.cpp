@@ -1,0 +1,24 @@
+#include "table_csv.h"
+
+#include <QFile>
+#include <QStringList>
+#include <QTableWidget>
+
+namespace trustlab {
+
+bool writeTableCsv(const QString& path, const QTableWidget* table) {
+  QFile f(path);
+  if (!f.open(QIODevice::WriteOnly | QIODevice::Text)) return false;
+  const auto quote = [](QString s) { return "\"" + s.replace("\"", "\"\"") + "\""; };
+  for (int r = -1; r < table->rowCount(); ++r) {
+    QStringList cells;
+    for (int c = 0; c < table->columnCount(); ++c) {
+      const auto* item = r < 0 ? table->horizontalHeaderItem(c) : table->item(r, c);
+      cells << quote(item ? item->text() : QString());
+    }
+    if (f.write((cells.join(',') + "\n").toUtf8()) < 0) return false;
+  }
+  return true;
+}
+
+}  // namespace trustlab
