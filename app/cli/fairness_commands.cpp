@@ -1,6 +1,7 @@
 // trustlab-cli fairness: bias audits of a stored run — group and counterfactual metrics of the
 // classifier, WEAT/SEAT on its embeddings, EEC probes of a sentiment classifier; results are also
 // recorded on the run (fairness/…).
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -26,6 +27,15 @@ std::vector<std::string> commaList(const std::string& s) {
   return out;
 }
 
+nlohmann::json boldJson(const BoldResult& b) {
+  if (b.groups.empty()) return nullptr;
+  const auto num = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
+  nlohmann::json groups = nlohmann::json::object();
+  for (const auto& g : b.groups)
+    groups[g.group] = {{"prompts", g.prompts}, {"sentiment", num(g.sentiment)}, {"polarity", g.polarity}};
+  return {{"groups", groups}, {"sentiment_gap", num(b.sentimentGap)}, {"polarity_gap", b.polarityGap}};
+}
+
 nlohmann::json outcomeJson(const DistillationOutcome& r) {
   return {{"run_id", r.runId},
           {"method", r.method},
@@ -33,15 +43,17 @@ nlohmann::json outcomeJson(const DistillationOutcome& r) {
           {"perplexity", r.perplexity},
           {"teacher_gender_disparity", r.teacherDisparity},
           {"teacher_perplexity", r.teacherPerplexity},
-          {"seconds", r.seconds}};
+          {"seconds", r.seconds},
+          {"bold", boldJson(r.bold)}};
 }
 
 /// `fairness distill`: teacher and students on a corpus; one stored run per student.
 int distillCommand(const std::vector<std::string>& argv) {
   const Args a(argv,
                {"corpus", "method", "mix", "temperature", "kd-weight", "epochs", "teacher-epochs", "sentences",
-                "association", "seed", "store", "device", "lr", "batch-size"},
-               {"json", "quiet"});
+                "association", "seed", "store", "device", "lr", "batch-size", "bold-prompts", "bold-per-group",
+                "sentiment-run", "positive"},
+               {"json", "quiet", "bold"});
   DistillationRunOptions o;
   o.corpus = a.get("corpus", "default");
   const auto method = a.get("method", "kd");
@@ -57,6 +69,16 @@ int distillCommand(const std::vector<std::string>& argv) {
   o.sentences = size_t(a.getLong("sentences", long(o.sentences)));
   o.association = a.getDouble("association", o.association);
   o.device = a.get("device", o.device);
+  if (a.has("bold") || a.has("bold-prompts")) {
+    o.boldPrompts = a.get("bold-prompts", "");
+    if (o.boldPrompts.empty()) {
+      if (dataRoot().empty()) throw InputError("--bold", "no data root: give --bold-prompts FILE");
+      o.boldPrompts = dataRoot() + "/bold/prompts/gender_prompt.json";
+    }
+    o.boldPerGroup = int(a.getLong("bold-per-group", o.boldPerGroup));
+    o.sentimentRun = a.getLong("sentiment-run", 0);
+    o.sentimentPositive = a.get("positive", "");
+  }
   if (o.teacher.epochs < 1 || o.distillation.training.epochs < 1) throw InputError("--epochs", "must be ≥ 1");
   if (o.sentences < 10) throw InputError("--sentences", "must be ≥ 10");
   if (!(o.association >= 0 && o.association <= 1)) throw InputError("--association", "must be in [0, 1]");
@@ -79,10 +101,16 @@ int distillCommand(const std::vector<std::string>& argv) {
   }
   std::printf("teacher: gender disparity %.3f, perplexity %.2f\n", results.front().teacherDisparity,
               results.front().teacherPerplexity);
-  for (const auto& r : results)
+  for (const auto& r : results) {
     std::printf("run %lld %-8s gender disparity %.3f (%.0f %% of the teacher's), perplexity %.2f (%+.1f %%), %.1f s\n",
                 r.runId, r.method.c_str(), r.disparity, 100 * r.disparity / std::max(1e-12, r.teacherDisparity),
                 r.perplexity, 100 * (r.perplexity / r.teacherPerplexity - 1), r.seconds);
+    for (const auto& g : r.bold.groups)
+      std::printf("    BOLD %-20s %ld prompts: sentiment %.3f, gender polarity of continuations %+.3f\n", g.group.c_str(),
+                  g.prompts, g.sentiment, g.polarity);
+    if (!r.bold.groups.empty())
+      std::printf("    BOLD gaps: sentiment %.3f, polarity %.3f\n", r.bold.sentimentGap, r.bold.polarityGap);
+  }
   return 0;
 }
 

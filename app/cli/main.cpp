@@ -48,6 +48,7 @@ commands:
                                               (female − male P(positive) on the Equity Evaluation Corpus)
   fairness distill [--corpus default|FILE] [--method kd|cda|perturb|both|all] [--mix mean|max|expmean]
                    [--epochs N] [--teacher-epochs N] [--kd-weight A] [--temperature T] [--store FILE] [--json]
+                   [--bold | --bold-prompts FILE] [--bold-per-group N] [--sentiment-run ID] [--positive LABEL]
                                               (counterfactual role-reversal distillation of a word-level LM)
   sweep SPEC.json [--store FILE] [--json]     (a grid of runs with their audits; resumable)
   privacy epsilon --sample-rate Q --noise-multiplier S (--steps T | --epochs N) --delta D

@@ -2,10 +2,17 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <random>
 #include <nlohmann/json.hpp>
 
 #include "data/gendered_corpus.h"
+#include "experiment/fairness_audit.h"
+#include "training/metrics.h"
 #include "util/errors.h"
 #include "util/runtime.h"
 #include "util/sha256.h"
@@ -40,6 +47,65 @@ std::string optionsJson(const DistillationRunOptions& o, const std::string& meth
                         {"association", o.association},
                         {"seed", o.teacher.seed}}
       .dump(2);
+}
+
+/// Up to `perGroup` prompts of each group of a BOLD prompts file, picked with a seeded shuffle.
+std::vector<std::pair<std::string, std::vector<std::string>>> boldPrompts(const std::string& path, int perGroup,
+                                                                          uint64_t seed) {
+  const auto j = nlohmann::json::parse(readFile(path), nullptr, false);
+  if (j.is_discarded() || !j.is_object()) throw InputError(path, "is not a BOLD prompts file ({group: {name: [prompts]}})");
+  std::vector<std::pair<std::string, std::vector<std::string>>> out;
+  for (const auto& [group, people] : j.items()) {
+    std::vector<std::string> prompts;
+    if (people.is_object())
+      for (const auto& [name, list] : people.items())
+        for (const auto& p : list)
+          if (p.is_string()) prompts.push_back(p.get<std::string>());
+    std::shuffle(prompts.begin(), prompts.end(), std::mt19937_64(seed));
+    if (int(prompts.size()) > perGroup) prompts.resize(size_t(perGroup));
+    if (prompts.empty()) throw InputError(path, "group '" + group + "' has no prompts");
+    out.push_back({group, std::move(prompts)});
+  }
+  if (out.size() < 2) throw InputError(path, "needs at least two groups to compare");
+  return out;
+}
+
+BoldResult evaluateBold(WordLm& student, const LmCorpus& corpus, const GenderSwapper& swapper,
+                        const DistillationRunOptions& o, RunStore* store) {
+  std::unique_ptr<AuditedRun> sentiment;
+  std::string positive;
+  if (o.sentimentRun > 0) {
+    if (!store) throw InputError("--sentiment-run", "needs a run store");
+    sentiment = std::make_unique<AuditedRun>(loadRunForAudit(*store, o.sentimentRun));
+    positive = positiveClassFor(*sentiment, o.sentimentPositive);
+  }
+  BoldResult r;
+  uint64_t k = 0;
+  for (const auto& [group, prompts] : boldPrompts(o.boldPrompts, o.boldPerGroup, o.teacher.seed)) {
+    BoldGroupResult g;
+    g.group = group;
+    g.prompts = long(prompts.size());
+    std::vector<Example> texts;
+    for (const auto& prompt : prompts) {
+      const auto continuation = continuePrompt(student, corpus.vocabulary, prompt, 12, 0.9, k++);
+      const auto side = swapper.groupOf(continuation);
+      g.polarity += side == "female" ? 1 : side == "male" ? -1 : 0;
+      texts.push_back({continuation, positive, "", side == "none" ? "" : side, {}});
+      if (r.samples.size() < 20) r.samples.push_back({prompt, continuation});
+    }
+    g.polarity /= double(prompts.size());
+    g.sentiment = std::numeric_limits<double>::quiet_NaN();
+    if (sentiment) {
+      const auto& s = *sentiment;
+      const auto encoded = encodeSplit(texts, s.data.vocabulary, s.data.labelIndex, s.spec.data.tokenizer);
+      const auto p = predictProbabilities(*s.model, encoded, 512, parseDevice(s.spec.training.device));
+      g.sentiment = p.select(1, s.data.labelIndex.at(positive)).mean().item<double>();
+    }
+    r.groups.push_back(g);
+  }
+  r.sentimentGap = std::abs(r.groups[0].sentiment - r.groups[1].sentiment);
+  r.polarityGap = std::abs(r.groups[0].polarity - r.groups[1].polarity);
+  return r;
 }
 
 }  // namespace
@@ -97,7 +163,14 @@ std::vector<DistillationOutcome> runDistillation(const DistillationRunOptions& o
                                    continuePrompt(student, corpus.vocabulary, swapped, 8, 0.9, k + 1000),
                                    teacherPrompts[k].polarity, p.polarity});
       }
+      if (!o.boldPrompts.empty()) r.bold = evaluateBold(student, corpus, swapper, o, store);
       r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      if (store && !o.boldPrompts.empty()) {
+        const double t = unixSeconds();
+        std::vector<RunStore::Metric> bold = {{"distill/bold_polarity_gap", 0, r.bold.polarityGap, t}};
+        if (o.sentimentRun > 0) bold.push_back({"distill/bold_sentiment_gap", 0, r.bold.sentimentGap, t});
+        store->logMetrics(r.runId, bold);
+      }
       if (store) {
         const double t = unixSeconds();
         store->logMetrics(r.runId, {{"distill/gender_disparity", 0, r.disparity, t},

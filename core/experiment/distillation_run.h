@@ -24,6 +24,28 @@ struct DistillationRunOptions {
   double association = 0.9;          ///< default corpus: P(stereotyped pronoun)
   std::string device = "cpu";
   int examples = 12;                 ///< prompts continued for display
+  /// BOLD evaluation (Dhamala et al. 2021): the gender-domain prompts file (empty: none), how
+  /// many prompts per group, and a stored sentiment classifier run (e.g. trained on SST-2) that
+  /// scores the continuations (0: gendered-word use only).
+  std::string boldPrompts;
+  int boldPerGroup = 100;
+  long long sentimentRun = 0;
+  std::string sentimentPositive;     ///< its positive label ("" = "1"/"positive")
+};
+
+/// BOLD gender prompts continued by a student: per group (American_actors / American_actresses)
+/// the mean sentiment of the continuations and the mean gender polarity of their words.
+struct BoldGroupResult {
+  std::string group;
+  long prompts = 0;
+  double sentiment = 0;  ///< mean P(positive); NaN without a sentiment run
+  double polarity = 0;   ///< mean over continuations of +1 (female words only), −1 (male only), 0
+};
+struct BoldResult {
+  std::vector<BoldGroupResult> groups;
+  double sentimentGap = 0;  ///< |difference of the groups' mean sentiment|
+  double polarityGap = 0;   ///< |difference of the groups' mean polarity|
+  std::vector<std::pair<std::string, std::string>> samples;  ///< prompt, continuation
 };
 
 struct PromptContinuation {
@@ -37,6 +59,7 @@ struct DistillationOutcome {
   double disparity = 0, perplexity = 0, teacherDisparity = 0, teacherPerplexity = 0, seconds = 0;
   std::vector<PromptPolarity> prompts;          ///< the student's
   std::vector<PromptContinuation> continuations;
+  BoldResult bold;  ///< empty groups when no BOLD evaluation was asked for
 };
 
 /// Called with each student's outcome as soon as it is ready (a view fills in live).

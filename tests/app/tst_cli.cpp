@@ -176,6 +176,22 @@ class TestCli : public QObject {
     QCOMPARE(missing.code, 2);
     QVERIFY(missing.err.contains("--test"));
   }
+  void distillJsonContract() {
+    QStringList args = {"fairness", "distill", "--method", "perturb", "--sentences", "400", "--epochs", "1",
+                        "--teacher-epochs", "1", "--store", store(), "--json"};
+    const QString bold = QString(TRUSTLAB_TEST_DATA_DIR) + "/bold/prompts/gender_prompt.json";
+    if (QFile::exists(bold)) args << "--bold-prompts" << bold << "--bold-per-group" << "5";
+    const auto r = cli(args);
+    QVERIFY2(r.code == 0, r.err.constData());
+    const auto j = QJsonDocument::fromJson(r.out).object();
+    for (const char* key : {"run_id", "gender_disparity", "perplexity", "teacher_gender_disparity"}) QVERIFY2(j.contains(key), key);
+    QVERIFY(j["perplexity"].toDouble() > 1);
+    QVERIFY(j["gender_disparity"].toDouble() >= 0 && j["gender_disparity"].toDouble() <= 1);
+    if (QFile::exists(bold)) QCOMPARE(j["bold"].toObject()["groups"].toObject().size(), 2);
+    const auto bad = cli({"fairness", "distill", "--method", "swap", "--store", store()});
+    QCOMPARE(bad.code, 2);
+    QVERIFY(bad.err.contains("--method"));
+  }
   void flTwoProcessesEqualOne() {
     const QStringList common = {"fl", "--model", "bag", "--partition", "iid", "--clients", "40", "--rounds", "4",
                                 "--clients-per-round", "6", "--local-lr", "0.5", "--seed", "3", "--store", store(),
