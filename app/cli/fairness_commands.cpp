@@ -3,6 +3,7 @@
 // recorded on the run (fairness/…).
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -114,12 +115,58 @@ int distillCommand(const std::vector<std::string>& argv) {
   return 0;
 }
 
+/// `fairness ceat`: CEAT on the contextual embeddings of a language model trained on a corpus.
+int ceatCommand(const std::vector<std::string>& argv) {
+  const Args a(argv, {"corpus", "test", "samples", "per-word", "teacher-epochs", "seed", "device", "sentences", "association"},
+               {"json", "quiet"});
+  DistillationRunOptions o;
+  o.corpus = a.get("corpus", "default");
+  o.teacher.epochs = int(a.getLong("teacher-epochs", o.teacher.epochs));
+  o.teacher.seed = uint64_t(a.getLong("seed", 1));
+  o.sentences = size_t(a.getLong("sentences", long(o.sentences)));
+  o.association = a.getDouble("association", o.association);
+  o.device = a.get("device", o.device);
+  const long samples = a.getLong("samples", 1000), perWord = a.getLong("per-word", 200);
+  if (samples < 2) throw InputError("--samples", "must be ≥ 2");
+  if (perWord < 1) throw InputError("--per-word", "must be ≥ 1");
+  std::optional<WeatTest> test;
+  if (a.has("test") && a.get("test") != "default") test = loadWeatTest(a.get("test"));
+  const bool quiet = a.has("quiet") || a.has("json");
+  const auto r = runCeat(o, test ? &*test : nullptr, samples, perWord, [quiet](const std::string& phase, int e, int n, double loss) {
+    if (!quiet) std::fprintf(stderr, "%s: epoch %d/%d, loss %.4f\n", phase.c_str(), e, n, loss);
+  });
+  const auto& c = r.result.combined;
+  if (a.has("json")) {
+    std::cout << nlohmann::json{{"test", r.test.name},
+                                {"combined_effect_size", c.combined},
+                                {"se", c.se},
+                                {"z", c.z},
+                                {"p_value", c.pOneSided},
+                                {"p_value_two_sided", c.pTwoSided},
+                                {"tau2", c.tau2},
+                                {"q", c.q},
+                                {"samples", r.result.effectSizes.size()},
+                                {"missing", r.result.missing}}
+                     .dump()
+              << std::endl;
+  } else {
+    std::printf("CEAT %s (%s vs %s / %s vs %s), %zu samples: combined effect size %.3f (SE %.3f, z = %.2f, "
+                "one-sided p = %.3g), τ² = %.4f%s\n",
+                r.test.name.c_str(), r.test.targ1.category.c_str(), r.test.targ2.category.c_str(),
+                r.test.attr1.category.c_str(), r.test.attr2.category.c_str(), r.result.effectSizes.size(), c.combined,
+                c.se, c.z, c.pOneSided, c.tau2,
+                r.result.missing.empty() ? "" : (", " + std::to_string(r.result.missing.size()) + " words not in the corpus").c_str());
+  }
+  return 0;
+}
+
 }  // namespace
 
 int fairnessCommand(const std::vector<std::string>& argv) {
-  if (argv.empty()) throw InputError("fairness", "expects a subcommand: classifier, weat, eec, distill");
+  if (argv.empty()) throw InputError("fairness", "expects a subcommand: classifier, weat, eec, distill, ceat");
   const std::string sub = argv[0];
   if (sub == "distill") return distillCommand(std::vector<std::string>(argv.begin() + 1, argv.end()));
+  if (sub == "ceat") return ceatCommand(std::vector<std::string>(argv.begin() + 1, argv.end()));
   const Args a(std::vector<std::string>(argv.begin() + 1, argv.end()),
                {"run", "store", "positive", "bootstrap", "seed", "word-lists", "census-names", "names", "test",
                 "samples", "threads", "pairs", "file"},
@@ -200,7 +247,7 @@ int fairnessCommand(const std::vector<std::string>& argv) {
     }
     return 0;
   }
-  throw InputError("fairness", "unknown subcommand '" + sub + "' (classifier, weat, eec, distill)");
+  throw InputError("fairness", "unknown subcommand '" + sub + "' (classifier, weat, eec, distill, ceat)");
 }
 
 }  // namespace trustlab::cli

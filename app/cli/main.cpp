@@ -50,6 +50,8 @@ commands:
                    [--epochs N] [--teacher-epochs N] [--kd-weight A] [--temperature T] [--store FILE] [--json]
                    [--bold | --bold-prompts FILE] [--bold-per-group N] [--sentiment-run ID] [--positive LABEL]
                                               (counterfactual role-reversal distillation of a word-level LM)
+  fairness ceat [--test default|FILE] [--corpus default|FILE] [--samples N] [--per-word K] [--json]
+                                              (CEAT on a word-level LM's contextual embeddings)
   sweep SPEC.json [--store FILE] [--json]     (a grid of runs with their audits; resumable)
   privacy epsilon --sample-rate Q --noise-multiplier S (--steps T | --epochs N) --delta D
                   [--accountant rdp|prv|gdp] [--json]

@@ -58,6 +58,9 @@ std::vector<std::string> generateGenderedCorpus(const GenderedCorpusOptions& o) 
   return out;
 }
 
+const std::vector<std::string>& maleOccupations() { return kMaleOccupations; }
+const std::vector<std::string>& femaleOccupations() { return kFemaleOccupations; }
+
 std::vector<OccupationPrompt> occupationPrompts() {
   std::vector<OccupationPrompt> out;
   for (const auto& t : templates())

@@ -26,4 +26,8 @@ struct OccupationPrompt {
 /// Every occupation in every pronoun-position template.
 std::vector<OccupationPrompt> occupationPrompts();
 
+/// The occupations of each stereotype (the association test's targets).
+const std::vector<std::string>& maleOccupations();
+const std::vector<std::string>& femaleOccupations();
+
 }  // namespace trustlab

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <memory>
 #include <random>
 #include <nlohmann/json.hpp>
@@ -108,7 +109,65 @@ BoldResult evaluateBold(WordLm& student, const LmCorpus& corpus, const GenderSwa
   return r;
 }
 
+/// Contextual embeddings of `words` at up to `perWord` of their occurrences in the training rows.
+std::map<std::string, torch::Tensor> contextualPools(WordLm& lm, const LmCorpus& corpus,
+                                                     const std::vector<std::string>& words, long perWord) {
+  std::map<long, std::string> wanted;
+  for (const auto& w : words)
+    if (const long id = corpus.vocabulary.id(w); id != Vocabulary::kUnk) wanted[id] = w;
+  std::map<std::string, std::vector<torch::Tensor>> found;
+  torch::NoGradGuard noGrad;
+  lm->eval();
+  const auto device = lm->parameters().front().device();
+  for (long start = 0; start < corpus.train.size(0); start += 256) {
+    const auto rows = corpus.train.narrow(0, start, std::min<long>(256, corpus.train.size(0) - start));
+    const auto h = lm->hidden(rows.to(device)).to(torch::kCPU, torch::kDouble);
+    // A causal LM's state at a word has not seen the rest of its sentence; the state at the
+    // sentence's end (</s>) has seen all of it, as BERT's state at the word does in CEAT.
+    const auto ids = rows.accessor<int64_t, 2>();
+    const auto lengths = (rows != 0).sum(1);
+    for (long b = 0; b < rows.size(0); ++b) {
+      const long last = lengths[b].item<long>() - 1;
+      for (long t = 0; t <= last; ++t)
+        if (const auto it = wanted.find(ids[b][t]); it != wanted.end() && long(found[it->second].size()) < perWord)
+          found[it->second].push_back(h[b][last]);
+    }
+  }
+  std::map<std::string, torch::Tensor> pools;
+  for (auto& [w, states] : found) pools[w] = torch::stack(states);
+  return pools;
+}
+
 }  // namespace
+
+CeatRunResult runCeat(const DistillationRunOptions& o, const WeatTest* test, long samples, long perWord,
+                      const LmProgress& progress) {
+  CeatRunResult r;
+  if (test) {
+    r.test = *test;
+  } else {
+    r.test.name = "occupations";
+    r.test.targ1 = {"MaleOccupations", maleOccupations()};
+    r.test.targ2 = {"FemaleOccupations", femaleOccupations()};
+    r.test.attr1 = {"MaleTerms", {"he", "his", "him"}};
+    r.test.attr2 = {"FemaleTerms", {"she", "her"}};
+  }
+  configureThreads(0);
+  const auto swapper = GenderSwapper::builtIn();
+  const auto corpus = buildLmCorpus(corpusSentences(o), swapper, 32, 0.1, o.teacher.seed);
+  torch::manual_seed(o.teacher.seed);
+  WordLm teacher(WordLmOptions(long(corpus.vocabulary.size())).dim(o.teacherDim).layers(o.teacherLayers).ffn_dim(2 * o.teacherDim));
+  teacher->to(parseDevice(o.device));
+  trainLanguageModel(teacher, corpus, o.teacher, progress);
+  std::vector<std::string> words;
+  for (const auto* set : {&r.test.targ1, &r.test.targ2, &r.test.attr1, &r.test.attr2})
+    for (const auto& w : set->examples) words.push_back(toLowerAscii(w));
+  auto lowered = r.test;
+  for (auto* set : {&lowered.targ1, &lowered.targ2, &lowered.attr1, &lowered.attr2})
+    for (auto& w : set->examples) w = toLowerAscii(w);
+  r.result = ceat(contextualPools(teacher, corpus, words, perWord), lowered, samples, o.teacher.seed);
+  return r;
+}
 
 std::vector<DistillationOutcome> runDistillation(const DistillationRunOptions& o, RunStore* store,
                                                  const LmProgress& progress, const DistillationListener& listener,

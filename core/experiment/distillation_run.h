@@ -11,6 +11,7 @@
 
 #include "experiment/run_store.h"
 #include "fairness/role_reversal_distillation.h"
+#include "fairness/weat.h"
 
 namespace trustlab {
 
@@ -64,6 +65,18 @@ struct DistillationOutcome {
 
 /// Called with each student's outcome as soon as it is ready (a view fills in live).
 using DistillationListener = std::function<void(const DistillationOutcome&)>;
+
+/// CEAT on a teacher LM's contextual embeddings: the teacher is trained on the options' corpus,
+/// each test word's pool holds, for up to `perWord` sentences it occurs in, the last-layer state
+/// at the sentence's end (a causal model's state that has seen the whole context, as BERT's does).
+/// `test` empty: the built-in occupation test (male- vs female-stereotyped occupations, he/his/him
+/// vs she/her), which the default corpus's planted association should show.
+struct CeatRunResult {
+  WeatTest test;
+  CeatResult result;
+};
+CeatRunResult runCeat(const DistillationRunOptions& options, const WeatTest* test, long samples, long perWord = 200,
+                      const LmProgress& progress = {});
 
 std::vector<DistillationOutcome> runDistillation(const DistillationRunOptions& options, RunStore* store,
                                                  const LmProgress& progress = {},

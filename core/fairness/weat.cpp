@@ -126,4 +126,38 @@ RandomEffects randomEffects(const std::vector<double>& es, const std::vector<dou
   return r;
 }
 
+CeatResult ceat(const std::map<std::string, torch::Tensor>& pools, const WeatTest& test, long samples, uint64_t seed) {
+  if (samples < 2) throw InputError("ceat", "needs at least 2 samples");
+  CeatResult r;
+  const auto present = [&](const WeatSet& set) {
+    std::vector<const torch::Tensor*> out;
+    for (const auto& w : set.examples) {
+      const auto it = pools.find(w);
+      if (it == pools.end() || it->second.size(0) == 0) r.missing.push_back(w);
+      else out.push_back(&it->second);
+    }
+    if (out.empty()) throw InputError(test.name, "no " + set.category + " word has a contextual embedding");
+    return out;
+  };
+  const auto X = present(test.targ1), Y = present(test.targ2), A = present(test.attr1), B = present(test.attr2);
+  std::mt19937_64 rng(seed);
+  const auto draw = [&](const std::vector<const torch::Tensor*>& words) {
+    std::vector<torch::Tensor> rows;
+    for (const auto* pool : words)
+      rows.push_back((*pool)[long(std::uniform_int_distribution<long>(0, pool->size(0) - 1)(rng))]);
+    return torch::stack(rows);
+  };
+  std::vector<double> variances;
+  for (long i = 0; i < samples; ++i) {
+    const auto x = draw(X), y = draw(Y), a = draw(A), b = draw(B);
+    const auto s = associations(torch::cat({x, y}), a, b);
+    const double sd = s.std(/*unbiased=*/true).item<double>();
+    const double d = (s.narrow(0, 0, x.size(0)).mean() - s.narrow(0, x.size(0), y.size(0)).mean()).item<double>();
+    r.effectSizes.push_back(sd > 0 ? d / sd : 0);
+    variances.push_back(std::max(sd * sd, 1e-12));
+  }
+  r.combined = randomEffects(r.effectSizes, variances);
+  return r;
+}
+
 }  // namespace trustlab

@@ -7,6 +7,7 @@
 #pragma once
 #include <torch/types.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -42,5 +43,17 @@ struct RandomEffects {
 };
 /// DerSimonian–Laird over effect sizes `es` with within-sample variances `variances`.
 RandomEffects randomEffects(const std::vector<double>& es, const std::vector<double>& variances);
+
+struct CeatResult {
+  RandomEffects combined;            ///< CES, its SE, z, one- and two-sided p
+  std::vector<double> effectSizes;   ///< one per sample
+  std::vector<std::string> missing;  ///< test words with no contextual embedding
+};
+/// CEAT: `samples` draws of one contextual embedding per word (from each word's pool [k, D]),
+/// each giving a WEAT effect size ES_i and within-sample variance V_i (the ddof = 1 variance of
+/// s(w, A, B) over X ∪ Y), combined by DerSimonian–Laird. Throws InputError when a set has no
+/// word with a pool.
+CeatResult ceat(const std::map<std::string, torch::Tensor>& pools, const WeatTest& test, long samples = 1000,
+                uint64_t seed = 1);
 
 }  // namespace trustlab

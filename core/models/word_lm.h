@@ -26,6 +26,8 @@ class WordLmImpl : public torch::nn::Module {
   explicit WordLmImpl(const WordLmOptions& options);
   /// ids [B, T] (padded with 0) → next-token logits [B, T, V]; position t sees tokens ≤ t.
   torch::Tensor forward(const torch::Tensor& ids);
+  /// The last layer's states [B, T, D]: contextual embeddings of the tokens (CEAT reads them).
+  torch::Tensor hidden(const torch::Tensor& ids);
 
   WordLmOptions options;
   torch::nn::Embedding tokens{nullptr}, positions{nullptr};

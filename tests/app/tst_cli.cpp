@@ -188,6 +188,11 @@ class TestCli : public QObject {
     QVERIFY(j["perplexity"].toDouble() > 1);
     QVERIFY(j["gender_disparity"].toDouble() >= 0 && j["gender_disparity"].toDouble() <= 1);
     if (QFile::exists(bold)) QCOMPARE(j["bold"].toObject()["groups"].toObject().size(), 2);
+    const auto c = cli({"fairness", "ceat", "--sentences", "800", "--teacher-epochs", "1", "--samples", "50", "--json"});
+    QVERIFY2(c.code == 0, c.err.constData());
+    const auto cj = QJsonDocument::fromJson(c.out).object();
+    for (const char* key : {"combined_effect_size", "p_value", "tau2", "samples"}) QVERIFY2(cj.contains(key), key);
+    QCOMPARE(cj["samples"].toInt(), 50);
     const auto bad = cli({"fairness", "distill", "--method", "swap", "--store", store()});
     QCOMPARE(bad.code, 2);
     QVERIFY(bad.err.contains("--method"));

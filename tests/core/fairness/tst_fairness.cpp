@@ -112,6 +112,32 @@ class TestFairness : public QObject {
     QVERIFY2(std::abs(none.effectSize) < 0.6, qPrintable(QString::number(none.effectSize)));
     QVERIFY2(none.pValue > 0.01, qPrintable(QString::number(none.pValue)));
   }
+  void ceatCombinesContextualSamples() {
+    torch::manual_seed(5);
+    const auto u = torch::randn({16}, torch::kDouble);
+    WeatTest t;
+    t.name = "synthetic";
+    t.targ1 = {"X", {"x1", "x2", "x3", "x4"}};
+    t.targ2 = {"Y", {"y1", "y2", "y3", "y4"}};
+    t.attr1 = {"A", {"a1", "a2", "a3"}};
+    t.attr2 = {"B", {"b1", "b2", "b3", "gone"}};
+    for (double strength : {1.0, 0.0}) {
+      std::map<std::string, torch::Tensor> pools;  // 30 contexts per word around its planted direction
+      for (const auto* set : {&t.targ1, &t.attr1})
+        for (const auto& w : set->examples) pools[w] = torch::randn({30, 16}, torch::kDouble) + strength * u;
+      for (const auto* set : {&t.targ2, &t.attr2})
+        for (const auto& w : set->examples)
+          if (w != "gone") pools[w] = torch::randn({30, 16}, torch::kDouble) - strength * u;
+      const auto r = ceat(pools, t, 300, 2);
+      QCOMPARE(r.effectSizes.size(), size_t(300));
+      QCOMPARE(r.missing, std::vector<std::string>{"gone"});
+      if (strength > 0) {
+        QVERIFY2(r.combined.combined > 1 && r.combined.pOneSided < 1e-6, qPrintable(QString::number(r.combined.combined)));
+      } else {
+        QVERIFY2(std::abs(r.combined.combined) < 0.3, qPrintable(QString::number(r.combined.combined)));
+      }
+    }
+  }
   void randomEffectsKnownAnswer() {
     const auto r = randomEffects({0.52, 0.81, 1.10, 0.35, 0.95}, {0.04, 0.09, 0.0625, 0.01, 0.05});
     QVERIFY(near(r.q, 12.807069) && near(r.tau2, 0.083204));
