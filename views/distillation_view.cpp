@@ -19,7 +19,7 @@
 #include "metric_plot.h"
 #include "plot_exporter.h"
 #include "rich_text.h"
-#include "table_csv.h"
+#include "table_text.h"
 
 namespace trustlab {
 namespace {
@@ -239,10 +239,7 @@ void DistillationView::redrawPlot() {
 void DistillationView::applyFilter() {
   const QString needle = filter_->text().trimmed();
   for (int r = 0; r < examples_->rowCount(); ++r) {
-    bool match = needle.isEmpty();
-    for (int c = 0; c < examples_->columnCount() && !match; ++c)
-      match = examples_->item(r, c) && examples_->item(r, c)->text().contains(needle, Qt::CaseInsensitive);
-    examples_->setRowHidden(r, !match);
+    examples_->setRowHidden(r, !rowContains(examples_, r, needle));
   }
 }
 

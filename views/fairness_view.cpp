@@ -13,7 +13,7 @@
 #include "metric_plot.h"
 #include "plot_exporter.h"
 #include "rich_text.h"
-#include "table_csv.h"
+#include "table_text.h"
 
 namespace trustlab {
 namespace {
@@ -190,9 +190,7 @@ void FairnessView::showReport(qlonglong runId, const ClassifierFairnessReport& r
 void FairnessView::applyFilter() {
   const QString needle = filter_->text().trimmed();
   for (int r = 0; r < pairs_->rowCount(); ++r) {
-    bool match = needle.isEmpty();
-    for (int c = 0; c < pairs_->columnCount() && !match; ++c)
-      match = pairs_->item(r, c) && pairs_->item(r, c)->text().contains(needle, Qt::CaseInsensitive);
+    const bool match = rowContains(pairs_, r, needle);
     const bool flip = pairs_->item(r, 4) && pairs_->item(r, 5) && pairs_->item(r, 4)->text() != pairs_->item(r, 5)->text();
     pairs_->setRowHidden(r, !match || (flipsOnly_->isChecked() && !flip));
   }

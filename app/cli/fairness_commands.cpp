@@ -28,6 +28,13 @@ std::vector<std::string> commaList(const std::string& s) {
   return out;
 }
 
+/// One stderr line per language-model epoch, unless quiet.
+LmProgress epochReporter(bool quiet) {
+  return [quiet](const std::string& phase, int epoch, int epochs, double loss) {
+    if (!quiet) std::fprintf(stderr, "%s: epoch %d/%d, loss %.4f\n", phase.c_str(), epoch, epochs, loss);
+  };
+}
+
 nlohmann::json boldJson(const BoldResult& b) {
   if (b.groups.empty()) return nullptr;
   const auto num = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
@@ -85,11 +92,7 @@ int distillCommand(const std::vector<std::string>& argv) {
   if (!(o.association >= 0 && o.association <= 1)) throw InputError("--association", "must be in [0, 1]");
   if (!(o.teacher.lr > 0)) throw InputError("--lr", "must be > 0");
   RunStore store(storePath(a));
-  const bool quiet = a.has("quiet") || a.has("json");
-  const auto progress = [quiet](const std::string& phase, int epoch, int epochs, double loss) {
-    if (!quiet) std::fprintf(stderr, "%s: epoch %d/%d, loss %.4f\n", phase.c_str(), epoch, epochs, loss);
-  };
-  const auto results = runDistillation(o, &store, progress);
+  const auto results = runDistillation(o, &store, epochReporter(a.has("quiet") || a.has("json")));
   if (a.has("json")) {
     if (results.size() == 1) {
       std::cout << outcomeJson(results.front()).dump() << std::endl;
@@ -131,10 +134,7 @@ int ceatCommand(const std::vector<std::string>& argv) {
   if (perWord < 1) throw InputError("--per-word", "must be ≥ 1");
   std::optional<WeatTest> test;
   if (a.has("test") && a.get("test") != "default") test = loadWeatTest(a.get("test"));
-  const bool quiet = a.has("quiet") || a.has("json");
-  const auto r = runCeat(o, test ? &*test : nullptr, samples, perWord, [quiet](const std::string& phase, int e, int n, double loss) {
-    if (!quiet) std::fprintf(stderr, "%s: epoch %d/%d, loss %.4f\n", phase.c_str(), e, n, loss);
-  });
+  const auto r = runCeat(o, test ? &*test : nullptr, samples, perWord, epochReporter(a.has("quiet") || a.has("json")));
   const auto& c = r.result.combined;
   if (a.has("json")) {
     std::cout << nlohmann::json{{"test", r.test.name},

@@ -1,4 +1,4 @@
-#include "table_csv.h"
+#include "table_text.h"
 
 #include <QFile>
 #include <QStringList>
@@ -19,6 +19,13 @@ bool writeTableCsv(const QString& path, const QTableWidget* table) {
     if (f.write((cells.join(',') + "\n").toUtf8()) < 0) return false;
   }
   return true;
+}
+
+bool rowContains(const QTableWidget* table, int row, const QString& needle) {
+  if (needle.isEmpty()) return true;
+  for (int c = 0; c < table->columnCount(); ++c)
+    if (table->item(row, c) && table->item(row, c)->text().contains(needle, Qt::CaseInsensitive)) return true;
+  return false;
 }
 
 }  // namespace trustlab

@@ -1,0 +1,15 @@
+// views: the plain text of table widgets (as shown): written as RFC 4180 CSV, and searched by the
+// filter boxes above the tables.
+#pragma once
+#include <QString>
+
+class QTableWidget;
+
+namespace trustlab {
+
+/// Returns false when the file cannot be written.
+bool writeTableCsv(const QString& path, const QTableWidget* table);
+/// Whether any cell of `row` contains `needle` (case-insensitive; an empty needle matches).
+bool rowContains(const QTableWidget* table, int row, const QString& needle);
+
+}  // namespace trustlab
