@@ -97,6 +97,7 @@ ExperimentSpec specFromArgs(const Args& a) {
   }
   f.userNoiseMultiplier = a.getDouble("user-noise-multiplier", f.userNoiseMultiplier);
   f.userTargetEpsilon = a.getDouble("user-target-epsilon", f.userTargetEpsilon);
+  f.activityCap = a.getDouble("activity-cap", f.activityCap);
   // Flag errors name the flag the user typed rather than the spec field.
   static const std::map<std::string, std::string> flagFor = {
       {"model.type", "--model"}, {"training.epochs", "--epochs"}, {"training.batch_size", "--batch-size"},
@@ -114,7 +115,7 @@ ExperimentSpec specFromArgs(const Args& a) {
       {"federated.buffer_periods", "--buffer-periods"}, {"federated.over_selection", "--over-selection"},
       {"federated.deadline_seconds", "--deadline"}, {"federated.availability", "--availability"},
       {"federated.user_clip", "--user-clip"}, {"federated.user_noise_multiplier", "--user-noise-multiplier"},
-      {"federated.user_target_epsilon", "--user-target-epsilon"},
+      {"federated.user_target_epsilon", "--user-target-epsilon"}, {"federated.activity_cap", "--activity-cap"},
       {"federated.user_target_quantile", "--user-adaptive-clip"}, {"federated.user_adaptive_clip", "--user-adaptive-clip"}};
   for (const auto& issue : s.validate()) {
     const auto f = flagFor.find(issue.field);
@@ -302,7 +303,7 @@ int flCommand(const std::vector<std::string>& argv) {
                 "clients-per-round", "local-epochs", "local-batch-size", "local-lr", "algorithm", "mu", "server-lr",
                 "continual", "buffer-periods", "over-selection", "deadline", "availability", "user-clip",
                 "user-noise-multiplier", "user-target-epsilon", "delta", "nproc", "user-adaptive-clip",
-                "quantity-sigma", "clusters", "dp", "noise-multiplier", "clip"},
+                "quantity-sigma", "clusters", "dp", "noise-multiplier", "clip", "activity-cap"},
                {"json", "quiet", "no-checkpoint", "user-dp", "secure-aggregation", "worker", "preview"});
   ExperimentSpec spec = specFromArgs(a);
   spec.federated.enabled = true;

@@ -26,7 +26,7 @@ commands:
      [--algorithm fedavg|fedprox|fedadam|fedyogi|fedadagrad] [--mu M] [--server-lr X] [--seed N]
      [--continual PERIODS] [--buffer-periods B] [--over-selection F] [--deadline S] [--availability A]
      [--user-dp --user-clip S (--user-target-epsilon E | --user-noise-multiplier σ) --delta D]
-     [--user-adaptive-clip QUANTILE] [--secure-aggregation]
+     [--user-adaptive-clip QUANTILE] [--secure-aggregation] [--activity-cap N]  (user DP + activity: q_k = min(1, n_k/N))
      [--dp edp|naive --noise-multiplier σ --clip C]   (example-level eDP-SGD on every client)
      [--nproc N]                                (N local processes, c10d Gloo; or set RANK/WORLD_SIZE/MASTER_*)
      [--store FILE] [--json] [--quiet]           (federated simulation)

@@ -59,7 +59,7 @@ json toJsonObject(const ExperimentSpec& s) {
         {"eval_every", f.evalEvery}, {"periods", f.periods}, {"buffer_periods", f.bufferPeriods},
         {"over_selection", f.overSelection}, {"deadline_seconds", f.deadlineSeconds}, {"speed_sigma", f.speedSigma},
         {"availability", f.availability}, {"examples_per_second", f.examplesPerSecond},
-        {"upload_seconds", f.uploadSeconds}, {"user_dp", f.userDp}, {"user_clip", f.userClip},
+        {"upload_seconds", f.uploadSeconds}, {"user_dp", f.userDp}, {"user_clip", f.userClip}, {"activity_cap", f.activityCap},
         {"user_noise_multiplier", f.userNoiseMultiplier}, {"user_target_epsilon", f.userTargetEpsilon},
         {"secure_aggregation", f.secureAggregation}, {"user_adaptive_clip", f.userAdaptiveClip},
         {"user_target_quantile", f.userTargetQuantile}, {"user_clip_lr", f.userClipLr}}}};
@@ -193,7 +193,7 @@ ExperimentSpec ExperimentSpec::fromJson(const std::string& text, const std::stri
                                   "clients_per_round", "local_epochs", "local_batch_size", "local_lr", "algorithm",
                                   "mu", "server_lr", "beta1", "beta2", "tau", "eval_every", "periods", "buffer_periods",
                                   "over_selection", "deadline_seconds", "speed_sigma", "availability",
-                                  "examples_per_second", "upload_seconds", "user_dp", "user_clip",
+                                  "examples_per_second", "upload_seconds", "user_dp", "user_clip", "activity_cap",
                                   "user_noise_multiplier", "user_target_epsilon", "secure_aggregation",
                                   "user_adaptive_clip", "user_target_quantile", "user_clip_lr"}, where);
   auto& fc = s.federated;
@@ -226,6 +226,7 @@ ExperimentSpec ExperimentSpec::fromJson(const std::string& text, const std::stri
   read(fe, "federated", "examples_per_second", fc.examplesPerSecond, where);
   read(fe, "federated", "upload_seconds", fc.uploadSeconds, where);
   read(fe, "federated", "user_dp", fc.userDp, where);
+  read(fe, "federated", "activity_cap", fc.activityCap, where);
   read(fe, "federated", "user_clip", fc.userClip, where);
   read(fe, "federated", "user_noise_multiplier", fc.userNoiseMultiplier, where);
   read(fe, "federated", "user_target_epsilon", fc.userTargetEpsilon, where);
@@ -334,8 +335,9 @@ std::vector<SpecIssue> ExperimentSpec::validate() const {
   check(f.userTargetQuantile > 0 && f.userTargetQuantile < 1, "federated.user_target_quantile", "must be in (0, 1)");
   check(std::isfinite(f.userClipLr) && f.userClipLr >= 0, "federated.user_clip_lr", "must be ≥ 0");
   check(!f.userAdaptiveClip || f.userDp, "federated.user_adaptive_clip", "needs user_dp");
-  check(!f.userDp || (f.selection == "uniform" && f.aggregation == "equal"), "federated.user_dp",
-        "user-level DP needs uniform selection and equal aggregation weights");
+  check(!f.userDp || f.aggregation == "equal", "federated.user_dp",
+        "user-level DP needs equal aggregation weights (the clip bounds each client's share)");
+  check(std::isfinite(f.activityCap) && f.activityCap >= 0, "federated.activity_cap", "must be ≥ 0");
   check(!f.enabled || !training.privacy.enabled() || training.privacy.targetEpsilon <= 0, "privacy.target_epsilon",
         "federated clients take privacy.noise_multiplier (each client's ε depends on its size and participation "
         "and is reported); set target_epsilon to 0");

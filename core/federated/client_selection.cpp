@@ -39,4 +39,19 @@ std::vector<double> aggregationWeights(const std::vector<long>& sizes, const std
   return w;
 }
 
+std::vector<double> activityRates(const std::vector<long>& sizes, double cap) {
+  if (!(cap > 0)) throw InputError("federated.activity_cap", "must be > 0");
+  std::vector<double> q;
+  for (long n : sizes) q.push_back(std::min(1.0, double(std::max(0L, n)) / cap));
+  return q;
+}
+
+std::vector<size_t> selectPoisson(const std::vector<double>& rates, std::mt19937_64& rng) {
+  std::uniform_real_distribution<double> u(0, 1);
+  std::vector<size_t> out;
+  for (size_t k = 0; k < rates.size(); ++k)
+    if (u(rng) < rates[k]) out.push_back(k);
+  return out;
+}
+
 }  // namespace trustlab

@@ -14,6 +14,12 @@ namespace trustlab {
 /// with probability ∝ sizes (Efraimidis–Spirakis keys u^(1/n_k)), clients with no data never.
 std::vector<size_t> selectClients(const std::vector<long>& sizes, int k, const std::string& rule, std::mt19937_64& rng);
 
+/// Poisson selection by activity, for user-level DP: client k joins independently with
+/// q_k = min(1, n_k / cap) for a public constant cap, so each client's sampling rate is known
+/// exactly and depends on no other client's data (what its privacy account needs).
+std::vector<double> activityRates(const std::vector<long>& sizes, double cap);
+std::vector<size_t> selectPoisson(const std::vector<double>& rates, std::mt19937_64& rng);
+
 /// Weights summing to 1 for the selected clients: "samples" (∝ n_k) or "equal".
 std::vector<double> aggregationWeights(const std::vector<long>& sizes, const std::vector<size_t>& selected,
                                        const std::string& rule);

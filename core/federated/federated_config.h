@@ -41,8 +41,9 @@ struct FederatedConfig {
   double examplesPerSecond = 20;  ///< a median client's local training throughput
   double uploadSeconds = 2;       ///< sending the update back
   // User-level DP (DP-FedAvg, McMahan et al. 2018): each client's update clipped to L2 norm
-  // userClip, Gaussian noise σ·userClip on the sum, divided by the expected K. Needs uniform
-  // selection and equal weights; q = K / clients; δ and the accountant from the privacy section.
+  // userClip, Gaussian noise σ·userClip on the sum, divided by K. Needs equal weights. Uniform
+  // selection: q = K / clients. Activity selection becomes Poisson with q_k = min(1, n_k /
+  // activityCap) and is accounted at the largest q_k; δ and the accountant from the privacy section.
   bool userDp = false;
   double userClip = 1.0;
   double userNoiseMultiplier = 1.0;
@@ -54,6 +55,7 @@ struct FederatedConfig {
   double userClipLr = 0.2;
   /// Simulated secure aggregation: masked fixed-point uploads, late clients' masks recovered.
   bool secureAggregation = false;
+  double activityCap = 0;  ///< user DP + activity selection: examples at which a client is always selected
 };
 
 }  // namespace trustlab

@@ -114,13 +114,33 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
   std::vector<torch::Tensor> global;
   for (const auto& p : params) global.push_back(p.detach().clone());
   ServerOptimizer server(config_.algorithm, config_.serverLr, config_.beta1, config_.beta2, config_.tau);
-  // User-level DP: σ from the target ε (or given), q = K / population, one composition per round.
-  const double q = std::min(1.0, double(config_.clientsPerRound) / double(std::max<size_t>(1, clients.size())));
+  // User-level DP: σ from the target ε (or given), one composition per round. Uniform selection:
+  // q = K / population. Activity selection is Poisson with q_k = min(1, n_k / activity_cap) (a
+  // public constant, so no client's rate depends on another's data); every client's account is
+  // bounded by that of the largest q_k over all periods.
+  const bool poissonActivity = config_.userDp && config_.selection == "activity";
+  double q = std::min(1.0, double(config_.clientsPerRound) / double(std::max<size_t>(1, clients.size())));
+  if (poissonActivity) {
+    if (!(config_.activityCap > 0)) {
+      long total = 0;
+      for (const auto& c : clients) total += long(c.size());
+      throw InputError("federated.activity_cap",
+                       "user-level DP with activity selection needs a public cap (q_k = min(1, n_k / cap)); "
+                       "e.g. " + std::to_string(std::max(1L, total / std::max(1, config_.clientsPerRound))) +
+                           " selects about " + std::to_string(config_.clientsPerRound) + " clients a round here");
+    }
+    q = 0;  // the largest invitation rate of any client in any period (over-selection included)
+    for (int t = 0; t < std::max(1, config_.periods); ++t) {
+      std::vector<long> n;
+      for (const auto& c : dataAt(periods, t, config_.bufferPeriods)) n.push_back(long(c.size()));
+      for (double r : activityRates(n, config_.activityCap / (1 + config_.overSelection))) q = std::max(q, r);
+    }
+  }
   double sigma = config_.userNoiseMultiplier;
   std::vector<double> rdpPerRound;
   if (config_.userDp) {
-    if (config_.selection != "uniform" || config_.aggregation != "equal")
-      throw InputError("federated.user_dp", "needs uniform selection and equal aggregation weights");
+    if (config_.aggregation != "equal")
+      throw InputError("federated.user_dp", "needs equal aggregation weights (the clip bounds each client's share)");
     if (config_.userTargetEpsilon > 0)
       sigma = calibrateNoise(config_.userTargetEpsilon, training_.privacy.delta, q, config_.rounds,
                              training_.privacy.accountant)
@@ -163,7 +183,10 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
       for (const auto& c : current) sizes.push_back(long(c.size()));
     }
     const int wanted = config_.clientsPerRound;
-    const auto invited = selectClients(sizes, int(std::ceil(wanted * (1 + config_.overSelection))), config_.selection, rng);
+    const auto invited =
+        poissonActivity
+            ? selectPoisson(activityRates(sizes, config_.activityCap / (1 + config_.overSelection)), rng)
+            : selectClients(sizes, int(std::ceil(wanted * (1 + config_.overSelection))), config_.selection, rng);
     std::vector<long> work;
     for (size_t c : invited) work.push_back(sizes[c] * config_.localEpochs);
     const auto timing = system.simulate(invited, work, wanted, rng);

@@ -24,8 +24,11 @@
 #include "federated/system_model.h"
 #include "models/model_factory.h"
 #include "privacy/rdp.h"
+#include "util/errors.h"
 
 using namespace trustlab;
+
+static bool near(double a, double b) { return std::abs(a - b) < 1e-12; }
 
 /// Keeps every metric value by key.
 struct RecordingObserver : TrainingObserver {
@@ -302,6 +305,41 @@ class TestFederated : public QObject {
     QCOMPARE(ledger.epsilon(7), 0.0);
     QVERIFY(std::abs(ledger.epsilon(0) -
                      rdpEpsilon({{1.0, 0.1, 10}}, 1e-5).epsilon) < 1e-12);
+  }
+  void userDpWithActivitySelectionIsPoissonAndAccountedAtTheLargestRate() {
+    // Poisson rates q_k = min(1, n_k / cap), drawn independently: frequencies within 5σ.
+    const std::vector<long> sizes = {5, 20, 40, 80};
+    const auto rates = activityRates(sizes, 50);
+    QVERIFY(near(rates[0], 0.1) && near(rates[2], 0.8) && near(rates[3], 1.0));
+    std::mt19937_64 rng(3);
+    std::vector<double> seen(4, 0);
+    const int draws = 20000;
+    for (int i = 0; i < draws; ++i)
+      for (size_t k : selectPoisson(rates, rng)) seen[k] += 1;
+    for (size_t k = 0; k < 4; ++k)
+      QVERIFY(std::abs(seen[k] / draws - rates[k]) <= 5 * std::sqrt(rates[k] * (1 - rates[k]) / draws) + 1e-12);
+    // In training: a public cap is required, and ε is that of the largest q_k.
+    const auto data = toySplit(60, 4);
+    auto f = oneRound("fedavg", 60);
+    f.selection = "activity";
+    f.aggregation = "equal";
+    f.userDp = true;
+    f.userNoiseMultiplier = 2;
+    f.rounds = 3;
+    TrainConfig t;
+    const auto clients = partitionDirichletQuantity(60, 6, 1.0, 2);
+    QVERIFY_THROWS_EXCEPTION(InputError, FederatedTrainer(toyModel(), t, f).fit(data, clients, {}));
+    f.activityCap = 40;
+    RecordingObserver r;
+    FederatedTrainer dp(toyModel(), t, f);
+    dp.addObserver(&r);
+    dp.fit(data, clients, {});
+    double qMax = 0;
+    for (const auto& c : clients) qMax = std::max(qMax, std::min(1.0, double(c.size()) / 40));
+    const double expected = rdpEpsilonAfterSteps(rdpOfHistory({{2.0, qMax, 1}}, defaultRdpOrders()), 3, t.privacy.delta).epsilon;
+    QCOMPARE(r.values["privacy/epsilon"].size(), size_t(3));
+    QVERIFY2(std::abs(r.values["privacy/epsilon"].back() - expected) < 1e-9,
+             qPrintable(QString("%1 vs %2").arg(r.values["privacy/epsilon"].back()).arg(expected)));
   }
   void adaptiveUserClipFollowsTheUpdateNorms() {
     // Started far above and far below the clients' update norms, the clip walks towards them.
