@@ -47,7 +47,9 @@ RunBrowser::RunBrowser(QWidget* parent)
   for (auto [kind, label] : {std::pair{"loss", tr("Membership inference (loss threshold)")},
                              std::pair{"lira", tr("Membership inference (LiRA, shadow models)")},
                              std::pair{"canary", tr("Canaries (exposure, model inversion)")},
-                             std::pair{"fairness", tr("Fairness (groups, counterfactuals)")}})
+                             std::pair{"fairness", tr("Fairness (groups, counterfactuals)")},
+                             std::pair{"weat", tr("WEAT/SEAT on the embeddings (test file)…")},
+                             std::pair{"eec", tr("EEC probe (sentiment classifiers)")}})
     auditMenu->addAction(label, this, [this, kind = QString(kind)] {
       const auto ids = selectedRunIds();
       if (!ids.isEmpty()) Q_EMIT auditRequested(ids.front(), kind);

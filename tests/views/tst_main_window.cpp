@@ -153,6 +153,20 @@ class TestMainWindow : public QObject {
     QTest::qWait(100);
     QVERIFY(window_->grab().save(QString(TRUSTLAB_TEST_OUTPUT_DIR) + "/main_window_fairness.png"));
   }
+  void runsWeatFromTheBrowser() {
+    QFile test(dir_.path() + "/names.jsonl");
+    QVERIFY(test.open(QIODevice::WriteOnly));
+    test.write(R"({"targ1": {"category": "Male", "examples": ["james", "john", "robert"]},
+                   "targ2": {"category": "Female", "examples": ["mary", "patricia", "linda"]},
+                   "attr1": {"category": "Alarm", "examples": ["alarm", "timer"]},
+                   "attr2": {"category": "Food", "examples": ["recipe", "dinner"]}})");
+    test.close();
+    QSignalSpy audited(window_.get(), &MainWindow::auditFinished);
+    Q_EMIT window_->runBrowser()->auditRequested(1, "weat:" + test.fileName());
+    QVERIFY(audited.wait(60000));
+    QVERIFY2(audited.first().at(1).toString().contains("effect size"), qPrintable(audited.first().at(1).toString()));
+    QVERIFY(window_->findChild<RunInspector*>()->toHtml().contains("fairness/weat/names/effect_size"));
+  }
   void distilsLiveAndComparesMethods() {
     auto* view = window_->distillationView();
     QSignalSpy finished(view, &DistillationView::runFinished);
