@@ -53,28 +53,27 @@ Partition dataAt(const std::vector<Partition>& periods, int period, int buffer) 
 /// a client's texts use: plain local SGD leaves the others exactly at g), so only they are touched;
 /// a round of small clients would otherwise spend most of its time on the dense table.
 void accumulateAndReset(torch::Tensor& sum, torch::Tensor& x, const torch::Tensor& g, double scale,
-                        const torch::Tensor& rows = {}) {
+                        const std::vector<int64_t>* rows = nullptr) {
   torch::NoGradGuard noGrad;
   const bool small = x.numel() <= (1 << 16);
-  if ((rows.defined() || small) && x.is_cpu() && x.scalar_type() == torch::kFloat && x.is_contiguous() &&
-      g.is_contiguous() && sum.is_contiguous()) {
+  if ((rows || small) && x.is_cpu() && x.scalar_type() == torch::kFloat && x.is_contiguous() && g.is_contiguous() &&
+      sum.is_contiguous()) {
     // Scattered rows or a small tensor: a plain loop beats a chain of dispatched tensor ops
     // (index_add_/index_copy_ even dispatch per row). A small tensor is one row.
-    const int64_t width = rows.defined() ? x.numel() / x.size(0) : x.numel();
+    const int64_t width = rows ? x.numel() / x.size(0) : x.numel();
     double* s = sum.data_ptr<double>();
     float* xp = x.data_ptr<float>();
     const float* gp = g.data_ptr<float>();
-    const auto r = rows.defined() ? rows.to(torch::kCPU).contiguous() : torch::zeros({1}, torch::kLong);
-    const int64_t* row = r.data_ptr<int64_t>();
-    for (int64_t i = 0; i < r.numel(); ++i)
-      for (int64_t j = row[i] * width, end = j + width; j < end; ++j) {
+    const std::vector<int64_t> whole{0};
+    for (int64_t r : rows ? *rows : whole)
+      for (int64_t j = r * width, end = j + width; j < end; ++j) {
         s[j] += scale * (double(xp[j]) - double(gp[j]));
         xp[j] = gp[j];
       }
     return;
   }
-  if (rows.defined()) {
-    const auto r = rows.to(x.device());
+  if (rows) {
+    const auto r = torch::tensor(*rows, torch::kLong).to(x.device());
     const auto kept = g.index_select(0, r);
     sum.index_add_(0, r, (x.index_select(0, r) - kept).to(torch::kDouble).mul_(scale));
     x.index_copy_(0, r, kept);
@@ -82,6 +81,21 @@ void accumulateAndReset(torch::Tensor& sum, torch::Tensor& x, const torch::Tenso
   }
   sum.add_((x - g).to(torch::kDouble), scale);
   x.copy_(g);
+}
+
+/// The distinct token ids in the rows `examples` of `ids` (the embedding rows a client can move).
+std::vector<int64_t> tokensOf(const torch::Tensor& ids, const std::vector<long>& examples) {
+  std::vector<int64_t> out;
+  if (ids.is_cpu() && ids.is_contiguous()) {  // a few hundred ids: sorting them beats tensor ops
+    const int64_t* p = ids.data_ptr<int64_t>();
+    const int64_t width = ids.size(1);
+    for (long e : examples) out.insert(out.end(), p + e * width, p + (e + 1) * width);
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }
+  const auto u = std::get<0>(torch::_unique(ids.index_select(0, torch::tensor(examples, torch::kLong).to(ids.device())).flatten())).cpu();
+  return {u.data_ptr<int64_t>(), u.data_ptr<int64_t>() + u.numel()};
 }
 
 }  // namespace
@@ -169,6 +183,7 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
   const bool exampleDp = training_.privacy.enabled();
   ClientPrivacyLedger exampleLedger(training_.privacy.delta);
   std::mt19937_64 rng(training_.seed ^ 0xfed5eedULL);
+  std::vector<torch::Tensor> delta;  // the round's update sum
   for (long round = 1; round <= config_.rounds; ++round) {
     if (stop && stop->load()) {
       result.cancelled = true;
@@ -193,10 +208,13 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
     clock += timing.seconds;
     const auto& selected = timing.reported;
     const auto weights = selected.empty() ? std::vector<double>{} : aggregationWeights(sizes, selected, config_.aggregation);
-    std::vector<torch::Tensor> delta;
     // In float64: the sum must not depend on the order clients are added in (or on which rank
-    // added them), so that 1 and N processes give the same model.
-    for (const auto& g : global) delta.push_back(torch::zeros_like(g, torch::kDouble));
+    // added them), so that 1 and N processes give the same model. Allocated once: a fresh
+    // multi-megabyte buffer each round costs page faults that a small round notices.
+    if (delta.empty())
+      for (const auto& g : global) delta.push_back(torch::zeros_like(g, torch::kDouble));
+    else
+      for (auto& d : delta) d.zero_();
     double lossSum = 0, unclipped = 0;  // unclipped: clients whose update norm was within the clip
     long seen = 0;
     // Secure aggregation: everyone who joined the key exchange (reported or late) holds masks.
@@ -278,10 +296,10 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
         } else {
           // Δ = Σ c_k·(x_k − x) (user DP: the clip factors; else the aggregation weights, Σ w_k = 1).
           // Without noise on the client only the embedding rows of its tokens moved.
-          const auto rows = exampleDp ? torch::Tensor() : std::get<0>(torch::_unique(train.ids.index_select(0, index).flatten()));
+          const auto rows = exampleDp ? std::vector<int64_t>{} : tokensOf(train.ids, mine);
           for (size_t i = 0; i < params.size(); ++i)
             accumulateAndReset(delta[i], params[i], global[i], config_.userDp ? clipFactor : weights[s],
-                               params[i].is_same(table) ? rows : torch::Tensor());
+                               !exampleDp && params[i].is_same(table) ? &rows : nullptr);
           atGlobal = true;
         }
       }
