@@ -142,7 +142,7 @@ std::vector<double> metricsOn(const Scored& s, const std::vector<long>& rows, co
   overall[7].push_back(pairs ? double(flips) / double(pairs) : kNaN);
   overall[8].push_back(counterfactualTokenFairnessGap(f, cfs));
   double sensitivity = 0;
-  for (long r : rows) sensitivity += s.sensitivity[size_t(r)];
+  for (long r : rows) sensitivity += s.sensitivity.empty() ? kNaN : s.sensitivity[size_t(r)];
   overall[12].push_back(rows.empty() ? kNaN : sensitivity / double(rows.size()));
   for (const auto& v : overall) out.push_back(meanIgnoringNaN(v));
   return out;
@@ -205,9 +205,12 @@ ClassifierFairnessReport auditClassifierFairness(RunStore& store, long long runI
     }
     return out;
   };
-  const auto protectedStatus = trainProtectedStatus(*run.model, run.data.train, genderLabels(run.data.dataset.train), device);
-  s.sensitivity = predictionSensitivity(*run.model, protectedStatus, run.data.test, device);
-  {
+  // Without training texts of both genders there is no protected-status model: aps is left out.
+  r.protectedStatusAccuracy = kNaN;
+  const auto trainGender = genderLabels(run.data.dataset.train);
+  if (std::count(trainGender.begin(), trainGender.end(), 0) && std::count(trainGender.begin(), trainGender.end(), 1)) {
+    const auto protectedStatus = trainProtectedStatus(*run.model, run.data.train, trainGender, device);
+    s.sensitivity = predictionSensitivity(*run.model, protectedStatus, run.data.test, device);
     const auto testGender = genderLabels(test);
     torch::NoGradGuard noGrad;
     long right = 0, known = 0;
@@ -223,7 +226,7 @@ ClassifierFairnessReport auditClassifierFairness(RunStore& store, long long runI
         right += (logit[k].item<double>() > 0) == (truth == 1);
       }
     }
-    r.protectedStatusAccuracy = known ? double(right) / double(known) : kNaN;
+    if (known) r.protectedStatusAccuracy = double(right) / double(known);
   }
   // Groups: the genders present (female and male first), "mixed"/"none" after them.
   std::vector<std::string> groups;
@@ -386,8 +389,12 @@ std::string describeFairness(const ClassifierFairnessReport& r) {
     s << "  " << name << " ";
     show(e) << "\n";
   }
-  s << "  " << r.counterfactualPairs << " counterfactual pairs (gender-swapped texts); the protected-status model "
-    << "behind aps predicts gender with accuracy " << r.protectedStatusAccuracy << " on the test texts\n";
+  s << "  " << r.counterfactualPairs << " counterfactual pairs (gender-swapped texts); ";
+  if (std::isfinite(r.protectedStatusAccuracy))
+    s << "the protected-status model behind aps predicts gender with accuracy " << r.protectedStatusAccuracy
+      << " on the test texts\n";
+  else
+    s << "aps left out: the training texts do not name both genders\n";
   return s.str();
 }
 

@@ -148,6 +148,23 @@ class TestCli : public QObject {
       flips[cda] = j["flip_rate"].toObject()["value"].toDouble();
     }
     QVERIFY2(flips[1] <= flips[0], qPrintable(QString("CDA %1 vs plain %2").arg(flips[1]).arg(flips[0])));
+    // A dataset that names no gender: the audit still runs; aps has no protected-status model.
+    QFile csv(dir_.path() + "/no_gender.csv");
+    QVERIFY(csv.open(QIODevice::WriteOnly));
+    csv.write("text,label\n");
+    for (int i = 0; i < 120; ++i)
+      csv.write(i % 2 ? QByteArray("play some jazz number ") + QByteArray::number(i) + ",music\n"
+                      : QByteArray("set a timer for ") + QByteArray::number(i) + " minutes,timer\n");
+    csv.close();
+    const auto plain = cli({"train", "--dataset", csv.fileName(), "--model", "bag", "--epochs", "1", "--store", store(), "--json"});
+    QVERIFY2(plain.code == 0, plain.err.constData());
+    const auto none = cli({"fairness", "classifier", "--run",
+                           QString::number(QJsonDocument::fromJson(plain.out).object()["run_id"].toInteger()), "--store",
+                           store(), "--bootstrap", "20", "--json"});
+    QVERIFY2(none.code == 0, none.err.constData());
+    const auto nj = QJsonDocument::fromJson(none.out).object();
+    QVERIFY(nj["aps"].toObject()["value"].isNull());
+    QCOMPARE(nj["counterfactual_pairs"].toInt(), 0);
     // WEAT on the model's embeddings, with a test written in the default corpus's words.
     QFile test(dir_.path() + "/names.jsonl");
     QVERIFY(test.open(QIODevice::WriteOnly));
