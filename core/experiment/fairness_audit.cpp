@@ -37,31 +37,34 @@ const std::vector<std::string>& overallNames() {
   return names;
 }
 
+/// Disparities compare the gender groups; texts naming no or both genders are reported only.
+bool isCompared(const std::string& group) { return group != "mixed" && group != "none"; }
+
 struct GroupStats {
   GroupRates rates;
   BiasAucs aucs;
 };
 
+/// The groups of a resample's rows, and each group's membership mask (the same for every class).
+struct RowGroups {
+  std::vector<std::string> group;
+  std::map<std::string, std::vector<bool>> in;
+};
+
 /// Binary rates and AUCs of class `c` (one-vs-rest) over `rows`, by group.
 std::map<std::string, GroupStats> classStats(const Scored& s, const std::vector<long>& rows, long c,
-                                             const std::vector<std::string>& groups) {
+                                             const RowGroups& g) {
   std::vector<int> y, yhat;
   std::vector<double> score;
-  std::vector<std::string> g;
   const auto p = s.probabilities.accessor<double, 2>();
   for (long r : rows) {
     y.push_back(s.label[size_t(r)] == c);
     yhat.push_back(s.predicted[size_t(r)] == c);
     score.push_back(p[r][c]);
-    g.push_back(s.group[size_t(r)]);
   }
   std::map<std::string, GroupStats> out;
-  for (const auto& [name, rates] : ratesByGroup(y, yhat, g)) out[name].rates = rates;
-  for (const auto& name : groups) {
-    std::vector<bool> in;
-    for (const auto& x : g) in.push_back(x == name);
-    out[name].aucs = biasAucs(score, y, in);
-  }
+  for (const auto& [name, rates] : ratesByGroup(y, yhat, g.group)) out[name].rates = rates;
+  for (const auto& [name, in] : g.in) out[name].aucs = biasAucs(score, y, in);
   return out;
 }
 
@@ -79,11 +82,15 @@ std::vector<double> metricsOn(const Scored& s, const std::vector<long>& rows, co
                               const std::vector<std::string>& groups) {
   std::map<std::string, std::vector<std::vector<double>>> perGroup;  // group → field → per-class values
   std::vector<std::vector<double>> overall(overallNames().size());
+  RowGroups rowGroups;
+  for (long r : rows) rowGroups.group.push_back(s.group[size_t(r)]);
+  for (const auto& name : groups)
+    for (const auto& x : rowGroups.group) rowGroups.in[name].push_back(x == name);
   for (long c : classes) {
-    const auto stats = classStats(s, rows, c, groups);
-    std::map<std::string, GroupRates> rates;  // the compared groups: not "mixed"/"none" texts
+    const auto stats = classStats(s, rows, c, rowGroups);
+    std::map<std::string, GroupRates> rates;  // the compared groups
     for (const auto& g : groups)
-      if (g != "mixed" && g != "none" && stats.count(g) && stats.at(g).rates.n > 0) rates[g] = stats.at(g).rates;
+      if (isCompared(g) && stats.count(g) && stats.at(g).rates.n > 0) rates[g] = stats.at(g).rates;
     const auto dp = disparity(rates, &GroupRates::selectionRate);
     const auto eo = equalizedOdds(rates);
     overall[1].push_back(dp.difference);
@@ -95,7 +102,6 @@ std::vector<double> metricsOn(const Scored& s, const std::vector<long>& rows, co
     std::vector<double> sub, bpsn, bnsp;
     for (const auto& g : groups) {
       auto& f = perGroup[g];
-      const bool compared = g != "mixed" && g != "none";
       f.resize(8);
       const auto it = stats.find(g);
       const GroupStats gs = it == stats.end() ? GroupStats{{0, kNaN, kNaN, kNaN, kNaN, kNaN}, {kNaN, kNaN, kNaN}} : it->second;
@@ -106,7 +112,7 @@ std::vector<double> metricsOn(const Scored& s, const std::vector<long>& rows, co
       f[5].push_back(gs.aucs.subgroup);
       f[6].push_back(gs.aucs.bpsn);
       f[7].push_back(gs.aucs.bnsp);
-      if (compared) sub.push_back(gs.aucs.subgroup), bpsn.push_back(gs.aucs.bpsn), bnsp.push_back(gs.aucs.bnsp);
+      if (isCompared(g)) sub.push_back(gs.aucs.subgroup), bpsn.push_back(gs.aucs.bpsn), bnsp.push_back(gs.aucs.bnsp);
     }
     overall[9].push_back(powerMean(sub, -5));
     overall[10].push_back(powerMean(bpsn, -5));
@@ -124,12 +130,12 @@ std::vector<double> metricsOn(const Scored& s, const std::vector<long>& rows, co
   for (const auto& g : groups) {
     const auto it = correct.find(g);
     const double acc = it == correct.end() ? kNaN : it->second.first / it->second.second;
-    if (!std::isnan(acc) && g != "mixed" && g != "none") lo = std::min(lo, acc), hi = std::max(hi, acc);
+    if (!std::isnan(acc) && isCompared(g)) lo = std::min(lo, acc), hi = std::max(hi, acc);
     out.push_back(acc);
     for (size_t f = 1; f < 8; ++f) out.push_back(meanIgnoringNaN(perGroup[g][f]));
   }
   overall[0].push_back(hi >= lo ? hi - lo : kNaN);
-  std::vector<double> f, cf;
+  std::vector<double> f;
   std::vector<std::vector<double>> cfs;
   long flips = 0, pairs = 0;
   const auto probability = s.probabilities.accessor<double, 2>();
@@ -148,7 +154,23 @@ std::vector<double> metricsOn(const Scored& s, const std::vector<long>& rows, co
   return out;
 }
 
+/// The gender a text refers to: the dataset's annotation, else the words the swapper knows.
+std::string exampleGroup(const Example& e, const GenderSwapper& swapper) {
+  return e.gender.empty() ? swapper.groupOf(e.text) : e.gender;
+}
+
 }  // namespace
+
+std::vector<double> classProbabilities(const AuditedRun& run, const std::vector<std::string>& texts,
+                                       const std::string& label) {
+  std::vector<Example> examples;
+  for (const auto& t : texts) examples.push_back({t, label, "", "", {}});
+  const auto encoded = encodeSplit(examples, run.data.vocabulary, run.data.labelIndex, run.spec.data.tokenizer);
+  const auto p = predictProbabilities(*run.model, encoded, 512, parseDevice(run.spec.training.device))
+                     .select(1, run.data.labelIndex.at(label))
+                     .contiguous();
+  return {p.data_ptr<double>(), p.data_ptr<double>() + p.numel()};
+}
 
 ClassifierFairnessReport auditClassifierFairness(RunStore& store, long long runId, const AuditedRun& run,
                                                  const FairnessAuditOptions& o) {
@@ -165,7 +187,7 @@ ClassifierFairnessReport auditClassifierFairness(RunStore& store, long long runI
   for (size_t i = 0; i < test.size(); ++i) {
     s.label.push_back(labels[long(i)].item<long>());
     s.predicted.push_back(argmax[long(i)].item<long>());
-    s.group.push_back(test[i].gender.empty() ? o.swapper.groupOf(test[i].text) : test[i].gender);
+    s.group.push_back(exampleGroup(test[i], o.swapper));
     auto cf = o.swapper.swap(test[i].text);
     if (cf.swaps.empty()) continue;
     Example twin = test[i];
@@ -197,36 +219,21 @@ ClassifierFairnessReport auditClassifierFairness(RunStore& store, long long runI
     }
   }
   // Accumulated prediction sensitivity: g learns gender from the training texts' token vectors.
+  // Without training texts of both genders there is no protected-status model: aps is left out.
   const auto genderLabels = [&](const std::vector<Example>& examples) {
     std::vector<int> out;
     for (const auto& e : examples) {
-      const auto g = e.gender.empty() ? o.swapper.groupOf(e.text) : e.gender;
+      const auto g = exampleGroup(e, o.swapper);
       out.push_back(g == "female" ? 1 : g == "male" ? 0 : -1);
     }
     return out;
   };
-  // Without training texts of both genders there is no protected-status model: aps is left out.
   r.protectedStatusAccuracy = kNaN;
   const auto trainGender = genderLabels(run.data.dataset.train);
   if (std::count(trainGender.begin(), trainGender.end(), 0) && std::count(trainGender.begin(), trainGender.end(), 1)) {
     const auto protectedStatus = trainProtectedStatus(*run.model, run.data.train, trainGender, device);
     s.sensitivity = predictionSensitivity(*run.model, protectedStatus, run.data.test, device);
-    const auto testGender = genderLabels(test);
-    torch::NoGradGuard noGrad;
-    long right = 0, known = 0;
-    for (const auto& idx : epochBatches(run.data.test.size(), 512, false, 0)) {
-      const auto b = makeBatch(run.data.test, idx, device);
-      const auto e = run.model->embedTokens(b.ids);
-      const auto logit = (maskedMean(e, tokenMask(b.lengths, e.size(1))).to(protectedStatus.weight.dtype())
-                              .matmul(protectedStatus.weight) + protectedStatus.bias).cpu();
-      for (long k = 0; k < idx.size(0); ++k) {
-        const int truth = testGender[size_t(idx[k].item<long>())];
-        if (truth < 0) continue;
-        ++known;
-        right += (logit[k].item<double>() > 0) == (truth == 1);
-      }
-    }
-    if (known) r.protectedStatusAccuracy = double(right) / double(known);
+    r.protectedStatusAccuracy = protectedStatusAccuracy(*run.model, protectedStatus, run.data.test, genderLabels(test), device);
   }
   // Groups: the genders present (female and male first), "mixed"/"none" after them.
   std::vector<std::string> groups;
@@ -238,10 +245,8 @@ ClassifierFairnessReport auditClassifierFairness(RunStore& store, long long runI
   if (o.positiveLabel.empty()) {
     for (size_t c = 0; c < labelNames.size(); ++c) classes.push_back(long(c));
   } else {
-    const auto it = run.data.labelIndex.find(o.positiveLabel);
-    if (it == run.data.labelIndex.end()) throw InputError("--positive", "'" + o.positiveLabel + "' is not a label of this run");
-    classes.push_back(it->second);
-    r.positiveLabel = o.positiveLabel;
+    r.positiveLabel = positiveClassFor(run, o.positiveLabel);
+    classes.push_back(run.data.labelIndex.at(r.positiveLabel));
   }
   std::vector<long> all(test.size());
   std::iota(all.begin(), all.end(), 0L);
@@ -310,14 +315,9 @@ std::string positiveClassFor(const AuditedRun& run, const std::string& requested
 EecReport auditRunEec(RunStore& store, long long runId, const AuditedRun& run, const std::string& eecPath,
                       const std::string& positiveLabel) {
   const auto sentences = loadEec(eecPath);
-  std::vector<Example> examples;
-  for (const auto& s : sentences) examples.push_back({s.sentence, positiveLabel, "", s.gender, {}});
-  const auto encoded = encodeSplit(examples, run.data.vocabulary, run.data.labelIndex, run.spec.data.tokenizer);
-  const auto p = predictProbabilities(*run.model, encoded, 512, parseDevice(run.spec.training.device));
-  const long positive = run.data.labelIndex.at(positiveLabel);
-  std::vector<double> score;
-  for (long i = 0; i < p.size(0); ++i) score.push_back(p[i][positive].item<double>());
-  const auto r = eecGenderGap(sentences, score);
+  std::vector<std::string> texts;
+  for (const auto& s : sentences) texts.push_back(s.sentence);
+  const auto r = eecGenderGap(sentences, classProbabilities(run, texts, positiveLabel));
   const double t = unixSeconds();
   store.logMetrics(runId, {{"fairness/eec/mean_difference", 0, r.overall.meanDifference, t},
                            {"fairness/eec/p_value", 0, r.overall.pValue, t}});

@@ -67,6 +67,9 @@ struct EmbeddingWeatReport {
 EmbeddingWeatReport auditRunWeat(RunStore& store, long long runId, const AuditedRun& run, const WeatTest& test,
                                  long samples = 100000, uint64_t seed = 1111);
 
+/// P(label) of each text under the run's model (encoded with the run's vocabulary).
+std::vector<double> classProbabilities(const AuditedRun& run, const std::vector<std::string>& texts,
+                                       const std::string& label);
 /// The class whose probability an EEC probe scores: `requested`, else "1" or "positive" when the
 /// run has it; throws InputError naming --positive otherwise.
 std::string positiveClassFor(const AuditedRun& run, const std::string& requested);

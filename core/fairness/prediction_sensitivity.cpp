@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include <limits>
+
 #include "util/errors.h"
 
 namespace trustlab {
@@ -12,32 +14,45 @@ torch::Tensor pooled(const torch::Tensor& embedded, const torch::Tensor& lengths
   return maskedMean(embedded, tokenMask(lengths, embedded.size(1)));
 }
 
+/// The rows of `split` whose label is 0 or 1, their pooled token vectors [n, D] (float32, on
+/// `device`) and labels [n].
+struct LabelledFeatures {
+  torch::Tensor features, labels;
+};
+LabelledFeatures labelledFeatures(TextClassifierImpl& model, const EncodedSplit& split,
+                                  const std::vector<int>& protectedLabel, const torch::Device& device) {
+  std::vector<long> rows;
+  std::vector<float> target;
+  for (size_t i = 0; i < protectedLabel.size(); ++i)
+    if (protectedLabel[i] == 0 || protectedLabel[i] == 1) rows.push_back(long(i)), target.push_back(float(protectedLabel[i]));
+  if (rows.empty()) return {};
+  model.eval();
+  torch::NoGradGuard noGrad;
+  std::vector<torch::Tensor> parts;
+  const auto index = torch::tensor(rows, torch::kLong);
+  for (const auto& b : epochBatches(long(rows.size()), 512, false, 0)) {
+    const auto batch = makeBatch(split, index.index_select(0, b), device);
+    parts.push_back(pooled(model.embedTokens(batch.ids), batch.lengths).to(torch::kFloat));
+  }
+  return {torch::cat(parts), torch::tensor(target).to(device)};
+}
+
+double accuracyOn(const ProtectedStatusModel& g, const LabelledFeatures& d) {
+  return ((d.features.matmul(g.weight) + g.bias > 0).to(torch::kFloat) == d.labels).to(torch::kDouble).mean().item<double>();
+}
+
 }  // namespace
 
 ProtectedStatusModel trainProtectedStatus(TextClassifierImpl& model, const EncodedSplit& split,
                                           const std::vector<int>& protectedLabel, const torch::Device& device,
                                           int steps) {
-  std::vector<long> rows;
-  std::vector<float> target;
-  for (size_t i = 0; i < protectedLabel.size(); ++i)
-    if (protectedLabel[i] == 0 || protectedLabel[i] == 1) rows.push_back(long(i)), target.push_back(float(protectedLabel[i]));
-  const long positives = long(std::count(target.begin(), target.end(), 1.0f));
-  if (positives == 0 || positives == long(target.size()))
+  const auto data = labelledFeatures(model, split, protectedLabel, device);
+  const long positives = data.labels.defined() ? data.labels.sum().item<long>() : 0;
+  if (positives == 0 || positives == data.labels.numel())
     throw InputError("fairness", "the protected-status model needs examples of both groups");
-  model.eval();
-  torch::Tensor features;
-  {
-    torch::NoGradGuard noGrad;
-    std::vector<torch::Tensor> parts;
-    const auto index = torch::tensor(rows, torch::kLong);
-    for (const auto& b : epochBatches(long(rows.size()), 512, false, 0)) {
-      const auto batch = makeBatch(split, index.index_select(0, b), device);
-      parts.push_back(pooled(model.embedTokens(batch.ids), batch.lengths).to(torch::kFloat));
-    }
-    features = torch::cat(parts);
-  }
-  const auto y = torch::tensor(target).to(device);
-  // Standardised logistic regression, L2-regularised so that separable data stays finite.
+  const auto& features = data.features;
+  const auto& y = data.labels;
+  // Logistic regression, L2-regularised so that separable data stays finite.
   auto w = torch::zeros({features.size(1)}, features.options()).requires_grad_(true);
   auto b = torch::zeros({1}, features.options()).requires_grad_(true);
   torch::optim::Adam opt({w, b}, torch::optim::AdamOptions(0.05));
@@ -51,9 +66,15 @@ ProtectedStatusModel trainProtectedStatus(TextClassifierImpl& model, const Encod
   ProtectedStatusModel g;
   g.weight = w.detach();
   g.bias = b.detach();
-  g.examples = long(rows.size());
-  g.accuracy = ((features.matmul(g.weight) + g.bias > 0).to(torch::kFloat) == y).to(torch::kDouble).mean().item<double>();
+  g.examples = features.size(0);
+  g.accuracy = accuracyOn(g, data);
   return g;
+}
+
+double protectedStatusAccuracy(TextClassifierImpl& model, const ProtectedStatusModel& g, const EncodedSplit& split,
+                               const std::vector<int>& protectedLabel, const torch::Device& device) {
+  const auto data = labelledFeatures(model, split, protectedLabel, device);
+  return data.features.defined() ? accuracyOn(g, data) : std::numeric_limits<double>::quiet_NaN();
 }
 
 std::vector<double> predictionSensitivity(TextClassifierImpl& model, const ProtectedStatusModel& g,

@@ -26,6 +26,10 @@ ProtectedStatusModel trainProtectedStatus(TextClassifierImpl& model, const Encod
                                           const std::vector<int>& protectedLabel, const torch::Device& device,
                                           int steps = 300);
 
+/// g's accuracy on the rows of `split` whose label is 0 or 1 (NaN when there are none).
+double protectedStatusAccuracy(TextClassifierImpl& model, const ProtectedStatusModel& g, const EncodedSplit& split,
+                               const std::vector<int>& protectedLabel, const torch::Device& device);
+
 /// PS of every row of `split` (model in eval mode).
 std::vector<double> predictionSensitivity(TextClassifierImpl& model, const ProtectedStatusModel& g,
                                           const EncodedSplit& split, const torch::Device& device, long batch = 128);
