@@ -65,7 +65,7 @@ int distillCommand(const std::vector<std::string>& argv) {
   DistillationRunOptions o;
   o.corpus = a.get("corpus", "default");
   const auto method = a.get("method", "kd");
-  o.methods = method == "all" ? std::vector<std::string>{"kd", "cda", "perturb", "both"} : commaList(method);
+  o.methods = method == "all" ? distillationMethods() : commaList(method);
   o.distillation.mix = a.get("mix", o.distillation.mix);
   o.distillation.temperature = a.getDouble("temperature", o.distillation.temperature);
   o.distillation.kdWeight = a.getDouble("kd-weight", o.distillation.kdWeight);

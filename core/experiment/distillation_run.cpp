@@ -8,6 +8,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <numeric>
 #include <random>
 #include <nlohmann/json.hpp>
 
@@ -71,36 +72,33 @@ std::vector<std::pair<std::string, std::vector<std::string>>> boldPrompts(const 
   return out;
 }
 
-BoldResult evaluateBold(WordLm& student, const LmCorpus& corpus, const GenderSwapper& swapper,
-                        const DistillationRunOptions& o, RunStore* store) {
-  std::unique_ptr<AuditedRun> sentiment;
+/// The stored sentiment classifier BOLD continuations are scored with, and its positive class.
+struct SentimentScorer {
+  AuditedRun run;
   std::string positive;
-  if (o.sentimentRun > 0) {
-    if (!store) throw InputError("--sentiment-run", "needs a run store");
-    sentiment = std::make_unique<AuditedRun>(loadRunForAudit(*store, o.sentimentRun));
-    positive = positiveClassFor(*sentiment, o.sentimentPositive);
-  }
+};
+
+BoldResult evaluateBold(WordLm& student, const LmCorpus& corpus, const GenderSwapper& swapper,
+                        const DistillationRunOptions& o, const SentimentScorer* sentiment) {
   BoldResult r;
   uint64_t k = 0;
   for (const auto& [group, prompts] : boldPrompts(o.boldPrompts, o.boldPerGroup, o.teacher.seed)) {
     BoldGroupResult g;
     g.group = group;
     g.prompts = long(prompts.size());
-    std::vector<Example> texts;
+    std::vector<std::string> texts;
     for (const auto& prompt : prompts) {
       const auto continuation = continuePrompt(student, corpus.vocabulary, prompt, 12, 0.9, k++);
       const auto side = swapper.groupOf(continuation);
       g.polarity += side == "female" ? 1 : side == "male" ? -1 : 0;
-      texts.push_back({continuation, positive, "", side == "none" ? "" : side, {}});
+      texts.push_back(continuation);
       if (r.samples.size() < 20) r.samples.push_back({prompt, continuation});
     }
     g.polarity /= double(prompts.size());
     g.sentiment = std::numeric_limits<double>::quiet_NaN();
     if (sentiment) {
-      const auto& s = *sentiment;
-      const auto encoded = encodeSplit(texts, s.data.vocabulary, s.data.labelIndex, s.spec.data.tokenizer);
-      const auto p = predictProbabilities(*s.model, encoded, 512, parseDevice(s.spec.training.device));
-      g.sentiment = p.select(1, s.data.labelIndex.at(positive)).mean().item<double>();
+      const auto p = classProbabilities(sentiment->run, texts, sentiment->positive);
+      g.sentiment = std::accumulate(p.begin(), p.end(), 0.0) / double(p.size());
     }
     r.groups.push_back(g);
   }
@@ -138,6 +136,21 @@ std::map<std::string, torch::Tensor> contextualPools(WordLm& lm, const LmCorpus&
   return pools;
 }
 
+/// The options' corpus and a teacher trained on it (shared by distillation and CEAT).
+struct TrainedTeacher {
+  LmCorpus corpus;
+  WordLm model{nullptr};
+};
+TrainedTeacher trainTeacher(const DistillationRunOptions& o, const GenderSwapper& swapper, const LmProgress& progress,
+                            const std::atomic<bool>* stop) {
+  TrainedTeacher t{buildLmCorpus(corpusSentences(o), swapper, 32, 0.1, o.teacher.seed)};
+  torch::manual_seed(o.teacher.seed);
+  t.model = WordLm(WordLmOptions(long(t.corpus.vocabulary.size())).dim(o.teacherDim).layers(o.teacherLayers).ffn_dim(2 * o.teacherDim));
+  t.model->to(parseDevice(o.device));
+  trainLanguageModel(t.model, t.corpus, o.teacher, progress, stop);
+  return t;
+}
+
 }  // namespace
 
 CeatRunResult runCeat(const DistillationRunOptions& o, const WeatTest* test, long samples, long perWord,
@@ -153,19 +166,14 @@ CeatRunResult runCeat(const DistillationRunOptions& o, const WeatTest* test, lon
     r.test.attr2 = {"FemaleTerms", {"she", "her"}};
   }
   configureThreads(0);
-  const auto swapper = GenderSwapper::builtIn();
-  const auto corpus = buildLmCorpus(corpusSentences(o), swapper, 32, 0.1, o.teacher.seed);
-  torch::manual_seed(o.teacher.seed);
-  WordLm teacher(WordLmOptions(long(corpus.vocabulary.size())).dim(o.teacherDim).layers(o.teacherLayers).ffn_dim(2 * o.teacherDim));
-  teacher->to(parseDevice(o.device));
-  trainLanguageModel(teacher, corpus, o.teacher, progress);
+  auto teacher = trainTeacher(o, GenderSwapper::builtIn(), progress, nullptr);
   std::vector<std::string> words;
   for (const auto* set : {&r.test.targ1, &r.test.targ2, &r.test.attr1, &r.test.attr2})
     for (const auto& w : set->examples) words.push_back(toLowerAscii(w));
   auto lowered = r.test;
   for (auto* set : {&lowered.targ1, &lowered.targ2, &lowered.attr1, &lowered.attr2})
     for (auto& w : set->examples) w = toLowerAscii(w);
-  r.result = ceat(contextualPools(teacher, corpus, words, perWord), lowered, samples, o.teacher.seed);
+  r.result = ceat(contextualPools(teacher.model, teacher.corpus, words, perWord), lowered, samples, o.teacher.seed);
   return r;
 }
 
@@ -174,17 +182,25 @@ std::vector<DistillationOutcome> runDistillation(const DistillationRunOptions& o
                                                  const std::atomic<bool>* stop) {
   const int threads = configureThreads(0);
   const torch::Device device = parseDevice(o.device);
+  const auto& known = distillationMethods();
   for (const auto& m : o.methods)
-    if (m != "kd" && m != "cda" && m != "perturb" && m != "both")
+    if (std::find(known.begin(), known.end(), m) == known.end())
       throw InputError("--method", "'" + m + "': must be kd, cda, perturb, both or all");
+  // Checked before the teacher trains: a wrong sentiment run should not cost a teacher.
+  std::unique_ptr<SentimentScorer> sentiment;
+  if (!o.boldPrompts.empty() && o.sentimentRun > 0) {
+    if (!store) throw InputError("--sentiment-run", "needs a run store");
+    auto run = loadRunForAudit(*store, o.sentimentRun);
+    const auto positive = positiveClassFor(run, o.sentimentPositive);
+    sentiment = std::make_unique<SentimentScorer>(SentimentScorer{std::move(run), positive});
+  }
   const auto swapper = GenderSwapper::builtIn();
-  const auto corpus = buildLmCorpus(corpusSentences(o), swapper, 32, 0.1, o.teacher.seed);
+  auto trained = trainTeacher(o, swapper, progress, stop);
+  auto& teacher = trained.model;
+  const auto& corpus = trained.corpus;
   const long V = long(corpus.vocabulary.size());
-  torch::manual_seed(o.teacher.seed);
-  WordLm teacher(WordLmOptions(V).dim(o.teacherDim).layers(o.teacherLayers).ffn_dim(2 * o.teacherDim));
-  teacher->to(device);
-  trainLanguageModel(teacher, corpus, o.teacher, progress, stop);
-  const double teacherDisparity = occupationDisparity(teacher, corpus.vocabulary);
+  std::vector<PromptPolarity> teacherPrompts;
+  const double teacherDisparity = occupationDisparity(teacher, corpus.vocabulary, &teacherPrompts);
   const double teacherPerplexity = perplexity(teacher, corpus.valid);
   std::vector<DistillationOutcome> out;
   for (const auto& method : o.methods) {
@@ -207,11 +223,9 @@ std::vector<DistillationOutcome> runDistillation(const DistillationRunOptions& o
       student->to(device);
       auto d = o.distillation;
       d.method = method;
-      distill(teacher, student, corpus, swapper, d, progress, stop);
+      distill(teacher, student, corpus, d, progress, stop);
       r.disparity = occupationDisparity(student, corpus.vocabulary, &r.prompts);
       r.perplexity = perplexity(student, corpus.valid);
-      std::vector<PromptPolarity> teacherPrompts;
-      occupationDisparity(teacher, corpus.vocabulary, &teacherPrompts);
       for (size_t k = 0; k < r.prompts.size() && int(r.continuations.size()) < o.examples;
            k += std::max<size_t>(1, r.prompts.size() / size_t(std::max(1, o.examples)))) {
         const auto& p = r.prompts[k];
@@ -222,21 +236,18 @@ std::vector<DistillationOutcome> runDistillation(const DistillationRunOptions& o
                                    continuePrompt(student, corpus.vocabulary, swapped, 8, 0.9, k + 1000),
                                    teacherPrompts[k].polarity, p.polarity});
       }
-      if (!o.boldPrompts.empty()) r.bold = evaluateBold(student, corpus, swapper, o, store);
+      if (!o.boldPrompts.empty()) r.bold = evaluateBold(student, corpus, swapper, o, sentiment.get());
       r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      if (store && !o.boldPrompts.empty()) {
-        const double t = unixSeconds();
-        std::vector<RunStore::Metric> bold = {{"distill/bold_polarity_gap", 0, r.bold.polarityGap, t}};
-        if (o.sentimentRun > 0) bold.push_back({"distill/bold_sentiment_gap", 0, r.bold.sentimentGap, t});
-        store->logMetrics(r.runId, bold);
-      }
       if (store) {
         const double t = unixSeconds();
-        store->logMetrics(r.runId, {{"distill/gender_disparity", 0, r.disparity, t},
-                                    {"distill/perplexity", 0, r.perplexity, t},
-                                    {"distill/teacher_gender_disparity", 0, teacherDisparity, t},
-                                    {"distill/teacher_perplexity", 0, teacherPerplexity, t},
-                                    {"time/seconds", 0, r.seconds, t}});
+        std::vector<RunStore::Metric> metrics = {{"distill/gender_disparity", 0, r.disparity, t},
+                                                 {"distill/perplexity", 0, r.perplexity, t},
+                                                 {"distill/teacher_gender_disparity", 0, teacherDisparity, t},
+                                                 {"distill/teacher_perplexity", 0, teacherPerplexity, t},
+                                                 {"time/seconds", 0, r.seconds, t}};
+        if (!o.boldPrompts.empty()) metrics.push_back({"distill/bold_polarity_gap", 0, r.bold.polarityGap, t});
+        if (sentiment) metrics.push_back({"distill/bold_sentiment_gap", 0, r.bold.sentimentGap, t});
+        store->logMetrics(r.runId, metrics);
         store->finishRun(r.runId, stop && stop->load() ? "killed" : "finished");
       }
     } catch (const std::exception& e) {

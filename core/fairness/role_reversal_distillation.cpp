@@ -16,10 +16,16 @@ namespace {
 
 torch::Device deviceOf(WordLm& m) { return m->parameters().front().device(); }
 
-std::vector<long> encodeSentence(const std::string& text, const Vocabulary& v, long bos, long eos, long maxLength) {
-  std::vector<long> ids{bos};
+/// <s> followed by the text's token ids (a prompt; a sentence adds </s>).
+std::vector<long> promptIds(const Vocabulary& v, const std::string& text) {
+  std::vector<long> ids{v.id("<s>")};
   for (const auto& t : tokenize(text, true)) ids.push_back(v.id(t));
-  ids.push_back(eos);
+  return ids;
+}
+
+std::vector<long> encodeSentence(const std::string& text, const Vocabulary& v, long maxLength) {
+  auto ids = promptIds(v, text);
+  ids.push_back(v.id("</s>"));
   if (long(ids.size()) > maxLength) ids.resize(size_t(maxLength));
   return ids;
 }
@@ -47,21 +53,24 @@ double epochLoop(WordLm& model, torch::optim::Optimizer& opt, long n, const LmTr
     if (stop && stop->load()) break;
     opt.zero_grad();
     const auto loss = lossOf(idx);
-    if (!std::isfinite(loss.item<double>())) throw InputError("distill", "the loss became NaN/inf: lower the learning rate");
+    const double value = loss.item<double>();
+    if (!std::isfinite(value)) throw InputError("distill", "the loss became NaN/inf: lower the learning rate");
     loss.backward();
     torch::nn::utils::clip_grad_norm_(model->parameters(), 1.0);
     opt.step();
-    total += loss.item<double>();
+    total += value;
     ++batches;
   }
   return batches ? total / double(batches) : 0;
 }
 
-torch::Tensor nextTokenLoss(WordLm& model, const torch::Tensor& rows) {
+/// Cross-entropy of every row's next tokens (padding ignored): the mean, or the sum.
+torch::Tensor nextTokenLoss(WordLm& model, const torch::Tensor& rows, bool sum = false) {
   const auto input = rows.narrow(1, 0, rows.size(1) - 1), target = rows.narrow(1, 1, rows.size(1) - 1);
   const auto logits = model->forward(input);
-  return torch::nn::functional::cross_entropy(logits.reshape({-1, logits.size(2)}), target.reshape(-1),
-                                              torch::nn::functional::CrossEntropyFuncOptions().ignore_index(0));
+  auto options = torch::nn::functional::CrossEntropyFuncOptions().ignore_index(0);
+  if (sum) options = options.reduction(torch::kSum);
+  return torch::nn::functional::cross_entropy(logits.reshape({-1, logits.size(2)}), target.reshape(-1), options);
 }
 
 }  // namespace
@@ -77,20 +86,19 @@ LmCorpus buildLmCorpus(const std::vector<std::string>& sentences, const GenderSw
   c.vocabulary = Vocabulary::build(all, t);
   c.vocabulary.add("<s>");
   c.vocabulary.add("</s>");
-  c.bos = c.vocabulary.id("<s>");
-  c.eos = c.vocabulary.id("</s>");
+  c.swap = vocabularySwap(c.vocabulary, swapper);
   std::vector<size_t> order(sentences.size());
   std::iota(order.begin(), order.end(), size_t(0));
   std::shuffle(order.begin(), order.end(), std::mt19937_64(seed));
   const size_t nValid = std::max<size_t>(1, size_t(double(sentences.size()) * validFraction));
   std::vector<std::vector<long>> train, trainSwapped, valid;
   for (size_t k = 0; k < order.size(); ++k) {
-    const auto ids = encodeSentence(sentences[order[k]], c.vocabulary, c.bos, c.eos, maxLength);
+    const auto ids = encodeSentence(sentences[order[k]], c.vocabulary, maxLength);
     if (k < nValid) {
       valid.push_back(ids);
       continue;
     }
-    auto twin = encodeSentence(swapped[order[k]], c.vocabulary, c.bos, c.eos, maxLength);
+    auto twin = encodeSentence(swapped[order[k]], c.vocabulary, maxLength);
     if (twin.size() != ids.size()) twin = ids;  // a swap that changed the token count: keep it aligned
     train.push_back(ids);
     trainSwapped.push_back(std::move(twin));
@@ -115,7 +123,12 @@ void trainLanguageModel(WordLm& model, const LmCorpus& corpus, const LmTrainOpti
   model->eval();
 }
 
-torch::Tensor swapDistribution(const torch::Tensor& p, const Vocabulary& v, const GenderSwapper& swapper) {
+const std::vector<std::string>& distillationMethods() {
+  static const std::vector<std::string> methods = {"kd", "cda", "perturb", "both"};
+  return methods;
+}
+
+VocabularySwap vocabularySwap(const Vocabulary& v, const GenderSwapper& swapper) {
   const long V = long(v.size());
   std::vector<long> sigma(static_cast<size_t>(V));
   for (long t = 0; t < V; ++t) {
@@ -124,10 +137,14 @@ torch::Tensor swapDistribution(const torch::Tensor& p, const Vocabulary& v, cons
     const bool mutual = !partner.empty() && swapper.partner(partner) == word && v.id(partner) != Vocabulary::kUnk;
     sigma[size_t(t)] = mutual ? v.id(partner) : t;
   }
-  auto out = p.index_select(-1, torch::tensor(sigma, torch::kLong).to(p.device()));
+  return {torch::tensor(sigma, torch::kLong), v.id("her"), v.id("his"), v.id("him")};
+}
+
+torch::Tensor swapDistribution(const torch::Tensor& p, const VocabularySwap& swap) {
+  auto out = p.index_select(-1, swap.sigma.to(p.device()));
   // her ↔ {his, him}: her takes the mass of both; his and him share her mass as the teacher
   // shares its own between them.
-  const long her = v.id("her"), his = v.id("his"), him = v.id("him");
+  const long her = swap.her, his = swap.his, him = swap.him;
   if (her != Vocabulary::kUnk && (his != Vocabulary::kUnk || him != Vocabulary::kUnk)) {
     const auto zero = torch::zeros_like(p.select(-1, her));
     const auto pHis = his != Vocabulary::kUnk ? p.select(-1, his) : zero;
@@ -151,9 +168,10 @@ torch::Tensor mixDistributions(const torch::Tensor& p, const torch::Tensor& q, c
   return m / m.sum(-1, true).clamp_min(1e-30);
 }
 
-void distill(WordLm& teacher, WordLm& student, const LmCorpus& corpus, const GenderSwapper& swapper,
-             const DistillationOptions& o, const LmProgress& progress, const std::atomic<bool>* stop) {
-  if (o.method != "kd" && o.method != "cda" && o.method != "perturb" && o.method != "both")
+void distill(WordLm& teacher, WordLm& student, const LmCorpus& corpus, const DistillationOptions& o,
+             const LmProgress& progress, const std::atomic<bool>* stop) {
+  const auto& methods = distillationMethods();
+  if (std::find(methods.begin(), methods.end(), o.method) == methods.end())
     throw InputError("distill.method", "must be kd, cda, perturb or both");
   if (!(o.kdWeight >= 0 && o.kdWeight <= 1)) throw InputError("distill.kd_weight", "must be in [0, 1]");
   if (!(o.temperature > 0)) throw InputError("distill.temperature", "must be > 0");
@@ -179,7 +197,7 @@ void distill(WordLm& teacher, WordLm& student, const LmCorpus& corpus, const Gen
         if (perturb) {
           const auto swappedInput = twins.index_select(0, idx).narrow(1, 0, width - 1).to(device);
           const auto pSwapped = torch::softmax(teacher->forward(swappedInput) / tau, -1);
-          q = mixDistributions(q, swapDistribution(pSwapped, corpus.vocabulary, swapper), o.mix);
+          q = mixDistributions(q, swapDistribution(pSwapped, corpus.swap), o.mix);
         }
       }
       const auto logits = student->forward(input);
@@ -204,20 +222,16 @@ double perplexity(WordLm& model, const torch::Tensor& rows) {
   double nll = 0, tokens = 0;
   for (const auto& idx : epochBatches(rows.size(0), 256, false, 0)) {
     const auto x = trimmed(rows.index_select(0, idx)).to(device);
-    const auto input = x.narrow(1, 0, x.size(1) - 1), target = x.narrow(1, 1, x.size(1) - 1);
-    const auto logits = model->forward(input);
-    nll += torch::nn::functional::cross_entropy(logits.reshape({-1, logits.size(2)}), target.reshape(-1),
-                                                torch::nn::functional::CrossEntropyFuncOptions().ignore_index(0).reduction(torch::kSum))
-               .item<double>();
-    tokens += (target != 0).sum().item<double>();
+    nll += nextTokenLoss(model, x, /*sum=*/true).item<double>();
+    tokens += (x.narrow(1, 1, x.size(1) - 1) != 0).sum().item<double>();
   }
   return std::exp(nll / std::max(1.0, tokens));
 }
 
 namespace {
 
-/// Next-token distribution after `prompt` (<s> prepended).
-torch::Tensor nextDistribution(WordLm& model, const Vocabulary& v, const std::vector<long>& ids) {
+/// Next-token distribution after the token ids `ids`.
+torch::Tensor nextDistribution(WordLm& model, const std::vector<long>& ids) {
   const auto x = torch::tensor(ids, torch::kLong).unsqueeze(0).to(deviceOf(model));
   return torch::softmax(model->forward(x)[0][long(ids.size()) - 1].to(torch::kDouble), -1).cpu();
 }
@@ -236,9 +250,7 @@ double occupationDisparity(WordLm& model, const Vocabulary& v, std::vector<Promp
   double total = 0;
   long n = 0;
   for (const auto& prompt : occupationPrompts()) {
-    std::vector<long> ids{v.id("<s>")};
-    for (const auto& t : tokenize(prompt.prompt, true)) ids.push_back(v.id(t));
-    const auto p = nextDistribution(model, v, ids);
+    const auto p = nextDistribution(model, promptIds(v, prompt.prompt));
     PromptPolarity r{prompt.prompt, prompt.occupation, mass(p, {"she", "her"}), mass(p, {"he", "his", "him"}), 0};
     r.polarity = r.pFemale + r.pMale > 0 ? (r.pFemale - r.pMale) / (r.pFemale + r.pMale) : 0;
     total += std::abs(r.polarity);
@@ -252,13 +264,12 @@ std::string continuePrompt(WordLm& model, const Vocabulary& v, const std::string
                            uint64_t seed) {
   torch::NoGradGuard noGrad;
   model->eval();
-  std::vector<long> ids{v.id("<s>")};
-  for (const auto& t : tokenize(prompt, true)) ids.push_back(v.id(t));
+  auto ids = promptIds(v, prompt);
   std::mt19937_64 rng(seed);
   std::string out;
   const long eos = v.id("</s>"), limit = model->options.max_length();
   for (int k = 0; k < maxTokens && long(ids.size()) < limit; ++k) {
-    auto p = nextDistribution(model, v, ids);
+    auto p = nextDistribution(model, ids);
     p[Vocabulary::kPad] = 0;
     p[Vocabulary::kUnk] = 0;
     long next;

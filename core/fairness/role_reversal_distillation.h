@@ -20,15 +20,26 @@
 
 namespace trustlab {
 
+/// The swap on a vocabulary: σ(t) for every token with a mutual partner (identity otherwise) and
+/// the ids of her/his/him, whose three-way swap is not a permutation. Built once per vocabulary.
+struct VocabularySwap {
+  torch::Tensor sigma;  ///< [V] int64
+  long her = Vocabulary::kUnk, his = Vocabulary::kUnk, him = Vocabulary::kUnk;
+};
+VocabularySwap vocabularySwap(const Vocabulary& vocabulary, const GenderSwapper& swapper);
+
 /// Sentences as <s> w1 … wn </s> rows of token ids, padded with 0; a seeded train/valid split.
 struct LmCorpus {
   Vocabulary vocabulary;
   torch::Tensor train, valid;  ///< [N, T] int64
   torch::Tensor trainSwapped;  ///< each train row gender-swapped (equal to it when nothing swaps)
-  long bos = 0, eos = 0;
+  VocabularySwap swap;         ///< the same swap on next-token distributions
 };
 LmCorpus buildLmCorpus(const std::vector<std::string>& sentences, const GenderSwapper& swapper, long maxLength = 32,
                        double validFraction = 0.1, uint64_t seed = 1);
+
+/// kd, cda, perturb, both — in that order.
+const std::vector<std::string>& distillationMethods();
 
 struct LmTrainOptions {
   int epochs = 6;
@@ -51,12 +62,11 @@ using LmProgress = std::function<void(const std::string& phase, int epoch, int e
 void trainLanguageModel(WordLm& model, const LmCorpus& corpus, const LmTrainOptions& options,
                         const LmProgress& progress = {}, const std::atomic<bool>* stop = nullptr);
 /// Distils `teacher` into `student` with `options.method`.
-void distill(WordLm& teacher, WordLm& student, const LmCorpus& corpus, const GenderSwapper& swapper,
-             const DistillationOptions& options, const LmProgress& progress = {},
-             const std::atomic<bool>* stop = nullptr);
+void distill(WordLm& teacher, WordLm& student, const LmCorpus& corpus, const DistillationOptions& options,
+             const LmProgress& progress = {}, const std::atomic<bool>* stop = nullptr);
 
 /// The swap on next-token distributions: p̃ from the teacher's p on the swapped context.
-torch::Tensor swapDistribution(const torch::Tensor& p, const Vocabulary& vocabulary, const GenderSwapper& swapper);
+torch::Tensor swapDistribution(const torch::Tensor& p, const VocabularySwap& swap);
 /// Combines p and p̃ (last dimension is the vocabulary) and renormalises.
 torch::Tensor mixDistributions(const torch::Tensor& p, const torch::Tensor& swapped, const std::string& mix);
 

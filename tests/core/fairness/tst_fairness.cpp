@@ -264,7 +264,7 @@ class TestFairness : public QObject {
     const auto id = [&](const char* w) { return v.id(w); };
     auto p = torch::zeros({long(v.size())}, torch::kDouble);
     p[id("he")] = 0.1, p[id("she")] = 0.3, p[id("her")] = 0.2, p[id("his")] = 0.15, p[id("him")] = 0.05, p[id("keys")] = 0.2;
-    const auto q = swapDistribution(p, v, GenderSwapper::builtIn());
+    const auto q = swapDistribution(p, vocabularySwap(v, GenderSwapper::builtIn()));
     QVERIFY(near(q[id("he")].item<double>(), 0.3) && near(q[id("she")].item<double>(), 0.1));
     QVERIFY(near(q[id("her")].item<double>(), 0.2));                 // his + him
     QVERIFY(near(q[id("his")].item<double>(), 0.2 * 0.15 / 0.2));   // her, shared as his : him
@@ -293,7 +293,7 @@ class TestFairness : public QObject {
       DistillationOptions o;
       o.method = method;
       o.training.epochs = 5;
-      distill(teacher, student, corpus, swapper, o);
+      distill(teacher, student, corpus, o);
       result[method] = {occupationDisparity(student, corpus.vocabulary), perplexity(student, corpus.valid)};
       qInfo("%s: disparity %.3f, perplexity %.3f (teacher %.3f)", method, result[method].first, result[method].second,
             teacherDisparity);
@@ -307,7 +307,7 @@ class TestFairness : public QObject {
     WordLm untrained(WordLmOptions(long(corpus.vocabulary.size())).dim(8).layers(1).ffn_dim(8));
     DistillationOptions bad;
     bad.method = "swap";
-    QVERIFY_THROWS_EXCEPTION(InputError, distill(teacher, untrained, corpus, swapper, bad));
+    QVERIFY_THROWS_EXCEPTION(InputError, distill(teacher, untrained, corpus, bad));
   }
   void seatFilesLoad() {
     const auto path = dataDir() + "/weat_seat/sent-weat6.jsonl";
