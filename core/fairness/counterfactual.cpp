@@ -147,15 +147,21 @@ std::string GenderSwapper::partner(const std::string& word) const {
   return it == partner_.end() ? std::string() : it->second;
 }
 
+bool GenderSwapper::lookup(const std::string& key, std::string& partner, bool& female) const {
+  std::string stem = key, suffix;
+  if (!partner_.count(key))
+    if (const auto apostrophe = key.find('\''); apostrophe != std::string::npos)
+      stem = key.substr(0, apostrophe), suffix = key.substr(apostrophe);
+  const auto it = partner_.find(stem);
+  if (it == partner_.end()) return false;
+  partner = it->second + suffix;
+  female = female_.at(stem);
+  return true;
+}
+
 std::string GenderSwapper::groupOf(const std::string& text) const {
   bool male = false, female = false;
-  for (const auto& s : swap(text).swaps) {
-    auto key = toLowerAscii(s.from);
-    if (const auto it = female_.find(key); it != female_.end()) (it->second ? female : male) = true;
-    else if (const auto apostrophe = key.find('\''); apostrophe != std::string::npos)  // possessive: its stem
-      if (const auto stem = female_.find(key.substr(0, apostrophe)); stem != female_.end())
-        (stem->second ? female : male) = true;
-  }
+  for (const auto& s : swap(text).swaps) (s.female ? female : male) = true;
   return male && female ? "mixed" : male ? "male" : female ? "female" : "none";
 }
 
@@ -174,11 +180,9 @@ Counterfactual GenderSwapper::swap(const std::string& text) const {
                                   std::isalpha(static_cast<unsigned char>(text[end + 1])))))
       ++end;
     const std::string word = text.substr(i, end - i), key = toLowerAscii(word);
-    std::string to = partner(key);
-    if (const auto apostrophe = key.find('\''); to.empty() && apostrophe != std::string::npos) {
-      const auto stem = partner(key.substr(0, apostrophe));
-      if (!stem.empty()) to = stem + key.substr(apostrophe);
-    }
+    std::string to;
+    bool female = false;
+    lookup(key, to, female);
     if (key == "her") {
       // his before a noun phrase ("her keys" → "his keys"), him otherwise ("call her back").
       size_t next = end;
@@ -196,6 +200,7 @@ Counterfactual GenderSwapper::swap(const std::string& text) const {
       s.sourceEnd = end;
       s.from = word;
       s.to = matchCase(to, word);
+      s.female = female;
       s.targetBegin = out.text.size();
       out.text += s.to;
       s.targetEnd = out.text.size();

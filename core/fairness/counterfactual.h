@@ -16,6 +16,7 @@ struct WordSwap {
   size_t sourceBegin = 0, sourceEnd = 0;  ///< byte range in the original text
   size_t targetBegin = 0, targetEnd = 0;  ///< byte range in the counterfactual
   std::string from, to;
+  bool female = false;  ///< `from` is a female word (the side its pair was listed on)
 };
 
 struct Counterfactual {
@@ -48,6 +49,10 @@ class GenderSwapper {
   std::string groupOf(const std::string& text) const;
 
  private:
+  /// A lower-case word's partner and side, or those of a possessive's stem ("mary's" → "james's");
+  /// false when the table has neither.
+  bool lookup(const std::string& key, std::string& partner, bool& female) const;
+
   std::unordered_map<std::string, std::string> partner_;
   std::unordered_map<std::string, bool> female_;  ///< the side of each word in the table
 };
