@@ -213,11 +213,7 @@ int fairnessCommand(const std::vector<std::string>& argv) {
                        .dump()
                 << std::endl;
     } else {
-      std::printf("run %lld, %s: %s vs %s / %s vs %s: effect size %.3f, p = %.4g (%s, %ld partitions)%s\n", id,
-                  test.name.c_str(), test.targ1.category.c_str(), test.targ2.category.c_str(),
-                  test.attr1.category.c_str(), test.attr2.category.c_str(), r.result.effectSize, r.result.pValue,
-                  r.result.exact ? "exact" : "sampled", r.result.partitions,
-                  r.dropped.empty() ? "" : (", " + std::to_string(r.dropped.size()) + " examples out of vocabulary").c_str());
+      std::printf("run %lld, %s\n", id, describeWeat(r).c_str());
     }
     return 0;
   }
@@ -240,10 +236,7 @@ int fairnessCommand(const std::vector<std::string>& argv) {
       std::cout << nlohmann::json{{"positive_label", positive}, {"overall", gap(r.overall)}, {"by_emotion", byEmotion}}.dump()
                 << std::endl;
     } else {
-      std::printf("run %lld, EEC, P(%s) female − male over %ld cells: %+.4f (t = %.2f, p = %.3g)\n", id,
-                  positive.c_str(), r.overall.pairs, r.overall.meanDifference, r.overall.t, r.overall.pValue);
-      for (const auto& [emotion, g] : r.byEmotion)
-        std::printf("  %-8s %+.4f (t = %.2f, p = %.3g, %ld cells)\n", emotion.c_str(), g.meanDifference, g.t, g.pValue, g.pairs);
+      std::printf("run %lld, %s\n", id, describeEec(r, positive).c_str());
     }
     return 0;
   }

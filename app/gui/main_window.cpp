@@ -383,30 +383,14 @@ void MainWindow::auditRun(qlonglong runId, const QString& kind) {
       RunStore s(store);
       const auto run = loadRunForAudit(s, runId);
       if (!weatPath.empty()) {
-        const auto r = auditRunWeat(s, runId, run, loadWeatTest(weatPath));
-        return tr("WEAT %1: %2 vs %3 / %4 vs %5\neffect size %6, one-sided p = %7 (%8 partitions)%9")
-            .arg(QString::fromStdString(r.test.name), QString::fromStdString(r.test.targ1.category),
-                 QString::fromStdString(r.test.targ2.category), QString::fromStdString(r.test.attr1.category),
-                 QString::fromStdString(r.test.attr2.category))
-            .arg(r.result.effectSize, 0, 'f', 3)
-            .arg(r.result.pValue, 0, 'g', 3)
-            .arg(r.result.exact ? tr("exact, %1").arg(r.result.partitions) : tr("%1 sampled").arg(r.result.partitions))
-            .arg(r.dropped.empty() ? QString() : tr("\n%1 examples out of the run's vocabulary").arg(r.dropped.size()));
+        return QString::fromStdString("WEAT " + describeWeat(auditRunWeat(s, runId, run, loadWeatTest(weatPath))));
       }
       if (k == "eec") {
         const auto positive = positiveClassFor(run, "");
         const auto root = dataRoot();
         if (root.empty()) return tr("The EEC probe needs the data folder (TRUSTLAB_DATA_DIR) with eec/");
-        const auto r = auditRunEec(s, runId, run, root + "/eec/Equity-Evaluation-Corpus.csv", positive);
-        QString text = tr("EEC, P(%1) female − male over %2 cells: %3 (t = %4, p = %5)")
-                           .arg(QString::fromStdString(positive))
-                           .arg(r.overall.pairs)
-                           .arg(r.overall.meanDifference, 0, 'f', 4)
-                           .arg(r.overall.t, 0, 'f', 2)
-                           .arg(r.overall.pValue, 0, 'g', 3);
-        for (const auto& [emotion, g] : r.byEmotion)
-          text += tr("\n  %1: %2 (p = %3)").arg(QString::fromStdString(emotion)).arg(g.meanDifference, 0, 'f', 4).arg(g.pValue, 0, 'g', 3);
-        return text;
+        return QString::fromStdString(
+            describeEec(auditRunEec(s, runId, run, root + "/eec/Equity-Evaluation-Corpus.csv", positive), positive));
       }
       if (k == "canary") return QString::fromStdString(describeCanaries(auditRunCanaries(s, runId, run)));
       return QString::fromStdString(

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <numeric>
 #include <nlohmann/json.hpp>
@@ -357,6 +358,29 @@ std::string fairnessJson(const ClassifierFairnessReport& r, int indent) {
   out["pairs"] = pairs;
   out["protected_status_accuracy"] = std::isfinite(r.protectedStatusAccuracy) ? json(r.protectedStatusAccuracy) : json(nullptr);
   return out.dump(indent);
+}
+
+std::string describeWeat(const EmbeddingWeatReport& r) {
+  char line[512];
+  const auto& t = r.test;
+  std::snprintf(line, sizeof line, "%s: %s vs %s / %s vs %s: effect size %.3f, p = %.4g (%s, %ld partitions)",
+                t.name.c_str(), t.targ1.category.c_str(), t.targ2.category.c_str(), t.attr1.category.c_str(),
+                t.attr2.category.c_str(), r.result.effectSize, r.result.pValue, r.result.exact ? "exact" : "sampled",
+                r.result.partitions);
+  return line + (r.dropped.empty() ? "" : ", " + std::to_string(r.dropped.size()) + " examples out of vocabulary");
+}
+
+std::string describeEec(const EecReport& r, const std::string& positive) {
+  char line[256];
+  std::snprintf(line, sizeof line, "EEC, P(%s) female − male over %ld cells: %+.4f (t = %.2f, p = %.3g)", positive.c_str(),
+                r.overall.pairs, r.overall.meanDifference, r.overall.t, r.overall.pValue);
+  std::string out = line;
+  for (const auto& [emotion, g] : r.byEmotion) {
+    std::snprintf(line, sizeof line, "\n  %-8s %+.4f (t = %.2f, p = %.3g, %ld cells)", emotion.c_str(), g.meanDifference,
+                  g.t, g.pValue, g.pairs);
+    out += line;
+  }
+  return out;
 }
 
 std::string describeFairness(const ClassifierFairnessReport& r) {

@@ -79,6 +79,10 @@ EecReport auditRunEec(RunStore& store, long long runId, const AuditedRun& run, c
                       const std::string& positiveLabel);
 
 std::string fairnessJson(const ClassifierFairnessReport& r, int indent = -1);
+/// One line: the test, its sets, d, p and how p was found (CLI and GUI).
+std::string describeWeat(const EmbeddingWeatReport& r);
+/// The overall female − male gap and one line per emotion (CLI and GUI).
+std::string describeEec(const EecReport& r, const std::string& positive);
 std::string describeFairness(const ClassifierFairnessReport& r);
 
 }  // namespace trustlab
