@@ -114,6 +114,9 @@ DesignerWidget::DesignerWidget(QWidget* parent) : QWidget(parent) {
   localLr_->setDecimals(5);
   algorithm_ = combo(this, {"fedavg", "fedprox", "fedadam", "fedyogi", "fedadagrad"});
   periods_ = spin(this, 1, 10000, tr("Continual setting: data arrives in this many periods, old data is deleted (1 = static)"));
+  processes_ = spin(this, 1, 64,
+                    tr("Local processes sharing each round's clients (Gloo over loopback, like trustlab-cli fl "
+                       "--nproc); the model is the same for any count"));
 
   auto* datasetRow = new QHBoxLayout;
   datasetRow->addWidget(dataset_, 1);
@@ -178,6 +181,7 @@ DesignerWidget::DesignerWidget(QWidget* parent) : QWidget(parent) {
   ff->addRow(tr("Local SGD lr"), localLr_);
   ff->addRow(tr("Algorithm"), algorithm_);
   ff->addRow(tr("Periods"), periods_);
+  ff->addRow(tr("Processes"), processes_);
 
   issues_ = new QLabel(this);
   issues_->setWordWrap(true);
@@ -227,7 +231,7 @@ DesignerWidget::DesignerWidget(QWidget* parent) : QWidget(parent) {
   auto federatedEnabled = [this] {
     for (QWidget* w : std::initializer_list<QWidget*>{partition_, alpha_, quantitySigma_, clusterCount_, clients_,
                                                       selection_, aggregation_, rounds_,
-                                                      clientsPerRound_, localEpochs_, localLr_, algorithm_, periods_})
+                                                      clientsPerRound_, localEpochs_, localLr_, algorithm_, periods_, processes_})
       w->setEnabled(federated_->isChecked());
   };
   connect(federated_, &QCheckBox::toggled, this, federatedEnabled);
@@ -305,6 +309,7 @@ ExperimentSpec DesignerWidget::spec() const {
   f.localLr = localLr_->value();
   f.algorithm = algorithm_->currentText().toStdString();
   f.periods = periods_->value();
+  f.processes = processes_->value();
   return s;
 }
 
@@ -359,6 +364,7 @@ void DesignerWidget::setSpec(const ExperimentSpec& s) {
   localLr_->setValue(f.localLr);
   algorithm_->setCurrentText(QString::fromStdString(f.algorithm));
   periods_->setValue(f.periods);
+  processes_->setValue(f.processes);
   revalidate();
 }
 

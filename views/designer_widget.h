@@ -56,7 +56,7 @@ class DesignerWidget : public QWidget {
   QCheckBox* federated_;
   QComboBox *partition_, *selection_, *aggregation_, *algorithm_;
   QDoubleSpinBox *alpha_, *quantitySigma_, *localLr_;
-  QSpinBox *clients_, *clusterCount_, *rounds_, *clientsPerRound_, *localEpochs_, *periods_;
+  QSpinBox *clients_, *clusterCount_, *rounds_, *clientsPerRound_, *localEpochs_, *periods_, *processes_;
   ExperimentSpec base_;  ///< the last spec set: fields the form does not show are kept from it
   QLabel* issues_;
   QPushButton *start_, *stop_;

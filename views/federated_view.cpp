@@ -152,6 +152,7 @@ int FederatedView::showRuns(const QList<qlonglong>& runIds, const QString& store
                    .arg(clock.size())
                    .arg(clock.back().value, 0, 'f', 0)
                    .arg(run->latestMetrics.count("test/accuracy") ? run->latestMetrics.at("test/accuracy") : 0.0, 0, 'f', 4);
+      if (const int processes = f.value("processes", 1); processes > 1) lines.back() += tr(" (%1 processes)").arg(processes);
     }
     latest = id;
   }

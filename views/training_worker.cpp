@@ -1,10 +1,16 @@
 #include "training_worker.h"
 
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QTemporaryFile>
 #include <QThread>
 #include <QtGlobal>
 #include <algorithm>
+#include <memory>
 
 #include "experiment/runner.h"
+#include "federated/local_ranks.h"
 #include "util/errors.h"
 
 namespace trustlab {
@@ -31,14 +37,35 @@ class SignalObserver : public TrainingObserver {
   bool started_ = false;
 };
 
+/// A federated spec with processes > 1: starts ranks 1..N−1 as `trustlab-cli fl SPEC --worker`
+/// (the CLI beside this executable) on the spec written to `specFile`; returns this rank's place.
+std::unique_ptr<LocalRanks> startOtherRanks(const ExperimentSpec& spec, QTemporaryFile& specFile, Rendezvous& master) {
+  const QString cli = QDir(QCoreApplication::applicationDirPath()).filePath("trustlab-cli");
+  if (!QFileInfo(cli).isExecutable())
+    throw InputError("federated.processes", "more than one process needs trustlab-cli beside the GUI (" +
+                                                cli.toStdString() + " is missing)");
+  if (!specFile.open() || specFile.write(QByteArray::fromStdString(spec.toJson())) < 0 || !specFile.flush())
+    throw std::runtime_error("cannot write the spec for the other processes to " + specFile.fileName().toStdString());
+  master.worldSize = spec.federated.processes;
+  master.port = LocalRanks::freePort();
+  return std::make_unique<LocalRanks>(cli.toStdString(),
+                                      std::vector<std::string>{"fl", specFile.fileName().toStdString(), "--worker"},
+                                      master);
+}
+
 }  // namespace
 
 void TrainingWorker::run(const QString& specJson, const QString& storePath) {
   stop_ = false;
   try {
     auto spec = ExperimentSpec::fromJson(specJson.toStdString(), "experiment designer");
-    // Leave one core to the GUI thread so the window stays responsive while training.
-    if (spec.training.threads == 0) spec.training.threads = std::max(1, QThread::idealThreadCount() - 1);
+    // Leave one core to the GUI thread so the window stays responsive while training; several
+    // processes share the others.
+    const int processes = spec.federated.enabled ? spec.federated.processes : 1;
+    if (spec.training.threads == 0) spec.training.threads = std::max(1, (QThread::idealThreadCount() - 1) / processes);
+    QTemporaryFile specFile(QDir::temp().filePath("trustlab-spec-XXXXXX.json"));
+    Rendezvous master;
+    const auto otherRanks = processes > 1 ? startOtherRanks(spec, specFile, master) : nullptr;
     RunStore store(storePath.toStdString());
     SignalObserver observer(this);
     RunOptions options;
@@ -46,7 +73,9 @@ void TrainingWorker::run(const QString& specJson, const QString& storePath) {
     options.observers = {&observer};
     options.stop = &stop_;
     options.qtVersion = qVersion();
+    if (otherRanks) options.rendezvous = master;
     const auto out = runExperiment(spec, options);
+    if (otherRanks) otherRanks->wait();
     Q_EMIT finished(out.runId, QString::fromStdString(out.status), out.test.accuracy, out.test.macroF1,
                     out.training.seconds);
   } catch (const InputError& e) {

@@ -1,8 +1,5 @@
 #include "cli_commands.h"
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cmath>
 #include <cstdio>
 #include <ctime>
@@ -16,6 +13,7 @@
 #include "experiment/partition_preview.h"
 #include "experiment/run_store.h"
 #include "experiment/runner.h"
+#include "federated/local_ranks.h"
 #include "terminal_progress.h"
 #include "util/errors.h"
 
@@ -98,6 +96,7 @@ ExperimentSpec specFromArgs(const Args& a) {
   f.userNoiseMultiplier = a.getDouble("user-noise-multiplier", f.userNoiseMultiplier);
   f.userTargetEpsilon = a.getDouble("user-target-epsilon", f.userTargetEpsilon);
   f.activityCap = a.getDouble("activity-cap", f.activityCap);
+  f.processes = int(a.getLong("nproc", f.processes));
   // Flag errors name the flag the user typed rather than the spec field.
   static const std::map<std::string, std::string> flagFor = {
       {"model.type", "--model"}, {"training.epochs", "--epochs"}, {"training.batch_size", "--batch-size"},
@@ -116,6 +115,7 @@ ExperimentSpec specFromArgs(const Args& a) {
       {"federated.deadline_seconds", "--deadline"}, {"federated.availability", "--availability"},
       {"federated.user_clip", "--user-clip"}, {"federated.user_noise_multiplier", "--user-noise-multiplier"},
       {"federated.user_target_epsilon", "--user-target-epsilon"}, {"federated.activity_cap", "--activity-cap"},
+      {"federated.processes", "--nproc"},
       {"federated.user_target_quantile", "--user-adaptive-clip"}, {"federated.user_adaptive_clip", "--user-adaptive-clip"}};
   for (const auto& issue : s.validate()) {
     const auto f = flagFor.find(issue.field);
@@ -184,9 +184,11 @@ std::string metricOr(const RunRecord& r, const std::string& key) {
 }  // namespace
 
 /// Runs `spec` into the store with terminal progress (train and fl share this).
-RunOutcome runWithProgress(const Args& a, const ExperimentSpec& spec, RunStore& store, const char* experiment) {
+RunOutcome runWithProgress(const Args& a, const ExperimentSpec& spec, RunStore& store, const char* experiment,
+                           const std::optional<Rendezvous>& rendezvous = {}) {
   TerminalProgress progress(a.has("quiet") || a.has("json"));
   RunOptions options;
+  options.rendezvous = rendezvous;
   options.store = &store;
   options.observers = {&progress};
   options.experiment = a.get("experiment", experiment);
@@ -237,39 +239,14 @@ int trainCommand(const std::vector<std::string>& argv) {
   return 0;
 }
 
-/// `fl --nproc N`: starts ranks 1..N-1 as copies of this command (with --worker) and makes this
-/// process rank 0, torchrun-style. Returns the worker pids.
-std::vector<pid_t> spawnWorkers(const std::vector<std::string>& argv, long nproc) {
-  const char* portEnv = std::getenv("MASTER_PORT");
-  const std::string port = portEnv && *portEnv ? portEnv : std::to_string(29500 + getpid() % 2000);
-  std::vector<std::string> args = {"trustlab-cli", "fl"};
-  for (size_t i = 0; i < argv.size(); ++i) {
-    if (argv[i] == "--nproc") ++i;  // and its value
-    else if (argv[i].rfind("--nproc=", 0) != 0) args.push_back(argv[i]);
-  }
-  args.push_back("--worker");
-  std::vector<pid_t> pids;
-  for (long r = 1; r < nproc; ++r) {
-    const pid_t pid = fork();
-    if (pid < 0) throw std::runtime_error("cannot start worker process " + std::to_string(r));
-    if (pid == 0) {
-      setenv("RANK", std::to_string(r).c_str(), 1);
-      setenv("WORLD_SIZE", std::to_string(nproc).c_str(), 1);
-      setenv("MASTER_ADDR", "127.0.0.1", 0);
-      setenv("MASTER_PORT", port.c_str(), 1);
-      std::vector<char*> cargs;
-      for (auto& x : args) cargs.push_back(x.data());
-      cargs.push_back(nullptr);
-      execv("/proc/self/exe", cargs.data());
-      _exit(127);
-    }
-    pids.push_back(pid);
-  }
-  setenv("RANK", "0", 1);
-  setenv("WORLD_SIZE", std::to_string(nproc).c_str(), 1);
-  setenv("MASTER_ADDR", "127.0.0.1", 0);
-  setenv("MASTER_PORT", port.c_str(), 1);
-  return pids;
+/// `fl --nproc N`: this process is rank 0 of N on this machine (MASTER_ADDR and MASTER_PORT from
+/// the environment when set, else loopback and a free port).
+Rendezvous localMaster(int processes) {
+  auto r = Rendezvous::fromEnvironment();
+  r.rank = 0;
+  r.worldSize = processes;
+  if (const char* port = std::getenv("MASTER_PORT"); !port || !*port) r.port = LocalRanks::freePort();
+  return r;
 }
 
 /// `fl --preview`: the partition the run would train on, without training.
@@ -309,22 +286,24 @@ int flCommand(const std::vector<std::string>& argv) {
   spec.federated.enabled = true;
   spec.requireValid(a.positional().empty() ? "spec" : a.positional().front());
   if (a.has("preview")) return previewCommand(spec, a.has("json"));
-  if (a.has("worker")) {  // a rank > 0 of `fl --nproc`: trains its share, records nothing
+  if (a.has("worker")) {  // a rank > 0 started by `fl --nproc` or the GUI: trains its share, records nothing
     RunOptions options;
     options.saveCheckpoint = false;
-    return runExperiment(spec, options).status == "finished" ? 0 : 1;
+    return runExperiment(spec, options).status == "failed" ? 1 : 0;  // stopped together with rank 0 is fine
   }
-  const long nproc = a.getLong("nproc", 1);
-  if (nproc < 1 || nproc > 256) throw InputError("--nproc", "must be in 1..256");
-  const auto workers = nproc > 1 ? spawnWorkers(argv, nproc) : std::vector<pid_t>{};
+  const long nproc = spec.federated.processes;
+  std::optional<Rendezvous> master;
+  std::unique_ptr<LocalRanks> ranks;
+  if (nproc > 1) {
+    master = localMaster(int(nproc));
+    auto args = argv;
+    args.insert(args.begin(), "fl");
+    args.push_back("--worker");
+    ranks = std::make_unique<LocalRanks>("/proc/self/exe", args, *master);
+  }
   RunStore store(storePath(a));
-  const RunOutcome out = runWithProgress(a, spec, store, "federated");
-  for (pid_t pid : workers) {
-    int status = 0;
-    waitpid(pid, &status, 0);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-      throw std::runtime_error("worker process " + std::to_string(pid) + " failed");
-  }
+  const RunOutcome out = runWithProgress(a, spec, store, "federated", master);
+  if (ranks) ranks->wait();
   if (a.has("json")) {
     json privacy = json::object();
     if (spec.federated.userDp) {

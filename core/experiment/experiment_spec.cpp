@@ -62,7 +62,7 @@ json toJsonObject(const ExperimentSpec& s) {
         {"upload_seconds", f.uploadSeconds}, {"user_dp", f.userDp}, {"user_clip", f.userClip}, {"activity_cap", f.activityCap},
         {"user_noise_multiplier", f.userNoiseMultiplier}, {"user_target_epsilon", f.userTargetEpsilon},
         {"secure_aggregation", f.secureAggregation}, {"user_adaptive_clip", f.userAdaptiveClip},
-        {"user_target_quantile", f.userTargetQuantile}, {"user_clip_lr", f.userClipLr}}}};
+        {"user_target_quantile", f.userTargetQuantile}, {"user_clip_lr", f.userClipLr}, {"processes", f.processes}}}};
 }
 
 /// Reads `obj[key]` into `out` if present, checking the JSON type.
@@ -195,7 +195,7 @@ ExperimentSpec ExperimentSpec::fromJson(const std::string& text, const std::stri
                                   "over_selection", "deadline_seconds", "speed_sigma", "availability",
                                   "examples_per_second", "upload_seconds", "user_dp", "user_clip", "activity_cap",
                                   "user_noise_multiplier", "user_target_epsilon", "secure_aggregation",
-                                  "user_adaptive_clip", "user_target_quantile", "user_clip_lr"}, where);
+                                  "user_adaptive_clip", "user_target_quantile", "user_clip_lr", "processes"}, where);
   auto& fc = s.federated;
   read(fe, "federated", "enabled", fc.enabled, where);
   read(fe, "federated", "partition", fc.partition, where);
@@ -233,6 +233,7 @@ ExperimentSpec ExperimentSpec::fromJson(const std::string& text, const std::stri
   read(fe, "federated", "secure_aggregation", fc.secureAggregation, where);
   read(fe, "federated", "user_adaptive_clip", fc.userAdaptiveClip, where);
   read(fe, "federated", "user_target_quantile", fc.userTargetQuantile, where);
+  read(fe, "federated", "processes", fc.processes, where);
   read(fe, "federated", "user_clip_lr", fc.userClipLr, where);
   return s;
 }
@@ -338,6 +339,9 @@ std::vector<SpecIssue> ExperimentSpec::validate() const {
   check(!f.userDp || f.aggregation == "equal", "federated.user_dp",
         "user-level DP needs equal aggregation weights (the clip bounds each client's share)");
   check(std::isfinite(f.activityCap) && f.activityCap >= 0, "federated.activity_cap", "must be ≥ 0");
+  check(f.processes >= 1 && f.processes <= 256, "federated.processes", "must be in 1..256");
+  check(f.processes == 1 || !f.secureAggregation, "federated.processes",
+        "secure aggregation is simulated in one process only: set processes to 1");
   check(!f.enabled || !training.privacy.enabled() || training.privacy.targetEpsilon <= 0, "privacy.target_epsilon",
         "federated clients take privacy.noise_multiplier (each client's ε depends on its size and participation "
         "and is reported); set target_epsilon to 0");

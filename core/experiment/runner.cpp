@@ -87,6 +87,7 @@ RunOutcome runExperiment(const ExperimentSpec& spec, const RunOptions& o) {
     std::unique_ptr<FederatedTrainer> federated;
     if (spec.federated.enabled) {
       federated = std::make_unique<FederatedTrainer>(model, spec.training, spec.federated, out.runId);
+      if (o.rendezvous) federated->setRendezvous(*o.rendezvous);
       if (storeObserver) federated->addObserver(storeObserver.get());
       for (auto* obs : o.observers) federated->addObserver(obs);
       const auto partition = specPartition(spec, prepared);

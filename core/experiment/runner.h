@@ -2,11 +2,13 @@
 // test evaluation → checkpoint, recording everything in the run store.
 #pragma once
 #include <atomic>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "experiment/experiment_spec.h"
 #include "experiment/run_store.h"
+#include "federated/rendezvous.h"
 #include "training/observer.h"
 #include "training/trainer.h"
 
@@ -29,6 +31,8 @@ struct RunOptions {
   std::string experiment = "default";  ///< experiment (group) name in the store
   std::string qtVersion;               ///< recorded when run from the GUI
   bool saveCheckpoint = true;          ///< next to the store: <store>.artifacts/run-<id>/
+  /// Federated runs over several processes: this process's place (else the environment's).
+  std::optional<Rendezvous> rendezvous;
 };
 
 /// A federated run's clients beside its checkpoint:

@@ -4,9 +4,6 @@
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #include <torch/torch.h>
 
-#include <cstdlib>
-#include <string>
-
 #include "util/errors.h"
 
 namespace trustlab {
@@ -16,41 +13,25 @@ struct DistributedContext::Impl {
   c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
 };
 
-namespace {
-
-long envLong(const char* name, long fallback) {
-  const char* v = std::getenv(name);
-  if (!v || !*v) return fallback;
-  char* end = nullptr;
-  const long x = std::strtol(v, &end, 10);
-  if (*end) throw InputError(std::string("$") + name, "expected an integer, got '" + std::string(v) + "'");
-  return x;
-}
-
-}  // namespace
-
 DistributedContext::DistributedContext(int rank, int worldSize, std::unique_ptr<Impl> impl)
     : rank_(rank), worldSize_(worldSize), impl_(std::move(impl)) {}
 
 DistributedContext::~DistributedContext() = default;
 
-std::unique_ptr<DistributedContext> DistributedContext::fromEnvironment() {
-  const long world = envLong("WORLD_SIZE", 1);
-  if (world <= 1) return nullptr;
-  const long rank = envLong("RANK", -1);
-  if (rank < 0 || rank >= world) throw InputError("$RANK", "must be in 0..WORLD_SIZE-1");
-  const char* addr = std::getenv("MASTER_ADDR");
-  const std::string host = addr && *addr ? addr : "127.0.0.1";
+std::unique_ptr<DistributedContext> DistributedContext::connect(const Rendezvous& r) {
+  if (r.worldSize <= 1) return nullptr;
+  if (r.rank < 0 || r.rank >= r.worldSize) throw InputError("$RANK", "must be in 0..WORLD_SIZE-1");
+  if (r.port <= 0 || r.port > 65535) throw InputError("$MASTER_PORT", "must be in 1..65535");
   c10d::TCPStoreOptions opts;
-  opts.port = std::uint16_t(envLong("MASTER_PORT", 29500));
-  opts.isServer = rank == 0;
-  opts.numWorkers = std::size_t(world);
+  opts.port = std::uint16_t(r.port);
+  opts.isServer = r.rank == 0;
+  opts.numWorkers = std::size_t(r.worldSize);
   auto impl = std::make_unique<Impl>();
-  impl->store = c10::make_intrusive<c10d::TCPStore>(host, opts);
+  impl->store = c10::make_intrusive<c10d::TCPStore>(r.host, opts);
   auto options = c10d::ProcessGroupGloo::Options::create();
-  options->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname(host));
-  impl->group = c10::make_intrusive<c10d::ProcessGroupGloo>(impl->store, int(rank), int(world), options);
-  return std::unique_ptr<DistributedContext>(new DistributedContext(int(rank), int(world), std::move(impl)));
+  options->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname(r.host));
+  impl->group = c10::make_intrusive<c10d::ProcessGroupGloo>(impl->store, r.rank, r.worldSize, options);
+  return std::unique_ptr<DistributedContext>(new DistributedContext(r.rank, r.worldSize, std::move(impl)));
 }
 
 void DistributedContext::allReduceSum(std::vector<torch::Tensor>& tensors) {

@@ -1,6 +1,6 @@
 // core/federated: a federated simulation spread over processes (and machines) with LibTorch's
 // c10d Gloo backend, configured torchrun-style from RANK, WORLD_SIZE, MASTER_ADDR and
-// MASTER_PORT. Every rank draws the same selection; the round's clients are sharded over ranks
+// MASTER_PORT (or a Rendezvous given by the launcher). Every rank draws the same selection; the round's clients are sharded over ranks
 // and their summed updates combined by all-reduce.
 #pragma once
 #include <torch/types.h>
@@ -8,12 +8,15 @@
 #include <memory>
 #include <vector>
 
+#include "federated/rendezvous.h"
+
 namespace trustlab {
 
 class DistributedContext {
  public:
-  /// nullptr unless WORLD_SIZE > 1; throws InputError naming the variable when one is malformed.
-  static std::unique_ptr<DistributedContext> fromEnvironment();
+  /// Joins the run (rank 0 hosts the store); nullptr for a single process. Throws InputError
+  /// naming the variable when one is out of range.
+  static std::unique_ptr<DistributedContext> connect(const Rendezvous& r);
   ~DistributedContext();
 
   int rank() const { return rank_; }

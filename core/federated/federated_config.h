@@ -56,6 +56,9 @@ struct FederatedConfig {
   /// Simulated secure aggregation: masked fixed-point uploads, late clients' masks recovered.
   bool secureAggregation = false;
   double activityCap = 0;  ///< user DP + activity selection: examples at which a client is always selected
+  /// Local processes sharing each round's clients (c10d Gloo over loopback; the launcher — CLI or
+  /// GUI — starts them). Any count gives the same model as one process.
+  int processes = 1;
 };
 
 }  // namespace trustlab

@@ -172,10 +172,10 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
   std::mt19937_64 countRng(training_.privacy.secure ? osRandomSeed() : training_.seed ^ 0xc047ULL);
   result.noiseMultiplier = config_.userDp ? sigma : 0;
   // Several processes: the same selection everywhere, each rank trains its share of the clients.
-  const auto distributed = DistributedContext::fromEnvironment();
+  const auto distributed = DistributedContext::connect(rendezvous_ ? *rendezvous_ : Rendezvous::fromEnvironment());
   const int rank = distributed ? distributed->rank() : 0, world = distributed ? distributed->worldSize() : 1;
   if (distributed && config_.secureAggregation)
-    throw InputError("federated.secure_aggregation", "is simulated in one process only (drop --nproc)");
+    throw InputError("federated.secure_aggregation", "is simulated in one process only (set processes to 1)");
   GaussianNoise noise(training_.privacy.secure ? osRandomSeed() : training_.seed ^ 0x05e7ULL, device_);
   const bool prox = config_.algorithm == "fedprox";
   // Example-level eDP-SGD on the clients: σ is given (the spec rejects a target ε: each client's ε
@@ -184,8 +184,11 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
   ClientPrivacyLedger exampleLedger(training_.privacy.delta);
   std::mt19937_64 rng(training_.seed ^ 0xfed5eedULL);
   std::vector<torch::Tensor> delta;  // the round's update sum
+  // Several processes stop together, after the round in which any of them was asked to: the
+  // others would wait for it in the next all-reduce.
+  bool stopping = false;
   for (long round = 1; round <= config_.rounds; ++round) {
-    if (stop && stop->load()) {
+    if (distributed ? stopping : stop && stop->load()) {
       result.cancelled = true;
       break;
     }
@@ -306,11 +309,13 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
     }
     if (distributed) {
       distributed->allReduceSum(delta);
-      std::vector<torch::Tensor> totals{torch::tensor({lossSum, double(seen), unclipped}, torch::kDouble)};
+      const double stopHere = stop && stop->load() ? 1 : 0;
+      std::vector<torch::Tensor> totals{torch::tensor({lossSum, double(seen), unclipped, stopHere}, torch::kDouble)};
       distributed->allReduceSum(totals);
       lossSum = totals[0][0].item<double>();
       seen = long(totals[0][1].item<double>());
       unclipped = totals[0][2].item<double>();
+      stopping = totals[0][3].item<double>() > 0;
     }
     if (secure) {
       const auto sum = secure->sum(timing.lateClients);

@@ -6,11 +6,13 @@
 // Metrics go to observers with step = round.
 #pragma once
 #include <atomic>
+#include <optional>
 #include <vector>
 
 #include "data/batching.h"
 #include "federated/federated_config.h"
 #include "federated/partition.h"
+#include "federated/rendezvous.h"
 #include "models/text_classifier.h"
 #include "training/observer.h"
 #include "training/train_config.h"
@@ -33,6 +35,8 @@ class FederatedTrainer {
   FederatedTrainer(TextClassifierPtr model, const TrainConfig& training, const FederatedConfig& config,
                    long long runId = 0);
   void addObserver(TrainingObserver* o) { observers_.push_back(o); }
+  /// Joins this multi-process run instead of the one the environment names (RANK, WORLD_SIZE, …).
+  void setRendezvous(const Rendezvous& r) { rendezvous_ = r; }
   FederatedResult fit(const EncodedSplit& train, const Partition& clients, const EncodedSplit& valid,
                       const std::atomic<bool>* stop = nullptr);
   const torch::Device& device() const { return device_; }
@@ -45,6 +49,7 @@ class FederatedTrainer {
   long long runId_;
   torch::Device device_;
   std::vector<TrainingObserver*> observers_;
+  std::optional<Rendezvous> rendezvous_;
 };
 
 }  // namespace trustlab

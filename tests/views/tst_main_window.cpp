@@ -8,6 +8,9 @@
 #include "distillation_view.h"
 #include "fairness_view.h"
 #include "federated_view.h"
+#include <torch/torch.h>
+
+#include "experiment/checkpoint.h"
 #include "experiment/run_store.h"
 #include "main_window.h"
 #include "metric_plot.h"
@@ -221,6 +224,41 @@ class TestMainWindow : public QObject {
     window_->findChild<QTabWidget*>()->setCurrentWidget(fed);
     QTest::qWait(100);
     QVERIFY(window_->grab().save(QString(TRUSTLAB_TEST_OUTPUT_DIR) + "/main_window_federated.png"));
+  }
+  void runsAFederatedSimulationOverTwoProcesses() {
+    // The GUI starts the second rank as trustlab-cli beside it; the model equals one process's.
+    auto spec = shortSpec(5);
+    spec.model.type = "bag";
+    spec.training.maxSteps = 0;
+    spec.federated.enabled = true;
+    spec.federated.partition = "iid";
+    spec.federated.clients = 30;
+    spec.federated.rounds = 3;
+    spec.federated.clientsPerRound = 6;
+    spec.federated.localLr = 0.5;
+    spec.federated.processes = 2;
+    const qlonglong two = runAndWait(spec);
+    QVERIFY(two > 0);
+    spec.federated.processes = 1;
+    const qlonglong one = runAndWait(spec);
+    QVERIFY(one > 0);
+    const auto storePath = (dir_.path() + "/gui.sqlite").toStdString();
+    const RunStore store(storePath, true);
+    QCOMPARE(store.metricHistory(two, "fl/examples").size(), size_t(3));
+    const auto a = loadCheckpoint(runArtifactDir(storePath, two)), b = loadCheckpoint(runArtifactDir(storePath, one));
+    const auto pa = a.model->parameters(), pb = b.model->parameters();
+    double worst = 0;
+    for (size_t i = 0; i < pa.size(); ++i) worst = std::max(worst, (pa[i] - pb[i]).abs().max().item<double>());
+    QVERIFY2(worst <= 1e-6, qPrintable(QString("max |Δ| = %1").arg(worst)));
+    // Stop: both processes end after the same round (the other would otherwise wait in an all-reduce).
+    spec.federated.processes = 2;
+    spec.federated.rounds = 100000;
+    QSignalSpy finished(window_.get(), &MainWindow::runFinished);
+    window_->startExperiment(spec);
+    QTRY_VERIFY_WITH_TIMEOUT(window_->isRunning() && window_->trainingView()->accuracyPlot()->pointCount() > 0, 30000);
+    window_->stopExperiment();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 30000);
+    QCOMPARE(finished.first().at(1).toString(), QString("killed"));
   }
   void previewsThePartitionBeforeTraining() {
     auto spec = shortSpec(1);

@@ -58,6 +58,17 @@ class TestExperimentSpec : public QObject {
     QVERIFY(fields.contains("model.heads"));
     QVERIFY_THROWS_EXCEPTION(InputError, s.requireValid());
   }
+  void federatedProcesses() {
+    ExperimentSpec s;
+    s.federated.processes = 2;
+    QVERIFY(s.validate().empty());
+    QCOMPARE(ExperimentSpec::fromJson(s.toJson(), "spec").federated.processes, 2);
+    s.federated.secureAggregation = true;  // simulated in one process only
+    QCOMPARE(QString::fromStdString(s.validate().at(0).field), QString("federated.processes"));
+    s.federated.secureAggregation = false;
+    s.federated.processes = 0;
+    QCOMPARE(QString::fromStdString(s.validate().at(0).field), QString("federated.processes"));
+  }
 };
 
 QTEST_GUILESS_MAIN(TestExperimentSpec)
