@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <iostream>
@@ -55,19 +56,25 @@ double secondsOf(const std::function<void()>& f) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+}
+
 }  // namespace
 
 int flSuite(const std::vector<std::string>& argv) {
   const cli::Args a(argv, {"population", "clients-per-round", "rounds", "mean-examples", "model", "dim", "seq-len",
-                           "vocab", "classes", "local-batch", "threads"},
+                           "vocab", "classes", "local-batch", "threads", "repeat"},
                     {"json"});
   const long population = a.getLong("population", 10000), perRound = a.getLong("clients-per-round", 100);
   const long rounds = a.getLong("rounds", 5), seqLen = a.getLong("seq-len", 16), vocab = a.getLong("vocab", 5000);
   const long classes = a.getLong("classes", 20), batch = a.getLong("local-batch", 16);
   const double meanExamples = a.getDouble("mean-examples", 10);
+  const long repeats = a.getLong("repeat", 5);
   if (population < 1 || perRound < 1 || rounds < 1 || seqLen < 1 || vocab < 3 || classes < 2 || batch < 1 ||
-      !(meanExamples >= 1))
-    throw InputError("trustlab-bench fl", "sizes must be positive (vocab ≥ 3, classes ≥ 2, mean-examples ≥ 1)");
+      !(meanExamples >= 1) || repeats < 1)
+    throw InputError("trustlab-bench fl", "sizes must be positive (vocab ≥ 3, classes ≥ 2, mean-examples ≥ 1, repeat ≥ 1)");
   const int threads = configureThreads(int(a.getLong("threads", 0)));
   PeakMemory::installCpuCounter();
   // Heavy-tailed client sizes (log-normal, σ = 1, mean `meanExamples`), at least one each.
@@ -98,36 +105,50 @@ int flSuite(const std::vector<std::string>& argv) {
     warm.rounds = 2;
     FederatedTrainer(makeClassifier(mc, vocab, classes, seqLen), t, warm).fit(data, clients, {});
   }
-  ExampleCounter counted;
-  PeakMemory::reset(torch::kCPU);
-  FederatedTrainer federated(makeClassifier(mc, vocab, classes, seqLen), t, f);
-  federated.addObserver(&counted);
-  FederatedResult trained;
-  const double flSeconds = secondsOf([&] { trained = federated.fit(data, clients, {}); });
-  const auto peak = PeakMemory::peak(torch::kCPU);
-  // The same number of examples, one "client" holding them: the same step code, no federation.
-  const long perRoundExamples = std::max(1L, std::lround(counted.examples / double(rounds)));
-  Partition central(1);
-  for (long i = 0; i < perRoundExamples; ++i) central[0].push_back(long(rng() % uint64_t(n)));
-  f.clientsPerRound = 1;
-  FederatedTrainer centralised(makeClassifier(mc, vocab, classes, seqLen), t, f);
-  const double centralSeconds = secondsOf([&] { centralised.fit(data, central, {}); });
-  auto sameBatchesModel = makeClassifier(mc, vocab, classes, seqLen);
-  const double sameBatchesSeconds = secondsOf(
-      [&] { trainSameBatchesCentrally(*sameBatchesModel, data, clients, trained.participation, batch, f.localLr); });
+  // Federated run and its centralised twins alternate `repeats` times and the medians are
+  // reported: a slow moment of the machine then hits both sides instead of one ratio.
+  std::vector<double> flTimes, centralTimes, sameBatchesTimes, ratios, fullRatios;
+  double examplesPerRound = 0;
+  int64_t peak = 0;
+  for (long rep = 0; rep < repeats; ++rep) {
+    ExampleCounter counted;
+    PeakMemory::reset(torch::kCPU);
+    FederatedTrainer federated(makeClassifier(mc, vocab, classes, seqLen), t, f);
+    federated.addObserver(&counted);
+    FederatedResult trained;
+    flTimes.push_back(secondsOf([&] { trained = federated.fit(data, clients, {}); }));
+    peak = std::max<int64_t>(peak, PeakMemory::peak(torch::kCPU));
+    examplesPerRound = counted.examples / double(rounds);
+    // The same number of examples, one "client" holding them: the same step code, no federation.
+    Partition central(1);
+    for (long i = 0, k = std::max(1L, std::lround(examplesPerRound)); i < k; ++i) central[0].push_back(long(rng() % uint64_t(n)));
+    auto oneClient = f;
+    oneClient.clientsPerRound = 1;
+    FederatedTrainer centralised(makeClassifier(mc, vocab, classes, seqLen), t, oneClient);
+    centralTimes.push_back(secondsOf([&] { centralised.fit(data, central, {}); }));
+    auto sameBatchesModel = makeClassifier(mc, vocab, classes, seqLen);
+    sameBatchesTimes.push_back(secondsOf(
+        [&] { trainSameBatchesCentrally(*sameBatchesModel, data, clients, trained.participation, batch, f.localLr); }));
+    ratios.push_back(flTimes.back() / sameBatchesTimes.back());
+    fullRatios.push_back(flTimes.back() / centralTimes.back());
+  }
+  const double flSeconds = median(flTimes);
   const nlohmann::json r = {{"suite", "fl"},
                             {"population", population},
                             {"clients_per_round", perRound},
                             {"rounds", rounds},
                             {"examples", n},
-                            {"examples_per_round", perRoundExamples},
+                            {"examples_per_round", std::lround(examplesPerRound)},
+                            {"repeats", repeats},
                             {"model", mc.type},
                             {"threads", threads},
                             {"rounds_per_second", double(rounds) / flSeconds},
-                            {"centralized_seconds_per_round", sameBatchesSeconds / double(rounds)},
-                            {"overhead_vs_centralized", flSeconds / sameBatchesSeconds},
-                            {"centralized_full_batches_seconds_per_round", centralSeconds / double(rounds)},
-                            {"overhead_vs_centralized_full_batches", flSeconds / centralSeconds},
+                            {"centralized_seconds_per_round", median(sameBatchesTimes) / double(rounds)},
+                            {"overhead_vs_centralized", median(ratios)},
+                            {"overhead_vs_centralized_range", {*std::min_element(ratios.begin(), ratios.end()),
+                                                               *std::max_element(ratios.begin(), ratios.end())}},
+                            {"centralized_full_batches_seconds_per_round", median(centralTimes) / double(rounds)},
+                            {"overhead_vs_centralized_full_batches", median(fullRatios)},
                             {"peak_memory_bytes", peak}};
   std::cout << (a.has("json") ? r.dump() : r.dump(2)) << std::endl;
   return 0;

@@ -39,19 +39,40 @@ Batch makeBatch(const EncodedSplit& split, const torch::Tensor& indices, const t
   return b;
 }
 
-std::vector<torch::Tensor> epochBatches(long n, long batchSize, bool shuffle, uint64_t seed) {
+namespace {
+
+/// 0..n−1, shuffled by `seed` when asked.
+std::vector<int64_t> epochOrder(long n, bool shuffle, uint64_t seed) {
   std::vector<int64_t> order(static_cast<size_t>(n));
   std::iota(order.begin(), order.end(), 0);
   if (shuffle) {
     SplitMix64 rng(seed);
     shuffleDeterministic(order, rng);
   }
+  return order;
+}
+
+std::vector<torch::Tensor> inBatches(std::vector<int64_t>& order, long batchSize) {
   std::vector<torch::Tensor> batches;
+  const long n = long(order.size());
   for (long start = 0; start < n; start += batchSize) {
     const long len = std::min(batchSize, n - start);
     batches.push_back(torch::from_blob(order.data() + start, {len}, torch::kLong).clone());
   }
   return batches;
+}
+
+}  // namespace
+
+std::vector<torch::Tensor> epochBatches(long n, long batchSize, bool shuffle, uint64_t seed) {
+  auto order = epochOrder(n, shuffle, seed);
+  return inBatches(order, batchSize);
+}
+
+std::vector<torch::Tensor> epochBatches(const std::vector<long>& rows, long batchSize, bool shuffle, uint64_t seed) {
+  auto order = epochOrder(long(rows.size()), shuffle, seed);
+  for (auto& i : order) i = rows[size_t(i)];
+  return inBatches(order, batchSize);
 }
 
 }  // namespace trustlab

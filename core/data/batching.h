@@ -32,5 +32,7 @@ Batch makeBatch(const EncodedSplit& split, const torch::Tensor& indices, const t
 
 /// Batches of a whole epoch in a seeded random order (or in order when `shuffle` is false).
 std::vector<torch::Tensor> epochBatches(long n, long batchSize, bool shuffle, uint64_t seed);
+/// The same over `rows` (the batches hold rows[i] in the order epochBatches(rows.size(), …) gives i).
+std::vector<torch::Tensor> epochBatches(const std::vector<long>& rows, long batchSize, bool shuffle, uint64_t seed);
 
 }  // namespace trustlab

@@ -29,9 +29,8 @@ LabelledFeatures labelledFeatures(TextClassifierImpl& model, const EncodedSplit&
   model.eval();
   torch::NoGradGuard noGrad;
   std::vector<torch::Tensor> parts;
-  const auto index = torch::tensor(rows, torch::kLong);
-  for (const auto& b : epochBatches(long(rows.size()), 512, false, 0)) {
-    const auto batch = makeBatch(split, index.index_select(0, b), device);
+  for (const auto& b : epochBatches(rows, 512, false, 0)) {
+    const auto batch = makeBatch(split, b, device);
     parts.push_back(pooled(model.embedTokens(batch.ids), batch.lengths).to(torch::kFloat));
   }
   return {torch::cat(parts), torch::tensor(target).to(device)};

@@ -246,7 +246,6 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
       }
       atGlobal = false;
       model_->train();
-      const auto index = torch::tensor(mine, torch::kLong);
       const auto localStep = [&] {  // SGD on the gradients in .grad, with FedProx's pull to the global model
         torch::NoGradGuard noGrad;
         for (size_t i = 0; i < params.size(); ++i) {
@@ -259,6 +258,7 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
       if (exampleDp) {
         PrivateStepper dp(*model_, training_.privacy, localExamples, dpBatch, dpSteps,
                           training_.seed ^ (uint64_t(round) << 32) ^ (uint64_t(selected[s]) * 0x9e3779b9ULL), device_);
+        const auto index = torch::tensor(mine, torch::kLong);
         for (long step = 0; step < dpSteps; ++step) {
           for (auto& p : params) p.mutable_grad() = torch::Tensor();
           const auto r = dp.computeGradients(train, index.index_select(0, dp.samplePoisson()));
@@ -269,8 +269,8 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
       } else {
         for (int epoch = 0; epoch < config_.localEpochs; ++epoch) {
           const uint64_t order = training_.seed ^ (uint64_t(round) << 20) ^ (uint64_t(selected[s]) << 4) ^ uint64_t(epoch);
-          for (const auto& b : epochBatches(long(mine.size()), config_.localBatchSize, true, order)) {
-            const auto batch = makeBatch(train, index.index_select(0, b), device_);
+          for (const auto& b : epochBatches(mine, config_.localBatchSize, true, order)) {
+            const auto batch = makeBatch(train, b, device_);
             for (auto& p : params) p.mutable_grad() = torch::Tensor();
             const auto loss = torch::nn::functional::cross_entropy(model_->forward(batch.ids, batch.lengths), batch.labels);
             loss.backward();
