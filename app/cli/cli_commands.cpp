@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <ctime>
 #include <fstream>
 #include <iostream>
@@ -299,7 +300,7 @@ int flCommand(const std::vector<std::string>& argv) {
     auto args = argv;
     args.insert(args.begin(), "fl");
     args.push_back("--worker");
-    ranks = std::make_unique<LocalRanks>("/proc/self/exe", args, *master);
+    ranks = std::make_unique<LocalRanks>(std::filesystem::read_symlink("/proc/self/exe").string(), args, *master);
   }
   RunStore store(storePath(a));
   const RunOutcome out = runWithProgress(a, spec, store, "federated", master);

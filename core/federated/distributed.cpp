@@ -4,6 +4,9 @@
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #include <torch/torch.h>
 
+#include <stdexcept>
+#include <string>
+
 #include "util/errors.h"
 
 namespace trustlab {
@@ -37,7 +40,12 @@ std::unique_ptr<DistributedContext> DistributedContext::connect(const Rendezvous
 void DistributedContext::allReduceSum(std::vector<torch::Tensor>& tensors) {
   for (auto& t : tensors) {
     std::vector<torch::Tensor> one{t.device().is_cpu() ? t : t.cpu()};
-    impl_->group->allreduce(one)->wait();
+    try {
+      impl_->group->allreduce(one)->wait();
+    } catch (const std::exception& e) {  // Gloo's own message names only a socket
+      throw std::runtime_error("rank " + std::to_string(rank_) + " lost contact with another rank of the run (it " +
+                               "stopped or failed): " + e.what());
+    }
     if (!t.device().is_cpu()) t.copy_(one[0]);
   }
 }
