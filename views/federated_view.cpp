@@ -115,9 +115,16 @@ int FederatedView::showRuns(const QList<qlonglong>& runIds, const QString& store
   int shown = 0;
   QStringList lines;
   qlonglong latest = 0;
+  std::vector<std::pair<qlonglong, double>> central;  // runs trained on all data at once: final valid accuracy
+  double lastRound = 1, lastSecond = 1;
   for (const auto id : runIds) {
     const auto clock = store.metricHistory(id, "fl/simulated_seconds");
-    if (clock.empty()) continue;  // not a federated run
+    if (clock.empty()) {
+      if (const auto acc = store.metricHistory(id, "valid/accuracy"); !acc.empty()) central.emplace_back(id, acc.back().value);
+      continue;
+    }
+    lastRound = std::max(lastRound, double(clock.back().step));
+    lastSecond = std::max(lastSecond, clock.back().value);
     const auto run = store.run(id);
     const QString name = QString("run %1").arg(id);
     const auto color = MetricPlot::paletteColor(shown++);
@@ -168,6 +175,15 @@ int FederatedView::showRuns(const QList<qlonglong>& runIds, const QString& store
         participation_->setData(participation_->addSeries(name), px, py);
       }
     }
+  }
+  // The reference a federated curve is judged against: the same data trained centrally.
+  int next = shown;
+  for (const auto& [id, accuracy] : central) {
+    const QString name = tr("run %1 (central, all data)").arg(id);
+    const auto color = MetricPlot::paletteColor(next++);
+    byRound_->setData(byRound_->addSeries(name, color, Qt::DashLine), {0, lastRound}, {accuracy, accuracy});
+    byTime_->setData(byTime_->addSeries(name, color, Qt::DashLine), {0, lastSecond}, {accuracy, accuracy});
+    lines << tr("run %1: trained centrally on all the data, final valid accuracy %2").arg(id).arg(accuracy, 0, 'f', 4);
   }
   epsilon_->setVisible(epsilon_->seriesCount() > 0);
   summary_->setText(shown ? lines.join('\n') : tr("None of the selected runs is federated."));

@@ -33,7 +33,8 @@ class FederatedView : public QWidget {
   QStringList exportAll(const QString& basePath, double widthPt, double heightPt);
 
  public Q_SLOTS:
-  /// Shows the federated runs among `runIds` (others are skipped); returns how many it showed.
+  /// Shows the federated runs among `runIds`, and the centrally trained ones as dashed reference
+  /// accuracies; returns how many federated runs it showed.
   int showRuns(const QList<qlonglong>& runIds, const QString& storePath);
   /// Shows a partition computed before training (sizes and labels per client).
   void showPartition(const QString& description, const PartitionStats& stats);

@@ -218,7 +218,9 @@ class TestMainWindow : public QObject {
     QCOMPARE(taken, 30.0);
     QVERIFY(clients > 30);  // the natural partition has hundreds of users
     QVERIFY(fed->summary()->text().contains("natural"));
-    QCOMPARE(fed->showRuns({1, id}, dir_.path() + "/gui.sqlite"), 1);  // run 1 is not federated
+    QCOMPARE(fed->showRuns({1, id}, dir_.path() + "/gui.sqlite"), 1);  // run 1 is not federated:
+    QCOMPARE(fed->roundPlot()->seriesCount(), 2);                        // it is the dashed central reference
+    QVERIFY(fed->summary()->text().contains("run 1: trained centrally"));
     const auto files = fed->exportAll(dir_.path() + "/fed", 241, 170);
     QCOMPARE(files.size(), 25);
     window_->findChild<QTabWidget*>()->setCurrentWidget(fed);
