@@ -101,7 +101,11 @@ std::string pytorchScript() {
 /// Runs the PyTorch eager twin of the benchmark; returns its JSON.
 json runPytorch(const TrainBenchConfig& c, int threads) {
   const char* py = std::getenv("TRUSTLAB_PYTHON");
-  std::string cmd = std::string(py && *py ? py : "/usr/bin/python3") + " " + pytorchScript() + " --model " + c.model +
+  // The same BLAS threading as this process (configureThreads): one OpenBLAS thread under the
+  // OpenMP threads, unless the environment chose.
+  const char* blas = std::getenv("OPENBLAS_NUM_THREADS");
+  std::string cmd = std::string(blas && *blas ? "" : "OPENBLAS_NUM_THREADS=1 ") +
+                    (py && *py ? py : "/usr/bin/python3") + " " + pytorchScript() + " --model " + c.model +
                     " --batch " + std::to_string(c.batch) + " --seq-len " + std::to_string(c.seqLen) + " --vocab " +
                     std::to_string(c.vocab) + " --dim " + std::to_string(c.dim) + " --classes " +
                     std::to_string(c.classes) + " --warmup " + std::to_string(c.warmup) + " --steps " +

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <memory>
+#include <numeric>
 #include <random>
 
 #include "federated/client_privacy_ledger.h"
@@ -96,6 +97,23 @@ std::vector<int64_t> tokensOf(const torch::Tensor& ids, const std::vector<long>&
   }
   const auto u = std::get<0>(torch::_unique(ids.index_select(0, torch::tensor(examples, torch::kLong).to(ids.device())).flatten())).cpu();
   return {u.data_ptr<int64_t>(), u.data_ptr<int64_t>() + u.numel()};
+}
+
+/// Which rank trains each of a round's clients: the largest first, each to the least loaded rank
+/// so far (longest-processing-time order; every rank computes the same from the public sizes).
+std::vector<int> shardByWork(const std::vector<long>& work, int world) {
+  std::vector<int> owner(work.size(), 0);
+  if (world <= 1) return owner;
+  std::vector<size_t> order(work.size());
+  std::iota(order.begin(), order.end(), size_t(0));
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return work[a] > work[b]; });
+  std::vector<long> load(size_t(world), 0);
+  for (size_t c : order) {
+    const auto least = size_t(std::min_element(load.begin(), load.end()) - load.begin());
+    owner[c] = int(least);
+    load[least] += work[c] + 1;  // + 1: a client's fixed cost
+  }
+  return owner;
 }
 
 }  // namespace
@@ -205,9 +223,12 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
         poissonActivity
             ? selectPoisson(activityRates(sizes, config_.activityCap / (1 + config_.overSelection)), rng)
             : selectClients(sizes, int(std::ceil(wanted * (1 + config_.overSelection))), config_.selection, rng);
-    std::vector<long> work;
-    for (size_t c : invited) work.push_back(sizes[c] * config_.localEpochs);
-    const auto timing = system.simulate(invited, work, wanted, rng);
+    const auto workOf = [&](const std::vector<size_t>& clients) {  // examples each client trains on
+      std::vector<long> work;
+      for (size_t c : clients) work.push_back(sizes[c] * config_.localEpochs);
+      return work;
+    };
+    const auto timing = system.simulate(invited, workOf(invited), wanted, rng);
     clock += timing.seconds;
     const auto& selected = timing.reported;
     const auto weights = selected.empty() ? std::vector<double>{} : aggregationWeights(sizes, selected, config_.aggregation);
@@ -227,6 +248,7 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
       joined.insert(joined.end(), timing.lateClients.begin(), timing.lateClients.end());
       secure = std::make_unique<SecureAggregator>(joined, global, training_.seed ^ (uint64_t(round) << 32));
     }
+    const auto owner = shardByWork(workOf(selected), world);
     bool atGlobal = true;  // the worker model holds the global parameters (reset at the end of each round)
     for (size_t s = 0; s < selected.size(); ++s) {
       result.participation[selected[s]]++;
@@ -237,7 +259,7 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
       const long localExamples = long(mine.size()), dpBatch = std::min(config_.localBatchSize, localExamples);
       const long dpSteps = long(config_.localEpochs) * std::max(1L, long(std::llround(double(localExamples) / double(dpBatch))));
       if (exampleDp) exampleLedger.add(selected[s], training_.privacy.noiseMultiplier, double(dpBatch) / double(localExamples), dpSteps);
-      if (int(s % size_t(world)) != rank) continue;  // another rank trains this client
+      if (owner[s] != rank) continue;  // another rank trains this client
       // Dropout draws from a stream of this client and round only: the same on whichever rank trains it.
       torch::manual_seed(training_.seed ^ (uint64_t(round) << 24) ^ (uint64_t(selected[s]) * 0x9e3779b9ULL));
       if (!atGlobal) {
@@ -357,7 +379,8 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
     emitMetric("fl/late", round, timing.late);
     if (config_.periods > 1) emitMetric("fl/period", round, period);
     if (exampleDp) emitMetric("privacy/example_epsilon_max", round, exampleLedger.worstEpsilon());
-    if (valid.size() > 0 && (round % std::max(1, config_.evalEvery) == 0 || round == config_.rounds)) {
+    // Every rank holds the same global model; rank 0 reports on it.
+    if (rank == 0 && valid.size() > 0 && (round % std::max(1, config_.evalEvery) == 0 || round == config_.rounds)) {
       const auto r = evaluate(*model_, valid, 512, device_);
       emitMetric("valid/loss", round, r.loss);
       emitMetric("valid/accuracy", round, r.accuracy);

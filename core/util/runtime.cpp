@@ -1,10 +1,12 @@
 #include "util/runtime.h"
 
+#include <dlfcn.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 #include <torch/torch.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <random>
 #include <thread>
 
@@ -17,6 +19,16 @@ int configureThreads(int requested) {
   int n = requested > 0 ? requested : int(std::thread::hardware_concurrency());
   if (n <= 0) n = 1;
   torch::set_num_threads(n);
+  // Debian's LibTorch reaches BLAS through libblas.so.3. OpenBLAS behind it keeps its own thread
+  // pool, sized to the machine and deaf to set_num_threads; with LibTorch's OpenMP threads also
+  // spinning, the two pools fight over the cores (a BiLSTM step ran 3× slower on 2 threads than on
+  // 1). So BLAS calls run on the calling thread and LibTorch parallelises around them, unless
+  // OPENBLAS_NUM_THREADS says otherwise. Absent with other BLAS builds.
+  using SetBlasThreads = void (*)(int);
+  const char* blasThreads = std::getenv("OPENBLAS_NUM_THREADS");
+  if (const auto setBlasThreads = reinterpret_cast<SetBlasThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+      setBlasThreads && !(blasThreads && *blasThreads))
+    setBlasThreads(1);
   return n;
 }
 
