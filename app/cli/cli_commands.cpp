@@ -6,6 +6,7 @@
 #include <ctime>
 #include <fstream>
 #include <iostream>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "args.h"
@@ -300,6 +301,10 @@ int flCommand(const std::vector<std::string>& argv) {
     auto args = argv;
     args.insert(args.begin(), "fl");
     args.push_back("--worker");
+    if (spec.training.threads == 0) {  // the processes share the cores rather than each taking all
+      spec.training.threads = std::max(1, int(std::thread::hardware_concurrency()) / int(nproc));
+      args.insert(args.end(), {"--threads", std::to_string(spec.training.threads)});
+    }
     ranks = std::make_unique<LocalRanks>(std::filesystem::read_symlink("/proc/self/exe").string(), args, *master);
   }
   RunStore store(storePath(a));
