@@ -32,6 +32,9 @@ MetricPlot::MetricPlot(const QString& title, const QString& xLabel, const QStrin
   plot_->yAxis->setLabel(yLabel);
   plot_->legend->setVisible(true);
   plot_->legend->setFont(QFont(font().family(), 8));
+  // See-through, so that curves passing under an overlay's long legend stay visible.
+  plot_->legend->setBrush(QColor(255, 255, 255, 170));
+  plot_->legend->setBorderPen(QPen(QColor(0, 0, 0, 90)));
   plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
   plot_->setMinimumHeight(180);
   plot_->setContextMenuPolicy(Qt::CustomContextMenu);
