@@ -3,7 +3,8 @@
 // step is centralised SGD; FedProx with μ = 0 is FedAvg; FedAdam's server step has the known value;
 // the system model drops late and unavailable clients; continual rounds see only their period;
 // user-level DP clips exactly and accounts; example-level DP is booked per client; k-means
-// clusters recover planted topics; secure-aggregation masks cancel exactly.
+// clusters recover planted topics; secure-aggregation masks cancel exactly; the rendezvous is read
+// from the environment and local ranks start with it and report their failures.
 #include <QtTest>
 
 #include <torch/torch.h>
@@ -18,7 +19,9 @@
 #include "federated/client_privacy_ledger.h"
 #include "federated/client_selection.h"
 #include "federated/federated_trainer.h"
+#include "federated/local_ranks.h"
 #include "federated/partition.h"
+#include "federated/rendezvous.h"
 #include "federated/secure_aggregation.h"
 #include "federated/server_optimizer.h"
 #include "federated/system_model.h"
@@ -415,6 +418,47 @@ class TestFederated : public QObject {
     const double v = 0.99 * 1e-6 + 0.01, expected = 0.1 * 0.1 / (std::sqrt(v) + 1e-3);
     QVERIFY(std::abs(x[0].item<double>() - expected) < 1e-12);
     QVERIFY_THROWS_EXCEPTION(std::exception, ServerOptimizer("fedsgd", 1, 0.9, 0.99, 1e-3));
+  }
+  void rendezvousFromTheEnvironment() {
+    for (const char* v : {"RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT"}) qunsetenv(v);
+    QCOMPARE(Rendezvous::fromEnvironment().worldSize, 1);
+    qputenv("WORLD_SIZE", "4");
+    qputenv("RANK", "2");
+    qputenv("MASTER_ADDR", "10.0.0.7");
+    qputenv("MASTER_PORT", "31234");
+    const auto r = Rendezvous::fromEnvironment();
+    QCOMPARE(r.worldSize, 4);
+    QCOMPARE(r.rank, 2);
+    QCOMPARE(QString::fromStdString(r.host), QString("10.0.0.7"));
+    QCOMPARE(r.port, 31234);
+    qputenv("RANK", "two");
+    try {
+      Rendezvous::fromEnvironment();
+      QFAIL("a malformed RANK was accepted");
+    } catch (const InputError& e) {
+      QVERIFY2(QString(e.what()).contains("$RANK"), e.what());
+    }
+    for (const char* v : {"RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT"}) qunsetenv(v);
+  }
+  void localRanksGetTheirPlaceAndReportFailures() {
+    Rendezvous master;
+    master.worldSize = 3;
+    master.port = LocalRanks::freePort();
+    QVERIFY(master.port > 0 && master.port < 65536);
+    // Each rank checks its own environment: RANK 1 or 2 of 3, rank 0's address and port.
+    const std::string check = "case \"$RANK\" in 1|2) ;; *) exit 5;; esac; test \"$WORLD_SIZE\" = 3 && "
+                              "test \"$MASTER_ADDR\" = 127.0.0.1 && test \"$MASTER_PORT\" = " +
+                              std::to_string(master.port);
+    LocalRanks ok("/bin/sh", {"-c", check}, master);
+    ok.wait();
+    LocalRanks failing("/bin/sh", {"-c", "exit $((RANK + 1))"}, master);
+    try {
+      failing.wait();
+      QFAIL("a failed rank went unnoticed");
+    } catch (const std::runtime_error& e) {
+      QVERIFY2(QString(e.what()).contains("rank 1 exited with status 2"), e.what());
+    }
+    QVERIFY_THROWS_EXCEPTION(std::runtime_error, LocalRanks("/nonexistent/trustlab-cli", {}, master));
   }
 };
 
