@@ -23,14 +23,17 @@ QVector<double> numbers(const nlohmann::json& values) {
   return v;
 }
 
-/// Counts of each integer value 0..max: the bars of a histogram of small counts.
+/// A histogram of counts (integers ≥ 0): x = bin centres, y = how many values fall in each bin.
 std::pair<QVector<double>, QVector<double>> integerHistogram(const QVector<double>& values) {
   QVector<double> x, y;
   if (values.isEmpty()) return {x, y};
   const long top = long(*std::max_element(values.begin(), values.end()));
-  y.fill(0, int(top + 1));
-  for (double v : values) y[int(std::max(0L, long(v)))] += 1;
-  for (long i = 0; i <= top; ++i) x << double(i);
+  // One bar per value up to 40 values (e.g. rounds taken part in); wider, equal bins beyond (150
+  // intents per client would otherwise be a comb of isolated spikes). Bars sit at bin centres.
+  const long width = top < 40 ? 1 : (top + 30) / 30;
+  y.fill(0, int(top / width + 1));
+  for (double v : values) y[int(std::max(0L, long(v)) / width)] += 1;
+  for (long i = 0; i < long(y.size()); ++i) x << double(i * width) + double(width - 1) / 2;
   return {x, y};
 }
 
