@@ -2,12 +2,12 @@
 
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <thread>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "args.h"
 #include "data/dataset_registry.h"

@@ -1,7 +1,7 @@
 // core/federated: a federated simulation spread over processes (and machines) with LibTorch's
-// c10d Gloo backend, configured torchrun-style from RANK, WORLD_SIZE, MASTER_ADDR and
-// MASTER_PORT (or a Rendezvous given by the launcher). Every rank draws the same selection; the round's clients are sharded over ranks
-// and their summed updates combined by all-reduce.
+// c10d Gloo backend, joined at a Rendezvous (torchrun's RANK, WORLD_SIZE, MASTER_ADDR and
+// MASTER_PORT, or the launcher's). Every rank draws the same selection; the round's clients are
+// sharded over ranks and their summed updates combined by all-reduce.
 #pragma once
 #include <torch/types.h>
 

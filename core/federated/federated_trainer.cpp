@@ -151,6 +151,11 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
   // public constant, so no client's rate depends on another's data); every client's account is
   // bounded by that of the largest q_k over all periods.
   const bool poissonActivity = config_.userDp && config_.selection == "activity";
+  // The rates the rounds invite with are the rates accounted: one formula for both.
+  const auto invitationRates = [&](const std::vector<long>& n) {
+    return activityRates(n, config_.activityCap / (1 + config_.overSelection));
+  };
+  std::vector<double> rates;  // this period's invitation rates (Poisson activity selection)
   double q = std::min(1.0, double(config_.clientsPerRound) / double(std::max<size_t>(1, clients.size())));
   if (poissonActivity) {
     if (!(config_.activityCap > 0)) {
@@ -165,7 +170,7 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
     for (int t = 0; t < std::max(1, config_.periods); ++t) {
       std::vector<long> n;
       for (const auto& c : dataAt(periods, t, config_.bufferPeriods)) n.push_back(long(c.size()));
-      for (double r : activityRates(n, config_.activityCap / (1 + config_.overSelection))) q = std::max(q, r);
+      for (double r : invitationRates(n)) q = std::max(q, r);
     }
   }
   double sigma = config_.userNoiseMultiplier;
@@ -217,11 +222,12 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
       current = dataAt(periods, period, config_.bufferPeriods);
       sizes.clear();
       for (const auto& c : current) sizes.push_back(long(c.size()));
+      if (poissonActivity) rates = invitationRates(sizes);
     }
     const int wanted = config_.clientsPerRound;
     const auto invited =
         poissonActivity
-            ? selectPoisson(activityRates(sizes, config_.activityCap / (1 + config_.overSelection)), rng)
+            ? selectPoisson(rates, rng)
             : selectClients(sizes, int(std::ceil(wanted * (1 + config_.overSelection))), config_.selection, rng);
     const auto workOf = [&](const std::vector<size_t>& clients) {  // examples each client trains on
       std::vector<long> work;
