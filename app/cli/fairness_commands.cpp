@@ -55,6 +55,21 @@ nlohmann::json outcomeJson(const DistillationOutcome& r) {
           {"bold", boldJson(r.bold)}};
 }
 
+/// The corpus and teacher language model that `distill` and `ceat` both train, from their flags.
+DistillationRunOptions teacherOptions(const Args& a) {
+  DistillationRunOptions o;
+  o.corpus = a.get("corpus", "default");
+  o.teacher.epochs = int(a.getLong("teacher-epochs", o.teacher.epochs));
+  o.teacher.seed = uint64_t(a.getLong("seed", 1));
+  o.sentences = size_t(a.getLong("sentences", long(o.sentences)));
+  o.association = a.getDouble("association", o.association);
+  o.device = a.get("device", o.device);
+  if (o.teacher.epochs < 1) throw InputError("--teacher-epochs", "must be ≥ 1");
+  if (o.sentences < 10) throw InputError("--sentences", "must be ≥ 10");
+  if (!(o.association >= 0 && o.association <= 1)) throw InputError("--association", "must be in [0, 1]");
+  return o;
+}
+
 /// `fairness distill`: teacher and students on a corpus; one stored run per student.
 int distillCommand(const std::vector<std::string>& argv) {
   const Args a(argv,
@@ -62,8 +77,7 @@ int distillCommand(const std::vector<std::string>& argv) {
                 "association", "seed", "store", "device", "lr", "batch-size", "bold-prompts", "bold-per-group",
                 "sentiment-run", "positive"},
                {"json", "quiet", "bold"});
-  DistillationRunOptions o;
-  o.corpus = a.get("corpus", "default");
+  DistillationRunOptions o = teacherOptions(a);
   const auto method = a.get("method", "kd");
   o.methods = method == "all" ? distillationMethods() : commaList(method);
   o.distillation.mix = a.get("mix", o.distillation.mix);
@@ -72,11 +86,7 @@ int distillCommand(const std::vector<std::string>& argv) {
   o.distillation.training.epochs = int(a.getLong("epochs", o.distillation.training.epochs));
   o.distillation.training.lr = o.teacher.lr = a.getDouble("lr", o.teacher.lr);
   o.distillation.training.batchSize = o.teacher.batchSize = a.getLong("batch-size", o.teacher.batchSize);
-  o.teacher.epochs = int(a.getLong("teacher-epochs", o.teacher.epochs));
-  o.teacher.seed = o.distillation.training.seed = uint64_t(a.getLong("seed", 1));
-  o.sentences = size_t(a.getLong("sentences", long(o.sentences)));
-  o.association = a.getDouble("association", o.association);
-  o.device = a.get("device", o.device);
+  o.distillation.training.seed = o.teacher.seed;
   if (a.has("bold") || a.has("bold-prompts")) {
     o.boldPrompts = a.get("bold-prompts", "");
     if (o.boldPrompts.empty()) {
@@ -87,9 +97,7 @@ int distillCommand(const std::vector<std::string>& argv) {
     o.sentimentRun = a.getLong("sentiment-run", 0);
     o.sentimentPositive = a.get("positive", "");
   }
-  if (o.teacher.epochs < 1 || o.distillation.training.epochs < 1) throw InputError("--epochs", "must be ≥ 1");
-  if (o.sentences < 10) throw InputError("--sentences", "must be ≥ 10");
-  if (!(o.association >= 0 && o.association <= 1)) throw InputError("--association", "must be in [0, 1]");
+  if (o.distillation.training.epochs < 1) throw InputError("--epochs", "must be ≥ 1");
   if (!(o.teacher.lr > 0)) throw InputError("--lr", "must be > 0");
   RunStore store(storePath(a));
   const auto results = runDistillation(o, &store, epochReporter(a.has("quiet") || a.has("json")));
@@ -122,13 +130,7 @@ int distillCommand(const std::vector<std::string>& argv) {
 int ceatCommand(const std::vector<std::string>& argv) {
   const Args a(argv, {"corpus", "test", "samples", "per-word", "teacher-epochs", "seed", "device", "sentences", "association"},
                {"json", "quiet"});
-  DistillationRunOptions o;
-  o.corpus = a.get("corpus", "default");
-  o.teacher.epochs = int(a.getLong("teacher-epochs", o.teacher.epochs));
-  o.teacher.seed = uint64_t(a.getLong("seed", 1));
-  o.sentences = size_t(a.getLong("sentences", long(o.sentences)));
-  o.association = a.getDouble("association", o.association);
-  o.device = a.get("device", o.device);
+  const DistillationRunOptions o = teacherOptions(a);
   const long samples = a.getLong("samples", 1000), perWord = a.getLong("per-word", 200);
   if (samples < 2) throw InputError("--samples", "must be ≥ 2");
   if (perWord < 1) throw InputError("--per-word", "must be ≥ 1");

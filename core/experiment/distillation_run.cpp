@@ -124,8 +124,9 @@ std::map<std::string, torch::Tensor> contextualPools(WordLm& lm, const LmCorpus&
     // sentence's end (</s>) has seen all of it, as BERT's state at the word does in CEAT.
     const auto ids = rows.accessor<int64_t, 2>();
     const auto lengths = (rows != 0).sum(1);
+    const auto length = lengths.accessor<int64_t, 1>();
     for (long b = 0; b < rows.size(0); ++b) {
-      const long last = lengths[b].item<long>() - 1;
+      const long last = length[b] - 1;
       for (long t = 0; t <= last; ++t)
         if (const auto it = wanted.find(ids[b][t]); it != wanted.end() && long(found[it->second].size()) < perWord)
           found[it->second].push_back(h[b][last]);
@@ -167,12 +168,10 @@ CeatRunResult runCeat(const DistillationRunOptions& o, const WeatTest* test, lon
   }
   configureThreads(0);
   auto teacher = trainTeacher(o, GenderSwapper::builtIn(), progress, nullptr);
+  auto lowered = r.test;  // the corpus vocabulary is lower-case
   std::vector<std::string> words;
-  for (const auto* set : {&r.test.targ1, &r.test.targ2, &r.test.attr1, &r.test.attr2})
-    for (const auto& w : set->examples) words.push_back(toLowerAscii(w));
-  auto lowered = r.test;
   for (auto* set : {&lowered.targ1, &lowered.targ2, &lowered.attr1, &lowered.attr2})
-    for (auto& w : set->examples) w = toLowerAscii(w);
+    for (auto& w : set->examples) words.push_back(w = toLowerAscii(w));
   r.result = ceat(contextualPools(teacher.model, teacher.corpus, words, perWord), lowered, samples, o.teacher.seed);
   return r;
 }

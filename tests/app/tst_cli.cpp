@@ -271,6 +271,9 @@ class TestCli : public QObject {
     r = cli({"train", spec.fileName(), "--store", store()});
     QCOMPARE(r.code, 2);
     QVERIFY2(r.err.contains("bad-spec.json") && r.err.contains("training.lr"), r.err.constData());
+    r = cli({"fairness", "ceat", "--association", "2"});  // checked before a teacher trains
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains("--association"), r.err.constData());
     r = cli({"runs", "show", "999", "--store", store()});
     QCOMPARE(r.code, 2);
     QVERIFY(cli({"frobnicate"}).code == 2);
