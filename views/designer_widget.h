@@ -1,31 +1,33 @@
-// views: the experiment designer: one form over an ExperimentSpec (dataset, model, training),
-// validated as you type (problems listed inline, Start disabled until the spec is valid), and the
-// privacy audit to run with it (canaries to plant, membership inference for sweeps), and the
-// federated simulation that replaces centralised training when enabled.
+// views: the experiment designer: one form over an ExperimentSpec, made from the spec's declared
+// fields (experiment/spec_fields.h): a group per section, a row per field with the editor its type
+// asks for (check box, spin box, number field, combo box of a registry's names, path with a browse
+// button), its help as tooltip. Only the fields that apply to the spec as it stands are shown (an
+// LSTM hides the Transformer's heads, federated rows appear when the simulation is switched on).
+// Validated as you type: problems listed inline, Start disabled until the spec is valid.
 #pragma once
 #include <QWidget>
+#include <vector>
 
 #include "experiment/experiment_spec.h"
 
-class QCheckBox;
-class QComboBox;
-class QDoubleSpinBox;
+class QFormLayout;
+class QGroupBox;
 class QLabel;
-class QLineEdit;
 class QPushButton;
-class QSpinBox;
 
 namespace trustlab {
+
+struct SpecField;
 
 class DesignerWidget : public QWidget {
   Q_OBJECT
  public:
   explicit DesignerWidget(QWidget* parent = nullptr);
-  ExperimentSpec spec() const;
+  ExperimentSpec spec() const { return spec_; }
   void setSpec(const ExperimentSpec& spec);
   bool isValid() const { return valid_; }
-  /// Re-reads the dataset list (after plugins registered theirs).
-  void refreshDatasets();
+  /// Re-reads every list of choices (after plugins added datasets, models, …).
+  void refreshChoices();
 
  public Q_SLOTS:
   void setRunning(bool running);
@@ -36,28 +38,20 @@ class DesignerWidget : public QWidget {
   void specChanged();
 
  private:
+  struct Row {
+    const SpecField* field;
+    QWidget* editor;   ///< named after the field's path ("training.lr")
+    QWidget* rowWidget;  ///< what the form holds (the editor, or it with a browse button)
+    QFormLayout* form;
+    QGroupBox* group;
+  };
+  QWidget* makeEditor(const SpecField& field);
+  void connectEditor(const Row& row);
+  void show(const Row& row);      ///< the spec's value into the row's editor
+  void edited(const Row& row);    ///< the row's editor into the spec
   void revalidate();
-  QLineEdit* name_;
-  QComboBox* dataset_;
-  QSpinBox* maxLength_;
-  QComboBox* model_;
-  QSpinBox *embeddingDim_, *hidden_, *layers_, *heads_, *ffn_;
-  QDoubleSpinBox* dropout_;
-  QComboBox *optimizer_, *schedule_, *device_;
-  QLineEdit* lr_;
-  QSpinBox *batch_, *epochs_, *maxSteps_, *evalEvery_, *patience_, *seed_;
-  QComboBox *dpMode_, *sampling_, *accountant_;
-  QDoubleSpinBox *targetEpsilon_, *noiseMultiplier_, *clip_;
-  QLineEdit* delta_;
-  QComboBox* clipping_;
-  QCheckBox* secure_;
-  QSpinBox *canaries_, *canaryRepetitions_, *shadows_;
-  QComboBox* mia_;
-  QCheckBox* federated_;
-  QComboBox *partition_, *selection_, *aggregation_, *algorithm_;
-  QDoubleSpinBox *alpha_, *quantitySigma_, *localLr_;
-  QSpinBox *clients_, *clusterCount_, *rounds_, *clientsPerRound_, *localEpochs_, *periods_, *processes_;
-  ExperimentSpec base_;  ///< the last spec set: fields the form does not show are kept from it
+  std::vector<Row> rows_;
+  ExperimentSpec spec_;  ///< what the form shows; fields it hides keep their values
   QLabel* issues_;
   QPushButton *start_, *stop_;
   bool valid_ = false, running_ = false;

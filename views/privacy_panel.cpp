@@ -11,9 +11,11 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 #include <QtConcurrent>
+#include <algorithm>
 #include <cmath>
 
 #include "metric_plot.h"
+#include "privacy/accountant.h"
 #include "privacy/calibration.h"
 #include "privacy/privacy_history.h"
 
@@ -27,33 +29,38 @@ double sliderToEpsilon(int v) { return std::pow(10.0, -1.0 + 3.0 * v / kSliderSt
 int epsilonToSlider(double e) { return int(std::lround((std::log10(e) + 1.0) / 3.0 * kSliderSteps)); }
 
 QString accountantLabel(const std::string& a) {
-  if (a == "rdp") return "RDP";
-  if (a == "prv") return "PRV (upper bound)";
-  return "GDP (CLT approximation)";
+  const auto* e = accountantRegistry().find(a);
+  return QString::fromStdString(e && !e->label.empty() ? e->label : a);
 }
 
-/// The σ all curves are drawn at: the selected accountant's, or RDP's until PRV is known.
+/// The accountants, the costly ones (PRV) only when `costly`.
+std::vector<std::string> accountants(bool costly) {
+  std::vector<std::string> out;
+  for (const auto& name : accountantNames())
+    if (costly || !accountantRegistry().at(name).costly) out.push_back(name);
+  return out;
+}
+
+/// The σ all curves are drawn at: the selected accountant's, or RDP's until a costly one is known.
 double curveSigma(const PrivacyAnswer& a, const std::string& selected) {
   const auto it = a.noiseMultiplier.find(selected);
-  return it != a.noiseMultiplier.end() ? it->second : a.noiseMultiplier.at("rdp");
+  return it != a.noiseMultiplier.end() ? it->second : a.noiseMultiplier.at(kRdpAccountant);
 }
-}  // namespace
 
-namespace {
-/// σ for each of `accountants`, then the ε curves of `curves` at the selected accountant's σ.
-PrivacyAnswer compute(const PrivacyBudget& b, std::initializer_list<const char*> accountants,
-                      std::initializer_list<const char*> curves) {
+/// σ for each accountant, then their ε curves at the selected accountant's σ.
+PrivacyAnswer compute(const PrivacyBudget& b, const std::vector<std::string>& names) {
   PrivacyAnswer a;
   try {
     a.sampleRate = double(b.batchSize) / double(b.datasetSize);
     a.steps = stepsForEpochs(b.epochs, a.sampleRate);
-    for (const char* acc : accountants) {
-      const double tolerance = std::string(acc) == "prv" ? 1e-4 : 5e-5;  // PRV: each evaluation is an FFT
+    for (const auto& acc : names) {
+      const bool costly = accountantRegistry().at(acc).costly;
+      const double tolerance = costly ? 1e-4 : 5e-5;  // each evaluation of a costly one is a full composition
       a.noiseMultiplier[acc] = calibrateNoise(b.targetEpsilon, b.delta, a.sampleRate, a.steps, acc, tolerance).noiseMultiplier;
     }
     const double sigma = curveSigma(a, b.accountant);
-    for (const char* acc : curves) {
-      const int points = std::string(acc) == "prv" ? kPrvCurvePoints : kCurvePoints;
+    for (const auto& acc : names) {
+      const int points = accountantRegistry().at(acc).costly ? kPrvCurvePoints : kCurvePoints;
       a.curves.push_back(epsilonCurve(acc, sigma, a.sampleRate, curveSteps(a.steps, points), b.delta));
     }
   } catch (const std::exception& e) {
@@ -63,11 +70,9 @@ PrivacyAnswer compute(const PrivacyBudget& b, std::initializer_list<const char*>
 }
 }  // namespace
 
-PrivacyAnswer PrivacyPanel::computeFast(const PrivacyBudget& b) { return compute(b, {"rdp", "gdp"}, {"rdp", "gdp"}); }
+PrivacyAnswer PrivacyPanel::computeFast(const PrivacyBudget& b) { return compute(b, accountants(false)); }
 
-PrivacyAnswer PrivacyPanel::computePrv(const PrivacyBudget& b) {
-  return compute(b, {"rdp", "gdp", "prv"}, {"rdp", "gdp", "prv"});
-}
+PrivacyAnswer PrivacyPanel::computePrv(const PrivacyBudget& b) { return compute(b, accountants(true)); }
 
 PrivacyPanel::PrivacyPanel(QWidget* parent) : QWidget(parent) {
   slider_ = new QSlider(Qt::Horizontal, this);
@@ -233,9 +238,11 @@ void PrivacyPanel::showAnswer(const PrivacyAnswer& a, bool final) {
 
   plot_->clearSeries();
   for (const auto& c : a.curves) {
-    const int colour = c.accountant == "rdp" ? 0 : c.accountant == "prv" ? 1 : 2;
+    const auto names = accountantNames();
+    const int colour = int(std::find(names.begin(), names.end(), c.accountant) - names.begin());
+    const bool approximate = !accountantRegistry().at(c.accountant).caveat.empty();
     const int id = plot_->addSeries(accountantLabel(c.accountant), MetricPlot::paletteColor(colour),
-                                    c.accountant == "gdp" ? Qt::DashLine : Qt::SolidLine);
+                                    approximate ? Qt::DashLine : Qt::SolidLine);
     plot_->setData(id, QVector<double>(c.steps.begin(), c.steps.end()), QVector<double>(c.epsilon.begin(), c.epsilon.end()));
   }
   Q_EMIT final ? prvUpdated() : viewUpdated();

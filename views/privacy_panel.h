@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "privacy/budget_curve.h"
+#include "privacy/privacy_history.h"
 
 class QComboBox;
 class QDoubleSpinBox;
@@ -28,7 +29,7 @@ struct PrivacyBudget {
   long datasetSize = 60000;
   long batchSize = 256;
   double epochs = 10;
-  std::string accountant = "rdp";
+  std::string accountant = kRdpAccountant;
 };
 
 /// One recomputation's answers (σ per accountant that was computed, and the ε curves).
@@ -52,13 +53,14 @@ class PrivacyPanel : public QWidget {
   QSlider* epsilonSlider() const { return slider_; }
   QLabel* summary() const { return summary_; }
 
-  /// Exposed for tests: the computations the panel runs off the GUI thread.
+  /// Exposed for tests: the computations the panel runs off the GUI thread (the cheap
+  /// accountants, then all of them).
   static PrivacyAnswer computeFast(const PrivacyBudget& b);
   static PrivacyAnswer computePrv(const PrivacyBudget& b);
 
  Q_SIGNALS:
-  void viewUpdated();  ///< RDP/GDP answers shown
-  void prvUpdated();   ///< PRV answers shown
+  void viewUpdated();  ///< the cheap accountants' answers shown
+  void prvUpdated();   ///< every accountant's answers shown (PRV's too)
   void applyRequested(long batchSize, double epochs, double noiseMultiplier, double targetEpsilon, double delta);
 
  private:

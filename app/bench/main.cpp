@@ -241,10 +241,10 @@ int accountantSuite(const std::vector<std::string>& argv) {
   const int repeats = int(a.getLong("repeats", 5));
   const double q = 256.0 / 60000, delta = 1e-5, target = 3;
   const long steps = trustlab::stepsForEpochs(10, q);
-  const double sigma = trustlab::calibrateNoise(target, delta, q, steps, "rdp").noiseMultiplier;
+  const double sigma = trustlab::calibrateNoise(target, delta, q, steps, trustlab::kRdpAccountant).noiseMultiplier;
   json r = {{"suite", "accountant"}, {"sample_rate", q}, {"delta", delta}, {"steps", steps},
             {"target_epsilon", target}, {"threads", threads}};
-  for (const std::string acc : {"rdp", "prv", "gdp"}) {
+  for (const std::string& acc : trustlab::accountantNames()) {
     r[acc + "_epsilon_seconds"] =
         timeMedian([&] { trustlab::computeEpsilon(acc, {{sigma, q, steps}}, delta); }, repeats);
     trustlab::NoiseCalibration c;
@@ -255,7 +255,7 @@ int accountantSuite(const std::vector<std::string>& argv) {
   if (a.has("json")) {
     std::cout << r.dump() << std::endl;
   } else {
-    for (const std::string acc : {"rdp", "prv", "gdp"})
+    for (const std::string& acc : trustlab::accountantNames())
       std::printf("%s: ε %.2f ms, calibration %.2f ms (σ = %.6f, %d evaluations)\n", acc.c_str(),
                   r[acc + "_epsilon_seconds"].get<double>() * 1e3, r[acc + "_calibration_seconds"].get<double>() * 1e3,
                   r[acc + "_noise_multiplier"].get<double>(), r[acc + "_calibration_evaluations"].get<int>());

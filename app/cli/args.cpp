@@ -1,40 +1,91 @@
 #include "args.h"
 
+#include <CLI/CLI.hpp>
+
 #include <cmath>
 #include <string>
 
+#include "experiment/experiment_spec.h"
+#include "experiment/spec_fields.h"
 #include "util/errors.h"
+#include "util/text.h"
 
 namespace trustlab::cli {
+namespace {
+
+const char* typeName(FieldType t) {
+  switch (t) {
+    case FieldType::Integer: return "N";
+    case FieldType::Real: return "X";
+    case FieldType::Text: return "TEXT";
+    case FieldType::Boolean: break;
+  }
+  return "";
+}
+
+/// "the optimizer's step size (training.lr; default 0.001; (0, 10])"
+std::string fieldHelp(const SpecField& f, const ExperimentSpec& defaults) {
+  const FieldValue value = f.get(defaults);
+  std::string h = f.info.help + " [" + f.path() + "; default " + formatFieldValue(value);
+  if (const auto domain = fieldDomain(f.info); !domain.empty()) h += "; " + domain;
+  if (value == FieldValue(true)) h += "; --" + f.info.flag + "=false turns it off";
+  return h + "]";
+}
+
+/// The option a CLI11 message is about ("--lr"), else "command line".
+std::string optionIn(const std::string& message) {
+  const auto at = message.find("--");
+  if (at == std::string::npos) return "command line";
+  const auto end = message.find_first_of(" :=,", at);
+  return message.substr(at, end == std::string::npos ? std::string::npos : end - at);
+}
+
+}  // namespace
 
 Args::Args(const std::vector<std::string>& argv, const std::set<std::string>& valued,
-           const std::set<std::string>& flags) {
-  for (size_t i = 0; i < argv.size(); ++i) {
-    const std::string& a = argv[i];
-    if (a.rfind("--", 0) != 0) {
-      positional_.push_back(a);
-      continue;
-    }
-    std::string key = a.substr(2), value;
-    const auto eq = key.find('=');
-    const bool inlineValue = eq != std::string::npos;
-    if (inlineValue) {
-      value = key.substr(eq + 1);
-      key = key.substr(0, eq);
-    }
-    if (flags.count(key)) {
-      if (inlineValue) throw InputError("--" + key, "takes no value");
-      values_[key] = "1";
-    } else if (valued.count(key)) {
-      if (!inlineValue) {
-        if (i + 1 >= argv.size()) throw InputError("--" + key, "needs a value");
-        value = argv[++i];
-      }
-      values_[key] = value;
-    } else {
-      throw InputError("--" + key, "unknown option");
-    }
+           const std::set<std::string>& flags, const CommandHelp& help, const std::vector<std::string>& specSections) {
+  CLI::App app(help.description, help.name.empty() ? "trustlab-cli" : help.name);
+  app.get_formatter()->column_width(34);
+  std::map<std::string, std::string> raw;  // everything lands here as text, parsed by the getters
+  std::vector<std::string> known;
+  const auto describe = [&](const std::string& k) {
+    const auto it = help.help.find(k);
+    return it == help.help.end() ? std::string() : it->second;
+  };
+  for (const auto& k : valued) {
+    app.add_option("--" + k, raw[k], describe(k))->type_name("VALUE");
+    known.push_back("--" + k);
   }
+  for (const auto& k : flags) {
+    app.add_flag("--" + k, raw[k], describe(k));
+    known.push_back("--" + k);
+  }
+  const ExperimentSpec defaults;
+  for (const auto& f : specFields()) {
+    if (f.info.flag.empty() || std::find(specSections.begin(), specSections.end(), f.section) == specSections.end())
+      continue;
+    const std::string name = "--" + f.info.flag;
+    CLI::Option* o = f.info.type == FieldType::Boolean ? app.add_flag(name, raw[f.info.flag], fieldHelp(f, defaults))
+                                                       : app.add_option(name, raw[f.info.flag], fieldHelp(f, defaults))
+                                                             ->type_name(typeName(f.info.type));
+    o->group(f.sectionTitle.empty() ? "Experiment" : f.sectionTitle);
+    known.push_back(name);
+  }
+  app.add_option(help.positional, positional_, help.positionalHelp);
+  try {
+    app.parse(std::vector<std::string>(argv.rbegin(), argv.rend()));  // CLI11 takes them last first
+  } catch (const CLI::CallForHelp&) {
+    throw HelpRequested(app.help());
+  } catch (const CLI::ExtrasError& e) {
+    const std::string option = optionIn(e.what());
+    std::string message = "unknown option";
+    if (const auto near = closestMatch(option, known); !near.empty()) message += " (did you mean " + near + "?)";
+    throw InputError(option, message);
+  } catch (const CLI::ParseError& e) {
+    throw InputError(optionIn(e.what()), e.what());
+  }
+  for (const auto& [k, v] : raw)
+    if (app.get_option("--" + k)->count() > 0) values_[k] = v;
 }
 
 std::string Args::get(const std::string& key, const std::string& fallback) const {

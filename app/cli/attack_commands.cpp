@@ -30,7 +30,7 @@ int attackCommand(const std::vector<std::string>& argv) {
     o.lira.online = !a.has("offline");
     o.lira.fixedVariance = a.has("fixed-variance");
     if (!a.has("json")) o.progress = [](const std::string& m) { std::fprintf(stderr, "%s\n", m.c_str()); };
-    const auto r = auditRunMembership(store, id, run, o);
+    const auto r = namingOptions({{"method", "method"}}, [&] { return auditRunMembership(store, id, run, o); });
     if (a.has("json")) {
       std::cout << membershipJson(r, false) << std::endl;
     } else {

@@ -1,5 +1,6 @@
 #include "cli_commands.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
@@ -15,6 +16,8 @@
 #include "experiment/partition_preview.h"
 #include "experiment/run_store.h"
 #include "experiment/runner.h"
+#include "experiment/spec_fields.h"
+#include "federated/client_selection.h"
 #include "federated/local_ranks.h"
 #include "terminal_progress.h"
 #include "util/errors.h"
@@ -27,108 +30,87 @@ namespace {
 
 using nlohmann::json;
 
-/// Spec from an optional file, then flags on top (flags win).
+/// Command-line shortcuts over spec fields that the fields' own options cannot express, with the
+/// fields they set (for error messages).
+const std::map<std::string, std::vector<std::string>> kSpecShortcuts = {
+    {"clip", {"privacy.clip", "privacy.clipping"}},
+    {"adaptive-clip", {"privacy.adaptive_clipping", "privacy.target_quantile"}},
+    {"user-adaptive-clip", {"federated.user_adaptive_clip", "federated.user_target_quantile"}}};
+
+const std::map<std::string, std::string> kSpecShortcutHelp = {
+    {"clip", "per-example clip bound C, or 'auto' for automatic clipping [privacy.clip, privacy.clipping]"},
+    {"adaptive-clip", "adaptive clipping to this quantile of the per-example norms [privacy.adaptive_clipping]"},
+    {"user-adaptive-clip", "adaptive user-level clipping to this quantile of update norms [federated.user_adaptive_clip]"}};
+
+/// The flag the user typed for a spec field ("--lr" for training.lr), or "".
+std::string flagFor(const Args& a, const std::string& path) {
+  if (const auto* f = findSpecField(path); f && !f->info.flag.empty() && a.has(f->info.flag)) return "--" + f->info.flag;
+  for (const auto& [flag, fields] : kSpecShortcuts)
+    if (a.has(flag) && std::find(fields.begin(), fields.end(), path) != fields.end()) return "--" + flag;
+  return {};
+}
+
+/// Spec from an optional file, then the spec fields given as options on top (options win).
 ExperimentSpec specFromArgs(const Args& a) {
   ExperimentSpec s;
   if (!a.positional().empty()) s = ExperimentSpec::fromFile(a.positional().front());
   if (a.positional().size() > 1) throw InputError(a.positional()[1], "unexpected argument (one spec file at most)");
-  s.data.dataset = a.get("dataset", s.data.dataset);
-  s.data.columns.text = a.get("text-column", s.data.columns.text);
-  s.data.columns.label = a.get("label-column", s.data.columns.label);
-  s.data.tokenizer.maxLength = size_t(a.getLong("max-length", long(s.data.tokenizer.maxLength)));
-  if (a.has("cda")) s.data.cda = true;
-  s.model.type = a.get("model", s.model.type);
-  s.training.epochs = int(a.getLong("epochs", s.training.epochs));
-  s.training.maxSteps = a.getLong("max-steps", s.training.maxSteps);
-  s.training.batchSize = a.getLong("batch-size", s.training.batchSize);
-  s.training.lr = a.getDouble("lr", s.training.lr);
-  s.training.optimizer = a.get("optimizer", s.training.optimizer);
-  s.training.seed = static_cast<unsigned long long>(a.getLong("seed", long(s.training.seed)));
-  s.training.device = a.get("device", s.training.device);
-  s.training.threads = int(a.getLong("threads", s.training.threads));
-  if (a.has("name")) s.name = a.get("name");
-  auto& p = s.training.privacy;
-  p.mode = a.get("dp", p.mode);
-  p.targetEpsilon = a.getDouble("target-epsilon", p.targetEpsilon);
-  p.noiseMultiplier = a.getDouble("noise-multiplier", p.noiseMultiplier);
-  p.delta = a.getDouble("delta", p.delta);
-  p.sampling = a.get("sampling", p.sampling);
-  p.clipping = a.get("clipping", p.clipping);
-  if (a.has("adaptive-clip")) {
-    p.adaptiveClipping = true;
-    p.targetQuantile = a.getDouble("adaptive-clip", p.targetQuantile);
+  for (const auto& f : specFields()) {
+    if (f.info.flag.empty() || !a.has(f.info.flag)) continue;
+    const auto value = parseFieldValue(f.info, a.get(f.info.flag));
+    if (!value) {
+      static const std::map<FieldType, std::string> expected = {{FieldType::Boolean, "true or false"},
+                                                                {FieldType::Integer, "an integer"},
+                                                                {FieldType::Real, "a finite number"}};
+      throw InputError("--" + f.info.flag, "expected " + expected.at(f.info.type) + ", got '" + a.get(f.info.flag) + "'",
+                       0, f.path());
+    }
+    f.set(s, *value);
   }
-  p.accountant = a.get("accountant", p.accountant);
-  if (a.has("secure")) p.secure = true;
+  auto& p = s.training.privacy;
   if (a.has("clip")) {
     if (a.get("clip") == "auto") p.clipping = "auto";
     else p.clipNorm = a.getDouble("clip", p.clipNorm);
   }
-  auto& f = s.federated;  // only the fl command accepts these flags
-  f.partition = a.get("partition", f.partition);
-  f.alpha = a.getDouble("alpha", f.alpha);
-  f.quantitySigma = a.getDouble("quantity-sigma", f.quantitySigma);
-  f.clusters = int(a.getLong("clusters", f.clusters));
-  f.clients = int(a.getLong("clients", f.clients));
-  f.selection = a.get("selection", f.selection);
-  f.aggregation = a.get("aggregation", f.aggregation);
-  f.rounds = int(a.getLong("rounds", f.rounds));
-  f.clientsPerRound = int(a.getLong("clients-per-round", f.clientsPerRound));
-  f.localEpochs = int(a.getLong("local-epochs", f.localEpochs));
-  f.localBatchSize = a.getLong("local-batch-size", f.localBatchSize);
-  f.localLr = a.getDouble("local-lr", f.localLr);
-  f.algorithm = a.get("algorithm", f.algorithm);
-  f.mu = a.getDouble("mu", f.mu);
-  f.serverLr = a.getDouble("server-lr", f.serverLr);
-  f.periods = int(a.getLong("continual", f.periods));
-  f.bufferPeriods = int(a.getLong("buffer-periods", f.bufferPeriods));
-  f.overSelection = a.getDouble("over-selection", f.overSelection);
-  f.deadlineSeconds = a.getDouble("deadline", f.deadlineSeconds);
-  f.availability = a.getDouble("availability", f.availability);
-  if (a.has("user-dp")) {
-    f.userDp = true;
-    f.aggregation = a.get("aggregation", "equal");
+  if (a.has("adaptive-clip")) {
+    p.adaptiveClipping = true;
+    p.targetQuantile = a.getDouble("adaptive-clip", p.targetQuantile);
   }
-  if (a.has("secure-aggregation")) f.secureAggregation = true;
-  f.userClip = a.getDouble("user-clip", f.userClip);
+  auto& f = s.federated;
   if (a.has("user-adaptive-clip")) {
     f.userAdaptiveClip = true;
     f.userTargetQuantile = a.getDouble("user-adaptive-clip", f.userTargetQuantile);
   }
-  f.userNoiseMultiplier = a.getDouble("user-noise-multiplier", f.userNoiseMultiplier);
-  f.userTargetEpsilon = a.getDouble("user-target-epsilon", f.userTargetEpsilon);
-  f.activityCap = a.getDouble("activity-cap", f.activityCap);
-  f.processes = int(a.getLong("nproc", f.processes));
-  // Flag errors name the flag the user typed rather than the spec field.
-  static const std::map<std::string, std::string> flagFor = {
-      {"model.type", "--model"}, {"training.epochs", "--epochs"}, {"training.batch_size", "--batch-size"},
-      {"training.lr", "--lr"}, {"training.device", "--device"}, {"training.optimizer", "--optimizer"},
-      {"data.max_length", "--max-length"}, {"data.cda", "--cda"}, {"training.max_steps", "--max-steps"}, {"training.threads", "--threads"},
-      {"privacy.mode", "--dp"}, {"privacy.target_epsilon", "--target-epsilon"}, {"privacy.delta", "--delta"},
-      {"privacy.noise_multiplier", "--noise-multiplier"}, {"privacy.clip", "--clip"}, {"privacy.clipping", "--clipping"}, {"privacy.target_quantile", "--adaptive-clip"}, {"privacy.sampling", "--sampling"},
-      {"privacy.accountant", "--accountant"}, {"federated.partition", "--partition"}, {"federated.alpha", "--alpha"},
-      {"federated.quantity_sigma", "--quantity-sigma"}, {"federated.clusters", "--clusters"},
-      {"federated.clients", "--clients"}, {"federated.selection", "--selection"},
-      {"federated.aggregation", "--aggregation"}, {"federated.rounds", "--rounds"},
-      {"federated.clients_per_round", "--clients-per-round"}, {"federated.local_epochs", "--local-epochs"},
-      {"federated.local_lr", "--local-lr"}, {"federated.algorithm", "--algorithm"}, {"federated.mu", "--mu"},
-      {"federated.server_lr", "--server-lr"}, {"federated.periods", "--continual"},
-      {"federated.buffer_periods", "--buffer-periods"}, {"federated.over_selection", "--over-selection"},
-      {"federated.deadline_seconds", "--deadline"}, {"federated.availability", "--availability"},
-      {"federated.user_clip", "--user-clip"}, {"federated.user_noise_multiplier", "--user-noise-multiplier"},
-      {"federated.user_target_epsilon", "--user-target-epsilon"}, {"federated.activity_cap", "--activity-cap"},
-      {"federated.processes", "--nproc"},
-      {"federated.user_target_quantile", "--user-adaptive-clip"}, {"federated.user_adaptive_clip", "--user-adaptive-clip"}};
+  if (f.userDp && a.has("user-dp") && !a.has("aggregation"))  // user DP needs equal weights: the first such rule
+    for (const auto& name : aggregationRegistry().names())
+      if (aggregationRegistry().at(name).equal) {
+        f.aggregation = name;
+        break;
+      }
+  // Errors name the option the user typed rather than the spec field.
   for (const auto& issue : s.validate()) {
-    const auto f = flagFor.find(issue.field);
-    throw InputError(f != flagFor.end() && a.has(f->second.substr(2)) ? f->second
-                     : a.positional().empty()                          ? std::string("spec")
-                                                                       : a.positional().front(),
+    const std::string flag = flagFor(a, issue.field);
+    throw InputError(!flag.empty()                ? flag
+                     : a.positional().empty()      ? std::string("spec")
+                                                   : a.positional().front(),
                      issue.message, 0, issue.field);
   }
   return s;
 }
 
+/// The options of a command that runs a spec: its own, the spec shortcuts and the spec fields.
+Args specArgs(const std::vector<std::string>& argv, std::set<std::string> valued, const std::set<std::string>& flags,
+              CommandHelp help, const std::vector<std::string>& sections) {
+  for (const auto& [k, h] : kSpecShortcutHelp)
+    if (std::find(sections.begin(), sections.end(), findSpecField(kSpecShortcuts.at(k).front())->section) !=
+        sections.end()) {
+      valued.insert(k);
+      help.help[k] = h;
+    }
+  help.positional = "spec";
+  help.positionalHelp = "a spec file (JSON); the options override its fields";
+  return Args(argv, valued, flags, help, sections);
+}
 
 std::string formatTime(double t) {
   if (t <= 0) return "-";
@@ -186,6 +168,14 @@ std::string metricOr(const RunRecord& r, const std::string& key) {
 }  // namespace
 
 /// Runs `spec` into the store with terminal progress (train and fl share this).
+/// Help for the options train and fl share.
+const std::map<std::string, std::string> kRunOptionHelp = {
+    {"store", "the run store (default: $TRUSTLAB_STORE or ~/.local/share/trustlab/runs.sqlite)"},
+    {"experiment", "the experiment the run is filed under"},
+    {"json", "print one JSON object"},
+    {"quiet", "no progress bar"},
+    {"no-checkpoint", "do not save the model"}};
+
 RunOutcome runWithProgress(const Args& a, const ExperimentSpec& spec, RunStore& store, const char* experiment,
                            const std::optional<Rendezvous>& rendezvous = {}) {
   TerminalProgress progress(a.has("quiet") || a.has("json"));
@@ -209,11 +199,11 @@ json privacyJson(const RunStore& store, const RunOutcome& out, double delta) {
 }
 
 int trainCommand(const std::vector<std::string>& argv) {
-  const Args a(argv,
-               {"dataset", "model", "epochs", "batch-size", "lr", "seed", "store", "device", "max-steps", "threads",
-                "optimizer", "max-length", "experiment", "text-column", "label-column", "name", "dp", "target-epsilon",
-                "noise-multiplier", "delta", "clip", "clipping", "sampling", "accountant", "adaptive-clip"},
-               {"json", "quiet", "no-checkpoint", "secure", "cda"});
+  const Args a = specArgs(argv, {"store", "experiment"}, {"json", "quiet", "no-checkpoint"},
+                          {"trustlab-cli train", "Trains a model centrally (optionally with eDP-SGD) and stores the run. "
+                                                 "Usage: trustlab-cli train [SPEC.json] [options]; options override the file.",
+                           kRunOptionHelp},
+                          {"", "data", "model", "training", "privacy", "audit"});
   const ExperimentSpec spec = specFromArgs(a);
   RunStore store(storePath(a));
   const RunOutcome out = runWithProgress(a, spec, store, "default");
@@ -276,14 +266,14 @@ int previewCommand(const ExperimentSpec& spec, bool asJson) {
 }
 
 int flCommand(const std::vector<std::string>& argv) {
-  const Args a(argv,
-               {"dataset", "model", "seed", "store", "device", "threads", "max-length", "experiment", "text-column",
-                "label-column", "name", "partition", "alpha", "clients", "selection", "aggregation", "rounds",
-                "clients-per-round", "local-epochs", "local-batch-size", "local-lr", "algorithm", "mu", "server-lr",
-                "continual", "buffer-periods", "over-selection", "deadline", "availability", "user-clip",
-                "user-noise-multiplier", "user-target-epsilon", "delta", "nproc", "user-adaptive-clip",
-                "quantity-sigma", "clusters", "dp", "noise-multiplier", "clip", "activity-cap"},
-               {"json", "quiet", "no-checkpoint", "user-dp", "secure-aggregation", "worker", "preview"});
+  auto help = kRunOptionHelp;
+  help["preview"] = "show the partition (client sizes, labels per client) without training";
+  help["worker"] = "a rank > 0 started by fl --nproc or the GUI (trains its share, records nothing)";
+  const Args a = specArgs(argv, {"store", "experiment"}, {"json", "quiet", "no-checkpoint", "worker", "preview"},
+                          {"trustlab-cli fl", "Runs a federated simulation and stores the run. "
+                                              "Usage: trustlab-cli fl [SPEC.json] [options]; options override the file.",
+                           help},
+                          {"", "data", "model", "training", "privacy", "federated"});
   ExperimentSpec spec = specFromArgs(a);
   spec.federated.enabled = true;
   spec.requireValid(a.positional().empty() ? "spec" : a.positional().front());
@@ -405,7 +395,7 @@ int runsCommand(const std::vector<std::string>& argv) {
     const long long id = runIdArg(a, "ledger");
     requireRun(store, id);
     const auto entries = store.ledger(id);
-    const std::string accountant = a.get("accountant", "rdp");
+    const std::string accountant = a.get("accountant", kRdpAccountant);
     const auto r = recomputeLedger(entries, accountant);
     if (a.has("json")) {
       json rows = json::array();

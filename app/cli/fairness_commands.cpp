@@ -100,7 +100,9 @@ int distillCommand(const std::vector<std::string>& argv) {
   if (o.distillation.training.epochs < 1) throw InputError("--epochs", "must be ≥ 1");
   if (!(o.teacher.lr > 0)) throw InputError("--lr", "must be > 0");
   RunStore store(storePath(a));
-  const auto results = runDistillation(o, &store, epochReporter(a.has("quiet") || a.has("json")));
+  const auto results =
+      namingOptions({{"methods", "method"}, {"sentiment_run", "sentiment-run"}, {"positive_label", "positive"}},
+                    [&] { return runDistillation(o, &store, epochReporter(a.has("quiet") || a.has("json"))); });
   if (a.has("json")) {
     if (results.size() == 1) {
       std::cout << outcomeJson(results.front()).dump() << std::endl;
@@ -190,7 +192,7 @@ int fairnessCommand(const std::vector<std::string>& argv) {
       o.swapper.loadCensusNames(dir + "/dist.male.first", dir + "/dist.female.first", size_t(a.getLong("names", 1000)));
     }
     const auto run = loadRunForAudit(store, id);
-    const auto r = auditClassifierFairness(store, id, run, o);
+    const auto r = namingOptions({{"positive_label", "positive"}}, [&] { return auditClassifierFairness(store, id, run, o); });
     if (a.has("json")) std::cout << fairnessJson(r) << std::endl;
     else std::printf("run %lld: %s", id, describeFairness(r).c_str());
     return 0;
@@ -227,7 +229,7 @@ int fairnessCommand(const std::vector<std::string>& argv) {
       path = root + "/eec/Equity-Evaluation-Corpus.csv";
     }
     const auto run = loadRunForAudit(store, id);
-    const auto positive = positiveClassFor(run, a.get("positive", ""));
+    const auto positive = namingOptions({{"positive_label", "positive"}}, [&] { return positiveClassFor(run, a.get("positive", "")); });
     const auto r = auditRunEec(store, id, run, path, positive);
     const auto gap = [](const PairedGap& g) {
       return nlohmann::json{{"pairs", g.pairs}, {"mean_difference", g.meanDifference}, {"t", g.t}, {"p_value", g.pValue}};

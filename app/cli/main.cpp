@@ -4,36 +4,23 @@
 #include <string>
 #include <vector>
 
+#include "args.h"
 #include "cli_commands.h"
+#include "privacy/privacy_history.h"
 #include "util/errors.h"
+#include "util/text.h"
 
 namespace {
 const char* kUsage = R"(usage: trustlab-cli <command> [options]
 
 commands:
-  train [SPEC.json] [--dataset NAME|PATH] [--model bag|bilstm|transformer] [--epochs N]
-        [--batch-size N] [--lr X] [--seed N] [--max-steps N] [--max-length N]
-        [--optimizer sgd|adam|adamw] [--device cpu|cuda] [--threads N] [--store FILE]
-        [--experiment NAME] [--text-column C] [--label-column C] [--no-checkpoint] [--json] [--quiet]
-        [--dp edp|naive|off] [--target-epsilon E] [--noise-multiplier S] [--delta D] [--clip C|auto] [--clipping flat|per_layer|auto]
-        [--adaptive-clip QUANTILE]
-        [--sampling poisson|shuffle] [--accountant rdp|prv|gdp] [--secure]
-        [--cda]                                 (counterfactual data augmentation: gender-swapped copies)
-  fl [SPEC.json] [--dataset D] [--model M] [--partition iid|natural|dirichlet|quantity|lognormal|clusters]
-     [--alpha A] [--quantity-sigma S] [--clusters K] [--preview]   (--preview: show the partition, no training)
-     [--clients N] [--selection uniform|activity] [--aggregation samples|equal] [--rounds R]
-     [--clients-per-round K] [--local-epochs E] [--local-batch-size B] [--local-lr X]
-     [--algorithm fedavg|fedprox|fedadam|fedyogi|fedadagrad] [--mu M] [--server-lr X] [--seed N]
-     [--continual PERIODS] [--buffer-periods B] [--over-selection F] [--deadline S] [--availability A]
-     [--user-dp --user-clip S (--user-target-epsilon E | --user-noise-multiplier σ) --delta D]
-     [--user-adaptive-clip QUANTILE] [--secure-aggregation] [--activity-cap N]  (user DP + activity: q_k = min(1, n_k/N))
-     [--dp edp|naive --noise-multiplier σ --clip C]   (example-level eDP-SGD on every client)
-     [--nproc N]                                (N local processes, c10d Gloo; or set RANK/WORLD_SIZE/MASTER_*)
-     [--store FILE] [--json] [--quiet]           (federated simulation)
+  train [SPEC.json] [options]                 (central training, optionally eDP-SGD; train --help lists
+                                              every spec field as an option, with its default and range)
+  fl [SPEC.json] [options]                    (federated simulation; fl --help lists every option)
   runs list [--filter TEXT] [--store FILE] [--json]
   runs show ID [--store FILE] [--json]
   runs export ID --csv [--output FILE] [--store FILE]
-  runs ledger ID [--accountant rdp|prv|gdp] [--store FILE] [--json]   (recompute a private run's ε)
+  runs ledger ID [--accountant A] [--store FILE] [--json]   (recompute a private run's ε)
   runs delete ID [--store FILE]
   datasets list [--json]
   attack mia --run ID [--method loss|lira] [--shadows K] [--offline] [--fixed-variance]
@@ -54,19 +41,24 @@ commands:
                                               (CEAT on a word-level LM's contextual embeddings)
   sweep SPEC.json [--store FILE] [--json]     (a grid of runs with their audits; resumable)
   privacy epsilon --sample-rate Q --noise-multiplier S (--steps T | --epochs N) --delta D
-                  [--accountant rdp|prv|gdp] [--json]
+                  [--accountant A] [--json]
   privacy noise --target-epsilon E --sample-rate Q (--steps T | --epochs N) --delta D [--accountant A] [--json]
   privacy steps --target-epsilon E --sample-rate Q --noise-multiplier S --delta D [--accountant A] [--json]
   privacy batch --target-epsilon E --dataset-size N --epochs N --noise-multiplier S --delta D [--json]
 
 The default store is $TRUSTLAB_STORE or ~/.local/share/trustlab/runs.sqlite (shared with the GUI).
 )";
+
+/// The usage text with the registries' current names (plugins' included).
+std::string usage() {
+  return std::string(kUsage) + "Accountants (A): " + trustlab::joinNames(trustlab::accountantNames(), ", ") + ".\n";
+}
 }  // namespace
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-    std::fputs(kUsage, args.empty() ? stderr : stdout);
+    std::fputs(usage().c_str(), args.empty() ? stderr : stdout);
     return args.empty() ? 2 : 0;
   }
   const std::string command = args[0];
@@ -80,8 +72,11 @@ int main(int argc, char** argv) {
     if (command == "attack") return trustlab::cli::attackCommand(args);
     if (command == "fairness") return trustlab::cli::fairnessCommand(args);
     if (command == "sweep") return trustlab::cli::sweepCommand(args);
-    std::fprintf(stderr, "trustlab-cli: unknown command '%s'\n\n%s", command.c_str(), kUsage);
+    std::fprintf(stderr, "trustlab-cli: unknown command '%s'\n\n%s", command.c_str(), usage().c_str());
     return 2;
+  } catch (const trustlab::cli::HelpRequested& e) {
+    std::fputs(e.what(), stdout);
+    return 0;
   } catch (const trustlab::InputError& e) {
     std::fprintf(stderr, "trustlab-cli: error: %s\n", e.what());
     return 2;

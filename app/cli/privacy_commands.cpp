@@ -6,6 +6,7 @@
 
 #include "args.h"
 #include "cli_commands.h"
+#include "privacy/accountant.h"
 #include "privacy/calibration.h"
 #include "privacy/privacy_history.h"
 #include "util/errors.h"
@@ -21,10 +22,9 @@ double required(const Args& a, const std::string& key) {
 }
 
 std::string accountantArg(const Args& a) {
-  const std::string acc = a.get("accountant", "rdp");
-  for (const auto& n : accountantNames())
-    if (n == acc) return acc;
-  throw InputError("--accountant", "unknown accountant '" + acc + "' (rdp, prv, gdp)");
+  const std::string acc = a.get("accountant", kRdpAccountant);
+  if (!accountantRegistry().contains(acc)) throw InputError("--accountant", accountantRegistry().unknownMessage(acc));
+  return acc;
 }
 
 /// --steps, or ⌊--epochs / q⌋.
@@ -60,9 +60,10 @@ int privacyCommand(const std::vector<std::string>& argv) {
     const long steps = stepsArg(a, q);
     const auto r = computeEpsilon(accountant, {{sigma, q, steps}}, delta);
     json j = {{"epsilon", r.epsilon}, {"accountant", accountant}, {"steps", steps}, {"delta", delta}};
-    if (accountant == "rdp") j["order"] = r.order;
+    if (r.order > 0) j["order"] = r.order;  // the RDP order that gave the bound
+    const std::string& caveat = accountantRegistry().at(accountant).caveat;
     std::snprintf(buf, sizeof buf, "ε = %.6f at δ = %g after %ld steps (%s%s)", r.epsilon, delta, steps,
-                  accountant.c_str(), accountant == "gdp" ? ", CLT approximation" : "");
+                  accountant.c_str(), caveat.empty() ? "" : (", " + caveat).c_str());
     print(a, j, buf);
     return 0;
   }

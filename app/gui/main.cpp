@@ -89,7 +89,7 @@ int main(int argc, char** argv) {
   }
 
   trustlab::MainWindow window(parser.value("store"));
-  window.designer()->refreshDatasets();
+  window.designer()->refreshChoices();
   window.designer()->setSpec(spec);
   window.resize(1400, 900);
   window.show();

@@ -1,7 +1,9 @@
 // core/attacks: what a spec asks the privacy audit to do: canaries to plant before training and
-// the attacks to run after it. Plain data, so the spec header stays light.
+// the attacks to run after it, with its declared fields.
 #pragma once
 #include <string>
+
+#include "config/fields.h"
 
 namespace trustlab {
 
@@ -18,5 +20,7 @@ struct AuditConfig {
   int shadows = 16;          ///< LiRA shadow models
   int auditExamples = 500;   ///< members and as many non-members scored
 };
+
+const FieldList<AuditConfig>& auditFields();
 
 }  // namespace trustlab

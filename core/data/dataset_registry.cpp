@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <mutex>
 #include <filesystem>
 
 #include "data/default_corpus.h"
@@ -15,47 +14,57 @@ namespace fs = std::filesystem;
 
 namespace trustlab {
 
-namespace {
-struct Provider {
-  KnownDataset description;
-  std::function<Dataset()> load;
-};
-std::mutex& providersMutex() {
-  static std::mutex m;
-  return m;
+Registry<DatasetFormat>& datasetFormatRegistry() {
+  static Registry<DatasetFormat> r("dataset format", "data.format", [](auto& reg) {
+    reg.add({"seq-label", "folders train/valid/test with seq.in and label files (Goo et al. 2018)"},
+            {[](const std::string& path, const TableColumns&) { return loadSeqLabelSplits(path); }});
+    reg.add({"snips-raw", "SNIPS 2017 raw JSON, one folder per intent"},
+            {[](const std::string& path, const TableColumns&) { return loadSnipsRaw(path); }});
+    const auto clinc = [](bool outOfScope) {
+      return [outOfScope](const std::string& path, const TableColumns&) {
+        return loadClinc(fs::is_directory(path) ? (fs::path(path) / "data_full.json").string() : path, outOfScope);
+      };
+    };
+    reg.add({"clinc", "CLINC150 JSON (in-scope intents)"}, {clinc(false)});
+    reg.add({"clinc-oos", "CLINC150 JSON with out-of-scope as a class"}, {clinc(true)});
+    reg.add({"table", "CSV (RFC 4180), TSV or JSONL rows, or a folder of train/valid/test tables"},
+            {[](const std::string& path, const TableColumns& columns) { return loadTableDataset(path, columns); }});
+  });
+  return r;
 }
-std::vector<Provider>& providers() {
-  static std::vector<Provider> p;
-  return p;
-}
-}  // namespace
 
-void registerDatasetProvider(const KnownDataset& description, std::function<Dataset()> load) {
-  std::lock_guard<std::mutex> lock(providersMutex());
-  auto& ps = providers();
-  ps.erase(std::remove_if(ps.begin(), ps.end(), [&](const Provider& p) { return p.description.name == description.name; }),
-           ps.end());
-  ps.push_back({description, std::move(load)});
+Registry<DatasetSource>& datasetRegistry() {
+  static Registry<DatasetSource> r("dataset", "data.dataset", [](auto& reg) {
+    reg.add({"default", "generated assistant intents (18), names, gendered words, heavy-tailed users"},
+            {"", "", [] { return generateDefaultCorpus(); }});
+    const auto files = [&reg](const char* name, const char* description, const char* path, const char* format) {
+      reg.add({name, description}, {path, format, nullptr});
+    };
+    files("snips", "SNIPS 2017, Goo et al. 2018 split (7 intents)", "snips2017/goo2018_split", "seq-label");
+    files("snips-raw", "SNIPS 2017 raw JSON with slot entities (7 intents)", "snips2017", "snips-raw");
+    files("atis", "ATIS, Goo et al. 2018 split", "atis", "seq-label");
+    files("hwu64", "HWU64 (64 intents, DNNC split)", "hwu64", "seq-label");
+    files("clinc150", "CLINC150 in-scope (150 intents)", "clinc150/data_full.json", "clinc");
+    files("clinc150-oos", "CLINC150 with out-of-scope as a class", "clinc150/data_full.json", "clinc-oos");
+    files("banking77", "Banking77 (77 intents)", "banking77", "table");
+    files("massive", "MASSIVE en-US intents (60), SetFit JSONL", "massive_en_us", "table");
+    files("sst2", "SST-2 binary sentiment", "sst2", "table");
+  });
+  return r;
 }
 
 std::vector<KnownDataset> knownDatasets() {
-  static const std::vector<KnownDataset> builtIn = {
-      {"default", "generated assistant intents (18), names, gendered words, heavy-tailed users", "",
-       "generated"},
-      {"snips", "SNIPS 2017, Goo et al. 2018 split (7 intents)", "snips2017/goo2018_split", "seq-label"},
-      {"snips-raw", "SNIPS 2017 raw JSON with slot entities (7 intents)", "snips2017", "snips-raw"},
-      {"atis", "ATIS, Goo et al. 2018 split", "atis", "seq-label"},
-      {"hwu64", "HWU64 (64 intents, DNNC split)", "hwu64", "seq-label"},
-      {"clinc150", "CLINC150 in-scope (150 intents)", "clinc150/data_full.json", "clinc"},
-      {"clinc150-oos", "CLINC150 with out-of-scope as a class", "clinc150/data_full.json", "clinc-oos"},
-      {"banking77", "Banking77 (77 intents)", "banking77", "table"},
-      {"massive", "MASSIVE en-US intents (60), SetFit JSONL", "massive_en_us", "table"},
-      {"sst2", "SST-2 binary sentiment", "sst2", "table"},
-  };
-  std::vector<KnownDataset> all = builtIn;
-  std::lock_guard<std::mutex> lock(providersMutex());
-  for (const auto& p : providers()) all.push_back(p.description);
+  std::vector<KnownDataset> all;
+  const auto& reg = datasetRegistry();
+  for (const auto& item : reg.items()) {
+    const auto& source = reg.at(item.name);
+    all.push_back({item.name, item.description, source.relativePath, source.format});
+  }
   return all;
+}
+
+void registerDatasetProvider(const KnownDataset& d, std::function<Dataset()> load) {
+  datasetRegistry().add({d.name, d.description}, {d.relativePath, d.format, std::move(load)});
 }
 
 namespace {
@@ -109,35 +118,20 @@ std::string knownDatasetPath(const KnownDataset& d) {
 Dataset loadDataset(const DatasetRequest& req) {
   std::string path = req.nameOrPath;
   std::string format = req.format;
-  {
-    std::lock_guard<std::mutex> lock(providersMutex());
-    for (const auto& p : providers())
-      if (p.description.name == req.nameOrPath) return p.load();
-  }
   std::string name;
-  for (const auto& k : knownDatasets()) {
-    if (k.name != req.nameOrPath) continue;
-    if (k.format == "generated") return generateDefaultCorpus();
-    path = knownDatasetPath(k);
+  if (const auto* source = datasetRegistry().find(req.nameOrPath)) {
+    if (source->make) return source->make();
+    path = knownDatasetPath({req.nameOrPath, "", source->relativePath, source->format});
     if (path.empty())
-      throw InputError("dataset", "'" + k.name + "' needs " + k.relativePath +
-                                      " under the data root (set TRUSTLAB_DATA_DIR; looked in '" +
-                                      dataRoot() + "')");
-    if (format.empty()) format = k.format;
-    name = k.name;
+      throw InputError("dataset", "'" + req.nameOrPath + "' needs " + source->relativePath +
+                                      " under the data root (set TRUSTLAB_DATA_DIR; looked in '" + dataRoot() + "')");
+    if (format.empty()) format = source->format;
+    name = req.nameOrPath;
   }
   if (!fs::exists(path))
     throw InputError(path, "no such dataset name or path (try `trustlab-cli datasets list`)", 0, "dataset");
   if (format.empty()) format = detectFormat(path);
-  Dataset d;
-  if (format == "seq-label") d = loadSeqLabelSplits(path);
-  else if (format == "snips-raw") d = loadSnipsRaw(path);
-  else if (format == "clinc" || format == "clinc-oos") {
-    const auto file = fs::is_directory(path) ? (fs::path(path) / "data_full.json").string() : path;
-    d = loadClinc(file, format == "clinc-oos");
-  } else if (format == "table") d = loadTableDataset(path, req.columns);
-  else throw InputError("dataset.format", "unknown format '" + format +
-                                                  "' (seq-label, snips-raw, clinc, clinc-oos, table)");
+  Dataset d = datasetFormatRegistry().at(format).load(path, req.columns);
   if (!name.empty()) d.name = name;
   if (d.train.empty()) throw InputError(path, "no training examples");
   return d;

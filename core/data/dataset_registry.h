@@ -6,22 +6,40 @@
 #include <string>
 #include <vector>
 
+#include "config/registry.h"
 #include "data/dataset.h"
 #include "data/loaders/loaders.h"
 
 namespace trustlab {
 
+/// A file format: how a path (file or folder) becomes a Dataset.
+struct DatasetFormat {
+  std::function<Dataset(const std::string& path, const TableColumns& columns)> load;
+};
+/// seq-label, snips-raw, clinc, clinc-oos, table and any added by plugins (data.format chooses;
+/// empty = from the dataset's name, or detected from the path).
+Registry<DatasetFormat>& datasetFormatRegistry();
+
+/// A named dataset: files under the data root in a format, or made by code.
+struct DatasetSource {
+  std::string relativePath;      ///< under the data root; empty when made by code
+  std::string format;            ///< a datasetFormatRegistry() name, for files
+  std::function<Dataset()> make;  ///< code that makes it (the generated default, plugins)
+};
+/// default, snips, atis, clinc150, … and any added by plugins (data.dataset names one, or a path).
+Registry<DatasetSource>& datasetRegistry();
+
 struct KnownDataset {
   std::string name;
   std::string description;
-  std::string relativePath;  ///< under the data root; empty for the generated default
-  std::string format;        ///< "generated", "snips-raw", "seq-label", "clinc", "clinc-oos", "table"
+  std::string relativePath;  ///< under the data root; empty when made by code
+  std::string format;
 };
 
-/// Built-in datasets followed by those registered by plugins.
+/// The registered datasets, built-ins first.
 std::vector<KnownDataset> knownDatasets();
 
-/// Adds a named dataset produced by code (GUI plugins use this). Replaces one with the same name.
+/// Adds a named dataset produced by code. Replaces one with the same name.
 void registerDatasetProvider(const KnownDataset& description, std::function<Dataset()> load);
 
 /// The data root, or "" when none is found.

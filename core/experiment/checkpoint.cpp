@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "models/model_factory.h"
 #include "util/errors.h"
 #include "util/text.h"
 

@@ -184,11 +184,11 @@ std::vector<DistillationOutcome> runDistillation(const DistillationRunOptions& o
   const auto& known = distillationMethods();
   for (const auto& m : o.methods)
     if (std::find(known.begin(), known.end(), m) == known.end())
-      throw InputError("--method", "'" + m + "': must be kd, cda, perturb, both or all");
+      throw InputError("distillation", "'" + m + "': must be kd, cda, perturb, both or all", 0, "methods");
   // Checked before the teacher trains: a wrong sentiment run should not cost a teacher.
   std::unique_ptr<SentimentScorer> sentiment;
   if (!o.boldPrompts.empty() && o.sentimentRun > 0) {
-    if (!store) throw InputError("--sentiment-run", "needs a run store");
+    if (!store) throw InputError("distillation", "needs a run store", 0, "sentiment_run");
     auto run = loadRunForAudit(*store, o.sentimentRun);
     const auto positive = positiveClassFor(run, o.sentimentPositive);
     sentiment = std::make_unique<SentimentScorer>(SentimentScorer{std::move(run), positive});

@@ -1,33 +1,19 @@
 // core/experiment: ExperimentSpec, the single JSON description of a run that the GUI form, CLI
-// flags and spec files all produce. Kept free of JSON headers so views can include it cheaply.
+// flags and spec files all produce. Its sections declare their fields beside their structs
+// (spec_fields.h lists them all); JSON I/O and range checks are made from those declarations, and
+// validate() adds the checks across fields. Kept free of JSON headers so views can include it cheaply.
 #pragma once
 #include <string>
 #include <vector>
 
 #include "attacks/audit_config.h"
-#include "data/loaders/loaders.h"
+#include "config/fields.h"
+#include "data/data_config.h"
 #include "federated/federated_config.h"
-#include "data/tokenizer.h"
-#include "models/model_factory.h"
+#include "models/model_config.h"
 #include "training/train_config.h"
 
 namespace trustlab {
-
-struct DataConfig {
-  std::string dataset = "default";  ///< known name or path
-  std::string format;               ///< empty = from the name / detected
-  TableColumns columns;
-  TokenizerOptions tokenizer;
-  /// Counterfactual data augmentation: every training text with a gendered word is added again
-  /// with the genders swapped (a bias mitigation; not with DP, whose accounting is per example).
-  bool cda = false;
-};
-
-/// One problem with a spec, named by its JSON field path ("training.lr").
-struct SpecIssue {
-  std::string field;
-  std::string message;
-};
 
 struct ExperimentSpec {
   std::string name = "default";
@@ -44,7 +30,8 @@ struct ExperimentSpec {
   static ExperimentSpec fromJson(const std::string& text, const std::string& where = "spec");
   static ExperimentSpec fromFile(const std::string& path);
 
-  /// Semantic checks (ranges, names); empty when the spec can run.
+  /// Every declared field's range or choices, then the checks across fields; empty when the spec
+  /// can run.
   std::vector<SpecIssue> validate() const;
   /// Throws InputError for the first issue of validate().
   void requireValid(const std::string& where = "spec") const;

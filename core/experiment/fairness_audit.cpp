@@ -305,12 +305,13 @@ EmbeddingWeatReport auditRunWeat(RunStore& store, long long runId, const Audited
 std::string positiveClassFor(const AuditedRun& run, const std::string& requested) {
   const auto& index = run.data.labelIndex;
   if (!requested.empty()) {
-    if (!index.count(requested)) throw InputError("--positive", "'" + requested + "' is not a label of this run");
+    if (!index.count(requested))
+      throw InputError("audit", "'" + requested + "' is not a label of this run", 0, "positive_label");
     return requested;
   }
   for (const char* guess : {"1", "positive", "pos"})
     if (index.count(guess)) return guess;
-  throw InputError("--positive", "the run's labels have no obvious positive class: name one");
+  throw InputError("audit", "the run's labels have no obvious positive class: name one", 0, "positive_label");
 }
 
 EecReport auditRunEec(RunStore& store, long long runId, const AuditedRun& run, const std::string& eecPath,

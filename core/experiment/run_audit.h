@@ -5,8 +5,8 @@
 #pragma once
 #include <string>
 
-#include "attacks/canary_audit.h"
-#include "attacks/membership_audit.h"
+#include "experiment/canary_audit.h"
+#include "experiment/membership_audit.h"
 #include "experiment/run_store.h"
 
 namespace trustlab {

@@ -13,6 +13,7 @@
 #include "experiment/prepared_data.h"
 #include "experiment/store_observer.h"
 #include "federated/federated_trainer.h"
+#include "models/model_factory.h"
 #include "util/runtime.h"
 
 namespace trustlab {
@@ -79,10 +80,9 @@ RunOutcome runExperiment(const ExperimentSpec& spec, const RunOptions& o) {
   std::unique_ptr<StoreObserver> storeObserver;
   if (o.store) storeObserver = std::make_unique<StoreObserver>(*o.store, out.runId);
   try {
-    // Centralised or federated training; afterwards both look the same: a device and a way to
-    // emit the final metrics at the last step (a round for federated runs).
-    torch::Device device(torch::kCPU);
-    std::function<void(const std::string&, long, double)> emit;
+    // Centralised or federated training; afterwards both look the same: their events (device,
+    // observers) take the final metrics at the last step (a round for federated runs).
+    const RunEvents* events = nullptr;
     std::unique_ptr<Trainer> trainer;
     std::unique_ptr<FederatedTrainer> federated;
     if (spec.federated.enabled) {
@@ -118,25 +118,23 @@ RunOutcome runExperiment(const ExperimentSpec& spec, const RunOptions& o) {
         o.store->logParams(out.runId, {{"federated.user_noise_multiplier", std::to_string(r.noiseMultiplier)}});
       if (o.store && spec.training.privacy.enabled())
         o.store->logParams(out.runId, {{"federated.example_noise_multiplier", std::to_string(spec.training.privacy.noiseMultiplier)}});
-      device = federated->device();
-      emit = [&](const std::string& k, long step, double v) { federated->emitMetric(k, step, v); };
+      events = &federated->events();
     } else {
       trainer = std::make_unique<Trainer>(model, spec.training, out.runId);
       if (storeObserver) trainer->addObserver(storeObserver.get());
       for (auto* obs : o.observers) trainer->addObserver(obs);
       out.training = trainer->fit(train, valid, o.stop);
-      device = trainer->device();
-      emit = [&](const std::string& k, long step, double v) { trainer->emitMetric(k, step, v); };
+      events = &trainer->events();
     }
     out.status = out.training.cancelled ? "killed" : "finished";
     const long evalBatch = std::max<long>(spec.training.batchSize, 256);
-    out.valid = evaluate(*model, valid, evalBatch, device);
+    out.valid = evaluate(*model, valid, evalBatch, events->device());
     if (!out.training.cancelled) {
-      out.test = evaluate(*model, test, evalBatch, device);
-      emit("test/loss", out.training.steps, out.test.loss);
-      emit("test/accuracy", out.training.steps, out.test.accuracy);
-      emit("test/macro_f1", out.training.steps, out.test.macroF1);
-      emit("time/seconds", out.training.steps, out.training.seconds);
+      out.test = evaluate(*model, test, evalBatch, events->device());
+      events->metric("test/loss", out.training.steps, out.test.loss);
+      events->metric("test/accuracy", out.training.steps, out.test.accuracy);
+      events->metric("test/macro_f1", out.training.steps, out.test.macroF1);
+      events->metric("time/seconds", out.training.steps, out.training.seconds);
     }
     if (storeObserver) storeObserver->flush();
     if (o.store && o.saveCheckpoint && !out.training.cancelled) {

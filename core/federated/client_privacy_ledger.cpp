@@ -2,22 +2,18 @@
 
 #include <algorithm>
 
-#include "privacy/rdp.h"
-
 namespace trustlab {
 
 void ClientPrivacyLedger::add(size_t client, double sigma, double q, long steps) {
-  auto [it, fresh] = perStep_.try_emplace({sigma, q});
-  if (fresh) it->second = rdpOfHistory({{sigma, q, 1}}, defaultRdpOrders());
-  auto& total = rdp_[client];
-  total.resize(it->second.size(), 0.0);
-  for (size_t a = 0; a < total.size(); ++a) total[a] += double(steps) * it->second[a];
-  worst_ = std::max(worst_, epsilon(client));
+  auto& account = clients_[client];
+  if (!account) account = makeAccountant(accountant_);
+  account->compose(sigma, q, steps);
+  worst_ = std::max(worst_, account->epsilon(delta_));
 }
 
 double ClientPrivacyLedger::epsilon(size_t client) const {
-  const auto it = rdp_.find(client);
-  return it == rdp_.end() ? 0.0 : rdpToEpsilon(defaultRdpOrders(), it->second, delta_).epsilon;
+  const auto it = clients_.find(client);
+  return it == clients_.end() ? 0.0 : it->second->epsilon(delta_);
 }
 
 }  // namespace trustlab

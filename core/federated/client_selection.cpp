@@ -8,16 +8,32 @@
 
 namespace trustlab {
 
+Registry<SelectionRule>& selectionRegistry() {
+  static Registry<SelectionRule> r("client selection", "federated.selection", [](auto& reg) {
+    reg.add({"uniform", "every set of K clients equally likely"}, {[](double u, long) { return u; }, false});
+    reg.add({"activity", "p ∝ the client's number of examples, without replacement"},
+            {[](double u, long size) { return std::log(u) / double(size); }, true});  // log of u^(1/n_k)
+  });
+  return r;
+}
+
+Registry<AggregationRule>& aggregationRegistry() {
+  static Registry<AggregationRule> r("aggregation", "federated.aggregation", [](auto& reg) {
+    reg.add({"samples", "weights ∝ the client's number of examples (FedAvg)"},
+            {[](long size) { return double(size); }, false});
+    reg.add({"equal", "every reporting client weighs the same"}, {[](long) { return 1.0; }, true});
+  });
+  return r;
+}
+
 std::vector<size_t> selectClients(const std::vector<long>& sizes, int k, const std::string& rule, std::mt19937_64& rng) {
   if (k < 1) throw InputError("federated.clients_per_round", "must be ≥ 1");
+  const auto& key = selectionRegistry().at(rule).key;
   std::vector<std::pair<double, size_t>> keys;
   std::uniform_real_distribution<double> u(0, 1);
   for (size_t c = 0; c < sizes.size(); ++c) {
     if (sizes[c] <= 0) continue;
-    const double r = u(rng);
-    if (rule == "uniform") keys.push_back({r, c});
-    else if (rule == "activity") keys.push_back({std::log(r) / double(sizes[c]), c});  // log of u^(1/w)
-    else throw InputError("federated.selection", "must be uniform or activity");
+    keys.push_back({key(u(rng), sizes[c]), c});
   }
   const size_t take = std::min(keys.size(), size_t(k));
   std::partial_sort(keys.begin(), keys.begin() + long(take), keys.end(), std::greater<>());
@@ -28,12 +44,9 @@ std::vector<size_t> selectClients(const std::vector<long>& sizes, int k, const s
 
 std::vector<double> aggregationWeights(const std::vector<long>& sizes, const std::vector<size_t>& selected,
                                        const std::string& rule) {
+  const auto& weight = aggregationRegistry().at(rule).weight;
   std::vector<double> w;
-  for (size_t c : selected) {
-    if (rule == "samples") w.push_back(double(sizes[c]));
-    else if (rule == "equal") w.push_back(1.0);
-    else throw InputError("federated.aggregation", "must be samples or equal");
-  }
+  for (size_t c : selected) w.push_back(weight(sizes[c]));
   const double total = std::accumulate(w.begin(), w.end(), 0.0);
   for (auto& x : w) x /= total;
   return w;

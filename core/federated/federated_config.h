@@ -1,7 +1,9 @@
 // core/federated: the "federated" section of a spec: partition, selection, aggregation, rounds and
-// the client/server optimisers. Plain data, so the spec header stays light.
+// the client/server optimisers, with its declared fields.
 #pragma once
 #include <string>
+
+#include "config/fields.h"
 
 namespace trustlab {
 
@@ -60,5 +62,7 @@ struct FederatedConfig {
   /// GUI — starts them). Any count gives the same model as one process.
   int processes = 1;
 };
+
+const FieldList<FederatedConfig>& federatedFields();
 
 }  // namespace trustlab

@@ -1,9 +1,9 @@
-// core/federated: the round loop of a federated simulation. Each round selects clients, trains
-// one shared worker model from the global parameters on each client's examples (local SGD, with
-// FedProx's proximal term when asked), averages the updates with the aggregation weights and lets
-// the server optimiser move the global model. In the continual setting the clients' data changes
-// with the period; the system model decides who reports in time and advances a virtual clock.
-// Metrics go to observers with step = round.
+// core/federated: the round loop of a federated simulation, in the spirit of Flower's strategy
+// split. Each round the ClientSampler invites clients, the SystemModel decides who reports in
+// time and advances a virtual clock, the LocalTrainer trains the shared worker model from the
+// global parameters on each reporting client, the UpdateAggregator sums their updates (weighted,
+// clipped for user-level DP, or securely), UserLevelPrivacy adds its noise and accounts the round,
+// and the ServerOptimizer moves the global model. Metrics go to observers with step = round.
 #pragma once
 #include <atomic>
 #include <optional>
@@ -14,7 +14,7 @@
 #include "federated/partition.h"
 #include "federated/rendezvous.h"
 #include "models/text_classifier.h"
-#include "training/observer.h"
+#include "training/run_events.h"
 #include "training/train_config.h"
 
 namespace trustlab {
@@ -34,21 +34,18 @@ class FederatedTrainer {
   /// `training` gives the seed, device and threads; `config` everything federated.
   FederatedTrainer(TextClassifierPtr model, const TrainConfig& training, const FederatedConfig& config,
                    long long runId = 0);
-  void addObserver(TrainingObserver* o) { observers_.push_back(o); }
+  void addObserver(TrainingObserver* o) { events_.addObserver(o); }
   /// Joins this multi-process run instead of the one the environment names (RANK, WORLD_SIZE, …).
   void setRendezvous(const Rendezvous& r) { rendezvous_ = r; }
   FederatedResult fit(const EncodedSplit& train, const Partition& clients, const EncodedSplit& valid,
                       const std::atomic<bool>* stop = nullptr);
-  const torch::Device& device() const { return device_; }
-  void emitMetric(const std::string& key, long step, double value);
+  const RunEvents& events() const { return events_; }
 
  private:
   TextClassifierPtr model_;
   TrainConfig training_;
   FederatedConfig config_;
-  long long runId_;
-  torch::Device device_;
-  std::vector<TrainingObserver*> observers_;
+  RunEvents events_;
   std::optional<Rendezvous> rendezvous_;
 };
 

@@ -199,24 +199,52 @@ std::vector<long> clusterTexts(const std::vector<std::string>& texts, int k, uin
   return std::vector<long>(assign.data_ptr<int64_t>(), assign.data_ptr<int64_t>() + n);
 }
 
+Registry<Partitioner>& partitionerRegistry() {
+  static Registry<Partitioner> r("partition", "federated.partition", [](auto& reg) {
+    using Config = FederatedConfig;
+    using Examples = std::vector<Example>;
+    using Labels = std::vector<long>;
+    reg.add({"iid", "examples shuffled over equal clients"},
+            {[](const Config& c, const Examples& train, const Labels&, uint64_t seed) {
+               return partitionIid(long(train.size()), c.clients, seed);
+             },
+             {"clients"}});
+    reg.add({"natural", "one client per user id (the dataset's own users)"},
+            {[](const Config&, const Examples& train, const Labels&, uint64_t) {
+               std::vector<std::string> users;
+               for (const auto& e : train) users.push_back(e.user);
+               return partitionByUser(users);
+             },
+             {}});
+    reg.add({"dirichlet", "label skew (FedNLP): equal sizes, each client's label mix ~ Dir(α·p)"},
+            {[](const Config& c, const Examples&, const Labels& labels, uint64_t seed) {
+               return partitionDirichletLabels(labels, c.clients, c.alpha, seed);
+             },
+             {"clients", "alpha"}});
+    reg.add({"quantity", "quantity skew: client sizes ~ Dir(α), labels mixed alike"},
+            {[](const Config& c, const Examples& train, const Labels&, uint64_t seed) {
+               return partitionDirichletQuantity(long(train.size()), c.clients, c.alpha, seed);
+             },
+             {"clients", "alpha"}});
+    reg.add({"lognormal", "quantity skew: client sizes ∝ exp(N(0, σ²))"},
+            {[](const Config& c, const Examples& train, const Labels&, uint64_t seed) {
+               return partitionLogNormalQuantity(long(train.size()), c.clients, c.quantitySigma, seed);
+             },
+             {"clients", "quantity_sigma"}});
+    reg.add({"clusters", "FedNLP's clustering skew: Dir(α) skew over k-means clusters of the texts"},
+            {[](const Config& c, const Examples& train, const Labels&, uint64_t seed) {
+               std::vector<std::string> texts;
+               for (const auto& e : train) texts.push_back(e.text);
+               return partitionDirichletLabels(clusterTexts(texts, c.clusters, seed), c.clients, c.alpha, seed);
+             },
+             {"clients", "alpha", "clusters"}});
+  });
+  return r;
+}
+
 Partition makePartition(const FederatedConfig& c, const std::vector<Example>& train, const std::vector<long>& labels,
                         uint64_t seed) {
-  const long n = long(train.size());
-  if (c.partition == "iid") return partitionIid(n, c.clients, seed);
-  if (c.partition == "dirichlet") return partitionDirichletLabels(labels, c.clients, c.alpha, seed);
-  if (c.partition == "quantity") return partitionDirichletQuantity(n, c.clients, c.alpha, seed);
-  if (c.partition == "lognormal") return partitionLogNormalQuantity(n, c.clients, c.quantitySigma, seed);
-  if (c.partition == "clusters") {
-    std::vector<std::string> texts;
-    for (const auto& e : train) texts.push_back(e.text);
-    return partitionDirichletLabels(clusterTexts(texts, c.clusters, seed), c.clients, c.alpha, seed);
-  }
-  if (c.partition == "natural") {
-    std::vector<std::string> users;
-    for (const auto& e : train) users.push_back(e.user);
-    return partitionByUser(users);
-  }
-  throw InputError("federated.partition", "must be iid, natural, dirichlet, quantity, lognormal or clusters");
+  return partitionerRegistry().at(c.partition).make(c, train, labels, seed);
 }
 
 PartitionStats partitionStats(const Partition& p, const std::vector<long>& labels) {

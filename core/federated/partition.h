@@ -4,15 +4,26 @@
 // k-means clusters of the texts (FedNLP's choice for tasks whose labels do not split users).
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "config/registry.h"
 #include "data/dataset.h"
 #include "federated/federated_config.h"
 
 namespace trustlab {
 
 using Partition = std::vector<std::vector<long>>;
+
+struct Partitioner {
+  /// Training examples, their labels as class indices, seed → clients.
+  std::function<Partition(const FederatedConfig&, const std::vector<Example>&, const std::vector<long>&, uint64_t)> make;
+  std::vector<std::string> fields;  ///< the "federated" keys it reads (alpha, clients, …)
+};
+/// iid, natural, dirichlet, quantity, lognormal, clusters and any added by plugins
+/// (federated.partition chooses).
+Registry<Partitioner>& partitionerRegistry();
 
 Partition partitionIid(long examples, int clients, uint64_t seed);
 /// One client per distinct user id, in first-seen order; throws InputError when ids are missing.

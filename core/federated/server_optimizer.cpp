@@ -2,7 +2,6 @@
 
 #include <torch/torch.h>
 
-#include "util/errors.h"
 
 namespace trustlab {
 namespace {
@@ -22,16 +21,29 @@ void addUpdate(torch::Tensor& x, const torch::Tensor& d, double lr) {
 
 }  // namespace
 
-ServerOptimizer::ServerOptimizer(std::string algorithm, double lr, double beta1, double beta2, double tau)
-    : algorithm_(std::move(algorithm)), lr_(lr), beta1_(beta1), beta2_(beta2), tau_(tau) {
-  if (algorithm_ != "fedavg" && algorithm_ != "fedprox" && algorithm_ != "fedadam" && algorithm_ != "fedyogi" &&
-      algorithm_ != "fedadagrad")
-    throw InputError("federated.algorithm", "must be fedavg, fedprox, fedadam, fedyogi or fedadagrad");
+Registry<FederatedAlgorithm>& federatedAlgorithmRegistry() {
+  static Registry<FederatedAlgorithm> r("federated algorithm", "federated.algorithm", [](auto& reg) {
+    const std::vector<std::string> fedOpt = {"beta1", "beta2", "tau"};
+    reg.add({"fedavg", "FedAvg (McMahan et al. 2017): the weighted mean of the client updates"}, {});
+    reg.add({"fedprox", "FedProx (Li et al. 2020): FedAvg with a proximal term μ on the clients"},
+            {nullptr, true, {"mu"}});
+    reg.add({"fedadam", "FedAdam (Reddi et al. 2021): Adam on the server over the mean update"},
+            {[](torch::Tensor& v, const torch::Tensor& d2, double b2) { v.mul_(b2).add_(d2, 1 - b2); }, false, fedOpt});
+    reg.add({"fedyogi", "FedYogi (Reddi et al. 2021): Yogi's sign-controlled second moment"},
+            {[](torch::Tensor& v, const torch::Tensor& d2, double b2) { v.sub_((1 - b2) * d2 * torch::sign(v - d2)); },
+             false, fedOpt});
+    reg.add({"fedadagrad", "FedAdagrad (Reddi et al. 2021): accumulated squared updates"},
+            {[](torch::Tensor& v, const torch::Tensor& d2, double) { v.add_(d2); }, false, fedOpt});
+  });
+  return r;
 }
+
+ServerOptimizer::ServerOptimizer(const std::string& algorithm, double lr, double beta1, double beta2, double tau)
+    : algorithm_(federatedAlgorithmRegistry().at(algorithm)), lr_(lr), beta1_(beta1), beta2_(beta2), tau_(tau) {}
 
 void ServerOptimizer::step(std::vector<torch::Tensor>& global, const std::vector<torch::Tensor>& delta) {
   torch::NoGradGuard noGrad;
-  if (algorithm_ == "fedavg" || algorithm_ == "fedprox") {  // FedProx differs on the clients only
+  if (!algorithm_.secondMoment) {  // FedAvg; FedProx differs on the clients only
     for (size_t i = 0; i < global.size(); ++i) addUpdate(global[i], delta[i], lr_);
     return;
   }
@@ -43,10 +55,7 @@ void ServerOptimizer::step(std::vector<torch::Tensor>& global, const std::vector
   for (size_t i = 0; i < global.size(); ++i) {
     const auto& d = delta[i];
     m_[i].mul_(beta1_).add_(d, 1 - beta1_);
-    const auto d2 = d * d;
-    if (algorithm_ == "fedadagrad") v_[i].add_(d2);
-    else if (algorithm_ == "fedadam") v_[i].mul_(beta2_).add_(d2, 1 - beta2_);
-    else v_[i].sub_((1 - beta2_) * d2 * torch::sign(v_[i] - d2));  // FedYogi
+    algorithm_.secondMoment(v_[i], d * d, beta2_);
     addUpdate(global[i], m_[i] / (v_[i].sqrt() + tau_), lr_);
   }
 }

@@ -4,7 +4,7 @@
 #include <torch/nn/modules/dropout.h>
 #include <torch/nn/pimpl.h>
 
-#include "models/tracked_layers.h"
+#include "layers/tracked_layers.h"
 
 namespace trustlab {
 

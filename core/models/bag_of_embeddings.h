@@ -1,7 +1,7 @@
 // core/models: bag-of-embeddings classifier: mean of token embeddings → linear layer.
 #pragma once
 #include <torch/nn/modules/dropout.h>
-#include "models/tracked_layers.h"
+#include "layers/tracked_layers.h"
 #include <torch/nn/pimpl.h>
 
 #include "models/text_classifier.h"

@@ -3,7 +3,7 @@
 #pragma once
 #include <torch/nn/pimpl.h>
 
-#include "models/tracked_layers.h"
+#include "layers/tracked_layers.h"
 
 namespace trustlab {
 

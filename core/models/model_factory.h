@@ -1,23 +1,26 @@
-// core/models: builds a classifier from its configuration (the "model" section of a spec).
+// core/models: the model registry (name → what it is, which "model" fields it reads, how it is
+// built) and makeClassifier, which builds the spec's model from it.
 #pragma once
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "config/registry.h"
+#include "models/model_config.h"
 #include "models/text_classifier.h"
 
 namespace trustlab {
 
-struct ModelConfig {
-  std::string type = "bilstm";  ///< "bag", "bilstm" or "transformer"
-  int64_t embeddingDim = 128;   ///< also the Transformer width
-  int64_t hiddenSize = 128;     ///< LSTM hidden units per direction
-  int64_t layers = 0;  ///< LSTM or encoder layers; 0 = the model's default (1 BiLSTM, 2 Transformer)
-  int64_t heads = 4;
-  int64_t ffnDim = 512;
-  double dropout = 0.1;
+struct ModelEntry {
+  /// vocabulary size, classes, longest sequence (Transformer positions) → a fresh model.
+  std::function<TextClassifierPtr(const ModelConfig&, int64_t vocab, int64_t classes, int64_t maxLength)> make;
+  std::vector<std::string> fields;  ///< the "model" keys it reads (besides type)
+  /// Checks across its fields (e.g. heads divide the width); empty when the config is fine.
+  std::function<std::vector<SpecIssue>(const ModelConfig&)> check;
 };
 
-const std::vector<std::string>& modelTypes();
+/// bag, bilstm, transformer and any added by plugins (the spec field model.type chooses).
+Registry<ModelEntry>& modelRegistry();
 
 /// maxLength is the longest sequence the model will see (Transformer positions).
 TextClassifierPtr makeClassifier(const ModelConfig& config, int64_t vocabSize, int64_t numClasses,

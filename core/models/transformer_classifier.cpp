@@ -2,7 +2,7 @@
 
 #include <torch/torch.h>
 
-#include "privacy/gradient_tape.h"
+#include "layers/gradient_tape.h"
 
 namespace trustlab {
 

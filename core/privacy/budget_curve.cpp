@@ -3,8 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "privacy/privacy_history.h"
-#include "privacy/rdp.h"
+#include "privacy/accountant.h"
 
 namespace trustlab {
 
@@ -25,17 +24,13 @@ EpsilonCurve epsilonCurve(const std::string& accountant, double sigma, double q,
   validatePrivacyInputs({{sigma, q, 1}}, delta);
   EpsilonCurve c;
   c.accountant = accountant;
-  if (accountant == "rdp") {
-    const auto perStep = rdpOfHistory({{sigma, q, 1}}, defaultRdpOrders());
-    for (long t : steps) {
-      c.steps.push_back(double(t));
-      c.epsilon.push_back(rdpEpsilonAfterSteps(perStep, t, delta).epsilon);
-    }
-    return c;
-  }
+  // One accountant extended step count by step count: its phases merge, so each point is the
+  // composition of t steps (and RDP's per-step cost is paid once).
+  const auto acc = makeAccountant(accountant);
   for (long t : steps) {
+    acc->compose(sigma, q, t - acc->steps());
     c.steps.push_back(double(t));
-    c.epsilon.push_back(computeEpsilon(accountant, {{sigma, q, t}}, delta).epsilon);
+    c.epsilon.push_back(acc->epsilon(delta));
   }
   return c;
 }

@@ -14,7 +14,7 @@ namespace {
 /// orders up to α_max no ε below log(1/δ)/(α_max − 1) is ever certified, however large σ is.
 InputError unreachableTarget(const std::string& accountant, double delta) {
   std::string why = "target ε is unreachable (needs σ > 1e6)";
-  if (accountant == "rdp") {
+  if (accountant == kRdpAccountant) {
     const double floor = std::log(1 / delta) / (defaultRdpOrders().back() - 1);
     why = "target ε is below what RDP can certify at this δ (ε > " + std::to_string(floor) +
           " for any σ): use the prv accountant or a larger δ";
@@ -52,9 +52,9 @@ NoiseCalibration calibrateNoise(double target, double delta, double q, long step
   // Bracket in log σ: lo violates the target, hi meets it. For PRV/GDP, start from the RDP
   // answer (cheap to compute, and usually within a few percent), so few slow evaluations remain.
   double lo = 0.5, hi = 1.0;
-  if (accountant != "rdp") {
+  if (accountant != kRdpAccountant) {
     try {
-      hi = calibrateNoise(target, delta, q, steps, "rdp", 1e-3).noiseMultiplier;
+      hi = calibrateNoise(target, delta, q, steps, kRdpAccountant, 1e-3).noiseMultiplier;
       lo = 0.9 * hi;
     } catch (const InputError&) {
       // Below RDP's floor (see unreachableTarget): bracket from scratch.
@@ -121,7 +121,7 @@ NoiseCalibration calibrateNoiseOpacusCompatible(double target, double delta, dou
   double lo = 0, hi = 10, epsHi = std::numeric_limits<double>::infinity();
   while (epsHi > target) {
     hi *= 2;
-    if (hi > 1e6) throw unreachableTarget("rdp", delta);
+    if (hi > 1e6) throw unreachableTarget(kRdpAccountant, delta);
     epsHi = eps(hi);
   }
   while (target - epsHi > tolerance) {

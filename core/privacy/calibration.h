@@ -5,6 +5,8 @@
 #pragma once
 #include <string>
 
+#include "privacy/privacy_history.h"
+
 namespace trustlab {
 
 struct NoiseCalibration {
@@ -19,20 +21,20 @@ long stepsForEpochs(double epochs, double sampleRate);
 
 /// σ such that ε(σ) ≤ targetEpsilon at δ, with σ within `relativeTolerance` of the exact answer.
 NoiseCalibration calibrateNoise(double targetEpsilon, double delta, double sampleRate, long steps,
-                                const std::string& accountant = "rdp", double relativeTolerance = 5e-5);
+                                const std::string& accountant = kRdpAccountant, double relativeTolerance = 5e-5);
 
 /// Opacus' get_noise_multiplier, for comparison with published numbers: bisection that stops
 /// once ε is within `epsilonTolerance` below the target (so σ is coarse), starting from σ = 20.
 NoiseCalibration calibrateNoiseOpacusCompatible(double targetEpsilon, double delta, double sampleRate, long steps,
-                                                const std::string& accountant = "rdp",
+                                                const std::string& accountant = kRdpAccountant,
                                                 double epsilonTolerance = 0.01);
 
 /// The largest number of steps with ε ≤ target for a fixed σ and q (0 if even one step exceeds).
 long maxStepsForBudget(double targetEpsilon, double delta, double sampleRate, double noiseMultiplier,
-                       const std::string& accountant = "rdp");
+                       const std::string& accountant = kRdpAccountant);
 
 /// The largest batch size B (q = B/N) for which `epochs` epochs at σ stay within ε (0 if none).
 long maxBatchSizeForBudget(double targetEpsilon, double delta, long datasetSize, double epochs,
-                           double noiseMultiplier, const std::string& accountant = "rdp");
+                           double noiseMultiplier, const std::string& accountant = kRdpAccountant);
 
 }  // namespace trustlab

@@ -1,20 +1,27 @@
-// core/privacy: how a run is made differentially private (the "privacy" section of a spec).
+// core/privacy: how a run is made differentially private (the "privacy" section of a spec) and
+// its declared fields.
 #pragma once
 #include <string>
 
+#include "config/fields.h"
+#include "privacy/privacy_history.h"
+
 namespace trustlab {
 
+/// privacy.mode of a non-private run.
+inline constexpr char kPrivacyOff[] = "off";
+
 struct PrivacyConfig {
-  std::string mode = "off";        ///< "off", "edp" (efficient per-example clipping) or "naive" (reference)
+  std::string mode = kPrivacyOff;  ///< "off", "edp" (efficient per-example clipping) or "naive" (reference)
   double targetEpsilon = 0;        ///< > 0: σ is calibrated to reach it at the end of training
   double noiseMultiplier = 1.0;    ///< σ, used when targetEpsilon is 0
   double delta = 1e-5;
   double clipNorm = 1.0;           ///< C
   /// "flat" (one bound C), "per_layer" (C/√L per layer) or "auto" (per-example normalisation,
   /// Bu et al. 2022: no C to tune).
-  std::string clipping = "flat";
+  std::string clipping = "flat";   ///< a clippingModeRegistry() name
   std::string sampling = "poisson";  ///< "poisson" (what the accountant assumes) or "shuffle"
-  std::string accountant = "rdp";
+  std::string accountant = kRdpAccountant;  ///< an accountantRegistry() name
   bool secure = false;             ///< noise and sampling from a generator seeded by the OS, not the run seed
   long maxPhysicalBatch = 256;     ///< larger logical batches are processed in chunks
   /// Adaptive clipping (Andrew et al. 2021): C follows the targetQuantile of per-example norms,
@@ -25,7 +32,9 @@ struct PrivacyConfig {
   double clipLearningRate = 0.2;
   double countNoiseMultiplier = 0;
 
-  bool enabled() const { return mode != "off"; }
+  bool enabled() const { return mode != kPrivacyOff; }
 };
+
+const FieldList<PrivacyConfig>& privacyFields();
 
 }  // namespace trustlab

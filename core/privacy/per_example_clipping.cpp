@@ -7,71 +7,54 @@
 #include <set>
 #include <stdexcept>
 
-#include "privacy/gradient_tape.h"
+#include "layers/gradient_tape.h"
+#include "privacy/grad_rules/grad_rule.h"
 
 namespace trustlab {
 namespace {
 
-using Kind = TapeRecord::Kind;
-
-/// All calls of one layer, each as [B, T_call, ·] (2-D calls get T = 1), concatenated in time.
+/// All calls of one layer, in call order (an LSTM cell is called once per time step).
 struct LayerCalls {
-  Kind kind;
+  const GradRule* rule;
   torch::Tensor weight, bias;
   std::vector<torch::Tensor> inputs, grads;
 };
 
-torch::Tensor asSequence(const torch::Tensor& t, int64_t batch) {
-  return t.dim() == 2 && t.size(0) == batch ? t.unsqueeze(1) : t.reshape({batch, -1, t.size(-1)});
-}
-
-/// Squared per-example norms [B] of a Linear weight's gradient Σ_t g_t a_tᵀ, and of its bias.
-void linearNorms(const torch::Tensor& a, const torch::Tensor& g, bool hasBias, torch::Tensor& sq) {
-  const int64_t T = a.size(1), din = a.size(2), dout = g.size(2);
-  if (T == 1) {
-    sq += a.squeeze(1).pow(2).sum(1) * g.squeeze(1).pow(2).sum(1);
-  } else if (T * T <= din * dout) {
-    // Ghost norm: ‖Σ_t g_t a_tᵀ‖² = Σ_{t,s} (a_t·a_s)(g_t·g_s).
-    sq += (torch::bmm(a, a.transpose(1, 2)) * torch::bmm(g, g.transpose(1, 2))).sum(std::vector<int64_t>{1, 2});
-  } else {
-    sq += torch::bmm(g.transpose(1, 2), a).pow(2).sum(std::vector<int64_t>{1, 2});
-  }
-  if (hasBias) sq += g.sum(1).pow(2).sum(1);
-}
-
-/// Squared per-example norms of an embedding gradient: rows of equal token ids add up, so
-/// ‖·‖² = Σ_{t,s} [id_t = id_s] (g_t·g_s), computed per example without a B×V×D tensor.
-void embeddingNorms(const torch::Tensor& ids, const torch::Tensor& g, torch::Tensor& sq) {
-  const auto same = (ids.unsqueeze(2) == ids.unsqueeze(1)).to(g.scalar_type());
-  sq += (same * torch::bmm(g, g.transpose(1, 2))).sum(std::vector<int64_t>{1, 2});
-}
-
 }  // namespace
 
-torch::Tensor clippingFactors(const torch::Tensor& norms, const ClippingConfig& c) {
-  if (c.mode == "auto") return c.clipNorm / (norms + c.stability);
-  // flat, and per layer (called with one layer's norms and its share of C)
-  return (c.clipNorm / (norms + 1e-6)).clamp_max(1.0);
+Registry<ClippingMode>& clippingModeRegistry() {
+  static Registry<ClippingMode> r("clipping mode", "privacy.clipping", [](auto& reg) {
+    const auto flat = [](const torch::Tensor& norms, double clip, double) {
+      return (clip / (norms + 1e-6)).clamp_max(1.0);
+    };
+    reg.add({"flat", "one bound C on each example's whole gradient: c_i = min(1, C/‖g_i‖)"}, {flat, false});
+    reg.add({"per_layer", "each of the L layers clipped to C/√L separately"}, {flat, true});
+    reg.add({"auto", "automatic clipping (Bu et al. 2022): c_i = C/(‖g_i‖ + γ), no C to tune"},
+            {[](const torch::Tensor& norms, double clip, double stability) { return clip / (norms + stability); },
+             false});
+  });
+  return r;
 }
 
-ClippedGradients clippedGradientSum(TextClassifierImpl& model, const Batch& batch, const ClippingConfig& config) {
-  const int64_t B = batch.ids.size(0);
+torch::Tensor clippingFactors(const torch::Tensor& norms, const ClippingConfig& c) {
+  return clippingModeRegistry().at(c.mode).factors(norms, c.clipNorm, c.stability);
+}
+
+ClippedGradients clippedGradientSum(torch::nn::Module& model, int64_t B, const ExampleLossFn& loss,
+                                    const ClippingConfig& config) {
   GradientTape tape;
-  torch::Tensor losses;
-  long correct = 0;
+  ExampleLosses scored;
   {
     TapeScope scope(tape);
-    const auto logits = model.forward(batch.ids, batch.lengths);
-    losses = torch::nn::functional::cross_entropy(logits, batch.labels,
-                                                  torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kNone));
-    correct = (logits.argmax(1) == batch.labels).sum().item<int64_t>();
+    scored = loss(0, B);
   }
-  // Group calls by layer, in first-call order (an LSTM cell is called once per time step).
+  const auto& losses = scored.losses;
+  // Group calls by layer, in first-call order.
   std::vector<const torch::nn::Module*> order;
   std::map<const torch::nn::Module*, LayerCalls> layers;
   std::vector<torch::Tensor> outputs;
   for (const auto& r : tape.records()) {
-    auto [it, fresh] = layers.try_emplace(r.module, LayerCalls{r.kind, r.weight, r.bias, {}, {}});
+    auto [it, fresh] = layers.try_emplace(r.module, LayerCalls{&gradRuleRegistry().at(r.kind), r.weight, r.bias, {}, {}});
     if (fresh) order.push_back(r.module);
     it->second.inputs.push_back(r.input);
     outputs.push_back(r.output);
@@ -93,73 +76,48 @@ ClippedGradients clippedGradientSum(TextClassifierImpl& model, const Batch& batc
     if (p.value().requires_grad() && !covered.count(p.value().unsafeGetTensorImpl()))
       throw std::logic_error("parameter '" + p.key() + "' is not in a tracked layer: it would escape clipping");
 
-  // Concatenate each layer's calls along time: [B, ΣT, ·].
-  struct Stacked {
-    LayerCalls* layer;
-    torch::Tensor a, g;
-  };
-  std::vector<Stacked> stacked;
+  // Each layer's calls concatenated along time: [B, ΣT, ·].
+  std::vector<std::pair<const GradRule*, LayerTrace>> traces;
   for (const auto* m : order) {
     auto& l = layers.at(m);
     std::vector<torch::Tensor> a, g;
     for (size_t i = 0; i < l.inputs.size(); ++i) {
       g.push_back(asSequence(l.grads[i], B));
-      a.push_back(l.kind == Kind::Embedding ? l.inputs[i].reshape({B, -1}) : asSequence(l.inputs[i], B));
+      a.push_back(l.rule->sequence(l.inputs[i], B));
     }
-    stacked.push_back({&l, torch::cat(a, 1), torch::cat(g, 1)});
+    traces.push_back({l.rule, LayerTrace{torch::cat(a, 1), torch::cat(g, 1), l.weight, l.bias}});
   }
 
   // Squared per-example norm of each layer's gradient, [B] per layer.
+  const auto options = torch::TensorOptions().dtype(grads.front().scalar_type()).device(losses.device());
   std::vector<torch::Tensor> layerSq;
-  for (const auto& s : stacked) {
-    auto sq = torch::zeros({B}, batch.ids.options().dtype(grads.front().scalar_type()));
-    switch (s.layer->kind) {
-      case Kind::Linear: linearNorms(s.a, s.g, s.layer->bias.defined(), sq); break;
-      case Kind::Embedding: embeddingNorms(s.a, s.g, sq); break;
-      case Kind::LayerNorm:
-        sq += (s.g * s.a).sum(1).pow(2).sum(1) + s.g.sum(1).pow(2).sum(1);
-        break;
-    }
+  for (const auto& [rule, trace] : traces) {
+    auto sq = torch::zeros({B}, options);
+    rule->addSquaredNorms(trace, sq);
     layerSq.push_back(sq);
   }
   ClippedGradients out;
   out.perExampleNorms = torch::stack(layerSq).sum(0).sqrt();
   out.loss = losses.sum().detach();
   out.examples = B;
-  out.correct = correct;
+  out.correct = scored.correct;
   const auto global = clippingFactors(out.perExampleNorms, config).view({B, 1, 1});
+  const bool perLayerMode = clippingModeRegistry().at(config.mode).perLayer;
   ClippingConfig perLayer = config;
-  perLayer.clipNorm = config.clipNorm / std::sqrt(double(stacked.size()));
+  perLayer.clipNorm = config.clipNorm / std::sqrt(double(traces.size()));
 
   // Book-keeping: the clipped sum is the ordinary gradient formula with re-weighted g.
   torch::NoGradGuard noGrad;
-  for (size_t l = 0; l < stacked.size(); ++l) {
-    const auto& s = stacked[l];
-    const auto c = config.mode == "per_layer" ? clippingFactors(layerSq[l].sqrt(), perLayer).view({B, 1, 1}) : global;
-    const auto cg = s.g * c;
-    const int64_t d = cg.size(2);
-    torch::Tensor w, b;
-    switch (s.layer->kind) {
-      case Kind::Linear:
-        w = torch::matmul(cg.reshape({-1, d}).t(), s.a.reshape({-1, s.a.size(2)}));
-        if (s.layer->bias.defined()) b = cg.sum(std::vector<int64_t>{0, 1});
-        break;
-      case Kind::Embedding:
-        w = torch::zeros_like(s.layer->weight).index_add_(0, s.a.reshape({-1}), cg.reshape({-1, d}));
-        break;
-      case Kind::LayerNorm:
-        w = (cg * s.a).sum(std::vector<int64_t>{0, 1});
-        b = cg.sum(std::vector<int64_t>{0, 1});
-        break;
-    }
-    s.layer->weight.mutable_grad() = w;
-    if (b.defined()) s.layer->bias.mutable_grad() = b;
+  for (size_t l = 0; l < traces.size(); ++l) {
+    const auto& [rule, trace] = traces[l];
+    const auto c = perLayerMode ? clippingFactors(layerSq[l].sqrt(), perLayer).view({B, 1, 1}) : global;
+    rule->writeGradients(trace, trace.g * c);
   }
   return out;
 }
 
-ClippedGradients naiveClippedGradientSum(TextClassifierImpl& model, const Batch& batch, const ClippingConfig& config) {
-  const int64_t B = batch.ids.size(0);
+ClippedGradients naiveClippedGradientSum(torch::nn::Module& model, int64_t B, const ExampleLossFn& exampleLoss,
+                                         const ClippingConfig& config) {
   auto named = model.named_parameters();
   auto params = model.parameters();
   // Layer of each parameter: its name without the last component ("layers.0.ffn_in.weight" → …ffn_in).
@@ -169,20 +127,19 @@ ClippedGradients naiveClippedGradientSum(TextClassifierImpl& model, const Batch&
     layerOf.push_back(p.key().substr(0, p.key().rfind('.')));
     layerNames.insert(layerOf.back());
   }
+  const bool perLayerMode = clippingModeRegistry().at(config.mode).perLayer;
   ClippingConfig perLayer = config;
   perLayer.clipNorm = config.clipNorm / std::sqrt(double(layerNames.size()));
   std::vector<torch::Tensor> sums;
   for (const auto& p : params) sums.push_back(torch::zeros_like(p));
   ClippedGradients out;
-  out.perExampleNorms = torch::zeros({B}, torch::TensorOptions().dtype(torch::kFloat).device(batch.ids.device()));
   double lossSum = 0;
   for (int64_t i = 0; i < B; ++i) {
-    const auto len = batch.lengths[i].item<int64_t>();
-    // The example alone, without the batch's padding (its gradient must not depend on it).
-    const auto ids = batch.ids.narrow(0, i, 1).narrow(1, 0, len);
-    const auto logits = model.forward(ids, batch.lengths.narrow(0, i, 1));
-    const auto loss = torch::nn::functional::cross_entropy(logits, batch.labels.narrow(0, i, 1));
-    out.correct += (logits.argmax(1) == batch.labels.narrow(0, i, 1)).sum().item<int64_t>();
+    const auto scored = exampleLoss(i, 1);
+    const auto loss = scored.losses.sum();
+    if (i == 0)
+      out.perExampleNorms = torch::zeros({B}, torch::TensorOptions().dtype(torch::kFloat).device(loss.device()));
+    out.correct += scored.correct;
     const auto g = torch::autograd::grad({loss}, params, {}, false, false, /*allow_unused=*/true);
     auto sq = torch::zeros({}, out.perExampleNorms.options());
     for (const auto& t : g)
@@ -198,7 +155,7 @@ ClippedGradients naiveClippedGradientSum(TextClassifierImpl& model, const Batch&
     }
     for (size_t k = 0; k < params.size(); ++k) {
       if (!g[k].defined()) continue;
-      const auto f = config.mode == "per_layer" ? clippingFactors(layerSq[layerOf[k]].sqrt(), perLayer) : factor;
+      const auto f = perLayerMode ? clippingFactors(layerSq[layerOf[k]].sqrt(), perLayer) : factor;
       sums[k] += f * g[k];
     }
     lossSum += loss.item<double>();
@@ -207,6 +164,27 @@ ClippedGradients naiveClippedGradientSum(TextClassifierImpl& model, const Batch&
   out.loss = torch::tensor(lossSum);
   out.examples = B;
   return out;
+}
+
+ExampleLossFn classifierLoss(TextClassifierImpl& model, const Batch& batch) {
+  return [&model, &batch](int64_t first, int64_t count) {
+    auto ids = batch.ids.narrow(0, first, count);
+    const auto lengths = batch.lengths.narrow(0, first, count);
+    const auto labels = batch.labels.narrow(0, first, count);
+    if (count == 1) ids = ids.narrow(1, 0, lengths[0].item<int64_t>());  // alone, without padding
+    const auto logits = model.forward(ids, lengths);
+    namespace F = torch::nn::functional;
+    return ExampleLosses{F::cross_entropy(logits, labels, F::CrossEntropyFuncOptions().reduction(torch::kNone)),
+                         long((logits.argmax(1) == labels).sum().item<int64_t>())};
+  };
+}
+
+ClippedGradients clippedGradientSum(TextClassifierImpl& model, const Batch& batch, const ClippingConfig& config) {
+  return clippedGradientSum(model, batch.ids.size(0), classifierLoss(model, batch), config);
+}
+
+ClippedGradients naiveClippedGradientSum(TextClassifierImpl& model, const Batch& batch, const ClippingConfig& config) {
+  return naiveClippedGradientSum(model, batch.ids.size(0), classifierLoss(model, batch), config);
 }
 
 }  // namespace trustlab

@@ -2,9 +2,7 @@
 
 #include <cmath>
 
-#include "privacy/gdp.h"
-#include "privacy/prv.h"
-#include "privacy/rdp.h"
+#include "privacy/accountant.h"
 #include "util/errors.h"
 
 namespace trustlab {
@@ -12,13 +10,15 @@ namespace trustlab {
 void validatePrivacyInputs(const PrivacyHistory& history, double delta) {
   if (!std::isfinite(delta) || delta <= 0 || delta >= 1)
     throw InputError("privacy", "δ must be a finite number in (0, 1), got " + std::to_string(delta), 0, "delta");
-  for (const auto& p : history) {
-    if (!std::isfinite(p.noiseMultiplier) || p.noiseMultiplier < 0)
-      throw InputError("privacy", "noise multiplier must be finite and ≥ 0", 0, "noise_multiplier");
-    if (!std::isfinite(p.sampleRate) || p.sampleRate < 0 || p.sampleRate > 1)
-      throw InputError("privacy", "sample rate must be in [0, 1]", 0, "sample_rate");
-    if (p.steps < 0) throw InputError("privacy", "steps must be ≥ 0", 0, "steps");
-  }
+  for (const auto& p : history) validatePhase(p);
+}
+
+void validatePhase(const GaussianPhase& p) {
+  if (!std::isfinite(p.noiseMultiplier) || p.noiseMultiplier < 0)
+    throw InputError("privacy", "noise multiplier must be finite and ≥ 0", 0, "noise_multiplier");
+  if (!std::isfinite(p.sampleRate) || p.sampleRate < 0 || p.sampleRate > 1)
+    throw InputError("privacy", "sample rate must be in [0, 1]", 0, "sample_rate");
+  if (p.steps < 0) throw InputError("privacy", "steps must be ≥ 0", 0, "steps");
 }
 
 long totalSteps(const PrivacyHistory& history) {
@@ -27,17 +27,13 @@ long totalSteps(const PrivacyHistory& history) {
   return n;
 }
 
-const std::vector<std::string>& accountantNames() {
-  static const std::vector<std::string> k = {"rdp", "prv", "gdp"};
-  return k;
-}
+std::vector<std::string> accountantNames() { return accountantRegistry().names(); }
 
 EpsilonResult computeEpsilon(const std::string& accountant, const PrivacyHistory& history, double delta) {
   validatePrivacyInputs(history, delta);
-  if (accountant == "rdp") return rdpEpsilon(history, delta);
-  if (accountant == "prv") return {prvEpsilon(history, delta).upper, 0};
-  if (accountant == "gdp") return {gdpEpsilon(history, delta), 0};
-  throw InputError("privacy", "unknown accountant '" + accountant + "' (rdp, prv, gdp)", 0, "accountant");
+  auto a = makeAccountant(accountant);
+  for (const auto& p : history) a->compose(p.noiseMultiplier, p.sampleRate, p.steps);
+  return a->epsilonResult(delta);
 }
 
 }  // namespace trustlab

@@ -7,6 +7,10 @@
 
 namespace trustlab {
 
+/// The RDP accountant's name: the default, and what calibration brackets with (its per-step cost
+/// is paid once). Registered with the others in accountant.cpp.
+inline constexpr char kRdpAccountant[] = "rdp";
+
 struct GaussianPhase {
   double noiseMultiplier = 1;  ///< σ: noise std divided by the clipping bound
   double sampleRate = 0.01;    ///< q: Poisson sampling probability of each example
@@ -14,8 +18,9 @@ struct GaussianPhase {
 };
 using PrivacyHistory = std::vector<GaussianPhase>;
 
-/// Throws InputError naming the field for NaN/inf/negative σ, q ∉ [0, 1], steps < 0, or
-/// δ ∉ (0, 1).
+/// Throws InputError naming the field for NaN/inf/negative σ, q ∉ [0, 1] or steps < 0.
+void validatePhase(const GaussianPhase& phase);
+/// validatePhase for every phase, and δ ∈ (0, 1).
 void validatePrivacyInputs(const PrivacyHistory& history, double delta);
 
 /// Total number of steps over all phases.
@@ -26,8 +31,8 @@ struct EpsilonResult {
   double order = 0;  ///< RDP order α that gave the bound (RDP only; 0 otherwise)
 };
 
-/// The accountants, by name: "rdp", "prv", "gdp".
-const std::vector<std::string>& accountantNames();
+/// The accountants' names (accountantRegistry(), privacy/accountant.h).
+std::vector<std::string> accountantNames();
 
 /// ε for `history` at `delta` with the named accountant (throws InputError on bad input).
 EpsilonResult computeEpsilon(const std::string& accountant, const PrivacyHistory& history, double delta);

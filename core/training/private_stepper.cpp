@@ -9,7 +9,6 @@
 #include "privacy/adaptive_clipping.h"
 #include "privacy/calibration.h"
 #include "privacy/per_example_clipping.h"
-#include "privacy/rdp.h"
 #include "util/errors.h"
 #include "util/runtime.h"
 
@@ -29,7 +28,7 @@ PrivateStepper::PrivateStepper(TextClassifierImpl& model, const PrivacyConfig& c
   sigma_ = config.targetEpsilon > 0
                ? calibrateNoise(config.targetEpsilon, config.delta, q_, steps, config.accountant).noiseMultiplier
                : config.noiseMultiplier;
-  rdpPerStep_ = rdpOfHistory({{sigma_, q_, 1}}, defaultRdpOrders());
+  accountant_ = makeAccountant(config.accountant);
   clipNorm_ = config.clipNorm;
   sigmaGradient_ = sigma_;
   if (config.adaptiveClipping) {
@@ -89,8 +88,9 @@ PrivateStepResult PrivateStepper::computeGradients(const EncodedSplit& data, con
   return r;
 }
 
-double PrivateStepper::epsilonAfter(long steps) const {
-  return rdpEpsilonAfterSteps(rdpPerStep_, steps, config_.delta).epsilon;
+double PrivateStepper::epsilonAfter(long steps) {
+  accountant_->compose(sigma_, q_, steps - accountant_->steps());
+  return accountant_->epsilon(config_.delta);
 }
 
 }  // namespace trustlab

@@ -6,10 +6,12 @@
 #include <ATen/core/Generator.h>
 #include <torch/types.h>
 
+#include <memory>
 #include <vector>
 
 #include "data/batching.h"
 #include "models/text_classifier.h"
+#include "privacy/accountant.h"
 #include "privacy/dp_config.h"
 #include "privacy/gaussian_noise.h"
 
@@ -36,8 +38,8 @@ class PrivateStepper {
   torch::Tensor samplePoisson();
   /// Sets each parameter's .grad to (Σ_i clip(g_i) + N(0, σ²C²)) / expected batch size.
   PrivateStepResult computeGradients(const EncodedSplit& data, const torch::Tensor& indices);
-  /// ε after `steps` steps (RDP from a per-step vector computed once: cheap enough to log often).
-  double epsilonAfter(long steps) const;
+  /// ε after `steps` steps (≥ those asked before) by the run's accountant.
+  double epsilonAfter(long steps);
 
  private:
   TextClassifierImpl& model_;
@@ -48,7 +50,7 @@ class PrivateStepper {
   torch::Device device_;
   at::Generator generator_;  // Poisson sampling and the adaptive-clipping count (CPU)
   GaussianNoise noise_;
-  std::vector<double> rdpPerStep_;
+  std::unique_ptr<Accountant> accountant_;
 };
 
 }  // namespace trustlab

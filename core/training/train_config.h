@@ -1,17 +1,19 @@
-// core/training: hyperparameters of one training run (the "training" section of a spec).
+// core/training: hyperparameters of one training run (the "training" section of a spec) and
+// their declared fields.
 #pragma once
 #include <string>
 
+#include "config/fields.h"
 #include "privacy/dp_config.h"
 
 namespace trustlab {
 
 struct TrainConfig {
-  std::string optimizer = "adam";    ///< "sgd", "adam" or "adamw"
+  std::string optimizer = "adam";    ///< an optimizerRegistry() name
   double lr = 1e-3;
   double weightDecay = 0;
   double momentum = 0.9;             ///< SGD only
-  std::string schedule = "constant"; ///< "constant", "linear" (decay to 0) or "cosine"
+  std::string schedule = "constant"; ///< a scheduleRegistry() name
   long warmupSteps = 0;              ///< linear warm-up before the schedule
   int epochs = 5;
   long maxSteps = 0;                 ///< > 0: stop after this many steps (overrides epochs)
@@ -24,7 +26,10 @@ struct TrainConfig {
   unsigned long long seed = 42;
   std::string device = "cpu";
   int threads = 0;                   ///< 0 = all hardware threads
-  PrivacyConfig privacy;             ///< off unless mode is edp/naive
+  PrivacyConfig privacy;             ///< off unless mode is edp/naive (its own section)
 };
+
+/// The "training" section's fields (privacy has its own: privacyFields()).
+const FieldList<TrainConfig>& trainingFields();
 
 }  // namespace trustlab

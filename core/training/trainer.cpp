@@ -6,8 +6,8 @@
 #include <cmath>
 
 #include "privacy/calibration.h"
-#include "privacy/privacy_history.h"
 #include "training/lr_schedule.h"
+#include "training/optimizers.h"
 #include "training/private_stepper.h"
 #include "util/errors.h"
 #include "util/runtime.h"
@@ -32,32 +32,14 @@ void restore(torch::nn::Module& m, const std::vector<torch::Tensor>& s) {
 
 }  // namespace
 
-std::unique_ptr<torch::optim::Optimizer> makeOptimizer(torch::nn::Module& model, const TrainConfig& c) {
-  const auto params = model.parameters();
-  if (c.optimizer == "sgd")
-    return std::make_unique<torch::optim::SGD>(
-        params, torch::optim::SGDOptions(c.lr).momentum(c.momentum).weight_decay(c.weightDecay));
-  if (c.optimizer == "adam")
-    return std::make_unique<torch::optim::Adam>(params, torch::optim::AdamOptions(c.lr).weight_decay(c.weightDecay));
-  if (c.optimizer == "adamw")
-    return std::make_unique<torch::optim::AdamW>(params, torch::optim::AdamWOptions(c.lr).weight_decay(c.weightDecay));
-  throw InputError("training.optimizer", "unknown optimizer '" + c.optimizer + "' (sgd, adam, adamw)");
-}
-
 Trainer::Trainer(TextClassifierPtr model, TrainConfig config, long long runId)
-    : model_(std::move(model)), config_(std::move(config)), runId_(runId),
-      device_(parseDevice(config_.device)) {}
-
-void Trainer::emitMetric(const std::string& key, long step, double value) {
-  const MetricEvent e{runId_, key, step, value, unixSeconds()};
-  for (auto* o : observers_) o->onMetric(e);
-}
+    : model_(std::move(model)), config_(std::move(config)), events_(runId, config_.device) {}
 
 TrainResult Trainer::fit(const EncodedSplit& train, const EncodedSplit& valid, const std::atomic<bool>* stop) {
   const auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
   torch::manual_seed(config_.seed);
-  model_->to(device_);
+  model_->to(events_.device());
   model_->train();
   auto optimizer = makeOptimizer(*model_, config_);
 
@@ -80,7 +62,7 @@ TrainResult Trainer::fit(const EncodedSplit& train, const EncodedSplit& valid, c
   int evalsWithoutGain = 0;
   auto runEvaluation = [&](long step) {
     if (valid.size() == 0) return;
-    const auto r = evaluate(*model_, valid, std::max<long>(config_.batchSize, 256), device_);
+    const auto r = evaluate(*model_, valid, std::max<long>(config_.batchSize, 256), events_.device());
     emitMetric("valid/loss", step, r.loss);
     emitMetric("valid/accuracy", step, r.accuracy);
     emitMetric("valid/macro_f1", step, r.macroF1);
@@ -98,15 +80,14 @@ TrainResult Trainer::fit(const EncodedSplit& train, const EncodedSplit& valid, c
   // Private training: Poisson-sampled logical batches (expected size B), clipped and noised.
   std::unique_ptr<PrivateStepper> dp;
   if (isPrivate) {
-    dp = std::make_unique<PrivateStepper>(*model_, config_.privacy, n, config_.batchSize, totalSteps, config_.seed, device_);
-    for (auto* o : observers_)
-      o->onMessage("eDP-SGD (" + config_.privacy.mode + "): σ = " + std::to_string(dp->noiseMultiplier()) +
-                   ", q = " + std::to_string(dp->sampleRate()) + ", " + std::to_string(totalSteps) + " steps, " +
-                   (config_.privacy.secure ? "secure mode" : "NOT secure mode (seeded noise)"));
+    dp = std::make_unique<PrivateStepper>(*model_, config_.privacy, n, config_.batchSize, totalSteps, config_.seed, events_.device());
+    events_.message("eDP-SGD (" + config_.privacy.mode + "): σ = " + std::to_string(dp->noiseMultiplier()) +
+                    ", q = " + std::to_string(dp->sampleRate()) + ", " + std::to_string(totalSteps) + " steps, " +
+                    (config_.privacy.secure ? "secure mode" : "NOT secure mode (seeded noise)"));
   }
 
-  auto runningLoss = torch::zeros({}, torch::TensorOptions().dtype(torch::kDouble).device(device_));
-  auto runningCorrect = torch::zeros({}, torch::TensorOptions().dtype(torch::kLong).device(device_));
+  auto runningLoss = torch::zeros({}, torch::TensorOptions().dtype(torch::kDouble).device(events_.device()));
+  auto runningCorrect = torch::zeros({}, torch::TensorOptions().dtype(torch::kLong).device(events_.device()));
   long runningCount = 0;
   long step = 0;
   for (int epoch = 0; epoch < totalEpochs && step < totalSteps && !result.stoppedEarly; ++epoch) {
@@ -126,7 +107,7 @@ TrainResult Trainer::fit(const EncodedSplit& train, const EncodedSplit& valid, c
         runningCorrect += r.correct;
         runningCount += r.examples;
       } else {
-        const auto b = makeBatch(train, idx, device_);
+        const auto b = makeBatch(train, idx, events_.device());
         const auto logits = model_->forward(b.ids, b.lengths);
         const auto loss = torch::nn::functional::cross_entropy(logits, b.labels);
         loss.backward();
@@ -149,14 +130,15 @@ TrainResult Trainer::fit(const EncodedSplit& train, const EncodedSplit& valid, c
           const double eps = dp->epsilonAfter(step);
           emitMetric("privacy/epsilon", step, eps);
           if (config_.privacy.adaptiveClipping) emitMetric("privacy/clip_norm", step, dp->clipNorm());
-          const PrivacyEvent e{step, dp->noiseMultiplier(), dp->sampleRate(), eps, config_.privacy.delta, "rdp"};
-          for (auto* o : observers_) o->onPrivacy(e);
+          const PrivacyEvent e{step, dp->noiseMultiplier(), dp->sampleRate(), eps, config_.privacy.delta,
+                               config_.privacy.accountant};
+          events_.privacy(e);
         }
         runningLoss.zero_();
         runningCorrect.zero_();
         runningCount = 0;
         ProgressEvent p{step, totalSteps, epoch + 1, totalEpochs, elapsed(), elapsed() / double(step) * double(totalSteps - step)};
-        for (auto* o : observers_) o->onProgress(p);
+        events_.progress(p);
       }
       if (config_.evalEvery > 0 && step % config_.evalEvery == 0) runEvaluation(step);
       if (step >= totalSteps || result.stoppedEarly) break;
@@ -164,13 +146,6 @@ TrainResult Trainer::fit(const EncodedSplit& train, const EncodedSplit& valid, c
     if (result.cancelled) break;
     result.epochsCompleted = epoch + 1;
     if (config_.evalEvery <= 0) runEvaluation(step);
-  }
-  if (dp && step > 0 && config_.privacy.accountant != "rdp") {
-    const auto& acc = config_.privacy.accountant;
-    const double eps = computeEpsilon(acc, {{dp->noiseMultiplier(), dp->sampleRate(), step}}, config_.privacy.delta).epsilon;
-    emitMetric("privacy/epsilon_" + acc, step, eps);
-    const PrivacyEvent e{step, dp->noiseMultiplier(), dp->sampleRate(), eps, config_.privacy.delta, acc};
-    for (auto* o : observers_) o->onPrivacy(e);
   }
   result.noiseMultiplier = dp ? dp->noiseMultiplier() : 0;
   if (config_.restoreBest && !best.empty()) restore(*model_, best);

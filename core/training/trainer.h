@@ -10,6 +10,7 @@
 #include "models/text_classifier.h"
 #include "training/metrics.h"
 #include "training/observer.h"
+#include "training/run_events.h"
 #include "training/train_config.h"
 
 namespace trustlab {
@@ -28,25 +29,20 @@ struct TrainResult {
 class Trainer {
  public:
   Trainer(TextClassifierPtr model, TrainConfig config, long long runId = 0);
-  void addObserver(TrainingObserver* observer) { observers_.push_back(observer); }
+  void addObserver(TrainingObserver* observer) { events_.addObserver(observer); }
 
   /// Trains on `train`, evaluating on `valid`; with early stopping or when valid is given, the
   /// best-valid parameters are restored at the end. Checks `stop` between steps.
   TrainResult fit(const EncodedSplit& train, const EncodedSplit& valid,
                   const std::atomic<bool>* stop = nullptr);
 
-  void emitMetric(const std::string& key, long step, double value);
-  const torch::Device& device() const { return device_; }
+  const RunEvents& events() const { return events_; }
 
  private:
+  void emitMetric(const std::string& key, long step, double value) { events_.metric(key, step, value); }
   TextClassifierPtr model_;
   TrainConfig config_;
-  long long runId_;
-  torch::Device device_;
-  std::vector<TrainingObserver*> observers_;
+  RunEvents events_;
 };
-
-/// Optimizer for `config` over `model`'s parameters; throws InputError on an unknown name.
-std::unique_ptr<torch::optim::Optimizer> makeOptimizer(torch::nn::Module& model, const TrainConfig& config);
 
 }  // namespace trustlab

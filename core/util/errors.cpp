@@ -14,6 +14,7 @@ std::string format(const std::string& where, const std::string& message, long li
 InputError::InputError(std::string where, std::string message, long line, std::string field)
     : std::runtime_error(format(where, message, line, field)),
       where_(std::move(where)),
+      message_(std::move(message)),
       line_(line),
       field_(std::move(field)) {}
 

@@ -14,9 +14,11 @@ class InputError : public std::runtime_error {
   const std::string& where() const { return where_; }
   long line() const { return line_; }
   const std::string& field() const { return field_; }
+  /// The message alone, without where/line/field.
+  const std::string& message() const { return message_; }
 
  private:
-  std::string where_;
+  std::string where_, message_;
   long line_;
   std::string field_;
 };

@@ -1,5 +1,6 @@
 #include "util/text.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -102,6 +103,45 @@ std::vector<std::string> split(const std::string& s, char sep) {
 
 bool endsWith(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+namespace {
+/// Edit distance counting insertions, deletions, substitutions and swaps of neighbours (optimal
+/// string alignment): "rpd" is one step from "rdp", the typo it most likely is.
+size_t editDistance(const std::string& a, const std::string& b) {
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i)
+    for (size_t j = 1; j <= b.size(); ++j) {
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  return d[a.size()][b.size()];
+}
+}  // namespace
+
+std::string closestMatch(const std::string& word, const std::vector<std::string>& candidates) {
+  const std::string w = toLowerAscii(word);
+  std::string best;
+  size_t bestDistance = std::max<size_t>(1, w.size() / 3) + 1;
+  for (const auto& c : candidates) {
+    const size_t d = editDistance(w, toLowerAscii(c));
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = c;
+    }
+  }
+  return best;
+}
+
+std::string joinNames(const std::vector<std::string>& names, const std::string& last) {
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out += i + 1 == names.size() ? last : ", ";
+    out += names[i];
+  }
+  return out;
 }
 
 }  // namespace trustlab

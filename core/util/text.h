@@ -1,5 +1,5 @@
 // core/util: text helpers: lenient UTF-8 (invalid bytes become U+FFFD instead of failing the load),
-// file reading with errors that name the file, trimming and splitting.
+// file reading with errors that name the file, trimming and splitting, "did you mean" suggestions.
 #pragma once
 #include <string>
 #include <vector>
@@ -20,5 +20,13 @@ std::string trim(const std::string& s);
 std::string toLowerAscii(std::string s);
 std::vector<std::string> split(const std::string& s, char sep);
 bool endsWith(const std::string& s, const std::string& suffix);
+
+/// The candidate closest to `word` by edit distance (case-insensitive), or "" when none is
+/// close enough to be a likely typo (distance ≤ max(1, |word| / 3)): the "did you mean" of
+/// unknown names and fields.
+std::string closestMatch(const std::string& word, const std::vector<std::string>& candidates);
+
+/// "a, b or c".
+std::string joinNames(const std::vector<std::string>& names, const std::string& last = " or ");
 
 }  // namespace trustlab

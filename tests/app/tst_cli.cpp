@@ -277,6 +277,42 @@ class TestCli : public QObject {
     r = cli({"runs", "show", "999", "--store", store()});
     QCOMPARE(r.code, 2);
     QVERIFY(cli({"frobnicate"}).code == 2);
+    r = cli({"train", "--batch-sise", "8", "--store", store()});  // a typo gets a suggestion
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains("--batch-sise") && r.err.contains("did you mean --batch-size"), r.err.constData());
+    r = cli({"train", "--accountant", "rpd", "--dp", "edp", "--store", store()});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains("--accountant") && r.err.contains("did you mean 'rdp'"), r.err.constData());
+  }
+  void helpListsEveryDeclaredField() {
+    // train --help: every field of the sections train takes, with its default and range.
+    const auto r = cli({"train", "--help"});
+    QCOMPARE(r.code, 0);
+    for (const char* option : {"--lr", "--batch-size", "--dp", "--accountant", "--max-length", "--cda", "--model",
+                               "--hidden-size", "--canaries", "--clip", "--adaptive-clip", "--warmup-steps"})
+      QVERIFY2(r.out.contains(option), option);
+    QVERIFY2(r.out.contains("training.lr; default 0.001; in (0, 10]"), r.out.constData());
+    QVERIFY(r.out.contains("rdp, prv, gdp"));  // the accountant's choices, from the registry
+    QVERIFY(!r.out.contains("--rounds"));      // federated fields are fl's
+    const auto fl = cli({"fl", "--help"});
+    QCOMPARE(fl.code, 0);
+    for (const char* option : {"--rounds", "--partition", "--nproc", "--continual", "--user-dp", "--mu", "--tau"})
+      QVERIFY2(fl.out.contains(option), option);
+  }
+  void everyFieldCanBeSetFromTheCommandLine() {
+    // Fields the old hand-written parser had no flag for: now each has one.
+    const auto r = cli({"fl", "--model", "bag", "--partition", "iid", "--clients", "20", "--rounds", "2",
+                        "--clients-per-round", "4", "--algorithm", "fedadam", "--tau", "0.01", "--beta1", "0.8",
+                        "--server-lr", "0.05", "--eval-every-rounds", "2", "--lowercase=false", "--store", store(),
+                        "--json"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    const auto id = QString::number(QJsonDocument::fromJson(r.out).object()["run_id"].toInteger());
+    const auto show = QJsonDocument::fromJson(cli({"runs", "show", id, "--store", store(), "--json"}).out).object();
+    const auto spec = show["spec"].toObject();
+    QCOMPARE(spec["federated"].toObject()["tau"].toDouble(), 0.01);
+    QCOMPARE(spec["federated"].toObject()["beta1"].toDouble(), 0.8);
+    QCOMPARE(spec["federated"].toObject()["eval_every"].toInt(), 2);
+    QCOMPARE(spec["data"].toObject()["lowercase"].toBool(), false);
   }
   void otherFailuresExitOne() {
     // The store path is a directory: not the user's flag syntax, but the store cannot open.

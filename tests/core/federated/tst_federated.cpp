@@ -299,7 +299,7 @@ class TestFederated : public QObject {
     QVERIFY(std::abs(seen.values["privacy/example_epsilon_max"].back() - expected) < 1e-9);
     for (const auto& p : model->parameters()) QVERIFY(torch::isfinite(p).all().item<bool>());
     // The ledger keeps clients apart: the worst is the one with the most steps at the largest q.
-    ClientPrivacyLedger ledger(1e-5);
+    ClientPrivacyLedger ledger("rdp", 1e-5);
     ledger.add(0, 1.0, 0.1, 10);
     ledger.add(1, 1.0, 0.1, 10);
     ledger.add(1, 1.0, 0.5, 10);

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "privacy/accountant.h"
 #include "privacy/gdp.h"
 #include "privacy/log_math.h"
 #include "privacy/prv.h"
@@ -207,6 +208,59 @@ class TestAccountants : public QObject {
       }
       QVERIFY(computeEpsilon(acc, {{2.0, 0.02, 500}}, 1e-5).epsilon < computeEpsilon(acc, {{1.0, 0.02, 500}}, 1e-5).epsilon);
     }
+  }
+
+  // ---- the accountant interface --------------------------------------------------------------
+  void composeMergesPhasesAndMatchesTheHistory() {
+    for (const auto& name : accountantNames()) {
+      auto a = makeAccountant(name);
+      QCOMPARE(a->name(), name);
+      QCOMPARE(a->epsilon(1e-5), 0.0);
+      a->compose(1.1, 0.01, 100);
+      const double first = a->epsilon(1e-5);
+      a->compose(1.1, 0.01, 150);  // the same mechanism: one phase of 250 steps
+      QCOMPARE(a->history().size(), size_t(1));
+      QCOMPARE(a->steps(), 250L);
+      QCOMPARE(a->epsilon(1e-5), computeEpsilon(name, {{1.1, 0.01, 250}}, 1e-5).epsilon);
+      QVERIFY(a->epsilon(1e-5) > first);
+      a->compose(0.9, 0.02, 50);
+      QCOMPARE(a->history().size(), size_t(2));
+      QCOMPARE(a->epsilon(1e-5), computeEpsilon(name, {{1.1, 0.01, 250}, {0.9, 0.02, 50}}, 1e-5).epsilon);
+      QVERIFY_THROWS_EXCEPTION(InputError, a->compose(std::nan(""), 0.01, 1));
+      QVERIFY_THROWS_EXCEPTION(InputError, a->epsilon(0));
+    }
+    // RDP through the interface is the per-step RDP scaled by the steps, to the last bit.
+    auto rdp = makeAccountant(kRdpAccountant);
+    for (long t = 10; t <= 1000; t += 10) {
+      rdp->compose(1.0, 0.004, 10);
+      QCOMPARE(rdp->epsilon(1e-5), rdpEpsilonAfterSteps(rdpOfHistory({{1.0, 0.004, 1}}, defaultRdpOrders()), t, 1e-5).epsilon);
+    }
+  }
+  void unknownAccountantSuggestsTheNearest() {
+    try {
+      makeAccountant("rpd");
+      QFAIL("an unknown accountant was made");
+    } catch (const InputError& e) {
+      QVERIFY2(QString(e.what()).contains("privacy.accountant") && QString(e.what()).contains("did you mean 'rdp'"),
+               e.what());
+    }
+  }
+  /// Last: it adds to the registry every other test iterates.
+  void anAddedAccountantWorksEverywhereByName() {
+    // Basic composition of the Gaussian mechanism without subsampling credit: a loose but valid
+    // bound that a plugin could add (ε_step from the exact Gaussian curve, δ split evenly).
+    struct Basic : Accountant {
+      EpsilonResult epsilonOf(const PrivacyHistory& h, double delta) const override {
+        double eps = 0;
+        const double perStepDelta = delta / double(totalSteps(h));
+        for (const auto& p : h) eps += double(p.steps) * std::sqrt(2 * std::log(1.25 / perStepDelta)) / p.noiseMultiplier;
+        return {eps, 0};
+      }
+    };
+    accountantRegistry().add({"basic", "basic composition (test)"},
+                             {[] { return std::unique_ptr<Accountant>(new Basic); }, "basic", "loose", false});
+    QVERIFY(computeEpsilon("basic", {{10.0, 0.01, 10}}, 1e-5).epsilon > computeEpsilon("rdp", {{10.0, 0.01, 10}}, 1e-5).epsilon);
+    QCOMPARE(accountantNames().back(), std::string("basic"));
   }
 };
 

@@ -1,4 +1,4 @@
-#include "attacks/canary_audit.h"
+#include "experiment/canary_audit.h"
 
 #include <algorithm>
 #include <chrono>

@@ -1,4 +1,4 @@
-// core/attacks: the canary audit of a trained model: for every planted canary, its exposure and
+// core/experiment: the canary audit of a trained model: for every planted canary, its exposure and
 // whether white-box inversion gives its secret back, with the averages researchers report.
 #pragma once
 #include <string>

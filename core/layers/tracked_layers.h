@@ -1,4 +1,4 @@
-// core/models: Linear, Embedding and LayerNorm that behave exactly like LibTorch's (same
+// core/layers: Linear, Embedding and LayerNorm that behave exactly like LibTorch's (same
 // parameters, names and initialisation) but report their inputs and outputs to an active
 // GradientTape, which is what lets eDP-SGD see every weight's input and output gradient.
 #pragma once

@@ -1,4 +1,4 @@
-#include "attacks/membership_audit.h"
+#include "experiment/membership_audit.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
@@ -39,7 +39,7 @@ MembershipAuditResult membershipMetrics(const std::vector<double>& scores, const
 MembershipAuditResult auditMembership(TextClassifierImpl& target, const ExperimentSpec& spec, const PreparedData& data,
                                       const MembershipAuditOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
-  if (o.method != "loss" && o.method != "lira") throw InputError("--method", "must be loss or lira");
+  if (o.method != "loss" && o.method != "lira") throw InputError("membership audit", "must be loss or lira", 0, "method");
   // Members come from the real training examples (canaries, planted at the end, are audited separately).
   const long planted = long(data.canaries.size()) * spec.audit.canaryRepetitions;
   const long trainReal = data.train.size() - planted;

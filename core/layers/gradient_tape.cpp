@@ -1,4 +1,4 @@
-#include "privacy/gradient_tape.h"
+#include "layers/gradient_tape.h"
 
 namespace trustlab {
 namespace {

@@ -1,4 +1,4 @@
-// core/attacks: a membership-inference audit of a trained model: a balanced audit set (training
+// core/experiment: a membership-inference audit of a trained model: a balanced audit set (training
 // examples vs held-out test examples), the attack's scores, and every metric researchers report.
 // LiRA trains shadow models with the run's own spec on random halves of the audit set.
 #pragma once

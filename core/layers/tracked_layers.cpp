@@ -1,10 +1,10 @@
-#include "models/tracked_layers.h"
+#include "layers/tracked_layers.h"
 
 #include <torch/torch.h>
 
 #include <cmath>
 
-#include "privacy/gradient_tape.h"
+#include "layers/gradient_tape.h"
 
 namespace trustlab {
 
@@ -22,7 +22,7 @@ torch::Tensor TrackedLinearImpl::forward(const torch::Tensor& x) {
   // at::linear (not F::linear, which in LibTorch 1.13 splits 3-D inputs into matmul + add) folds
   // batched inputs into one addmm, as PyTorch does.
   auto y = torch::linear(x, weight, bias);
-  if (auto* tape = GradientTape::active()) tape->record({TapeRecord::Kind::Linear, this, x, y, weight, bias});
+  if (auto* tape = GradientTape::active()) tape->record({"linear", this, x, y, weight, bias});
   return y;
 }
 
@@ -32,7 +32,7 @@ TrackedEmbeddingImpl::TrackedEmbeddingImpl(int64_t count, int64_t dim) {
 
 torch::Tensor TrackedEmbeddingImpl::forward(const torch::Tensor& ids) {
   auto y = torch::embedding(weight, ids);
-  if (auto* tape = GradientTape::active()) tape->record({TapeRecord::Kind::Embedding, this, ids, y, weight, {}});
+  if (auto* tape = GradientTape::active()) tape->record({"embedding", this, ids, y, weight, {}});
   return y;
 }
 
@@ -47,7 +47,7 @@ torch::Tensor TrackedLayerNormImpl::forward(const torch::Tensor& x) {
   // Per-example gradients of the affine part need the normalised input x̂.
   const auto normalised = torch::layer_norm(x, {dim_}, {}, {}, eps_);
   auto y = torch::addcmul(bias, normalised, weight);
-  tape->record({TapeRecord::Kind::LayerNorm, this, normalised, y, weight, bias});
+  tape->record({"layer_norm", this, normalised, y, weight, bias});
   return y;
 }
 

@@ -1,5 +1,5 @@
-// core/privacy: the gradient tape. While a TapeScope is alive on a thread, every tracked layer
-// (models/tracked_layers.h) records its input and output there, so eDP-SGD can compute each
+// core/layers: the gradient tape. While a TapeScope is alive on a thread, every tracked layer
+// (layers/tracked_layers.h) records its input and output there, so eDP-SGD can compute each
 // example's gradient norm and the clipped gradient sum from activations and output gradients,
 // without materialising per-example gradients.
 #pragma once
@@ -14,8 +14,8 @@ class Module;
 namespace trustlab {
 
 struct TapeRecord {
-  enum class Kind { Linear, Embedding, LayerNorm };
-  Kind kind;
+  /// The gradient rule that reads this layer (privacy/grad_rules: "linear", "embedding", "layer_norm").
+  const char* kind;
   const torch::nn::Module* module;  ///< groups the calls of one layer (an LSTM cell is called T times)
   torch::Tensor input;   ///< Linear: activations [B, …, d_in]; Embedding: ids [B, T]; LayerNorm: x̂ [B, …, D]
   torch::Tensor output;  ///< the layer's output, whose gradient the tape asks autograd for

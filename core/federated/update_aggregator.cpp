@@ -1,0 +1,108 @@
+#include "federated/update_aggregator.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace trustlab {
+namespace {
+
+/// sum += scale·(x − g) in float64 and x = g again: one client's update taken and the worker model
+/// reset for the next client. With `rows` only those rows of a table change (the token embeddings
+/// a client's texts use: plain local SGD leaves the others exactly at g), so only they are touched;
+/// a round of small clients would otherwise spend most of its time on the dense table.
+void accumulateAndReset(torch::Tensor& sum, torch::Tensor& x, const torch::Tensor& g, double scale,
+                        const std::vector<int64_t>* rows = nullptr) {
+  torch::NoGradGuard noGrad;
+  const bool small = x.numel() <= (1 << 16);
+  if ((rows || small) && x.is_cpu() && x.scalar_type() == torch::kFloat && x.is_contiguous() && g.is_contiguous() &&
+      sum.is_contiguous()) {
+    // Scattered rows or a small tensor: a plain loop beats a chain of dispatched tensor ops
+    // (index_add_/index_copy_ even dispatch per row). A small tensor is one row.
+    const int64_t width = rows ? x.numel() / x.size(0) : x.numel();
+    double* s = sum.data_ptr<double>();
+    float* xp = x.data_ptr<float>();
+    const float* gp = g.data_ptr<float>();
+    const std::vector<int64_t> whole{0};
+    for (int64_t r : rows ? *rows : whole)
+      for (int64_t j = r * width, end = j + width; j < end; ++j) {
+        s[j] += scale * (double(xp[j]) - double(gp[j]));
+        xp[j] = gp[j];
+      }
+    return;
+  }
+  if (rows) {
+    const auto r = torch::tensor(*rows, torch::kLong).to(x.device());
+    const auto kept = g.index_select(0, r);
+    sum.index_add_(0, r, (x.index_select(0, r) - kept).to(torch::kDouble).mul_(scale));
+    x.index_copy_(0, r, kept);
+    return;
+  }
+  sum.add_((x - g).to(torch::kDouble), scale);
+  x.copy_(g);
+}
+
+}  // namespace
+
+std::vector<int64_t> tokensOf(const torch::Tensor& ids, const std::vector<long>& examples) {
+  std::vector<int64_t> out;
+  if (ids.is_cpu() && ids.is_contiguous()) {  // a few hundred ids: sorting them beats tensor ops
+    const int64_t* p = ids.data_ptr<int64_t>();
+    const int64_t width = ids.size(1);
+    for (long e : examples) out.insert(out.end(), p + e * width, p + (e + 1) * width);
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }
+  const auto u = std::get<0>(torch::_unique(ids.index_select(0, torch::tensor(examples, torch::kLong).to(ids.device())).flatten())).cpu();
+  return {u.data_ptr<int64_t>(), u.data_ptr<int64_t>() + u.numel()};
+}
+
+UpdateAggregator::UpdateAggregator(std::vector<torch::Tensor> params, const std::vector<torch::Tensor>& global,
+                                   torch::Tensor table, bool secure)
+    : params_(std::move(params)), global_(global), table_(std::move(table)), secureAggregation_(secure) {}
+
+void UpdateAggregator::begin(long round, const std::vector<size_t>& joined, uint64_t seed) {
+  // Allocated once: a fresh multi-megabyte buffer each round costs page faults a small round notices.
+  if (sum_.empty())
+    for (const auto& g : global_) sum_.push_back(torch::zeros_like(g, torch::kDouble));
+  else
+    for (auto& d : sum_) d.zero_();
+  secure_.reset();
+  if (secureAggregation_) secure_ = std::make_unique<SecureAggregator>(joined, global_, seed ^ (uint64_t(round) << 32));
+}
+
+double UpdateAggregator::updateNorm() const {
+  torch::NoGradGuard noGrad;
+  double sq = 0;
+  for (size_t i = 0; i < params_.size(); ++i) sq += std::pow(torch::dist(params_[i], global_[i]).item<double>(), 2);
+  return std::sqrt(sq);
+}
+
+void UpdateAggregator::add(size_t client, double coefficient, const std::vector<int64_t>* tokens) {
+  torch::NoGradGuard noGrad;
+  if (secure_) {
+    // The upload: the same contribution, masked; the server only ever sees the sum.
+    std::vector<torch::Tensor> contribution;
+    for (size_t i = 0; i < params_.size(); ++i) contribution.push_back((params_[i] - global_[i]) * coefficient);
+    secure_->add(client, contribution);
+    for (size_t i = 0; i < params_.size(); ++i) params_[i].copy_(global_[i]);
+    return;
+  }
+  for (size_t i = 0; i < params_.size(); ++i)
+    accumulateAndReset(sum_[i], params_[i], global_[i], coefficient,
+                       tokens && params_[i].is_same(table_) ? tokens : nullptr);
+}
+
+void UpdateAggregator::finish(const std::vector<size_t>& late) {
+  if (!secure_) return;
+  const auto total = secure_->sum(late);
+  for (size_t i = 0; i < sum_.size(); ++i) sum_[i].copy_(total[i]);
+}
+
+double UpdateAggregator::plainBytes(size_t reported) const {
+  return secure_ ? double(reported) * double(secure_->elementCount()) * 4 : 0;
+}
+
+}  // namespace trustlab

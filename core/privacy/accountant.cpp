@@ -1,0 +1,90 @@
+#include "privacy/accountant.h"
+
+#include <map>
+#include <utility>
+
+#include "privacy/gdp.h"
+#include "privacy/prv.h"
+#include "privacy/rdp.h"
+
+namespace trustlab {
+namespace {
+
+/// RDP (Mironov et al. 2019): each phase's per-step RDP at every order is computed once per
+/// (σ, q) and scaled by its steps, so asking ε after every logged step stays cheap.
+class RdpAccountant : public Accountant {
+ protected:
+  EpsilonResult epsilonOf(const PrivacyHistory& history, double delta) const override {
+    const auto& orders = defaultRdpOrders();
+    std::vector<double> total(orders.size(), 0.0);
+    for (const auto& p : history) {
+      if (p.steps == 0) continue;
+      auto [it, fresh] = perStep_.try_emplace({p.noiseMultiplier, p.sampleRate});
+      if (fresh) it->second = rdpOfHistory({{p.noiseMultiplier, p.sampleRate, 1}}, orders);
+      for (size_t k = 0; k < orders.size(); ++k) total[k] += double(p.steps) * it->second[k];
+    }
+    return rdpToEpsilon(orders, total, delta);
+  }
+
+ private:
+  mutable std::map<std::pair<double, double>, std::vector<double>> perStep_;
+};
+
+/// PRV (Gopi et al. 2021): the rigorous upper end of its error interval.
+class PrvAccountant : public Accountant {
+ protected:
+  EpsilonResult epsilonOf(const PrivacyHistory& history, double delta) const override {
+    return {prvEpsilon(history, delta).upper, 0};
+  }
+};
+
+/// GDP through the central limit theorem (Bu et al. 2020): an approximation.
+class GdpAccountant : public Accountant {
+ protected:
+  EpsilonResult epsilonOf(const PrivacyHistory& history, double delta) const override {
+    return {gdpEpsilon(history, delta), 0};
+  }
+};
+
+template <typename T>
+AccountantEntry entry(std::string label, std::string caveat = {}, bool costly = false) {
+  return {[] { return std::unique_ptr<Accountant>(new T); }, std::move(label), std::move(caveat), costly};
+}
+
+}  // namespace
+
+void Accountant::compose(double noiseMultiplier, double sampleRate, long steps) {
+  validatePhase({noiseMultiplier, sampleRate, steps});
+  if (steps == 0) return;
+  if (!history_.empty() && history_.back().noiseMultiplier == noiseMultiplier &&
+      history_.back().sampleRate == sampleRate)
+    history_.back().steps += steps;
+  else
+    history_.push_back({noiseMultiplier, sampleRate, steps});
+}
+
+EpsilonResult Accountant::epsilonResult(double delta) const {
+  validatePrivacyInputs(history_, delta);
+  if (steps() == 0) return {0, 0};
+  return epsilonOf(history_, delta);
+}
+
+Registry<AccountantEntry>& accountantRegistry() {
+  static Registry<AccountantEntry> r("accountant", "privacy.accountant", [](auto& reg) {
+    reg.add({kRdpAccountant, "Rényi DP (Mironov et al. 2019), compatible with Opacus and TF-Privacy"},
+            entry<RdpAccountant>("RDP"));
+    reg.add({"prv", "PRV (Gopi et al. 2021): FFT composition of the privacy loss, a rigorous upper bound"},
+            entry<PrvAccountant>("PRV (upper bound)", {}, true));
+    reg.add({"gdp", "Gaussian DP via the central limit theorem (Bu et al. 2020): an approximation"},
+            entry<GdpAccountant>("GDP (CLT approximation)", "CLT approximation"));
+  });
+  return r;
+}
+
+std::unique_ptr<Accountant> makeAccountant(const std::string& name) {
+  auto a = accountantRegistry().at(name).make();
+  a->name_ = name;
+  return a;
+}
+
+}  // namespace trustlab
