@@ -52,6 +52,9 @@ DesignerWidget::DesignerWidget(QWidget* parent) : QWidget(parent) {
     if (!group || group->title() != text(f.sectionTitle)) {
       group = new QGroupBox(text(f.sectionTitle), this);
       form = new QFormLayout(group);
+      // A narrow dock puts a long label above its field instead of pushing the field out of view.
+      form->setRowWrapPolicy(QFormLayout::WrapLongRows);
+      form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
       layout->addWidget(group);
     }
     QWidget* editor = makeEditor(f);
@@ -75,7 +78,12 @@ DesignerWidget::DesignerWidget(QWidget* parent) : QWidget(parent) {
         else if (auto* line = qobject_cast<QLineEdit*>(editor)) line->setText(p);
       });
     }
-    form->addRow(text(f.info.label), rowWidget);
+    if (auto* box = qobject_cast<QCheckBox*>(editor)) {
+      box->setText(text(f.info.label));  // a switch reads as one line: "☑ Lowercase"
+      form->addRow(rowWidget);
+    } else {
+      form->addRow(text(f.info.label), rowWidget);
+    }
     rows_.push_back({&f, editor, rowWidget, form, group});
   }
 
@@ -112,12 +120,18 @@ QWidget* DesignerWidget::makeEditor(const SpecField& f) {
                   clampToInt(std::isfinite(f.info.range.max) ? f.info.range.max - (f.info.range.maxOpen ? 1 : 0) : INT_MAX));
       return s;
     }
-    case FieldType::Real:
-      return new QLineEdit(this);  // scientific notation welcome: 1e-5
+    case FieldType::Real: {
+      auto* line = new QLineEdit(this);  // scientific notation welcome: 1e-5
+      line->setMinimumWidth(60);
+      return line;
+    }
     case FieldType::Text:
       if (!f.info.choices) return new QLineEdit(this);
       auto* box = new QComboBox(this);
       box->setEditable(f.info.openChoices);
+      // Sized to a short name, not to the longest one (a dataset path would widen the dock).
+      box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+      box->setMinimumContentsLength(8);
       fillChoices(box, f);
       return box;
   }

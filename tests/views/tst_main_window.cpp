@@ -5,6 +5,7 @@
 #include <QtWidgets>
 
 #include "designer_widget.h"
+#include "experiment/spec_fields.h"
 #include "distillation_view.h"
 #include "fairness_view.h"
 #include "federated_view.h"
@@ -60,14 +61,21 @@ class TestMainWindow : public QObject {
   }
   void designerValidatesAsYouType() {
     auto* designer = window_->designer();
-    auto* lr = designer->findChildren<QLineEdit*>().value(1);
     QVERIFY(designer->isValid());
     designer->setSpec([] { ExperimentSpec s; s.training.lr = -1; return s; }());
     QVERIFY(!designer->isValid());
     QVERIFY(!designer->findChild<QPushButton*>("startButton")->isEnabled());
     designer->setSpec(ExperimentSpec());
     QVERIFY(designer->isValid());
-    Q_UNUSED(lr);
+    // Typing in a generated row edits its field; text that is no number names the field.
+    auto* lr = designer->findChild<QLineEdit*>("training.lr");
+    QVERIFY(lr);
+    lr->setText("3e-4");
+    QCOMPARE(designer->spec().training.lr, 3e-4);
+    lr->setText("fast");
+    QVERIFY(!designer->isValid());
+    lr->setText("0.001");
+    QVERIFY(designer->isValid());
     // Round trip: form fields and fields the form does not show both survive.
     ExperimentSpec loaded;
     loaded.audit.canaries = 3;
@@ -80,6 +88,35 @@ class TestMainWindow : public QObject {
     loaded.federated.tau = 0.01;  // not in the form
     designer->setSpec(loaded);
     QCOMPARE(designer->spec().toJson(), loaded.toJson());
+    designer->setSpec(ExperimentSpec());
+  }
+  void designerShowsEveryApplicableFieldAndOnlyThose() {
+    auto* designer = window_->designer();
+    for (const auto& f : specFields())  // every declared field is editable
+      QVERIFY2(designer->findChild<QWidget*>(QString::fromStdString(f.path())), f.path().c_str());
+    const auto shown = [&](const char* path) { return designer->findChild<QWidget*>(path)->isVisibleTo(designer); };
+    ExperimentSpec s;
+    s.model.type = "bilstm";
+    designer->setSpec(s);
+    QVERIFY(shown("model.hidden_size") && !shown("model.heads") && !shown("model.ffn_dim"));
+    QVERIFY(!shown("privacy.clip") && !shown("federated.rounds"));
+    auto* model = designer->findChild<QComboBox*>("model.type");
+    QVERIFY(model->findText("transformer") >= 0);  // the registry's models
+    model->setCurrentText("transformer");
+    QVERIFY(!shown("model.hidden_size") && shown("model.heads") && shown("model.ffn_dim"));
+    designer->findChild<QComboBox*>("privacy.mode")->setCurrentText("edp");
+    QVERIFY(shown("privacy.clip") && shown("privacy.accountant") && !shown("privacy.target_quantile"));
+    designer->findChild<QCheckBox*>("federated.enabled")->setChecked(true);
+    QVERIFY(shown("federated.rounds") && shown("federated.local_lr") && !shown("federated.mu"));
+    designer->findChild<QComboBox*>("federated.algorithm")->setCurrentText("fedprox");
+    QVERIFY(shown("federated.mu"));
+    QCOMPARE(designer->spec().federated.algorithm, std::string("fedprox"));
+    QVERIFY(designer->isValid());
+    window_->resize(1024, 700);
+    QVERIFY(window_->grab().save(QString(TRUSTLAB_TEST_OUTPUT_DIR) + "/designer_1024x700.png"));
+    window_->resize(1600, 1000);
+    QVERIFY(window_->grab().save(QString(TRUSTLAB_TEST_OUTPUT_DIR) + "/designer_1600x1000.png"));
+    window_->resize(1400, 900);
     designer->setSpec(ExperimentSpec());
   }
   void trainsLiveWithoutBlockingTheGui() {
