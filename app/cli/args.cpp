@@ -46,6 +46,7 @@ Args::Args(const std::vector<std::string>& argv, const std::set<std::string>& va
            const std::set<std::string>& flags, const CommandHelp& help, const std::vector<std::string>& specSections) {
   CLI::App app(help.description, help.name.empty() ? "trustlab-cli" : help.name);
   app.get_formatter()->column_width(34);
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // a repeated option: the last wins
   std::map<std::string, std::string> raw;  // everything lands here as text, parsed by the getters
   std::vector<std::string> known;
   const auto describe = [&](const std::string& k) {
