@@ -15,6 +15,7 @@
 #include "federated/local_trainer.h"
 #include "federated/server_optimizer.h"
 #include "federated/system_model.h"
+#include "training/run_events.h"
 #include "federated/update_aggregator.h"
 #include "federated/user_level_privacy.h"
 #include "training/metrics.h"
@@ -58,6 +59,18 @@ bool reduceOverRanks(DistributedContext& d, std::vector<torch::Tensor>& sum, Rou
   t.examples = long(totals[0][1].item<double>());
   t.unclipped = totals[0][2].item<double>();
   return totals[0][3].item<double>() > 0;
+}
+
+/// What every round reports (step = round).
+void emitRound(const RunEvents& events, const FederatedConfig& c, long round, const RoundTotals& t, size_t clients,
+               const RoundTiming& timing, double clock, int period) {
+  events.metric("train/loss", round, t.examples ? t.lossSum / double(t.examples) : 0);
+  events.metric("fl/clients", round, double(clients));
+  events.metric("fl/examples", round, double(t.examples));
+  events.metric("fl/simulated_seconds", round, clock);
+  events.metric("fl/dropped", round, timing.dropped);
+  events.metric("fl/late", round, timing.late);
+  if (c.periods > 1) events.metric("fl/period", round, period);
 }
 
 }  // namespace
@@ -140,13 +153,7 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
       aggregator.add(client, coefficient, local.examplePrivate() ? nullptr : &tokens);
     }
     if (distributed) stopping = reduceOverRanks(*distributed, aggregator.sum(), totals, stop && stop->load());
-    aggregator.finish(timing.lateClients);
-    if (config_.secureAggregation) {
-      const double overhead = aggregator.overheadBytes(timing.lateClients.size());
-      emit("fl/secagg_overhead_bytes", round, overhead);
-      if (const double plain = aggregator.plainBytes(selected.size()); plain > 0)
-        emit("fl/secagg_overhead_ratio", round, overhead / plain);
-    }
+    aggregator.finish(round, selected.size(), timing.lateClients, emit);
     if (userDp) userDp->addNoise(aggregator.sum());
     if (userDp || !selected.empty()) server.step(global, aggregator.sum());  // nobody reported: the round is lost
     if (userDp) userDp->endRound(round, totals.unclipped, emit, [this](const PrivacyEvent& e) { events_.privacy(e); });
@@ -157,13 +164,7 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
     result.rounds = round;
     if (!std::isfinite(totals.lossSum))
       throw InputError("training", "the loss became NaN/inf in round " + std::to_string(round) + ": lower federated.local_lr");
-    emit("train/loss", round, totals.examples ? totals.lossSum / double(totals.examples) : 0);
-    emit("fl/clients", round, double(selected.size()));
-    emit("fl/examples", round, double(totals.examples));
-    emit("fl/simulated_seconds", round, clock);
-    emit("fl/dropped", round, timing.dropped);
-    emit("fl/late", round, timing.late);
-    if (config_.periods > 1) emit("fl/period", round, sampler.period());
+    emitRound(events_, config_, round, totals, selected.size(), timing, clock, sampler.period());
     if (local.examplePrivate()) emit("privacy/example_epsilon_max", round, local.worstClientEpsilon());
     // Every rank holds the same global model; rank 0 reports on it.
     if (rank == 0 && valid.size() > 0 && (round % std::max(1, config_.evalEvery) == 0 || round == config_.rounds)) {

@@ -95,14 +95,15 @@ void UpdateAggregator::add(size_t client, double coefficient, const std::vector<
                        tokens && params_[i].is_same(table_) ? tokens : nullptr);
 }
 
-void UpdateAggregator::finish(const std::vector<size_t>& late) {
+void UpdateAggregator::finish(long round, size_t reported, const std::vector<size_t>& late,
+                              const std::function<void(const std::string&, long, double)>& emit) {
   if (!secure_) return;
   const auto total = secure_->sum(late);
   for (size_t i = 0; i < sum_.size(); ++i) sum_[i].copy_(total[i]);
-}
-
-double UpdateAggregator::plainBytes(size_t reported) const {
-  return secure_ ? double(reported) * double(secure_->elementCount()) * 4 : 0;
+  const double overhead = secure_->overheadBytes(late.size());
+  emit("fl/secagg_overhead_bytes", round, overhead);
+  if (const double plain = double(reported) * double(secure_->elementCount()) * 4; plain > 0)
+    emit("fl/secagg_overhead_ratio", round, overhead / plain);
 }
 
 }  // namespace trustlab

@@ -5,6 +5,8 @@
 // ever seen. After every add the worker model is back at the global parameters.
 #pragma once
 #include <cstdint>
+#include <functional>
+#include <string>
 #include <memory>
 #include <vector>
 
@@ -26,15 +28,14 @@ class UpdateAggregator {
   /// Adds coefficient·(x_k − x) of the worker model and resets it to x. `tokens`: the embedding
   /// rows the client could move (nullptr: it may have moved all, e.g. under eDP-SGD's noise).
   void add(size_t client, double coefficient, const std::vector<int64_t>* tokens);
-  /// With secure aggregation: the unmasked sum (late clients' masks removed) into sum().
-  void finish(const std::vector<size_t>& late);
+  /// With secure aggregation: the unmasked sum (late clients' masks removed) into sum(), and the
+  /// traffic the protocol added (fl/secagg_overhead_bytes, and its ratio to plain float32 uploads).
+  void finish(long round, size_t reported, const std::vector<size_t>& late,
+              const std::function<void(const std::string&, long, double)>& emit);
   /// The round's update sum, one float64 tensor per parameter (all-reduced across processes).
   std::vector<torch::Tensor>& sum() { return sum_; }
   /// ‖x_k − x‖ of the worker model now.
   double updateNorm() const;
-  /// Secure aggregation's added traffic this round (0 without it).
-  double overheadBytes(size_t late) const { return secure_ ? secure_->overheadBytes(late) : 0; }
-  double plainBytes(size_t reported) const;
 
  private:
   std::vector<torch::Tensor> params_;
