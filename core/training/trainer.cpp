@@ -38,8 +38,9 @@ Trainer::Trainer(TextClassifierPtr model, TrainConfig config, long long runId)
 TrainResult Trainer::fit(const EncodedSplit& train, const EncodedSplit& valid, const std::atomic<bool>* stop) {
   const auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+  const torch::Device& device = events_.device();
   torch::manual_seed(config_.seed);
-  model_->to(events_.device());
+  model_->to(device);
   model_->train();
   auto optimizer = makeOptimizer(*model_, config_);
 
@@ -62,7 +63,7 @@ TrainResult Trainer::fit(const EncodedSplit& train, const EncodedSplit& valid, c
   int evalsWithoutGain = 0;
   auto runEvaluation = [&](long step) {
     if (valid.size() == 0) return;
-    const auto r = evaluate(*model_, valid, std::max<long>(config_.batchSize, 256), events_.device());
+    const auto r = evaluate(*model_, valid, std::max<long>(config_.batchSize, 256), device);
     emitMetric("valid/loss", step, r.loss);
     emitMetric("valid/accuracy", step, r.accuracy);
     emitMetric("valid/macro_f1", step, r.macroF1);
@@ -80,14 +81,14 @@ TrainResult Trainer::fit(const EncodedSplit& train, const EncodedSplit& valid, c
   // Private training: Poisson-sampled logical batches (expected size B), clipped and noised.
   std::unique_ptr<PrivateStepper> dp;
   if (isPrivate) {
-    dp = std::make_unique<PrivateStepper>(*model_, config_.privacy, n, config_.batchSize, totalSteps, config_.seed, events_.device());
+    dp = std::make_unique<PrivateStepper>(*model_, config_.privacy, n, config_.batchSize, totalSteps, config_.seed, device);
     events_.message("eDP-SGD (" + config_.privacy.mode + "): σ = " + std::to_string(dp->noiseMultiplier()) +
                     ", q = " + std::to_string(dp->sampleRate()) + ", " + std::to_string(totalSteps) + " steps, " +
                     (config_.privacy.secure ? "secure mode" : "NOT secure mode (seeded noise)"));
   }
 
-  auto runningLoss = torch::zeros({}, torch::TensorOptions().dtype(torch::kDouble).device(events_.device()));
-  auto runningCorrect = torch::zeros({}, torch::TensorOptions().dtype(torch::kLong).device(events_.device()));
+  auto runningLoss = torch::zeros({}, torch::TensorOptions().dtype(torch::kDouble).device(device));
+  auto runningCorrect = torch::zeros({}, torch::TensorOptions().dtype(torch::kLong).device(device));
   long runningCount = 0;
   long step = 0;
   for (int epoch = 0; epoch < totalEpochs && step < totalSteps && !result.stoppedEarly; ++epoch) {
@@ -107,7 +108,7 @@ TrainResult Trainer::fit(const EncodedSplit& train, const EncodedSplit& valid, c
         runningCorrect += r.correct;
         runningCount += r.examples;
       } else {
-        const auto b = makeBatch(train, idx, events_.device());
+        const auto b = makeBatch(train, idx, device);
         const auto logits = model_->forward(b.ids, b.lengths);
         const auto loss = torch::nn::functional::cross_entropy(logits, b.labels);
         loss.backward();
