@@ -22,7 +22,7 @@ TrainingView::TrainingView(QWidget* parent)
     : QWidget(parent),
       loss_(new MetricPlot(tr("Loss"), tr("step"), tr("cross-entropy"), this)),
       accuracy_(new MetricPlot(tr("Accuracy"), tr("step"), tr("accuracy"), this)),
-      epsilon_(new MetricPlot(tr("Privacy spent"), tr("step"), tr("ε (RDP)"), this)),
+      epsilon_(new MetricPlot(tr("Privacy spent"), tr("step"), tr("ε"), this)),
       progress_(new QProgressBar(this)),
       status_(new QLabel(tr("Design an experiment and press Start."), this)) {
   accuracy_->setLegendCorner(Qt::AlignRight | Qt::AlignBottom);

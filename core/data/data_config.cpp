@@ -27,7 +27,7 @@ const FieldList<DataConfig>& dataFields() {
     l.add("max_vocab", &D::tokenizer, &T::maxSize, "Max vocabulary", "including <pad> and <unk>").atLeast(3);
     l.add("max_length", &D::tokenizer, &T::maxLength, "Max length",
           "utterances are truncated/padded to this many tokens").atLeast(1).atMost(1024);
-    l.add("cda", &D::cda, "Counterfactual augmentation",
+    l.add("cda", &D::cda, "CDA (gender swap)",
           "train on gender-swapped copies too (a bias mitigation; not with DP)");
     return l;
   }();
