@@ -1,6 +1,7 @@
 #include "privacy/accountant.h"
 
 #include <map>
+#include <mutex>
 #include <utility>
 
 #include "privacy/gdp.h"
@@ -10,8 +11,19 @@
 namespace trustlab {
 namespace {
 
-/// RDP (Mironov et al. 2019): each phase's per-step RDP at every order is computed once per
-/// (σ, q) and scaled by its steps, so asking ε after every logged step stays cheap.
+/// The RDP of one step at every default order for (σ, q), computed once per process: a federated
+/// run's per-client ledgers (one accountant per client) share the clients' few distinct rates.
+const std::vector<double>& rdpPerStep(double sigma, double q) {
+  static std::mutex mutex;
+  static std::map<std::pair<double, double>, std::vector<double>> cache;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto [it, fresh] = cache.try_emplace({sigma, q});
+  if (fresh) it->second = rdpOfHistory({{sigma, q, 1}}, defaultRdpOrders());
+  return it->second;  // std::map nodes never move
+}
+
+/// RDP (Mironov et al. 2019): each phase's per-step RDP at every order scaled by its steps, so
+/// asking ε after every logged step stays cheap.
 class RdpAccountant : public Accountant {
  protected:
   EpsilonResult epsilonOf(const PrivacyHistory& history, double delta) const override {
@@ -19,15 +31,11 @@ class RdpAccountant : public Accountant {
     std::vector<double> total(orders.size(), 0.0);
     for (const auto& p : history) {
       if (p.steps == 0) continue;
-      auto [it, fresh] = perStep_.try_emplace({p.noiseMultiplier, p.sampleRate});
-      if (fresh) it->second = rdpOfHistory({{p.noiseMultiplier, p.sampleRate, 1}}, orders);
-      for (size_t k = 0; k < orders.size(); ++k) total[k] += double(p.steps) * it->second[k];
+      const auto& perStep = rdpPerStep(p.noiseMultiplier, p.sampleRate);
+      for (size_t k = 0; k < orders.size(); ++k) total[k] += double(p.steps) * perStep[k];
     }
     return rdpToEpsilon(orders, total, delta);
   }
-
- private:
-  mutable std::map<std::pair<double, double>, std::vector<double>> perStep_;
 };
 
 /// PRV (Gopi et al. 2021): the rigorous upper end of its error interval.
