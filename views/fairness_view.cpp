@@ -10,6 +10,7 @@
 #include <cmath>
 #include <qcustomplot.h>
 
+#include "fairness/fairness_metrics.h"
 #include "metric_plot.h"
 #include "plot_exporter.h"
 #include "rich_text.h"
@@ -125,7 +126,11 @@ void FairnessView::showReport(qlonglong runId, const ClassifierFairnessReport& r
   metrics_->setRowCount(int(r.metrics.size()));
   int row = 0;
   for (const auto& [name, e] : r.metrics) {
-    metrics_->setItem(row, 0, new QTableWidgetItem(QString::fromStdString(name)));
+    auto* label = new QTableWidgetItem(QString::fromStdString(name));
+    for (const auto& item : fairnessMetricRegistry().items())  // what the metric is, and whose
+      if (item.name == name)
+        label->setToolTip(QString::fromStdString(item.description + (item.origin.empty() ? "" : " (plugin " + item.origin + ")")));
+    metrics_->setItem(row, 0, label);
     metrics_->setItem(row, 1, number(e.value));
     metrics_->setItem(row++, 2, new QTableWidgetItem(std::isfinite(e.ci.low) ? QString("[%1, %2]")
                                                                                      .arg(e.ci.low, 0, 'g', 3)

@@ -12,6 +12,7 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include "experiment/membership_audit.h"
 #include "experiment/run_store.h"
 #include "run_table_model.h"
 
@@ -44,16 +45,21 @@ RunBrowser::RunBrowser(QWidget* parent)
   audit->setPopupMode(QToolButton::InstantPopup);
   audit->setToolTip(tr("Measure the selected run's leakage or bias"));
   auto* auditMenu = new QMenu(audit);
-  for (auto [kind, label] : {std::pair{"loss", tr("Membership inference (loss threshold)")},
-                             std::pair{"lira", tr("Membership inference (LiRA, shadow models)")},
-                             std::pair{"canary", tr("Canaries (exposure, model inversion)")},
-                             std::pair{"fairness", tr("Fairness (groups, counterfactuals)")},
-                             std::pair{"weat", tr("WEAT/SEAT on the embeddings (test file)…")},
-                             std::pair{"eec", tr("EEC probe (sentiment classifiers)")}})
-    auditMenu->addAction(label, this, [this, kind = QString(kind)] {
+  const auto addAudit = [this, auditMenu](const QString& label, const QString& kind) {
+    auditMenu->addAction(label, this, [this, kind] {
       const auto ids = selectedRunIds();
       if (!ids.isEmpty()) Q_EMIT auditRequested(ids.front(), kind);
     });
+  };
+  // One entry per membership attack (plugins' included); the kind is the attack's name.
+  for (const auto& attack : membershipAttackRegistry().items())
+    addAudit(tr("Membership inference: %1").arg(QString::fromStdString(attack.description)),
+             QString::fromStdString(attack.name));
+  for (auto [kind, label] : {std::pair{"canary", tr("Canaries (exposure, model inversion)")},
+                             std::pair{"fairness", tr("Fairness (groups, counterfactuals)")},
+                             std::pair{"weat", tr("WEAT/SEAT on the embeddings (test file)…")},
+                             std::pair{"eec", tr("EEC probe (sentiment classifiers)")}})
+    addAudit(label, kind);
   audit->setMenu(auditMenu);
   connect(overlay, &QPushButton::clicked, this, [this] { Q_EMIT overlayRequested(selectedRunIds()); });
   connect(table_, &QTableView::doubleClicked, this, [this] { Q_EMIT overlayRequested(selectedRunIds()); });

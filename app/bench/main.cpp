@@ -17,6 +17,7 @@
 #include "data/batching.h"
 #include "fl_suite.h"
 #include "peak_memory.h"
+#include "plugins/plugin_loader.h"
 #include "privacy/calibration.h"
 #include "privacy/gaussian_noise.h"
 #include "privacy/per_example_clipping.h"
@@ -24,6 +25,7 @@
 #include "trustlab_build_info.h"
 #include "util/errors.h"
 #include "util/runtime.h"
+#include "util/text.h"
 #include "../cli/args.h"
 
 namespace {
@@ -267,16 +269,20 @@ int accountantSuite(const std::vector<std::string>& argv) {
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
+  // A plugin's model can be benchmarked like a built-in one.
+  for (const auto& p : trustlab::loadPlugins())
+    if (!p.ok()) std::fprintf(stderr, "trustlab-bench: plugin %s skipped: %s\n", p.file.c_str(), p.error.c_str());
   if (args.empty()) {
     std::fprintf(stderr,
-                 "usage: trustlab-bench train --model bag|bilstm|transformer [--batch 256] [--seq-len 32]\n"
+                 "usage: trustlab-bench train --model %s [--batch 256] [--seq-len 32]\n"
                  "       [--vocab 10000] [--dim 128] [--classes 60] [--device cpu|cuda] [--steps 30]\n"
                  "       [--warmup 5] [--threads N] [--pytorch] [--json]\n"
                  "       trustlab-bench accountant [--repeats 5] [--json]\n"
                  "       trustlab-bench dp --model M [--mode nondp|edp|naive] [--batch 256] [--seq-len 32] [--steps 10]\n"
                  "                         [--device cpu|cuda] [--json]\n"
                  "       trustlab-bench fl [--population 10000] [--clients-per-round 100] [--rounds 5]\n"
-                 "                         [--mean-examples 10] [--model bag] [--local-batch 16] [--json]\n");
+                 "                         [--mean-examples 10] [--model bag] [--local-batch 16] [--json]\n",
+                 trustlab::joinNames(trustlab::modelRegistry().names(), "|").c_str());
     return 2;
   }
   const std::string suite = args[0];

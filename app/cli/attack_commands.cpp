@@ -23,7 +23,7 @@ int attackCommand(const std::vector<std::string>& argv) {
   RunStore store(storePath(a));
   const auto run = loadRunForAudit(store, id);
   if (sub == "mia") {
-    auto o = membershipOptions(run.spec.audit, a.get("method", "loss"));
+    auto o = membershipOptions(run.spec.audit, a.get("method", MembershipAuditOptions{}.method));
     o.shadows = int(a.getLong("shadows", o.shadows));
     if (o.shadows < 2) throw InputError("--shadows", "LiRA needs at least 2 shadow models");
     o.auditExamples = int(a.getLong("audit-examples", o.auditExamples));

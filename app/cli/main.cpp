@@ -6,6 +6,8 @@
 
 #include "args.h"
 #include "cli_commands.h"
+#include "experiment/membership_audit.h"
+#include "plugins/plugin_loader.h"
 #include "privacy/privacy_history.h"
 #include "util/errors.h"
 #include "util/text.h"
@@ -23,7 +25,7 @@ commands:
   runs ledger ID [--accountant A] [--store FILE] [--json]   (recompute a private run's ε)
   runs delete ID [--store FILE]
   datasets list [--json]
-  attack mia --run ID [--method loss|lira] [--shadows K] [--offline] [--fixed-variance]
+  attack mia --run ID [--method M] [--shadows K] [--offline] [--fixed-variance]
              [--audit-examples N] [--store FILE] [--json]        (membership inference on a stored run)
   attack canary --run ID [--steps N] [--restarts R] [--store FILE] [--json]
                                               (exposure and model inversion of the run's planted canaries)
@@ -45,18 +47,23 @@ commands:
   privacy noise --target-epsilon E --sample-rate Q (--steps T | --epochs N) --delta D [--accountant A] [--json]
   privacy steps --target-epsilon E --sample-rate Q --noise-multiplier S --delta D [--accountant A] [--json]
   privacy batch --target-epsilon E --dataset-size N --epochs N --noise-multiplier S --delta D [--json]
+  plugins list [--json]                       (the plugin search path and what each plugin added)
 
 The default store is $TRUSTLAB_STORE or ~/.local/share/trustlab/runs.sqlite (shared with the GUI).
 )";
 
 /// The usage text with the registries' current names (plugins' included).
 std::string usage() {
-  return std::string(kUsage) + "Accountants (A): " + trustlab::joinNames(trustlab::accountantNames(), ", ") + ".\n";
+  return std::string(kUsage) + "Accountants (A): " + trustlab::joinNames(trustlab::accountantNames(), ", ") +
+         ".\nMembership attacks (M): " + trustlab::joinNames(trustlab::membershipAttackRegistry().names(), ", ") + ".\n";
 }
 }  // namespace
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
+  // Before anything reads a registry: help texts and choices include what plugins add.
+  trustlab::loadPlugins();
+  if (args.empty() || args[0] != "plugins") trustlab::cli::warnAboutSkippedPlugins();
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     std::fputs(usage().c_str(), args.empty() ? stderr : stdout);
     return args.empty() ? 2 : 0;
@@ -72,6 +79,7 @@ int main(int argc, char** argv) {
     if (command == "attack") return trustlab::cli::attackCommand(args);
     if (command == "fairness") return trustlab::cli::fairnessCommand(args);
     if (command == "sweep") return trustlab::cli::sweepCommand(args);
+    if (command == "plugins") return trustlab::cli::pluginsCommand(args);
     std::fprintf(stderr, "trustlab-cli: unknown command '%s'\n\n%s", command.c_str(), usage().c_str());
     return 2;
   } catch (const trustlab::cli::HelpRequested& e) {

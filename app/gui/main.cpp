@@ -13,7 +13,7 @@
 #include "designer_widget.h"
 #include "experiment/run_store.h"
 #include "main_window.h"
-#include "plugin_manager.h"
+#include "plugins/plugin_loader.h"
 #include "responsiveness_probe.h"
 #include "training_view.h"
 #include "trustlab_build_info.h"
@@ -76,8 +76,10 @@ int main(int argc, char** argv) {
   parser.process(app);
 
   trustlab::configureThreads();
-  trustlab::PluginManager plugins;
-  for (const auto& line : plugins.loadAll()) std::fprintf(stderr, "plugin: %s\n", qPrintable(line));
+  // Before any registry is read: the designer's choices include what plugins add. Help → Plugins
+  // lists them and says why any was skipped.
+  for (const auto& p : trustlab::loadPlugins())
+    if (!p.ok()) std::fprintf(stderr, "trustlab: plugin %s skipped: %s\n", p.file.c_str(), p.error.c_str());
 
   trustlab::ExperimentSpec spec;
   try {

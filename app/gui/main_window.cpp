@@ -32,7 +32,9 @@
 #include "data/dataset_registry.h"
 #include "experiment/partition_preview.h"
 #include "experiment/run_audit.h"
+#include "plugins/plugin_loader.h"
 #include "util/errors.h"
+#include "util/text.h"
 
 namespace trustlab {
 
@@ -198,6 +200,9 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
     }
   }
   browser_->setStorePath(storePath_);
+  const auto& plugins = loadPlugins();
+  if (const auto skipped = std::count_if(plugins.begin(), plugins.end(), [](const auto& p) { return !p.ok(); }))
+    statusBar()->showMessage(tr("%n plugin(s) could not be loaded (Help → Plugins says why)", "", int(skipped)));
 }
 
 MainWindow::~MainWindow() {
@@ -223,12 +228,31 @@ void MainWindow::buildMenus() {
   auto* view = menuBar()->addMenu(tr("&View"));
   for (auto* d : findChildren<QDockWidget*>()) view->addAction(d->toggleViewAction());
   auto* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("&Plugins…"), this, [this] { QMessageBox::information(this, tr("Plugins"), pluginsText()); });
   help->addAction(tr("&About TrustLab"), this, [this] {
     QMessageBox::about(this, tr("About TrustLab"),
                        tr("<b>TrustLab %1</b><br>A workbench for trustworthy NLU experiments: private, federated and "
                           "fair training, with every run stored and reproducible.")
                            .arg(QApplication::applicationVersion()));
   });
+}
+
+QString MainWindow::pluginsText() {
+  QString html = tr("<p>Searched, in order: %1</p>")
+                     .arg(QString::fromStdString(joinNames(pluginSearchPath(), ", ")).toHtmlEscaped());
+  const auto& plugins = loadPlugins();
+  if (plugins.empty()) html += tr("<p>No plugins found.</p>");
+  for (const auto& p : plugins) {
+    const auto file = QString::fromStdString(p.file).toHtmlEscaped();
+    if (!p.ok()) {
+      html += tr("<p><b>Skipped</b> %1<br>%2</p>").arg(file, QString::fromStdString(p.error).toHtmlEscaped());
+      continue;
+    }
+    html += QString("<p><b>%1</b> — %2<br><small>%3</small><br>%4</p>")
+                .arg(QString::fromStdString(p.name).toHtmlEscaped(), QString::fromStdString(p.description).toHtmlEscaped(),
+                     file, tr("adds %1").arg(QString::fromStdString(joinNames(p.added, ", ")).toHtmlEscaped()));
+  }
+  return html;
 }
 
 void MainWindow::startExperiment(const ExperimentSpec& spec) {

@@ -41,6 +41,8 @@ class MainWindow : public QMainWindow {
   FairnessView* fairnessView() const { return fairness_; }
   DistillationView* distillationView() const { return distillation_; }
   bool isRunning() const { return running_; }
+  /// Help → Plugins: the search path, what each plugin added, why any was skipped (HTML).
+  static QString pluginsText();
   QString storePath() const { return storePath_; }
 
  public Q_SLOTS:

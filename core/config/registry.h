@@ -6,6 +6,7 @@
 #pragma once
 #include <algorithm>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -22,6 +23,32 @@ struct RegistryItem {
   std::string origin;       ///< "" = built in; else the plugin file that added it
 };
 
+/// What a plugin added while it registered: its adds are stamped with its file and, when the
+/// plugin throws, undone newest first, so a failed plugin leaves every registry as it found it.
+/// The plugin loader opens one scope per plugin; outside a scope adds are built in (origin "").
+class RegistrationScope {
+ public:
+  explicit RegistrationScope(std::string origin);
+  ~RegistrationScope();
+  RegistrationScope(const RegistrationScope&) = delete;
+  RegistrationScope& operator=(const RegistrationScope&) = delete;
+
+  /// The scope in force, or nullptr.
+  static RegistrationScope* current();
+  const std::string& origin() const { return origin_; }
+  /// "model 'dan'", in the order they were added.
+  const std::vector<std::string>& added() const { return added_; }
+  void record(const std::string& kind, const std::string& name, std::function<void()> undo);
+  /// Undoes every add of the scope, newest first.
+  void rollback();
+
+ private:
+  std::string origin_;
+  std::vector<std::string> added_;
+  std::vector<std::function<void()>> undo_;
+  RegistrationScope* outer_;
+};
+
 template <typename Entry>
 class Registry {
  public:
@@ -31,16 +58,28 @@ class Registry {
   template <typename Builtins>
   Registry(std::string kind, std::string field, Builtins builtins) : kind_(std::move(kind)), field_(std::move(field)) {
     builtins(*this);
+    builtIn_ = false;
   }
   Registry(const Registry&) = delete;
   Registry& operator=(const Registry&) = delete;
 
   /// Adds an entry, or replaces the one with the same name (a plugin may override a built-in).
+  /// Inside a RegistrationScope the item takes the scope's origin and the add can be undone.
   void add(RegistryItem item, Entry entry) {
+    RegistrationScope* scope = builtIn_ ? nullptr : RegistrationScope::current();
+    if (scope && item.origin.empty()) item.origin = scope->origin();
+    const std::string name = item.name;
     std::lock_guard<std::mutex> lock(mutex_);
-    auto it = std::find_if(items_.begin(), items_.end(), [&](const auto& e) { return e.first.name == item.name; });
-    if (it != items_.end()) *it = {std::move(item), std::move(entry)};
-    else items_.emplace_back(std::move(item), std::move(entry));
+    auto it = std::find_if(items_.begin(), items_.end(), [&](const auto& e) { return e.first.name == name; });
+    std::function<void()> undo;
+    if (it != items_.end()) {
+      undo = [this, name, old = *it] { restore(name, old); };
+      *it = {std::move(item), std::move(entry)};
+    } else {
+      undo = [this] { std::lock_guard<std::mutex> l(mutex_); items_.pop_back(); };
+      items_.emplace_back(std::move(item), std::move(entry));
+    }
+    if (scope) scope->record(kind_, name, std::move(undo));
   }
 
   bool contains(const std::string& name) const { return find(name) != nullptr; }
@@ -86,7 +125,14 @@ class Registry {
   const std::string& field() const { return field_; }
 
  private:
+  void restore(const std::string& name, std::pair<RegistryItem, Entry> old) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& e : items_)
+      if (e.first.name == name) e = std::move(old);
+  }
+
   std::string kind_, field_;
+  bool builtIn_ = true;  // while the constructor adds the built-ins
   mutable std::mutex mutex_;
   std::deque<std::pair<RegistryItem, Entry>> items_;  // a deque: entries never move
 };

@@ -8,6 +8,7 @@
 
 #include "data/default_corpus.h"
 #include "util/errors.h"
+#include "util/paths.h"
 #include "util/text.h"
 
 namespace fs = std::filesystem;
@@ -76,12 +77,6 @@ std::string searchUpwards(fs::path start) {
     if (p == p.parent_path()) break;
   }
   return {};
-}
-
-std::string executableDir() {
-  std::error_code ec;
-  const auto exe = fs::read_symlink("/proc/self/exe", ec);
-  return ec ? std::string() : exe.parent_path().string();
 }
 
 std::string detectFormat(const std::string& path) {

@@ -20,27 +20,6 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-/// Everything the metrics need, per test row.
-struct Scored {
-  std::vector<long> label, predicted;
-  std::vector<std::string> group;
-  torch::Tensor probabilities;                ///< [N, C]
-  std::vector<std::vector<long>> cfPredicted;  ///< per row: its counterfactuals' predictions (0 or 1)
-  std::vector<std::vector<double>> cfScore;    ///< probability of the row's predicted class on each
-  std::vector<double> sensitivity;             ///< prediction sensitivity to the protected attribute
-};
-
-/// The metric names, in the order metricsOn() returns them (after the per-group block).
-const std::vector<std::string>& overallNames() {
-  static const std::vector<std::string> names = {
-      "accuracy_difference", "dp_difference", "dp_ratio", "eo_difference", "eo_ratio", "tpr_difference",
-      "fpr_difference", "flip_rate", "ctf_gap", "gm_subgroup_auc", "gm_bpsn_auc", "gm_bnsp_auc", "aps"};
-  return names;
-}
-
-/// Disparities compare the gender groups; texts naming no or both genders are reported only.
-bool isCompared(const std::string& group) { return group != "mixed" && group != "none"; }
-
 struct GroupStats {
   GroupRates rates;
   BiasAucs aucs;
@@ -53,7 +32,7 @@ struct RowGroups {
 };
 
 /// Binary rates and AUCs of class `c` (one-vs-rest) over `rows`, by group.
-std::map<std::string, GroupStats> classStats(const Scored& s, const std::vector<long>& rows, long c,
+std::map<std::string, GroupStats> classStats(const FairnessScores& s, const std::vector<long>& rows, long c,
                                              const RowGroups& g) {
   std::vector<int> y, yhat;
   std::vector<double> score;
@@ -69,43 +48,25 @@ std::map<std::string, GroupStats> classStats(const Scored& s, const std::vector<
   return out;
 }
 
-double meanIgnoringNaN(const std::vector<double>& v) {
-  double sum = 0;
-  long n = 0;
-  for (double x : v)
-    if (!std::isnan(x)) sum += x, ++n;
-  return n ? sum / double(n) : kNaN;
-}
-
-/// Per group (accuracy, selection, TPR, FPR, FNR, sub/BPSN/BNSP AUC) then the overall metrics,
-/// on the resampled `rows`. Several classes: rates and AUCs averaged one-vs-rest over classes.
-std::vector<double> metricsOn(const Scored& s, const std::vector<long>& rows, const std::vector<long>& classes,
-                              const std::vector<std::string>& groups) {
+/// Per group (accuracy, selection, TPR, FPR, FNR, sub/BPSN/BNSP AUC) then each of `metrics`, on
+/// the resampled `rows`. Several classes: group rates and AUCs averaged one-vs-rest over classes.
+std::vector<double> metricsOn(const FairnessScores& s, const std::vector<long>& rows, const std::vector<long>& classes,
+                              const std::vector<std::string>& groups, const std::vector<const FairnessMetric*>& metrics) {
   std::map<std::string, std::vector<std::vector<double>>> perGroup;  // group → field → per-class values
-  std::vector<std::vector<double>> overall(overallNames().size());
+  FairnessSample sample{s, rows, classes, {}, {}};
   RowGroups rowGroups;
   for (long r : rows) rowGroups.group.push_back(s.group[size_t(r)]);
   for (const auto& name : groups)
     for (const auto& x : rowGroups.group) rowGroups.in[name].push_back(x == name);
   for (long c : classes) {
     const auto stats = classStats(s, rows, c, rowGroups);
-    std::map<std::string, GroupRates> rates;  // the compared groups
-    for (const auto& g : groups)
-      if (isCompared(g) && stats.count(g) && stats.at(g).rates.n > 0) rates[g] = stats.at(g).rates;
-    const auto dp = disparity(rates, &GroupRates::selectionRate);
-    const auto eo = equalizedOdds(rates);
-    overall[1].push_back(dp.difference);
-    overall[2].push_back(dp.ratio);
-    overall[3].push_back(eo.difference);
-    overall[4].push_back(eo.ratio);
-    overall[5].push_back(disparity(rates, &GroupRates::tpr).difference);
-    overall[6].push_back(disparity(rates, &GroupRates::fpr).difference);
-    std::vector<double> sub, bpsn, bnsp;
+    auto& rates = sample.classRates.emplace_back();
+    auto& aucs = sample.classAucs.emplace_back();
     for (const auto& g : groups) {
-      auto& f = perGroup[g];
-      f.resize(8);
       const auto it = stats.find(g);
       const GroupStats gs = it == stats.end() ? GroupStats{{0, kNaN, kNaN, kNaN, kNaN, kNaN}, {kNaN, kNaN, kNaN}} : it->second;
+      auto& f = perGroup[g];
+      f.resize(8);
       f[1].push_back(gs.rates.selectionRate);
       f[2].push_back(gs.rates.tpr);
       f[3].push_back(gs.rates.fpr);
@@ -113,45 +74,25 @@ std::vector<double> metricsOn(const Scored& s, const std::vector<long>& rows, co
       f[5].push_back(gs.aucs.subgroup);
       f[6].push_back(gs.aucs.bpsn);
       f[7].push_back(gs.aucs.bnsp);
-      if (isCompared(g)) sub.push_back(gs.aucs.subgroup), bpsn.push_back(gs.aucs.bpsn), bnsp.push_back(gs.aucs.bnsp);
+      if (!isComparedGroup(g)) continue;
+      if (gs.rates.n > 0) rates[g] = gs.rates;
+      aucs.push_back(gs.aucs);
     }
-    overall[9].push_back(powerMean(sub, -5));
-    overall[10].push_back(powerMean(bpsn, -5));
-    overall[11].push_back(powerMean(bnsp, -5));
   }
-  // Multiclass accuracy per group, and its spread.
+  // Multiclass accuracy per group.
   std::map<std::string, std::pair<double, double>> correct;
   for (long r : rows) {
     auto& c = correct[s.group[size_t(r)]];
     c.first += s.label[size_t(r)] == s.predicted[size_t(r)];
     c.second += 1;
   }
-  double lo = 1, hi = 0;
   std::vector<double> out;
   for (const auto& g : groups) {
     const auto it = correct.find(g);
-    const double acc = it == correct.end() ? kNaN : it->second.first / it->second.second;
-    if (!std::isnan(acc) && isCompared(g)) lo = std::min(lo, acc), hi = std::max(hi, acc);
-    out.push_back(acc);
+    out.push_back(it == correct.end() ? kNaN : it->second.first / it->second.second);
     for (size_t f = 1; f < 8; ++f) out.push_back(meanIgnoringNaN(perGroup[g][f]));
   }
-  overall[0].push_back(hi >= lo ? hi - lo : kNaN);
-  std::vector<double> f;
-  std::vector<std::vector<double>> cfs;
-  long flips = 0, pairs = 0;
-  const auto probability = s.probabilities.accessor<double, 2>();
-  for (long r : rows) {
-    const auto& preds = s.cfPredicted[size_t(r)];
-    for (long p : preds) flips += p != s.predicted[size_t(r)], ++pairs;
-    f.push_back(probability[r][s.predicted[size_t(r)]]);
-    cfs.push_back(s.cfScore[size_t(r)]);
-  }
-  overall[7].push_back(pairs ? double(flips) / double(pairs) : kNaN);
-  overall[8].push_back(counterfactualTokenFairnessGap(f, cfs));
-  double sensitivity = 0;
-  for (long r : rows) sensitivity += s.sensitivity.empty() ? kNaN : s.sensitivity[size_t(r)];
-  overall[12].push_back(rows.empty() ? kNaN : sensitivity / double(rows.size()));
-  for (const auto& v : overall) out.push_back(meanIgnoringNaN(v));
+  for (const auto* m : metrics) out.push_back(m->value(sample));
   return out;
 }
 
@@ -178,7 +119,7 @@ ClassifierFairnessReport auditClassifierFairness(RunStore& store, long long runI
   const auto& test = run.data.dataset.test;
   if (test.empty()) throw InputError("fairness", "the run's dataset has no test split");
   const torch::Device device = parseDevice(run.spec.training.device);
-  Scored s;
+  FairnessScores s;
   s.probabilities = predictProbabilities(*run.model, run.data.test, 256, device);
   const auto argmax = s.probabilities.argmax(1);
   const auto labels = run.data.test.labels.to(torch::kCPU);
@@ -251,7 +192,10 @@ ClassifierFairnessReport auditClassifierFairness(RunStore& store, long long runI
   }
   std::vector<long> all(test.size());
   std::iota(all.begin(), all.end(), 0L);
-  const auto statistics = [&](const std::vector<long>& rows) { return metricsOn(s, rows, classes, groups); };
+  const auto metricNames = fairnessMetricRegistry().names();
+  std::vector<const FairnessMetric*> metrics;
+  for (const auto& name : metricNames) metrics.push_back(&fairnessMetricRegistry().at(name));
+  const auto statistics = [&](const std::vector<long>& rows) { return metricsOn(s, rows, classes, groups, metrics); };
   const auto point = statistics(all);
   const auto ci = bootstrapIntervals(long(test.size()), statistics, o.bootstrap, o.seed);
   const auto estimate = [&](size_t k) { return Estimate{point[k], ci.empty() ? Interval{kNaN, kNaN} : ci[k]}; };
@@ -265,7 +209,7 @@ ClassifierFairnessReport auditClassifierFairness(RunStore& store, long long runI
       *e = estimate(k++);
     r.groups.push_back(gf);
   }
-  for (const auto& name : overallNames()) r.metrics[name] = estimate(k++);
+  for (const auto& name : metricNames) r.metrics[name] = estimate(k++);
   const double t = unixSeconds();
   std::vector<RunStore::Metric> logged;
   for (const auto& [name, e] : r.metrics)

@@ -14,6 +14,7 @@
 #include "experiment/run_audit.h"
 #include "fairness/counterfactual.h"
 #include "fairness/eec.h"
+#include "fairness/fairness_metrics.h"
 #include "fairness/group_metrics.h"
 #include "fairness/weat.h"
 

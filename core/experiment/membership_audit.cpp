@@ -5,7 +5,6 @@
 
 #include <chrono>
 
-#include "attacks/membership_scores.h"
 #include "models/model_factory.h"
 #include "training/trainer.h"
 #include "util/errors.h"
@@ -36,10 +35,64 @@ MembershipAuditResult membershipMetrics(const std::vector<double>& scores, const
   return r;
 }
 
+namespace {
+
+/// Yeom et al. 2018: a low loss says member.
+MembershipAttackScores lossAttack(const MembershipAttackInput& in) {
+  MembershipAttackScores r;
+  r.label = "loss";
+  for (double l : in.targetScores.loss) r.scores.push_back(-l);
+  return r;
+}
+
+/// Carlini et al. 2022: Gaussian fits of the confidence over shadow models with and without each
+/// example. Every population example is in every shadow; each audit example is in exactly half of
+/// them, so IN and OUT fits see the same number of models on average.
+MembershipAttackScores liraAttack(const MembershipAttackInput& in) {
+  const auto& o = in.options;
+  const long n = in.auditSet.size();
+  MembershipAttackScores r;
+  r.label = std::string("lira-") + (o.lira.online ? "online" : "offline") + (o.lira.fixedVariance ? "-fixed" : "");
+  r.shadows = o.shadows;
+  std::vector<std::vector<double>> shadowScores;
+  std::vector<std::vector<bool>> inShadow;
+  for (int k = 0; k < o.shadows; ++k) {
+    if (o.progress) o.progress("LiRA: training shadow " + std::to_string(k + 1) + " of " + std::to_string(o.shadows));
+    const auto inIdx = torch::randperm(n, in.generator, torch::kLong).narrow(0, 0, n / 2);
+    std::vector<bool> mask(size_t(n), false);
+    const auto inRows = inIdx.accessor<int64_t, 1>();
+    for (long i = 0; i < n / 2; ++i) mask[size_t(inRows[i])] = true;
+    TrainConfig shadowTraining = in.spec.training;
+    shadowTraining.seed = in.spec.training.seed + 7919 * uint64_t(k + 1);
+    torch::manual_seed(shadowTraining.seed);
+    auto shadow = makeClassifier(in.spec.model, long(in.data.vocabulary.size()), long(in.data.labelIndex.size()),
+                                 long(in.spec.data.tokenizer.maxLength));
+    Trainer trainer(shadow, shadowTraining);
+    if (trainer.fit(concatRows(in.population, selectRows(in.auditSet, inIdx)), in.data.valid, o.stop).cancelled) {
+      r.cancelled = true;
+      return r;
+    }
+    shadowScores.push_back(scoreExamples(*shadow, in.auditSet, in.device).confidence);
+    inShadow.push_back(std::move(mask));
+  }
+  r.scores = liraScores(in.targetScores.confidence, shadowScores, inShadow, o.lira);
+  return r;
+}
+
+}  // namespace
+
+Registry<MembershipAttack>& membershipAttackRegistry() {
+  static Registry<MembershipAttack> r("membership attack", "method", [](auto& reg) {
+    reg.add({"loss", "loss threshold (Yeom et al. 2018)"}, {lossAttack});
+    reg.add({"lira", "likelihood ratio over shadow models (LiRA, Carlini et al. 2022)"}, {liraAttack});
+  });
+  return r;
+}
+
 MembershipAuditResult auditMembership(TextClassifierImpl& target, const ExperimentSpec& spec, const PreparedData& data,
                                       const MembershipAuditOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
-  if (o.method != "loss" && o.method != "lira") throw InputError("membership audit", "must be loss or lira", 0, "method");
+  const auto& attack = membershipAttackRegistry().at(o.method);
   // Members come from the real training examples (canaries, planted at the end, are audited separately).
   const long planted = long(data.canaries.size()) * spec.audit.canaryRepetitions;
   const long trainReal = data.train.size() - planted;
@@ -50,48 +103,24 @@ MembershipAuditResult auditMembership(TextClassifierImpl& target, const Experime
   const auto members = trainOrder.narrow(0, 0, m);
   const auto nonMembers = torch::randperm(data.test.size(), gen, torch::kLong).narrow(0, 0, m);
   const auto auditSet = concatRows(selectRows(data.train, members), selectRows(data.test, nonMembers));
+  const auto population = concatRows(selectRows(data.train, trainOrder.narrow(0, m, trainReal - m)),
+                                     selectRows(data.train, torch::arange(trainReal, data.train.size(), torch::kLong)));
   std::vector<bool> isMember(size_t(2 * m), false);
   std::fill(isMember.begin(), isMember.begin() + m, true);
   const auto device = parseDevice(spec.training.device);
   const auto targetScores = scoreExamples(target, auditSet, device);
-
+  const auto attacked = attack.score({target, spec, data, auditSet, population, targetScores, o, gen, device});
   MembershipAuditResult r;
-  std::vector<double> scores;
-  if (o.method == "loss") {
-    for (double l : targetScores.loss) scores.push_back(-l);  // Yeom et al.: low loss = member
-  } else {
-    // Every training example outside the audit set is in every shadow; each audit example is in
-    // exactly half of them, so IN and OUT fits see the same number of models on average.
-    const auto rest = concatRows(selectRows(data.train, trainOrder.narrow(0, m, trainReal - m)),
-                                 selectRows(data.train, torch::arange(trainReal, data.train.size(), torch::kLong)));
-    std::vector<std::vector<double>> shadowScores;
-    std::vector<std::vector<bool>> in;
-    for (int k = 0; k < o.shadows; ++k) {
-      if (o.progress) o.progress("LiRA: training shadow " + std::to_string(k + 1) + " of " + std::to_string(o.shadows));
-      const auto order = torch::randperm(2 * m, gen, torch::kLong);
-      const auto inIdx = order.narrow(0, 0, m);
-      std::vector<bool> mask(size_t(2 * m), false);
-      const auto inRows = inIdx.accessor<int64_t, 1>();
-      for (long i = 0; i < m; ++i) mask[size_t(inRows[i])] = true;
-      TrainConfig shadowTraining = spec.training;
-      shadowTraining.seed = spec.training.seed + 7919 * uint64_t(k + 1);
-      torch::manual_seed(shadowTraining.seed);
-      auto shadow = makeClassifier(spec.model, long(data.vocabulary.size()), long(data.labelIndex.size()),
-                                   long(spec.data.tokenizer.maxLength));
-      Trainer trainer(shadow, shadowTraining);
-      if (trainer.fit(concatRows(rest, selectRows(auditSet, inIdx)), data.valid, o.stop).cancelled) {
-        r.cancelled = true;
-        return r;
-      }
-      shadowScores.push_back(scoreExamples(*shadow, auditSet, device).confidence);
-      in.push_back(std::move(mask));
-    }
-    scores = liraScores(targetScores.confidence, shadowScores, in, o.lira);
+  if (attacked.cancelled) {
+    r.cancelled = true;
+    return r;
   }
-  r = membershipMetrics(scores, isMember, o.delta);
-  r.method = o.method == "loss" ? "loss" : std::string("lira-") + (o.lira.online ? "online" : "offline") +
-                                               (o.lira.fixedVariance ? "-fixed" : "");
-  r.shadows = o.method == "lira" ? o.shadows : 0;
+  if (attacked.scores.size() != isMember.size())
+    throw InputError("method", "the '" + o.method + "' attack returned " + std::to_string(attacked.scores.size()) +
+                                   " scores for " + std::to_string(isMember.size()) + " audit examples");
+  r = membershipMetrics(attacked.scores, isMember, o.delta);
+  r.method = attacked.label.empty() ? o.method : attacked.label;
+  r.shadows = attacked.shadows;
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;
 }

@@ -1,7 +1,11 @@
 // core/experiment: a membership-inference audit of a trained model: a balanced audit set (training
 // examples vs held-out test examples), the attack's scores, and every metric researchers report.
-// LiRA trains shadow models with the run's own spec on random halves of the audit set.
+// The attack is chosen from membershipAttackRegistry(): "loss" (Yeom et al. 2018) and "lira"
+// (Carlini et al. 2022, shadow models trained with the run's own spec on random halves of the
+// audit set) are built in; plugins add more.
 #pragma once
+#include <ATen/core/Generator.h>
+
 #include <atomic>
 #include <functional>
 #include <string>
@@ -9,14 +13,16 @@
 
 #include "attacks/epsilon_lower_bound.h"
 #include "attacks/lira.h"
+#include "attacks/membership_scores.h"
 #include "attacks/roc.h"
+#include "config/registry.h"
 #include "experiment/prepared_data.h"
 #include "models/text_classifier.h"
 
 namespace trustlab {
 
 struct MembershipAuditOptions {
-  std::string method = "loss";  ///< loss | lira
+  std::string method = "loss";  ///< a membershipAttackRegistry() name
   int shadows = 16;
   LiraOptions lira;
   int auditExamples = 500;  ///< members, and as many non-members (fewer when the test split is small)
@@ -35,6 +41,33 @@ struct MembershipAuditResult {
   double seconds = 0;
   bool cancelled = false;  ///< `stop` was raised while shadows trained: no metrics
 };
+
+/// What an attack is given. It scores every row of `auditSet` (members and non-members; which
+/// is which is the audit's secret) from what a black-box attacker who knows the training recipe has.
+struct MembershipAttackInput {
+  TextClassifierImpl& target;
+  const ExperimentSpec& spec;          ///< how the target was trained (shadow models copy it)
+  const PreparedData& data;            ///< vocabulary, labels, validation split
+  const EncodedSplit& auditSet;
+  const EncodedSplit& population;      ///< training examples outside the audit set
+  const ExampleScores& targetScores;   ///< the target's loss and LiRA confidence on auditSet
+  const MembershipAuditOptions& options;
+  at::Generator& generator;            ///< the audit's seeded generator (shadow splits)
+  torch::Device device;
+};
+
+struct MembershipAttackScores {
+  std::vector<double> scores;  ///< one per auditSet row; higher = more likely a member
+  std::string label;           ///< the method as reported ("lira-online-fixed")
+  int shadows = 0;             ///< shadow models trained
+  bool cancelled = false;      ///< options.stop was raised
+};
+
+struct MembershipAttack {
+  std::function<MembershipAttackScores(const MembershipAttackInput&)> score;
+};
+/// loss, lira and any added by plugins (`trustlab-cli attack mia --method`, the GUI's Audit menu).
+Registry<MembershipAttack>& membershipAttackRegistry();
 
 /// The audit a spec's `audit` section asks for with `method`: its shadows and audit-set size, and
 /// fixed variance below 64 shadows (Carlini et al.: it wins when shadows are few).

@@ -13,14 +13,20 @@ struct Result {
   QByteArray out, err;
 };
 
-Result run(const QString& program, const QStringList& args) {
+Result run(const QString& program, const QStringList& args,
+           const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment()) {
   QProcess p;
+  p.setProcessEnvironment(env);
   p.start(QString(TRUSTLAB_BIN_DIR) + "/" + program, args);
   if (!p.waitForFinished(300000)) return {-1, {}, "timeout"};
   return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
 }
 
-Result cli(const QStringList& args) { return run("trustlab-cli", args); }
+Result cli(const QStringList& args, const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment()) {
+  return run("trustlab-cli", args, env);
+}
+
+QString runId(const Result& r) { return QString::number(QJsonDocument::fromJson(r.out).object()["run_id"].toInteger()); }
 }  // namespace
 
 class TestCli : public QObject {
@@ -105,9 +111,10 @@ class TestCli : public QObject {
     QVERIFY2(dp.code == 0, dp.err.constData());
     const auto p = QJsonDocument::fromJson(dp.out).object()["privacy"].toObject();
     QVERIFY(p["epsilon"].toDouble() <= 3 + 1e-9 && p["epsilon"].toDouble() > 2.9);
-    const auto bad = cli({"fl", "--partition", "shards", "--store", store()});
+    const auto bad = cli({"fl", "--partition", "shardz", "--store", store()});
     QCOMPARE(bad.code, 2);
     QVERIFY(bad.err.contains("--partition"));
+    QVERIFY2(bad.err.contains("did you mean 'shards'"), bad.err.constData());  // the plugin's partition
   }
   void flPreviewAndExampleLevelDp() {
     const auto preview = cli({"fl", "--partition", "clusters", "--clusters", "5", "--clients", "30", "--alpha", "0.2",
@@ -139,7 +146,8 @@ class TestCli : public QObject {
       const auto f = cli({"fairness", "classifier", "--run", ids[cda], "--store", store(), "--bootstrap", "50", "--json"});
       QVERIFY2(f.code == 0, f.err.constData());
       const auto j = QJsonDocument::fromJson(f.out).object();
-      for (const char* key : {"dp_difference", "eo_difference", "flip_rate", "ctf_gap", "gm_bpsn_auc", "groups", "pairs"})
+      for (const char* key : {"dp_difference", "eo_difference", "flip_rate", "ctf_gap", "gm_bpsn_auc", "groups", "pairs",
+                              "ppv_difference"})  // the last from the fairness_ppv plugin
         QVERIFY2(j.contains(key), key);
       QVERIFY(j["groups"].toObject().contains("female") && j["groups"].toObject().contains("male"));
       const auto ci = j["dp_difference"].toObject()["ci95"].toArray();
@@ -353,6 +361,72 @@ class TestCli : public QObject {
              "1e-5", "--accountant", "moments"});
     QCOMPARE(r.code, 2);
     QVERIFY(r.err.contains("--accountant"));
+  }
+  void examplePluginsThroughTheCli() {
+    const auto list = cli({"plugins", "list", "--json"});
+    QVERIFY2(list.code == 0, list.err.constData());
+    QStringList added;
+    for (const auto& v : QJsonDocument::fromJson(list.out).object()["plugins"].toArray()) {
+      const auto p = v.toObject();
+      QVERIFY2(p["loaded"].toBool(), qPrintable(p["file"].toString() + ": " + p["error"].toString()));
+      for (const auto& a : p["added"].toArray()) added << a.toString();
+    }
+    for (const char* part : {"model 'dan'", "dataset format 'fasttext'", "membership attack 'entropy'",
+                             "fairness metric 'ppv_difference'", "partition 'shards'", "dataset 'default-small'"})
+      QVERIFY2(added.contains(part), part);
+    QVERIFY(cli({"plugins", "list"}).out.contains("Deep averaging network"));
+    QVERIFY(cli({"train", "--help"}).out.contains("dan"));
+
+    // A fastText file, read by the format plugin, trains the plugin's DAN model with eDP-SGD.
+    QFile ft(dir_.path() + "/reviews.txt");
+    QVERIFY(ft.open(QIODevice::WriteOnly));
+    for (int i = 0; i < 200; ++i)
+      ft.write(i % 2 ? "__label__pos a truly great film " + QByteArray::number(i) + "\n"
+                     : "__label__neg a dull and awful film " + QByteArray::number(i) + "\n");
+    ft.close();
+    const auto dan = cli({"train", "--dataset", ft.fileName(), "--format", "fasttext", "--model", "dan", "--dp", "edp",
+                          "--noise-multiplier", "0.5", "--max-steps", "30", "--batch-size", "16", "--lr", "0.05",
+                          "--store", store(), "--json"});
+    QVERIFY2(dan.code == 0, dan.err.constData());
+    const auto dj = QJsonDocument::fromJson(dan.out).object();
+    QVERIFY(dj["privacy"].toObject()["epsilon"].toDouble() > 0);
+    QVERIFY(dj["test_accuracy"].toDouble() > 0.7);  // the words separate the labels
+
+    // The entropy attack audits the stored run, and its metrics land on the run.
+    const auto mia = cli({"attack", "mia", "--run", runId(dan), "--method", "entropy", "--audit-examples", "20",
+                          "--store", store(), "--json"});
+    QVERIFY2(mia.code == 0, mia.err.constData());
+    const auto auc = QJsonDocument::fromJson(mia.out).object()["auc"].toDouble();
+    QVERIFY(auc >= 0 && auc <= 1);
+    const auto shown = cli({"runs", "show", runId(dan), "--store", store(), "--json"});
+    QVERIFY(shown.out.contains("audit/mia_entropy/auc"));
+
+    // The shards partition in a federated run.
+    const auto fl = cli({"fl", "--model", "bag", "--partition", "shards", "--clients", "20", "--rounds", "2",
+                         "--clients-per-round", "5", "--store", store(), "--json"});
+    QVERIFY2(fl.code == 0, fl.err.constData());
+    QCOMPARE(QJsonDocument::fromJson(fl.out).object()["rounds"].toInt(), 2);
+    const auto preview = cli({"fl", "--partition", "shards", "--clients", "20", "--preview", "--json"});
+    QVERIFY2(preview.code == 0, preview.err.constData());
+    // Two shards of label-sorted examples: each spans at most two labels, so a client has ≤ 4 of 18.
+    for (const auto& labels : QJsonDocument::fromJson(preview.out).object()["labels_per_client"].toArray())
+      QVERIFY(labels.toInt() >= 1 && labels.toInt() <= 4);
+  }
+  void badPluginsAreSkippedWithTheirFileNamed() {
+    auto env = QProcessEnvironment::systemEnvironment();
+    env.insert("TRUSTLAB_PLUGIN_PATH", TRUSTLAB_TEST_PLUGIN_DIR);
+    const auto r = cli({"datasets", "list", "--json"}, env);
+    QVERIFY2(r.code == 0, r.err.constData());  // TrustLab keeps working
+    for (const char* file : {"no_entry.so", "wrong_version.so", "throws.so"}) QVERIFY2(r.err.contains(file), file);
+    QVERIFY(r.err.contains("failed while registering: the fixture's configuration file is missing"));
+    const auto list = cli({"plugins", "list", "--json"}, env);
+    QCOMPARE(list.code, 0);
+    int skipped = 0;
+    for (const auto& v : QJsonDocument::fromJson(list.out).object()["plugins"].toArray())
+      skipped += !v.toObject()["loaded"].toBool();
+    QCOMPARE(skipped, 3);
+    const auto train = cli({"train", "--model", "half-registered", "--store", store()}, env);
+    QCOMPARE(train.code, 2);  // the throwing plugin's model was rolled back
   }
   void datasetsList() {
     const auto r = cli({"datasets", "list", "--json"});

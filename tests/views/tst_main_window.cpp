@@ -14,6 +14,7 @@
 #include "experiment/checkpoint.h"
 #include "experiment/run_store.h"
 #include "main_window.h"
+#include "plugins/plugin_loader.h"
 #include "metric_plot.h"
 #include "responsiveness_probe.h"
 #include "run_browser.h"
@@ -54,6 +55,7 @@ class TestMainWindow : public QObject {
   void initTestCase() {
     QCoreApplication::setOrganizationName("TrustLabTest");
     QSettings().clear();
+    loadPlugins();  // as the GUI's main does: the build tree's example plugins
     window_ = std::make_unique<MainWindow>(dir_.path() + "/gui.sqlite");
     window_->resize(1400, 900);
     window_->show();
@@ -188,6 +190,7 @@ class TestMainWindow : public QObject {
     QVERIFY(shown < pairs);
     view->flipsOnly()->setChecked(false);
     QVERIFY(window_->findChild<RunInspector*>()->toHtml().contains("fairness/flip_rate"));
+    QVERIFY(!view->metricTable()->findItems("ppv_difference", Qt::MatchExactly).isEmpty());  // a plugin's metric
     const auto files = view->exportAll(dir_.path() + "/fair", 241, 170);
     QCOMPARE(files.size(), 8);  // the chart in 5 formats, 3 tables
     QTest::qWait(100);
@@ -315,6 +318,41 @@ class TestMainWindow : public QObject {
     window_->findChild<QTabWidget*>()->setCurrentWidget(fed);
     QTest::qWait(100);
     QVERIFY(window_->grab().save(QString(TRUSTLAB_TEST_OUTPUT_DIR) + "/main_window_partition_preview.png"));
+  }
+  void examplePluginsInTheGui() {
+    QVERIFY(MainWindow::pluginsText().contains("Deep averaging network"));
+    QVERIFY(!MainWindow::pluginsText().contains("Skipped"));
+    const auto choices = [this](const char* field) {
+      auto* combo = window_->designer()->findChild<QComboBox*>(field);
+      QStringList items;
+      for (int i = 0; combo && i < combo->count(); ++i) items << combo->itemText(i) + " " + combo->itemData(i).toString();
+      return items.join("|");
+    };
+    QVERIFY2(choices("model.type").contains("dan"), qPrintable(choices("model.type")));
+    QVERIFY2(choices("federated.partition").contains("shards"), qPrintable(choices("federated.partition")));
+    QVERIFY2(choices("data.dataset").contains("default-small"), qPrintable(choices("data.dataset")));
+    QStringList audits;
+    for (auto* action : window_->runBrowser()->findChildren<QAction*>()) audits << action->text();
+    QVERIFY2(audits.join("|").contains("modified prediction entropy"), qPrintable(audits.join("|")));
+    // A federated DAN run on the shards partition over two processes: the rank the GUI starts
+    // (trustlab-cli) loads the same plugins, or it could not build the model.
+    auto spec = shortSpec(6);
+    spec.model.type = "dan";
+    spec.data.dataset = "default-small";
+    spec.training.maxSteps = 0;
+    spec.federated.enabled = true;
+    spec.federated.partition = "shards";
+    spec.federated.clients = 20;
+    spec.federated.rounds = 2;
+    spec.federated.clientsPerRound = 4;
+    spec.federated.processes = 2;
+    const qlonglong id = runAndWait(spec);
+    QVERIFY(id > 0);
+    QSignalSpy audited(window_.get(), &MainWindow::auditFinished);
+    Q_EMIT window_->runBrowser()->auditRequested(id, "entropy");
+    QVERIFY(audited.wait(120000));
+    QVERIFY2(audited.first().at(1).toString().contains("AUC"), qPrintable(audited.first().at(1).toString()));
+    QVERIFY(window_->findChild<RunInspector*>()->toHtml().contains("audit/mia_entropy/auc"));
   }
   void cleanupTestCase() { window_.reset(); }
 };
