@@ -41,6 +41,22 @@ class TestMainWindow : public QObject {
     return s;
   }
 
+  /// A short federated run of `model` on `partition` over `processes` processes.
+  ExperimentSpec federatedSpec(unsigned long long seed, const char* model, const char* partition, int clients,
+                               int rounds, int perRound, int processes) const {
+    auto s = shortSpec(seed);
+    s.model.type = model;
+    s.training.maxSteps = 0;
+    s.federated.enabled = true;
+    s.federated.partition = partition;
+    s.federated.clients = clients;
+    s.federated.rounds = rounds;
+    s.federated.clientsPerRound = perRound;
+    s.federated.localLr = 0.5;
+    s.federated.processes = processes;
+    return s;
+  }
+
   qlonglong runAndWait(const ExperimentSpec& spec) {
     QSignalSpy finished(window_.get(), &MainWindow::runFinished);
     QSignalSpy failed(window_.get(), &MainWindow::runFailed);
@@ -269,16 +285,7 @@ class TestMainWindow : public QObject {
   }
   void runsAFederatedSimulationOverTwoProcesses() {
     // The GUI starts the second rank as trustlab-cli beside it; the model equals one process's.
-    auto spec = shortSpec(5);
-    spec.model.type = "bag";
-    spec.training.maxSteps = 0;
-    spec.federated.enabled = true;
-    spec.federated.partition = "iid";
-    spec.federated.clients = 30;
-    spec.federated.rounds = 3;
-    spec.federated.clientsPerRound = 6;
-    spec.federated.localLr = 0.5;
-    spec.federated.processes = 2;
+    auto spec = federatedSpec(5, "bag", "iid", 30, 3, 6, 2);
     const qlonglong two = runAndWait(spec);
     QVERIFY(two > 0);
     spec.federated.processes = 1;
@@ -322,6 +329,11 @@ class TestMainWindow : public QObject {
   void examplePluginsInTheGui() {
     QVERIFY(MainWindow::pluginsText().contains("Deep averaging network"));
     QVERIFY(!MainWindow::pluginsText().contains("Skipped"));
+    QMessageBox box(QMessageBox::Information, "Plugins", MainWindow::pluginsText());  // Help → Plugins
+    box.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&box));
+    QVERIFY(box.grab().save(QString(TRUSTLAB_TEST_OUTPUT_DIR) + "/plugins_dialog.png"));
+    box.close();
     const auto choices = [this](const char* field) {
       auto* combo = window_->designer()->findChild<QComboBox*>(field);
       QStringList items;
@@ -336,16 +348,8 @@ class TestMainWindow : public QObject {
     QVERIFY2(audits.join("|").contains("modified prediction entropy"), qPrintable(audits.join("|")));
     // A federated DAN run on the shards partition over two processes: the rank the GUI starts
     // (trustlab-cli) loads the same plugins, or it could not build the model.
-    auto spec = shortSpec(6);
-    spec.model.type = "dan";
+    auto spec = federatedSpec(6, "dan", "shards", 20, 2, 4, 2);
     spec.data.dataset = "default-small";
-    spec.training.maxSteps = 0;
-    spec.federated.enabled = true;
-    spec.federated.partition = "shards";
-    spec.federated.clients = 20;
-    spec.federated.rounds = 2;
-    spec.federated.clientsPerRound = 4;
-    spec.federated.processes = 2;
     const qlonglong id = runAndWait(spec);
     QVERIFY(id > 0);
     QSignalSpy audited(window_.get(), &MainWindow::auditFinished);
