@@ -270,8 +270,7 @@ int accountantSuite(const std::vector<std::string>& argv) {
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   // A plugin's model can be benchmarked like a built-in one.
-  for (const auto& p : trustlab::loadPlugins())
-    if (!p.ok()) std::fprintf(stderr, "trustlab-bench: plugin %s skipped: %s\n", p.file.c_str(), p.error.c_str());
+  trustlab::loadPluginsWarningOnStderr("trustlab-bench");
   if (args.empty()) {
     std::fprintf(stderr,
                  "usage: trustlab-bench train --model %s [--batch 256] [--seq-len 32]\n"

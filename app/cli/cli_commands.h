@@ -19,7 +19,5 @@ int attackCommand(const std::vector<std::string>& args);
 int fairnessCommand(const std::vector<std::string>& args);
 int sweepCommand(const std::vector<std::string>& args);
 int pluginsCommand(const std::vector<std::string>& args);
-/// One line on stderr per plugin that could not be loaded (every command but `plugins list`).
-void warnAboutSkippedPlugins();
 
 }  // namespace trustlab::cli

@@ -62,8 +62,9 @@ std::string usage() {
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   // Before anything reads a registry: help texts and choices include what plugins add.
-  trustlab::loadPlugins();
-  if (args.empty() || args[0] != "plugins") trustlab::cli::warnAboutSkippedPlugins();
+  // `plugins list` says why any was skipped itself.
+  if (!args.empty() && args[0] == "plugins") trustlab::loadPlugins();
+  else trustlab::loadPluginsWarningOnStderr("trustlab-cli");
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     std::fputs(usage().c_str(), args.empty() ? stderr : stdout);
     return args.empty() ? 2 : 0;

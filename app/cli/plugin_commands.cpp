@@ -12,11 +12,6 @@
 
 namespace trustlab::cli {
 
-void warnAboutSkippedPlugins() {
-  for (const auto& p : loadPlugins())
-    if (!p.ok()) std::fprintf(stderr, "trustlab-cli: plugin %s skipped: %s\n", p.file.c_str(), p.error.c_str());
-}
-
 int pluginsCommand(const std::vector<std::string>& argv) {
   if (argv.empty() || argv[0] != "list") throw InputError("plugins", "expects the subcommand: list");
   const Args a(std::vector<std::string>(argv.begin() + 1, argv.end()), {}, {"json"});

@@ -78,8 +78,7 @@ int main(int argc, char** argv) {
   trustlab::configureThreads();
   // Before any registry is read: the designer's choices include what plugins add. Help → Plugins
   // lists them and says why any was skipped.
-  for (const auto& p : trustlab::loadPlugins())
-    if (!p.ok()) std::fprintf(stderr, "trustlab: plugin %s skipped: %s\n", p.file.c_str(), p.error.c_str());
+  trustlab::loadPluginsWarningOnStderr("trustlab");
 
   trustlab::ExperimentSpec spec;
   try {

@@ -53,7 +53,7 @@ std::map<std::string, GroupStats> classStats(const FairnessScores& s, const std:
 std::vector<double> metricsOn(const FairnessScores& s, const std::vector<long>& rows, const std::vector<long>& classes,
                               const std::vector<std::string>& groups, const std::vector<const FairnessMetric*>& metrics) {
   std::map<std::string, std::vector<std::vector<double>>> perGroup;  // group → field → per-class values
-  FairnessSample sample{s, rows, classes, {}, {}};
+  FairnessSample sample{s, rows, classes, {}, {}, {}};
   RowGroups rowGroups;
   for (long r : rows) rowGroups.group.push_back(s.group[size_t(r)]);
   for (const auto& name : groups)
@@ -79,17 +79,18 @@ std::vector<double> metricsOn(const FairnessScores& s, const std::vector<long>& 
       aucs.push_back(gs.aucs);
     }
   }
-  // Multiclass accuracy per group.
+  // Multiclass accuracy per group (once: accuracy_difference reads it from the sample).
   std::map<std::string, std::pair<double, double>> correct;
   for (long r : rows) {
     auto& c = correct[s.group[size_t(r)]];
     c.first += s.label[size_t(r)] == s.predicted[size_t(r)];
     c.second += 1;
   }
+  for (const auto& [group, c] : correct) sample.groupAccuracy[group] = c.first / c.second;
   std::vector<double> out;
   for (const auto& g : groups) {
-    const auto it = correct.find(g);
-    out.push_back(it == correct.end() ? kNaN : it->second.first / it->second.second);
+    const auto it = sample.groupAccuracy.find(g);
+    out.push_back(it == sample.groupAccuracy.end() ? kNaN : it->second);
     for (size_t f = 1; f < 8; ++f) out.push_back(meanIgnoringNaN(perGroup[g][f]));
   }
   for (const auto* m : metrics) out.push_back(m->value(sample));

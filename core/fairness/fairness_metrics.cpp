@@ -30,15 +30,9 @@ FairnessMetric generalizedMeanAuc(double BiasAucs::*auc) {
 
 /// Max − min over the compared groups of multiclass accuracy.
 double accuracyDifference(const FairnessSample& s) {
-  std::map<std::string, std::pair<double, double>> correct;
-  for (long r : s.rows) {
-    auto& c = correct[s.scores.group[size_t(r)]];
-    c.first += s.scores.label[size_t(r)] == s.scores.predicted[size_t(r)];
-    c.second += 1;
-  }
   double lo = 1, hi = 0;
-  for (const auto& [group, c] : correct)
-    if (isComparedGroup(group)) lo = std::min(lo, c.first / c.second), hi = std::max(hi, c.first / c.second);
+  for (const auto& [group, accuracy] : s.groupAccuracy)
+    if (isComparedGroup(group)) lo = std::min(lo, accuracy), hi = std::max(hi, accuracy);
   return hi >= lo ? hi - lo : kNaN;
 }
 

@@ -41,6 +41,7 @@ struct FairnessSample {
   /// of the split, in report order (NaN when the group has no rows in the sample).
   std::vector<std::map<std::string, GroupRates>> classRates;
   std::vector<std::vector<BiasAucs>> classAucs;
+  std::map<std::string, double> groupAccuracy;  ///< multiclass accuracy of each group with rows in the sample
 };
 
 /// The mean over audited classes of `perClass`, classes where it is NaN left out (how every

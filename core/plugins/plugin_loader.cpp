@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <set>
@@ -86,6 +87,11 @@ const std::vector<LoadedPlugin>& loadPlugins() {
     return out;
   }();
   return loaded;
+}
+
+void loadPluginsWarningOnStderr(const char* program) {
+  for (const auto& p : loadPlugins())
+    if (!p.ok()) std::fprintf(stderr, "%s: plugin %s skipped: %s\n", program, p.file.c_str(), p.error.c_str());
 }
 
 }  // namespace trustlab

@@ -28,4 +28,8 @@ LoadedPlugin loadPlugin(const std::string& file);
 /// A file name already loaded from an earlier folder is not loaded again.
 const std::vector<LoadedPlugin>& loadPlugins();
 
+/// Loads the plugins (loadPlugins) and writes "<program>: plugin <file> skipped: <why>" on stderr
+/// for each one that was skipped: what every front end does at startup.
+void loadPluginsWarningOnStderr(const char* program);
+
 }  // namespace trustlab

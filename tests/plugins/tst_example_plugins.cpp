@@ -147,10 +147,10 @@ class TestExamplePlugins : public QObject {
     s.predicted = {1, 1, 1, 1, 1, 1, 0, 1};
     s.label = {1, 1, 1, 0, 1, 0, 0, 0};
     const std::vector<long> rows{0, 1, 2, 3, 4, 5, 6, 7}, classes{1};
-    FairnessSample sample{s, rows, classes, {{}}, {{}}};
+    FairnessSample sample{s, rows, classes, {{}}, {{}}, {}};
     QVERIFY(std::abs(fairnessMetricRegistry().at("ppv_difference").value(sample) - 0.25) < 1e-12);
     const std::vector<long> femaleOnly{0, 1, 2, 3};
-    FairnessSample oneGroup{s, femaleOnly, classes, {{}}, {{}}};
+    FairnessSample oneGroup{s, femaleOnly, classes, {{}}, {{}}, {}};
     QVERIFY(std::isnan(fairnessMetricRegistry().at("ppv_difference").value(oneGroup)));
   }
 
