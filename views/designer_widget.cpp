@@ -15,7 +15,7 @@
 #include <climits>
 #include <cmath>
 
-#include "experiment/spec_fields.h"
+#include "spec/spec_fields.h"
 
 namespace trustlab {
 namespace {

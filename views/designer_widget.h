@@ -1,5 +1,5 @@
 // views: the experiment designer: one form over an ExperimentSpec, made from the spec's declared
-// fields (experiment/spec_fields.h): a group per section, a row per field with the editor its type
+// fields (spec/spec_fields.h): a group per section, a row per field with the editor its type
 // asks for (check box, spin box, number field, combo box of a registry's names, path with a browse
 // button), its help as tooltip. Only the fields that apply to the spec as it stands are shown (an
 // LSTM hides the Transformer's heads, federated rows appear when the simulation is switched on).
@@ -8,7 +8,7 @@
 #include <QWidget>
 #include <vector>
 
-#include "experiment/experiment_spec.h"
+#include "spec/experiment_spec.h"
 
 class QFormLayout;
 class QGroupBox;

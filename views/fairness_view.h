@@ -7,7 +7,7 @@
 #pragma once
 #include <QWidget>
 
-#include "experiment/fairness_audit.h"
+#include "audits/fairness_audit.h"
 
 class QCheckBox;
 class QCustomPlot;

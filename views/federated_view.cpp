@@ -10,7 +10,7 @@
 #include <numeric>
 #include <nlohmann/json.hpp>
 
-#include "experiment/run_store.h"
+#include "store/run_store.h"
 #include "experiment/runner.h"
 #include "metric_plot.h"
 

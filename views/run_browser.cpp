@@ -12,8 +12,8 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
-#include "experiment/membership_audit.h"
-#include "experiment/run_store.h"
+#include "audits/audit.h"
+#include "store/run_store.h"
 #include "run_table_model.h"
 
 namespace trustlab {
@@ -51,15 +51,23 @@ RunBrowser::RunBrowser(QWidget* parent)
       if (!ids.isEmpty()) Q_EMIT auditRequested(ids.front(), kind);
     });
   };
-  // One entry per membership attack (plugins' included); the kind is the attack's name.
-  for (const auto& attack : membershipAttackRegistry().items())
-    addAudit(tr("Membership inference: %1").arg(QString::fromStdString(attack.description)),
-             QString::fromStdString(attack.name));
-  for (auto [kind, label] : {std::pair{"canary", tr("Canaries (exposure, model inversion)")},
-                             std::pair{"fairness", tr("Fairness (groups, counterfactuals)")},
-                             std::pair{"weat", tr("WEAT/SEAT on the embeddings (test file)…")},
-                             std::pair{"eec", tr("EEC probe (sentiment classifiers)")}})
-    addAudit(label, kind);
+  // One entry per audit of the registry (plugins' included), one per choice for an audit that
+  // takes one (the membership attacks): the kind is "audit" or "audit:choice"; privacy first.
+  for (const auto family : {AuditFamily::Privacy, AuditFamily::Fairness}) {
+    if (!auditMenu->isEmpty()) auditMenu->addSeparator();
+    for (const auto& item : auditRegistry().items()) {
+      const Audit& a = auditRegistry().at(item.name);
+      if (a.family != family) continue;
+      const QString name = QString::fromStdString(item.name), description = QString::fromStdString(item.description);
+      if (a.argument.kind != AuditArgument::Choice) {
+        addAudit(a.argument.kind == AuditArgument::File && !a.argument.defaultValue ? description + QStringLiteral("…") : description, name);
+        continue;
+      }
+      for (const auto& choice : a.argument.choices())
+        addAudit(QStringLiteral("%1: %2").arg(description.section(':', 0, 0), QString::fromStdString(choice.description)),
+                 name + ':' + QString::fromStdString(choice.name));
+    }
+  }
   audit->setMenu(auditMenu);
   connect(overlay, &QPushButton::clicked, this, [this] { Q_EMIT overlayRequested(selectedRunIds()); });
   connect(table_, &QTableView::doubleClicked, this, [this] { Q_EMIT overlayRequested(selectedRunIds()); });

@@ -2,8 +2,8 @@
 
 #include <QDateTime>
 
-#include "experiment/privacy_ledger.h"
-#include "experiment/run_store.h"
+#include "store/privacy_ledger.h"
+#include "store/run_store.h"
 
 namespace trustlab {
 namespace {

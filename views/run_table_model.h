@@ -4,7 +4,7 @@
 #include <QAbstractTableModel>
 #include <vector>
 
-#include "experiment/run_store.h"
+#include "store/run_store.h"
 
 namespace trustlab {
 

@@ -16,7 +16,8 @@
 #include <nlohmann/json.hpp>
 #include <qcustomplot.h>
 
-#include "experiment/run_audit.h"
+#include "audits/audit.h"
+#include "audits/membership_audit.h"
 #include "export_dialog.h"
 #include "metric_plot.h"
 #include "plot_exporter.h"
@@ -26,17 +27,17 @@
 namespace trustlab {
 namespace {
 
-struct MetricName {
-  const char* key;
-  const char* label;
-};
-const MetricName kUtility[] = {{"test/accuracy", "accuracy"}, {"test/macro_f1", "macro-F1"}};
-// The last one (exposure, in bits) goes on the right axis.
-const MetricName kLeakage[] = {{"audit/mia_loss/auc", "MIA AUC (loss)"},
-                               {"audit/mia_lira/auc", "MIA AUC (LiRA)"},
-                               {"audit/mia_lira/tpr_at_0.1pct_fpr", "TPR @ 0.1% FPR (LiRA)"},
-                               {"audit/canary/tokens_recovered", "inverted secret tokens"},
-                               {"audit/canary/exposure", "canary exposure (bits, right)"}};
+/// Utility metrics, then the privacy audits' headline metrics (declared by each audit).
+std::vector<AuditMetricColumn> utilityMetrics() { return {{"test/accuracy", "accuracy", ""}, {"test/macro_f1", "macro-F1", ""}}; }
+std::vector<AuditMetricColumn> leakageMetrics() { return auditMetricColumns(AuditFamily::Privacy, true); }
+
+/// A metric with a unit (exposure in bits) is on another scale than rates and AUCs: right axis.
+bool onRightAxis(const std::string& key) {
+  for (const auto& m : leakageMetrics())
+    if (m.key == key) return !m.unit.empty();
+  return false;
+}
+
 constexpr int kSliderSteps = 200;
 constexpr double kRocFloor = 1e-4;  // log axes cannot show 0
 
@@ -60,13 +61,13 @@ QCustomPlot* makePlot(const QString& title, const QString& x, const QString& y, 
 }
 
 std::vector<TradeoffSeries> seriesFor(const std::vector<SweepCell>& cells, const QString& group,
-                                      const MetricName* names, size_t count) {
+                                      const std::vector<AuditMetricColumn>& metrics) {
   const auto parts = group.split(" / ");
   std::vector<TradeoffSeries> out;
   if (parts.size() != 2) return out;
-  for (size_t i = 0; i < count; ++i) {
-    auto s = tradeoffSeries(cells, parts[0].toStdString(), parts[1].toStdString(), names[i].key);
-    s.name = names[i].label;
+  for (const auto& m : metrics) {
+    auto s = tradeoffSeries(cells, parts[0].toStdString(), parts[1].toStdString(), m.key);
+    s.name = m.unit.empty() ? m.label : m.label + " (" + m.unit + ", right)";
     if (!s.epsilon.empty() || s.hasNonPrivate) out.push_back(std::move(s));
   }
   return out;
@@ -229,7 +230,7 @@ bool TradeoffView::createSweep(const ExperimentSpec& base, const QString& path) 
   SweepSpec s;
   s.name = base.name.empty() ? "sweep" : base.name;
   s.base = base;
-  if (s.base.training.privacy.mode == "off") s.base.training.privacy.mode = "edp";
+  s.base.training.privacy.enable();
   s.epsilons = {std::numeric_limits<double>::infinity(), 8, 3, 1, 0.5};
   s.seeds = {1, 2, 3};
   QFile f(path);
@@ -293,14 +294,14 @@ void TradeoffView::reload(bool force) {
 }
 
 std::vector<TradeoffSeries> TradeoffView::utilitySeries() const {
-  return seriesFor(cells_, group_->currentText(), kUtility, std::size(kUtility));
+  return seriesFor(cells_, group_->currentText(), utilityMetrics());
 }
 
 std::vector<TradeoffSeries> TradeoffView::leakageSeries() const {
-  return seriesFor(cells_, group_->currentText(), kLeakage, std::size(kLeakage));
+  return seriesFor(cells_, group_->currentText(), leakageMetrics());
 }
 
-void TradeoffView::drawSeries(QCustomPlot* plot, const std::vector<TradeoffSeries>& series, bool rightAxisLast) {
+void TradeoffView::drawSeries(QCustomPlot* plot, const std::vector<TradeoffSeries>& series, bool rightAxis) {
   plot->clearGraphs();
   plot->clearPlottables();
   double lo = INFINITY, hi = 0;
@@ -310,7 +311,7 @@ void TradeoffView::drawSeries(QCustomPlot* plot, const std::vector<TradeoffSerie
   plot->yAxis2->setVisible(false);
   for (size_t i = 0; i < series.size(); ++i) {
     const auto& s = series[i];
-    const bool right = rightAxisLast && s.metric == kLeakage[std::size(kLeakage) - 1].key;
+    const bool right = rightAxis && onRightAxis(s.metric);
     QCPAxis* valueAxis = right ? plot->yAxis2 : plot->yAxis;
     if (right) plot->yAxis2->setVisible(true);
     const QColor color = MetricPlot::paletteColor(int(i));
@@ -338,7 +339,7 @@ void TradeoffView::drawSeries(QCustomPlot* plot, const std::vector<TradeoffSerie
     for (double e : s.epsilon) ticks->addTick(e, QString::number(e, 'g', 3));
   if (!ticks->ticks().isEmpty()) plot->xAxis->setTicker(ticks);
   plot->yAxis->rescale(true);
-  if (rightAxisLast) plot->yAxis2->rescale(true);
+  if (rightAxis) plot->yAxis2->rescale(true);
   for (auto* axis : {plot->yAxis, plot->yAxis2}) {
     const auto r = axis->range();
     axis->setRange(r.lower - 0.05 * (r.size() + 1e-3), r.upper + 0.05 * (r.size() + 1e-3));
@@ -357,24 +358,31 @@ void TradeoffView::drawRoc() {
     if (parts.size() != 2 || c.dataset != parts[0].toStdString() || c.model != parts[1].toStdString()) continue;
     const QColor color = MetricPlot::paletteColor(k++);
     const QString eps = std::isinf(c.epsilon) ? QStringLiteral("∞") : QString::number(c.epsilon);
-    // One seed's curve, LiRA when it was run (the stronger attack), else the loss attack.
-    for (const char* method : {"lira", "loss"}) {
-      QFile f(QString::fromStdString(rocArtifactPath(storePath_.toStdString(), c.runIds.back(), method)));
+    // One seed's curve, of the strongest attack that was run on it (highest AUC).
+    nlohmann::json best;
+    QString bestAttack;
+    for (const auto& attack : membershipAttackRegistry().names()) {
+      QFile f(QString::fromStdString(auditArtifactPath(storePath_.toStdString(), c.runIds.back(), rocFileName(attack))));
       if (!f.open(QIODevice::ReadOnly)) continue;
-      const auto j = nlohmann::json::parse(f.readAll().toStdString(), nullptr, false);
-      if (j.is_discarded() || !j.contains("roc")) continue;
+      auto j = nlohmann::json::parse(f.readAll().toStdString(), nullptr, false);
+      if (j.is_discarded() || !j.contains("roc") || !j.contains("auc") || !j["auc"].is_number()) continue;
+      if (best.is_null() || j["auc"].get<double>() > best["auc"].get<double>()) {
+        best = std::move(j);
+        bestAttack = QString::fromStdString(attack);
+      }
+    }
+    if (!best.is_null()) {
       QVector<double> x, y;
-      const auto& fpr = j["roc"]["fpr"];
-      const auto& tpr = j["roc"]["tpr"];
+      const auto& fpr = best["roc"]["fpr"];
+      const auto& tpr = best["roc"]["tpr"];
       for (size_t i = 0; i < fpr.size(); ++i) {
         x << std::max(kRocFloor, fpr[i].get<double>());
         y << std::max(kRocFloor, tpr[i].get<double>());
       }
       auto* g = roc_->addGraph();
-      g->setName(tr("ε = %1 (%2)").arg(eps, method));
+      g->setName(tr("ε = %1 (%2)").arg(eps, bestAttack));
       g->setPen(QPen(color, 2));
       g->setData(x, y, true);
-      break;
     }
     if (std::isinf(c.epsilon)) continue;
     const auto bound = dpTprBound(c.epsilon, delta, grid);

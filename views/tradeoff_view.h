@@ -67,7 +67,7 @@ class TradeoffView : public QWidget {
   /// Re-reads the store; redraws when `force` or when the sweep's finished runs changed.
   void reload(bool force);
   void redraw();
-  void drawSeries(QCustomPlot* plot, const std::vector<TradeoffSeries>& series, bool rightAxisLast);
+  void drawSeries(QCustomPlot* plot, const std::vector<TradeoffSeries>& series, bool rightAxis);
   void drawRoc();
   void updateMarker();
   double sliderEpsilon() const;

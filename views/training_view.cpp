@@ -6,7 +6,7 @@
 #include <QSplitter>
 #include <QVBoxLayout>
 
-#include "experiment/run_store.h"
+#include "store/run_store.h"
 #include "metric_plot.h"
 
 namespace trustlab {

@@ -5,8 +5,8 @@
 #include <cmath>
 #include <string>
 
-#include "experiment/experiment_spec.h"
-#include "experiment/spec_fields.h"
+#include "spec/experiment_spec.h"
+#include "spec/spec_fields.h"
 #include "util/errors.h"
 #include "util/text.h"
 

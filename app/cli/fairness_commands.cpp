@@ -12,7 +12,9 @@
 #include "cli_commands.h"
 #include "data/dataset_registry.h"
 #include "experiment/distillation_run.h"
-#include "experiment/fairness_audit.h"
+#include "audits/eec_audit.h"
+#include "audits/fairness_audit.h"
+#include "audits/weat_audit.h"
 #include "util/errors.h"
 #include "util/runtime.h"
 
@@ -175,13 +177,11 @@ int fairnessCommand(const std::vector<std::string>& argv) {
                {"run", "store", "positive", "bootstrap", "seed", "word-lists", "census-names", "names", "test",
                 "samples", "threads", "pairs", "file"},
                {"json"});
-  if (!a.has("run")) throw InputError("--run", "is required (a run id from 'runs list')");
-  const long long id = a.getLong("run", 0);
-  configureThreads(int(a.getLong("threads", 0)));
-  RunStore store(storePath(a));
+  const std::map<std::string, std::string> optionFor = {{"positive_label", "positive"}, {"argument", "file"}};
+  AuditRequest request;
+  request.positiveLabel = a.get("positive", "");
   if (sub == "classifier") {
     FairnessAuditOptions o;
-    o.positiveLabel = a.get("positive", "");
     o.bootstrap = int(a.getLong("bootstrap", o.bootstrap));
     if (o.bootstrap < 0 || o.bootstrap > 100000) throw InputError("--bootstrap", "must be in 0..100000");
     o.seed = uint64_t(a.getLong("seed", long(o.seed)));
@@ -191,58 +191,23 @@ int fairnessCommand(const std::vector<std::string>& argv) {
       const auto dir = a.get("census-names");
       o.swapper.loadCensusNames(dir + "/dist.male.first", dir + "/dist.female.first", size_t(a.getLong("names", 1000)));
     }
-    const auto run = loadRunForAudit(store, id);
-    const auto r = namingOptions({{"positive_label", "positive"}}, [&] { return auditClassifierFairness(store, id, run, o); });
-    if (a.has("json")) std::cout << fairnessJson(r) << std::endl;
-    else std::printf("run %lld: %s", id, describeFairness(r).c_str());
-    return 0;
+    request.options = o;
+    return runAuditCommand(a, kFairnessAudit, [&](const AuditedRun&) { return request; }, optionFor);
   }
   if (sub == "weat") {
     if (!a.has("test")) throw InputError("--test", "is required (a sent-bias test file, e.g. weat6.jsonl)");
-    const auto test = loadWeatTest(a.get("test"));
-    const long samples = a.getLong("samples", 100000);
-    if (samples < 2) throw InputError("--samples", "must be ≥ 2");
-    const auto run = loadRunForAudit(store, id);
-    const auto r = auditRunWeat(store, id, run, test, samples, uint64_t(a.getLong("seed", 1111)));
-    if (a.has("json")) {
-      std::cout << nlohmann::json{{"test", test.name},
-                                  {"targets", {test.targ1.category, test.targ2.category}},
-                                  {"attributes", {test.attr1.category, test.attr2.category}},
-                                  {"effect_size", r.result.effectSize},
-                                  {"p_value", r.result.pValue},
-                                  {"statistic", r.result.statistic},
-                                  {"exact", r.result.exact},
-                                  {"partitions", r.result.partitions},
-                                  {"dropped", r.dropped}}
-                       .dump()
-                << std::endl;
-    } else {
-      std::printf("run %lld, %s\n", id, describeWeat(r).c_str());
-    }
-    return 0;
+    WeatAuditOptions o;
+    o.samples = a.getLong("samples", o.samples);
+    if (o.samples < 2) throw InputError("--samples", "must be ≥ 2");
+    o.seed = uint64_t(a.getLong("seed", long(o.seed)));
+    request.argument = a.get("test");
+    request.options = o;
+    return runAuditCommand(a, kWeatAudit, [&](const AuditedRun&) { return request; },
+                           {{"argument", "test"}});
   }
   if (sub == "eec") {
-    std::string path = a.get("file", "");
-    if (path.empty()) {
-      const auto root = dataRoot();
-      if (root.empty()) throw InputError("--file", "no data root: give the EEC CSV (Equity-Evaluation-Corpus.csv)");
-      path = root + "/eec/Equity-Evaluation-Corpus.csv";
-    }
-    const auto run = loadRunForAudit(store, id);
-    const auto positive = namingOptions({{"positive_label", "positive"}}, [&] { return positiveClassFor(run, a.get("positive", "")); });
-    const auto r = auditRunEec(store, id, run, path, positive);
-    const auto gap = [](const PairedGap& g) {
-      return nlohmann::json{{"pairs", g.pairs}, {"mean_difference", g.meanDifference}, {"t", g.t}, {"p_value", g.pValue}};
-    };
-    if (a.has("json")) {
-      nlohmann::json byEmotion = nlohmann::json::object();
-      for (const auto& [emotion, g] : r.byEmotion) byEmotion[emotion] = gap(g);
-      std::cout << nlohmann::json{{"positive_label", positive}, {"overall", gap(r.overall)}, {"by_emotion", byEmotion}}.dump()
-                << std::endl;
-    } else {
-      std::printf("run %lld, %s\n", id, describeEec(r, positive).c_str());
-    }
-    return 0;
+    request.argument = a.get("file", "");
+    return runAuditCommand(a, kEecAudit, [&](const AuditedRun&) { return request; }, optionFor);
   }
   throw InputError("fairness", "unknown subcommand '" + sub + "' (classifier, weat, eec, distill, ceat)");
 }

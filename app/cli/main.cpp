@@ -6,7 +6,7 @@
 
 #include "args.h"
 #include "cli_commands.h"
-#include "experiment/membership_audit.h"
+#include "audits/membership_audit.h"
 #include "plugins/plugin_loader.h"
 #include "privacy/privacy_history.h"
 #include "util/errors.h"
@@ -25,6 +25,9 @@ commands:
   runs ledger ID [--accountant A] [--store FILE] [--json]   (recompute a private run's ε)
   runs delete ID [--store FILE]
   datasets list [--json]
+  audit list [--json]                         (every audit: its argument and the metrics it records)
+  audit NAME --run ID [--with ARG] [--positive LABEL] [--store FILE] [--json]
+                                              (run audit NAME (below) on a stored run; ARG: its attack or file)
   attack mia --run ID [--method M] [--shadows K] [--offline] [--fixed-variance]
              [--audit-examples N] [--store FILE] [--json]        (membership inference on a stored run)
   attack canary --run ID [--steps N] [--restarts R] [--store FILE] [--json]
@@ -55,7 +58,8 @@ The default store is $TRUSTLAB_STORE or ~/.local/share/trustlab/runs.sqlite (sha
 /// The usage text with the registries' current names (plugins' included).
 std::string usage() {
   return std::string(kUsage) + "Accountants (A): " + trustlab::joinNames(trustlab::accountantNames(), ", ") +
-         ".\nMembership attacks (M): " + trustlab::joinNames(trustlab::membershipAttackRegistry().names(), ", ") + ".\n";
+         ".\nMembership attacks (M): " + trustlab::joinNames(trustlab::membershipAttackRegistry().names(), ", ") +
+         ".\nAudits (NAME): " + trustlab::joinNames(trustlab::auditRegistry().names(), ", ") + ".\n";
 }
 }  // namespace
 
@@ -77,6 +81,7 @@ int main(int argc, char** argv) {
     if (command == "runs") return trustlab::cli::runsCommand(args);
     if (command == "datasets") return trustlab::cli::datasetsCommand(args);
     if (command == "privacy") return trustlab::cli::privacyCommand(args);
+    if (command == "audit") return trustlab::cli::auditCommand(args);
     if (command == "attack") return trustlab::cli::attackCommand(args);
     if (command == "fairness") return trustlab::cli::fairnessCommand(args);
     if (command == "sweep") return trustlab::cli::sweepCommand(args);

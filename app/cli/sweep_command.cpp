@@ -1,11 +1,13 @@
 // trustlab-cli sweep: runs a sweep spec's grid with its audits (resuming a sweep already in the
 // store) and prints the privacy/utility/leakage table, mean ± std over seeds.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "args.h"
+#include "audits/audit.h"
 #include "cli_commands.h"
 #include "experiment/sweep.h"
 #include "terminal_progress.h"
@@ -16,17 +18,13 @@ namespace {
 
 using nlohmann::json;
 
-/// The table's columns: (metric key, header).
-const std::vector<std::pair<std::string, std::string>> kColumns = {
-    {"test/accuracy", "accuracy"},
-    {"test/macro_f1", "macro-F1"},
-    {"audit/mia_loss/auc", "MIA AUC (loss)"},
-    {"audit/mia_lira/auc", "MIA AUC (LiRA)"},
-    {"audit/mia_lira/tpr_at_0.1pct_fpr", "TPR@0.1%FPR"},
-    {"audit/mia_loss/epsilon_lower_bound", "emp. ε (loss)"},
-    {"audit/mia_lira/epsilon_lower_bound", "emp. ε (LiRA)"},
-    {"audit/canary/exposure", "exposure"},
-    {"audit/canary/tokens_recovered", "inverted tokens"}};
+/// The table's columns: (metric key, header): utility, then every privacy audit's metrics (a
+/// column is shown when some cell has it).
+std::vector<std::pair<std::string, std::string>> columns() {
+  std::vector<std::pair<std::string, std::string>> out = {{"test/accuracy", "accuracy"}, {"test/macro_f1", "macro-F1"}};
+  for (const auto& m : auditMetricColumns(AuditFamily::Privacy, false)) out.emplace_back(m.key, m.label);
+  return out;
+}
 
 json cellJson(const SweepCell& c) {
   json metrics = json::object();
@@ -67,11 +65,12 @@ int sweepCommand(const std::vector<std::string>& argv) {
               outcome.reused, outcome.seconds, store.path().c_str());
   std::printf("%-10s %-12s %-6s %-5s %-7s", "dataset", "model", "ε", "runs", "σ");
   std::vector<std::pair<std::string, std::string>> shown;
-  for (const auto& col : kColumns)
+  const auto width = [](const std::string& header) { return int(std::max<size_t>(17, header.size())); };
+  for (const auto& col : columns())
     for (const auto& c : cells)
       if (c.metrics.count(col.first)) {
         shown.push_back(col);
-        std::printf(" %-17s", col.second.c_str());
+        std::printf(" %-*s", width(col.second), col.second.c_str());
         break;
       }
   std::printf("\n");
@@ -80,8 +79,8 @@ int sweepCommand(const std::vector<std::string>& argv) {
                 std::isinf(c.epsilon) ? "∞" : std::to_string(c.epsilon).substr(0, 4).c_str(), c.runs, c.noiseMultiplier);
     for (const auto& col : shown) {
       const auto it = c.metrics.find(col.first);
-      if (it == c.metrics.end()) std::printf(" %-17s", "–");
-      else std::printf(" %7.4f ± %-7.4f", it->second.first, it->second.second);
+      if (it == c.metrics.end()) std::printf(" %-*s", width(col.second), "–");
+      else std::printf(" %7.4f ± %-*.4f", it->second.first, width(col.second) - 10, it->second.second);
     }
     std::printf("\n");
   }

@@ -11,7 +11,7 @@
 #include <cstdio>
 
 #include "designer_widget.h"
-#include "experiment/run_store.h"
+#include "store/run_store.h"
 #include "main_window.h"
 #include "plugins/plugin_loader.h"
 #include "responsiveness_probe.h"

@@ -31,7 +31,8 @@
 #include "training_worker.h"
 #include "data/dataset_registry.h"
 #include "experiment/partition_preview.h"
-#include "experiment/run_audit.h"
+#include "audits/audit.h"
+#include "audits/fairness_audit.h"
 #include "plugins/plugin_loader.h"
 #include "util/errors.h"
 #include "util/text.h"
@@ -116,7 +117,7 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
             spec.training.batchSize = batch;
             spec.training.epochs = std::max(1, int(std::ceil(epochs)));
             auto& p = spec.training.privacy;
-            if (p.mode == "off") p.mode = "edp";
+            p.enable();
             p.targetEpsilon = eps;
             p.noiseMultiplier = sigma;
             p.delta = delta;
@@ -137,32 +138,28 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
     }
   });
   connect(browser_, &RunBrowser::auditRequested, this, &MainWindow::auditRun);
-  connect(&auditWatcher_, &QFutureWatcher<QString>::finished, this, [this] {
-    const QString text = auditWatcher_.result();
-    statusBar()->showMessage(text.section('\n', 0, 1).simplified(), 30000);
+  connect(&auditWatcher_, &QFutureWatcher<AuditJob>::finished, this, [this] {
+    const auto job = auditWatcher_.result();
     inspector_->showRun(auditedRun_, storePath_);
     browser_->refresh();
+    // A report a view draws goes there; every other audit reads as its summary.
+    if (const auto* report = std::any_cast<ClassifierFairnessReport>(&job.outcome.report)) {
+      fairness_->showReport(auditedRun_, *report);
+      static_cast<QTabWidget*>(centralWidget())->setCurrentWidget(fairnessTabs_);
+      fairnessTabs_->setCurrentWidget(fairness_);
+      const QString text = tr("Fairness of run %1: %2 test examples, %3 counterfactual pairs (Fairness tab)")
+                               .arg(auditedRun_).arg(report->examples).arg(report->counterfactualPairs);
+      statusBar()->showMessage(text, 30000);
+      Q_EMIT auditFinished(auditedRun_, text);
+      return;
+    }
+    const QString text = job.error.isEmpty() ? QString::fromStdString(job.outcome.summary)
+                                             : tr("The audit failed: %1").arg(job.error);
+    statusBar()->showMessage(text.section('\n', 0, 1).simplified(), 30000);
     auto* box = new QMessageBox(QMessageBox::Information, tr("Audit of run %1").arg(auditedRun_), text,
                                 QMessageBox::Ok, this);
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open();  // not modal to the app: training and sweeps go on
-    Q_EMIT auditFinished(auditedRun_, text);
-  });
-  connect(&fairnessWatcher_, &QFutureWatcher<FairnessAuditResult>::finished, this, [this] {
-    const auto r = fairnessWatcher_.result();
-    if (!r.error.isEmpty()) {
-      statusBar()->showMessage(tr("The fairness audit failed: %1").arg(r.error), 30000);
-      Q_EMIT auditFinished(auditedRun_, r.error);
-      return;
-    }
-    fairness_->showReport(auditedRun_, r.report);
-    static_cast<QTabWidget*>(centralWidget())->setCurrentWidget(fairnessTabs_);
-    fairnessTabs_->setCurrentWidget(fairness_);
-    inspector_->showRun(auditedRun_, storePath_);
-    const auto flips = r.report.metrics.at("flip_rate").value;
-    const QString text = tr("Fairness of run %1: %2 counterfactual pairs, flip rate %3")
-                             .arg(auditedRun_).arg(r.report.counterfactualPairs).arg(flips, 0, 'f', 3);
-    statusBar()->showMessage(text, 30000);
     Q_EMIT auditFinished(auditedRun_, text);
   });
   connect(federated_, &FederatedView::previewRequested, this, &MainWindow::previewPartition);
@@ -365,63 +362,40 @@ void MainWindow::previewPartition() {
 }
 
 void MainWindow::auditRun(qlonglong runId, const QString& kind) {
-  if (auditWatcher_.isRunning() || fairnessWatcher_.isRunning()) {
+  if (auditWatcher_.isRunning()) {
     statusBar()->showMessage(tr("An audit is already running (run %1)").arg(auditedRun_), 5000);
     return;
+  }
+  // "audit" or "audit:argument" (the attack, the test file).
+  const std::string name = kind.section(':', 0, 0).toStdString();
+  std::string argument = kind.section(':', 1, -1).toStdString();
+  const Audit* audit = auditRegistry().find(name);
+  if (!audit) {
+    statusBar()->showMessage(QString::fromStdString(auditRegistry().unknownMessage(name)), 8000);
+    return;
+  }
+  if (audit->argument.kind == AuditArgument::File && argument.empty() && !audit->argument.defaultValue) {
+    const QString root = QString::fromStdString(dataRoot());
+    argument = QFileDialog::getOpenFileName(this, QString::fromStdString(audit->argument.help),
+                                            root.isEmpty() ? QString() : root + '/' + QString::fromStdString(audit->argument.dataFolder),
+                                            QString::fromStdString(audit->argument.fileFilter))
+                   .toStdString();
+    if (argument.empty()) return;
   }
   auditedRun_ = runId;
   statusBar()->showMessage(tr("Auditing run %1 (%2)…").arg(runId).arg(kind));
   const std::string store = storePath_.toStdString();
-  const std::string k = kind.toStdString();
-  if (k == "fairness") {
-    fairnessWatcher_.setFuture(QtConcurrent::run([store, runId]() -> FairnessAuditResult {
-      FairnessAuditResult r;
-      try {
-        RunStore s(store);
-        r.report = auditClassifierFairness(s, runId, loadRunForAudit(s, runId));
-      } catch (const std::exception& e) {
-        r.error = QString::fromStdString(e.what());
-      }
-      return r;
-    }));
-    return;
-  }
-  // WEAT takes a test file: "weat:<path>" names it, plain "weat" asks for one.
-  std::string weatPath;
-  if (k.rfind("weat", 0) == 0) {
-    weatPath = k.size() > 5 ? k.substr(5) : std::string();
-    if (weatPath.empty()) {
-      const QString root = QString::fromStdString(dataRoot());
-      weatPath = QFileDialog::getOpenFileName(this, tr("WEAT/SEAT test (sent-bias format)"),
-                                              root.isEmpty() ? QString() : root + "/weat_seat",
-                                              tr("Association tests (*.jsonl *.json)"))
-                     .toStdString();
-      if (weatPath.empty()) {
-        statusBar()->clearMessage();
-        return;
-      }
-    }
-  }
-  auditWatcher_.setFuture(QtConcurrent::run([store, runId, k, weatPath]() -> QString {
+  auditWatcher_.setFuture(QtConcurrent::run([store, runId, name, argument]() -> AuditJob {
+    AuditJob job;
     try {
       RunStore s(store);
-      const auto run = loadRunForAudit(s, runId);
-      if (!weatPath.empty()) {
-        return QString::fromStdString("WEAT " + describeWeat(auditRunWeat(s, runId, run, loadWeatTest(weatPath))));
-      }
-      if (k == "eec") {
-        const auto positive = positiveClassFor(run, "");
-        const auto root = dataRoot();
-        if (root.empty()) return tr("The EEC probe needs the data folder (TRUSTLAB_DATA_DIR) with eec/");
-        return QString::fromStdString(
-            describeEec(auditRunEec(s, runId, run, root + "/eec/Equity-Evaluation-Corpus.csv", positive), positive));
-      }
-      if (k == "canary") return QString::fromStdString(describeCanaries(auditRunCanaries(s, runId, run)));
-      return QString::fromStdString(
-          describeMembership(auditRunMembership(s, runId, run, membershipOptions(run.spec.audit, k))));
+      AuditRequest request;
+      request.argument = argument;
+      job.outcome = runAudit(s, runId, loadRunForAudit(s, runId), name, request);
     } catch (const std::exception& e) {
-      return tr("The audit failed: %1").arg(e.what());
+      job.error = QString::fromStdString(e.what());
     }
+    return job;
   }));
 }
 

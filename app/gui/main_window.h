@@ -7,8 +7,8 @@
 #include <QThread>
 #include <QTimer>
 
-#include "experiment/experiment_spec.h"
-#include "experiment/fairness_audit.h"
+#include "spec/experiment_spec.h"
+#include "audits/audit.h"
 #include "federated/partition.h"
 
 namespace trustlab {
@@ -65,7 +65,8 @@ class MainWindow : public QMainWindow {
   void saveSpec();
   void openStore();
   void exportPlots();
-  /// Audits a stored run off the GUI thread (kind: loss | lira | canary | fairness).
+  /// Audits a stored run off the GUI thread. kind: an auditRegistry() name, or "name:argument"
+  /// (the membership attack, a WEAT test file); a file the audit needs is asked for.
   void auditRun(qlonglong runId, const QString& kind);
   /// Loads the designer's data and shows its federated partition, off the GUI thread.
   void previewPartition();
@@ -89,18 +90,17 @@ class MainWindow : public QMainWindow {
   QThread workerThread_;
   TrainingWorker* worker_;
   bool running_ = false;
-  QFutureWatcher<QString> auditWatcher_;
+  struct AuditJob {
+    AuditOutcome outcome;
+    QString error;
+  };
+  QFutureWatcher<AuditJob> auditWatcher_;
   qlonglong auditedRun_ = 0;
   struct PartitionPreviewResult {
     PartitionStats stats;
     QString description, error;
   };
   QFutureWatcher<PartitionPreviewResult> previewWatcher_;
-  struct FairnessAuditResult {
-    ClassifierFairnessReport report;
-    QString error;
-  };
-  QFutureWatcher<FairnessAuditResult> fairnessWatcher_;
 };
 
 }  // namespace trustlab

@@ -7,7 +7,7 @@
 //   FieldList<TrainConfig> f("training", "Training");
 //   f.add("lr", &TrainConfig::lr, "Learning rate", "step size of the optimizer").above(0).atMost(10);
 //
-// A section's FieldList is type-safe over its struct; SpecField (experiment/spec_fields.h) lifts
+// A section's FieldList is type-safe over its struct; SpecField (spec/spec_fields.h) lifts
 // every section's fields onto the whole ExperimentSpec for the front ends.
 #pragma once
 #include <cmath>

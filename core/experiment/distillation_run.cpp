@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "data/gendered_corpus.h"
-#include "experiment/fairness_audit.h"
+#include "audits/audited_run.h"
 #include "training/metrics.h"
 #include "util/errors.h"
 #include "util/runtime.h"

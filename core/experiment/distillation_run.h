@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "experiment/run_store.h"
+#include "store/run_store.h"
 #include "fairness/role_reversal_distillation.h"
 #include "fairness/weat.h"
 

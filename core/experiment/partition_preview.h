@@ -1,8 +1,8 @@
 // core/experiment: a federated spec's clients, the same ones the runner trains on, so a researcher
 // can look at the partition (sizes, labels per client) before spending time on training.
 #pragma once
-#include "experiment/experiment_spec.h"
-#include "experiment/prepared_data.h"
+#include "spec/experiment_spec.h"
+#include "spec/prepared_data.h"
 #include "federated/partition.h"
 
 namespace trustlab {

@@ -8,10 +8,10 @@
 #include <nlohmann/json.hpp>
 
 #include "data/batching.h"
-#include "experiment/checkpoint.h"
+#include "store/checkpoint.h"
 #include "experiment/partition_preview.h"
-#include "experiment/prepared_data.h"
-#include "experiment/store_observer.h"
+#include "spec/prepared_data.h"
+#include "store/store_observer.h"
 #include "federated/federated_trainer.h"
 #include "models/model_factory.h"
 #include "util/runtime.h"
@@ -73,7 +73,7 @@ RunOutcome runExperiment(const ExperimentSpec& spec, const RunOptions& o) {
     o.store->logParams(out.runId, params);
     if (spec.training.privacy.enabled()) {
       o.store->setTag(out.runId, "privacy.secure_mode", spec.training.privacy.secure ? "true" : "false");
-      if (spec.training.privacy.sampling != "poisson")
+      if (spec.training.privacy.sampling != kSamplingPoisson)
         o.store->setTag(out.runId, "privacy.warning", "shuffled batches: the accountant assumes Poisson sampling");
     }
   }

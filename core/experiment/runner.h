@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "experiment/experiment_spec.h"
-#include "experiment/run_store.h"
+#include "spec/experiment_spec.h"
+#include "store/run_store.h"
 #include "federated/rendezvous.h"
 #include "training/observer.h"
 #include "training/trainer.h"

@@ -9,11 +9,12 @@
 #include <set>
 #include <tuple>
 
+#include "audits/canary_audit.h"
+#include "audits/membership_audit.h"
 #include "data/loaders/json_file.h"
-#include "util/text.h"
-#include "experiment/run_audit.h"
 #include "experiment/runner.h"
 #include "util/errors.h"
+#include "util/text.h"
 
 namespace trustlab {
 namespace {
@@ -118,9 +119,9 @@ std::vector<SweepPoint> expandSweep(const SweepSpec& s) {
           p.spec.training.seed = seed;
           auto& pr = p.spec.training.privacy;
           if (std::isinf(e)) {
-            pr.mode = "off";
+            pr.mode = kPrivacyOff;
           } else {
-            if (pr.mode == "off") pr.mode = "edp";
+            pr.enable();
             pr.targetEpsilon = e;
           }
           points.push_back(std::move(p));
@@ -165,15 +166,13 @@ SweepOutcome runSweep(const SweepSpec& sweep, const SweepOptions& o) {
       if (audit.mia != "none" || audit.canaries > 0) {
         const auto run = loadRunForAudit(*o.store, id);
         if (audit.mia != "none") {
-          auto mo = membershipOptions(audit, audit.mia);
-          mo.stop = o.stop;
-          mo.progress = o.onMessage;
-          if (auditRunMembership(*o.store, id, run, mo).cancelled) {
+          AuditRequest request{audit.mia, "", {}, o.onMessage, o.stop};
+          if (runAudit(*o.store, id, run, kMembershipAudit, request).cancelled) {
             out.cancelled = true;
             break;
           }
         }
-        if (audit.canaries > 0) auditRunCanaries(*o.store, id, run);
+        if (audit.canaries > 0) runAudit(*o.store, id, run, kCanaryAudit);
       }
       o.store->setTag(id, "sweep.audited", "true");
     }

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "experiment/experiment_spec.h"
-#include "experiment/run_store.h"
+#include "spec/experiment_spec.h"
+#include "store/run_store.h"
 #include "training/observer.h"
 
 namespace trustlab {

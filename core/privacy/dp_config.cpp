@@ -11,8 +11,8 @@ const FieldList<PrivacyConfig>& privacyFields() {
     using P = PrivacyConfig;
     l.add("mode", &P::mode, "DP-SGD", "differentially private training")
         .oneOf({{kPrivacyOff, "not private"},
-                {"edp", "eDP-SGD: per-example clipping at about the cost of plain training"},
-                {"naive", "the textbook algorithm, one example at a time (a slow reference)"}}).flag("dp");
+                {kPrivacyEdp, "eDP-SGD: per-example clipping at about the cost of plain training"},
+                {kPrivacyNaive, "the textbook algorithm, one example at a time (a slow reference)"}}).flag("dp");
     l.gate([](const P& p) { return p.enabled(); });
     l.add("target_epsilon", &P::targetEpsilon, "Target ε", "> 0: σ is calibrated to spend exactly this ε by the end")
         .atLeast(0).note("0 = use noise_multiplier");
@@ -23,8 +23,8 @@ const FieldList<PrivacyConfig>& privacyFields() {
     l.add("clipping", &P::clipping, "Clipping", "how per-example gradients are bounded")
         .choices(clippingModeRegistry());
     l.add("sampling", &P::sampling, "Sampling", "how batches are drawn")
-        .oneOf({{"poisson", "each example joins a batch independently with q = B/N (what the accountant assumes)"},
-                {"shuffle", "fixed-size batches of a shuffled epoch (the reported ε is then not a guarantee)"}});
+        .oneOf({{kSamplingPoisson, "each example joins a batch independently with q = B/N (what the accountant assumes)"},
+                {kSamplingShuffle, "fixed-size batches of a shuffled epoch (the reported ε is then not a guarantee)"}});
     l.add("accountant", &P::accountant, "Accountant", "how ε is computed (live, in the ledger, for calibration)")
         .choices(accountantRegistry());
     l.add("secure", &P::secure, "Secure mode", "noise and sampling from an OS-seeded generator (not reproducible)");

@@ -8,11 +8,17 @@
 
 namespace trustlab {
 
-/// privacy.mode of a non-private run.
+/// privacy.mode: off, eDP-SGD (per-example clipping from one backward pass) or the textbook
+/// algorithm (one backward pass per example, a slow reference).
 inline constexpr char kPrivacyOff[] = "off";
+inline constexpr char kPrivacyEdp[] = "edp";
+inline constexpr char kPrivacyNaive[] = "naive";
+/// privacy.sampling: Poisson (what the accountant assumes) or shuffled fixed-size batches.
+inline constexpr char kSamplingPoisson[] = "poisson";
+inline constexpr char kSamplingShuffle[] = "shuffle";
 
 struct PrivacyConfig {
-  std::string mode = kPrivacyOff;  ///< "off", "edp" (efficient per-example clipping) or "naive" (reference)
+  std::string mode = kPrivacyOff;  ///< kPrivacyOff, kPrivacyEdp or kPrivacyNaive
   double targetEpsilon = 0;        ///< > 0: σ is calibrated to reach it at the end of training
   double noiseMultiplier = 1.0;    ///< σ, used when targetEpsilon is 0
   double delta = 1e-5;
@@ -20,7 +26,7 @@ struct PrivacyConfig {
   /// "flat" (one bound C), "per_layer" (C/√L per layer) or "auto" (per-example normalisation,
   /// Bu et al. 2022: no C to tune).
   std::string clipping = "flat";   ///< a clippingModeRegistry() name
-  std::string sampling = "poisson";  ///< "poisson" (what the accountant assumes) or "shuffle"
+  std::string sampling = kSamplingPoisson;  ///< or kSamplingShuffle
   std::string accountant = kRdpAccountant;  ///< an accountantRegistry() name
   bool secure = false;             ///< noise and sampling from a generator seeded by the OS, not the run seed
   long maxPhysicalBatch = 256;     ///< larger logical batches are processed in chunks
@@ -33,6 +39,10 @@ struct PrivacyConfig {
   double countNoiseMultiplier = 0;
 
   bool enabled() const { return mode != kPrivacyOff; }
+  /// Turns eDP-SGD on unless a private mode is already chosen (what a target ε asks for).
+  void enable() {
+    if (!enabled()) mode = kPrivacyEdp;
+  }
 };
 
 const FieldList<PrivacyConfig>& privacyFields();

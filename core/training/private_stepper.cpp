@@ -60,7 +60,7 @@ PrivateStepResult PrivateStepper::computeGradients(const EncodedSplit& data, con
   for (long start = 0; start < n; start += config_.maxPhysicalBatch) {
     const auto chunk = indices.narrow(0, start, std::min(config_.maxPhysicalBatch, n - start));
     const auto batch = makeBatch(data, chunk, device_);
-    const auto out = config_.mode == "naive" ? naiveClippedGradientSum(model_, batch, clip)
+    const auto out = config_.mode == kPrivacyNaive ? naiveClippedGradientSum(model_, batch, clip)
                                              : clippedGradientSum(model_, batch, clip);
     for (size_t k = 0; k < params.size(); ++k) {
       if (!params[k].grad().defined()) continue;

@@ -93,7 +93,7 @@ TrainResult Trainer::fit(const EncodedSplit& train, const EncodedSplit& valid, c
   long step = 0;
   for (int epoch = 0; epoch < totalEpochs && step < totalSteps && !result.stoppedEarly; ++epoch) {
     std::vector<torch::Tensor> batches;
-    if (dp && config_.privacy.sampling == "poisson")
+    if (dp && config_.privacy.sampling == kSamplingPoisson)
       for (long i = 0; i < stepsPerEpoch && step + i < totalSteps; ++i) batches.push_back(dp->samplePoisson());
     else
       batches = epochBatches(n, config_.batchSize, true, config_.seed * 1000003ULL + uint64_t(epoch));

@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "experiment/membership_audit.h"
+#include "audits/membership_audit.h"
 #include "plugins/plugin_api.h"
 #include "training/metrics.h"
 

@@ -5,7 +5,7 @@
 
 #include <torch/torch.h>
 
-#include "experiment/checkpoint.h"
+#include "store/checkpoint.h"
 
 namespace {
 struct Result {
@@ -82,6 +82,28 @@ class TestCli : public QObject {
     const auto missing = cli({"attack", "mia", "--store", store()});
     QCOMPARE(missing.code, 2);
     QVERIFY(missing.err.contains("--run"));
+    // The same audits from the registry: listed with what they record, run by name.
+    const auto list = cli({"audit", "list", "--json"});
+    QVERIFY2(list.code == 0, list.err.constData());
+    QStringList names;
+    for (const auto& v : QJsonDocument::fromJson(list.out).array()) {
+      const auto audit = v.toObject();
+      names << audit["name"].toString();
+      QVERIFY2(!audit["metrics"].toArray().isEmpty(), qPrintable(audit["name"].toString()));
+    }
+    for (const char* name : {"membership", "canary", "fairness", "weat", "eec"}) QVERIFY2(names.contains(name), name);
+    const auto viaAudit = cli({"audit", "membership", "--with", "loss", "--run", id, "--store", store(), "--json"});
+    QVERIFY2(viaAudit.code == 0, viaAudit.err.constData());
+    QCOMPARE(QJsonDocument::fromJson(viaAudit.out).object()["auc"].toDouble(), m["auc"].toDouble());  // same seed, same audit
+    const auto text = cli({"audit", "membership", "--run", id, "--store", store()});
+    QVERIFY2(text.out.contains("AUC") && text.out.contains("roc-loss.json"), text.out.constData());
+    const auto typo = cli({"audit", "membership", "--with", "lria", "--run", id, "--store", store()});
+    QCOMPARE(typo.code, 2);
+    QVERIFY2(typo.err.contains("--with") && typo.err.contains("lira"), typo.err.constData());
+    const auto noFile = cli({"audit", "weat", "--run", id, "--store", store()});
+    QCOMPARE(noFile.code, 2);
+    QVERIFY2(noFile.err.contains("--with"), noFile.err.constData());
+    QCOMPARE(cli({"audit", "shap", "--run", id, "--store", store()}).code, 2);
 
     QFile sweep(dir_.path() + "/sweep.json");
     QVERIFY(sweep.open(QIODevice::WriteOnly));

@@ -13,7 +13,7 @@
 #include <set>
 
 #include "data/dataset_registry.h"
-#include "experiment/membership_audit.h"
+#include "audits/membership_audit.h"
 #include "fairness/fairness_metrics.h"
 #include "federated/partition.h"
 #include "models/model_factory.h"

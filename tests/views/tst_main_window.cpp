@@ -5,14 +5,14 @@
 #include <QtWidgets>
 
 #include "designer_widget.h"
-#include "experiment/spec_fields.h"
+#include "spec/spec_fields.h"
 #include "distillation_view.h"
 #include "fairness_view.h"
 #include "federated_view.h"
 #include <torch/torch.h>
 
-#include "experiment/checkpoint.h"
-#include "experiment/run_store.h"
+#include "store/checkpoint.h"
+#include "store/run_store.h"
 #include "main_window.h"
 #include "plugins/plugin_loader.h"
 #include "metric_plot.h"
@@ -185,7 +185,7 @@ class TestMainWindow : public QObject {
     QSignalSpy audited(window_.get(), &MainWindow::auditFinished);
     auto* browser = window_->runBrowser();
     browser->selectRuns({1});
-    Q_EMIT browser->auditRequested(1, "loss");
+    Q_EMIT browser->auditRequested(1, "membership:loss");
     QVERIFY(audited.wait(120000));
     QVERIFY2(audited.first().at(1).toString().contains("AUC"), qPrintable(audited.first().at(1).toString()));
     QVERIFY(window_->findChild<RunInspector*>()->toHtml().contains("audit/mia_loss/auc"));
@@ -194,7 +194,7 @@ class TestMainWindow : public QObject {
     QSignalSpy audited(window_.get(), &MainWindow::auditFinished);
     Q_EMIT window_->runBrowser()->auditRequested(1, "fairness");
     QVERIFY(audited.wait(120000));
-    QVERIFY2(audited.first().at(1).toString().contains("flip rate"), qPrintable(audited.first().at(1).toString()));
+    QVERIFY2(audited.first().at(1).toString().contains("counterfactual pairs"), qPrintable(audited.first().at(1).toString()));
     auto* view = window_->fairnessView();
     QVERIFY(view->groupTable()->rowCount() >= 2);  // female, male (and texts naming neither)
     QVERIFY(view->metricTable()->rowCount() >= 10);
@@ -353,7 +353,7 @@ class TestMainWindow : public QObject {
     const qlonglong id = runAndWait(spec);
     QVERIFY(id > 0);
     QSignalSpy audited(window_.get(), &MainWindow::auditFinished);
-    Q_EMIT window_->runBrowser()->auditRequested(id, "entropy");
+    Q_EMIT window_->runBrowser()->auditRequested(id, "membership:entropy");
     QVERIFY(audited.wait(120000));
     QVERIFY2(audited.first().at(1).toString().contains("AUC"), qPrintable(audited.first().at(1).toString()));
     QVERIFY(window_->findChild<RunInspector*>()->toHtml().contains("audit/mia_entropy/auc"));

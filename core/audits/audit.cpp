@@ -1,0 +1,119 @@
+#include "audits/audit.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "audits/canary_audit.h"
+#include "audits/eec_audit.h"
+#include "audits/fairness_audit.h"
+#include "audits/membership_audit.h"
+#include "audits/weat_audit.h"
+#include "util/errors.h"
+#include "util/runtime.h"
+
+namespace trustlab {
+namespace {
+
+std::string fillScope(std::string pattern, const std::string& scope) {
+  if (const auto at = pattern.find("{scope}"); at != std::string::npos) pattern.replace(at, 7, scope);
+  return pattern;
+}
+
+const AuditMetricKey* declared(const Audit& audit, const std::string& key, std::vector<AuditMetricKey>& keys) {
+  keys = audit.metrics ? audit.metrics() : std::vector<AuditMetricKey>{};
+  for (const auto& k : keys)
+    if (k.key == key) return &k;
+  return nullptr;
+}
+
+}  // namespace
+
+Registry<Audit>& auditRegistry() {
+  static Registry<Audit> r("audit", "", [](auto& reg) {
+    reg.add({kMembershipAudit, "Membership inference: which examples trained the model"}, membershipAudit());
+    reg.add({kCanaryAudit, "Canaries: exposure and model inversion of planted secrets"}, canaryAudit());
+    reg.add({kFairnessAudit, "Fairness: group rates, disparities and counterfactuals"}, fairnessAudit());
+    reg.add({kWeatAudit, "WEAT/SEAT on the model's token embeddings"}, weatAudit());
+    reg.add({kEecAudit, "EEC probe: the gender gap in a sentiment classifier's scores"}, eecAudit());
+  });
+  return r;
+}
+
+std::string auditMetricKey(const std::string& name, const std::string& scope, const std::string& metric) {
+  const Audit& audit = auditRegistry().at(name);
+  std::vector<AuditMetricKey> keys;
+  if (!declared(audit, metric, keys))
+    throw InputError("audit '" + name + "'", "declares no metric '" + metric + "'");
+  return fillScope(audit.prefix, scope) + metric;
+}
+
+std::vector<AuditMetricColumn> auditMetricColumns(AuditFamily family, bool headlineOnly) {
+  std::vector<AuditMetricColumn> out;
+  for (const auto& item : auditRegistry().items()) {
+    const Audit& audit = auditRegistry().at(item.name);
+    if (audit.family != family) continue;
+    std::vector<std::string> scopes;
+    if (audit.prefix.find("{scope}") == std::string::npos) scopes = {""};
+    else if (audit.argument.kind == AuditArgument::Choice)
+      for (const auto& choice : audit.argument.choices()) scopes.push_back(choice.name);
+    for (const auto& scope : scopes)
+      for (const auto& key : audit.metrics())
+        if (key.headline || !headlineOnly)
+          out.push_back({fillScope(audit.prefix, scope) + key.key, fillScope(key.label, scope), key.unit});
+  }
+  return out;
+}
+
+std::string auditArtifactPath(const std::string& storePath, long long runId, const std::string& file) {
+  return runArtifactDir(storePath, runId) + "/" + file;
+}
+
+void recordAudit(RunStore& store, long long runId, const std::string& name, const AuditOutcome& outcome) {
+  if (outcome.cancelled) return;
+  const Audit& audit = auditRegistry().at(name);
+  const std::string prefix = fillScope(audit.prefix, outcome.scope);
+  const double t = unixSeconds();
+  std::vector<RunStore::Metric> logged;
+  std::vector<AuditMetricKey> keys;
+  for (const auto& m : outcome.metrics) {
+    if (!declared(audit, m.key, keys))
+      throw InputError("audit '" + name + "'", "recorded metric '" + m.key + "', which it does not declare");
+    if (std::isfinite(m.value)) logged.push_back({prefix + m.key, 0, m.value, t});
+  }
+  store.logMetrics(runId, logged);
+  for (const auto& [tag, value] : outcome.tags) store.setTag(runId, tag, value);
+  for (const auto& [file, content] : outcome.files) {
+    const auto path = auditArtifactPath(store.path(), runId, file);
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+    std::ofstream out(path);
+    out << content;
+    if (!out) throw InputError(path, "could not write the audit's " + file);
+  }
+}
+
+AuditOutcome runAudit(RunStore& store, long long runId, const AuditedRun& run, const std::string& name,
+                      const AuditRequest& request) {
+  const Audit& audit = auditRegistry().at(name);
+  AuditRequest r = request;
+  if (r.argument.empty() && audit.argument.defaultValue) r.argument = audit.argument.defaultValue(run);
+  if (audit.argument.kind == AuditArgument::Choice && !r.argument.empty()) {
+    std::vector<std::string> allowed;
+    for (const auto& c : audit.argument.choices()) allowed.push_back(c.name);
+    if (std::find(allowed.begin(), allowed.end(), r.argument) == allowed.end())
+      throw InputError("audit '" + name + "'", "unknown " + audit.argument.help + " '" + r.argument + "' (" +
+                                                  (closestMatch(r.argument, allowed).empty()
+                                                       ? std::string()
+                                                       : "did you mean '" + closestMatch(r.argument, allowed) + "'? ") +
+                                                  "one of " + joinNames(allowed, ", ") + ")",
+                       0, "argument");
+  }
+  if (audit.argument.kind == AuditArgument::File && r.argument.empty())
+    throw InputError("audit '" + name + "'", "needs a file: " + audit.argument.help, 0, "argument");
+  auto outcome = audit.run(run, r);
+  recordAudit(store, runId, name, outcome);
+  return outcome;
+}
+
+}  // namespace trustlab

@@ -1,0 +1,44 @@
+#include "spec/prepared_data.h"
+
+#include <torch/torch.h>
+
+#include "data/dataset_registry.h"
+#include "fairness/counterfactual.h"
+
+namespace trustlab {
+
+PreparedData prepareData(const ExperimentSpec& spec, const Vocabulary* vocabulary) {
+  PreparedData p;
+  p.dataset = loadDataset(DatasetRequest{spec.data.dataset, spec.data.format, spec.data.columns});
+  if (spec.data.cda) augmentCounterfactually(p.dataset.train, GenderSwapper::builtIn());
+  const auto& audit = spec.audit;
+  p.canaries = makeCanaries(audit, p.dataset.labels(), spec.training.seed);
+  plantCanaries(p.dataset.train, p.canaries, audit.canaryRepetitions);
+  if (vocabulary) {
+    p.vocabulary = *vocabulary;
+  } else {
+    std::vector<std::string> texts;
+    for (const auto& e : p.dataset.train) texts.push_back(e.text);
+    p.vocabulary = Vocabulary::build(texts, spec.data.tokenizer);
+    // The secret's format is public: every candidate token gets an id, so the vocabulary itself
+    // does not reveal which tokens the secrets used.
+    if (!p.canaries.empty())
+      for (const auto& token : canaryAlphabet(audit.canaryAlphabet)) p.vocabulary.add(token);
+  }
+  p.labelIndex = p.dataset.labelIndex();
+  p.train = encodeSplit(p.dataset.train, p.vocabulary, p.labelIndex, spec.data.tokenizer);
+  p.valid = encodeSplit(p.dataset.valid, p.vocabulary, p.labelIndex, spec.data.tokenizer);
+  p.test = encodeSplit(p.dataset.test, p.vocabulary, p.labelIndex, spec.data.tokenizer);
+  return p;
+}
+
+EncodedSplit selectRows(const EncodedSplit& split, const torch::Tensor& indices) {
+  return {split.ids.index_select(0, indices), split.lengths.index_select(0, indices),
+          split.labels.index_select(0, indices)};
+}
+
+EncodedSplit concatRows(const EncodedSplit& a, const EncodedSplit& b) {
+  return {torch::cat({a.ids, b.ids}), torch::cat({a.lengths, b.lengths}), torch::cat({a.labels, b.labels})};
+}
+
+}  // namespace trustlab

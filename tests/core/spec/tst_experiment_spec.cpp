@@ -1,0 +1,141 @@
+// Tests core/experiment spec: JSON round trip, stable hash, field-named errors, validation.
+#include <QtTest>
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include "spec/experiment_spec.h"
+#include "spec/spec_fields.h"
+#include "util/errors.h"
+
+using namespace trustlab;
+
+class TestExperimentSpec : public QObject {
+  Q_OBJECT
+  static QString errorOf(const std::string& json) {
+    try {
+      ExperimentSpec::fromJson(json, "spec.json");
+    } catch (const InputError& e) {
+      return e.what();
+    }
+    return "NO ERROR";
+  }
+
+ private Q_SLOTS:
+  void roundTripAndHash() {
+    ExperimentSpec s;
+    s.model.type = "transformer";
+    s.training.lr = 3e-4;
+    s.data.dataset = "snips";
+    const auto back = ExperimentSpec::fromJson(s.toJson());
+    QCOMPARE(back.toJson(), s.toJson());
+    QCOMPARE(back.sha256(), s.sha256());
+    QCOMPARE(back.sha256().size(), size_t(64));
+    ExperimentSpec other = s;
+    other.training.seed = 1;
+    QVERIFY(other.sha256() != s.sha256());
+  }
+  void partialSpecKeepsDefaults() {
+    const auto s = ExperimentSpec::fromJson(R"({"model": {"type": "bag"}})");
+    QCOMPARE(s.model.type, std::string("bag"));
+    QCOMPARE(s.training.batchSize, ExperimentSpec().training.batchSize);
+  }
+  void errorsNameTheField() {
+    QVERIFY(errorOf(R"({"training": {"lrr": 0.1}})").contains("field 'training.lrr'"));
+    QVERIFY(errorOf(R"({"training": {"lr": "fast"}})").contains("field 'training.lr'"));
+    QVERIFY(errorOf(R"({"training": {"epochs": -1.5}})").contains("training.epochs"));
+    QVERIFY(errorOf(R"({"model": []})").contains("field 'model'"));
+    QVERIFY(errorOf("{\n\"name\": \"x\",\n}").contains("spec.json:3"));
+    QVERIFY(errorOf(R"({"data": {"max_vocab": -3}})").contains("data.max_vocab"));
+  }
+  void validation() {
+    ExperimentSpec s;
+    QVERIFY(s.validate().empty());
+    s.training.lr = 0;
+    s.model.type = "transformer";
+    s.model.embeddingDim = 130;
+    s.model.heads = 4;
+    const auto issues = s.validate();
+    QStringList fields;
+    for (const auto& i : issues) fields << QString::fromStdString(i.field);
+    QVERIFY(fields.contains("training.lr"));
+    QVERIFY(fields.contains("model.heads"));
+    QVERIFY_THROWS_EXCEPTION(InputError, s.requireValid());
+  }
+  void unknownFieldsSuggestTheNearest() {
+    QVERIFY(errorOf(R"({"training": {"lrr": 0.1}})").contains("did you mean 'lr'"));
+    QVERIFY(errorOf(R"({"trainig": {}})").contains("did you mean 'training'"));
+    QVERIFY(errorOf(R"({"model": {"type": "bilstm", "zzz": 1}})").contains("field 'model.zzz'"));
+  }
+  void everyDeclaredFieldIsInTheJsonAndReadBack() {
+    // Change every field to another valid value, write, read: each survives, and the JSON holds
+    // exactly the declared fields.
+    ExperimentSpec s;
+    for (const auto& f : specFields()) {
+      const FieldValue v = f.get(s);
+      if (const auto* b = std::get_if<bool>(&v)) f.set(s, !*b);
+      else if (const auto* i = std::get_if<long long>(&v)) f.set(s, *i + 1);
+      else if (const auto* d = std::get_if<double>(&v)) f.set(s, *d * 0.5 + 0.01);
+      else f.set(s, std::get<std::string>(v) + "x");
+    }
+    const auto back = ExperimentSpec::fromJson(s.toJson());
+    for (const auto& f : specFields())
+      QVERIFY2(f.get(back) == f.get(s), f.path().c_str());
+    const auto j = QJsonDocument::fromJson(QByteArray::fromStdString(s.toJson())).object();
+    int keys = 0;
+    for (const auto& k : j.keys()) keys += j[k].isObject() ? int(j[k].toObject().size()) : 1;
+    QCOMPARE(size_t(keys), specFields().size());
+    QVERIFY(findSpecField("training.lr") != nullptr);
+    QVERIFY(findSpecField("training.nope") == nullptr);
+  }
+  void fieldsApplyOnlyWhereTheyMatter() {
+    ExperimentSpec s;
+    const auto applies = [&](const char* path) { return findSpecField(path)->appliesTo(s); };
+    s.model.type = "bilstm";
+    QVERIFY(applies("model.hidden_size") && !applies("model.heads") && !applies("model.ffn_dim"));
+    s.model.type = "transformer";
+    QVERIFY(!applies("model.hidden_size") && applies("model.heads"));
+    s.model.type = "bag";
+    QVERIFY(!applies("model.layers"));
+    QVERIFY(applies("privacy.mode") && !applies("privacy.clip"));
+    s.training.privacy.mode = "edp";
+    QVERIFY(applies("privacy.clip") && applies("privacy.noise_multiplier"));
+    s.training.privacy.targetEpsilon = 3;
+    QVERIFY(!applies("privacy.noise_multiplier"));
+    QVERIFY(!applies("federated.rounds"));
+    s.federated.enabled = true;
+    s.federated.partition = "natural";
+    QVERIFY(applies("federated.rounds") && !applies("federated.alpha") && !applies("federated.clients"));
+    s.federated.partition = "dirichlet";
+    QVERIFY(applies("federated.alpha") && applies("federated.clients"));
+    QVERIFY(!applies("federated.mu"));
+    s.federated.algorithm = "fedprox";
+    QVERIFY(applies("federated.mu"));
+  }
+  void choicesComeFromTheRegistries() {
+    ExperimentSpec s;
+    s.model.type = "bilstmm";
+    s.training.privacy.accountant = "rpd";
+    s.federated.partition = "dirichlett";
+    QStringList messages;
+    for (const auto& i : s.validate()) messages << QString::fromStdString(i.field + ": " + i.message);
+    const QString all = messages.join('\n');
+    QVERIFY2(all.contains("model.type: unknown value 'bilstmm' (did you mean 'bilstm'?"), qPrintable(all));
+    QVERIFY2(all.contains("privacy.accountant: unknown value 'rpd' (did you mean 'rdp'?"), qPrintable(all));
+    QVERIFY2(all.contains("federated.partition: unknown value 'dirichlett'"), qPrintable(all));
+  }
+  void federatedProcesses() {
+    ExperimentSpec s;
+    s.federated.processes = 2;
+    QVERIFY(s.validate().empty());
+    QCOMPARE(ExperimentSpec::fromJson(s.toJson(), "spec").federated.processes, 2);
+    s.federated.secureAggregation = true;  // simulated in one process only
+    QCOMPARE(QString::fromStdString(s.validate().at(0).field), QString("federated.processes"));
+    s.federated.secureAggregation = false;
+    s.federated.processes = 0;
+    QCOMPARE(QString::fromStdString(s.validate().at(0).field), QString("federated.processes"));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestExperimentSpec)
+#include "tst_experiment_spec.moc"

@@ -1,0 +1,148 @@
+// Tests core/experiment run store: round trip of runs, params, tags, metrics (NaN too) and
+// ledger; killed-run recovery after the writing process dies; clear errors on bad files; and
+// the runner writing a complete, reproducible record with a usable checkpoint.
+#include <QtTest>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmath>
+
+#include "store/checkpoint.h"
+#include "store/privacy_ledger.h"
+#include "privacy/rdp.h"
+#include "store/run_store.h"
+#include "experiment/runner.h"
+#include "util/errors.h"
+
+using namespace trustlab;
+
+class TestRunStore : public QObject {
+  Q_OBJECT
+  QTemporaryDir dir_;
+  std::string path(const char* name) const { return (dir_.path() + "/" + name).toStdString(); }
+
+ private Q_SLOTS:
+  void roundTrip() {
+    RunStore store(path("a.sqlite"));
+    const auto repro = captureRepro("cpu", 2, "6.4.2");
+    const long long id = store.createRun("exp", "first", "{\"x\":1}", "abc", 42, repro);
+    store.logParams(id, {{"lr", "0.1"}, {"model", "bag"}});
+    store.setTag(id, "note", "hello");
+    store.logMetrics(id, {{"valid/accuracy", 10, 0.5, 1.0}, {"valid/accuracy", 20, 0.75, 2.0},
+                          {"train/loss", 10, std::nan(""), 1.0}});
+    store.logLedger(id, {10, 1.1, 0.01, 2.5, 1e-5, "rdp"});
+    store.finishRun(id, "finished");
+    const auto r = store.run(id);
+    QVERIFY(r.has_value());
+    QCOMPARE(r->status, std::string("finished"));
+    QCOMPARE(r->experiment, std::string("exp"));
+    QCOMPARE(r->seed, 42ULL);
+    QCOMPARE(r->repro.qtVersion, std::string("6.4.2"));
+    QCOMPARE(r->params.at("model"), std::string("bag"));
+    QCOMPARE(r->tags.at("note"), std::string("hello"));
+    QCOMPARE(r->latestMetrics.at("valid/accuracy"), 0.75);
+    QVERIFY(std::isnan(r->latestMetrics.at("train/loss")));
+    const auto h = store.metricHistory(id, "valid/accuracy");
+    QCOMPARE(h.size(), size_t(2));
+    QCOMPARE(h[0].step, 10L);
+    QCOMPARE(store.ledger(id).front().accountant, std::string("rdp"));
+    QCOMPARE(store.listRuns("first").size(), size_t(1));
+    QCOMPARE(store.listRuns("nomatch").size(), size_t(0));
+    store.deleteRun(id);
+    QVERIFY(!store.run(id).has_value());
+    QVERIFY(store.metricHistory(id, "valid/accuracy").empty());
+  }
+  void ledgerRecomputesWithAnyAccountant() {
+    RunStore store(path("ledger.sqlite"));
+    const long long id = store.createRun("exp", "private", "{}", "h", 1, captureRepro("cpu", 1));
+    // 1000 steps at σ = 1.1, then 500 at σ = 0.9 (a noise schedule), logged every 250 steps.
+    for (long s = 250; s <= 1500; s += 250) store.logLedger(id, {s, s <= 1000 ? 1.1 : 0.9, 0.01, 0, 1e-5, "rdp"});
+    const auto h = historyFromLedger(store.ledger(id));
+    QCOMPARE(h.size(), size_t(2));
+    QCOMPARE(h[0].steps, 1000L);
+    QCOMPARE(h[1].steps, 500L);
+    const auto rdp = recomputeLedger(store.ledger(id), "rdp");
+    QCOMPARE(rdp.epsilon, rdpEpsilon({{1.1, 0.01, 1000}, {0.9, 0.01, 500}}, 1e-5).epsilon);
+    const auto prv = recomputeLedger(store.ledger(id), "prv");
+    QVERIFY(prv.epsilon > 0 && prv.epsilon < rdp.epsilon);
+    QVERIFY_THROWS_EXCEPTION(InputError, recomputeLedger({}, "rdp"));
+  }
+  void killedRunIsRecoveredWithItsMetrics() {
+    const std::string p = path("killed.sqlite");
+    { RunStore init(p); }
+    const pid_t child = fork();
+    if (child == 0) {
+      // The child starts a run, writes metrics, and dies without finishing it.
+      RunStore store(p);
+      const long long id = store.createRun("exp", "doomed", "{}", "h", 1, captureRepro("cpu", 1));
+      store.logMetrics(id, {{"train/loss", 1, 2.0, 1.0}, {"train/loss", 2, 1.5, 2.0}});
+      _exit(0);
+    }
+    int status = 0;
+    waitpid(child, &status, 0);
+    RunStore store(p);
+    const auto runs = store.listRuns();
+    QCOMPARE(runs.size(), size_t(1));
+    QCOMPARE(runs[0].status, std::string("killed"));
+    QVERIFY(!runs[0].error.empty());
+    QCOMPARE(store.metricHistory(runs[0].id, "train/loss").size(), size_t(2));
+  }
+  void runningRunOfLiveProcessIsKept() {
+    RunStore store(path("live.sqlite"));
+    const long long id = store.createRun("exp", "alive", "{}", "h", 1, captureRepro("cpu", 1));
+    RunStore second(path("live.sqlite"));  // reopening must not kill our own running run
+    QCOMPARE(second.run(id)->status, std::string("running"));
+  }
+  void badFilesAreClearErrors() {
+    QFile junk(dir_.path() + "/junk.sqlite");
+    QVERIFY(junk.open(QIODevice::WriteOnly));
+    junk.write(QByteArray(4096, 'x'));
+    junk.close();
+    try {
+      RunStore s(junk.fileName().toStdString());
+      QFAIL("expected StoreError");
+    } catch (const StoreError& e) {
+      QVERIFY2(QString(e.what()).contains("junk.sqlite"), e.what());
+    }
+    QVERIFY_THROWS_EXCEPTION(StoreError, RunStore("/nonexistent/dir/runs.sqlite"));
+  }
+  void runnerRecordsEverythingAndCheckpointLoads() {
+    RunStore store(path("runner.sqlite"));
+    ExperimentSpec spec;
+    spec.model.type = "bag";
+    spec.training.maxSteps = 30;
+    spec.training.evalEvery = 15;
+    spec.training.lr = 1e-2;
+    RunOptions o;
+    o.store = &store;
+    const auto out = runExperiment(spec, o);
+    QCOMPARE(out.status, std::string("finished"));
+    const auto r = store.run(out.runId);
+    QCOMPARE(r->status, std::string("finished"));
+    QCOMPARE(r->specSha256, spec.sha256());
+    QVERIFY(!r->repro.libtorchVersion.empty() && !r->repro.host.empty() && r->repro.threads > 0);
+    QCOMPARE(r->latestMetrics.at("test/accuracy"), out.test.accuracy);
+    QCOMPARE(store.metricHistory(out.runId, "valid/accuracy").size(), size_t(2));
+    const auto ck = loadCheckpoint(out.checkpointDir);
+    QCOMPARE(ck.spec.sha256(), spec.sha256());
+    QCOMPARE(long(ck.labels.size()), out.classes);
+    const auto ids = torch::tensor({{2L, 3L, 4L}});
+    QCOMPARE(ck.model->forward(ids, torch::tensor({3L})).size(1), int64_t(out.classes));
+  }
+  void cancelledRunIsMarkedKilled() {
+    RunStore store(path("cancelled.sqlite"));
+    ExperimentSpec spec;
+    spec.model.type = "bag";
+    spec.training.maxSteps = 20;
+    RunOptions o;
+    o.store = &store;
+    std::atomic<bool> stop{true};  // cancelled before the first step
+    o.stop = &stop;
+    const auto out = runExperiment(spec, o);
+    QCOMPARE(store.run(out.runId)->status, std::string("killed"));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestRunStore)
+#include "tst_run_store.moc"
