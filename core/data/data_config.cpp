@@ -21,6 +21,8 @@ const FieldList<DataConfig>& dataFields() {
     l.add("text_column", &D::columns, &TableColumns::text, "Text column", "tables: the text column (empty: found by name)");
     l.add("label_column", &D::columns, &TableColumns::label, "Label column",
           "tables: the label column (empty: found by name)");
+    l.add("tokenizer", &D::tokenizer, &T::type, "Tokenizer", "how text is split into tokens")
+        .choices(tokenizerRegistry());
     l.add("lowercase", &D::tokenizer, &T::lowercase, "Lowercase", "lower-case text before tokenizing");
     l.add("min_frequency", &D::tokenizer, &T::minFrequency, "Min frequency", "rarer training tokens map to <unk>")
         .atLeast(1);

@@ -33,6 +33,56 @@ std::vector<std::string> tokenize(const std::string& input, bool lowercase) {
   return out;
 }
 
+namespace {
+
+bool isSpace(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+std::vector<std::string> splitOnWhitespace(const std::string& input, bool lowercase) {
+  const std::string text = lowercase ? toLowerAscii(input) : input;
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && isSpace(static_cast<unsigned char>(text[i]))) ++i;
+    const size_t start = i;
+    while (i < text.size() && !isSpace(static_cast<unsigned char>(text[i]))) ++i;
+    if (i > start) out.push_back(text.substr(start, i - start));
+  }
+  return out;
+}
+
+/// One token per UTF-8 code point; a run of whitespace between words is one "▁" (SentencePiece's
+/// word-boundary mark), so word boundaries stay visible to the model.
+std::vector<std::string> splitCharacters(const std::string& input, bool lowercase) {
+  std::vector<std::string> out;
+  for (const auto& word : splitOnWhitespace(input, lowercase)) {
+    if (!out.empty()) out.push_back("\u2581");
+    for (size_t i = 0; i < word.size();) {
+      size_t n = 1;  // continuation bytes are 10xxxxxx
+      while (i + n < word.size() && (static_cast<unsigned char>(word[i + n]) & 0xC0) == 0x80) ++n;
+      out.push_back(word.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Registry<Tokenizer>& tokenizerRegistry() {
+  static Registry<Tokenizer> r("tokenizer", "data.tokenizer", [](auto& reg) {
+    reg.add({kWordTokenizer, "words, with each punctuation mark its own token (\"it's\" stays one word)"},
+            {[](const std::string& t, bool lower) { return tokenize(t, lower); }});
+    reg.add({"whitespace", "split on whitespace only (text that is already tokenized)"}, {splitOnWhitespace});
+    reg.add({"char", "one token per character, \u2581 between words (spelling-robust, tiny vocabulary)"},
+            {splitCharacters});
+  });
+  return r;
+}
+
+std::vector<std::string> tokenize(const std::string& text, const TokenizerOptions& options) {
+  return tokenizerRegistry().at(options.type).split(text, options.lowercase);
+}
+
 Vocabulary::Vocabulary() {
   add("<pad>");
   add("<unk>");
@@ -47,7 +97,7 @@ void Vocabulary::add(const std::string& token) {
 Vocabulary Vocabulary::build(const std::vector<std::string>& texts, const TokenizerOptions& o) {
   std::map<std::string, size_t> counts;
   for (const auto& t : texts)
-    for (const auto& tok : tokenize(t, o.lowercase)) ++counts[tok];
+    for (const auto& tok : tokenize(t, o)) ++counts[tok];
   std::vector<std::pair<std::string, size_t>> sorted(counts.begin(), counts.end());
   std::stable_sort(sorted.begin(), sorted.end(),
                    [](const auto& a, const auto& b) { return a.second > b.second; });
@@ -82,7 +132,7 @@ Vocabulary Vocabulary::load(const std::string& path) {
 std::vector<long> encodeText(const std::string& text, const Vocabulary& vocab,
                              const TokenizerOptions& o) {
   std::vector<long> ids;
-  for (const auto& tok : tokenize(text, o.lowercase)) {
+  for (const auto& tok : tokenize(text, o)) {
     if (ids.size() >= o.maxLength) break;
     ids.push_back(vocab.id(tok));
   }

@@ -1,12 +1,20 @@
-// core/data: word-level tokenizer and vocabulary. Index 0 is padding, 1 is out-of-vocabulary.
+// core/data: tokenizers (a registry: how text becomes tokens) and the vocabulary built from
+// their tokens. Index 0 is padding, 1 is out-of-vocabulary.
 #pragma once
+#include <functional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "config/registry.h"
+
 namespace trustlab {
 
+/// data.tokenizer of the word-level tokenizer (the default).
+inline constexpr char kWordTokenizer[] = "word";
+
 struct TokenizerOptions {
+  std::string type = kWordTokenizer;  ///< a tokenizerRegistry() name
   bool lowercase = true;
   size_t minFrequency = 1;  ///< rarer training tokens map to <unk>
   size_t maxSize = 30000;   ///< including <pad> and <unk>; most frequent tokens are kept
@@ -15,6 +23,16 @@ struct TokenizerOptions {
 
 /// Splits on whitespace and makes each punctuation mark its own token ("it's" stays one word).
 std::vector<std::string> tokenize(const std::string& text, bool lowercase);
+
+struct Tokenizer {
+  std::function<std::vector<std::string>(const std::string& text, bool lowercase)> split;
+};
+/// word (whitespace and punctuation), whitespace (whitespace only: pre-tokenized text), char
+/// (Unicode code points, "▁" between words) and any added by plugins.
+Registry<Tokenizer>& tokenizerRegistry();
+
+/// The tokens of `text` under the tokenizer options.type names.
+std::vector<std::string> tokenize(const std::string& text, const TokenizerOptions& options);
 
 class Vocabulary {
  public:

@@ -4,8 +4,26 @@
 
 #include "data/dataset_registry.h"
 #include "fairness/counterfactual.h"
+#include "util/errors.h"
 
 namespace trustlab {
+namespace {
+
+/// The canary audit scores the prefix's tokens followed by the secret's: that is only what the
+/// model was trained on when the tokenizer keeps each secret token whole (the char tokenizer
+/// does not). Checked before training, not discovered at audit time.
+void requireWholeSecretTokens(const std::vector<Canary>& canaries, const TokenizerOptions& tokenizer) {
+  for (const auto& c : canaries) {
+    auto expected = tokenize(c.prefix, tokenizer);
+    for (const auto& t : c.secret) expected.push_back(t);
+    if (tokenize(c.text(), tokenizer) != expected)
+      throw InputError("data.tokenizer", "the '" + tokenizer.type +
+                                             "' tokenizer splits a canary's secret tokens; canaries need a tokenizer "
+                                             "that keeps words whole (e.g. " + kWordTokenizer + ")");
+  }
+}
+
+}  // namespace
 
 PreparedData prepareData(const ExperimentSpec& spec, const Vocabulary* vocabulary) {
   PreparedData p;
@@ -13,6 +31,7 @@ PreparedData prepareData(const ExperimentSpec& spec, const Vocabulary* vocabular
   if (spec.data.cda) augmentCounterfactually(p.dataset.train, GenderSwapper::builtIn());
   const auto& audit = spec.audit;
   p.canaries = makeCanaries(audit, p.dataset.labels(), spec.training.seed);
+  requireWholeSecretTokens(p.canaries, spec.data.tokenizer);
   plantCanaries(p.dataset.train, p.canaries, audit.canaryRepetitions);
   if (vocabulary) {
     p.vocabulary = *vocabulary;

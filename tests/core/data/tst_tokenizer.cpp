@@ -17,6 +17,30 @@ class TestTokenizer : public QObject {
     QCOMPARE(t, want);
     QCOMPARE(tokenize("ABC", false).front(), std::string("ABC"));
   }
+  void tokenizersFromTheRegistry() {
+    TokenizerOptions o;
+    QCOMPARE(tokenize("Play it's \"Hey Jude\"", o), tokenize("Play it's \"Hey Jude\"", true));  // word is the default
+    o.type = "whitespace";
+    const std::vector<std::string> words = {"play", "it's", "\"hey", "jude\","};
+    QCOMPARE(tokenize("  Play it's\t\"Hey Jude\", ", o), words);
+    // Characters are code points (é is two bytes, one token); whitespace runs are one ▁.
+    o.type = "char";
+    const std::vector<std::string> chars = {"c", "a", "f", "\u00e9", "\u2581", "o", "k"};
+    QCOMPARE(tokenize("Caf\u00e9   ok", o), chars);
+    TokenizerOptions small;
+    small.type = "char";
+    small.maxLength = 3;
+    const auto v = Vocabulary::build({"abc cab"}, small);
+    QCOMPARE(v.size(), size_t(6));  // <pad> <unk> a b c ▁
+    QCOMPARE(encodeText("abc cab", v, small).size(), size_t(3));
+    o.type = "chr";
+    try {
+      tokenize("x", o);
+      QFAIL("an unknown tokenizer was accepted");
+    } catch (const InputError& e) {
+      QVERIFY2(QString(e.what()).contains("did you mean 'char'"), e.what());
+    }
+  }
   void vocabularyOrderAndLimits() {
     TokenizerOptions o;
     o.minFrequency = 2;

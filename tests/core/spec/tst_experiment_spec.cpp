@@ -5,6 +5,7 @@
 #include <QJsonObject>
 
 #include "spec/experiment_spec.h"
+#include "spec/prepared_data.h"
 #include "spec/spec_fields.h"
 #include "util/errors.h"
 
@@ -123,6 +124,29 @@ class TestExperimentSpec : public QObject {
     QVERIFY2(all.contains("model.type: unknown value 'bilstmm' (did you mean 'bilstm'?"), qPrintable(all));
     QVERIFY2(all.contains("privacy.accountant: unknown value 'rpd' (did you mean 'rdp'?"), qPrintable(all));
     QVERIFY2(all.contains("federated.partition: unknown value 'dirichlett'"), qPrintable(all));
+  }
+  void tokenizerIsAChoiceAndCanariesNeedWholeTokens() {
+    ExperimentSpec s;
+    s.data.tokenizer.type = "chars";
+    QVERIFY2(!s.validate().empty() && s.validate().front().field == "data.tokenizer", s.validate().front().field.c_str());
+    s.data.tokenizer.type = "char";
+    QVERIFY(s.validate().empty());
+    QCOMPARE(ExperimentSpec::fromJson(s.toJson()).data.tokenizer.type, std::string("char"));
+    // A character-level run on the default corpus: a vocabulary of characters, ▁ between words.
+    const auto data = prepareData(s);
+    QVERIFY(data.vocabulary.size() < 100);
+    QVERIFY(data.vocabulary.id("\u2581") != Vocabulary::kUnk);
+    // Canaries are scored as prefix + secret tokens: a tokenizer that splits them is refused
+    // before anything trains.
+    s.audit.canaries = 1;
+    try {
+      prepareData(s);
+      QFAIL("canaries were planted under a tokenizer that splits them");
+    } catch (const InputError& e) {
+      QVERIFY2(QString(e.what()).contains("data.tokenizer"), e.what());
+    }
+    s.data.tokenizer.type = "whitespace";
+    QCOMPARE(prepareData(s).canaries.size(), size_t(1));
   }
   void federatedProcesses() {
     ExperimentSpec s;
