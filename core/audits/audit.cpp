@@ -21,11 +21,13 @@ std::string fillScope(std::string pattern, const std::string& scope) {
   return pattern;
 }
 
-const AuditMetricKey* declared(const Audit& audit, const std::string& key, std::vector<AuditMetricKey>& keys) {
-  keys = audit.metrics ? audit.metrics() : std::vector<AuditMetricKey>{};
-  for (const auto& k : keys)
-    if (k.key == key) return &k;
-  return nullptr;
+/// The audit's declared keys (none when it declares no list).
+std::vector<AuditMetricKey> declaredKeys(const Audit& audit) {
+  return audit.metrics ? audit.metrics() : std::vector<AuditMetricKey>{};
+}
+
+bool isDeclared(const std::vector<AuditMetricKey>& keys, const std::string& key) {
+  return std::any_of(keys.begin(), keys.end(), [&](const AuditMetricKey& k) { return k.key == key; });
 }
 
 }  // namespace
@@ -43,8 +45,7 @@ Registry<Audit>& auditRegistry() {
 
 std::string auditMetricKey(const std::string& name, const std::string& scope, const std::string& metric) {
   const Audit& audit = auditRegistry().at(name);
-  std::vector<AuditMetricKey> keys;
-  if (!declared(audit, metric, keys))
+  if (!isDeclared(declaredKeys(audit), metric))
     throw InputError("audit '" + name + "'", "declares no metric '" + metric + "'");
   return fillScope(audit.prefix, scope) + metric;
 }
@@ -59,7 +60,7 @@ std::vector<AuditMetricColumn> auditMetricColumns(AuditFamily family, bool headl
     else if (audit.argument.kind == AuditArgument::Choice)
       for (const auto& choice : audit.argument.choices()) scopes.push_back(choice.name);
     for (const auto& scope : scopes)
-      for (const auto& key : audit.metrics())
+      for (const auto& key : declaredKeys(audit))
         if (key.headline || !headlineOnly)
           out.push_back({fillScope(audit.prefix, scope) + key.key, fillScope(key.label, scope), key.unit});
   }
@@ -76,9 +77,9 @@ void recordAudit(RunStore& store, long long runId, const std::string& name, cons
   const std::string prefix = fillScope(audit.prefix, outcome.scope);
   const double t = unixSeconds();
   std::vector<RunStore::Metric> logged;
-  std::vector<AuditMetricKey> keys;
+  const auto keys = declaredKeys(audit);  // once: an audit over a registry builds its list
   for (const auto& m : outcome.metrics) {
-    if (!declared(audit, m.key, keys))
+    if (!isDeclared(keys, m.key))
       throw InputError("audit '" + name + "'", "recorded metric '" + m.key + "', which it does not declare");
     if (std::isfinite(m.value)) logged.push_back({prefix + m.key, 0, m.value, t});
   }
