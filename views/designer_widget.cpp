@@ -8,7 +8,6 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
-#include <QPushButton>
 #include <QSpinBox>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -16,6 +15,7 @@
 #include <cmath>
 
 #include "spec/spec_fields.h"
+#include "spec/spec_warnings.h"
 
 namespace trustlab {
 namespace {
@@ -88,23 +88,21 @@ DesignerWidget::DesignerWidget(QWidget* parent) : QWidget(parent) {
   }
 
   issues_ = new QLabel(this);
-  issues_->setWordWrap(true);
+  issues_->setObjectName("designerIssues");
   issues_->setStyleSheet("color: #b00020;");
-  start_ = new QPushButton(tr("Start"), this);
-  stop_ = new QPushButton(tr("Stop"), this);
-  start_->setObjectName("startButton");
-  stop_->setObjectName("stopButton");
-  stop_->setEnabled(false);
-  connect(start_, &QPushButton::clicked, this, [this] {
-    if (valid_) Q_EMIT startRequested(spec());
-  });
-  connect(stop_, &QPushButton::clicked, this, &DesignerWidget::stopRequested);
-  auto* buttons = new QHBoxLayout;
-  buttons->addWidget(start_);
-  buttons->addWidget(stop_);
-  layout->addWidget(issues_);
-  layout->addLayout(buttons);
+  warnings_ = new QLabel(this);
+  warnings_->setObjectName("designerWarnings");
+  warnings_->setStyleSheet("color: #8a5a00;");
+  // Above the groups, where they are seen without scrolling.
+  for (auto* label : {warnings_, issues_}) {
+    label->setWordWrap(true);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->insertWidget(0, label);
+  }
   layout->addStretch(1);
+  // Marked fields: a tinted background and border that every editor type shows.
+  setStyleSheet("*[trustlabMark=\"error\"] { background: #fde7e9; border: 1px solid #b00020; }"
+                "*[trustlabMark=\"warning\"] { background: #fff4e0; border: 1px solid #c98a00; }");
 
   setSpec(ExperimentSpec());
   for (const auto& row : rows_) connectEditor(row);
@@ -182,23 +180,50 @@ void DesignerWidget::refreshChoices() {
   for (const auto& row : rows_) show(row);
 }
 
+QString DesignerWidget::markOf(const QString& fieldPath) const {
+  for (const auto& row : rows_)
+    if (row.editor->objectName() == fieldPath) return row.editor->property("trustlabMark").toString();
+  return {};
+}
+
+void DesignerWidget::clearMark(const Row& row) {
+  if (row.editor->property("trustlabMark").toString().isEmpty()) return;
+  row.editor->setProperty("trustlabMark", QString());
+  row.editor->setToolTip(tooltipOf(*row.field));
+  row.editor->style()->unpolish(row.editor);
+  row.editor->style()->polish(row.editor);
+}
+
+void DesignerWidget::markRows(const std::vector<SpecIssue>& issues, const char* kind, QLabel* label) {
+  QStringList lines;
+  for (const auto& issue : issues) {
+    const QString line = QString("%1: %2").arg(text(issue.field), text(issue.message));
+    lines << line;
+    for (const auto& row : rows_) {
+      // An error outranks a warning on the same field.
+      if (row.field->path() != issue.field || row.editor->property("trustlabMark") == "error") continue;
+      row.editor->setProperty("trustlabMark", kind);
+      row.editor->setToolTip(tooltipOf(*row.field) + "\n⚠ " + text(issue.message));
+      row.editor->style()->unpolish(row.editor);
+      row.editor->style()->polish(row.editor);
+    }
+  }
+  label->setText(lines.join('\n'));
+  label->setVisible(!lines.isEmpty());
+}
+
 void DesignerWidget::revalidate() {
   // Only the fields that apply are shown; a section with none left (besides its switch) collapses.
   for (const auto& row : rows_) row.form->setRowVisible(row.rowWidget, row.field->appliesTo(spec_));
+  for (const auto& row : rows_) clearMark(row);
   const auto issues = spec_.validate();
-  QStringList lines;
-  for (const auto& i : issues) lines << QString("%1: %2").arg(text(i.field), text(i.message));
-  issues_->setText(lines.join('\n'));
-  issues_->setVisible(!lines.isEmpty());
+  markRows(issues, "error", issues_);
+  markRows(issues.empty() ? specWarnings(spec_) : std::vector<SpecIssue>{}, "warning", warnings_);
   valid_ = issues.empty();
-  start_->setEnabled(valid_ && !running_);
+  blockingReason_ = valid_ ? QString()
+                           : QString("%1: %2").arg(text(issues.front().field), text(issues.front().message)) +
+                                 (issues.size() > 1 ? tr(" (and %n more)", nullptr, int(issues.size() - 1)) : QString());
   Q_EMIT specChanged();
-}
-
-void DesignerWidget::setRunning(bool running) {
-  running_ = running;
-  start_->setEnabled(valid_ && !running);
-  stop_->setEnabled(running);
 }
 
 }  // namespace trustlab

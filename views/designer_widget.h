@@ -3,7 +3,9 @@
 // asks for (check box, spin box, number field, combo box of a registry's names, path with a browse
 // button), its help as tooltip. Only the fields that apply to the spec as it stands are shown (an
 // LSTM hides the Transformer's heads, federated rows appear when the simulation is switched on).
-// Validated as you type: problems listed inline, Start disabled until the spec is valid.
+// Validated as you type: a field with a problem is marked in place (its message in the tooltip),
+// a legal but dubious one (spec_warnings.h) marked as a warning; the window's Start stays disabled
+// with blockingReason() beside it until the spec is valid.
 #pragma once
 #include <QWidget>
 #include <vector>
@@ -13,7 +15,6 @@
 class QFormLayout;
 class QGroupBox;
 class QLabel;
-class QPushButton;
 
 namespace trustlab {
 
@@ -26,15 +27,14 @@ class DesignerWidget : public QWidget {
   ExperimentSpec spec() const { return spec_; }
   void setSpec(const ExperimentSpec& spec);
   bool isValid() const { return valid_; }
+  /// Why the spec cannot run ("training.lr: must be in (0, 10]"; more when several); empty when valid.
+  QString blockingReason() const { return blockingReason_; }
+  /// "error", "warning" or "" for the editor of a field path: how the form marks it.
+  QString markOf(const QString& fieldPath) const;
   /// Re-reads every list of choices (after plugins added datasets, models, …).
   void refreshChoices();
 
- public Q_SLOTS:
-  void setRunning(bool running);
-
  Q_SIGNALS:
-  void startRequested(const trustlab::ExperimentSpec& spec);
-  void stopRequested();
   void specChanged();
 
  private:
@@ -50,11 +50,14 @@ class DesignerWidget : public QWidget {
   void show(const Row& row);      ///< the spec's value into the row's editor
   void edited(const Row& row);    ///< the row's editor into the spec
   void revalidate();
+  /// Marks the rows the issues name ("error" or "warning") and lists them in `label`.
+  void markRows(const std::vector<SpecIssue>& issues, const char* kind, QLabel* label);
+  void clearMark(const Row& row);
   std::vector<Row> rows_;
   ExperimentSpec spec_;  ///< what the form shows; fields it hides keep their values
-  QLabel* issues_;
-  QPushButton *start_, *stop_;
-  bool valid_ = false, running_ = false;
+  QLabel *issues_, *warnings_;
+  QString blockingReason_;
+  bool valid_ = false;
 };
 
 }  // namespace trustlab

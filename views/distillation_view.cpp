@@ -79,7 +79,7 @@ DistillationView::DistillationView(QWidget* parent)
   teacherEpochs_->setToolTip(tr("Teacher epochs"));
   stop_->setEnabled(false);
   status_->setWordWrap(true);
-  plot_->setMinimumHeight(220);
+  plot_->setMinimumHeight(140);
   plot_->legend->setVisible(true);
   plot_->yAxis->setLabel(tr("gender disparity (mean |polarity|)"));
   plot_->yAxis2->setVisible(true);
@@ -96,17 +96,21 @@ DistillationView::DistillationView(QWidget* parent)
   filter_->setPlaceholderText(tr("Filter examples (method, prompt or continuation)…"));
   connect(filter_, &QLineEdit::textChanged, this, &DistillationView::applyFilter);
 
-  auto* controls = new QHBoxLayout;
-  controls->addWidget(new QLabel(tr("Corpus"), this));
-  controls->addWidget(corpus_);
-  for (auto* c : {kd_, cda_, perturb_, both_}) controls->addWidget(c);
-  controls->addWidget(new QLabel(tr("epochs: teacher"), this));
-  controls->addWidget(teacherEpochs_);
-  controls->addWidget(new QLabel(tr("student"), this));
-  controls->addWidget(epochs_);
-  controls->addStretch(1);
-  controls->addWidget(run_);
-  controls->addWidget(stop_);
+  // Two rows, so that the tab fits a 1024-pixel window beside the designer.
+  auto* controls = new QVBoxLayout;
+  auto* first = new QHBoxLayout, *second = new QHBoxLayout;
+  first->addWidget(new QLabel(tr("Corpus"), this));
+  first->addWidget(corpus_, 1);
+  first->addWidget(run_);
+  first->addWidget(stop_);
+  for (auto* c : {kd_, cda_, perturb_, both_}) second->addWidget(c);
+  second->addWidget(new QLabel(tr("epochs: teacher"), this));
+  second->addWidget(teacherEpochs_);
+  second->addWidget(new QLabel(tr("student"), this));
+  second->addWidget(epochs_);
+  second->addStretch(1);
+  controls->addLayout(first);
+  controls->addLayout(second);
   auto* bottom = new QWidget(this);
   auto* bottomLayout = new QVBoxLayout(bottom);
   bottomLayout->setContentsMargins(0, 0, 0, 0);
@@ -261,7 +265,7 @@ QStringList DistillationView::exportAll(const QString& basePath, double widthPt,
   request.widthPt = widthPt;
   request.heightPt = heightPt;
   QStringList written = exportPlot(plot_, d, request);
-  if (writeTableCsv(basePath + "-distillation-examples.csv", examples_)) written << basePath + "-distillation-examples.csv";
+  written << writeTableCsv(basePath + "-distillation-examples.csv", examples_);
   return written;
 }
 

@@ -12,6 +12,7 @@
 #include <QPushButton>
 #include <QSettings>
 
+#include "message_box.h"
 #include "plots/series_export.h"
 
 namespace trustlab {
@@ -75,12 +76,22 @@ ExportDialog::ExportDialog(const QString& plotTitle, QWidget* parent) : QDialog(
   form->addRow(tr("Size"), sizeRow);
   form->addRow(tr("Formats"), formats);
   auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-  connect(buttons, &QDialogButtonBox::accepted, this, [this] {
-    QSettings().setValue("export/folder", QFileInfo(path_->text()).path());
-    accept();
-  });
+  connect(buttons, &QDialogButtonBox::accepted, this, &ExportDialog::accept);
   connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
   form->addRow(buttons);
+}
+
+void ExportDialog::setBasePath(const QString& basePath) { path_->setText(basePath); }
+
+void ExportDialog::accept() {
+  try {
+    makeExportFolder(path_->text());
+  } catch (const std::exception& e) {
+    showError(this, tr("Cannot export there"), QString::fromStdString(e.what()));
+    return;  // the dialog stays open for another folder
+  }
+  QSettings().setValue("export/folder", QFileInfo(path_->text()).path());
+  QDialog::accept();
 }
 
 void ExportDialog::applyPreset(int index) {
@@ -107,6 +118,22 @@ ExportRequest ExportDialog::request() const {
   r.csv = csv_->isChecked();
   r.tex = tex_->isChecked();
   return r;
+}
+
+bool runExport(QWidget* parent, const ExportRequest& request, const ExportWriter& write) {
+  try {
+    const QStringList written = write(request);
+    showInfo(parent, QObject::tr("Export"), QObject::tr("Wrote:\n%1").arg(written.join('\n')));
+    return true;
+  } catch (const std::exception& e) {
+    showError(parent, QObject::tr("Export failed"), QString::fromStdString(e.what()));
+    return false;
+  }
+}
+
+void exportWithDialog(QWidget* parent, const QString& title, const ExportWriter& write) {
+  ExportDialog dialog(title, parent);
+  if (dialog.exec() == QDialog::Accepted) runExport(parent, dialog.request(), write);
 }
 
 }  // namespace trustlab

@@ -73,7 +73,7 @@ FairnessView::FairnessView(QWidget* parent)
   filter_->setPlaceholderText(tr("Filter pairs (any text, label or group)…"));
   connect(filter_, &QLineEdit::textChanged, this, &FairnessView::applyFilter);
   connect(flipsOnly_, &QCheckBox::toggled, this, &FairnessView::applyFilter);
-  chart_->setMinimumSize(360, 200);
+  chart_->setMinimumSize(240, 160);
   chart_->legend->setVisible(true);
   chart_->legend->setFillOrder(QCPLegend::foColumnsFirst);  // one row above the bars
   chart_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignHCenter);
@@ -224,7 +224,7 @@ QStringList FairnessView::exportAll(const QString& basePath, double widthPt, dou
   QStringList written = exportPlot(chart_, d, request);
   for (const auto& [suffix, table] : {std::pair{"-fairness-groups.csv", groups_}, std::pair{"-fairness-metrics.csv", metrics_},
                                       std::pair{"-fairness-pairs.csv", pairs_}})
-    if (writeTableCsv(basePath + suffix, table)) written << basePath + suffix;
+    written << writeTableCsv(basePath + suffix, table);
   return written;
 }
 

@@ -51,11 +51,12 @@ FederatedView::FederatedView(QWidget* parent)
       summary_(new QLabel(tr("Select federated runs in the run browser (Overlay selected), or start one "
                              "(designer → Federated); Preview partition shows the designer's clients first."), this)),
       preview_(new QPushButton(tr("Preview partition"), this)) {
+  epsilon_->setEmptyHint(tr("No privacy spent: the run is not private"));
   for (auto* p : {byRound_, byTime_, epsilon_}) {
     p->setSmoothing(0);
     p->setLegendCorner(Qt::AlignBottom | Qt::AlignRight);
   }
-  for (auto* p : {clients_, participation_, labels_}) p->setSmoothing(0);
+  for (auto* p : {clients_, participation_, labels_, epsilon_}) p->setSmoothingOffered(false);  // exact
   clients_->setLogY(true);
   participation_->setBars(true);
   labels_->setBars(true);

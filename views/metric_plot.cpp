@@ -36,7 +36,7 @@ MetricPlot::MetricPlot(const QString& title, const QString& xLabel, const QStrin
   plot_->legend->setBrush(QColor(255, 255, 255, 170));
   plot_->legend->setBorderPen(QPen(QColor(0, 0, 0, 90)));
   plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
-  plot_->setMinimumHeight(180);
+  plot_->setMinimumSize(160, 80);  // three fit a 1024×700 window
   plot_->setContextMenuPolicy(Qt::CustomContextMenu);
   connect(plot_, &QWidget::customContextMenuRequested, this, [this](const QPoint& pos) {
     QMenu menu;
@@ -44,6 +44,13 @@ MetricPlot::MetricPlot(const QString& title, const QString& xLabel, const QStrin
     menu.addAction(tr("Reset zoom"), this, [this] { replotNow(); });
     menu.exec(plot_->mapToGlobal(pos));
   });
+
+  emptyHint_ = new QCPItemText(plot_);
+  emptyHint_->position->setType(QCPItemPosition::ptAxisRectRatio);
+  emptyHint_->position->setCoords(0.5, 0.5);
+  emptyHint_->setColor(QColor("#777777"));
+  emptyHint_->setFont(QFont(font().family(), 10));
+  emptyHint_->setText(tr("No data yet: start a run, or select runs to overlay"));
 
   slider_ = new QSlider(Qt::Horizontal, this);
   slider_->setRange(0, 99);
@@ -57,10 +64,12 @@ MetricPlot::MetricPlot(const QString& title, const QString& xLabel, const QStrin
   connect(logY_, &QCheckBox::toggled, this, &MetricPlot::setLogY);
   connect(exportButton, &QPushButton::clicked, this, &MetricPlot::exportWithDialog);
 
+  smoothingCaption_ = new QLabel(tr("Smoothing"), this);
   auto* bar = new QHBoxLayout;
-  bar->addWidget(new QLabel(tr("Smoothing"), this));
+  bar->addWidget(smoothingCaption_);
   bar->addWidget(slider_, 1);
   bar->addWidget(sliderLabel_);
+  bar->addStretch(0);  // takes the room when smoothing is not offered, instead of the buttons
   bar->addWidget(logY_);
   bar->addWidget(exportButton);
   auto* layout = new QVBoxLayout(this);
@@ -68,6 +77,8 @@ MetricPlot::MetricPlot(const QString& title, const QString& xLabel, const QStrin
   layout->addWidget(plot_, 1);
   layout->addLayout(bar);
   sliderLabel_->setText(QString::number(smoothing_, 'f', 2));
+  slider_->setMinimumWidth(40);
+  updateEmptyHint();
 
   replotTimer_.setSingleShot(true);
   replotTimer_.setInterval(50);
@@ -75,7 +86,90 @@ MetricPlot::MetricPlot(const QString& title, const QString& xLabel, const QStrin
 }
 
 void MetricPlot::setLegendCorner(Qt::Alignment corner) {
-  plot_->axisRect()->insetLayout()->setInsetAlignment(0, corner);
+  const bool top = corner & Qt::AlignTop, right = corner & Qt::AlignRight;
+  preferredSpot_ = top ? (right ? LegendSpot::TopRight : LegendSpot::TopLeft)
+                       : (right ? LegendSpot::BottomRight : LegendSpot::BottomLeft);
+  scheduleReplot();
+}
+
+void MetricPlot::setBars(bool on) {
+  bars_ = on;
+  setSmoothingOffered(!on);
+}
+
+void MetricPlot::setSmoothingOffered(bool on) {
+  if (!on) setSmoothing(0);
+  for (QWidget* w : std::initializer_list<QWidget*>{smoothingCaption_, slider_, sliderLabel_}) w->setVisible(on);
+}
+
+void MetricPlot::setEmptyHint(const QString& hint) {
+  emptyHint_->setText(hint);
+  scheduleReplot();
+}
+
+void MetricPlot::updateEmptyHint() {
+  const bool empty = pointCount() == 0;
+  emptyHint_->setVisible(empty);
+  plot_->xAxis->setTickLabels(!empty);
+  plot_->yAxis->setTickLabels(!empty);
+  plot_->legend->setVisible(!empty);
+}
+
+void MetricPlot::moveLegend(LegendSpot spot) {
+  auto* legend = plot_->legend;
+  auto* inset = plot_->axisRect()->insetLayout();
+  auto* grid = plot_->plotLayout();
+  const bool inside = legend->layout() == inset;
+  if (spot == LegendSpot::Outside) {
+    if (inside) {
+      inset->take(legend);
+      inset->simplify();
+      grid->addElement(grid->rowCount(), 0, legend);
+      grid->setRowStretchFactor(grid->rowCount() - 1, 0.001);  // as tall as its rows, no more
+    }
+  } else {
+    const Qt::Alignment corner =
+        (spot == LegendSpot::TopRight || spot == LegendSpot::TopLeft ? Qt::AlignTop : Qt::AlignBottom) |
+        (spot == LegendSpot::TopRight || spot == LegendSpot::BottomRight ? Qt::AlignRight : Qt::AlignLeft);
+    if (!inside) {
+      grid->take(legend);
+      grid->simplify();
+      inset->addElement(legend, corner);
+    }
+    for (int i = 0; i < inset->elementCount(); ++i)
+      if (inset->elementAt(i) == legend) inset->setInsetAlignment(i, corner);
+  }
+  legendSpot_ = spot;
+}
+
+void MetricPlot::placeLegend(QSizeF axisSize) {
+  auto* legend = plot_->legend;
+  // Measured as one column, the way it sits inside the axes.
+  legend->setWrap(0);
+  legend->setFillOrder(QCPLayoutGrid::foRowsFirst, true);
+  if (!legend->visible() || axisSize.width() < 1 || axisSize.height() < 1) return moveLegend(preferredSpot_);
+  const QCPRange xr = plot_->xAxis->range(), yr = plot_->yAxis->range();
+  const bool logY = plot_->yAxis->scaleType() == QCPAxis::stLogarithmic;
+  const auto fraction = [](double v, const QCPRange& r, bool log) {
+    return log ? (std::log(v) - std::log(r.lower)) / (std::log(r.upper) - std::log(r.lower)) : (v - r.lower) / r.size();
+  };
+  std::vector<std::pair<double, double>> points;
+  for (const auto& s : series_)
+    for (const QCPGraph* g : {s.raw, s.smooth})
+      if (g->visible())
+        for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it)
+          points.push_back({fraction(it->key, xr, false), fraction(it->value, yr, logY)});
+  const QSize box = legend->minimumOuterSizeHint() + QSize(14, 14);  // with the inset's margin
+  const auto choice = chooseLegendSpot(points, box.width() / axisSize.width(), box.height() / axisSize.height(),
+                                       preferredSpot_);
+  moveLegend(choice.spot);
+  if (choice.spot != LegendSpot::Outside) return;
+  // Below the axes: as many columns as the width holds.
+  int widest = 1;
+  for (int i = 0; i < legend->itemCount(); ++i)
+    widest = std::max(widest, legend->item(i)->minimumOuterSizeHint().width());
+  legend->setWrap(std::max(1, int(axisSize.width() / (widest + legend->columnSpacing()))));
+  legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true);
 }
 
 int MetricPlot::addSeries(const QString& name, QColor color, Qt::PenStyle style) {
@@ -170,6 +264,8 @@ void MetricPlot::replotNow() {
   plot_->rescaleAxes();
   if (bars_ && !series_.empty() && !logY_->isChecked())  // bars stand on zero
     plot_->yAxis->setRange(0, plot_->yAxis->range().upper * 1.05);
+  updateEmptyHint();
+  placeLegend(plot_->axisRect()->rect().size());
   plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -190,21 +286,37 @@ PlotDescription MetricPlot::description() const {
   return d;
 }
 
-QStringList MetricPlot::exportAll(const QString& basePath, double widthPt, double heightPt) {
+QStringList MetricPlot::write(const ExportRequest& request) {
   replotNow();
+  // The legend placed for the export's size (a column figure is far smaller than the screen):
+  // the axis rect there is the page less the margins the screen layout has around the axes.
+  const QSize margins = plot_->viewport().size() - plot_->axisRect()->rect().size();
+  placeLegend(QSizeF(std::max(20.0, request.widthPt - margins.width()), std::max(20.0, request.heightPt - margins.height())));
+  QStringList written;
+  try {
+    written = exportPlot(plot_, description(), request);
+  } catch (...) {
+    replotNow();
+    throw;
+  }
+  replotNow();  // back to the screen's placement
+  return written;
+}
+
+QStringList MetricPlot::exportAll(const QString& basePath, double widthPt, double heightPt) {
   ExportRequest r;
   r.basePath = basePath;
   r.widthPt = widthPt;
   r.heightPt = heightPt;
-  return exportPlot(plot_, description(), r);
+  return write(r);
+}
+
+bool MetricPlot::exportTo(const ExportRequest& request) {
+  return runExport(this, request, [this](const ExportRequest& r) { return write(r); });
 }
 
 void MetricPlot::exportWithDialog() {
-  ExportDialog dialog(title_, this);
-  if (dialog.exec() != QDialog::Accepted) return;
-  replotNow();
-  const auto written = exportPlot(plot_, description(), dialog.request());
-  QMessageBox::information(this, tr("Export"), tr("Wrote:\n%1").arg(written.join('\n')));
+  trustlab::exportWithDialog(this, title_, [this](const ExportRequest& r) { return write(r); });
 }
 
 }  // namespace trustlab

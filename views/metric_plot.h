@@ -1,5 +1,8 @@
 // views: one QCustomPlot of metric series against steps, with TensorBoard-style smoothing (raw
 // values drawn faint behind the debiased EMA), log axes, and export to PDF/SVG/PNG/CSV/pgfplots.
+// The legend goes where it hides the least data (plots/legend_placement.h), on screen and
+// again for each export's size, below the axes when no corner is free; an empty plot shows a
+// hint instead of bare 0–5 axes.
 // Redraws are coalesced (at most one per 50 ms) so live updates never flood the GUI thread.
 #pragma once
 #include <QColor>
@@ -8,10 +11,13 @@
 #include <QWidget>
 #include <vector>
 
+#include "plot_exporter.h"
+#include "plots/legend_placement.h"
 #include "plots/series_export.h"
 
 class QCustomPlot;
 class QCPGraph;
+class QCPItemText;
 class QCheckBox;
 class QLabel;
 class QSlider;
@@ -37,16 +43,26 @@ class MetricPlot : public QWidget {
   PlotDescription description() const;
 
   static QColor paletteColor(int i);
-  /// Where the legend sits inside the axes (e.g. bottom right for rising curves).
+  /// The corner the legend prefers (it moves when that one would hide data).
   void setLegendCorner(Qt::Alignment corner);
-  /// Histogram look for series added afterwards: filled steps centred on each x (a bin).
-  void setBars(bool on) { bars_ = on; }
+  /// Where the legend is now.
+  LegendSpot legendSpot() const { return legendSpot_; }
+  /// Histogram look for series added afterwards: filled steps centred on each x (a bin); exact
+  /// counts, so no smoothing is offered.
+  void setBars(bool on);
+  /// Whether the smoothing slider is shown (not for exact quantities such as ε or counts).
+  void setSmoothingOffered(bool on);
+  /// What an empty plot says instead of showing bare axes.
+  void setEmptyHint(const QString& hint);
 
  public Q_SLOTS:
   void setSmoothing(double weight);
   void setLogY(bool on);
   void exportWithDialog();
-  /// Writes `basePath`.{pdf,svg,png,csv,tex} at widthPt × heightPt (PostScript points).
+  /// Exports as requested and reports the files or the failure in a box; never throws.
+  bool exportTo(const trustlab::ExportRequest& request);
+  /// Writes `basePath`.{pdf,svg,png,csv,tex} at widthPt × heightPt (PostScript points); throws
+  /// std::runtime_error naming the file that failed.
   QStringList exportAll(const QString& basePath, double widthPt, double heightPt);
 
  Q_SIGNALS:
@@ -60,6 +76,11 @@ class MetricPlot : public QWidget {
     QCPGraph* raw = nullptr;
     QCPGraph* smooth = nullptr;
   };
+  QStringList write(const ExportRequest& request);
+  /// Moves the legend to the spot chooseLegendSpot picks for an axis rect of `axisSize` pixels.
+  void placeLegend(QSizeF axisSize);
+  void moveLegend(LegendSpot spot);
+  void updateEmptyHint();
   void scheduleReplot();
   void replotNow();
   void updateSmoothed(Series& s);
@@ -68,6 +89,10 @@ class MetricPlot : public QWidget {
   QCustomPlot* plot_;
   QSlider* slider_;
   QLabel* sliderLabel_;
+  QLabel* smoothingCaption_;
+  QCPItemText* emptyHint_;
+  LegendSpot preferredSpot_ = LegendSpot::TopRight;
+  LegendSpot legendSpot_ = LegendSpot::TopRight;
   QCheckBox* logY_;
   std::vector<Series> series_;
   double smoothing_ = 0.6;

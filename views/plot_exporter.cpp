@@ -3,7 +3,9 @@
 #include <qcustomplot.h>
 
 #include <QFile>
+#include <QFileInfo>
 #include <QSvgGenerator>
+#include <filesystem>
 #include <stdexcept>
 
 namespace trustlab {
@@ -15,13 +17,33 @@ void writeText(const QString& path, const std::string& text) {
     throw std::runtime_error(path.toStdString() + ": cannot write: " + f.errorString().toStdString());
 }
 
+/// QCustomPlot says only whether it wrote a file; opening the file first gives the reason.
+void requireWritable(const QString& path) {
+  QFile f(path);
+  if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+    throw std::runtime_error(path.toStdString() + ": cannot write: " + f.errorString().toStdString());
+}
+
 void check(bool ok, const QString& path) {
-  if (!ok) throw std::runtime_error(path.toStdString() + ": export failed (is the folder writable?)");
+  if (!ok) throw std::runtime_error(path.toStdString() + ": the plot could not be written");
 }
 
 }  // namespace
 
+void makeExportFolder(const QString& basePath) {
+  const std::filesystem::path folder = QFileInfo(basePath).absolutePath().toStdString();
+  std::error_code error;
+  if (std::filesystem::is_directory(folder, error)) return;
+  std::filesystem::create_directories(folder, error);
+  if (error || !std::filesystem::is_directory(folder))
+    throw std::runtime_error(folder.string() + ": cannot create the folder: " +
+                             (error ? error.message() : std::string("a file is in the way")));
+}
+
 QStringList exportPlot(QCustomPlot* plot, const PlotDescription& data, const ExportRequest& r) {
+  makeExportFolder(r.basePath);
+  for (const auto& [wanted, extension] : {std::pair{r.pdf, ".pdf"}, {r.svg, ".svg"}, {r.png, ".png"}})
+    if (wanted) requireWritable(r.basePath + extension);
   QStringList written;
   const int w = qMax(1, qRound(r.widthPt)), h = qMax(1, qRound(r.heightPt));
   if (r.pdf) {

@@ -17,7 +17,12 @@ struct ExportRequest {
   double pngDpi = 300;
 };
 
-/// Returns the files written; throws std::runtime_error naming the file that failed.
+/// Creates the folder `basePath` lies in when it is missing; throws std::runtime_error naming the
+/// folder and the reason (a file in the way, no permission) when it cannot.
+void makeExportFolder(const QString& basePath);
+
+/// Returns the files written (creating the folder first); throws std::runtime_error naming the
+/// file that failed and why.
 QStringList exportPlot(QCustomPlot* plot, const PlotDescription& data, const ExportRequest& request);
 
 }  // namespace trustlab

@@ -18,6 +18,7 @@
 #include "privacy/accountant.h"
 #include "privacy/calibration.h"
 #include "privacy/privacy_history.h"
+#include "spec/experiment_spec.h"
 
 namespace trustlab {
 namespace {
@@ -110,7 +111,7 @@ PrivacyPanel::PrivacyPanel(QWidget* parent) : QWidget(parent) {
   });
 
   plot_ = new MetricPlot(tr("Privacy spent during training"), tr("step"), tr("ε"), this);
-  plot_->setSmoothing(0);
+  plot_->setSmoothingOffered(false);  // ε is exact
   plot_->setLegendCorner(Qt::AlignRight | Qt::AlignBottom);
 
   auto* epsRow = new QHBoxLayout;
@@ -124,7 +125,12 @@ PrivacyPanel::PrivacyPanel(QWidget* parent) : QWidget(parent) {
   form->addRow(tr("Batch size"), batchSize_);
   form->addRow(tr("Epochs"), epochs_);
   form->addRow(tr("Accountant"), accountant_);
+  source_ = new QLabel(tr("Workload: the defaults below until an experiment is designed."), this);
+  source_->setObjectName("privacyWorkloadSource");
+  source_->setWordWrap(true);
+  source_->setMaximumWidth(360);
   auto* left = new QVBoxLayout;
+  left->addWidget(source_);
   left->addWidget(box);
   left->addWidget(summary_);
   left->addWidget(apply);
@@ -187,6 +193,33 @@ void PrivacyPanel::setBudget(const PrivacyBudget& b) {
   epochs_->setValue(b.epochs);
   accountant_->setCurrentIndex(accountant_->findData(QString::fromStdString(b.accountant)));
   inputsChanged();
+}
+
+void PrivacyPanel::followExperiment(const ExperimentSpec& spec, long trainExamples, const QString& datasetName) {
+  PrivacyBudget b = budget();
+  if (trainExamples > 0) b.datasetSize = trainExamples;
+  b.batchSize = spec.training.batchSize;
+  // A step budget overrides epochs: the same number of expected batches.
+  b.epochs = spec.training.maxSteps > 0 ? double(spec.training.maxSteps) * double(b.batchSize) / double(b.datasetSize)
+                                        : double(spec.training.epochs);
+  const auto& p = spec.training.privacy;
+  if (p.enabled()) {
+    if (p.targetEpsilon > 0) b.targetEpsilon = p.targetEpsilon;
+    b.delta = p.delta;
+    b.accountant = p.accountant;
+  }
+  setBudget(b);
+  source_->setText(tr("Workload from the experiment: %1, N = %2 training examples, batch %3, %4 epochs%5. "
+                      "Edit any field to ask “what if”.")
+                       .arg(datasetName)
+                       .arg(b.datasetSize)
+                       .arg(b.batchSize)
+                       .arg(b.epochs, 0, 'g', 4)
+                       .arg(p.enabled() ? tr(" (private: ε and δ as designed)") : QString()));
+}
+
+void PrivacyPanel::setDatasetProblem(const QString& message) {
+  source_->setText(tr("<span style='color:#b00020'>N is not from the experiment: %1</span>").arg(message.toHtmlEscaped()));
 }
 
 double PrivacyPanel::noiseMultiplier() const {

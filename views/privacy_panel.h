@@ -1,6 +1,8 @@
 // views: the Privacy tab: a privacy budget (target ε on a log slider, δ presets or the 1/N^1.1
 // rule, dataset size, batch size → q, epochs, accountant) and, live, the σ each accountant needs,
 // the resulting noise scale, and ε against training steps for RDP, PRV and GDP side by side.
+// The workload follows the experiment being designed (its N, batch size, epochs and, when
+// private, its ε, δ and accountant); the fields stay editable for what-if questions.
 // Recomputation runs off the GUI thread after a short debounce: RDP/GDP answers arrive in a few
 // milliseconds, PRV (a full FFT composition per point) follows.
 #pragma once
@@ -22,6 +24,7 @@ class QSpinBox;
 namespace trustlab {
 
 class MetricPlot;
+struct ExperimentSpec;
 
 struct PrivacyBudget {
   double targetEpsilon = 3;
@@ -47,6 +50,10 @@ class PrivacyPanel : public QWidget {
   explicit PrivacyPanel(QWidget* parent = nullptr);
   PrivacyBudget budget() const;
   void setBudget(const PrivacyBudget& b);
+  /// Takes the workload of `spec` with `trainExamples` (N) examples from `datasetName`; 0 keeps N.
+  void followExperiment(const ExperimentSpec& spec, long trainExamples, const QString& datasetName);
+  /// Says that N could not be read from the experiment's data (N stays what it was).
+  void setDatasetProblem(const QString& message);
   /// σ of the selected accountant from the latest finished computation (0 while unknown).
   double noiseMultiplier() const;
   MetricPlot* plot() const { return plot_; }
@@ -76,6 +83,7 @@ class PrivacyPanel : public QWidget {
   QDoubleSpinBox* epochs_;
   QComboBox* accountant_;
   QLabel* summary_;
+  QLabel* source_;  ///< where the workload came from
   MetricPlot* plot_;
   QTimer debounce_;
   quint64 generation_ = 0;

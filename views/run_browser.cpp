@@ -2,6 +2,7 @@
 
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QItemSelectionModel>
 #include <QLineEdit>
 #include <QMessageBox>
@@ -14,6 +15,7 @@
 
 #include "audits/audit.h"
 #include "store/run_store.h"
+#include "store/run_tags.h"
 #include "run_table_model.h"
 
 namespace trustlab {
@@ -22,6 +24,7 @@ RunBrowser::RunBrowser(QWidget* parent)
     : QWidget(parent), model_(new RunTableModel(this)), proxy_(new QSortFilterProxyModel(this)),
       table_(new QTableView(this)), filter_(new QLineEdit(this)) {
   proxy_->setSourceModel(model_);
+  connect(model_, &RunTableModel::writeFailed, this, &RunBrowser::errorOccurred);
   proxy_->setSortRole(Qt::UserRole);
   proxy_->setFilterKeyColumn(-1);  // match any column
   proxy_->setFilterCaseSensitivity(Qt::CaseInsensitive);
@@ -32,7 +35,16 @@ RunBrowser::RunBrowser(QWidget* parent)
   table_->setSelectionMode(QAbstractItemView::ExtendedSelection);
   table_->horizontalHeader()->setStretchLastSection(true);
   table_->verticalHeader()->hide();
-  filter_->setPlaceholderText(tr("Filter runs (any column: status, dataset, model, name…)"));
+  // One line of text per run: tens of runs in view, as in MLflow's and W&B's tables.
+  table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6);
+  table_->setWordWrap(false);
+  table_->setTextElideMode(Qt::ElideMiddle);
+  table_->setMinimumHeight(90);
+  table_->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed);
+  table_->setContextMenuPolicy(Qt::CustomContextMenu);
+  connect(table_, &QWidget::customContextMenuRequested, this, &RunBrowser::showContextMenu);
+  filter_->setObjectName("runFilter");
+  filter_->setPlaceholderText(tr("Filter runs (any column: status, dataset, model, name, privacy, tags, note…)"));
   filter_->setClearButtonEnabled(true);
   connect(filter_, &QLineEdit::textChanged, proxy_, &QSortFilterProxyModel::setFilterFixedString);
   auto* overlay = new QPushButton(tr("Overlay selected"), this);
@@ -70,7 +82,9 @@ RunBrowser::RunBrowser(QWidget* parent)
   }
   audit->setMenu(auditMenu);
   connect(overlay, &QPushButton::clicked, this, [this] { Q_EMIT overlayRequested(selectedRunIds()); });
-  connect(table_, &QTableView::doubleClicked, this, [this] { Q_EMIT overlayRequested(selectedRunIds()); });
+  connect(table_, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
+    if (index.column() != RunTableModel::Note) Q_EMIT overlayRequested(selectedRunIds());  // the note is edited
+  });
   connect(remove, &QPushButton::clicked, this, &RunBrowser::deleteSelected);
   connect(refreshButton, &QPushButton::clicked, this, &RunBrowser::refresh);
   connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& cur) {
@@ -121,6 +135,37 @@ void RunBrowser::selectRuns(const QList<qlonglong>& ids) {
     if (ids.contains(model_->runId(proxy_->mapToSource(idx).row())))
       sel->select(idx, QItemSelectionModel::Select | QItemSelectionModel::Rows);
   }
+}
+
+void RunBrowser::showContextMenu(const QPoint& pos) {
+  const auto ids = selectedRunIds();
+  if (ids.isEmpty()) return;
+  QMenu menu;
+  menu.addAction(tr("Overlay in the plots"), this, [this, ids] { Q_EMIT overlayRequested(ids); });
+  menu.addAction(tr("Add tag…"), this, [this] {
+    bool ok = false;
+    const QString text = QInputDialog::getText(this, tr("Add tag"), tr("Tag (key or key=value):"), QLineEdit::Normal, {}, &ok);
+    if (ok && !text.trimmed().isEmpty()) tagSelected(text.section('=', 0, 0).trimmed(), text.section('=', 1).trimmed());
+  });
+  const QModelIndex at = table_->indexAt(pos);
+  if (at.isValid())
+    menu.addAction(tr("Edit note"), this, [this, at] { table_->edit(at.siblingAtColumn(RunTableModel::Note)); });
+  menu.addSeparator();
+  menu.addAction(tr("Delete…"), this, &RunBrowser::deleteSelected);
+  menu.exec(table_->viewport()->mapToGlobal(pos));
+}
+
+bool RunBrowser::tagSelected(const QString& key, const QString& value) {
+  try {
+    requireUserTagKey(key.toStdString());
+    RunStore store(storePath_.toStdString());
+    for (auto id : selectedRunIds()) store.setTag(id, key.toStdString(), value.toStdString());
+  } catch (const std::exception& e) {
+    Q_EMIT errorOccurred(QString::fromStdString(e.what()));
+    return false;
+  }
+  refresh();
+  return true;
 }
 
 void RunBrowser::deleteSelected() {

@@ -1,5 +1,6 @@
-// views: the run browser: the store's runs in a sortable, filterable table; select several runs
-// to overlay them in the plots; audit one's privacy; delete; inspect the current one.
+// views: the run browser: the store's runs in a sortable, filterable table, compact enough for
+// tens of rows; select several runs to overlay them in the plots; audit one; tag runs and edit
+// their notes (in place, or from the context menu); delete; inspect the current one.
 #pragma once
 #include <QWidget>
 
@@ -24,6 +25,8 @@ class RunBrowser : public QWidget {
  public Q_SLOTS:
   void refresh();
   void selectRuns(const QList<qlonglong>& ids);
+  /// Adds `key` (value optional) to the selected runs' tags; records (privacy.* …) are refused.
+  bool tagSelected(const QString& key, const QString& value);
 
  Q_SIGNALS:
   void overlayRequested(const QList<qlonglong>& runIds);
@@ -34,6 +37,7 @@ class RunBrowser : public QWidget {
 
  private:
   void deleteSelected();
+  void showContextMenu(const QPoint& pos);
   QString storePath_;
   RunTableModel* model_;
   QSortFilterProxyModel* proxy_;

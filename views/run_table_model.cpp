@@ -6,7 +6,22 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "privacy/dp_config.h"
+#include "store/run_tags.h"
+
 namespace trustlab {
+namespace {
+
+/// "edp ε=2.98": the privacy mode and the ε spent (the last logged); empty for plain runs.
+QString privacyText(const RunRecord& r) {
+  const auto mode = r.params.find("privacy.mode");
+  if (mode == r.params.end() || mode->second == kPrivacyOff) return {};
+  const auto eps = r.latestMetrics.find("privacy/epsilon");
+  return QString::fromStdString(mode->second) +
+         (eps != r.latestMetrics.end() ? QString(" ε=%1").arg(eps->second, 0, 'f', 2) : QString());
+}
+
+}  // namespace
 
 void RunTableModel::reload(const QString& storePath) {
   // Read first, then swap in: a store that cannot be read leaves the table as it was, and the
@@ -26,12 +41,39 @@ void RunTableModel::reload(const QString& storePath) {
       };
       row.dataset = field("data", "dataset");
       row.model = field("model", "type");
+      row.privacy = privacyText(row);
+      QStringList tags;
+      for (const auto& [key, value] : r.tags)
+        if (key != kNoteTag && !isRecordTag(key))
+          tags << (value.empty() ? QString::fromStdString(key) : QString::fromStdString(key + "=" + value));
+      row.userTags = tags.join(", ");
       runs.push_back(std::move(row));
     }
   }
   beginResetModel();
   runs_ = std::move(runs);
+  storePath_ = storePath;
   endResetModel();
+}
+
+Qt::ItemFlags RunTableModel::flags(const QModelIndex& index) const {
+  const auto f = QAbstractTableModel::flags(index);
+  return index.column() == Note ? f | Qt::ItemIsEditable : f;
+}
+
+bool RunTableModel::setData(const QModelIndex& index, const QVariant& value, int role) {
+  if (role != Qt::EditRole || index.column() != Note) return false;
+  auto& row = runs_.at(size_t(index.row()));
+  const std::string note = value.toString().trimmed().toStdString();
+  try {
+    RunStore(storePath_.toStdString()).setTag(row.id, kNoteTag, note);
+  } catch (const std::exception& e) {
+    Q_EMIT writeFailed(QString::fromStdString(e.what()));
+    return false;
+  }
+  row.tags[kNoteTag] = note;
+  Q_EMIT dataChanged(index, index);
+  return true;
 }
 
 int RunTableModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(runs_.size()); }
@@ -52,7 +94,8 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const {
     return {};
   }
   if (role == Qt::ToolTipRole && !r.error.empty()) return QString::fromStdString(r.error);
-  if (role != Qt::DisplayRole && role != Qt::UserRole) return {};
+  if (role == Qt::ToolTipRole && index.column() == Note) return tr("Double-click to edit the run's note");
+  if (role != Qt::DisplayRole && role != Qt::UserRole && role != Qt::EditRole) return {};
   switch (index.column()) {
     case Id: return r.id;
     case Status: return QString::fromStdString(r.status);
@@ -63,6 +106,12 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const {
     case ValidAccuracy: return metric("valid/accuracy");
     case TestAccuracy: return metric("test/accuracy");
     case TestMacroF1: return metric("test/macro_f1");
+    case Privacy: return r.privacy;
+    case Tags: return r.userTags;
+    case Note: {
+      const auto it = r.tags.find(kNoteTag);
+      return it == r.tags.end() ? QString() : QString::fromStdString(it->second);
+    }
     case Started:
       return role == Qt::UserRole ? QVariant(r.startTime)
                                   : QVariant(QDateTime::fromSecsSinceEpoch(qint64(r.startTime)).toString("yyyy-MM-dd hh:mm:ss"));
@@ -77,8 +126,8 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const {
 
 QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
   if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
-  static const char* names[] = {"ID", "Status", "Experiment", "Name", "Dataset", "Model", "Valid acc",
-                                "Test acc", "Test macro-F1", "Started", "Duration"};
+  static const char* names[] = {"ID", "Status", "Experiment", "Name", "Dataset", "Model", "Valid acc", "Test acc",
+                                "Test macro-F1", "Privacy", "Tags", "Note", "Started", "Duration"};
   return tr(names[section]);
 }
 

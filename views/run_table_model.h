@@ -1,5 +1,6 @@
 // views: the runs of a store as a table (id, status, experiment, name, dataset, model, metrics,
-// start time, duration) for the run browser.
+// privacy (mode and ε spent), the researcher's tags and note, start time, duration) for the run
+// browser. The note is edited in place and written to the store.
 #pragma once
 #include <QAbstractTableModel>
 #include <vector>
@@ -11,7 +12,10 @@ namespace trustlab {
 class RunTableModel : public QAbstractTableModel {
   Q_OBJECT
  public:
-  enum Column { Id, Status, Experiment, Name, Dataset, Model, ValidAccuracy, TestAccuracy, TestMacroF1, Started, Duration, ColumnCount };
+  enum Column {
+    Id, Status, Experiment, Name, Dataset, Model, ValidAccuracy, TestAccuracy, TestMacroF1, Privacy, Tags, Note,
+    Started, Duration, ColumnCount
+  };
   using QAbstractTableModel::QAbstractTableModel;
 
   /// Re-reads the store (read-only connection); throws StoreError when it cannot.
@@ -22,12 +26,19 @@ class RunTableModel : public QAbstractTableModel {
   int columnCount(const QModelIndex& parent = {}) const override;
   QVariant data(const QModelIndex& index, int role) const override;
   QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+  Qt::ItemFlags flags(const QModelIndex& index) const override;
+  /// Editing the Note column writes the note to the store (writeFailed says why it could not).
+  bool setData(const QModelIndex& index, const QVariant& value, int role) override;
+
+ Q_SIGNALS:
+  void writeFailed(const QString& message);
 
  private:
   struct Row : RunRecord {
-    QString dataset, model;
+    QString dataset, model, privacy, userTags;
   };
   std::vector<Row> runs_;
+  QString storePath_;
 };
 
 }  // namespace trustlab

@@ -3,12 +3,14 @@
 #include <QFile>
 #include <QStringList>
 #include <QTableWidget>
+#include <stdexcept>
 
 namespace trustlab {
 
-bool writeTableCsv(const QString& path, const QTableWidget* table) {
+QString writeTableCsv(const QString& path, const QTableWidget* table) {
   QFile f(path);
-  if (!f.open(QIODevice::WriteOnly | QIODevice::Text)) return false;
+  const auto fail = [&] { throw std::runtime_error(path.toStdString() + ": cannot write: " + f.errorString().toStdString()); };
+  if (!f.open(QIODevice::WriteOnly | QIODevice::Text)) fail();
   const auto quote = [](QString s) { return "\"" + s.replace("\"", "\"\"") + "\""; };
   for (int r = -1; r < table->rowCount(); ++r) {
     QStringList cells;
@@ -16,9 +18,10 @@ bool writeTableCsv(const QString& path, const QTableWidget* table) {
       const auto* item = r < 0 ? table->horizontalHeaderItem(c) : table->item(r, c);
       cells << quote(item ? item->text() : QString());
     }
-    if (f.write((cells.join(',') + "\n").toUtf8()) < 0) return false;
+    if (f.write((cells.join(',') + "\n").toUtf8()) < 0) fail();
   }
-  return true;
+  if (!f.flush()) fail();  // a full disk shows here
+  return path;
 }
 
 bool rowContains(const QTableWidget* table, int row, const QString& needle) {

@@ -7,8 +7,8 @@ class QTableWidget;
 
 namespace trustlab {
 
-/// Returns false when the file cannot be written.
-bool writeTableCsv(const QString& path, const QTableWidget* table);
+/// Returns `path`; throws std::runtime_error naming it and the reason when it cannot be written.
+QString writeTableCsv(const QString& path, const QTableWidget* table);
 /// Whether any cell of `row` contains `needle` (case-insensitive; an empty needle matches).
 bool rowContains(const QTableWidget* table, int row, const QString& needle);
 

@@ -6,7 +6,6 @@
 #include <QFileInfo>
 #include <QGridLayout>
 #include <QLabel>
-#include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
@@ -19,6 +18,7 @@
 #include "audits/audit.h"
 #include "audits/membership_audit.h"
 #include "export_dialog.h"
+#include "message_box.h"
 #include "metric_plot.h"
 #include "plot_exporter.h"
 #include "privacy/calibration.h"
@@ -55,7 +55,7 @@ QCustomPlot* makePlot(const QString& title, const QString& x, const QString& y, 
   p->legend->setVisible(true);
   p->legend->setFont(QFont(p->font().family(), 8));
   p->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
-  p->setMinimumSize(320, 220);
+  p->setMinimumSize(220, 140);
   p->setContextMenuPolicy(Qt::CustomContextMenu);
   return p;
 }
@@ -100,6 +100,9 @@ TradeoffView::TradeoffView(QWidget* parent)
   stop_->setEnabled(false);
   run_->setEnabled(false);
   progress_->setFormat("%v / %m points");
+  progress_->setMinimumWidth(60);
+  group_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+  group_->setMinimumContentsLength(10);
 
   auto* bar = new QHBoxLayout;
   bar->addWidget(open_);
@@ -107,7 +110,7 @@ TradeoffView::TradeoffView(QWidget* parent)
   new_->setToolTip(tr("A sweep over the designer's experiment: ε ∈ {∞, 8, 3, 1, 0.5} × 3 seeds with its privacy audit"));
   bar->addWidget(run_);
   bar->addWidget(stop_);
-  bar->addWidget(new QLabel(tr("Dataset / model"), this));
+  group_->setToolTip(tr("The dataset and model whose sweep points are plotted"));
   bar->addWidget(group_, 1);
   bar->addWidget(progress_, 1);
   bar->addWidget(export_);
@@ -143,15 +146,7 @@ TradeoffView::TradeoffView(QWidget* parent)
   connect(new_, &QPushButton::clicked, this, &TradeoffView::newSweepRequested);
   connect(run_, &QPushButton::clicked, this, &TradeoffView::startSweep);
   connect(export_, &QPushButton::clicked, this, [this] {
-    ExportDialog dialog(tr("tradeoff"), this);
-    if (dialog.exec() != QDialog::Accepted) return;
-    const auto r = dialog.request();
-    try {
-      const auto written = exportAll(r.basePath, r.widthPt, r.heightPt);
-      QMessageBox::information(this, tr("Export"), tr("Wrote:\n%1").arg(written.join('\n')));
-    } catch (const std::exception& e) {
-      QMessageBox::warning(this, tr("Export failed"), e.what());
-    }
+    exportWithDialog(this, tr("tradeoff"), [this](const ExportRequest& r) { return exportAll(r.basePath, r.widthPt, r.heightPt); });
   });
   connect(stop_, &QPushButton::clicked, this, &TradeoffView::stopSweep);
   connect(group_, &QComboBox::currentTextChanged, this, [this] { redraw(); });
@@ -210,6 +205,7 @@ bool TradeoffView::openSweep(const QString& path) {
     sweep_ = SweepSpec::fromFile(path.toStdString());
   } catch (const std::exception& e) {
     status_->setText(tr("Cannot open sweep: %1").arg(e.what()));
+    showError(this, tr("Cannot open sweep"), QString::fromStdString(e.what()));
     return false;
   }
   sweepPath_ = path;
@@ -236,6 +232,7 @@ bool TradeoffView::createSweep(const ExperimentSpec& base, const QString& path) 
   QFile f(path);
   if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(QByteArray::fromStdString(s.toJson())) < 0) {
     status_->setText(tr("Cannot write %1: %2").arg(path, f.errorString()));
+    showError(this, tr("Cannot save sweep"), status_->text());
     return false;
   }
   f.close();
@@ -491,18 +488,12 @@ QStringList TradeoffView::exportAll(const QString& basePath, double widthPt, dou
 }
 
 void TradeoffView::exportPlotWithDialog(QCustomPlot* plot, const QString& title) {
-  ExportDialog dialog(title, this);
-  if (dialog.exec() != QDialog::Accepted) return;
-  const auto request = dialog.request();
-  try {
+  exportWithDialog(this, title, [this, plot](const ExportRequest& r) {
     const auto data = plot == roc_       ? rocDescription()
                       : plot == utility_ ? describeTradeoff(utilitySeries(), "Utility", "test score")
                                          : describeTradeoff(leakageSeries(), "Measured leakage", "rate / AUC / bits");
-    const auto written = exportPlot(plot, data, request);
-    QMessageBox::information(this, tr("Export"), tr("Wrote:\n%1").arg(written.join('\n')));
-  } catch (const std::exception& e) {
-    QMessageBox::warning(this, tr("Export failed"), e.what());
-  }
+    return exportPlot(plot, data, r);
+  });
 }
 
 }  // namespace trustlab

@@ -28,11 +28,12 @@ TrainingView::TrainingView(QWidget* parent)
   accuracy_->setLegendCorner(Qt::AlignRight | Qt::AlignBottom);
   connect(loss_, &MetricPlot::smoothingChanged, accuracy_, &MetricPlot::setSmoothing);
   connect(accuracy_, &MetricPlot::smoothingChanged, loss_, &MetricPlot::setSmoothing);
-  auto* splitter = new QSplitter(Qt::Vertical, this);
+  // Side by side: the window is wider than tall, and three stacked plots leave each a sliver.
+  auto* splitter = new QSplitter(Qt::Horizontal, this);
   splitter->addWidget(loss_);
   splitter->addWidget(accuracy_);
   splitter->addWidget(epsilon_);
-  epsilon_->setSmoothing(0);
+  epsilon_->setSmoothingOffered(false);  // ε is exact
   epsilon_->setLegendCorner(Qt::AlignRight | Qt::AlignBottom);
   epsilon_->hide();  // shown when a private run reports ε
   progress_->setRange(0, 1000);
@@ -51,12 +52,19 @@ void TrainingView::clear() {
   epsilon_->hide();
   series_.clear();
   runColours_.clear();
+  runNames_.clear();
 }
 
-void TrainingView::beginLiveRun() {
+void TrainingView::beginLiveRun(const QString& runName) {
   clear();
+  liveName_ = runName;
   progress_->setValue(0);
   status_->setText(tr("Starting…"));
+}
+
+QString TrainingView::runLabel(qlonglong runId) const {
+  const QString name = runNames_.value(runId, liveName_);
+  return name.isEmpty() ? tr("run %1").arg(runId) : QString("#%1 %2").arg(runId).arg(name);
 }
 
 TrainingView::Target TrainingView::seriesFor(qlonglong runId, const QString& key) {
@@ -69,14 +77,18 @@ TrainingView::Target TrainingView::seriesFor(qlonglong runId, const QString& key
   if (!isEpsilon && (!(isLoss || isAccuracy) || !(train || valid))) return {};
   if (!runColours_.contains(runId)) runColours_[runId] = int(runColours_.size());
   if (isEpsilon) {
-    epsilon_->show();
-    Target t{epsilon_, epsilon_->addSeries(QString("run %1 ε").arg(runId), MetricPlot::paletteColor(runColours_[runId]))};
+    if (epsilon_->isHidden()) {
+      epsilon_->show();
+      auto* splitter = static_cast<QSplitter*>(epsilon_->parentWidget());
+      splitter->setSizes({1, 1, 1});  // a third each, not the sliver a shown widget gets
+    }
+    Target t{epsilon_, epsilon_->addSeries(runLabel(runId) + " ε", MetricPlot::paletteColor(runColours_[runId]))};
     series_.insert(id, t);
     return t;
   }
   Target t;
   t.plot = isLoss ? loss_ : accuracy_;
-  const QString name = QString("run %1 %2").arg(runId).arg(train ? "train" : "valid");
+  const QString name = runLabel(runId) + (train ? tr(" train") : tr(" valid"));
   t.series = t.plot->addSeries(name, MetricPlot::paletteColor(runColours_[runId]), train ? Qt::SolidLine : Qt::DashLine);
   series_.insert(id, t);
   return t;
@@ -100,6 +112,8 @@ void TrainingView::showStoredRuns(const QList<qlonglong>& runIds, const QString&
   clear();
   const RunStore store(storePath.toStdString(), true);
   for (qlonglong id : runIds)
+    if (const auto run = store.run(id)) runNames_[id] = QString::fromStdString(run->name);
+  for (qlonglong id : runIds)
     for (const char* key : {"train/loss", "valid/loss", "train/accuracy", "valid/accuracy", "privacy/epsilon"}) {
       const auto history = store.metricHistory(id, key);
       if (history.empty()) continue;
@@ -114,11 +128,10 @@ void TrainingView::showStoredRuns(const QList<qlonglong>& runIds, const QString&
   status_->setText(tr("Showing %n stored run(s)", nullptr, int(runIds.size())));
 }
 
-QStringList TrainingView::exportAll(const QString& folder, double widthPt, double heightPt) {
-  QDir().mkpath(folder);
-  auto files = loss_->exportAll(folder + "/loss", widthPt, heightPt) +
-               accuracy_->exportAll(folder + "/accuracy", widthPt, heightPt);
-  if (epsilon_->seriesCount() > 0) files += epsilon_->exportAll(folder + "/epsilon", widthPt, heightPt);
+QStringList TrainingView::exportAll(const QString& basePath, double widthPt, double heightPt) {
+  auto files = loss_->exportAll(basePath + "-loss", widthPt, heightPt) +
+               accuracy_->exportAll(basePath + "-accuracy", widthPt, heightPt);
+  if (epsilon_->seriesCount() > 0) files += epsilon_->exportAll(basePath + "-epsilon", widthPt, heightPt);
   return files;
 }
 

@@ -1,5 +1,6 @@
-// views: the Training tab: live loss and accuracy curves (train solid, valid dashed, one colour
-// per run), progress with ETA, and stored runs overlaid from the run browser.
+// views: the Training tab: live loss, accuracy and (private runs) ε curves side by side (train
+// solid, valid dashed, one colour per run, legends naming the runs), progress with ETA, and stored
+// runs overlaid from the run browser.
 #pragma once
 #include <QMap>
 #include <QPair>
@@ -19,11 +20,12 @@ class TrainingView : public QWidget {
   MetricPlot* lossPlot() const { return loss_; }
   MetricPlot* accuracyPlot() const { return accuracy_; }
   MetricPlot* epsilonPlot() const { return epsilon_; }
-  /// Exports both plots as `<folder>/loss.*` and `<folder>/accuracy.*`.
-  QStringList exportAll(const QString& folder, double widthPt, double heightPt);
+  /// Exports the plots as `<basePath>-loss.*`, `-accuracy.*` and (private runs) `-epsilon.*`.
+  QStringList exportAll(const QString& basePath, double widthPt, double heightPt);
 
  public Q_SLOTS:
-  void beginLiveRun();
+  /// Clears the plots for a run about to start; `runName` labels its series.
+  void beginLiveRun(const QString& runName = {});
   void addMetric(qlonglong runId, const QString& key, qlonglong step, double value);
   void setProgress(qlonglong step, qlonglong total, int epoch, int epochs, double elapsed, double eta);
   void setStatus(const QString& text);
@@ -36,6 +38,8 @@ class TrainingView : public QWidget {
     int series = -1;
   };
   Target seriesFor(qlonglong runId, const QString& key);
+  /// "#3 bilstm edp ε=3": what legends call a run.
+  QString runLabel(qlonglong runId) const;
   void clear();
 
   MetricPlot* loss_;
@@ -45,6 +49,8 @@ class TrainingView : public QWidget {
   QLabel* status_;
   QMap<QPair<qlonglong, QString>, Target> series_;
   QMap<qlonglong, int> runColours_;
+  QMap<qlonglong, QString> runNames_;
+  QString liveName_;  ///< the name of the run being trained (its id comes with its first metric)
 };
 
 }  // namespace trustlab

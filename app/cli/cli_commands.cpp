@@ -15,6 +15,7 @@
 #include "store/privacy_ledger.h"
 #include "experiment/partition_preview.h"
 #include "store/run_store.h"
+#include "store/run_tags.h"
 #include "experiment/runner.h"
 #include "spec/spec_fields.h"
 #include "federated/client_selection.h"
@@ -142,13 +143,16 @@ json runJson(const RunRecord& r, bool full) {
   return j;
 }
 
-long long runIdArg(const Args& a, const char* sub) {
-  if (a.positional().size() != 1) throw InputError(std::string("runs ") + sub, "expects one run id");
-  const std::string& v = a.positional().front();
+long long parseRunId(const std::string& v) {
   char* end = nullptr;
   const long long id = std::strtoll(v.c_str(), &end, 10);
   if (v.empty() || *end) throw InputError("run id", "expected an integer, got '" + v + "'");
   return id;
+}
+
+long long runIdArg(const Args& a, const char* sub) {
+  if (a.positional().size() != 1) throw InputError(std::string("runs ") + sub, "expects one run id");
+  return parseRunId(a.positional().front());
 }
 
 RunRecord requireRun(const RunStore& store, long long id) {
@@ -328,8 +332,33 @@ int flCommand(const std::vector<std::string>& argv) {
   return out.status == "finished" ? 0 : 1;
 }
 
+/// `runs tag ID KEY[=VALUE]…` (a bare key is a label: its value is empty) and `runs note ID TEXT…`.
+int annotateRun(RunStore& store, const Args& a, const std::string& sub) {
+  const auto& words = a.positional();  // the id, then the tags or the note's words
+  if (words.size() < 2)
+    throw InputError("runs " + sub, sub == "tag" ? "expects ID KEY[=VALUE] [KEY[=VALUE]…]" : "expects ID TEXT");
+  const long long id = parseRunId(words[0]);
+  requireRun(store, id);
+  if (sub == "note") {
+    std::string note;
+    for (size_t i = 1; i < words.size(); ++i) note += (i > 1 ? " " : "") + words[i];
+    store.setTag(id, kNoteTag, note);
+    std::printf("run %lld: note set\n", id);
+    return 0;
+  }
+  std::vector<std::pair<std::string, std::string>> tags;
+  for (size_t i = 1; i < words.size(); ++i) {  // all checked before any is written
+    const auto eq = words[i].find('=');
+    tags.emplace_back(words[i].substr(0, eq), eq == std::string::npos ? "" : words[i].substr(eq + 1));
+    requireUserTagKey(tags.back().first);
+  }
+  for (const auto& [key, value] : tags) store.setTag(id, key, value);
+  std::printf("run %lld: %zu tag(s) set\n", id, tags.size());
+  return 0;
+}
+
 int runsCommand(const std::vector<std::string>& argv) {
-  if (argv.empty()) throw InputError("runs", "expects a subcommand: list, show, export, delete");
+  if (argv.empty()) throw InputError("runs", "expects a subcommand: list, show, export, ledger, tag, note, delete");
   const std::string sub = argv[0];
   const std::vector<std::string> rest(argv.begin() + 1, argv.end());
   const Args a(rest, {"store", "filter", "output", "accountant"}, {"json", "csv"});
@@ -418,6 +447,7 @@ int runsCommand(const std::vector<std::string>& argv) {
     }
     return 0;
   }
+  if (sub == "tag" || sub == "note") return annotateRun(store, a, sub);
   if (sub == "delete") {
     const long long id = runIdArg(a, "delete");
     requireRun(store, id);
@@ -425,7 +455,7 @@ int runsCommand(const std::vector<std::string>& argv) {
     std::printf("deleted run %lld\n", id);
     return 0;
   }
-  throw InputError("runs " + sub, "unknown subcommand (list, show, export, ledger, delete)");
+  throw InputError("runs " + sub, "unknown subcommand (list, show, export, ledger, tag, note, delete)");
 }
 
 int datasetsCommand(const std::vector<std::string>& argv) {

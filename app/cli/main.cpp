@@ -23,6 +23,8 @@ commands:
   runs show ID [--store FILE] [--json]
   runs export ID --csv [--output FILE] [--store FILE]
   runs ledger ID [--accountant A] [--store FILE] [--json]   (recompute a private run's ε)
+  runs tag ID KEY[=VALUE]... [--store FILE]   (label a run; records such as privacy.* are refused)
+  runs note ID TEXT... [--store FILE]         (the run's free-text note)
   runs delete ID [--store FILE]
   datasets list [--json]
   audit list [--json]                         (every audit: its argument and the metrics it records)

@@ -11,6 +11,7 @@
 #include <cstdio>
 
 #include "designer_widget.h"
+#include "guarded_application.h"
 #include "store/run_store.h"
 #include "main_window.h"
 #include "plugins/plugin_loader.h"
@@ -51,7 +52,6 @@ void writeReport(const QString& dir, trustlab::MainWindow& w, qlonglong runId, c
   }
   out << "\n## Files\n\n";
   for (const auto& file : files) out << "- " << QFileInfo(file).fileName() << "\n";
-  out << "\nGUI thread longest block while training: " << w.probe()->maxBlockedMs() << " ms\n";
 }
 
 }  // namespace
@@ -59,7 +59,7 @@ void writeReport(const QString& dir, trustlab::MainWindow& w, qlonglong runId, c
 int main(int argc, char** argv) {
   const bool headless = wantsHeadless(argc, argv);
   if (headless) qputenv("QT_QPA_PLATFORM", "offscreen");
-  QApplication app(argc, argv);
+  trustlab::GuardedApplication app(argc, argv);
   QApplication::setApplicationName("TrustLab");
   QApplication::setOrganizationName("TrustLab");
   QApplication::setApplicationVersion(TRUSTLAB_VERSION_STRING);
@@ -105,7 +105,7 @@ int main(int argc, char** argv) {
                        QStringList files;
                        try {
                          // Single-column figure: 8.5 cm × 6 cm in PostScript points.
-                         files = window.trainingView()->exportAll(dir, 8.5 / 2.54 * 72, 6.0 / 2.54 * 72);
+                         files = window.trainingView()->exportAll(dir + "/training", 8.5 / 2.54 * 72, 6.0 / 2.54 * 72);
                        } catch (const std::exception& e) {
                          std::fprintf(stderr, "trustlab: export failed: %s\n", e.what());
                          exitCode = 1;

@@ -11,6 +11,9 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QScrollArea>
+#include <QScrollBar>
+#include <QSplitter>
+#include <QToolBar>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -19,7 +22,7 @@
 
 #include "designer_widget.h"
 #include "privacy_panel.h"
-#include "export_dialog.h"
+#include "message_box.h"
 #include "responsiveness_probe.h"
 #include "run_browser.h"
 #include "run_inspector.h"
@@ -31,9 +34,11 @@
 #include "training_worker.h"
 #include "data/dataset_registry.h"
 #include "experiment/partition_preview.h"
+#include "spec/run_name.h"
 #include "audits/audit.h"
 #include "audits/fairness_audit.h"
 #include "plugins/plugin_loader.h"
+#include "store/run_store.h"
 #include "util/errors.h"
 #include "util/text.h"
 
@@ -42,6 +47,11 @@ namespace trustlab {
 MainWindow::MainWindow(const QString& storePath, QWidget* parent)
     : QMainWindow(parent),
       storePath_(storePath),
+      tabs_(new QTabWidget),
+      centre_(new QSplitter(Qt::Vertical)),
+      runsSplitter_(new QSplitter(Qt::Horizontal)),
+      startReason_(new QLabel),
+      storeLabel_(new QLabel),
       designer_(new DesignerWidget),
       training_(new TrainingView),
       browser_(new RunBrowser),
@@ -54,17 +64,17 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
       fairnessTabs_(new QTabWidget),
       federatedRefresh_(new QTimer(this)),
       probe_(new ResponsivenessProbe(this)),
-      worker_(new TrainingWorker) {
+      worker_(new TrainingWorker),
+      workloadTimer_(new QTimer(this)) {
   setWindowTitle(tr("TrustLab"));
   setWindowIcon(QIcon(":/icons/trustlab.svg"));
-  auto* tabs = new QTabWidget(this);
-  tabs->addTab(training_, tr("Training"));
-  tabs->addTab(privacy_, tr("Privacy"));
-  tabs->addTab(tradeoff_, tr("Tradeoff"));
-  tabs->addTab(federated_, tr("Federated"));
+  tabs_->addTab(training_, tr("Training"));
+  tabs_->addTab(privacy_, tr("Privacy"));
+  tabs_->addTab(tradeoff_, tr("Tradeoff"));
+  tabs_->addTab(federated_, tr("Federated"));
   fairnessTabs_->addTab(fairness_, tr("Classifier audit"));
   fairnessTabs_->addTab(distillation_, tr("Distillation"));
-  tabs->addTab(fairnessTabs_, tr("Fairness"));
+  tabs_->addTab(fairnessTabs_, tr("Fairness"));
   tradeoff_->setStorePath(storePath_);
   distillation_->setStorePath(storePath_);
   connect(distillation_, &DistillationView::runFinished, this, [this](bool, const QString& message) {
@@ -75,21 +85,36 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
     const QString path = QFileDialog::getSaveFileName(this, tr("New sweep spec"), "sweep.json", tr("Sweep spec (*.json)"));
     if (!path.isEmpty()) tradeoff_->createSweep(designer_->spec(), path);
   });
-  setCentralWidget(tabs);
+
+  // The run table is a view of its own, not a strip under the plots: the tabs and the runs share
+  // the height (drag the handle; View → Runs table only gives it all), the inspector sits beside
+  // the runs it describes.
+  runsSplitter_->addWidget(browser_);
+  runsSplitter_->addWidget(inspector_);
+  runsSplitter_->setStretchFactor(0, 3);
+  runsSplitter_->setStretchFactor(1, 2);
+  runsSplitter_->setChildrenCollapsible(false);
+  centre_->addWidget(tabs_);
+  centre_->addWidget(runsSplitter_);
+  centre_->setStretchFactor(0, 3);
+  centre_->setStretchFactor(1, 2);
+  centre_->setCollapsible(1, false);
+  centre_->setObjectName("centreSplitter");
+  runsSplitter_->setObjectName("runsSplitter");
+  setCentralWidget(centre_);
 
   auto* scroll = new QScrollArea;
   scroll->setWidget(designer_);
   scroll->setWidgetResizable(true);
-  auto dock = [this](const QString& title, QWidget* w, Qt::DockWidgetArea area, const char* name) {
-    auto* d = new QDockWidget(title, this);
-    d->setObjectName(name);
-    d->setWidget(w);
-    addDockWidget(area, d);
-    return d;
-  };
-  dock(tr("Experiment"), scroll, Qt::LeftDockWidgetArea, "experimentDock");
-  dock(tr("Runs"), browser_, Qt::BottomDockWidgetArea, "runsDock");
-  dock(tr("Inspector"), inspector_, Qt::RightDockWidgetArea, "inspectorDock");
+  scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  // Wide enough for a label beside its field; never the ~60 px sliver a small window used to leave.
+  scroll->setMinimumWidth(designer_->minimumSizeHint().width() + scroll->verticalScrollBar()->sizeHint().width() + 4);
+  auto* experimentDock = new QDockWidget(tr("Experiment"), this);
+  experimentDock->setObjectName("experimentDock");
+  experimentDock->setWidget(scroll);
+  // Movable and floatable, not closable: no close button where one grabs the dock (View hides it).
+  experimentDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+  addDockWidget(Qt::LeftDockWidgetArea, experimentDock);
 
   worker_->moveToThread(&workerThread_);
   connect(&workerThread_, &QThread::finished, worker_, &QObject::deleteLater);
@@ -126,15 +151,22 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
                                          .arg(eps).arg(delta).arg(sigma, 0, 'f', 4).arg(batch).arg(spec.training.epochs),
                                      10000);
           });
-  connect(designer_, &DesignerWidget::startRequested, this, &MainWindow::startExperiment);
-  connect(designer_, &DesignerWidget::stopRequested, this, &MainWindow::stopExperiment);
+  connect(designer_, &DesignerWidget::specChanged, this, &MainWindow::updateRunActions);
+  workloadTimer_->setSingleShot(true);
+  workloadTimer_->setInterval(300);
+  connect(designer_, &DesignerWidget::specChanged, workloadTimer_, qOverload<>(&QTimer::start));
+  connect(workloadTimer_, &QTimer::timeout, this, &MainWindow::followExperimentInPrivacyTab);
+  connect(&sizeWatcher_, &QFutureWatcher<DatasetSize>::finished, this, [this] {
+    sized_ = sizeWatcher_.result();
+    followExperimentInPrivacyTab();
+  });
   connect(browser_, &RunBrowser::overlayRequested, this, [this](const QList<qlonglong>& ids) {
     if (running_ || ids.isEmpty()) return;
     try {
       training_->showStoredRuns(ids, storePath_);
       federated_->showRuns(ids, storePath_);
     } catch (const std::exception& e) {
-      statusBar()->showMessage(QString::fromStdString(e.what()));
+      showError(this, tr("Cannot show the runs"), QString::fromStdString(e.what()));
     }
   });
   connect(browser_, &RunBrowser::auditRequested, this, &MainWindow::auditRun);
@@ -145,7 +177,7 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
     // A report a view draws goes there; every other audit reads as its summary.
     if (const auto* report = std::any_cast<ClassifierFairnessReport>(&job.outcome.report)) {
       fairness_->showReport(auditedRun_, *report);
-      static_cast<QTabWidget*>(centralWidget())->setCurrentWidget(fairnessTabs_);
+      tabs_->setCurrentWidget(fairnessTabs_);
       fairnessTabs_->setCurrentWidget(fairness_);
       const QString text = tr("Fairness of run %1: %2 test examples, %3 counterfactual pairs (Fairness tab)")
                                .arg(auditedRun_).arg(report->examples).arg(report->counterfactualPairs);
@@ -156,10 +188,8 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
     const QString text = job.error.isEmpty() ? QString::fromStdString(job.outcome.summary)
                                              : tr("The audit failed: %1").arg(job.error);
     statusBar()->showMessage(text.section('\n', 0, 1).simplified(), 30000);
-    auto* box = new QMessageBox(QMessageBox::Information, tr("Audit of run %1").arg(auditedRun_), text,
-                                QMessageBox::Ok, this);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->open();  // not modal to the app: training and sweeps go on
+    if (job.error.isEmpty()) showInfo(this, tr("Audit of run %1").arg(auditedRun_), text);
+    else showError(this, tr("Audit of run %1").arg(auditedRun_), text);
     Q_EMIT auditFinished(auditedRun_, text);
   });
   connect(federated_, &FederatedView::previewRequested, this, &MainWindow::previewPartition);
@@ -168,26 +198,24 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
     federated_->previewButton()->setEnabled(true);
     if (r.error.isEmpty()) federated_->showPartition(r.description, r.stats);
     const QString text = r.error.isEmpty() ? federated_->summary()->text() : tr("Preview failed: %1").arg(r.error);
-    statusBar()->showMessage(text, 15000);
+    if (r.error.isEmpty()) statusBar()->showMessage(text, 15000);
+    else showError(this, tr("Partition preview"), text);
     Q_EMIT partitionPreviewed(text);
   });
   connect(browser_, &RunBrowser::currentRunChanged, this, [this](qlonglong id) { inspector_->showRun(id, storePath_); });
-  connect(browser_, &RunBrowser::errorOccurred, this, [this](const QString& m) { statusBar()->showMessage(m); });
+  connect(browser_, &RunBrowser::errorOccurred, this, [this](const QString& m) { showError(this, tr("Run store"), m); });
 
-  auto* storeLabel = new QLabel(tr("Store: %1").arg(storePath_));
-  statusBar()->addPermanentWidget(storeLabel);
-  auto* blocked = new QLabel;
-  blocked->setToolTip(tr("Longest time the GUI thread was blocked since the current run started"));
-  statusBar()->addPermanentWidget(blocked);
-  auto* blockedTimer = new QTimer(this);
-  connect(blockedTimer, &QTimer::timeout, this,
-          [this, blocked] { blocked->setText(tr("GUI max block %1 ms").arg(probe_->maxBlockedMs(), 0, 'f', 1)); });
-  blockedTimer->start(500);
+  storeLabel_->setText(tr("Store: %1").arg(storePath_));
+  storeLabel_->setToolTip(storePath_);
+  statusBar()->addPermanentWidget(storeLabel_);
 
+  buildToolBar();
   buildMenus();
   QSettings settings;
   restoreGeometry(settings.value("window/geometry").toByteArray());
   restoreState(settings.value("window/state").toByteArray());
+  if (!centre_->restoreState(settings.value("window/centre").toByteArray())) centre_->setSizes({600, 400});
+  if (!runsSplitter_->restoreState(settings.value("window/runs").toByteArray())) runsSplitter_->setSizes({600, 400});
   const QString lastSpec = settings.value("designer/spec").toString();
   if (!lastSpec.isEmpty()) {
     try {
@@ -196,10 +224,12 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
       // An old or hand-edited setting: keep the defaults.
     }
   }
+  updateRunActions();
+  followExperimentInPrivacyTab();
   browser_->setStorePath(storePath_);
   const auto& plugins = loadPlugins();
   if (const auto skipped = std::count_if(plugins.begin(), plugins.end(), [](const auto& p) { return !p.ok(); }))
-    statusBar()->showMessage(tr("%n plugin(s) could not be loaded (Help → Plugins says why)", "", int(skipped)));
+    statusBar()->showMessage(tr("%n plugin(s) could not be loaded (Help → Plugins says why)", "", int(skipped)), 30000);
 }
 
 MainWindow::~MainWindow() {
@@ -207,6 +237,7 @@ MainWindow::~MainWindow() {
   workerThread_.quit();
   workerThread_.wait();
   auditWatcher_.waitForFinished();  // an audit writes to the store: let it finish
+  sizeWatcher_.waitForFinished();
 }
 
 void MainWindow::buildMenus() {
@@ -218,12 +249,19 @@ void MainWindow::buildMenus() {
   file->addSeparator();
   file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
   auto* run = menuBar()->addMenu(tr("&Run"));
-  run->addAction(tr("&Start"), QKeySequence(Qt::CTRL | Qt::Key_R), this, [this] {
-    if (designer_->isValid()) startExperiment(designer_->spec());
-  });
-  run->addAction(tr("S&top"), QKeySequence(Qt::CTRL | Qt::Key_Period), this, &MainWindow::stopExperiment);
+  run->addAction(startAction_);
+  run->addAction(stopAction_);
   auto* view = menuBar()->addMenu(tr("&View"));
   for (auto* d : findChildren<QDockWidget*>()) view->addAction(d->toggleViewAction());
+  auto* runsOnly = view->addAction(tr("&Runs table only"));
+  runsOnly->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+  runsOnly->setCheckable(true);
+  // The tabs fold away and come back at the height they had.
+  connect(runsOnly, &QAction::toggled, this, [this, before = QList<int>()](bool on) mutable {
+    if (on) before = centre_->sizes();
+    tabs_->setVisible(!on);
+    if (!on && before.size() == 2) centre_->setSizes(before);
+  });
   auto* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("&Plugins…"), this, [this] { QMessageBox::information(this, tr("Plugins"), pluginsText()); });
   help->addAction(tr("&About TrustLab"), this, [this] {
@@ -232,6 +270,36 @@ void MainWindow::buildMenus() {
                           "fair training, with every run stored and reproducible.")
                            .arg(QApplication::applicationVersion()));
   });
+}
+
+void MainWindow::buildToolBar() {
+  auto* bar = addToolBar(tr("Run"));
+  bar->setObjectName("runToolBar");
+  bar->setMovable(false);
+  bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+  startAction_ = new QAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("&Start"), this);
+  startAction_->setObjectName("startAction");
+  startAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+  stopAction_ = new QAction(style()->standardIcon(QStyle::SP_MediaStop), tr("S&top"), this);
+  stopAction_->setObjectName("stopAction");
+  stopAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
+  connect(startAction_, &QAction::triggered, this, [this] { startExperiment(designer_->spec()); });
+  connect(stopAction_, &QAction::triggered, this, &MainWindow::stopExperiment);
+  bar->addAction(startAction_);
+  bar->addAction(stopAction_);
+  // Why Start is disabled, in the field's words, where the eye goes when it does nothing.
+  startReason_->setObjectName("startReason");
+  startReason_->setStyleSheet("color: #b00020; padding-left: 8px;");
+  startReason_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+  bar->addWidget(startReason_);
+}
+
+void MainWindow::updateRunActions() {
+  const QString reason = running_ ? QString() : designer_->blockingReason();
+  startAction_->setEnabled(!running_ && designer_->isValid());
+  stopAction_->setEnabled(running_);
+  startReason_->setText(reason.isEmpty() ? QString() : tr("Cannot start: %1").arg(reason));
+  startReason_->setToolTip(reason);
 }
 
 QString MainWindow::pluginsText() {
@@ -255,8 +323,8 @@ QString MainWindow::pluginsText() {
 void MainWindow::startExperiment(const ExperimentSpec& spec) {
   if (running_) return;
   running_ = true;
-  designer_->setRunning(true);
-  training_->beginLiveRun();
+  updateRunActions();
+  training_->beginLiveRun(QString::fromStdString(defaultRunName(spec)));
   probe_->reset();
   QSettings().setValue("designer/spec", QString::fromStdString(spec.toJson()));
   Q_EMIT startRun(QString::fromStdString(spec.toJson()), storePath_);
@@ -271,7 +339,7 @@ void MainWindow::stopExperiment() {
 
 void MainWindow::onFinished(qlonglong runId, const QString& status, double testAccuracy, double testMacroF1, double seconds) {
   running_ = false;
-  designer_->setRunning(false);
+  updateRunActions();
   browser_->refresh();
   browser_->selectRuns({runId});
   inspector_->showRun(runId, storePath_);
@@ -285,12 +353,12 @@ void MainWindow::onFinished(qlonglong runId, const QString& status, double testA
 
 void MainWindow::onFailed(const QString& error, bool badInput) {
   running_ = false;
-  designer_->setRunning(false);
+  updateRunActions();
   browser_->refresh();
   training_->setStatus((badInput ? tr("Bad input: %1") : tr("Run failed: %1")).arg(error));
   Q_EMIT runFailed(error);
   if (isVisible() && QApplication::platformName() != "offscreen")
-    QMessageBox::warning(this, badInput ? tr("Bad input") : tr("Run failed"), error);
+    showError(this, badInput ? tr("Bad input") : tr("Run failed"), error);
 }
 
 void MainWindow::openSpec() {
@@ -299,48 +367,68 @@ void MainWindow::openSpec() {
   try {
     designer_->setSpec(ExperimentSpec::fromFile(path.toStdString()));
   } catch (const std::exception& e) {
-    QMessageBox::warning(this, tr("Cannot open spec"), e.what());
+    showError(this, tr("Cannot open spec"), QString::fromStdString(e.what()));
   }
 }
 
 void MainWindow::saveSpec() {
   const QString path = QFileDialog::getSaveFileName(this, tr("Save experiment spec"), "experiment.json", tr("Spec (*.json)"));
-  if (path.isEmpty()) return;
+  if (!path.isEmpty()) saveSpecTo(path);
+}
+
+bool MainWindow::saveSpecTo(const QString& path) {
   QFile f(path);
-  if (!f.open(QIODevice::WriteOnly) || f.write(QByteArray::fromStdString(designer_->spec().toJson() + "\n")) < 0)
-    QMessageBox::warning(this, tr("Cannot save spec"), f.errorString());
+  const QByteArray json = QByteArray::fromStdString(designer_->spec().toJson() + "\n");
+  if (f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(json) == json.size() && f.flush()) return true;
+  showError(this, tr("Cannot save spec"), tr("%1: %2").arg(path, f.errorString()));
+  return false;
 }
 
 void MainWindow::openStore() {
   if (running_) return;
   const QString path = QFileDialog::getOpenFileName(this, tr("Open run store"), storePath_, tr("Run store (*.sqlite *.db)"));
-  if (path.isEmpty()) return;
+  if (!path.isEmpty()) switchStore(path);
+}
+
+bool MainWindow::switchStore(const QString& path) {
+  if (running_) return false;
+  try {
+    const RunStore probe(path.toStdString(), /*readOnly=*/true);  // not a store: say so, keep the current one
+  } catch (const std::exception& e) {
+    showError(this, tr("Cannot open run store"), QString::fromStdString(e.what()));
+    return false;
+  }
   storePath_ = path;
+  storeLabel_->setText(tr("Store: %1").arg(path));
   browser_->setStorePath(path);
   tradeoff_->setStorePath(path);
   distillation_->setStorePath(path);
+  return true;
+}
+
+ExportWriter MainWindow::currentTabExport(QString* title) const {
+  // The plots of the tab in view (the Training tab's otherwise).
+  const QWidget* tab = tabs_->currentWidget();
+  const QWidget* current = tab == fairnessTabs_ ? fairnessTabs_->currentWidget() : tab;
+  const auto writer = [](auto* view) {
+    return [view](const ExportRequest& r) { return view->exportAll(r.basePath, r.widthPt, r.heightPt); };
+  };
+  if (current == federated_) return *title = tr("federated"), ExportWriter(writer(federated_));
+  if (current == fairness_) return *title = tr("fairness"), ExportWriter(writer(fairness_));
+  if (current == distillation_) return *title = tr("distillation"), ExportWriter(writer(distillation_));
+  if (current == tradeoff_) return *title = tr("tradeoff"), ExportWriter(writer(tradeoff_));
+  return *title = tr("training"), ExportWriter(writer(training_));
 }
 
 void MainWindow::exportPlots() {
-  // The plots of the tab in view (the Training tab's otherwise).
-  const QWidget* tab = static_cast<QTabWidget*>(centralWidget())->currentWidget();
-  const QWidget* current = tab == fairnessTabs_ ? fairnessTabs_->currentWidget() : tab;
-  ExportDialog dialog(current == federated_     ? tr("federated")
-                      : current == fairness_    ? tr("fairness")
-                      : current == distillation_ ? tr("distillation")
-                                                 : tr("training"),
-                      this);
-  if (dialog.exec() != QDialog::Accepted) return;
-  const auto r = dialog.request();
-  try {
-    const auto files = current == federated_ ? federated_->exportAll(r.basePath, r.widthPt, r.heightPt)
-                       : current == fairness_ ? fairness_->exportAll(r.basePath, r.widthPt, r.heightPt)
-                       : current == distillation_ ? distillation_->exportAll(r.basePath, r.widthPt, r.heightPt)
-                                              : training_->exportAll(r.basePath, r.widthPt, r.heightPt);
-    statusBar()->showMessage(tr("Exported %n file(s) to %1", nullptr, int(files.size())).arg(r.basePath), 8000);
-  } catch (const std::exception& e) {
-    QMessageBox::warning(this, tr("Export failed"), e.what());
-  }
+  QString title;
+  const ExportWriter write = currentTabExport(&title);
+  exportWithDialog(this, title, write);
+}
+
+bool MainWindow::exportCurrentTab(const ExportRequest& request) {
+  QString title;
+  return runExport(this, request, currentTabExport(&title));
 }
 
 void MainWindow::previewPartition() {
@@ -361,6 +449,28 @@ void MainWindow::previewPartition() {
   }));
 }
 
+void MainWindow::followExperimentInPrivacyTab() {
+  const auto spec = designer_->spec();
+  const auto& d = spec.data;
+  const QString key = QString::fromStdString(d.dataset + '\n' + d.format + '\n' + d.columns.text + '\n' + d.columns.label);
+  if (key != sized_.key) {  // N of another dataset: read it first (this runs again when it is known)
+    if (sizeWatcher_.isRunning()) workloadTimer_->start();
+    else
+      sizeWatcher_.setFuture(QtConcurrent::run([key, request = DatasetRequest{d.dataset, d.format, d.columns}] {
+        DatasetSize size{key};
+        try {
+          size.trainExamples = long(loadDataset(request).train.size());
+        } catch (const std::exception& e) {
+          size.error = QString::fromStdString(e.what());
+        }
+        return size;
+      }));
+    return;
+  }
+  privacy_->followExperiment(spec, sized_.trainExamples, QString::fromStdString(d.dataset));
+  if (!sized_.error.isEmpty()) privacy_->setDatasetProblem(sized_.error);
+}
+
 void MainWindow::auditRun(qlonglong runId, const QString& kind) {
   if (auditWatcher_.isRunning()) {
     statusBar()->showMessage(tr("An audit is already running (run %1)").arg(auditedRun_), 5000);
@@ -371,7 +481,7 @@ void MainWindow::auditRun(qlonglong runId, const QString& kind) {
   std::string argument = kind.section(':', 1, -1).toStdString();
   const Audit* audit = auditRegistry().find(name);
   if (!audit) {
-    statusBar()->showMessage(QString::fromStdString(auditRegistry().unknownMessage(name)), 8000);
+    showError(this, tr("Audit"), QString::fromStdString(auditRegistry().unknownMessage(name)));
     return;
   }
   if (audit->argument.kind == AuditArgument::File && argument.empty() && !audit->argument.defaultValue) {
@@ -404,6 +514,8 @@ void MainWindow::closeEvent(QCloseEvent* event) {
   QSettings settings;
   settings.setValue("window/geometry", saveGeometry());
   settings.setValue("window/state", saveState());
+  settings.setValue("window/centre", centre_->saveState());
+  settings.setValue("window/runs", runsSplitter_->saveState());
   settings.setValue("designer/spec", QString::fromStdString(designer_->spec().toJson()));
   event->accept();
 }

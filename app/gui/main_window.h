@@ -1,7 +1,10 @@
-// app/gui: the TrustLab main window: designer dock (left), question tabs (centre), run browser
-// (bottom), inspector (right). Training runs in a TrainingWorker on its own QThread.
+// app/gui: the TrustLab main window: a toolbar (Start/Stop, with why Start is disabled), the
+// experiment designer dock (left), the question tabs (top centre) over the run table and the
+// inspector (bottom, in splitters whose sizes are saved). Training runs in a TrainingWorker on
+// its own QThread; every file operation reports failure in a box (message_box.h), never throws.
 #pragma once
 #include <QFutureWatcher>
+#include <QLabel>
 #include <QMainWindow>
 #include <QTabWidget>
 #include <QThread>
@@ -9,7 +12,11 @@
 
 #include "spec/experiment_spec.h"
 #include "audits/audit.h"
+#include "export_dialog.h"
 #include "federated/partition.h"
+
+class QAction;
+class QSplitter;
 
 namespace trustlab {
 
@@ -40,6 +47,11 @@ class MainWindow : public QMainWindow {
   FederatedView* federatedView() const { return federated_; }
   FairnessView* fairnessView() const { return fairness_; }
   DistillationView* distillationView() const { return distillation_; }
+  RunInspector* inspector() const { return inspector_; }
+  QAction* startAction() const { return startAction_; }
+  QAction* stopAction() const { return stopAction_; }
+  /// What the toolbar says beside a disabled Start (empty when the spec can run).
+  QString startBlockedReason() const { return startReason_->toolTip(); }
   bool isRunning() const { return running_; }
   /// Help → Plugins: the search path, what each plugin added, why any was skipped (HTML).
   static QString pluginsText();
@@ -48,6 +60,13 @@ class MainWindow : public QMainWindow {
  public Q_SLOTS:
   void startExperiment(const trustlab::ExperimentSpec& spec);
   void stopExperiment();
+  /// File → Export plots without the dialog: the tab in view to `request`; false (and a box
+  /// naming the file and the reason) when it failed.
+  bool exportCurrentTab(const trustlab::ExportRequest& request);
+  /// Saves the designer's spec; false (and a box) when the file cannot be written.
+  bool saveSpecTo(const QString& path);
+  /// Switches to another run store; a file that is no store is refused with a box.
+  bool switchStore(const QString& path);
 
  Q_SIGNALS:
   void runFinished(qlonglong runId, const QString& status, double testAccuracy);
@@ -61,6 +80,10 @@ class MainWindow : public QMainWindow {
 
  private:
   void buildMenus();
+  void buildToolBar();
+  void updateRunActions();
+  /// The tab in view's export (its name for the dialog in *title).
+  ExportWriter currentTabExport(QString* title) const;
   void openSpec();
   void saveSpec();
   void openStore();
@@ -70,10 +93,19 @@ class MainWindow : public QMainWindow {
   void auditRun(qlonglong runId, const QString& kind);
   /// Loads the designer's data and shows its federated partition, off the GUI thread.
   void previewPartition();
+  /// Gives the Privacy tab the designed experiment's workload; N is read off the GUI thread
+  /// when the dataset changes.
+  void followExperimentInPrivacyTab();
   void onFinished(qlonglong runId, const QString& status, double testAccuracy, double testMacroF1, double seconds);
   void onFailed(const QString& error, bool badInput);
 
   QString storePath_;
+  QTabWidget* tabs_;
+  QSplitter* centre_;  ///< the tabs over the runs
+  QSplitter* runsSplitter_;  ///< the run table beside the inspector
+  QAction *startAction_, *stopAction_;
+  QLabel* startReason_;
+  QLabel* storeLabel_;
   DesignerWidget* designer_;
   TrainingView* training_;
   RunBrowser* browser_;
@@ -101,6 +133,14 @@ class MainWindow : public QMainWindow {
     QString description, error;
   };
   QFutureWatcher<PartitionPreviewResult> previewWatcher_;
+  struct DatasetSize {
+    QString key;  ///< dataset, format and columns it was read with
+    long trainExamples = 0;
+    QString error;
+  };
+  QFutureWatcher<DatasetSize> sizeWatcher_;
+  DatasetSize sized_;  ///< the last answer
+  QTimer* workloadTimer_;  ///< coalesces designer edits
 };
 
 }  // namespace trustlab

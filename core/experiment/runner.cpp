@@ -11,6 +11,8 @@
 #include "store/checkpoint.h"
 #include "experiment/partition_preview.h"
 #include "spec/prepared_data.h"
+#include "spec/run_name.h"
+#include "spec/spec_warnings.h"
 #include "store/store_observer.h"
 #include "federated/federated_trainer.h"
 #include "models/model_factory.h"
@@ -53,6 +55,8 @@ RunOutcome runExperiment(const ExperimentSpec& spec, const RunOptions& o) {
              " valid / " + std::to_string(data.test.size()) + " test, " + std::to_string(labelIndex.size()) +
              " classes, vocabulary " + std::to_string(vocab.size()) +
              (prepared.canaries.empty() ? "" : ", " + std::to_string(prepared.canaries.size()) + " canaries planted"));
+  const auto warnings = specWarnings(spec, long(data.train.size()));
+  for (const auto& w : warnings) say(o, "warning: " + w.field + ": " + w.message);
 
   RunOutcome out;
   out.vocabularySize = long(vocab.size());
@@ -63,7 +67,7 @@ RunOutcome runExperiment(const ExperimentSpec& spec, const RunOptions& o) {
 
   const std::string specJson = spec.toJson();
   if (o.store) {
-    out.runId = o.store->createRun(o.experiment, spec.name, specJson, spec.sha256(), spec.training.seed,
+    out.runId = o.store->createRun(o.experiment, defaultRunName(spec), specJson, spec.sha256(), spec.training.seed,
                                    captureRepro(spec.training.device, threads, o.qtVersion));
     long long parameters = 0;
     for (const auto& p : model->parameters()) parameters += p.numel();
@@ -71,6 +75,7 @@ RunOutcome runExperiment(const ExperimentSpec& spec, const RunOptions& o) {
     params["parameters"] = std::to_string(parameters);
     params["privacy.mode"] = spec.training.privacy.mode;
     o.store->logParams(out.runId, params);
+    for (const auto& w : warnings) o.store->setTag(out.runId, "warning." + w.field, w.message);
     if (spec.training.privacy.enabled()) {
       o.store->setTag(out.runId, "privacy.secure_mode", spec.training.privacy.secure ? "true" : "false");
       if (spec.training.privacy.sampling != kSamplingPoisson)

@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <random>
+#include <unordered_map>
+#include <utility>
 
 #include "store/sqlite_statement.h"
 #include "util/errors.h"
@@ -99,6 +101,17 @@ void readLatestMetrics(sqlite3* db, RunRecord& r) {
   while (m.step()) r.latestMetrics[m.text(0)] = m.integer(2) ? std::nan("") : m.real(1);
 }
 
+/// Every run's params and tags in two queries (not two per run: a store holds thousands).
+void readParamsAndTags(sqlite3* db, std::vector<RunRecord>& runs) {
+  std::unordered_map<long long, RunRecord*> byId;
+  for (auto& r : runs) byId[r.id] = &r;
+  for (const auto& [table, member] : {std::pair{"params", &RunRecord::params}, std::pair{"tags", &RunRecord::tags}}) {
+    Statement q(db, std::string("SELECT run_id, key, value FROM ") + table);
+    while (q.step())
+      if (const auto it = byId.find(q.integer(0)); it != byId.end()) (it->second->*member)[q.text(1)] = q.text(2);
+  }
+}
+
 }  // namespace
 
 std::string runArtifactDir(const std::string& storePath, long long runId) {
@@ -132,7 +145,25 @@ RunStore::RunStore(const std::string& path, bool readOnly) : path_(path) {
     throw StoreError(path + ": cannot open run store: " + msg);
   }
   sqlite3_busy_timeout(db_, 10000);
-  if (readOnly) return;
+  try {
+    if (readOnly) {  // reading the header says at once whether this is a database at all
+      Statement v(db_, "PRAGMA user_version");
+      v.step();
+      if (v.integer(0) > kSchemaVersion)
+        throw StoreError(path + ": run store written by a newer TrustLab (schema " + std::to_string(v.integer(0)) + ")");
+      // SQLite reads a file shorter than its header as an empty database: no runs table, no store.
+      Statement t(db_, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'runs'");
+      t.step();
+      if (t.integer(0) == 0) throw StoreError(path + ": not a TrustLab run store (no runs table)");
+      return;
+    }
+  } catch (const StoreError&) {
+    sqlite3_close(std::exchange(db_, nullptr));
+    throw;
+  } catch (const std::exception& e) {
+    sqlite3_close(std::exchange(db_, nullptr));
+    throw StoreError(path + ": not a TrustLab run store (" + e.what() + ")");
+  }
   try {
     exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
     Statement v(db_, "PRAGMA user_version");
@@ -269,6 +300,7 @@ std::vector<RunRecord> RunStore::listRuns(const std::string& filter) const {
   std::vector<RunRecord> runs;
   while (s.step()) runs.push_back(readRun(s));
   for (auto& r : runs) readLatestMetrics(db_, r);
+  readParamsAndTags(db_, runs);
   return runs;
 }
 

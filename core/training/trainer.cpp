@@ -57,6 +57,14 @@ TrainResult Trainer::fit(const EncodedSplit& train, const EncodedSplit& valid, c
                           : isPrivate          ? stepsForEpochs(config_.epochs, std::min(q, 1.0))
                                                : stepsPerEpoch * config_.epochs;
   const int totalEpochs = int((totalSteps + stepsPerEpoch - 1) / stepsPerEpoch);
+  // What progress reports: passes over the data. Poisson chunks of round(1/q) steps can leave a
+  // short last chunk, so a private run counts expected passes (step · q) against the epochs asked.
+  const auto shownEpoch = [&](long step, int chunk) {
+    return isPrivate ? std::max(1, int(std::ceil(double(step) * std::min(q, 1.0) - 1e-9))) : chunk + 1;
+  };
+  const int shownEpochs = !isPrivate ? totalEpochs
+                          : config_.maxSteps > 0 ? std::max(1, int(std::ceil(double(totalSteps) * std::min(q, 1.0) - 1e-9)))
+                                                 : config_.epochs;
 
   std::vector<torch::Tensor> best;
   double bestAccuracy = -1;
@@ -138,7 +146,8 @@ TrainResult Trainer::fit(const EncodedSplit& train, const EncodedSplit& valid, c
         runningLoss.zero_();
         runningCorrect.zero_();
         runningCount = 0;
-        ProgressEvent p{step, totalSteps, epoch + 1, totalEpochs, elapsed(), elapsed() / double(step) * double(totalSteps - step)};
+        ProgressEvent p{step, totalSteps, std::min(shownEpoch(step, epoch), shownEpochs), shownEpochs, elapsed(),
+                        elapsed() / double(step) * double(totalSteps - step)};
         events_.progress(p);
       }
       if (config_.evalEvery > 0 && step % config_.evalEvery == 0) runEvaluation(step);

@@ -58,6 +58,29 @@ class TestCli : public QObject {
     QVERIFY(csv.out.startsWith("run_id,key,step,value,timestamp\n"));
     QVERIFY(csv.out.contains(",valid/accuracy,"));
     QVERIFY(cli({"runs", "list", "--store", store()}).out.contains("finished"));
+    // The default name says what differs from the defaults.
+    QCOMPARE(run["name"].toString().left(4), QString("bag "));
+    QVERIFY2(run["name"].toString().contains("lr=0.01"), qPrintable(run["name"].toString()));
+  }
+  void runsTagAndNote() {
+    const auto r = cli({"train", "--model", "bag", "--max-steps", "5", "--store", store(), "--json", "--no-checkpoint"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    const QString id = QString::number(QJsonDocument::fromJson(r.out).object()["run_id"].toInteger());
+    QCOMPARE(cli({"runs", "tag", id, "baseline", "figure=3", "--store", store()}).code, 0);
+    QCOMPARE(cli({"runs", "note", id, "first", "try,", "lr", "too", "low", "--store", store()}).code, 0);
+    const auto tags = QJsonDocument::fromJson(cli({"runs", "show", id, "--store", store(), "--json"}).out)
+                          .object()["tags"].toObject();
+    QCOMPARE(tags["baseline"].toString(), QString(""));
+    QCOMPARE(tags["figure"].toString(), QString("3"));
+    QCOMPARE(tags["note"].toString(), QString("first try, lr too low"));
+    // A record of the engine is not the researcher's to overwrite; nothing is written then.
+    const auto refused = cli({"runs", "tag", id, "ok=1", "privacy.secure_mode=true", "--store", store()});
+    QCOMPARE(refused.code, 2);
+    QVERIFY2(refused.err.contains("privacy.secure_mode"), refused.err.constData());
+    QVERIFY(!QJsonDocument::fromJson(cli({"runs", "show", id, "--store", store(), "--json"}).out)
+                 .object()["tags"].toObject().contains("ok"));
+    QCOMPARE(cli({"runs", "tag", id, "--store", store()}).code, 2);
+    QCOMPARE(cli({"runs", "note", "999", "x", "--store", store()}).code, 2);
   }
   void attackAndSweepJsonContracts() {
     QFile spec(dir_.path() + "/canary.json");

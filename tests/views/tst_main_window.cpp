@@ -19,6 +19,8 @@
 #include "responsiveness_probe.h"
 #include "run_browser.h"
 #include "run_inspector.h"
+#include "run_table_model.h"
+#include "plot_exporter.h"
 #include "training_view.h"
 
 using namespace trustlab;
@@ -57,6 +59,10 @@ class TestMainWindow : public QObject {
     return s;
   }
 
+  bool inspectorShows(const QString& key) const {
+    return !window_->findChild<RunInspector*>()->findItems(key, Qt::MatchExactly | Qt::MatchRecursive, 0).isEmpty();
+  }
+
   qlonglong runAndWait(const ExperimentSpec& spec) {
     QSignalSpy finished(window_.get(), &MainWindow::runFinished);
     QSignalSpy failed(window_.get(), &MainWindow::runFailed);
@@ -82,9 +88,25 @@ class TestMainWindow : public QObject {
     QVERIFY(designer->isValid());
     designer->setSpec([] { ExperimentSpec s; s.training.lr = -1; return s; }());
     QVERIFY(!designer->isValid());
-    QVERIFY(!designer->findChild<QPushButton*>("startButton")->isEnabled());
+    // Start is disabled with the reason beside it, and the field is marked in place.
+    QVERIFY(!window_->startAction()->isEnabled());
+    QVERIFY2(window_->startBlockedReason().startsWith("training.lr: "), qPrintable(window_->startBlockedReason()));
+    QCOMPARE(designer->markOf("training.lr"), QString("error"));
+    QVERIFY(designer->findChild<QLineEdit*>("training.lr")->toolTip().contains("⚠"));
     designer->setSpec(ExperimentSpec());
     QVERIFY(designer->isValid());
+    QVERIFY(window_->startAction()->isEnabled() && window_->startBlockedReason().isEmpty());
+    QCOMPARE(designer->markOf("training.lr"), QString());
+    // Legal but dubious: marked as a warning, Start stays enabled.
+    designer->setSpec([] {
+      ExperimentSpec s;
+      s.training.privacy.mode = "edp";
+      s.training.privacy.targetEpsilon = 20;
+      return s;
+    }());
+    QCOMPARE(designer->markOf("privacy.target_epsilon"), QString("warning"));
+    QVERIFY(window_->startAction()->isEnabled());
+    designer->setSpec(ExperimentSpec());
     // Typing in a generated row edits its field; text that is no number names the field.
     auto* lr = designer->findChild<QLineEdit*>("training.lr");
     QVERIFY(lr);
@@ -131,6 +153,13 @@ class TestMainWindow : public QObject {
     QCOMPARE(designer->spec().federated.algorithm, std::string("fedprox"));
     QVERIFY(designer->isValid());
     window_->resize(1024, 700);
+    QTest::qWait(50);
+    QString minimums;  // what holds the window open when it cannot shrink
+    auto* tabs = window_->findChild<QTabWidget*>();
+    for (int i = 0; i < tabs->count(); ++i)
+      minimums += QString(" %1 %2x%3").arg(tabs->tabText(i)).arg(tabs->widget(i)->minimumSizeHint().width()).arg(tabs->widget(i)->minimumSizeHint().height());
+    minimums += QString(" runs %1x%2").arg(window_->runBrowser()->minimumSizeHint().width()).arg(window_->runBrowser()->minimumSizeHint().height());
+    QVERIFY2(window_->size() == QSize(1024, 700), qPrintable(QString("%1x%2:").arg(window_->width()).arg(window_->height()) + minimums));
     QVERIFY(window_->grab().save(QString(TRUSTLAB_TEST_OUTPUT_DIR) + "/designer_1024x700.png"));
     window_->resize(1600, 1000);
     QVERIFY(window_->grab().save(QString(TRUSTLAB_TEST_OUTPUT_DIR) + "/designer_1600x1000.png"));
@@ -180,6 +209,41 @@ class TestMainWindow : public QObject {
     const auto d = eps->description();
     QVERIFY(d.series.front().y.back() <= 3 + 1e-9);
     QVERIFY(window_->grab().save(QString(TRUSTLAB_TEST_OUTPUT_DIR) + "/main_window_private.png"));
+    // Three plots (loss, accuracy, ε) still fit a 1024×700 window.
+    const QSize minimum = window_->minimumSizeHint();
+    QVERIFY2(minimum.width() <= 1024 && minimum.height() <= 700,
+             qPrintable(QString("%1x%2").arg(minimum.width()).arg(minimum.height())));
+    // Legends and the run table use the run's name, which says what differs from the defaults.
+    QVERIFY2(d.series.front().name.rfind("#" + std::to_string(id) + " bag edp ε=3", 0) == 0, d.series.front().name.c_str());
+  }
+  void runTableShowsPrivacyTagsAndNotes() {
+    auto* browser = window_->runBrowser();
+    auto* rows = browser->table()->model();
+    auto* filter = browser->findChild<QLineEdit*>("runFilter");
+    filter->setText("edp");  // found by the Privacy column ("edp ε=3.00")
+    QCOMPARE(rows->rowCount(), 1);
+    filter->clear();
+    const int all = rows->rowCount();
+    QVERIFY(all >= 3);
+    browser->selectRuns({1});
+    QCOMPARE(browser->selectedRunIds(), QList<qlonglong>{1});
+    QVERIFY(browser->tagSelected("baseline", ""));
+    filter->setText("baseline");
+    QVERIFY2(rows->rowCount() == 1, qPrintable(QString::number(rows->rowCount())));
+    filter->clear();
+    // A record of the engine is refused, in a box.
+    QVERIFY(!browser->tagSelected("privacy.secure_mode", "false"));
+    QCoreApplication::processEvents();
+    auto* box = window_->findChild<QMessageBox*>("errorDialog");
+    QVERIFY(box && box->text().contains("privacy.secure_mode"));
+    delete box;
+    // The note is edited in place and stored.
+    for (int r = 0; r < rows->rowCount(); ++r)
+      if (rows->index(r, RunTableModel::Id).data().toLongLong() == 1)
+        QVERIFY(rows->setData(rows->index(r, RunTableModel::Note), "first try", Qt::EditRole));
+    const RunStore store(window_->storePath().toStdString(), true);
+    QCOMPARE(store.run(1)->tags.at("note"), std::string("first try"));
+    QVERIFY(store.run(1)->tags.count("baseline"));
   }
   void auditsARunFromTheBrowser() {
     QSignalSpy audited(window_.get(), &MainWindow::auditFinished);
@@ -188,7 +252,7 @@ class TestMainWindow : public QObject {
     Q_EMIT browser->auditRequested(1, "membership:loss");
     QVERIFY(audited.wait(120000));
     QVERIFY2(audited.first().at(1).toString().contains("AUC"), qPrintable(audited.first().at(1).toString()));
-    QVERIFY(window_->findChild<RunInspector*>()->toHtml().contains("audit/mia_loss/auc"));
+    QVERIFY(inspectorShows("audit/mia_loss/auc"));
   }
   void auditsFairnessAndShowsCounterfactuals() {
     QSignalSpy audited(window_.get(), &MainWindow::auditFinished);
@@ -205,7 +269,7 @@ class TestMainWindow : public QObject {
     for (int r = 0; r < pairs; ++r) shown += !view->pairTable()->isRowHidden(r);
     QVERIFY(shown < pairs);
     view->flipsOnly()->setChecked(false);
-    QVERIFY(window_->findChild<RunInspector*>()->toHtml().contains("fairness/flip_rate"));
+    QVERIFY(inspectorShows("fairness/flip_rate"));
     QVERIFY(!view->metricTable()->findItems("ppv_difference", Qt::MatchExactly).isEmpty());  // a plugin's metric
     const auto files = view->exportAll(dir_.path() + "/fair", 241, 170);
     QCOMPARE(files.size(), 8);  // the chart in 5 formats, 3 tables
@@ -224,7 +288,7 @@ class TestMainWindow : public QObject {
     Q_EMIT window_->runBrowser()->auditRequested(1, "weat:" + test.fileName());
     QVERIFY(audited.wait(60000));
     QVERIFY2(audited.first().at(1).toString().contains("effect size"), qPrintable(audited.first().at(1).toString()));
-    QVERIFY(window_->findChild<RunInspector*>()->toHtml().contains("fairness/weat/names/effect_size"));
+    QVERIFY(inspectorShows("fairness/weat/names/effect_size"));
   }
   void distilsLiveAndComparesMethods() {
     auto* view = window_->distillationView();
@@ -248,6 +312,45 @@ class TestMainWindow : public QObject {
     const auto files = window_->trainingView()->exportAll(dir_.path() + "/plots", 241, 170);
     QCOMPARE(files.size(), 15);  // loss, accuracy and ε
     for (const auto& f : files) QVERIFY(QFileInfo(f).size() > 0);
+  }
+  void fileOperationsReportBadTargetsInABox() {
+    const QString blocker = dir_.path() + "/blocker";  // a file where a folder should be
+    QFile f(blocker);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("x");
+    f.close();
+    const auto errorText = [this] {
+      QCoreApplication::processEvents();
+      QString text;
+      for (auto* box : window_->findChildren<QMessageBox*>("errorDialog")) {
+        text += box->text();
+        delete box;
+      }
+      return text;
+    };
+    auto* tabs = window_->findChild<QTabWidget*>();
+    ExportRequest r;
+    r.basePath = blocker + "/plots";
+    for (int i = 0; i < tabs->count(); ++i) {  // File → Export plots on every tab
+      tabs->setCurrentIndex(i);
+      const bool ok = window_->exportCurrentTab(r);
+      const QString text = errorText();
+      // A tab with nothing drawn may write nothing; one that tries is refused with the path.
+      QVERIFY2(ok ? text.isEmpty() : text.contains(blocker), qPrintable(tabs->tabText(i) + ": " + text));
+    }
+    tabs->setCurrentIndex(0);
+    QVERIFY(!window_->exportCurrentTab(r));
+    QVERIFY(errorText().contains("Not a directory"));
+    r.basePath = dir_.path() + "/exports/new/training";  // missing folders are made
+    QVERIFY(window_->exportCurrentTab(r));
+    QVERIFY(QFileInfo::exists(r.basePath + "-loss.pdf"));
+    QVERIFY(!window_->saveSpecTo(blocker + "/spec.json"));
+    QVERIFY(errorText().contains(blocker + "/spec.json"));
+    const QString store = window_->storePath();
+    QVERIFY(!window_->switchStore(blocker));  // not a database
+    QVERIFY(errorText().contains(blocker));
+    QCOMPARE(window_->storePath(), store);
+    QVERIFY(window_->isVisible());
   }
   void runsAFederatedSimulationLive() {
     auto spec = shortSpec(4);
@@ -356,7 +459,7 @@ class TestMainWindow : public QObject {
     Q_EMIT window_->runBrowser()->auditRequested(id, "membership:entropy");
     QVERIFY(audited.wait(120000));
     QVERIFY2(audited.first().at(1).toString().contains("AUC"), qPrintable(audited.first().at(1).toString()));
-    QVERIFY(window_->findChild<RunInspector*>()->toHtml().contains("audit/mia_entropy/auc"));
+    QVERIFY(inspectorShows("audit/mia_entropy/auc"));
   }
   void cleanupTestCase() { window_.reset(); }
 };

@@ -1,10 +1,15 @@
 // Tests views plot export: every format is written at the requested physical size, the SVG has
 // a viewBox, the PDF embeds its fonts, and the pgfplots .tex compiles (when pdflatex exists).
+// Bad targets (a file where a folder should be) are refused with the path and the reason, in a
+// box from the GUI's paths and as an exception from the headless ones, never a crash; missing
+// folders are created.
 #include <QtTest>
 #include <QtWidgets>
 #include <qcustomplot.h>
 
+#include "export_dialog.h"
 #include "metric_plot.h"
+#include "table_text.h"
 
 using namespace trustlab;
 
@@ -12,6 +17,31 @@ class TestPlotExport : public QObject {
   Q_OBJECT
   QTemporaryDir dir_;
   QStringList files_;
+
+  /// A regular file: any path under it is a bad target ("Not a directory").
+  QString blocker() const {
+    const QString path = dir_.path() + "/blocker";
+    QFile f(path);
+    if (!f.exists() && f.open(QIODevice::WriteOnly)) f.write("not a folder");
+    return path;
+  }
+  static MetricPlot* samplePlot() {
+    auto* plot = new MetricPlot("Loss", "step", "loss");
+    plot->resize(400, 300);
+    const int s = plot->addSeries("run 1");
+    for (int i = 1; i <= 10; ++i) plot->appendPoint(s, i, 1.0 / i);
+    return plot;
+  }
+  /// The text of the error box opened on `parent` (empty when none), which it closes.
+  static QString errorBoxText(QWidget* parent) {
+    QCoreApplication::processEvents();
+    auto* box = parent->findChild<QMessageBox*>("errorDialog");
+    if (!box) return {};
+    const QString text = box->text();
+    box->close();
+    delete box;
+    return text;
+  }
 
  private Q_SLOTS:
   void initTestCase() {
@@ -61,6 +91,54 @@ class TestPlotExport : public QObject {
     QVERIFY(p.waitForFinished(120000));
     QVERIFY2(p.exitCode() == 0, p.readAllStandardOutput().right(2000).constData());
     QVERIFY(QFileInfo::exists(dir_.path() + "/fig.pdf"));
+  }
+  void missingFoldersAreCreated() {
+    std::unique_ptr<MetricPlot> plot(samplePlot());
+    const auto written = plot->exportAll(dir_.path() + "/new/nested/fig", 241, 170);
+    QCOMPARE(written.size(), 5);
+    for (const auto& f : written) QVERIFY2(QFileInfo(f).size() > 0, qPrintable(f));
+  }
+  void badTargetThrowsNamingThePath() {
+    std::unique_ptr<MetricPlot> plot(samplePlot());
+    const QString target = blocker() + "/fig";
+    try {
+      plot->exportAll(target, 241, 170);
+      QFAIL("no error");
+    } catch (const std::runtime_error& e) {
+      QVERIFY2(QString(e.what()).contains(blocker()) && QString(e.what()).contains("Not a directory"), e.what());
+    }
+    QTableWidget table(1, 1);
+    QVERIFY_THROWS_EXCEPTION(std::runtime_error, writeTableCsv(target + ".csv", &table));
+  }
+  void badTargetFromTheGuiOpensABoxNotACrash() {
+    std::unique_ptr<MetricPlot> plot(samplePlot());
+    ExportRequest r;
+    r.basePath = blocker() + "/fig";
+    QVERIFY(!plot->exportTo(r));
+    const QString text = errorBoxText(plot.get());
+    QVERIFY2(text.contains(blocker()) && text.contains("Not a directory"), qPrintable(text));
+    r.basePath = dir_.path() + "/fine/fig";  // and the plot goes on working
+    QVERIFY(plot->exportTo(r));
+    QVERIFY(QFileInfo::exists(r.basePath + ".pdf"));
+    // A format that cannot be written where the folder exists: the file is named.
+    QDir().mkpath(dir_.path() + "/taken.pdf");
+    r.basePath = dir_.path() + "/taken";
+    QVERIFY(!plot->exportTo(r));
+    QVERIFY(errorBoxText(plot.get()).contains("taken.pdf"));
+  }
+  void exportDialogRefusesAFolderItCannotCreate() {
+    ExportDialog dialog("Loss");
+    dialog.show();
+    dialog.setBasePath(blocker() + "/sub/fig");
+    dialog.accept();
+    QVERIFY(dialog.isVisible());  // stays open for another choice
+    QVERIFY(dialog.result() != QDialog::Accepted);
+    QVERIFY(errorBoxText(&dialog).contains("Not a directory"));
+    dialog.setBasePath(dir_.path() + "/made/by/dialog/fig");
+    dialog.accept();
+    QCOMPARE(dialog.result(), int(QDialog::Accepted));
+    QVERIFY(QFileInfo(dir_.path() + "/made/by/dialog").isDir());
+    QCOMPARE(dialog.request().basePath, dir_.path() + "/made/by/dialog/fig");
   }
   void csvHasRawAndSmoothed() {
     QFile f(dir_.path() + "/fig.csv");

@@ -1,8 +1,10 @@
-// Tests core/plots: TensorBoard smoothing rules, CSV and pgfplots output, unit conversion.
+// Tests core/plots: TensorBoard smoothing rules, CSV and pgfplots output, unit conversion, and
+// where a legend hides the least data.
 #include <QtTest>
 
 #include <cmath>
 
+#include "plots/legend_placement.h"
 #include "plots/series_export.h"
 #include "plots/smoothing.h"
 
@@ -46,6 +48,27 @@ class TestPlots : public QObject {
     QCOMPARE(toTexPoints(1, "in"), 72.27);
     QVERIFY(std::abs(toTexPoints(2.54, "cm") - 72.27) < 1e-9);
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, toTexPoints(1, "furlong"));
+  }
+  void legendGoesWhereItHidesLeast() {
+    std::vector<std::pair<double, double>> falling, rising;  // a loss and an accuracy curve
+    for (int i = 0; i <= 100; ++i) {
+      const double x = i / 100.0;
+      falling.push_back({x, std::exp(-5 * x)});
+      rising.push_back({x, 1 - std::exp(-5 * x)});
+    }
+    QCOMPARE(int(chooseLegendSpot(falling, 0.3, 0.25).spot), int(LegendSpot::TopRight));
+    // Rising: the preferred top right is taken, the bottom right is free.
+    const auto r = chooseLegendSpot(rising, 0.3, 0.25);
+    QCOMPARE(int(r.spot), int(LegendSpot::BottomRight));
+    QCOMPARE(r.covered, 0L);
+    // Both curves together fill every corner: outside, below the axes.
+    auto both = falling;
+    both.insert(both.end(), rising.begin(), rising.end());
+    QCOMPARE(int(chooseLegendSpot(both, 0.3, 0.25).spot), int(LegendSpot::Outside));
+    // A legend as tall as the plot (six series at a column's width) never sits inside.
+    QCOMPARE(int(chooseLegendSpot(falling, 0.3, 0.7).spot), int(LegendSpot::Outside));
+    // Empty plot: the preferred corner.
+    QCOMPARE(int(chooseLegendSpot({}, 0.3, 0.25, LegendSpot::BottomLeft).spot), int(LegendSpot::BottomLeft));
   }
 };
 

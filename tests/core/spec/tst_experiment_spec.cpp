@@ -6,7 +6,9 @@
 
 #include "spec/experiment_spec.h"
 #include "spec/prepared_data.h"
+#include "spec/run_name.h"
 #include "spec/spec_fields.h"
+#include "spec/spec_warnings.h"
 #include "util/errors.h"
 
 using namespace trustlab;
@@ -158,6 +160,48 @@ class TestExperimentSpec : public QObject {
     s.federated.secureAggregation = false;
     s.federated.processes = 0;
     QCOMPARE(QString::fromStdString(s.validate().at(0).field), QString("federated.processes"));
+  }
+  void defaultRunNamesSayWhatDiffers() {
+    ExperimentSpec s;
+    QCOMPARE(defaultRunName(s), s.model.type);  // nothing differs: the model alone
+    s.training.privacy.mode = "edp";
+    s.training.privacy.targetEpsilon = 3;
+    s.training.seed = 2;
+    QCOMPARE(QString::fromStdString(defaultRunName(s)), QString("bilstm edp ε=3 seed 2"));
+    s.training.lr = 0.003;
+    s.data.dataset = "/data/snips/train.jsonl";
+    QCOMPARE(QString::fromStdString(defaultRunName(s)), QString("bilstm edp ε=3 dataset=train.jsonl lr=0.003 seed 2"));
+    s.training.batchSize = 32, s.training.epochs = 9, s.model.hiddenSize = 17;
+    QVERIFY(QString::fromStdString(defaultRunName(s)).contains("+3 more"));
+    s.federated.enabled = true;
+    s.training.privacy.mode = kPrivacyOff;
+    QVERIFY(QString::fromStdString(defaultRunName(s)).startsWith("bilstm fl fedavg"));
+    s.name = "my baseline";  // a name the researcher gave wins
+    QCOMPARE(defaultRunName(s), std::string("my baseline"));
+  }
+  void warnsAboutLegalButDubiousChoices() {
+    const auto fields = [](const std::vector<SpecIssue>& issues) {
+      QStringList out;
+      for (const auto& i : issues) out << QString::fromStdString(i.field);
+      return out;
+    };
+    ExperimentSpec s;
+    QVERIFY(specWarnings(s).empty());
+    s.training.privacy.mode = "edp";
+    s.training.privacy.targetEpsilon = 3;
+    s.training.privacy.delta = 1e-5;
+    QVERIFY(specWarnings(s, 1000).empty());
+    QCOMPARE(fields(specWarnings(s, 100000)), QStringList{"privacy.delta"});  // δ = 1/N
+    s.training.privacy.targetEpsilon = 12;
+    QCOMPARE(fields(specWarnings(s, 1000)), QStringList{"privacy.target_epsilon"});
+    s.training.privacy.mode = kPrivacyOff;
+    s.federated.enabled = true;
+    s.federated.selection = "activity";
+    s.federated.aggregation = "samples";
+    QCOMPARE(fields(specWarnings(s)), QStringList{"federated.aggregation"});
+    s.federated.aggregation = "equal";  // the unbiased pair
+    QVERIFY(specWarnings(s).empty());
+    QVERIFY(s.validate().empty());  // warnings never stop a run
   }
 };
 

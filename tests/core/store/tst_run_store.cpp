@@ -48,6 +48,9 @@ class TestRunStore : public QObject {
     QCOMPARE(h[0].step, 10L);
     QCOMPARE(store.ledger(id).front().accountant, std::string("rdp"));
     QCOMPARE(store.listRuns("first").size(), size_t(1));
+    const auto listed = store.listRuns("first").front();  // the table's rows carry params and tags too
+    QCOMPARE(listed.params.at("model"), std::string("bag"));
+    QCOMPARE(listed.tags.at("note"), std::string("hello"));
     QCOMPARE(store.listRuns("nomatch").size(), size_t(0));
     store.deleteRun(id);
     QVERIFY(!store.run(id).has_value());
@@ -106,6 +109,18 @@ class TestRunStore : public QObject {
       QVERIFY2(QString(e.what()).contains("junk.sqlite"), e.what());
     }
     QVERIFY_THROWS_EXCEPTION(StoreError, RunStore("/nonexistent/dir/runs.sqlite"));
+    // A reader (the GUI opening a store) is told at once, not at its first query.
+    try {
+      RunStore s(junk.fileName().toStdString(), /*readOnly=*/true);
+      QFAIL("expected StoreError");
+    } catch (const StoreError& e) {
+      QVERIFY2(QString(e.what()).contains("junk.sqlite") && QString(e.what()).contains("not a database"), e.what());
+    }
+    QFile tiny(dir_.path() + "/tiny.sqlite");  // shorter than a header: SQLite would call it empty
+    QVERIFY(tiny.open(QIODevice::WriteOnly));
+    tiny.write("x");
+    tiny.close();
+    QVERIFY_THROWS_EXCEPTION(StoreError, RunStore(tiny.fileName().toStdString(), true));
   }
   void runnerRecordsEverythingAndCheckpointLoads() {
     RunStore store(path("runner.sqlite"));

@@ -114,6 +114,33 @@ class TestPrivateTraining : public QObject {
     QVERIFY(store.metricHistory(out.runId, "privacy/epsilon").size() > 3);
     QVERIFY(out.test.accuracy > 0.3);
   }
+  void progressCountsTheEpochsAsked() {
+    // Poisson chunks of round(1/q) steps can leave a short extra chunk; progress still counts the
+    // passes asked for ("epoch 3/3", never "4/4" for a 3-epoch run).
+    struct Last : TrainingObserver {
+      ProgressEvent last;
+      int highest = 0;
+      void onProgress(const ProgressEvent& p) override {
+        last = p;
+        highest = std::max(highest, p.epoch);
+      }
+    };
+    // Default data, N = 7198: B = 237 gives chunks of round(30.37) = 30 steps and ⌊3 · 30.37⌋ = 91
+    // steps in all, so a fourth chunk of one step.
+    for (long batch : {237L, 256L}) {
+      auto spec = privateSpec();
+      spec.training.epochs = 3;
+      spec.training.batchSize = batch;
+      Last progress;
+      RunOptions o;
+      o.observers = {&progress};
+      o.saveCheckpoint = false;
+      runExperiment(spec, o);
+      QCOMPARE(progress.last.epochs, 3);
+      QCOMPARE(progress.last.epoch, 3);
+      QCOMPARE(progress.highest, 3);
+    }
+  }
   void everyClippingModeTrains_data() {
     QTest::addColumn<QString>("clipping");
     QTest::addColumn<QString>("mode");

@@ -1,0 +1,18 @@
+// core/store: the tags of a run. The engine writes records (privacy.*, warning.*, audit.*,
+// sweep.*, checkpoint) that say how the run was made; the researcher adds their own (any other
+// key: "baseline", "figure=3") and a note, as MLflow keeps mlflow.note.content beside user tags.
+// Records are not the researcher's to overwrite.
+#pragma once
+#include <string>
+
+namespace trustlab {
+
+/// The free-text note of a run.
+inline constexpr char kNoteTag[] = "note";
+
+/// Whether `key` is one of the engine's records.
+bool isRecordTag(const std::string& key);
+/// Throws InputError naming the key when a researcher may not set it: empty, blank, or a record.
+void requireUserTagKey(const std::string& key);
+
+}  // namespace trustlab
