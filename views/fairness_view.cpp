@@ -57,8 +57,8 @@ FairnessView::FairnessView(QWidget* parent)
   QStringList groupHeader{tr("group"), tr("n")};
   for (const auto& r : kRates) groupHeader << tr(r.name);
   groups_->setHorizontalHeaderLabels(groupHeader);
-  metrics_->setColumnCount(3);
-  metrics_->setHorizontalHeaderLabels({tr("metric"), tr("value"), tr("95 % interval")});
+  metrics_->setColumnCount(4);
+  metrics_->setHorizontalHeaderLabels({tr("metric"), tr("value"), tr("95 % interval"), tr("what it measures")});
   pairs_->setColumnCount(8);
   pairs_->setHorizontalHeaderLabels({tr("group"), tr("original"), tr("counterfactual"), tr("label"), tr("predicted"),
                                      tr("predicted (swapped)"), tr("score"), tr("score (swapped)")});
@@ -126,10 +126,20 @@ void FairnessView::showReport(qlonglong runId, const ClassifierFairnessReport& r
   metrics_->setRowCount(int(r.metrics.size()));
   int row = 0;
   for (const auto& [name, e] : r.metrics) {
-    auto* label = new QTableWidgetItem(QString::fromStdString(name));
-    for (const auto& item : fairnessMetricRegistry().items())  // what the metric is, and whose
-      if (item.name == name)
-        label->setToolTip(QString::fromStdString(item.description + (item.origin.empty() ? "" : " (plugin " + item.origin + ")")));
+    // The registry says what each metric is: "equalized odds ratio: the smaller of …" reads as
+    // the name "equalized odds ratio" and its one-line explanation; the key stays in the tooltip.
+    QString title = QString::fromStdString(name), meaning;
+    for (const auto& item : fairnessMetricRegistry().items())
+      if (item.name == name) {
+        const QString d = QString::fromStdString(item.description);
+        const int colon = d.indexOf(": ");
+        title = colon > 0 ? d.left(colon) : QString::fromStdString(name);
+        meaning = (colon > 0 ? d.mid(colon + 2) : d) +
+                  (item.origin.empty() ? QString() : tr(" (plugin %1)").arg(QString::fromStdString(item.origin)));
+      }
+    auto* label = new QTableWidgetItem(title);
+    label->setToolTip(tr("%1 — recorded as fairness/%2").arg(meaning, QString::fromStdString(name)));
+    metrics_->setItem(row, 3, new QTableWidgetItem(meaning));
     metrics_->setItem(row, 0, label);
     metrics_->setItem(row, 1, number(e.value));
     metrics_->setItem(row++, 2, new QTableWidgetItem(std::isfinite(e.ci.low) ? QString("[%1, %2]")

@@ -144,6 +144,7 @@ void MetricPlot::moveLegend(LegendSpot spot) {
 
 void MetricPlot::placeLegend(QSizeF axisSize) {
   auto* legend = plot_->legend;
+  for (auto& s : series_) s.smooth->setName(s.name);  // whole names unless they must shrink (below)
   // Measured as one column, the way it sits inside the axes.
   legend->setWrap(0);
   legend->setFillOrder(QCPLayoutGrid::foRowsFirst, true);
@@ -164,10 +165,17 @@ void MetricPlot::placeLegend(QSizeF axisSize) {
                                        preferredSpot_);
   moveLegend(choice.spot);
   if (choice.spot != LegendSpot::Outside) return;
-  // Below the axes: as many columns as the width holds.
+  // Below the axes: as many columns as the width holds; a name wider than the axes (a long run
+  // name in a column-wide figure) loses its middle, keeping "#id" and "train"/"valid".
   int widest = 1;
   for (int i = 0; i < legend->itemCount(); ++i)
     widest = std::max(widest, legend->item(i)->minimumOuterSizeHint().width());
+  if (widest > axisSize.width()) {
+    const int text = std::max(40, int(axisSize.width()) - legend->iconSize().width() - legend->iconTextPadding() - 24);
+    const QFontMetrics metrics(legend->font());
+    for (auto& s : series_) s.smooth->setName(metrics.elidedText(s.name, Qt::ElideMiddle, text));
+    widest = int(axisSize.width());
+  }
   legend->setWrap(std::max(1, int(axisSize.width() / (widest + legend->columnSpacing()))));
   legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true);
 }

@@ -270,7 +270,14 @@ class TestMainWindow : public QObject {
     QVERIFY(shown < pairs);
     view->flipsOnly()->setChecked(false);
     QVERIFY(inspectorShows("fairness/flip_rate"));
-    QVERIFY(!view->metricTable()->findItems("ppv_difference", Qt::MatchExactly).isEmpty());  // a plugin's metric
+    // Readable names with a one-line explanation; the recorded key in the tooltip (a plugin's too).
+    const auto titleOf = [&](const QString& key) {
+      for (int r = 0; r < view->metricTable()->rowCount(); ++r)
+        if (view->metricTable()->item(r, 0)->toolTip().endsWith("fairness/" + key)) return view->metricTable()->item(r, 0)->text();
+      return QString();
+    };
+    QCOMPARE(titleOf("eo_ratio"), QString("equalized odds ratio"));
+    QVERIFY(!titleOf("ppv_difference").isEmpty());  // a plugin's metric
     const auto files = view->exportAll(dir_.path() + "/fair", 241, 170);
     QCOMPARE(files.size(), 8);  // the chart in 5 formats, 3 tables
     QTest::qWait(100);
