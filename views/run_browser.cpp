@@ -8,20 +8,41 @@
 #include <QMessageBox>
 #include <QMenu>
 #include <QPushButton>
+#include <QSettings>
 #include <QToolButton>
 #include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QVBoxLayout>
 
 #include "audits/audit.h"
+#include "store/run_filter.h"
 #include "store/run_store.h"
 #include "store/run_tags.h"
 #include "run_table_model.h"
 
 namespace trustlab {
 
+/// Words match any column's text; an expression is evaluated on the run behind each row.
+class RunFilterProxy : public QSortFilterProxyModel {
+ public:
+  using QSortFilterProxyModel::QSortFilterProxyModel;
+  void setExpression(std::optional<RunFilter> expression) {
+    expression_ = std::move(expression);
+    invalidateFilter();
+  }
+
+ protected:
+  bool filterAcceptsRow(int row, const QModelIndex& parent) const override {
+    if (!expression_) return QSortFilterProxyModel::filterAcceptsRow(row, parent);
+    return expression_->matches(static_cast<const RunTableModel*>(sourceModel())->record(row));
+  }
+
+ private:
+  std::optional<RunFilter> expression_;
+};
+
 RunBrowser::RunBrowser(QWidget* parent)
-    : QWidget(parent), model_(new RunTableModel(this)), proxy_(new QSortFilterProxyModel(this)),
+    : QWidget(parent), model_(new RunTableModel(this)), proxy_(new RunFilterProxy(this)),
       table_(new QTableView(this)), filter_(new QLineEdit(this)) {
   proxy_->setSourceModel(model_);
   connect(model_, &RunTableModel::writeFailed, this, &RunBrowser::errorOccurred);
@@ -44,9 +65,13 @@ RunBrowser::RunBrowser(QWidget* parent)
   table_->setContextMenuPolicy(Qt::CustomContextMenu);
   connect(table_, &QWidget::customContextMenuRequested, this, &RunBrowser::showContextMenu);
   filter_->setObjectName("runFilter");
-  filter_->setPlaceholderText(tr("Filter runs (any column: status, dataset, model, name, privacy, tags, note…)"));
+  filter_->setPlaceholderText(tr("Filter: words, or e.g. privacy.target_epsilon < 3 and test/accuracy > 0.9"));
   filter_->setClearButtonEnabled(true);
-  connect(filter_, &QLineEdit::textChanged, proxy_, &QSortFilterProxyModel::setFilterFixedString);
+  connect(filter_, &QLineEdit::textChanged, this, &RunBrowser::setFilter);
+  table_->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
+  connect(table_->horizontalHeader(), &QWidget::customContextMenuRequested, this, &RunBrowser::showColumnMenu);
+  model_->setExtraColumns(QSettings().value("runs/columns").toStringList());
+  setFilter({});
   auto* overlay = new QPushButton(tr("Overlay selected"), this);
   auto* remove = new QPushButton(tr("Delete"), this);
   auto* refreshButton = new QPushButton(tr("Refresh"), this);
@@ -135,6 +160,60 @@ void RunBrowser::selectRuns(const QList<qlonglong>& ids) {
     if (ids.contains(model_->runId(proxy_->mapToSource(idx).row())))
       sel->select(idx, QItemSelectionModel::Select | QItemSelectionModel::Rows);
   }
+}
+
+bool RunBrowser::setFilter(const QString& text) {
+  if (filter_->text() != text) filter_->setText(text);  // comes back here through textChanged
+  const std::string expression = text.toStdString();
+  if (!looksLikeRunFilter(expression)) {
+    proxy_->setExpression(std::nullopt);
+    proxy_->setFilterFixedString(text);
+  } else {
+    try {
+      proxy_->setExpression(RunFilter::parse(expression));
+      proxy_->setFilterFixedString({});
+    } catch (const std::exception& e) {
+      filter_->setStyleSheet("QLineEdit { border: 1px solid #b00020; }");
+      filter_->setToolTip(QString::fromStdString(e.what()));
+      return false;
+    }
+  }
+  filter_->setStyleSheet({});
+  filter_->setToolTip(tr("Words match any column. An expression compares any field (id, name, status, experiment, "
+                         "seed), metric, param or tag: < <= > >= = != ~ (contains), and, or, not, parentheses; "
+                         "a bare key asks whether the run has it."));
+  return true;
+}
+
+void RunBrowser::setExtraColumns(const QStringList& keys) {
+  model_->setExtraColumns(keys);
+  QSettings().setValue("runs/columns", keys);
+  table_->resizeColumnsToContents();
+}
+
+void RunBrowser::showColumnMenu(const QPoint& pos) {
+  // Any metric, param or tag of the runs shown, as a column: ε, MIA AUC, fairness gaps, …
+  const auto keys = model_->availableKeys();
+  QMenu menu;
+  const QStringList chosen = model_->extraColumns();
+  for (const auto& [title, list] : {std::pair{tr("Metrics"), keys.metrics}, std::pair{tr("Params"), keys.params},
+                                    std::pair{tr("Tags"), keys.tags}}) {
+    auto* sub = menu.addMenu(title);
+    sub->setEnabled(!list.isEmpty());
+    for (const auto& key : list) {
+      auto* action = sub->addAction(key);
+      action->setCheckable(true);
+      action->setChecked(chosen.contains(key));
+      connect(action, &QAction::toggled, this, [this, key](bool on) {
+        QStringList now = model_->extraColumns();
+        now.removeAll(key);
+        if (on) now << key;
+        setExtraColumns(now);
+      });
+    }
+  }
+  if (!chosen.isEmpty()) menu.addAction(tr("Remove added columns"), this, [this] { setExtraColumns({}); });
+  menu.exec(table_->horizontalHeader()->viewport()->mapToGlobal(pos));
 }
 
 void RunBrowser::showContextMenu(const QPoint& pos) {

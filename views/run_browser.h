@@ -1,16 +1,19 @@
 // views: the run browser: the store's runs in a sortable, filterable table, compact enough for
 // tens of rows; select several runs to overlay them in the plots; audit one; tag runs and edit
-// their notes (in place, or from the context menu); delete; inspect the current one.
+// their notes (in place, or from the context menu); delete; inspect the current one. The filter
+// box takes words (any column contains them) or an expression over any field, metric, param or
+// tag (store/run_filter.h); the header's context menu adds any metric, param or tag as a column,
+// remembered between sessions.
 #pragma once
 #include <QWidget>
 
 class QLineEdit;
-class QSortFilterProxyModel;
 class QTableView;
 
 namespace trustlab {
 
 class RunTableModel;
+class RunFilterProxy;
 
 class RunBrowser : public QWidget {
   Q_OBJECT
@@ -27,6 +30,11 @@ class RunBrowser : public QWidget {
   void selectRuns(const QList<qlonglong>& ids);
   /// Adds `key` (value optional) to the selected runs' tags; records (privacy.* …) are refused.
   bool tagSelected(const QString& key, const QString& value);
+  /// Words or an expression; false (the box marked, the message as its tooltip) when the
+  /// expression does not parse, and the last good filter stays.
+  bool setFilter(const QString& text);
+  /// Shows these metric/param/tag keys as columns after the fixed ones (and remembers them).
+  void setExtraColumns(const QStringList& keys);
 
  Q_SIGNALS:
   void overlayRequested(const QList<qlonglong>& runIds);
@@ -38,9 +46,10 @@ class RunBrowser : public QWidget {
  private:
   void deleteSelected();
   void showContextMenu(const QPoint& pos);
+  void showColumnMenu(const QPoint& pos);
   QString storePath_;
   RunTableModel* model_;
-  QSortFilterProxyModel* proxy_;
+  RunFilterProxy* proxy_;
   QTableView* table_;
   QLineEdit* filter_;
 };

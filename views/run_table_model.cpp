@@ -6,7 +6,10 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include <set>
+
 #include "privacy/dp_config.h"
+#include "store/run_filter.h"
 #include "store/run_tags.h"
 
 namespace trustlab {
@@ -77,7 +80,39 @@ bool RunTableModel::setData(const QModelIndex& index, const QVariant& value, int
 }
 
 int RunTableModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(runs_.size()); }
-int RunTableModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int RunTableModel::columnCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : ColumnCount + int(extra_.size());
+}
+
+void RunTableModel::setExtraColumns(const QStringList& keys) {
+  beginResetModel();
+  extra_ = keys;
+  endResetModel();
+}
+
+RunTableModel::Keys RunTableModel::availableKeys() const {
+  std::set<std::string> metrics, params, tags;
+  for (const auto& r : runs_) {
+    for (const auto& [k, v] : r.latestMetrics) metrics.insert(k);
+    for (const auto& [k, v] : r.params) params.insert(k);
+    for (const auto& [k, v] : r.tags) tags.insert(k);
+  }
+  const auto list = [](const std::set<std::string>& s) {
+    QStringList out;
+    for (const auto& k : s) out << QString::fromStdString(k);
+    return out;
+  };
+  return {list(metrics), list(params), list(tags)};
+}
+
+QVariant RunTableModel::extraValue(const Row& r, const QString& key, int role) const {
+  const auto value = runValue(r, key.toStdString());
+  if (!value) return {};
+  bool numeric = false;
+  const double v = QString::fromStdString(*value).toDouble(&numeric);
+  if (!numeric) return QString::fromStdString(*value);
+  return role == Qt::UserRole ? QVariant(v) : QVariant(QString::number(v, 'g', 5));
+}
 
 QVariant RunTableModel::data(const QModelIndex& index, int role) const {
   if (!index.isValid()) return {};
@@ -96,6 +131,7 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const {
   if (role == Qt::ToolTipRole && !r.error.empty()) return QString::fromStdString(r.error);
   if (role == Qt::ToolTipRole && index.column() == Note) return tr("Double-click to edit the run's note");
   if (role != Qt::DisplayRole && role != Qt::UserRole && role != Qt::EditRole) return {};
+  if (index.column() >= ColumnCount) return extraValue(r, extra_.at(index.column() - ColumnCount), role);
   switch (index.column()) {
     case Id: return r.id;
     case Status: return QString::fromStdString(r.status);
@@ -126,6 +162,7 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const {
 
 QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
   if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
+  if (section >= ColumnCount) return extra_.value(section - ColumnCount);
   static const char* names[] = {"ID", "Status", "Experiment", "Name", "Dataset", "Model", "Valid acc", "Test acc",
                                 "Test macro-F1", "Privacy", "Tags", "Note", "Started", "Duration"};
   return tr(names[section]);

@@ -1,6 +1,7 @@
 // views: the runs of a store as a table (id, status, experiment, name, dataset, model, metrics,
 // privacy (mode and ε spent), the researcher's tags and note, start time, duration) for the run
-// browser. The note is edited in place and written to the store.
+// browser, then any columns the researcher adds: a metric, param or tag key each (runValue says
+// how a key is looked up). The note is edited in place and written to the store.
 #pragma once
 #include <QAbstractTableModel>
 #include <vector>
@@ -21,6 +22,16 @@ class RunTableModel : public QAbstractTableModel {
   /// Re-reads the store (read-only connection); throws StoreError when it cannot.
   void reload(const QString& storePath);
   qlonglong runId(int row) const { return runs_.at(size_t(row)).id; }
+  const RunRecord& record(int row) const { return runs_.at(size_t(row)); }
+
+  /// Added columns, after the fixed ones: metric, param or tag keys ("audit/mia_loss/auc").
+  void setExtraColumns(const QStringList& keys);
+  QStringList extraColumns() const { return extra_; }
+  /// Every key the loaded runs have, by kind, for the column chooser.
+  struct Keys {
+    QStringList metrics, params, tags;
+  };
+  Keys availableKeys() const;
 
   int rowCount(const QModelIndex& parent = {}) const override;
   int columnCount(const QModelIndex& parent = {}) const override;
@@ -37,7 +48,9 @@ class RunTableModel : public QAbstractTableModel {
   struct Row : RunRecord {
     QString dataset, model, privacy, userTags;
   };
+  QVariant extraValue(const Row& r, const QString& key, int role) const;
   std::vector<Row> runs_;
+  QStringList extra_;
   QString storePath_;
 };
 

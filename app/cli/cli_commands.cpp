@@ -14,6 +14,9 @@
 #include "data/dataset_registry.h"
 #include "store/privacy_ledger.h"
 #include "experiment/partition_preview.h"
+#include "interop/mlflow_export.h"
+#include "interop/tensorboard_export.h"
+#include "store/run_filter.h"
 #include "store/run_store.h"
 #include "store/run_tags.h"
 #include "experiment/runner.h"
@@ -357,14 +360,43 @@ int annotateRun(RunStore& store, const Args& a, const std::string& sub) {
   return 0;
 }
 
+/// `runs export [ID…] [--where EXPR] --mlflow DIR | --tensorboard DIR`: the runs (all by default)
+/// in the other tools' formats.
+int exportRuns(const RunStore& store, const Args& a) {
+  std::vector<long long> ids;
+  for (const auto& word : a.positional()) ids.push_back(parseRunId(word));
+  if (a.has("where")) {
+    const RunFilter where = RunFilter::parse(a.get("where"));
+    std::vector<long long> chosen;  // of the ids named (all when none), those the expression keeps
+    for (const auto& r : store.listRuns())
+      if (where.matches(r) && (ids.empty() || std::count(ids.begin(), ids.end(), r.id))) chosen.push_back(r.id);
+    if (chosen.empty()) throw InputError("--where", "no run matches '" + a.get("where") + "'");
+    ids = chosen;
+  }
+  json report = json::object();
+  for (const char* format : {"mlflow", "tensorboard"}) {
+    if (!a.has(format)) continue;
+    const auto written = std::string(format) == "mlflow" ? exportToMlflow(store, ids, a.get(format))
+                                                         : exportToTensorBoard(store, ids, a.get(format));
+    report[format] = {{"dir", a.get(format)}, {"runs", written.runs.size()}, {"metric_points", written.metricPoints}};
+    if (!a.has("json"))
+      std::printf("%s: %zu run(s), %ld metric points under %s\n", format, written.runs.size(), written.metricPoints,
+                  a.get(format).c_str());
+  }
+  if (a.has("json")) std::cout << report.dump() << std::endl;
+  return 0;
+}
+
 int runsCommand(const std::vector<std::string>& argv) {
   if (argv.empty()) throw InputError("runs", "expects a subcommand: list, show, export, ledger, tag, note, delete");
   const std::string sub = argv[0];
   const std::vector<std::string> rest(argv.begin() + 1, argv.end());
-  const Args a(rest, {"store", "filter", "output", "accountant"}, {"json", "csv"});
+  const Args a(rest, {"store", "filter", "where", "output", "accountant", "mlflow", "tensorboard"}, {"json", "csv"});
   RunStore store(storePath(a));
   if (sub == "list") {
-    const auto runs = store.listRuns(a.get("filter"));
+    auto runs = store.listRuns(a.get("filter"));
+    const RunFilter where = RunFilter::parse(a.get("where"));
+    runs.erase(std::remove_if(runs.begin(), runs.end(), [&](const RunRecord& r) { return !where.matches(r); }), runs.end());
     if (a.has("json")) {
       json arr = json::array();
       for (const auto& r : runs) arr.push_back(runJson(r, false));
@@ -402,10 +434,11 @@ int runsCommand(const std::vector<std::string>& argv) {
     std::printf("spec:\n%s\n", r.specJson.c_str());
     return 0;
   }
+  if (sub == "export" && (a.has("mlflow") || a.has("tensorboard"))) return exportRuns(store, a);
   if (sub == "export") {
     const long long id = runIdArg(a, "export");
     requireRun(store, id);
-    if (!a.has("csv")) throw InputError("runs export", "choose a format: --csv");
+    if (!a.has("csv")) throw InputError("runs export", "choose a format: --csv, --mlflow DIR or --tensorboard DIR");
     std::ofstream file;
     if (a.has("output")) {
       file.open(a.get("output"));

@@ -19,9 +19,12 @@ commands:
   train [SPEC.json] [options]                 (central training, optionally eDP-SGD; train --help lists
                                               every spec field as an option, with its default and range)
   fl [SPEC.json] [options]                    (federated simulation; fl --help lists every option)
-  runs list [--filter TEXT] [--store FILE] [--json]
+  runs list [--filter TEXT] [--where EXPR] [--store FILE] [--json]
+                                              (EXPR: "privacy.target_epsilon < 3 and test/accuracy > 0.9")
   runs show ID [--store FILE] [--json]
   runs export ID --csv [--output FILE] [--store FILE]
+  runs export [ID...] [--where EXPR] --mlflow DIR | --tensorboard DIR [--store FILE] [--json]
+                                              (MLflow file store / TensorBoard event files; docs/interop.md)
   runs ledger ID [--accountant A] [--store FILE] [--json]   (recompute a private run's ε)
   runs tag ID KEY[=VALUE]... [--store FILE]   (label a run; records such as privacy.* are refused)
   runs note ID TEXT... [--store FILE]         (the run's free-text note)

@@ -34,6 +34,8 @@
 #include "training_worker.h"
 #include "data/dataset_registry.h"
 #include "experiment/partition_preview.h"
+#include "interop/mlflow_export.h"
+#include "interop/tensorboard_export.h"
 #include "spec/run_name.h"
 #include "audits/audit.h"
 #include "audits/fairness_audit.h"
@@ -246,6 +248,12 @@ void MainWindow::buildMenus() {
   file->addAction(tr("&Save spec…"), QKeySequence::Save, this, &MainWindow::saveSpec);
   file->addAction(tr("Open run &store…"), this, &MainWindow::openStore);
   file->addAction(tr("&Export plots…"), this, &MainWindow::exportPlots);
+  for (const auto format : {RunsFormat::Mlflow, RunsFormat::TensorBoard})
+    file->addAction(format == RunsFormat::Mlflow ? tr("Export runs to &MLflow…") : tr("Export runs to &TensorBoard…"), this,
+                    [this, format] {
+                      const QString dir = QFileDialog::getExistingDirectory(this, tr("Export the selected runs (all when none) to"));
+                      if (!dir.isEmpty()) exportRuns(format, dir);
+                    });
   file->addSeparator();
   file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
   auto* run = menuBar()->addMenu(tr("&Run"));
@@ -418,6 +426,24 @@ ExportWriter MainWindow::currentTabExport(QString* title) const {
   if (current == distillation_) return *title = tr("distillation"), ExportWriter(writer(distillation_));
   if (current == tradeoff_) return *title = tr("tradeoff"), ExportWriter(writer(tradeoff_));
   return *title = tr("training"), ExportWriter(writer(training_));
+}
+
+bool MainWindow::exportRuns(RunsFormat format, const QString& dir) {
+  const auto selected = browser_->selectedRunIds();
+  try {
+    const RunStore store(storePath_.toStdString(), /*readOnly=*/true);
+    const std::vector<long long> ids(selected.begin(), selected.end());
+    const auto written = format == RunsFormat::Mlflow ? exportToMlflow(store, ids, dir.toStdString())
+                                                      : exportToTensorBoard(store, ids, dir.toStdString());
+    showInfo(this, tr("Export runs"),
+             tr("%1 run(s), %2 metric points written to %3 (%4).")
+                 .arg(written.runs.size()).arg(written.metricPoints).arg(dir)
+                 .arg(format == RunsFormat::Mlflow ? tr("mlflow ui --backend-store-uri DIR") : tr("tensorboard --logdir DIR")));
+    return true;
+  } catch (const std::exception& e) {
+    showError(this, tr("Export runs"), QString::fromStdString(e.what()));
+    return false;
+  }
 }
 
 void MainWindow::exportPlots() {

@@ -35,6 +35,7 @@ class DistillationView;
 class MainWindow : public QMainWindow {
   Q_OBJECT
  public:
+  enum class RunsFormat { Mlflow, TensorBoard };
   explicit MainWindow(const QString& storePath, QWidget* parent = nullptr);
   ~MainWindow() override;
 
@@ -63,6 +64,9 @@ class MainWindow : public QMainWindow {
   /// File → Export plots without the dialog: the tab in view to `request`; false (and a box
   /// naming the file and the reason) when it failed.
   bool exportCurrentTab(const trustlab::ExportRequest& request);
+  /// File → Export runs: the selected runs (all when none) as an MLflow file store or
+  /// TensorBoard event files under `dir`; false (and a box saying why) when it failed.
+  bool exportRuns(RunsFormat format, const QString& dir);
   /// Saves the designer's spec; false (and a box) when the file cannot be written.
   bool saveSpecTo(const QString& path);
   /// Switches to another run store; a file that is no store is refused with a box.

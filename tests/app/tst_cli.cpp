@@ -80,6 +80,25 @@ class TestCli : public QObject {
     QVERIFY(!QJsonDocument::fromJson(cli({"runs", "show", id, "--store", store(), "--json"}).out)
                  .object()["tags"].toObject().contains("ok"));
     QCOMPARE(cli({"runs", "tag", id, "--store", store()}).code, 2);
+    // Chosen by expression over fields, metrics, params and tags.
+    const auto where = [&](const char* expr) {
+      return QJsonDocument::fromJson(cli({"runs", "list", "--where", expr, "--store", store(), "--json"}).out)
+          .object()["runs"].toArray().size();
+    };
+    QCOMPARE(where("figure = 3 and note ~ LOW"), 1);
+    QVERIFY(where("test/accuracy >= 0") >= 1);
+    // The same choice exported for MLflow and TensorBoard.
+    const auto exported = cli({"runs", "export", "--where", "figure = 3", "--mlflow", dir_.path() + "/mlruns",
+                               "--tensorboard", dir_.path() + "/tb", "--store", store(), "--json"});
+    QVERIFY2(exported.code == 0, exported.err.constData());
+    const auto report = QJsonDocument::fromJson(exported.out).object();
+    QCOMPARE(report["mlflow"].toObject()["runs"].toInt(), 1);
+    QCOMPARE(report["tensorboard"].toObject()["runs"].toInt(), 1);
+    QVERIFY(report["mlflow"].toObject()["metric_points"].toInt() > 0);
+    QCOMPARE(cli({"runs", "export", "--where", "figure = 4", "--mlflow", dir_.path() + "/none", "--store", store()}).code, 2);
+    const auto bad = cli({"runs", "list", "--where", "test/accuracy >", "--store", store()});
+    QCOMPARE(bad.code, 2);
+    QVERIFY2(bad.err.contains("column"), bad.err.constData());
     QCOMPARE(cli({"runs", "note", "999", "x", "--store", store()}).code, 2);
   }
   void attackAndSweepJsonContracts() {

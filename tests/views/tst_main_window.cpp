@@ -244,6 +244,21 @@ class TestMainWindow : public QObject {
     const RunStore store(window_->storePath().toStdString(), true);
     QCOMPARE(store.run(1)->tags.at("note"), std::string("first try"));
     QVERIFY(store.run(1)->tags.count("baseline"));
+    // An expression over metrics, params and tags; a bad one marks the box and keeps the last filter.
+    QVERIFY(browser->setFilter("privacy.mode = edp and test/accuracy > 0"));
+    QCOMPARE(rows->rowCount(), 1);
+    QVERIFY(browser->setFilter("baseline or note ~ first"));
+    QCOMPARE(rows->rowCount(), 1);
+    QVERIFY(!browser->setFilter("test/accuracy >"));
+    QVERIFY(filter->toolTip().contains("column"));
+    QCOMPARE(rows->rowCount(), 1);
+    browser->setFilter({});
+    QCOMPARE(rows->rowCount(), all);
+    // Any metric as a column, remembered.
+    browser->setExtraColumns({"privacy/epsilon"});
+    QCOMPARE(rows->headerData(RunTableModel::ColumnCount, Qt::Horizontal).toString(), QString("privacy/epsilon"));
+    QCOMPARE(QSettings().value("runs/columns").toStringList(), QStringList{"privacy/epsilon"});
+    browser->setExtraColumns({});
   }
   void auditsARunFromTheBrowser() {
     QSignalSpy audited(window_.get(), &MainWindow::auditFinished);
@@ -354,6 +369,11 @@ class TestMainWindow : public QObject {
     QVERIFY(!window_->saveSpecTo(blocker + "/spec.json"));
     QVERIFY(errorText().contains(blocker + "/spec.json"));
     const QString store = window_->storePath();
+    window_->runBrowser()->selectRuns({1});
+    QVERIFY(window_->exportRuns(MainWindow::RunsFormat::Mlflow, dir_.path() + "/mlruns"));
+    QVERIFY(!QDir(dir_.path() + "/mlruns/1").entryList(QDir::Dirs | QDir::NoDotAndDotDot).isEmpty());
+    QVERIFY(!window_->exportRuns(MainWindow::RunsFormat::TensorBoard, blocker + "/tb"));
+    QVERIFY(errorText().contains(blocker));
     QVERIFY(!window_->switchStore(blocker));  // not a database
     QVERIFY(errorText().contains(blocker));
     QCOMPARE(window_->storePath(), store);

@@ -11,6 +11,7 @@
 #include "store/checkpoint.h"
 #include "store/privacy_ledger.h"
 #include "privacy/rdp.h"
+#include "store/run_filter.h"
 #include "store/run_store.h"
 #include "experiment/runner.h"
 #include "util/errors.h"
@@ -23,6 +24,42 @@ class TestRunStore : public QObject {
   std::string path(const char* name) const { return (dir_.path() + "/" + name).toStdString(); }
 
  private Q_SLOTS:
+  void filterExpressions() {
+    RunRecord a;
+    a.id = 1, a.name = "bilstm edp ε=3", a.status = "finished", a.seed = 2;
+    a.latestMetrics = {{"test/accuracy", 0.93}, {"privacy/epsilon", 2.99}};
+    a.params = {{"privacy.mode", "edp"}, {"privacy.target_epsilon", "3.000000"}};
+    a.tags = {{"note", "first try"}};
+    RunRecord b;
+    b.id = 2, b.name = "bag", b.status = "failed";
+    b.latestMetrics = {{"test/accuracy", 0.41}};
+    b.params = {{"privacy.mode", "off"}};
+    const auto chosen = [&](const char* text) {
+      const auto f = RunFilter::parse(text);
+      return QString("%1%2").arg(f.matches(a) ? "a" : "").arg(f.matches(b) ? "b" : "");
+    };
+    QCOMPARE(chosen("privacy.target_epsilon < 3.5 and test/accuracy > 0.9"), QString("a"));
+    QCOMPARE(chosen("test/accuracy >= 0.41"), QString("ab"));
+    QCOMPARE(chosen("privacy.mode = off or status = failed"), QString("b"));
+    QCOMPARE(chosen("privacy.mode != off"), QString("a"));
+    QCOMPARE(chosen("note"), QString("a"));  // has the key
+    QCOMPARE(chosen("not note"), QString("b"));
+    QCOMPARE(chosen("name ~ EDP"), QString("a"));  // contains, any case
+    QCOMPARE(chosen("note = 'first try'"), QString("a"));
+    QCOMPARE(chosen("not (id = 1 or seed > 5)"), QString("b"));
+    QCOMPARE(chosen("privacy.target_epsilon < 3"), QString(""));  // 3.000000 is not below 3; b has no key
+    QCOMPARE(chosen(""), QString("ab"));
+    QCOMPARE(chosen("status < failed"), QString(""));  // text has no order
+    for (const char* bad : {"test/accuracy >", "(status = failed", "note = 'open", "and"})
+      try {
+        RunFilter::parse(bad);
+        QFAIL(bad);
+      } catch (const InputError& e) {
+        QVERIFY2(QString(e.what()).contains("column"), e.what());
+      }
+    QVERIFY(looksLikeRunFilter("test/accuracy > 0.9") && looksLikeRunFilter("not note"));
+    QVERIFY(!looksLikeRunFilter("edp") && !looksLikeRunFilter("bilstm seed"));
+  }
   void roundTrip() {
     RunStore store(path("a.sqlite"));
     const auto repro = captureRepro("cpu", 2, "6.4.2");

@@ -1,0 +1,201 @@
+// Tests core/interop: CRC-32C against its known answer; an MLflow file store with the layout and
+// contents MLflow's FileStore reads (meta.yaml fields, params, "<ms> <value> <step>" metric
+// lines, mlflow.* tags); TensorBoard event files whose TFRecord CRCs check and whose Event
+// protocol buffers, decoded here field by field, carry every stored metric point.
+#include <QtTest>
+
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "interop/export_files.h"
+#include "interop/mlflow_export.h"
+#include "interop/tensorboard_export.h"
+#include "store/run_store.h"
+#include "util/crc32c.h"
+#include "util/errors.h"
+
+using namespace trustlab;
+
+namespace {
+
+std::string slurp(const QString& path) {
+  std::ifstream in(path.toStdString(), std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+struct Field {
+  int number = 0, wire = 0;
+  uint64_t value = 0;  ///< varint or fixed
+  std::string bytes;   ///< length-delimited
+};
+
+uint64_t readVarint(const std::string& s, size_t& i) {
+  uint64_t v = 0;
+  for (int shift = 0; i < s.size(); shift += 7) {
+    const auto b = uint8_t(s[i++]);
+    v |= uint64_t(b & 0x7F) << shift;
+    if (!(b & 0x80)) break;
+  }
+  return v;
+}
+
+/// The fields of one protocol-buffer message (not nested: callers decode bytes again).
+std::vector<Field> decode(const std::string& msg) {
+  std::vector<Field> out;
+  for (size_t i = 0; i < msg.size();) {
+    const uint64_t key = readVarint(msg, i);
+    Field f{int(key >> 3), int(key & 7)};
+    if (f.wire == 0) f.value = readVarint(msg, i);
+    if (f.wire == 1 || f.wire == 5) {
+      const size_t n = f.wire == 1 ? 8 : 4;
+      std::memcpy(&f.value, msg.data() + i, n);
+      i += n;
+    }
+    if (f.wire == 2) {
+      const size_t n = readVarint(msg, i);
+      f.bytes = msg.substr(i, n);
+      i += n;
+    }
+    out.push_back(f);
+  }
+  return out;
+}
+
+const Field* find(const std::vector<Field>& fields, int number) {
+  for (const auto& f : fields)
+    if (f.number == number) return &f;
+  return nullptr;
+}
+
+}  // namespace
+
+class TestInterop : public QObject {
+  Q_OBJECT
+  QTemporaryDir dir_;
+  std::unique_ptr<RunStore> store_;
+  long long run_ = 0;
+
+ private Q_SLOTS:
+  void initTestCase() {
+    store_ = std::make_unique<RunStore>((dir_.path() + "/runs.sqlite").toStdString());
+    run_ = store_->createRun("privacy study", "bag edp ε=3", "{\"model\":{\"type\":\"bag\"}}", "abc123", 7, ReproInfo{});
+    store_->logParams(run_, {{"lr", "0.01"}, {"privacy.mode", "edp"}});
+    store_->setTag(run_, "note", "first try");
+    store_->setTag(run_, "baseline", "");
+    std::vector<RunStore::Metric> points;
+    for (long step = 1; step <= 20; ++step) {
+      points.push_back({"train/loss", step, 2.0 / double(step), 1700000000.0 + double(step)});
+      if (step % 5 == 0) points.push_back({"valid/accuracy", step, 0.5 + 0.02 * double(step), 1700000000.5 + double(step)});
+    }
+    store_->logMetrics(run_, points);
+    store_->finishRun(run_, "finished");
+  }
+  void crc32cKnownAnswer() {
+    // RFC 3720 B.4 / the CRC catalogue's check value for CRC-32C.
+    QCOMPARE(crc32c("123456789", 9), 0xE3069283u);
+    QCOMPARE(crc32c("", 0), 0u);
+    const uint32_t c = crc32c("123456789", 9);
+    QCOMPARE(maskedCrc32c("123456789", 9), ((c >> 15) | (c << 17)) + 0xa282ead8u);
+  }
+  void mlflowFileStore() {
+    const QString root = dir_.path() + "/mlruns";
+    const auto written = exportToMlflow(*store_, {}, root.toStdString());
+    QCOMPARE(written.runs.size(), size_t(1));
+    QCOMPARE(written.metricPoints, 24L);
+    const QString run = QString::fromStdString(written.runs.front());
+    QVERIFY(run.startsWith(root + "/1/"));
+    const std::string experiment = slurp(root + "/1/meta.yaml");
+    QVERIFY(experiment.find("experiment_id: '1'\n") != std::string::npos);
+    QVERIFY(experiment.find("name: 'privacy study'\n") != std::string::npos);
+    QVERIFY(experiment.find("lifecycle_stage: active\n") != std::string::npos);
+    const std::string meta = slurp(run + "/meta.yaml");
+    const QString runId = QFileInfo(run).fileName();
+    QCOMPARE(runId.size(), 32);  // a UUID's hex digits, as MLflow names runs
+    for (const std::string line : {"status: 3\n", "run_name: 'bag edp ε=3'\n", "experiment_id: '1'\n", "source_type: 4\n"})
+      QVERIFY2(meta.find(line) != std::string::npos, line.c_str());
+    QVERIFY(meta.find("run_id: " + runId.toStdString() + "\n") != std::string::npos);
+    QCOMPARE(slurp(run + "/params/lr"), std::string("0.01"));
+    QCOMPARE(slurp(run + "/params/privacy.mode"), std::string("edp"));
+    QCOMPARE(slurp(run + "/tags/mlflow.runName"), std::string("bag edp ε=3"));
+    QCOMPARE(slurp(run + "/tags/mlflow.note.content"), std::string("first try"));
+    QVERIFY(QFileInfo::exists(run + "/tags/baseline"));
+    // One "<timestamp ms> <value> <step>" line per stored point; '/' in a key is a folder.
+    std::istringstream lines(slurp(run + "/metrics/valid/accuracy"));
+    long long ms = 0;
+    double value = 0;
+    long step = 0, count = 0;
+    while (lines >> ms >> value >> step) {
+      ++count;
+      QCOMPARE(step % 5, 0L);
+      QVERIFY(std::abs(value - (0.5 + 0.02 * double(step))) < 1e-12);
+      QCOMPARE(ms, 1700000000500LL + 1000LL * step);
+    }
+    QCOMPARE(count, 4L);
+    QVERIFY(slurp(run + "/artifacts/spec.json").find("\"bag\"") != std::string::npos);
+  }
+  void tensorboardEventFile() {
+    const QString root = dir_.path() + "/tb";
+    const auto written = exportToTensorBoard(*store_, {run_}, root.toStdString());
+    QCOMPARE(written.runs.size(), size_t(1));
+    const auto files = QDir(QString::fromStdString(written.runs.front())).entryList({"events.out.tfevents.*"});
+    QCOMPARE(files.size(), 1);
+    const std::string data = slurp(QString::fromStdString(written.runs.front()) + "/" + files.front());
+    std::map<std::string, std::vector<std::pair<long, float>>> scalars;
+    std::string version, params;
+    for (size_t i = 0; i < data.size();) {  // TFRecord: length, its masked CRC, record, its masked CRC
+      QVERIFY(i + 12 <= data.size());
+      uint64_t length = 0;
+      uint32_t lengthCrc = 0, dataCrc = 0;
+      std::memcpy(&length, data.data() + i, 8);
+      std::memcpy(&lengthCrc, data.data() + i + 8, 4);
+      QCOMPARE(lengthCrc, maskedCrc32c(data.data() + i, 8));
+      const std::string record = data.substr(i + 12, length);
+      std::memcpy(&dataCrc, data.data() + i + 12 + length, 4);
+      QCOMPARE(dataCrc, maskedCrc32c(record.data(), record.size()));
+      i += 12 + length + 4;
+      const auto event = decode(record);
+      QVERIFY(find(event, 1) && find(event, 1)->wire == 1);  // wall_time, a double
+      const long step = find(event, 2) ? long(find(event, 2)->value) : 0;
+      if (const auto* v = find(event, 3)) version = v->bytes;
+      const auto* summary = find(event, 5);
+      if (!summary) continue;
+      const auto value = decode(decode(summary->bytes).at(0).bytes);
+      const std::string tag = find(value, 1)->bytes;
+      if (const auto* simple = find(value, 2)) {
+        float f = 0;
+        std::memcpy(&f, &simple->value, 4);
+        scalars[tag].push_back({step, f});
+      } else if (const auto* tensor = find(value, 8)) {
+        params = find(decode(tensor->bytes), 8)->bytes;
+        const auto plugin = decode(find(decode(find(value, 9)->bytes), 1)->bytes);
+        QCOMPARE(find(plugin, 1)->bytes, std::string("text"));
+      }
+    }
+    QCOMPARE(version, std::string("brain.Event:2"));
+    QVERIFY(params.find("| lr | 0.01 |") != std::string::npos);
+    QCOMPARE(scalars["train/loss"].size(), size_t(20));
+    QCOMPARE(scalars["valid/accuracy"].size(), size_t(4));
+    for (const auto& [step, value] : scalars["train/loss"]) QCOMPARE(value, float(2.0 / double(step)));
+  }
+  void badTargetsNameTheFile() {
+    QFile blocker(dir_.path() + "/blocker");
+    QVERIFY(blocker.open(QIODevice::WriteOnly));
+    blocker.close();
+    try {
+      exportToMlflow(*store_, {}, (dir_.path() + "/blocker/mlruns").toStdString());
+      QFAIL("no error");
+    } catch (const InputError& e) {
+      QVERIFY2(QString(e.what()).contains("blocker"), e.what());
+    }
+    QVERIFY_THROWS_EXCEPTION(InputError, exportToTensorBoard(*store_, {999}, (dir_.path() + "/tb2").toStdString()));
+    QVERIFY_THROWS_EXCEPTION(InputError, keyPath("../escape"));
+    QVERIFY_THROWS_EXCEPTION(InputError, keyPath("a//b"));
+    QCOMPARE(QString::fromStdString(keyPath("audit/mia_loss/auc").string()), QString("audit/mia_loss/auc"));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestInterop)
+#include "tst_interop.moc"
