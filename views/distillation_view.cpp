@@ -260,11 +260,7 @@ QStringList DistillationView::exportAll(const QString& basePath, double widthPt,
     ppl.x.push_back(double(i)), ppl.y.push_back(outcomes_[i].perplexity);
   }
   d.series = {disparity, ppl};
-  ExportRequest request;
-  request.basePath = basePath + "-distillation";
-  request.widthPt = widthPt;
-  request.heightPt = heightPt;
-  QStringList written = exportPlot(plot_, d, request);
+  QStringList written = exportPlot(plot_, d, basePath + "-distillation", widthPt, heightPt);
   written << writeTableCsv(basePath + "-distillation-examples.csv", examples_);
   return written;
 }

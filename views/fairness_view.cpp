@@ -227,11 +227,7 @@ QStringList FairnessView::exportAll(const QString& basePath, double widthPt, dou
     }
     d.series.push_back(s);
   }
-  ExportRequest request;
-  request.basePath = basePath + "-fairness-rates";
-  request.widthPt = widthPt;
-  request.heightPt = heightPt;
-  QStringList written = exportPlot(chart_, d, request);
+  QStringList written = exportPlot(chart_, d, basePath + "-fairness-rates", widthPt, heightPt);
   for (const auto& [suffix, table] : {std::pair{"-fairness-groups.csv", groups_}, std::pair{"-fairness-metrics.csv", metrics_},
                                       std::pair{"-fairness-pairs.csv", pairs_}})
     written << writeTableCsv(basePath + suffix, table);

@@ -82,4 +82,13 @@ QStringList exportPlot(QCustomPlot* plot, const PlotDescription& data, const Exp
   return written;
 }
 
+QStringList exportPlot(QCustomPlot* plot, const PlotDescription& data, const QString& basePath, double widthPt,
+                       double heightPt) {
+  ExportRequest r;
+  r.basePath = basePath;
+  r.widthPt = widthPt;
+  r.heightPt = heightPt;
+  return exportPlot(plot, data, r);
+}
+
 }  // namespace trustlab

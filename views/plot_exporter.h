@@ -24,5 +24,8 @@ void makeExportFolder(const QString& basePath);
 /// Returns the files written (creating the folder first); throws std::runtime_error naming the
 /// file that failed and why.
 QStringList exportPlot(QCustomPlot* plot, const PlotDescription& data, const ExportRequest& request);
+/// Every format at `basePath` and widthPt × heightPt (what a view's exportAll writes per plot).
+QStringList exportPlot(QCustomPlot* plot, const PlotDescription& data, const QString& basePath, double widthPt,
+                       double heightPt);
 
 }  // namespace trustlab

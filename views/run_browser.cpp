@@ -221,6 +221,7 @@ void RunBrowser::showContextMenu(const QPoint& pos) {
   if (ids.isEmpty()) return;
   QMenu menu;
   menu.addAction(tr("Overlay in the plots"), this, [this, ids] { Q_EMIT overlayRequested(ids); });
+  menu.addAction(tr("Compare (settings, metrics, Pareto front)"), this, [this, ids] { Q_EMIT compareRequested(ids); });
   menu.addAction(tr("Add tag…"), this, [this] {
     bool ok = false;
     const QString text = QInputDialog::getText(this, tr("Add tag"), tr("Tag (key or key=value):"), QLineEdit::Normal, {}, &ok);

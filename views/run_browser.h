@@ -38,6 +38,7 @@ class RunBrowser : public QWidget {
 
  Q_SIGNALS:
   void overlayRequested(const QList<qlonglong>& runIds);
+  void compareRequested(const QList<qlonglong>& runIds);
   /// kind: loss | lira | canary.
   void auditRequested(qlonglong runId, const QString& kind);
   void currentRunChanged(qlonglong runId);

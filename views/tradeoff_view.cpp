@@ -474,17 +474,10 @@ PlotDescription TradeoffView::rocDescription() const {
 }
 
 QStringList TradeoffView::exportAll(const QString& basePath, double widthPt, double heightPt) {
-  QStringList written;
-  ExportRequest r;
-  r.widthPt = widthPt;
-  r.heightPt = heightPt;
-  r.basePath = basePath + "-utility";
-  written << exportPlot(utility_, describeTradeoff(utilitySeries(), "Utility", "test score"), r);
-  r.basePath = basePath + "-leakage";
-  written << exportPlot(leakage_, describeTradeoff(leakageSeries(), "Measured leakage", "rate / AUC / bits"), r);
-  r.basePath = basePath + "-roc";
-  written << exportPlot(roc_, rocDescription(), r);
-  return written;
+  return exportPlot(utility_, describeTradeoff(utilitySeries(), "Utility", "test score"), basePath + "-utility", widthPt, heightPt) +
+         exportPlot(leakage_, describeTradeoff(leakageSeries(), "Measured leakage", "rate / AUC / bits"), basePath + "-leakage",
+                    widthPt, heightPt) +
+         exportPlot(roc_, rocDescription(), basePath + "-roc", widthPt, heightPt);
 }
 
 void TradeoffView::exportPlotWithDialog(QCustomPlot* plot, const QString& title) {

@@ -14,6 +14,7 @@
 #include "federated/federated_trainer.h"
 #include "models/model_factory.h"
 #include "peak_memory.h"
+#include "timing.h"
 #include "util/errors.h"
 #include "util/runtime.h"
 
@@ -48,17 +49,6 @@ void trainSameBatchesCentrally(TextClassifierImpl& model, const EncodedSplit& da
           if (p.grad().defined()) p.sub_(p.grad(), lr);
       }
     }
-}
-
-double secondsOf(const std::function<void()>& f) {
-  const auto t0 = std::chrono::steady_clock::now();
-  f();
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
 }
 
 }  // namespace

@@ -27,8 +27,13 @@
 #include "util/runtime.h"
 #include "util/text.h"
 #include "../cli/args.h"
+#include "store_suite.h"
+#include "timing.h"
 
 namespace {
+
+using trustlab::bench::median;
+using trustlab::bench::timeMedian;
 
 using nlohmann::json;
 using trustlab::InputError;
@@ -38,12 +43,6 @@ struct TrainBenchConfig {
   long batch = 256, seqLen = 32, vocab = 10000, dim = 128, classes = 60, warmup = 5, steps = 30;
   std::string device = "cpu";
 };
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 /// Seconds per optimizer step (forward, cross-entropy, backward, Adam) on random full-length data.
 /// The benchmarked model (same seed and sizes in every suite) and one random full-length batch.
@@ -172,19 +171,6 @@ int trainSuite(const std::vector<std::string>& argv) {
   return 0;
 }
 
-/// Median wall time of `f` over `repeats` runs after one warm-up.
-template <typename F>
-double timeMedian(F&& f, int repeats) {
-  f();
-  std::vector<double> t;
-  for (int i = 0; i < repeats; ++i) {
-    const auto t0 = std::chrono::steady_clock::now();
-    f();
-    t.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-  }
-  return median(t);
-}
-
 /// Seconds per private step for one clipping mode on the train-suite shapes: nondp (plain step),
 /// edp (tape + ghost norms + book-keeping), naive (one example at a time). All modes in one process.
 int dpSuite(const std::vector<std::string>& argv) {
@@ -280,7 +266,8 @@ int main(int argc, char** argv) {
                  "       trustlab-bench dp --model M [--mode nondp|edp|naive] [--batch 256] [--seq-len 32] [--steps 10]\n"
                  "                         [--device cpu|cuda] [--json]\n"
                  "       trustlab-bench fl [--population 10000] [--clients-per-round 100] [--rounds 5]\n"
-                 "                         [--mean-examples 10] [--model bag] [--local-batch 16] [--json]\n",
+                 "                         [--mean-examples 10] [--model bag] [--local-batch 16] [--json]\n"
+                 "       trustlab-bench store [--runs 2000] [--repeats 5] [--json]\n",
                  trustlab::joinNames(trustlab::modelRegistry().names(), "|").c_str());
     return 2;
   }
@@ -291,6 +278,7 @@ int main(int argc, char** argv) {
     if (suite == "accountant") return accountantSuite(args);
     if (suite == "dp") return dpSuite(args);
     if (suite == "fl") return trustlab::bench::flSuite(args);
+    if (suite == "store") return trustlab::bench::storeSuite(args);
     std::fprintf(stderr, "trustlab-bench: unknown suite '%s'\n", suite.c_str());
     return 2;
   } catch (const InputError& e) {

@@ -15,6 +15,7 @@
 #include "store/privacy_ledger.h"
 #include "experiment/partition_preview.h"
 #include "interop/mlflow_export.h"
+#include "interop/run_report.h"
 #include "interop/tensorboard_export.h"
 #include "store/run_filter.h"
 #include "store/run_store.h"
@@ -25,6 +26,7 @@
 #include "federated/local_ranks.h"
 #include "terminal_progress.h"
 #include "util/errors.h"
+#include "util/text.h"
 
 namespace trustlab::cli {
 
@@ -360,19 +362,23 @@ int annotateRun(RunStore& store, const Args& a, const std::string& sub) {
   return 0;
 }
 
+/// The runs named as arguments (all when none), narrowed by --where EXPR; empty means all.
+std::vector<long long> chosenRuns(const RunStore& store, const Args& a) {
+  std::vector<long long> ids;
+  for (const auto& word : a.positional()) ids.push_back(parseRunId(word));
+  if (!a.has("where")) return ids;
+  const RunFilter where = RunFilter::parse(a.get("where"));
+  std::vector<long long> chosen;
+  for (const auto& r : store.listRuns())
+    if (where.matches(r) && (ids.empty() || std::count(ids.begin(), ids.end(), r.id))) chosen.push_back(r.id);
+  if (chosen.empty()) throw InputError("--where", "no run matches '" + a.get("where") + "'");
+  return chosen;
+}
+
 /// `runs export [ID…] [--where EXPR] --mlflow DIR | --tensorboard DIR`: the runs (all by default)
 /// in the other tools' formats.
 int exportRuns(const RunStore& store, const Args& a) {
-  std::vector<long long> ids;
-  for (const auto& word : a.positional()) ids.push_back(parseRunId(word));
-  if (a.has("where")) {
-    const RunFilter where = RunFilter::parse(a.get("where"));
-    std::vector<long long> chosen;  // of the ids named (all when none), those the expression keeps
-    for (const auto& r : store.listRuns())
-      if (where.matches(r) && (ids.empty() || std::count(ids.begin(), ids.end(), r.id))) chosen.push_back(r.id);
-    if (chosen.empty()) throw InputError("--where", "no run matches '" + a.get("where") + "'");
-    ids = chosen;
-  }
+  const auto ids = chosenRuns(store, a);
   json report = json::object();
   for (const char* format : {"mlflow", "tensorboard"}) {
     if (!a.has(format)) continue;
@@ -489,6 +495,17 @@ int runsCommand(const std::vector<std::string>& argv) {
     return 0;
   }
   throw InputError("runs " + sub, "unknown subcommand (list, show, export, ledger, tag, note, delete)");
+}
+
+int reportCommand(const std::vector<std::string>& argv) {
+  const Args a(argv, {"store", "where", "output", "metrics"}, {"json"});
+  if (!a.has("output")) throw InputError("report", "expects --output DIR (the folder for report.md and its figures)");
+  const RunStore store(storePath(a), /*readOnly=*/true);
+  const auto report = writeRunReport(store, chosenRuns(store, a), a.get("output"),
+                                     a.has("metrics") ? split(a.get("metrics"), ',') : std::vector<std::string>{});
+  if (a.has("json")) std::cout << json{{"report", report.markdown}, {"files", report.files}}.dump() << std::endl;
+  else std::printf("report: %s (%zu files)\n", report.markdown.c_str(), report.files.size());
+  return 0;
 }
 
 int datasetsCommand(const std::vector<std::string>& argv) {

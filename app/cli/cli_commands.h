@@ -20,6 +20,7 @@ std::string storePath(const Args& a);
 int trainCommand(const std::vector<std::string>& args);
 int flCommand(const std::vector<std::string>& args);
 int runsCommand(const std::vector<std::string>& args);
+int reportCommand(const std::vector<std::string>& args);
 int datasetsCommand(const std::vector<std::string>& args);
 int privacyCommand(const std::vector<std::string>& args);
 int attackCommand(const std::vector<std::string>& args);

@@ -29,6 +29,8 @@ commands:
   runs tag ID KEY[=VALUE]... [--store FILE]   (label a run; records such as privacy.* are refused)
   runs note ID TEXT... [--store FILE]         (the run's free-text note)
   runs delete ID [--store FILE]
+  report [ID...] [--where EXPR] --output DIR [--metrics K1,K2] [--store FILE] [--json]
+                                              (report.md: runs, settings that differ, metrics, figures)
   datasets list [--json]
   audit list [--json]                         (every audit: its argument and the metrics it records)
   audit NAME --run ID [--with ARG] [--positive LABEL] [--store FILE] [--json]
@@ -84,6 +86,7 @@ int main(int argc, char** argv) {
     if (command == "train") return trustlab::cli::trainCommand(args);
     if (command == "fl") return trustlab::cli::flCommand(args);
     if (command == "runs") return trustlab::cli::runsCommand(args);
+    if (command == "report") return trustlab::cli::reportCommand(args);
     if (command == "datasets") return trustlab::cli::datasetsCommand(args);
     if (command == "privacy") return trustlab::cli::privacyCommand(args);
     if (command == "audit") return trustlab::cli::auditCommand(args);

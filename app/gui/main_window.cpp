@@ -20,9 +20,11 @@
 #include <QTimer>
 #include <QtConcurrent>
 
+#include "compare_view.h"
 #include "designer_widget.h"
 #include "privacy_panel.h"
 #include "message_box.h"
+#include "metric_plot.h"
 #include "responsiveness_probe.h"
 #include "run_browser.h"
 #include "run_inspector.h"
@@ -35,6 +37,7 @@
 #include "data/dataset_registry.h"
 #include "experiment/partition_preview.h"
 #include "interop/mlflow_export.h"
+#include "interop/run_report.h"
 #include "interop/tensorboard_export.h"
 #include "spec/run_name.h"
 #include "audits/audit.h"
@@ -63,6 +66,7 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
       federated_(new FederatedView),
       fairness_(new FairnessView),
       distillation_(new DistillationView),
+      compare_(new CompareView),
       fairnessTabs_(new QTabWidget),
       federatedRefresh_(new QTimer(this)),
       probe_(new ResponsivenessProbe(this)),
@@ -73,6 +77,7 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
   tabs_->addTab(training_, tr("Training"));
   tabs_->addTab(privacy_, tr("Privacy"));
   tabs_->addTab(tradeoff_, tr("Tradeoff"));
+  tabs_->addTab(compare_, tr("Compare"));
   tabs_->addTab(federated_, tr("Federated"));
   fairnessTabs_->addTab(fairness_, tr("Classifier audit"));
   fairnessTabs_->addTab(distillation_, tr("Distillation"));
@@ -167,8 +172,17 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
     try {
       training_->showStoredRuns(ids, storePath_);
       federated_->showRuns(ids, storePath_);
+      compare_->showRuns(ids, storePath_);
     } catch (const std::exception& e) {
       showError(this, tr("Cannot show the runs"), QString::fromStdString(e.what()));
+    }
+  });
+  connect(browser_, &RunBrowser::compareRequested, this, [this](const QList<qlonglong>& ids) {
+    try {
+      compare_->showRuns(ids, storePath_);
+      tabs_->setCurrentWidget(compare_);
+    } catch (const std::exception& e) {
+      showError(this, tr("Cannot compare the runs"), QString::fromStdString(e.what()));
     }
   });
   connect(browser_, &RunBrowser::auditRequested, this, &MainWindow::auditRun);
@@ -254,6 +268,10 @@ void MainWindow::buildMenus() {
                       const QString dir = QFileDialog::getExistingDirectory(this, tr("Export the selected runs (all when none) to"));
                       if (!dir.isEmpty()) exportRuns(format, dir);
                     });
+  file->addAction(tr("&Report of the selected runs…"), this, [this] {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Folder for report.md and its figures"));
+    if (!dir.isEmpty()) writeReport(dir);
+  });
   file->addSeparator();
   file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
   auto* run = menuBar()->addMenu(tr("&Run"));
@@ -425,6 +443,7 @@ ExportWriter MainWindow::currentTabExport(QString* title) const {
   if (current == fairness_) return *title = tr("fairness"), ExportWriter(writer(fairness_));
   if (current == distillation_) return *title = tr("distillation"), ExportWriter(writer(distillation_));
   if (current == tradeoff_) return *title = tr("tradeoff"), ExportWriter(writer(tradeoff_));
+  if (current == compare_) return *title = tr("compare"), ExportWriter(writer(compare_));
   return *title = tr("training"), ExportWriter(writer(training_));
 }
 
@@ -442,6 +461,33 @@ bool MainWindow::exportRuns(RunsFormat format, const QString& dir) {
     return true;
   } catch (const std::exception& e) {
     showError(this, tr("Export runs"), QString::fromStdString(e.what()));
+    return false;
+  }
+}
+
+bool MainWindow::writeReport(const QString& dir) {
+  const auto selected = browser_->selectedRunIds();
+  // Figures drawn as the GUI draws them (PDF, SVG, PNG at 300 dpi, CSV, pgfplots), one column wide.
+  const FigureWriter render = [](const PlotDescription& d, const std::string& base) {
+    MetricPlot plot(QString::fromStdString(d.title), QString::fromStdString(d.xLabel), QString::fromStdString(d.yLabel));
+    plot.setSmoothingOffered(false);
+    plot.resize(640, 420);
+    for (const auto& s : d.series)
+      plot.setData(plot.addSeries(QString::fromStdString(s.name), QColor(QString::fromStdString(s.color))),
+                   QVector<double>(s.x.begin(), s.x.end()), QVector<double>(s.y.begin(), s.y.end()));
+    std::vector<std::string> files;
+    for (const auto& f : plot.exportAll(QString::fromStdString(base), 8.5 / 2.54 * 72, 6.0 / 2.54 * 72))
+      files.push_back(f.toStdString());
+    return files;
+  };
+  try {
+    const RunStore store(storePath_.toStdString(), /*readOnly=*/true);
+    const auto report = writeRunReport(store, {selected.begin(), selected.end()}, dir.toStdString(), {}, render);
+    showInfo(this, tr("Report"), tr("Wrote %1 and %2 figure file(s).").arg(QString::fromStdString(report.markdown))
+                                     .arg(report.files.size() - 1));
+    return true;
+  } catch (const std::exception& e) {
+    showError(this, tr("Report"), QString::fromStdString(e.what()));
     return false;
   }
 }

@@ -31,6 +31,7 @@ class TradeoffView;
 class FederatedView;
 class FairnessView;
 class DistillationView;
+class CompareView;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -48,6 +49,7 @@ class MainWindow : public QMainWindow {
   FederatedView* federatedView() const { return federated_; }
   FairnessView* fairnessView() const { return fairness_; }
   DistillationView* distillationView() const { return distillation_; }
+  CompareView* compareView() const { return compare_; }
   RunInspector* inspector() const { return inspector_; }
   QAction* startAction() const { return startAction_; }
   QAction* stopAction() const { return stopAction_; }
@@ -67,6 +69,9 @@ class MainWindow : public QMainWindow {
   /// File → Export runs: the selected runs (all when none) as an MLflow file store or
   /// TensorBoard event files under `dir`; false (and a box saying why) when it failed.
   bool exportRuns(RunsFormat format, const QString& dir);
+  /// File → Report: report.md of the selected runs (all when none) in `dir`, its figures
+  /// rendered as every plot is exported; false (and a box saying why) when it failed.
+  bool writeReport(const QString& dir);
   /// Saves the designer's spec; false (and a box) when the file cannot be written.
   bool saveSpecTo(const QString& path);
   /// Switches to another run store; a file that is no store is refused with a box.
@@ -119,6 +124,7 @@ class MainWindow : public QMainWindow {
   FederatedView* federated_;
   FairnessView* fairness_;
   DistillationView* distillation_;
+  CompareView* compare_;
   QTabWidget* fairnessTabs_;  ///< classifier audit and distillation
   QTimer* federatedRefresh_;  ///< coalesces live redraws of the Federated tab
   qlonglong liveRun_ = 0;

@@ -91,11 +91,16 @@ class TestCli : public QObject {
     const auto exported = cli({"runs", "export", "--where", "figure = 3", "--mlflow", dir_.path() + "/mlruns",
                                "--tensorboard", dir_.path() + "/tb", "--store", store(), "--json"});
     QVERIFY2(exported.code == 0, exported.err.constData());
-    const auto report = QJsonDocument::fromJson(exported.out).object();
-    QCOMPARE(report["mlflow"].toObject()["runs"].toInt(), 1);
-    QCOMPARE(report["tensorboard"].toObject()["runs"].toInt(), 1);
-    QVERIFY(report["mlflow"].toObject()["metric_points"].toInt() > 0);
+    const auto exports = QJsonDocument::fromJson(exported.out).object();
+    QCOMPARE(exports["mlflow"].toObject()["runs"].toInt(), 1);
+    QCOMPARE(exports["tensorboard"].toObject()["runs"].toInt(), 1);
+    QVERIFY(exports["mlflow"].toObject()["metric_points"].toInt() > 0);
     QCOMPARE(cli({"runs", "export", "--where", "figure = 4", "--mlflow", dir_.path() + "/none", "--store", store()}).code, 2);
+    const auto report = cli({"report", id, "--output", dir_.path() + "/report", "--metrics", "train/loss", "--store", store(), "--json"});
+    QVERIFY2(report.code == 0, report.err.constData());
+    QVERIFY(QFileInfo::exists(dir_.path() + "/report/report.md"));
+    QVERIFY(QFileInfo::exists(dir_.path() + "/report/figure-train-loss.tex"));
+    QCOMPARE(cli({"report", id, "--store", store()}).code, 2);  // no --output
     const auto bad = cli({"runs", "list", "--where", "test/accuracy >", "--store", store()});
     QCOMPARE(bad.code, 2);
     QVERIFY2(bad.err.contains("column"), bad.err.constData());

@@ -18,6 +18,7 @@
 #include "metric_plot.h"
 #include "responsiveness_probe.h"
 #include "run_browser.h"
+#include "compare_view.h"
 #include "run_inspector.h"
 #include "run_table_model.h"
 #include "plot_exporter.h"
@@ -57,6 +58,11 @@ class TestMainWindow : public QObject {
     s.federated.localLr = 0.5;
     s.federated.processes = processes;
     return s;
+  }
+
+  static bool fileContains(const QString& path, const QByteArray& text) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) && f.readAll().contains(text);
   }
 
   bool inspectorShows(const QString& key) const {
@@ -259,6 +265,32 @@ class TestMainWindow : public QObject {
     QCOMPARE(rows->headerData(RunTableModel::ColumnCount, Qt::Horizontal).toString(), QString("privacy/epsilon"));
     QCOMPARE(QSettings().value("runs/columns").toStringList(), QStringList{"privacy/epsilon"});
     browser->setExtraColumns({});
+  }
+  void comparesRunsWithTheirParetoFront() {
+    Q_EMIT window_->runBrowser()->compareRequested({1, 2, 3});
+    auto* view = window_->compareView();
+    QCOMPARE(window_->findChild<QTabWidget*>()->currentWidget(), view);
+    const auto rowKeys = [](QTableWidget* t) {
+      QStringList keys;
+      for (int r = 0; r < t->rowCount(); ++r) keys << t->item(r, 0)->text();
+      return keys;
+    };
+    QVERIFY2(rowKeys(view->settingsTable()).contains("training.seed"), qPrintable(rowKeys(view->settingsTable()).join(",")));
+    QVERIFY(!rowKeys(view->settingsTable()).contains("data.dataset"));  // the same in all three: not shown
+    QVERIFY(rowKeys(view->metricTable()).contains("test/accuracy"));
+    view->setAxes("test/loss", "test/accuracy");
+    QCOMPARE(view->front().size(), size_t(3));
+    QVERIFY(std::count(view->front().begin(), view->front().end(), true) >= 1);
+    const auto files = view->exportAll(dir_.path() + "/cmp", 241, 170);
+    QCOMPARE(files.size(), 7);  // the scatter's five formats and the two tables
+    QVERIFY(fileContains(dir_.path() + "/cmp-compare-metrics.csv", "\"test/accuracy\""));
+    QVERIFY(window_->grab().save(QString(TRUSTLAB_TEST_OUTPUT_DIR) + "/main_window_compare.png"));
+    // A report of the same runs, with the figures rendered as the plots export them.
+    window_->runBrowser()->selectRuns({1, 2});
+    QVERIFY(window_->writeReport(dir_.path() + "/report"));
+    QVERIFY(fileContains(dir_.path() + "/report/report.md", "![train/loss](figure-train-loss.png)"));
+    QVERIFY(QImage(dir_.path() + "/report/figure-train-loss.png").width() > 900);  // 8.5 cm at 300 dpi
+    window_->findChild<QTabWidget*>()->setCurrentIndex(0);
   }
   void auditsARunFromTheBrowser() {
     QSignalSpy audited(window_.get(), &MainWindow::auditFinished);

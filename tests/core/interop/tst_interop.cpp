@@ -1,7 +1,8 @@
 // Tests core/interop: CRC-32C against its known answer; an MLflow file store with the layout and
 // contents MLflow's FileStore reads (meta.yaml fields, params, "<ms> <value> <step>" metric
 // lines, mlflow.* tags); TensorBoard event files whose TFRecord CRCs check and whose Event
-// protocol buffers, decoded here field by field, carry every stored metric point.
+// protocol buffers, decoded here field by field, carry every stored metric point; a Markdown
+// report of two runs with the settings that differ, the final metrics and its figures.
 #include <QtTest>
 
 #include <cstring>
@@ -10,6 +11,7 @@
 
 #include "interop/export_files.h"
 #include "interop/mlflow_export.h"
+#include "interop/run_report.h"
 #include "interop/tensorboard_export.h"
 #include "store/run_store.h"
 #include "util/crc32c.h"
@@ -179,6 +181,28 @@ class TestInterop : public QObject {
     QCOMPARE(scalars["train/loss"].size(), size_t(20));
     QCOMPARE(scalars["valid/accuracy"].size(), size_t(4));
     for (const auto& [step, value] : scalars["train/loss"]) QCOMPARE(value, float(2.0 / double(step)));
+  }
+  void reportOfTwoRuns() {
+    const long long other = store_->createRun("privacy study", "bag", "{\"model\":{\"type\":\"bilstm\"}}", "def", 8, ReproInfo{});
+    store_->logMetrics(other, {{"train/loss", 1, 1.5, 1700000100.0}, {"train/loss", 2, 1.2, 1700000101.0}});
+    store_->finishRun(other, "finished");
+    const QString dir = dir_.path() + "/report";
+    const auto report = writeRunReport(*store_, {run_, other}, dir.toStdString());
+    const std::string md = slurp(QString::fromStdString(report.markdown));
+    QVERIFY(md.find("| run | name |") != std::string::npos);
+    QVERIFY2(md.find("| model.type | bag | bilstm |") != std::string::npos, md.c_str());  // the setting that differs
+    QVERIFY(md.find("| train/loss | 0.1 | 1.2 |") != std::string::npos);                   // final values side by side
+    QVERIFY(md.find("### train/loss") != std::string::npos && md.find("### valid/accuracy") != std::string::npos);
+    QVERIFY(slurp(dir + "/figure-train-loss.tex").find("\\begin{axis}") != std::string::npos);
+    QVERIFY(slurp(dir + "/figure-train-loss.csv").find("#1 bag edp ε=3") != std::string::npos);
+    // A writer that renders pictures (the GUI's): the report shows them.
+    const auto withPictures = writeRunReport(*store_, {other}, (dir + "2").toStdString(), {"train/loss"},
+                                             [](const PlotDescription&, const std::string& base) {
+                                               writeExportFile(base + ".png", "png");
+                                               return std::vector<std::string>{base + ".png"};
+                                             });
+    QVERIFY(slurp(QString::fromStdString(withPictures.markdown)).find("![train/loss](figure-train-loss.png)") != std::string::npos);
+    QCOMPARE(withPictures.files.size(), size_t(2));
   }
   void badTargetsNameTheFile() {
     QFile blocker(dir_.path() + "/blocker");

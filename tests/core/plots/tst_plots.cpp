@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "plots/legend_placement.h"
+#include "plots/pareto.h"
 #include "plots/series_export.h"
 #include "plots/smoothing.h"
 
@@ -48,6 +49,17 @@ class TestPlots : public QObject {
     QCOMPARE(toTexPoints(1, "in"), 72.27);
     QVERIFY(std::abs(toTexPoints(2.54, "cm") - 72.27) < 1e-9);
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, toTexPoints(1, "furlong"));
+  }
+  void paretoFrontOfTwoObjectives() {
+    // accuracy (higher is better) against ε (lower is better)
+    const std::vector<std::pair<double, double>> runs{
+        {0.90, 1.0}, {0.95, 3.0}, {0.85, 3.0}, {0.97, 8.0}, {0.96, 8.0}, {0.90, 1.0}, {NAN, 0.5}};
+    const auto front = paretoFront(runs, /*higherX=*/true, /*higherY=*/false);
+    QCOMPARE(front, (std::vector<bool>{true, true, false, true, false, true, false}));  // ties both stay
+    // Lower accuracy, higher ε: (0.85, 3) and (0.96, 8); nothing has ε ≥ 8 with accuracy ≤ 0.96.
+    const auto flipped = paretoFront(runs, false, true);
+    QCOMPARE(flipped, (std::vector<bool>{false, false, true, false, true, false, false}));
+    QVERIFY(paretoFront({}, true, true).empty());
   }
   void legendGoesWhereItHidesLeast() {
     std::vector<std::pair<double, double>> falling, rising;  // a loss and an accuracy curve

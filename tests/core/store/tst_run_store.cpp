@@ -11,6 +11,7 @@
 #include "store/checkpoint.h"
 #include "store/privacy_ledger.h"
 #include "privacy/rdp.h"
+#include "store/run_comparison.h"
 #include "store/run_filter.h"
 #include "store/run_store.h"
 #include "experiment/runner.h"
@@ -24,6 +25,23 @@ class TestRunStore : public QObject {
   std::string path(const char* name) const { return (dir_.path() + "/" + name).toStdString(); }
 
  private Q_SLOTS:
+  void comparisonShowsOnlyWhatDiffers() {
+    RunRecord a, b;
+    a.id = 1, b.id = 2;
+    a.specJson = R"({"model":{"type":"bag","dim":64},"training":{"lr":0.01,"seed":1}})";
+    b.specJson = R"({"model":{"type":"bag","dim":64},"training":{"lr":0.003,"seed":1},"extra":{"x":true}})";
+    a.latestMetrics = {{"test/accuracy", 0.9}};
+    b.latestMetrics = {{"test/accuracy", 0.8}, {"privacy/epsilon", 3}};
+    const auto c = compareRuns({a, b});
+    QCOMPARE(c.runs, (std::vector<long long>{1, 2}));
+    QCOMPARE(c.differingSettings.size(), size_t(2));  // training.lr, and extra.x that run 1 lacks
+    QCOMPARE(*c.differingSettings.at("training.lr")[0], std::string("0.01"));
+    QCOMPARE(*c.differingSettings.at("training.lr")[1], std::string("0.003"));
+    QVERIFY(!c.differingSettings.at("extra.x")[0].has_value());
+    QCOMPARE(c.sameSettings, 3L);  // model.type, model.dim, training.seed
+    QCOMPARE(*c.metrics.at("test/accuracy")[1], 0.8);
+    QVERIFY(!c.metrics.at("privacy/epsilon")[0].has_value());
+  }
   void filterExpressions() {
     RunRecord a;
     a.id = 1, a.name = "bilstm edp ε=3", a.status = "finished", a.seed = 2;

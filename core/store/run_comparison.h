@@ -1,0 +1,25 @@
+// core/store: several runs side by side, as MLflow's compare page shows them: the settings that
+// differ (every field of the stored specs, flattened to "training.lr"), and every metric each
+// run has.
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/run_store.h"
+
+namespace trustlab {
+
+struct RunComparison {
+  std::vector<long long> runs;
+  /// Spec fields whose value differs between the runs (or that some run lacks): one value per run.
+  std::map<std::string, std::vector<std::optional<std::string>>> differingSettings;
+  long sameSettings = 0;  ///< how many fields every run has with one value
+  /// Every metric any of the runs has: key → latest value per run.
+  std::map<std::string, std::vector<std::optional<double>>> metrics;
+};
+
+RunComparison compareRuns(const std::vector<RunRecord>& runs);
+
+}  // namespace trustlab
