@@ -163,7 +163,10 @@ void RunBrowser::selectRuns(const QList<qlonglong>& ids) {
 }
 
 bool RunBrowser::setFilter(const QString& text) {
-  if (filter_->text() != text) filter_->setText(text);  // comes back here through textChanged
+  if (filter_->text() != text) {  // called from code: show the text without coming back here
+    const QSignalBlocker block(filter_);
+    filter_->setText(text);
+  }
   const std::string expression = text.toStdString();
   if (!looksLikeRunFilter(expression)) {
     proxy_->setExpression(std::nullopt);
