@@ -160,20 +160,39 @@ void MetricPlot::placeLegend(QSizeF axisSize) {
       if (g->visible())
         for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it)
           points.push_back({fraction(it->key, xr, false), fraction(it->value, yr, logY)});
-  const QSize box = legend->minimumOuterSizeHint() + QSize(14, 14);  // with the inset's margin
-  const auto choice = chooseLegendSpot(points, box.width() / axisSize.width(), box.height() / axisSize.height(),
-                                       preferredSpot_);
+  const auto choose = [&] {
+    const QSize box = legend->minimumOuterSizeHint() + QSize(14, 14);  // with the inset's margin
+    return chooseLegendSpot(points, box.width() / axisSize.width(), box.height() / axisSize.height(), preferredSpot_);
+  };
+  const QFontMetrics metrics(legend->font());
+  const int textRoom = legend->iconSize().width() + legend->iconTextPadding() + 24;
+  // Names lose their middle but keep their first and last words ("#3 bilstm … train"; in a
+  // narrow figure "#3 … train"): long run names in a column-wide export.
+  const auto elideNames = [&](int width) {
+    const int budget = std::max(metrics.horizontalAdvance("#000 … valid"), width - textRoom);
+    for (auto& s : series_) {
+      const QString first = s.name.section(' ', 0, 0), last = s.name.section(' ', -1);
+      QString label = metrics.elidedText(s.name, Qt::ElideMiddle, budget);
+      if (label != s.name && (!label.startsWith(first + ' ') || !label.endsWith(' ' + last)) && s.name.count(' ') >= 2)
+        label = metrics.elidedText(first + " … " + last, Qt::ElideMiddle, budget);
+      s.smooth->setName(label);
+    }
+  };
+  auto choice = choose();
+  if (choice.spot == LegendSpot::Outside) {  // shorter names may fit a free corner
+    elideNames(int(0.5 * axisSize.width()));
+    choice = choose();
+    if (choice.spot == LegendSpot::Outside)
+      for (auto& s : series_) s.smooth->setName(s.name);
+  }
   moveLegend(choice.spot);
   if (choice.spot != LegendSpot::Outside) return;
-  // Below the axes: as many columns as the width holds; a name wider than the axes (a long run
-  // name in a column-wide figure) loses its middle, keeping "#id" and "train"/"valid".
+  // Below the axes: as many columns as the width holds, a name wider than the axes elided.
   int widest = 1;
   for (int i = 0; i < legend->itemCount(); ++i)
     widest = std::max(widest, legend->item(i)->minimumOuterSizeHint().width());
   if (widest > axisSize.width()) {
-    const int text = std::max(40, int(axisSize.width()) - legend->iconSize().width() - legend->iconTextPadding() - 24);
-    const QFontMetrics metrics(legend->font());
-    for (auto& s : series_) s.smooth->setName(metrics.elidedText(s.name, Qt::ElideMiddle, text));
+    elideNames(int(axisSize.width()));
     widest = int(axisSize.width());
   }
   legend->setWrap(std::max(1, int(axisSize.width() / (widest + legend->columnSpacing()))));
@@ -297,7 +316,8 @@ PlotDescription MetricPlot::description() const {
 QStringList MetricPlot::write(const ExportRequest& request) {
   replotNow();
   // The legend placed for the export's size (a column figure is far smaller than the screen):
-  // the axis rect there is the page less the margins the screen layout has around the axes.
+  // the export's units are the screen's pixels (text keeps its size in them), and its axis rect
+  // is the page less the margins the screen layout has around the axes.
   const QSize margins = plot_->viewport().size() - plot_->axisRect()->rect().size();
   placeLegend(QSizeF(std::max(20.0, request.widthPt - margins.width()), std::max(20.0, request.heightPt - margins.height())));
   QStringList written;

@@ -77,7 +77,8 @@ class MetricPlot : public QWidget {
     QCPGraph* smooth = nullptr;
   };
   QStringList write(const ExportRequest& request);
-  /// Moves the legend to the spot chooseLegendSpot picks for an axis rect of `axisSize` pixels.
+  /// Moves the legend to the spot chooseLegendSpot picks for an axis rect of `axisSize` pixels
+  /// (names elided when that lets it sit in a free corner or fit below the axes).
   void placeLegend(QSizeF axisSize);
   void moveLegend(LegendSpot spot);
   void updateEmptyHint();

@@ -19,7 +19,7 @@ bool inBox(const std::pair<double, double>& p, LegendSpot spot, double width, do
 LegendChoice chooseLegendSpot(const std::vector<std::pair<double, double>>& points, double width, double height,
                               LegendSpot preferred, double tolerance) {
   // A legend nearly as wide as the axes, or over most of their height, leaves no corner free.
-  if (!(width <= 0.8 && height <= 0.6) || preferred == LegendSpot::Outside) return {LegendSpot::Outside, 0};
+  if (!(width <= 0.8 && height <= 0.75) || preferred == LegendSpot::Outside) return {LegendSpot::Outside, 0};
   std::vector<LegendSpot> order{preferred};
   for (auto s : {LegendSpot::TopRight, LegendSpot::BottomRight, LegendSpot::TopLeft, LegendSpot::BottomLeft})
     if (s != preferred) order.push_back(s);

@@ -78,7 +78,7 @@ class TestPlots : public QObject {
     both.insert(both.end(), rising.begin(), rising.end());
     QCOMPARE(int(chooseLegendSpot(both, 0.3, 0.25).spot), int(LegendSpot::Outside));
     // A legend as tall as the plot (six series at a column's width) never sits inside.
-    QCOMPARE(int(chooseLegendSpot(falling, 0.3, 0.7).spot), int(LegendSpot::Outside));
+    QCOMPARE(int(chooseLegendSpot(falling, 0.3, 0.8).spot), int(LegendSpot::Outside));
     // Empty plot: the preferred corner.
     QCOMPARE(int(chooseLegendSpot({}, 0.3, 0.25, LegendSpot::BottomLeft).spot), int(LegendSpot::BottomLeft));
   }
