@@ -29,6 +29,12 @@ QString tooltipOf(const SpecField& f) {
   return tip + ")";
 }
 
+/// The style sheet's [trustlabMark=…] rules follow a changed property only after a re-polish.
+void restyle(QWidget* editor) {
+  editor->style()->unpolish(editor);
+  editor->style()->polish(editor);
+}
+
 int clampToInt(double v) { return int(std::max(double(INT_MIN), std::min(double(INT_MAX), v))); }
 
 void fillChoices(QComboBox* box, const SpecField& f) {
@@ -190,8 +196,7 @@ void DesignerWidget::clearMark(const Row& row) {
   if (row.editor->property("trustlabMark").toString().isEmpty()) return;
   row.editor->setProperty("trustlabMark", QString());
   row.editor->setToolTip(tooltipOf(*row.field));
-  row.editor->style()->unpolish(row.editor);
-  row.editor->style()->polish(row.editor);
+  restyle(row.editor);
 }
 
 void DesignerWidget::markRows(const std::vector<SpecIssue>& issues, const char* kind, QLabel* label) {
@@ -204,8 +209,7 @@ void DesignerWidget::markRows(const std::vector<SpecIssue>& issues, const char* 
       if (row.field->path() != issue.field || row.editor->property("trustlabMark") == "error") continue;
       row.editor->setProperty("trustlabMark", kind);
       row.editor->setToolTip(tooltipOf(*row.field) + "\n⚠ " + text(issue.message));
-      row.editor->style()->unpolish(row.editor);
-      row.editor->style()->polish(row.editor);
+      restyle(row.editor);
     }
   }
   label->setText(lines.join('\n'));

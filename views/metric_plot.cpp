@@ -139,7 +139,6 @@ void MetricPlot::moveLegend(LegendSpot spot) {
     for (int i = 0; i < inset->elementCount(); ++i)
       if (inset->elementAt(i) == legend) inset->setInsetAlignment(i, corner);
   }
-  legendSpot_ = spot;
 }
 
 void MetricPlot::placeLegend(QSizeF axisSize) {

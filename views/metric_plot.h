@@ -45,8 +45,6 @@ class MetricPlot : public QWidget {
   static QColor paletteColor(int i);
   /// The corner the legend prefers (it moves when that one would hide data).
   void setLegendCorner(Qt::Alignment corner);
-  /// Where the legend is now.
-  LegendSpot legendSpot() const { return legendSpot_; }
   /// Histogram look for series added afterwards: filled steps centred on each x (a bin); exact
   /// counts, so no smoothing is offered.
   void setBars(bool on);
@@ -93,7 +91,6 @@ class MetricPlot : public QWidget {
   QLabel* smoothingCaption_;
   QCPItemText* emptyHint_;
   LegendSpot preferredSpot_ = LegendSpot::TopRight;
-  LegendSpot legendSpot_ = LegendSpot::TopRight;
   QCheckBox* logY_;
   std::vector<Series> series_;
   double smoothing_ = 0.6;

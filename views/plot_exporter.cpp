@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "interop/export_files.h"
+
 namespace trustlab {
 namespace {
 
@@ -31,13 +33,7 @@ void check(bool ok, const QString& path) {
 }  // namespace
 
 void makeExportFolder(const QString& basePath) {
-  const std::filesystem::path folder = QFileInfo(basePath).absolutePath().toStdString();
-  std::error_code error;
-  if (std::filesystem::is_directory(folder, error)) return;
-  std::filesystem::create_directories(folder, error);
-  if (error || !std::filesystem::is_directory(folder))
-    throw std::runtime_error(folder.string() + ": cannot create the folder: " +
-                             (error ? error.message() : std::string("a file is in the way")));
+  makeExportFolder(std::filesystem::path(QFileInfo(basePath).absolutePath().toStdString()));
 }
 
 QStringList exportPlot(QCustomPlot* plot, const PlotDescription& data, const ExportRequest& r) {

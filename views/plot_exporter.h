@@ -17,8 +17,8 @@ struct ExportRequest {
   double pngDpi = 300;
 };
 
-/// Creates the folder `basePath` lies in when it is missing; throws std::runtime_error naming the
-/// folder and the reason (a file in the way, no permission) when it cannot.
+/// Creates the folder `basePath` lies in when it is missing; throws InputError naming the folder
+/// and the reason (a file in the way, no permission) when it cannot (interop/export_files.h).
 void makeExportFolder(const QString& basePath);
 
 /// Returns the files written (creating the folder first); throws std::runtime_error naming the

@@ -12,7 +12,7 @@ namespace trustlab {
 std::vector<RunRecord> runsToExport(const RunStore& store, const std::vector<long long>& ids) {
   std::vector<RunRecord> runs;
   if (ids.empty()) {
-    for (const auto& listed : store.listRuns()) runs.push_back(*store.run(listed.id));
+    runs = store.listRuns();  // with latest metrics, params and tags, as run() reads one
   } else {
     for (long long id : ids) {
       auto r = store.run(id);

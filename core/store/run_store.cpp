@@ -10,7 +10,6 @@
 #include <filesystem>
 #include <random>
 #include <unordered_map>
-#include <utility>
 
 #include "store/sqlite_statement.h"
 #include "util/errors.h"
@@ -101,6 +100,14 @@ void readLatestMetrics(sqlite3* db, RunRecord& r) {
   while (m.step()) r.latestMetrics[m.text(0)] = m.integer(2) ? std::nan("") : m.real(1);
 }
 
+/// Throws StoreError when the store was written by a newer TrustLab (a schema this one cannot read).
+void requireKnownSchema(sqlite3* db, const std::string& path) {
+  Statement v(db, "PRAGMA user_version");
+  v.step();
+  if (v.integer(0) > kSchemaVersion)
+    throw StoreError(path + ": run store written by a newer TrustLab (schema " + std::to_string(v.integer(0)) + ")");
+}
+
 /// Every run's params and tags in two queries (not two per run: a store holds thousands).
 void readParamsAndTags(sqlite3* db, std::vector<RunRecord>& runs) {
   std::unordered_map<long long, RunRecord*> byId;
@@ -146,31 +153,17 @@ RunStore::RunStore(const std::string& path, bool readOnly) : path_(path) {
   }
   sqlite3_busy_timeout(db_, 10000);
   try {
-    if (readOnly) {  // reading the header says at once whether this is a database at all
-      Statement v(db_, "PRAGMA user_version");
-      v.step();
-      if (v.integer(0) > kSchemaVersion)
-        throw StoreError(path + ": run store written by a newer TrustLab (schema " + std::to_string(v.integer(0)) + ")");
+    // Reading the schema version reads the header: a file that is no database fails here, at once.
+    if (readOnly) {
+      requireKnownSchema(db_, path);
       // SQLite reads a file shorter than its header as an empty database: no runs table, no store.
       Statement t(db_, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'runs'");
       t.step();
       if (t.integer(0) == 0) throw StoreError(path + ": not a TrustLab run store (no runs table)");
       return;
     }
-  } catch (const StoreError&) {
-    sqlite3_close(std::exchange(db_, nullptr));
-    throw;
-  } catch (const std::exception& e) {
-    sqlite3_close(std::exchange(db_, nullptr));
-    throw StoreError(path + ": not a TrustLab run store (" + e.what() + ")");
-  }
-  try {
     exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
-    Statement v(db_, "PRAGMA user_version");
-    v.step();
-    const long long version = v.integer(0);
-    if (version > kSchemaVersion)
-      throw StoreError(path + ": run store written by a newer TrustLab (schema " + std::to_string(version) + ")");
+    requireKnownSchema(db_, path);
     exec(std::string("BEGIN IMMEDIATE;") + kSchema + "PRAGMA user_version=" + std::to_string(kSchemaVersion) +
          "; COMMIT;");
     recoverKilledRuns();
