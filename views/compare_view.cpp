@@ -10,7 +10,9 @@
 #include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cmath>
+#include <tuple>
 
 #include "metric_plot.h"
 #include "plot_exporter.h"
@@ -21,6 +23,21 @@ namespace trustlab {
 namespace {
 
 QString q(const std::string& s) { return QString::fromStdString(s); }
+
+/// The metrics parallel coordinates show: utility, ε, leakage, then fairness and cost, up to 8.
+std::vector<std::string> headlineMetrics(const RunComparison& c) {
+  std::vector<std::string> out;
+  const auto take = [&](auto&& wanted) {
+    for (const auto& [key, values] : c.metrics)
+      if (out.size() < 8 && wanted(key) && std::find(out.begin(), out.end(), key) == out.end()) out.push_back(key);
+  };
+  take([](const std::string& k) { return k == "test/accuracy" || k == "test/macro_f1"; });
+  take([](const std::string& k) { return k == "privacy/epsilon"; });
+  take([](const std::string& k) { return k.rfind("audit/", 0) == 0 && k.find("auc") != std::string::npos; });
+  take([](const std::string& k) { return k.rfind("fairness/", 0) == 0 && k.find("gap") != std::string::npos; });
+  take([](const std::string& k) { return k == "time/seconds" || k == "fl/simulated_seconds"; });
+  return out;
+}
 
 QTableWidget* makeTable(QWidget* parent) {
   auto* t = new QTableWidget(parent);
@@ -49,7 +66,8 @@ CompareView::CompareView(QWidget* parent)
       y_(new QComboBox(this)),
       higherX_(new QCheckBox(tr("higher is better"), this)),
       higherY_(new QCheckBox(tr("higher is better"), this)),
-      scatter_(new QCustomPlot(this)) {
+      scatter_(new QCustomPlot(this)),
+      parallel_(new QCustomPlot(this)) {
   summary_->setWordWrap(true);
   scatter_->setMinimumSize(200, 140);
   scatter_->legend->setVisible(true);
@@ -80,7 +98,17 @@ CompareView::CompareView(QWidget* parent)
   auto* rightLayout = new QVBoxLayout(right);
   rightLayout->setContentsMargins(0, 0, 0, 0);
   rightLayout->addLayout(axes);
-  rightLayout->addWidget(scatter_, 1);
+  parallel_->setMinimumSize(200, 140);
+  parallel_->plotLayout()->insertRow(0);
+  parallel_->plotLayout()->addElement(0, 0, new QCPTextElement(parallel_, tr("Parallel coordinates (up is better)"),
+                                                               QFont(font().family(), 10, QFont::Bold)));
+  parallel_->yAxis->setVisible(false);
+  parallel_->legend->setVisible(true);
+  parallel_->legend->setFont(QFont(font().family(), 8));
+  auto* plots = new QSplitter(Qt::Vertical, this);
+  plots->addWidget(parallel_);
+  plots->addWidget(scatter_);
+  rightLayout->addWidget(plots, 1);
   auto* tables = new QSplitter(Qt::Vertical, this);
   tables->addWidget(settings_);
   tables->addWidget(metrics_);
@@ -101,6 +129,9 @@ void CompareView::showRuns(const QList<qlonglong>& runIds, const QString& storeP
     if (auto r = store.run(id)) runs_.push_back(std::move(*r));
   comparison_ = compareRuns(runs_);
   fillTables();
+  coordinates_ = parallelCoordinates(comparison_, headlineMetrics(comparison_),
+                                     [](const std::string& k) { return lowerIsBetter(QString::fromStdString(k)); });
+  redrawParallel();
   const QString x = x_->currentText(), y = y_->currentText();
   {
     const QSignalBlocker bx(x_), by(y_);
@@ -191,6 +222,45 @@ void CompareView::redrawScatter() {
   scatter_->replot();
 }
 
+void CompareView::redrawParallel() {
+  parallel_->clearGraphs();
+  parallel_->clearItems();
+  const auto& axes = coordinates_.axes;
+  QSharedPointer<QCPAxisTickerText> ticks(new QCPAxisTickerText);
+  for (size_t a = 0; a < axes.size(); ++a) {
+    ticks->addTick(double(a), q(axes[a].key) + (axes[a].metric ? (axes[a].flipped ? " ↓" : " ↑") : ""));
+    auto* line = new QCPItemLine(parallel_);
+    line->start->setCoords(double(a), 0);
+    line->end->setCoords(double(a), 1);
+    line->setPen(QPen(QColor(120, 120, 120), 1));
+    // What the ends of the axis mean: its range, or its first and last category.
+    const auto& ax = axes[a];
+    const QString bottom = ax.categories.empty() ? QString::number(ax.low, 'g', 4) : q(ax.categories.front());
+    const QString top = ax.categories.empty() ? QString::number(ax.high, 'g', 4) : q(ax.categories.back());
+    for (auto [text, y, align] : {std::tuple{bottom, 0.0, Qt::AlignTop}, std::tuple{top, 1.0, Qt::AlignBottom}}) {
+      auto* label = new QCPItemText(parallel_);
+      label->position->setCoords(double(a), y);
+      label->setPositionAlignment(Qt::AlignHCenter | align);
+      label->setText(text);
+      label->setFont(QFont(font().family(), 7));
+    }
+  }
+  parallel_->xAxis->setTicker(ticks);
+  parallel_->xAxis->setTickLabelRotation(axes.size() > 4 ? 20 : 0);
+  for (size_t r = 0; r < runs_.size() && r < coordinates_.lines.size(); ++r) {
+    auto* g = parallel_->addGraph();
+    g->setName(QString("#%1 %2").arg(runs_[r].id).arg(q(runs_[r].name)));
+    g->setPen(QPen(MetricPlot::paletteColor(int(r)), 2));
+    g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
+    for (size_t a = 0; a < coordinates_.lines[r].size(); ++a)
+      if (std::isfinite(coordinates_.lines[r][a])) g->addData(double(a), coordinates_.lines[r][a]);
+  }
+  parallel_->xAxis->setRange(-0.4, std::max<double>(1, double(axes.size()) - 0.6));
+  parallel_->yAxis->setRange(-0.12, 1.12);
+  parallel_->legend->setVisible(!runs_.empty());
+  parallel_->replot();
+}
+
 QStringList CompareView::exportAll(const QString& basePath, double widthPt, double heightPt) {
   if (runs_.empty()) return {};
   PlotDescription d;
@@ -203,6 +273,17 @@ QStringList CompareView::exportAll(const QString& basePath, double widthPt, doub
     d.series.push_back(s);
   }
   QStringList written = exportPlot(scatter_, d, basePath + "-compare-scatter", widthPt, heightPt);
+  PlotDescription p;
+  p.title = "Parallel coordinates (each axis scaled to its range, up is better)";
+  p.xLabel = "axis";
+  p.yLabel = "position";
+  for (int i = 0; i < parallel_->graphCount(); ++i) {
+    const auto* g = parallel_->graph(i);
+    PlotSeries s{g->name().toStdString(), {}, {}, g->pen().color().name().toStdString()};
+    for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it) s.x.push_back(it->key), s.y.push_back(it->value);
+    p.series.push_back(s);
+  }
+  written << exportPlot(parallel_, p, basePath + "-compare-parallel", widthPt, heightPt);
   written << writeTableCsv(basePath + "-compare-settings.csv", settings_)
           << writeTableCsv(basePath + "-compare-metrics.csv", metrics_);
   return written;

@@ -1,5 +1,6 @@
 // views: the Compare tab: for runs chosen in the run table, the settings that differ (runs as
-// columns), every metric, and a scatter of any two metrics with the Pareto front drawn through
+// columns), every metric, parallel coordinates over the differing settings and headline metrics
+// (up is better on every axis), and a scatter of any two metrics with the Pareto front drawn through
 // the runs no other beats in both (which way each axis improves is chosen beside it; it starts
 // from the metric's name: losses, ε, leakage and gaps down, the rest up). Exported like every
 // plot, the tables as CSV.
@@ -8,6 +9,7 @@
 #include <QWidget>
 #include <vector>
 
+#include "plots/parallel_coordinates.h"
 #include "store/run_comparison.h"
 
 class QCheckBox;
@@ -31,17 +33,23 @@ class CompareView : public QWidget {
   const std::vector<bool>& front() const { return front_; }
   /// Whether lower values of `metric` are the better ones (the default direction of an axis).
   static bool lowerIsBetter(const QString& metric);
-  /// `basePath`-compare-scatter.{pdf,…} and -compare-settings.csv / -compare-metrics.csv.
+  /// The parallel-coordinates plot: one axis per differing setting and headline metric.
+  QCustomPlot* parallelPlot() const { return parallel_; }
+  const ParallelCoordinates& parallel() const { return coordinates_; }
+  /// `basePath`-compare-scatter.{pdf,…}, -compare-parallel.{pdf,…} and -compare-settings.csv /
+  /// -compare-metrics.csv.
   QStringList exportAll(const QString& basePath, double widthPt, double heightPt);
 
  private:
   void fillTables();
   void redrawScatter();
+  void redrawParallel();
   QLabel* summary_;
   QTableWidget *settings_, *metrics_;
   QComboBox *x_, *y_;
   QCheckBox *higherX_, *higherY_;
-  QCustomPlot* scatter_;
+  QCustomPlot *scatter_, *parallel_;
+  ParallelCoordinates coordinates_;
   std::vector<RunRecord> runs_;
   RunComparison comparison_;
   std::vector<bool> front_;

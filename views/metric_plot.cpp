@@ -13,6 +13,7 @@
 
 #include "export_dialog.h"
 #include "plot_exporter.h"
+#include "plots/decimation.h"
 #include "plots/smoothing.h"
 
 namespace trustlab {
@@ -36,6 +37,9 @@ MetricPlot::MetricPlot(const QString& title, const QString& xLabel, const QStrin
   plot_->legend->setBrush(QColor(255, 255, 255, 170));
   plot_->legend->setBorderPen(QPen(QColor(0, 0, 0, 90)));
   plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+  // Solid curves as one polyline, not segment by segment (QCustomPlot's default, for dash
+  // patterns): a few thousand segments of a noisy curve took ~100 ms per redraw that way.
+  plot_->setPlottingHint(QCP::phFastPolylines, true);
   plot_->setMinimumSize(160, 80);  // three fit a 1024×700 window
   plot_->setContextMenuPolicy(Qt::CustomContextMenu);
   connect(plot_, &QWidget::customContextMenuRequested, this, [this](const QPoint& pos) {
@@ -83,6 +87,11 @@ MetricPlot::MetricPlot(const QString& title, const QString& xLabel, const QStrin
   replotTimer_.setSingleShot(true);
   replotTimer_.setInterval(50);
   connect(&replotTimer_, &QTimer::timeout, this, &MetricPlot::replotNow);
+  // Zooming and panning redraw from the points of the new range (decimated when many).
+  connect(plot_->xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, [this](const QCPRange& r) {
+    for (auto& s : series_)
+      if (!s.dirty) fillGraphs(s, r.lower, r.upper);
+  });
 }
 
 void MetricPlot::setLegendCorner(Qt::Alignment corner) {
@@ -94,6 +103,7 @@ void MetricPlot::setLegendCorner(Qt::Alignment corner) {
 
 void MetricPlot::setBars(bool on) {
   bars_ = on;
+  for (auto& s : series_) s.dirty = true;
   setSmoothingOffered(!on);
 }
 
@@ -153,12 +163,18 @@ void MetricPlot::placeLegend(QSizeF axisSize) {
   const auto fraction = [](double v, const QCPRange& r, bool log) {
     return log ? (std::log(v) - std::log(r.lower)) / (std::log(r.upper) - std::log(r.lower)) : (v - r.lower) / r.size();
   };
+  // Where the data lies, from at most ~2,000 evenly spaced points per graph: enough to find a
+  // free corner, and a replot of a million-point curve does not copy it all.
   std::vector<std::pair<double, double>> points;
   for (const auto& s : series_)
     for (const QCPGraph* g : {s.raw, s.smooth})
-      if (g->visible())
-        for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it)
+      if (g->visible()) {
+        const int stride = std::max(1, g->dataCount() / 2000);
+        for (int i = 0; i < g->dataCount(); i += stride) {
+          const auto it = g->data()->at(i);
           points.push_back({fraction(it->key, xr, false), fraction(it->value, yr, logY)});
+        }
+      }
   const auto choose = [&] {
     const QSize box = legend->minimumOuterSizeHint() + QSize(14, 14);  // with the inset's margin
     return chooseLegendSpot(points, box.width() / axisSize.width(), box.height() / axisSize.height(), preferredSpot_);
@@ -225,6 +241,7 @@ void MetricPlot::setData(int id, const QVector<double>& x, const QVector<double>
   auto& s = series_.at(size_t(id));
   s.x = x;
   s.y = y;
+  s.dirty = true;
   scheduleReplot();
 }
 
@@ -232,6 +249,7 @@ void MetricPlot::appendPoint(int id, double x, double y) {
   auto& s = series_.at(size_t(id));
   s.x.push_back(x);
   s.y.push_back(y);
+  s.dirty = true;
   scheduleReplot();
 }
 
@@ -254,6 +272,7 @@ void MetricPlot::setSmoothing(double weight) {
   const QSignalBlocker block(slider_);
   slider_->setValue(int(std::lround(weight * 100)));
   sliderLabel_->setText(QString::number(weight, 'f', 2));
+  for (auto& s : series_) s.dirty = true;
   scheduleReplot();
   Q_EMIT smoothingChanged(weight);
 }
@@ -271,10 +290,11 @@ void MetricPlot::scheduleReplot() {
 }
 
 void MetricPlot::updateSmoothed(Series& s) {
-  const auto smooth = smoothDebiasedEma(std::vector<double>(s.y.begin(), s.y.end()), smoothing_);
-  s.raw->setData(s.x, s.y, true);
+  if (!s.dirty) return;  // a zoom, resize or legend move: the graphs hold the data already
+  s.dirty = false;
   if (bars_ && !s.x.isEmpty()) {
     // Unit bins centred on each x: left edges drawn as left steps, opened and closed at zero.
+    s.raw->setData(s.x, s.y, true);
     QVector<double> edges{s.x.front() - 0.5}, heights{0};
     for (int i = 0; i < s.x.size(); ++i) edges << s.x[i] - 0.5, heights << s.y[i];
     edges << s.x.back() + 0.5 << s.x.back() + 0.5;
@@ -282,7 +302,18 @@ void MetricPlot::updateSmoothed(Series& s) {
     s.smooth->setData(edges, heights, true);
     return;
   }
-  s.smooth->setData(s.x, QVector<double>(smooth.begin(), smooth.end()), true);
+  s.smoothY = smoothDebiasedEma(std::vector<double>(s.y.begin(), s.y.end()), smoothing_);
+  fillGraphs(s, s.x.front(), s.x.back());  // all of it: the axes are fitted to the graphs next
+}
+
+void MetricPlot::fillGraphs(Series& s, double from, double to) {
+  if (bars_ || s.x.isEmpty()) return;
+  const size_t n = size_t(s.x.size());
+  const int columns = std::max(100, plot_->axisRect()->width());
+  for (auto [graph, y] : {std::pair{s.raw, s.y.constData()}, std::pair{s.smooth, static_cast<const double*>(s.smoothY.data())}}) {
+    const auto line = decimateM4(s.x.constData(), y, n, from, to, columns);
+    graph->setData(QVector<double>(line.x.begin(), line.x.end()), QVector<double>(line.y.begin(), line.y.end()), true);
+  }
 }
 
 void MetricPlot::replotNow() {

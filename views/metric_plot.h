@@ -71,8 +71,10 @@ class MetricPlot : public QWidget {
     QString name;
     QColor color;
     QVector<double> x, y;
+    std::vector<double> smoothY;  ///< the smoothed y at every x (drawn decimated)
     QCPGraph* raw = nullptr;
     QCPGraph* smooth = nullptr;
+    bool dirty = true;  ///< x, y or the smoothing changed since the graphs were filled
   };
   QStringList write(const ExportRequest& request);
   /// Moves the legend to the spot chooseLegendSpot picks for an axis rect of `axisSize` pixels
@@ -83,6 +85,9 @@ class MetricPlot : public QWidget {
   void scheduleReplot();
   void replotNow();
   void updateSmoothed(Series& s);
+  /// Gives the series' graphs what a screen of [from, to] shows: all the points, or an M4
+  /// decimation of them (plots/decimation.h) when there are many more than pixel columns.
+  void fillGraphs(Series& s, double from, double to);
 
   QString title_, xLabel_, yLabel_;
   QCustomPlot* plot_;

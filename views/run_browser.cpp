@@ -230,9 +230,22 @@ void RunBrowser::showContextMenu(const QPoint& pos) {
     const QString text = QInputDialog::getText(this, tr("Add tag"), tr("Tag (key or key=value):"), QLineEdit::Normal, {}, &ok);
     if (ok && !text.trimmed().isEmpty()) tagSelected(text.section('=', 0, 0).trimmed(), text.section('=', 1).trimmed());
   });
+  // The researcher's own tags of the selected runs, each removable (records are not theirs to remove).
+  QStringList userTags;
+  for (int row = 0; row < model_->rowCount(); ++row)
+    if (ids.contains(model_->record(row).id))
+      for (const auto& [key, value] : model_->record(row).tags)
+        if (key != kNoteTag && !isRecordTag(key) && !userTags.contains(QString::fromStdString(key)))
+          userTags << QString::fromStdString(key);
+  if (!userTags.isEmpty()) {
+    auto* remove = menu.addMenu(tr("Remove tag"));
+    for (const auto& key : userTags) remove->addAction(key, this, [this, key] { untagSelected(key); });
+  }
   const QModelIndex at = table_->indexAt(pos);
-  if (at.isValid())
+  if (at.isValid()) {
+    menu.addAction(tr("Rename"), this, [this, at] { table_->edit(at.siblingAtColumn(RunTableModel::Name)); });
     menu.addAction(tr("Edit note"), this, [this, at] { table_->edit(at.siblingAtColumn(RunTableModel::Note)); });
+  }
   menu.addSeparator();
   menu.addAction(tr("Delete…"), this, &RunBrowser::deleteSelected);
   menu.exec(table_->viewport()->mapToGlobal(pos));
@@ -243,6 +256,19 @@ bool RunBrowser::tagSelected(const QString& key, const QString& value) {
     requireUserTagKey(key.toStdString());
     RunStore store(storePath_.toStdString());
     for (auto id : selectedRunIds()) store.setTag(id, key.toStdString(), value.toStdString());
+  } catch (const std::exception& e) {
+    Q_EMIT errorOccurred(QString::fromStdString(e.what()));
+    return false;
+  }
+  refresh();
+  return true;
+}
+
+bool RunBrowser::untagSelected(const QString& key) {
+  try {
+    requireUserTagKey(key.toStdString());
+    RunStore store(storePath_.toStdString());
+    for (auto id : selectedRunIds()) store.removeTag(id, key.toStdString());
   } catch (const std::exception& e) {
     Q_EMIT errorOccurred(QString::fromStdString(e.what()));
     return false;

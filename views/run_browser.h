@@ -30,6 +30,8 @@ class RunBrowser : public QWidget {
   void selectRuns(const QList<qlonglong>& ids);
   /// Adds `key` (value optional) to the selected runs' tags; records (privacy.* …) are refused.
   bool tagSelected(const QString& key, const QString& value);
+  /// Removes a tag of the researcher's from the selected runs; false (and errorOccurred) for a record.
+  bool untagSelected(const QString& key);
   /// Words or an expression; false (the box marked, the message as its tooltip) when the
   /// expression does not parse, and the last good filter stays.
   bool setFilter(const QString& text);

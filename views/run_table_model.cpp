@@ -61,20 +61,24 @@ void RunTableModel::reload(const QString& storePath) {
 
 Qt::ItemFlags RunTableModel::flags(const QModelIndex& index) const {
   const auto f = QAbstractTableModel::flags(index);
-  return index.column() == Note ? f | Qt::ItemIsEditable : f;
+  return index.column() == Note || index.column() == Name ? f | Qt::ItemIsEditable : f;
 }
 
 bool RunTableModel::setData(const QModelIndex& index, const QVariant& value, int role) {
-  if (role != Qt::EditRole || index.column() != Note) return false;
+  if (role != Qt::EditRole || (index.column() != Note && index.column() != Name)) return false;
   auto& row = runs_.at(size_t(index.row()));
-  const std::string note = value.toString().trimmed().toStdString();
+  const std::string text = value.toString().trimmed().toStdString();
+  if (index.column() == Name && text.empty()) return false;  // a run keeps a name
   try {
-    RunStore(storePath_.toStdString()).setTag(row.id, kNoteTag, note);
+    RunStore store(storePath_.toStdString());
+    if (index.column() == Note) store.setTag(row.id, kNoteTag, text);
+    else store.renameRun(row.id, text);
   } catch (const std::exception& e) {
     Q_EMIT writeFailed(QString::fromStdString(e.what()));
     return false;
   }
-  row.tags[kNoteTag] = note;
+  if (index.column() == Note) row.tags[kNoteTag] = text;
+  else row.name = text;
   Q_EMIT dataChanged(index, index);
   return true;
 }
@@ -130,6 +134,7 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const {
   }
   if (role == Qt::ToolTipRole && !r.error.empty()) return QString::fromStdString(r.error);
   if (role == Qt::ToolTipRole && index.column() == Note) return tr("Double-click to edit the run's note");
+  if (role == Qt::ToolTipRole && index.column() == Name) return tr("Double-click to rename the run");
   if (role != Qt::DisplayRole && role != Qt::UserRole && role != Qt::EditRole) return {};
   if (index.column() >= ColumnCount) return extraValue(r, extra_.at(index.column() - ColumnCount), role);
   switch (index.column()) {

@@ -38,7 +38,8 @@ class RunTableModel : public QAbstractTableModel {
   QVariant data(const QModelIndex& index, int role) const override;
   QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
   Qt::ItemFlags flags(const QModelIndex& index) const override;
-  /// Editing the Note column writes the note to the store (writeFailed says why it could not).
+  /// Editing the Note or Name column writes the note or the new name to the store (writeFailed
+  /// says why it could not).
   bool setData(const QModelIndex& index, const QVariant& value, int role) override;
 
  Q_SIGNALS:

@@ -7,21 +7,27 @@
 
 namespace trustlab {
 
-QString writeTableCsv(const QString& path, const QTableWidget* table) {
+QString writeTextFile(const QString& path, const QByteArray& content) {
   QFile f(path);
   const auto fail = [&] { throw std::runtime_error(path.toStdString() + ": cannot write: " + f.errorString().toStdString()); };
   if (!f.open(QIODevice::WriteOnly | QIODevice::Text)) fail();
+  if (f.write(content) != content.size()) fail();
+  if (!f.flush()) fail();  // a full disk shows here
+  return path;
+}
+
+QString writeTableCsv(const QString& path, const QTableWidget* table) {
   const auto quote = [](QString s) { return "\"" + s.replace("\"", "\"\"") + "\""; };
+  QByteArray csv;
   for (int r = -1; r < table->rowCount(); ++r) {
     QStringList cells;
     for (int c = 0; c < table->columnCount(); ++c) {
       const auto* item = r < 0 ? table->horizontalHeaderItem(c) : table->item(r, c);
       cells << quote(item ? item->text() : QString());
     }
-    if (f.write((cells.join(',') + "\n").toUtf8()) < 0) fail();
+    csv += (cells.join(',') + "\n").toUtf8();
   }
-  if (!f.flush()) fail();  // a full disk shows here
-  return path;
+  return writeTextFile(path, csv);
 }
 
 bool rowContains(const QTableWidget* table, int row, const QString& needle) {

@@ -1,6 +1,7 @@
 // views: the plain text of table widgets (as shown): written as RFC 4180 CSV, and searched by the
-// filter boxes above the tables.
+// filter boxes above the tables; and the one way views write a text file.
 #pragma once
+#include <QByteArray>
 #include <QString>
 
 class QTableWidget;
@@ -9,6 +10,8 @@ namespace trustlab {
 
 /// Returns `path`; throws std::runtime_error naming it and the reason when it cannot be written.
 QString writeTableCsv(const QString& path, const QTableWidget* table);
+/// Writes `content` to `path`; throws std::runtime_error naming the file and the reason.
+QString writeTextFile(const QString& path, const QByteArray& content);
 /// Whether any cell of `row` contains `needle` (case-insensitive; an empty needle matches).
 bool rowContains(const QTableWidget* table, int row, const QString& needle);
 

@@ -61,16 +61,18 @@ QCustomPlot* makePlot(const QString& title, const QString& x, const QString& y, 
 }
 
 std::vector<TradeoffSeries> seriesFor(const std::vector<SweepCell>& cells, const QString& group,
-                                      const std::vector<AuditMetricColumn>& metrics) {
-  const auto parts = group.split(" / ");
+                                      const std::vector<AuditMetricColumn>& metrics, const std::string& xAxis) {
   std::vector<TradeoffSeries> out;
-  if (parts.size() != 2) return out;
   for (const auto& m : metrics) {
-    auto s = tradeoffSeries(cells, parts[0].toStdString(), parts[1].toStdString(), m.key);
+    auto s = tradeoffSeries(cells, group.toStdString(), m.key, xAxis);
     s.name = m.unit.empty() ? m.label : m.label + " (" + m.unit + ", right)";
-    if (!s.epsilon.empty() || s.hasNonPrivate) out.push_back(std::move(s));
+    if (!s.x.empty() || s.hasNonPrivate) out.push_back(std::move(s));
   }
   return out;
+}
+
+void setLogX(QCustomPlot* plot, bool log) {
+  plot->xAxis->setScaleType(log ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
 }
 
 }  // namespace
@@ -78,6 +80,7 @@ std::vector<TradeoffSeries> seriesFor(const std::vector<SweepCell>& cells, const
 TradeoffView::TradeoffView(QWidget* parent)
     : QWidget(parent),
       group_(new QComboBox(this)),
+      xAxis_(new QComboBox(this)),
       open_(new QPushButton(tr("Open sweep…"), this)),
       new_(new QPushButton(tr("New sweep…"), this)),
       run_(new QPushButton(tr("Run / resume"), this)),
@@ -107,10 +110,15 @@ TradeoffView::TradeoffView(QWidget* parent)
   auto* bar = new QHBoxLayout;
   bar->addWidget(open_);
   bar->addWidget(new_);
-  new_->setToolTip(tr("A sweep over the designer's experiment: ε ∈ {∞, 8, 3, 1, 0.5} × 3 seeds with its privacy audit"));
+  new_->setToolTip(tr("A sweep over the designer's experiment: any fields as axes (ε, lr, clip, model, …), seeds, "
+                      "grid or random search, audits on every point"));
   bar->addWidget(run_);
   bar->addWidget(stop_);
-  group_->setToolTip(tr("The dataset and model whose sweep points are plotted"));
+  group_->setToolTip(tr("The dataset, model and other swept settings whose points are plotted"));
+  xAxis_->setToolTip(tr("What the x axis shows: ε, or any other swept number field"));
+  xAxis_->setObjectName("tradeoffXAxis");
+  bar->addWidget(new QLabel(tr("x:"), this));
+  bar->addWidget(xAxis_);
   bar->addWidget(group_, 1);
   bar->addWidget(progress_, 1);
   bar->addWidget(export_);
@@ -150,6 +158,10 @@ TradeoffView::TradeoffView(QWidget* parent)
   });
   connect(stop_, &QPushButton::clicked, this, &TradeoffView::stopSweep);
   connect(group_, &QComboBox::currentTextChanged, this, [this] { redraw(); });
+  connect(xAxis_, &QComboBox::currentTextChanged, this, [this] {
+    fillGroups();
+    redraw();
+  });
   connect(slider_, &QSlider::valueChanged, this, [this] { updateMarker(); });
   // A sweep may also be running elsewhere (trustlab-cli sweep on the same store): poll for new
   // finished points while the tab is visible, redrawing only when there are some.
@@ -222,21 +234,36 @@ bool TradeoffView::openSweep(const QString& path) {
   return true;
 }
 
-bool TradeoffView::createSweep(const ExperimentSpec& base, const QString& path) {
-  SweepSpec s;
-  s.name = base.name.empty() ? "sweep" : base.name;
-  s.base = base;
-  s.base.training.privacy.enable();
-  s.epsilons = {std::numeric_limits<double>::infinity(), 8, 3, 1, 0.5};
-  s.seeds = {1, 2, 3};
+bool TradeoffView::saveSweep(const SweepSpec& sweep, const QString& path) {
   QFile f(path);
-  if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(QByteArray::fromStdString(s.toJson())) < 0) {
+  if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(QByteArray::fromStdString(sweep.toJson())) < 0) {
     status_->setText(tr("Cannot write %1: %2").arg(path, f.errorString()));
     showError(this, tr("Cannot save sweep"), status_->text());
     return false;
   }
   f.close();
   return openSweep(path);
+}
+
+bool TradeoffView::setXAxis(const QString& axis) {
+  const int i = xAxis_->findText(axis);
+  if (i < 0) return false;
+  xAxis_->setCurrentIndex(i);
+  return true;
+}
+
+std::string TradeoffView::xAxis() const {
+  return xAxis_->currentText().isEmpty() ? std::string(kEpsilonAxis) : xAxis_->currentText().toStdString();
+}
+
+void TradeoffView::fillGroups() {
+  QStringList groups;
+  for (const auto& g : tradeoffGroups(cells_, xAxis())) groups << QString::fromStdString(g);
+  const QString current = group_->currentText();
+  const QSignalBlocker block(group_);
+  group_->clear();
+  group_->addItems(groups);
+  if (groups.contains(current)) group_->setCurrentText(current);
 }
 
 void TradeoffView::startSweep() {
@@ -274,16 +301,16 @@ void TradeoffView::reload(bool force) {
   };
   if (!cells_.empty() && runsOf(cells) == runsOf(cells_) && cells.size() == cells_.size() && !force) return;
   cells_ = std::move(cells);
-  QStringList groups;
-  for (const auto& c : cells_) {
-    const auto g = QString::fromStdString(c.dataset + " / " + c.model);
-    if (!groups.contains(g)) groups << g;
+  {
+    QStringList axes;
+    for (const auto& a : tradeoffAxes(cells_)) axes << QString::fromStdString(a);
+    const QString current = xAxis_->currentText();
+    const QSignalBlocker block(xAxis_);
+    xAxis_->clear();
+    xAxis_->addItems(axes);
+    if (axes.contains(current)) xAxis_->setCurrentText(current);
   }
-  const QString current = group_->currentText();
-  const QSignalBlocker block(group_);
-  group_->clear();
-  group_->addItems(groups);
-  if (groups.contains(current)) group_->setCurrentText(current);
+  fillGroups();
   int finished = 0;
   for (const auto& c : cells_) finished += c.runs;
   if (!running_) progress_->setValue(std::min(finished, progress_->maximum()));
@@ -291,20 +318,26 @@ void TradeoffView::reload(bool force) {
 }
 
 std::vector<TradeoffSeries> TradeoffView::utilitySeries() const {
-  return seriesFor(cells_, group_->currentText(), utilityMetrics());
+  return seriesFor(cells_, group_->currentText(), utilityMetrics(), xAxis());
 }
 
 std::vector<TradeoffSeries> TradeoffView::leakageSeries() const {
-  return seriesFor(cells_, group_->currentText(), leakageMetrics());
+  return seriesFor(cells_, group_->currentText(), leakageMetrics(), xAxis());
 }
 
 void TradeoffView::drawSeries(QCustomPlot* plot, const std::vector<TradeoffSeries>& series, bool rightAxis) {
   plot->clearGraphs();
   plot->clearPlottables();
-  double lo = INFINITY, hi = 0;
+  double lo = INFINITY, hi = -INFINITY;
   for (const auto& s : series)
-    if (!s.epsilon.empty()) lo = std::min(lo, s.epsilon.front()), hi = std::max(hi, s.epsilon.back());
-  if (!(hi > 0)) lo = 0.1, hi = 10;
+    if (!s.x.empty()) lo = std::min(lo, s.x.front()), hi = std::max(hi, s.x.back());
+  if (!(hi >= lo)) lo = 0.1, hi = 10;
+  // ε on a log axis; another field too when its values are positive and span a decade.
+  const bool logX = xAxis() == kEpsilonAxis || (lo > 0 && hi / lo >= 10);
+  setLogX(plot, logX);
+  plot->xAxis->setLabel(xAxis() == kEpsilonAxis ? tr("ε (log)") : QString::fromStdString(xAxis()) + (logX ? tr(" (log)") : ""));
+  const double pad = logX ? 0 : std::max(1e-9, (hi - lo) * 0.1);
+  const double from = logX ? lo / 1.5 : lo - pad, to = logX ? hi * 1.5 : hi + pad;
   plot->yAxis2->setVisible(false);
   for (size_t i = 0; i < series.size(); ++i) {
     const auto& s = series[i];
@@ -316,7 +349,7 @@ void TradeoffView::drawSeries(QCustomPlot* plot, const std::vector<TradeoffSerie
     g->setName(QString::fromStdString(s.name));
     g->setPen(QPen(color, 2));
     g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
-    g->setData(QVector<double>(s.epsilon.begin(), s.epsilon.end()), QVector<double>(s.mean.begin(), s.mean.end()), true);
+    g->setData(QVector<double>(s.x.begin(), s.x.end()), QVector<double>(s.mean.begin(), s.mean.end()), true);
     auto* err = new QCPErrorBars(plot->xAxis, valueAxis);
     err->removeFromLegend();
     err->setDataPlottable(g);
@@ -326,14 +359,14 @@ void TradeoffView::drawSeries(QCustomPlot* plot, const std::vector<TradeoffSerie
       auto* np = plot->addGraph(plot->xAxis, valueAxis);
       np->setName(QString::fromStdString(s.name) + tr(" (ε = ∞)"));
       np->setPen(QPen(color, 1.5, Qt::DashLine));
-      np->setData({lo / 1.5, hi * 1.5}, {s.nonPrivateMean, s.nonPrivateMean});
+      np->setData({from, to}, {s.nonPrivateMean, s.nonPrivateMean});
     }
   }
-  plot->xAxis->setRange(lo / 1.5, hi * 1.5);
-  // Ticks at the measured ε values: what a reader wants to look up on a sparse log axis.
+  plot->xAxis->setRange(from, to);
+  // Ticks at the measured values: what a reader wants to look up on a sparse axis.
   QSharedPointer<QCPAxisTickerText> ticks(new QCPAxisTickerText);
   for (const auto& s : series)
-    for (double e : s.epsilon) ticks->addTick(e, QString::number(e, 'g', 3));
+    for (double e : s.x) ticks->addTick(e, QString::number(e, 'g', 3));
   if (!ticks->ticks().isEmpty()) plot->xAxis->setTicker(ticks);
   plot->yAxis->rescale(true);
   if (rightAxis) plot->yAxis2->rescale(true);
@@ -346,15 +379,18 @@ void TradeoffView::drawSeries(QCustomPlot* plot, const std::vector<TradeoffSerie
 void TradeoffView::drawRoc() {
   roc_->clearGraphs();
   if (storePath_.isEmpty() || cells_.empty()) return;
-  const auto parts = group_->currentText().split(" / ");
+  const std::string group = group_->currentText().toStdString(), x = xAxis();
   std::vector<double> grid;
   for (int i = 0; i <= 80; ++i) grid.push_back(std::pow(10.0, -4 + 4.0 * i / 80));
   int k = 0;
   const double delta = sweep_.base.training.privacy.delta;
   for (const auto& c : cells_) {
-    if (parts.size() != 2 || c.dataset != parts[0].toStdString() || c.model != parts[1].toStdString()) continue;
+    if (tradeoffGroup(c, x) != group) continue;
     const QColor color = MetricPlot::paletteColor(k++);
     const QString eps = std::isinf(c.epsilon) ? QStringLiteral("∞") : QString::number(c.epsilon);
+    const auto setting = c.settings.find(x);
+    const QString point = setting == c.settings.end() ? tr("ε = %1").arg(eps)
+                                                      : QString::fromStdString(x + " = " + setting->second);
     // One seed's curve, of the strongest attack that was run on it (highest AUC).
     nlohmann::json best;
     QString bestAttack;
@@ -377,11 +413,11 @@ void TradeoffView::drawRoc() {
         y << std::max(kRocFloor, tpr[i].get<double>());
       }
       auto* g = roc_->addGraph();
-      g->setName(tr("ε = %1 (%2)").arg(eps, bestAttack));
+      g->setName(tr("%1 (%2)").arg(point, bestAttack));
       g->setPen(QPen(color, 2));
       g->setData(x, y, true);
     }
-    if (std::isinf(c.epsilon)) continue;
+    if (std::isinf(c.epsilon) || !(c.epsilon > 0)) continue;
     const auto bound = dpTprBound(c.epsilon, delta, grid);
     auto* b = roc_->addGraph();
     b->setName(tr("(ε = %1, δ)-DP bound").arg(eps));
@@ -411,13 +447,22 @@ void TradeoffView::redraw() {
 double TradeoffView::sliderEpsilon() const {
   double lo = INFINITY, hi = 0;
   for (const auto& c : cells_)
-    if (!std::isinf(c.epsilon)) lo = std::min(lo, c.epsilon), hi = std::max(hi, c.epsilon);
+    if (!std::isinf(c.epsilon) && c.epsilon > 0) lo = std::min(lo, c.epsilon), hi = std::max(hi, c.epsilon);
   if (!(hi > 0)) lo = 0.1, hi = 10;
   if (hi == lo) lo /= 2, hi *= 2;
   return lo * std::pow(hi / lo, double(slider_->value()) / kSliderSteps);
 }
 
 void TradeoffView::updateMarker() {
+  slider_->setEnabled(xAxis() == kEpsilonAxis);
+  if (xAxis() != kEpsilonAxis) {
+    for (auto* plot : {utility_, leakage_}) {
+      plot->clearItems();
+      plot->replot();
+    }
+    readout_->setText(tr("The ε marker and the σ it needs follow ε: choose ε on the x axis."));
+    return;
+  }
   const double eps = sliderEpsilon();
   QStringList lines{tr("<b>ε = %1</b> (δ = %2)").arg(eps, 0, 'g', 3).arg(sweep_.base.training.privacy.delta, 0, 'g', 2)};
   for (auto* plot : {utility_, leakage_}) {
@@ -436,9 +481,9 @@ void TradeoffView::updateMarker() {
       lines << line;
     }
   // σ for this ε under the sweep's own sampling: q = batch / N, steps from its epochs.
-  const auto parts = group_->currentText().split(" / ");
+  const std::string group = group_->currentText().toStdString();
   for (const auto& c : cells_) {
-    if (parts.size() != 2 || c.dataset != parts[0].toStdString()) continue;
+    if (tradeoffGroup(c) != group) continue;
     try {
       const auto& t = sweep_.base.training;
       const double q = std::min(1.0, double(t.batchSize) / double(std::max(1L, c.trainExamples)));
@@ -474,17 +519,18 @@ PlotDescription TradeoffView::rocDescription() const {
 }
 
 QStringList TradeoffView::exportAll(const QString& basePath, double widthPt, double heightPt) {
-  return exportPlot(utility_, describeTradeoff(utilitySeries(), "Utility", "test score"), basePath + "-utility", widthPt, heightPt) +
-         exportPlot(leakage_, describeTradeoff(leakageSeries(), "Measured leakage", "rate / AUC / bits"), basePath + "-leakage",
+  return exportPlot(utility_, describeTradeoff(utilitySeries(), "Utility", "test score", xAxis()), basePath + "-utility",
                     widthPt, heightPt) +
+         exportPlot(leakage_, describeTradeoff(leakageSeries(), "Measured leakage", "rate / AUC / bits", xAxis()),
+                    basePath + "-leakage", widthPt, heightPt) +
          exportPlot(roc_, rocDescription(), basePath + "-roc", widthPt, heightPt);
 }
 
 void TradeoffView::exportPlotWithDialog(QCustomPlot* plot, const QString& title) {
   exportWithDialog(this, title, [this, plot](const ExportRequest& r) {
     const auto data = plot == roc_       ? rocDescription()
-                      : plot == utility_ ? describeTradeoff(utilitySeries(), "Utility", "test score")
-                                         : describeTradeoff(leakageSeries(), "Measured leakage", "rate / AUC / bits");
+                      : plot == utility_ ? describeTradeoff(utilitySeries(), "Utility", "test score", xAxis())
+                                         : describeTradeoff(leakageSeries(), "Measured leakage", "rate / AUC / bits", xAxis());
     return exportPlot(plot, data, r);
   });
 }

@@ -1,9 +1,9 @@
 // views: the Tradeoff tab: a sweep's utility (accuracy, macro-F1) and leakage (MIA AUC, TPR at
-// 0.1 % FPR, inversion success, canary exposure) against ε on a log axis, mean ± std over seeds,
-// the non-private run as a dashed line; ROC curves on log–log axes with the (ε, δ)-DP bound; and
-// an ε slider marking interpolated utility and leakage and the σ that ε needs. The sweep runs in
-// a SweepWorker thread and the plots fill in as its points finish; reopening the window (or
-// pressing Run again after a crash) resumes it.
+// 0.1 % FPR, inversion success, canary exposure) against ε on a log axis — or against any other
+// swept number field — mean ± std over seeds, the non-private run as a dashed line; ROC curves
+// on log–log axes with the (ε, δ)-DP bound; and an ε slider marking interpolated utility and
+// leakage and the σ that ε needs. The sweep runs in a SweepWorker thread and the plots fill in as
+// its points finish; reopening the window (or pressing Run again after a crash) resumes it.
 #pragma once
 #include <QThread>
 #include <QTimer>
@@ -35,9 +35,12 @@ class TradeoffView : public QWidget {
   /// Loads a sweep spec and shows what the store already holds for it; false (with the error in
   /// the status line) when the spec is bad.
   bool openSweep(const QString& path);
-  /// Writes a sweep over `base` (ε ∈ {∞, 8, 3, 1, 0.5} × seeds 1–3, its audit settings) to
-  /// `path` and opens it.
-  bool createSweep(const ExperimentSpec& base, const QString& path);
+  /// Writes `sweep` (e.g. from the sweep editor) to `path` and opens it; false (and a box) when
+  /// the file cannot be written.
+  bool saveSweep(const SweepSpec& sweep, const QString& path);
+  /// What the x axis shows: kEpsilonAxis or a swept field; false when the sweep has no such axis.
+  bool setXAxis(const QString& axis);
+  QComboBox* xAxisBox() const { return xAxis_; }
   bool isRunning() const { return running_; }
 
   QCustomPlot* utilityPlot() const { return utility_; }
@@ -73,13 +76,15 @@ class TradeoffView : public QWidget {
   double sliderEpsilon() const;
   PlotDescription rocDescription() const;
   void exportPlotWithDialog(QCustomPlot* plot, const QString& title);
+  std::string xAxis() const;
+  void fillGroups();
   std::vector<TradeoffSeries> utilitySeries() const;
   std::vector<TradeoffSeries> leakageSeries() const;
 
   QString storePath_, sweepPath_;
   SweepSpec sweep_;
   std::vector<SweepCell> cells_;
-  QComboBox* group_;
+  QComboBox *group_, *xAxis_;
   QPushButton *open_, *new_, *run_, *stop_, *export_;
   QProgressBar* progress_;
   QLabel *status_, *readout_;

@@ -1,11 +1,14 @@
 #include "training_view.h"
 
+#include <QComboBox>
 #include <QDir>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QProgressBar>
 #include <QSplitter>
 #include <QVBoxLayout>
 
+#include "store/run_comparison.h"
 #include "store/run_store.h"
 #include "metric_plot.h"
 
@@ -24,7 +27,15 @@ TrainingView::TrainingView(QWidget* parent)
       accuracy_(new MetricPlot(tr("Accuracy"), tr("step"), tr("accuracy"), this)),
       epsilon_(new MetricPlot(tr("Privacy spent"), tr("step"), tr("ε"), this)),
       progress_(new QProgressBar(this)),
-      status_(new QLabel(tr("Design an experiment and press Start."), this)) {
+      status_(new QLabel(tr("Design an experiment and press Start."), this)),
+      colourBy_(new QComboBox(this)) {
+  colourBy_->setObjectName("colourBy");
+  colourBy_->addItem(tr("run"));
+  colourBy_->setToolTip(tr("Overlaid runs: one colour per run, or per value of a setting that differs between them"));
+  colourBy_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+  connect(colourBy_, &QComboBox::currentTextChanged, this, [this] {
+    if (!shownRuns_.isEmpty()) showStoredRuns(shownRuns_, shownStore_);
+  });
   accuracy_->setLegendCorner(Qt::AlignRight | Qt::AlignBottom);
   connect(loss_, &MetricPlot::smoothingChanged, accuracy_, &MetricPlot::setSmoothing);
   connect(accuracy_, &MetricPlot::smoothingChanged, loss_, &MetricPlot::setSmoothing);
@@ -42,7 +53,11 @@ TrainingView::TrainingView(QWidget* parent)
   auto* layout = new QVBoxLayout(this);
   layout->addWidget(splitter, 1);
   layout->addWidget(progress_);
-  layout->addWidget(status_);
+  auto* bottom = new QHBoxLayout;
+  bottom->addWidget(status_, 1);
+  bottom->addWidget(new QLabel(tr("Colour by"), this));
+  bottom->addWidget(colourBy_);
+  layout->addLayout(bottom);
 }
 
 void TrainingView::clear() {
@@ -56,6 +71,7 @@ void TrainingView::clear() {
 }
 
 void TrainingView::beginLiveRun(const QString& runName) {
+  shownRuns_.clear();
   clear();
   liveName_ = runName;
   progress_->setValue(0);
@@ -75,7 +91,7 @@ TrainingView::Target TrainingView::seriesFor(qlonglong runId, const QString& key
   const bool isAccuracy = key.endsWith("/accuracy");
   const bool train = key.startsWith("train/"), valid = key.startsWith("valid/");
   if (!isEpsilon && (!(isLoss || isAccuracy) || !(train || valid))) return {};
-  if (!runColours_.contains(runId)) runColours_[runId] = int(runColours_.size());
+  if (!runColours_.contains(runId)) runColours_[runId] = int(runColours_.size());  // by run
   if (isEpsilon) {
     if (epsilon_->isHidden()) {
       epsilon_->show();
@@ -110,9 +126,35 @@ void TrainingView::setStatus(const QString& text) { status_->setText(text); }
 
 void TrainingView::showStoredRuns(const QList<qlonglong>& runIds, const QString& storePath) {
   clear();
+  shownRuns_ = runIds;
+  shownStore_ = storePath;
   const RunStore store(storePath.toStdString(), true);
+  std::vector<RunRecord> runs;
   for (qlonglong id : runIds)
-    if (const auto run = store.run(id)) runNames_[id] = QString::fromStdString(run->name);
+    if (auto run = store.run(id)) runs.push_back(std::move(*run));
+  // What the runs can be coloured by: the settings that differ between them.
+  const auto comparison = compareRuns(runs);
+  const QString colourBy = colourBy_->currentText();
+  {
+    const QSignalBlocker block(colourBy_);
+    colourBy_->clear();
+    colourBy_->addItem(tr("run"));
+    for (const auto& [key, values] : comparison.differingSettings) colourBy_->addItem(QString::fromStdString(key));
+    colourBy_->setCurrentIndex(std::max(0, colourBy_->findText(colourBy)));
+  }
+  const auto byValue = comparison.differingSettings.find(colourBy_->currentText().toStdString());
+  QStringList values;  // distinct values in first-seen order: one colour each
+  for (size_t i = 0; i < runs.size(); ++i) {
+    QString name = QString::fromStdString(runs[i].name);
+    if (byValue != comparison.differingSettings.end()) {
+      const auto& v = byValue->second[i];
+      const QString value = v ? QString::fromStdString(*v) : tr("(none)");
+      if (!values.contains(value)) values << value;
+      runColours_[runs[i].id] = int(values.indexOf(value));
+      name += QString(" · %1=%2").arg(colourBy_->currentText(), value);
+    }
+    runNames_[runs[i].id] = name;
+  }
   for (qlonglong id : runIds)
     for (const char* key : {"train/loss", "valid/loss", "train/accuracy", "valid/accuracy", "privacy/epsilon"}) {
       const auto history = store.metricHistory(id, key);

@@ -1,11 +1,13 @@
 // views: the Training tab: live loss, accuracy and (private runs) ε curves side by side (train
 // solid, valid dashed, one colour per run, legends naming the runs), progress with ETA, and stored
-// runs overlaid from the run browser.
+// runs overlaid from the run browser, coloured by run or by any setting that differs between them
+// (runs sharing a value share a colour, the value in their legend entry).
 #pragma once
 #include <QMap>
 #include <QPair>
 #include <QWidget>
 
+class QComboBox;
 class QLabel;
 class QProgressBar;
 
@@ -20,6 +22,8 @@ class TrainingView : public QWidget {
   MetricPlot* lossPlot() const { return loss_; }
   MetricPlot* accuracyPlot() const { return accuracy_; }
   MetricPlot* epsilonPlot() const { return epsilon_; }
+  /// "Colour by": "run", or a setting that differs between the overlaid runs ("training.lr").
+  QComboBox* colourByBox() const { return colourBy_; }
   /// Exports the plots as `<basePath>-loss.*`, `-accuracy.*` and (private runs) `-epsilon.*`.
   QStringList exportAll(const QString& basePath, double widthPt, double heightPt);
 
@@ -51,6 +55,9 @@ class TrainingView : public QWidget {
   QMap<qlonglong, int> runColours_;
   QMap<qlonglong, QString> runNames_;
   QString liveName_;  ///< the name of the run being trained (its id comes with its first metric)
+  QComboBox* colourBy_;
+  QList<qlonglong> shownRuns_;  ///< the stored runs overlaid (what a new colouring redraws)
+  QString shownStore_;
 };
 
 }  // namespace trustlab

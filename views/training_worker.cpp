@@ -55,9 +55,28 @@ std::unique_ptr<LocalRanks> startOtherRanks(const ExperimentSpec& spec, QTempora
 
 }  // namespace
 
-void TrainingWorker::run(const QString& specJson, const QString& storePath) {
+void TrainingWorker::execute(const QString& storePath, const std::function<RunOutcome(RunOptions&)>& start) {
   stop_ = false;
   try {
+    RunStore store(storePath.toStdString());
+    SignalObserver observer(this);
+    RunOptions options;
+    options.store = &store;
+    options.observers = {&observer};
+    options.stop = &stop_;
+    options.qtVersion = qVersion();
+    const auto out = start(options);
+    Q_EMIT finished(out.runId, QString::fromStdString(out.status), out.test.accuracy, out.test.macroF1,
+                    out.training.seconds);
+  } catch (const InputError& e) {
+    Q_EMIT failed(QString::fromStdString(e.what()), true);
+  } catch (const std::exception& e) {
+    Q_EMIT failed(QString::fromStdString(e.what()), false);
+  }
+}
+
+void TrainingWorker::run(const QString& specJson, const QString& storePath) {
+  execute(storePath, [&](RunOptions& options) {
     auto spec = ExperimentSpec::fromJson(specJson.toStdString(), "experiment designer");
     // Leave one core to the GUI thread so the window stays responsive while training; several
     // processes share the others.
@@ -66,23 +85,15 @@ void TrainingWorker::run(const QString& specJson, const QString& storePath) {
     QTemporaryFile specFile(QDir::temp().filePath("trustlab-spec-XXXXXX.json"));
     Rendezvous master;
     const auto otherRanks = processes > 1 ? startOtherRanks(spec, specFile, master) : nullptr;
-    RunStore store(storePath.toStdString());
-    SignalObserver observer(this);
-    RunOptions options;
-    options.store = &store;
-    options.observers = {&observer};
-    options.stop = &stop_;
-    options.qtVersion = qVersion();
     if (otherRanks) options.rendezvous = master;
     const auto out = runExperiment(spec, options);
     if (otherRanks) otherRanks->wait();
-    Q_EMIT finished(out.runId, QString::fromStdString(out.status), out.test.accuracy, out.test.macroF1,
-                    out.training.seconds);
-  } catch (const InputError& e) {
-    Q_EMIT failed(QString::fromStdString(e.what()), true);
-  } catch (const std::exception& e) {
-    Q_EMIT failed(QString::fromStdString(e.what()), false);
-  }
+    return out;
+  });
+}
+
+void TrainingWorker::resume(qlonglong runId, const QString& storePath) {
+  execute(storePath, [&](RunOptions& options) { return resumeExperiment(runId, options); });
 }
 
 }  // namespace trustlab

@@ -5,8 +5,12 @@
 #include <QObject>
 #include <QString>
 #include <atomic>
+#include <functional>
 
 namespace trustlab {
+
+struct RunOptions;
+struct RunOutcome;
 
 class TrainingWorker : public QObject {
   Q_OBJECT
@@ -17,6 +21,8 @@ class TrainingWorker : public QObject {
  public Q_SLOTS:
   /// Runs `specJson` recording into the store at `storePath`. Emits finished or failed.
   void run(const QString& specJson, const QString& storePath);
+  /// Continues stopped or killed run `runId` of the store at `storePath` from its saved state.
+  void resume(qlonglong runId, const QString& storePath);
 
  Q_SIGNALS:
   void runStarted(qlonglong runId);
@@ -27,6 +33,9 @@ class TrainingWorker : public QObject {
   void failed(const QString& error, bool badInput);
 
  private:
+  /// Runs `start` (which begins or resumes a run with the options it is given) and reports the
+  /// outcome as finished or failed.
+  void execute(const QString& storePath, const std::function<RunOutcome(RunOptions&)>& start);
   std::atomic<bool> stop_{false};
 };
 

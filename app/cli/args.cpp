@@ -123,4 +123,10 @@ double Args::getDouble(const std::string& key, double fallback) const {
                             "a finite number");
 }
 
+std::set<std::string> Args::given() const {
+  std::set<std::string> keys;
+  for (const auto& [k, v] : values_) keys.insert(k);
+  return keys;
+}
+
 }  // namespace trustlab::cli

@@ -38,6 +38,8 @@ class Args {
   long getLong(const std::string& key, long fallback) const;
   double getDouble(const std::string& key, double fallback) const;
   const std::vector<std::string>& positional() const { return positional_; }
+  /// The options given (without their dashes).
+  std::set<std::string> given() const;
 
  private:
   std::map<std::string, std::string> values_;

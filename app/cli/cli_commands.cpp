@@ -183,10 +183,11 @@ const std::map<std::string, std::string> kRunOptionHelp = {
     {"experiment", "the experiment the run is filed under"},
     {"json", "print one JSON object"},
     {"quiet", "no progress bar"},
-    {"no-checkpoint", "do not save the model"}};
+    {"no-checkpoint", "do not save the model (nor the states it could resume from)"}};
 
+/// With `resume`, continues that run instead of starting `spec`.
 RunOutcome runWithProgress(const Args& a, const ExperimentSpec& spec, RunStore& store, const char* experiment,
-                           const std::optional<Rendezvous>& rendezvous = {}) {
+                           const std::optional<Rendezvous>& rendezvous = {}, long long resume = 0) {
   TerminalProgress progress(a.has("quiet") || a.has("json"));
   RunOptions options;
   options.rendezvous = rendezvous;
@@ -194,9 +195,22 @@ RunOutcome runWithProgress(const Args& a, const ExperimentSpec& spec, RunStore& 
   options.observers = {&progress};
   options.experiment = a.get("experiment", experiment);
   options.saveCheckpoint = !a.has("no-checkpoint");
-  const RunOutcome out = runExperiment(spec, options);
+  options.checkpointEvery = a.getLong("checkpoint-every", options.checkpointEvery);
+  if (options.checkpointEvery < 0) throw InputError("--checkpoint-every", "must be ≥ 0");
+  const RunOutcome out = resume ? resumeExperiment(resume, options) : runExperiment(spec, options);
   progress.finish();
   return out;
+}
+
+/// `train --resume ID`: the run's own spec is used, so nothing may set one.
+long long resumeArg(const Args& a) {
+  if (!a.has("resume")) return 0;
+  const std::set<std::string> allowed = {"resume", "store", "json", "quiet", "checkpoint-every"};
+  for (const auto& key : a.given())
+    if (!allowed.count(key))
+      throw InputError("--" + key, "cannot be combined with --resume: a resumed run keeps its own spec");
+  if (!a.positional().empty()) throw InputError(a.positional().front(), "a resumed run keeps its own spec");
+  return parseRunId(a.get("resume"));
 }
 
 /// σ and the last ledger ε of a private run.
@@ -208,14 +222,20 @@ json privacyJson(const RunStore& store, const RunOutcome& out, double delta) {
 }
 
 int trainCommand(const std::vector<std::string>& argv) {
-  const Args a = specArgs(argv, {"store", "experiment"}, {"json", "quiet", "no-checkpoint"},
+  auto help = kRunOptionHelp;
+  help["checkpoint-every"] = "steps between the states a stopped or killed run resumes from (default 1000; 0: only when stopped)";
+  help["resume"] = "continue stopped or killed run ID from its last saved state (same run, same results)";
+  const Args a = specArgs(argv, {"store", "experiment", "checkpoint-every", "resume"}, {"json", "quiet", "no-checkpoint"},
                           {"trustlab-cli train", "Trains a model centrally (optionally with eDP-SGD) and stores the run. "
-                                                 "Usage: trustlab-cli train [SPEC.json] [options]; options override the file.",
-                           kRunOptionHelp},
+                                                 "Usage: trustlab-cli train [SPEC.json] [options]; options override the file. "
+                                                 "trustlab-cli train --resume ID continues a stopped or killed run.",
+                           help},
                           {"", "data", "model", "training", "privacy", "audit"});
-  const ExperimentSpec spec = specFromArgs(a);
+  const long long resume = resumeArg(a);
   RunStore store(storePath(a));
-  const RunOutcome out = runWithProgress(a, spec, store, "default");
+  const ExperimentSpec spec =
+      resume ? ExperimentSpec::fromJson(requireRun(store, resume).specJson, "run " + std::to_string(resume)) : specFromArgs(a);
+  const RunOutcome out = runWithProgress(a, spec, store, "default", {}, resume);
   if (a.has("json")) {
     const json extra = spec.training.privacy.enabled() ? privacyJson(store, out, spec.training.privacy.delta) : json::object();
     std::cout << json{{"run_id", out.runId},
@@ -337,18 +357,29 @@ int flCommand(const std::vector<std::string>& argv) {
   return out.status == "finished" ? 0 : 1;
 }
 
-/// `runs tag ID KEY[=VALUE]…` (a bare key is a label: its value is empty) and `runs note ID TEXT…`.
+/// `runs tag ID KEY[=VALUE]…` (a bare key is a label: its value is empty), `runs untag ID KEY…`,
+/// `runs note ID TEXT…` and `runs rename ID NAME…`.
 int annotateRun(RunStore& store, const Args& a, const std::string& sub) {
-  const auto& words = a.positional();  // the id, then the tags or the note's words
+  const auto& words = a.positional();  // the id, then the tags, keys, or the note's or name's words
   if (words.size() < 2)
-    throw InputError("runs " + sub, sub == "tag" ? "expects ID KEY[=VALUE] [KEY[=VALUE]…]" : "expects ID TEXT");
+    throw InputError("runs " + sub, sub == "tag"     ? "expects ID KEY[=VALUE] [KEY[=VALUE]…]"
+                                    : sub == "untag" ? "expects ID KEY [KEY…]"
+                                                     : "expects ID TEXT");
   const long long id = parseRunId(words[0]);
   requireRun(store, id);
-  if (sub == "note") {
-    std::string note;
-    for (size_t i = 1; i < words.size(); ++i) note += (i > 1 ? " " : "") + words[i];
-    store.setTag(id, kNoteTag, note);
-    std::printf("run %lld: note set\n", id);
+  const std::vector<std::string> rest(words.begin() + 1, words.end());
+  if (sub == "note" || sub == "rename") {
+    std::string text;
+    for (const auto& w : rest) text += (text.empty() ? "" : " ") + w;
+    if (sub == "note") store.setTag(id, kNoteTag, text);
+    else store.renameRun(id, text);
+    std::printf("run %lld: %s set\n", id, sub == "note" ? "note" : "name");
+    return 0;
+  }
+  if (sub == "untag") {
+    for (const auto& key : rest) requireUserTagKey(key);  // records stay: they say how the run was made
+    for (const auto& key : rest) store.removeTag(id, key);
+    std::printf("run %lld: %zu tag(s) removed\n", id, rest.size());
     return 0;
   }
   std::vector<std::pair<std::string, std::string>> tags;
@@ -394,7 +425,8 @@ int exportRuns(const RunStore& store, const Args& a) {
 }
 
 int runsCommand(const std::vector<std::string>& argv) {
-  if (argv.empty()) throw InputError("runs", "expects a subcommand: list, show, export, ledger, tag, note, delete");
+  if (argv.empty())
+    throw InputError("runs", "expects a subcommand: list, show, export, ledger, tag, untag, note, rename, delete");
   const std::string sub = argv[0];
   const std::vector<std::string> rest(argv.begin() + 1, argv.end());
   const Args a(rest, {"store", "filter", "where", "output", "accountant", "mlflow", "tensorboard"}, {"json", "csv"});
@@ -486,7 +518,7 @@ int runsCommand(const std::vector<std::string>& argv) {
     }
     return 0;
   }
-  if (sub == "tag" || sub == "note") return annotateRun(store, a, sub);
+  if (sub == "tag" || sub == "untag" || sub == "note" || sub == "rename") return annotateRun(store, a, sub);
   if (sub == "delete") {
     const long long id = runIdArg(a, "delete");
     requireRun(store, id);
@@ -494,7 +526,7 @@ int runsCommand(const std::vector<std::string>& argv) {
     std::printf("deleted run %lld\n", id);
     return 0;
   }
-  throw InputError("runs " + sub, "unknown subcommand (list, show, export, ledger, tag, note, delete)");
+  throw InputError("runs " + sub, "unknown subcommand (list, show, export, ledger, tag, untag, note, rename, delete)");
 }
 
 int reportCommand(const std::vector<std::string>& argv) {

@@ -18,6 +18,7 @@ const char* kUsage = R"(usage: trustlab-cli <command> [options]
 commands:
   train [SPEC.json] [options]                 (central training, optionally eDP-SGD; train --help lists
                                               every spec field as an option, with its default and range)
+  train --resume ID [--checkpoint-every N]    (continue a stopped or killed run exactly where it stopped)
   fl [SPEC.json] [options]                    (federated simulation; fl --help lists every option)
   runs list [--filter TEXT] [--where EXPR] [--store FILE] [--json]
                                               (EXPR: "privacy.target_epsilon < 3 and test/accuracy > 0.9")
@@ -27,7 +28,9 @@ commands:
                                               (MLflow file store / TensorBoard event files; docs/interop.md)
   runs ledger ID [--accountant A] [--store FILE] [--json]   (recompute a private run's ε)
   runs tag ID KEY[=VALUE]... [--store FILE]   (label a run; records such as privacy.* are refused)
+  runs untag ID KEY... [--store FILE]
   runs note ID TEXT... [--store FILE]         (the run's free-text note)
+  runs rename ID NAME... [--store FILE]
   runs delete ID [--store FILE]
   report [ID...] [--where EXPR] --output DIR [--metrics K1,K2] [--store FILE] [--json]
                                               (report.md: runs, settings that differ, metrics, figures)
@@ -51,7 +54,10 @@ commands:
                                               (counterfactual role-reversal distillation of a word-level LM)
   fairness ceat [--test default|FILE] [--corpus default|FILE] [--samples N] [--per-word K] [--json]
                                               (CEAT on a word-level LM's contextual embeddings)
-  sweep SPEC.json [--store FILE] [--json]     (a grid of runs with their audits; resumable)
+  predict --run ID --text T [--saliency] [--counterfactual] [--steps N] [--store FILE] [--json]
+                                              (label and probabilities; token saliency; gender-swapped twin)
+  sweep SPEC.json [--store FILE] [--json]     (grid or random search over any spec fields × seeds,
+                                              each point audited; resumable; README: sweeps)
   privacy epsilon --sample-rate Q --noise-multiplier S (--steps T | --epochs N) --delta D
                   [--accountant A] [--json]
   privacy noise --target-epsilon E --sample-rate Q (--steps T | --epochs N) --delta D [--accountant A] [--json]
@@ -92,6 +98,7 @@ int main(int argc, char** argv) {
     if (command == "audit") return trustlab::cli::auditCommand(args);
     if (command == "attack") return trustlab::cli::attackCommand(args);
     if (command == "fairness") return trustlab::cli::fairnessCommand(args);
+    if (command == "predict") return trustlab::cli::predictCommand(args);
     if (command == "sweep") return trustlab::cli::sweepCommand(args);
     if (command == "plugins") return trustlab::cli::pluginsCommand(args);
     std::fprintf(stderr, "trustlab-cli: unknown command '%s'\n\n%s", command.c_str(), usage().c_str());

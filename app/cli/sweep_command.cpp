@@ -1,5 +1,6 @@
-// trustlab-cli sweep: runs a sweep spec's grid with its audits (resuming a sweep already in the
-// store) and prints the privacy/utility/leakage table, mean ± std over seeds.
+// trustlab-cli sweep: runs a sweep spec's points (a grid or a random search over any declared
+// fields) with their audits (resuming a sweep already in the store) and prints the
+// privacy/utility/leakage/fairness table, mean ± std over seeds.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -18,19 +19,27 @@ namespace {
 
 using nlohmann::json;
 
-/// The table's columns: (metric key, header): utility, then every privacy audit's metrics (a
-/// column is shown when some cell has it).
+/// The table's columns: (metric key, header): utility, then every privacy audit's metrics and the
+/// fairness audits' headline ones (a column is shown when some cell has it).
 std::vector<std::pair<std::string, std::string>> columns() {
   std::vector<std::pair<std::string, std::string>> out = {{"test/accuracy", "accuracy"}, {"test/macro_f1", "macro-F1"}};
   for (const auto& m : auditMetricColumns(AuditFamily::Privacy, false)) out.emplace_back(m.key, m.label);
+  for (const auto& m : auditMetricColumns(AuditFamily::Fairness, true)) out.emplace_back(m.key, m.label);
   return out;
+}
+
+/// The cell's other swept settings, "training.lr=0.001 model.dropout=0.3" ("" when none).
+std::string settingsText(const SweepCell& c) {
+  std::string text;
+  for (const auto& [field, value] : c.settings) text += (text.empty() ? "" : " ") + field + "=" + value;
+  return text;
 }
 
 json cellJson(const SweepCell& c) {
   json metrics = json::object();
   for (const auto& [k, v] : c.metrics) metrics[k] = {{"mean", v.first}, {"std", v.second}};
   return {{"dataset", c.dataset}, {"model", c.model}, {"epsilon", std::isinf(c.epsilon) ? json("inf") : json(c.epsilon)},
-          {"runs", c.runs}, {"run_ids", c.runIds}, {"noise_multiplier", c.noiseMultiplier}, {"metrics", metrics}};
+          {"settings", c.settings}, {"runs", c.runs}, {"run_ids", c.runIds}, {"noise_multiplier", c.noiseMultiplier}, {"metrics", metrics}};
 }
 
 }  // namespace
@@ -63,7 +72,10 @@ int sweepCommand(const std::vector<std::string>& argv) {
   }
   std::printf("sweep %s: %d runs trained, %d already done, %.1f s (store %s)\n", sweep.name.c_str(), outcome.ran,
               outcome.reused, outcome.seconds, store.path().c_str());
-  std::printf("%-10s %-12s %-6s %-5s %-7s", "dataset", "model", "ε", "runs", "σ");
+  size_t settingsWidth = 0;
+  for (const auto& c : cells) settingsWidth = std::max(settingsWidth, settingsText(c).size());
+  std::printf("%-10s %-12s %-6s %-*s%-5s %-7s", "dataset", "model", "ε", int(settingsWidth + (settingsWidth > 0)),
+              settingsWidth ? "settings" : "", "runs", "σ");
   std::vector<std::pair<std::string, std::string>> shown;
   const auto width = [](const std::string& header) { return int(std::max<size_t>(17, header.size())); };
   for (const auto& col : columns())
@@ -75,8 +87,9 @@ int sweepCommand(const std::vector<std::string>& argv) {
       }
   std::printf("\n");
   for (const auto& c : cells) {
-    std::printf("%-10s %-12s %-6s %-5d %-7.3f", c.dataset.c_str(), c.model.c_str(),
-                std::isinf(c.epsilon) ? "∞" : std::to_string(c.epsilon).substr(0, 4).c_str(), c.runs, c.noiseMultiplier);
+    std::printf("%-10s %-12s %-6s %-*s%-5d %-7.3f", c.dataset.c_str(), c.model.c_str(),
+                std::isinf(c.epsilon) ? "∞" : std::to_string(c.epsilon).substr(0, 4).c_str(),
+                int(settingsWidth + (settingsWidth > 0)), settingsText(c).c_str(), c.runs, c.noiseMultiplier);
     for (const auto& col : shown) {
       const auto it = c.metrics.find(col.first);
       if (it == c.metrics.end()) std::printf(" %-*s", width(col.second), "–");

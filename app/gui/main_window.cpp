@@ -21,6 +21,8 @@
 #include <QtConcurrent>
 
 #include "compare_view.h"
+#include "inspect_view.h"
+#include "sweep_editor.h"
 #include "designer_widget.h"
 #include "privacy_panel.h"
 #include "message_box.h"
@@ -36,6 +38,7 @@
 #include "training_worker.h"
 #include "data/dataset_registry.h"
 #include "experiment/partition_preview.h"
+#include "experiment/runner.h"
 #include "interop/mlflow_export.h"
 #include "interop/run_report.h"
 #include "interop/tensorboard_export.h"
@@ -67,6 +70,7 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
       fairness_(new FairnessView),
       distillation_(new DistillationView),
       compare_(new CompareView),
+      inspect_(new InspectView),
       fairnessTabs_(new QTabWidget),
       federatedRefresh_(new QTimer(this)),
       probe_(new ResponsivenessProbe(this)),
@@ -82,6 +86,7 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
   fairnessTabs_->addTab(fairness_, tr("Classifier audit"));
   fairnessTabs_->addTab(distillation_, tr("Distillation"));
   tabs_->addTab(fairnessTabs_, tr("Fairness"));
+  tabs_->addTab(inspect_, tr("Inspect"));
   tradeoff_->setStorePath(storePath_);
   distillation_->setStorePath(storePath_);
   connect(distillation_, &DistillationView::runFinished, this, [this](bool, const QString& message) {
@@ -89,8 +94,16 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
     browser_->refresh();
   });
   connect(tradeoff_, &TradeoffView::newSweepRequested, this, [this] {
-    const QString path = QFileDialog::getSaveFileName(this, tr("New sweep spec"), "sweep.json", tr("Sweep spec (*.json)"));
-    if (!path.isEmpty()) tradeoff_->createSweep(designer_->spec(), path);
+    SweepEditor editor(designer_->spec(), this);
+    if (editor.exec() != QDialog::Accepted) return;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save sweep spec"), editor.nameEdit()->text() + ".json",
+                                                      tr("Sweep spec (*.json)"));
+    if (path.isEmpty()) return;
+    try {
+      tradeoff_->saveSweep(editor.sweep(), path);
+    } catch (const std::exception& e) {
+      showError(this, tr("New sweep"), QString::fromStdString(e.what()));
+    }
   });
 
   // The run table is a view of its own, not a strip under the plots: the tabs and the runs share
@@ -126,6 +139,7 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
   worker_->moveToThread(&workerThread_);
   connect(&workerThread_, &QThread::finished, worker_, &QObject::deleteLater);
   connect(this, &MainWindow::startRun, worker_, &TrainingWorker::run);
+  connect(this, &MainWindow::resumeRun, worker_, &TrainingWorker::resume);
   connect(worker_, &TrainingWorker::metricLogged, training_, &TrainingView::addMetric);
   // A federated run also fills the Federated tab, redrawn at most twice a second.
   federatedRefresh_->setSingleShot(true);
@@ -218,7 +232,16 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
     else showError(this, tr("Partition preview"), text);
     Q_EMIT partitionPreviewed(text);
   });
-  connect(browser_, &RunBrowser::currentRunChanged, this, [this](qlonglong id) { inspector_->showRun(id, storePath_); });
+  connect(browser_, &RunBrowser::currentRunChanged, this, [this](qlonglong id) {
+    inspector_->showRun(id, storePath_);
+    if (tabs_->currentWidget() == inspect_) inspect_->setRun(id, storePath_);
+    updateRunActions();
+  });
+  // The Inspect tab loads a model only when looked at.
+  connect(tabs_, &QTabWidget::currentChanged, this, [this] {
+    const auto selected = browser_->selectedRunIds();
+    if (tabs_->currentWidget() == inspect_ && selected.size() == 1) inspect_->setRun(selected.front(), storePath_);
+  });
   connect(browser_, &RunBrowser::errorOccurred, this, [this](const QString& m) { showError(this, tr("Run store"), m); });
 
   storeLabel_->setText(tr("Store: %1").arg(storePath_));
@@ -277,6 +300,7 @@ void MainWindow::buildMenus() {
   auto* run = menuBar()->addMenu(tr("&Run"));
   run->addAction(startAction_);
   run->addAction(stopAction_);
+  run->addAction(resumeAction_);
   auto* view = menuBar()->addMenu(tr("&View"));
   for (auto* d : findChildren<QDockWidget*>()) view->addAction(d->toggleViewAction());
   auto* runsOnly = view->addAction(tr("&Runs table only"));
@@ -309,10 +333,17 @@ void MainWindow::buildToolBar() {
   stopAction_ = new QAction(style()->standardIcon(QStyle::SP_MediaStop), tr("S&top"), this);
   stopAction_->setObjectName("stopAction");
   stopAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
+  resumeAction_ = new QAction(style()->standardIcon(QStyle::SP_MediaSeekForward), tr("Res&ume"), this);
+  resumeAction_->setObjectName("resumeAction");
   connect(startAction_, &QAction::triggered, this, [this] { startExperiment(designer_->spec()); });
   connect(stopAction_, &QAction::triggered, this, &MainWindow::stopExperiment);
+  connect(resumeAction_, &QAction::triggered, this, [this] {
+    const auto selected = browser_->selectedRunIds();
+    if (selected.size() == 1) resumeExperiment(selected.front());
+  });
   bar->addAction(startAction_);
   bar->addAction(stopAction_);
+  bar->addAction(resumeAction_);
   // Why Start is disabled, in the field's words, where the eye goes when it does nothing.
   startReason_->setObjectName("startReason");
   startReason_->setStyleSheet("color: #b00020; padding-left: 8px;");
@@ -324,6 +355,18 @@ void MainWindow::updateRunActions() {
   const QString reason = running_ ? QString() : designer_->blockingReason();
   startAction_->setEnabled(!running_ && designer_->isValid());
   stopAction_->setEnabled(running_);
+  const auto selected = browser_->selectedRunIds();
+  QString whyNot = running_ ? tr("a run is in progress") : selected.size() != 1 ? tr("select one run") : QString();
+  if (whyNot.isEmpty()) {
+    try {
+      whyNot = QString::fromStdString(whyNotResumable(RunStore(storePath_.toStdString(), true), selected.front()));
+    } catch (const std::exception& e) {
+      whyNot = QString::fromStdString(e.what());
+    }
+  }
+  resumeAction_->setEnabled(whyNot.isEmpty());
+  resumeAction_->setToolTip(whyNot.isEmpty() ? tr("Continue run %1 from its last saved state").arg(selected.front())
+                                             : tr("Cannot resume: %1").arg(whyNot));
   startReason_->setText(reason.isEmpty() ? QString() : tr("Cannot start: %1").arg(reason));
   startReason_->setToolTip(reason);
 }
@@ -356,6 +399,15 @@ void MainWindow::startExperiment(const ExperimentSpec& spec) {
   Q_EMIT startRun(QString::fromStdString(spec.toJson()), storePath_);
 }
 
+void MainWindow::resumeExperiment(qlonglong runId) {
+  if (running_) return;
+  running_ = true;
+  updateRunActions();
+  training_->beginLiveRun(tr("run %1 (resumed)").arg(runId));
+  probe_->reset();
+  Q_EMIT resumeRun(runId, storePath_);
+}
+
 void MainWindow::stopExperiment() {
   if (running_) {
     worker_->requestStop();
@@ -365,9 +417,9 @@ void MainWindow::stopExperiment() {
 
 void MainWindow::onFinished(qlonglong runId, const QString& status, double testAccuracy, double testMacroF1, double seconds) {
   running_ = false;
-  updateRunActions();
   browser_->refresh();
   browser_->selectRuns({runId});
+  updateRunActions();  // after selecting: Resume follows the run just stopped
   inspector_->showRun(runId, storePath_);
   if (runId == liveRun_) federated_->showRuns({runId}, storePath_);
   training_->setStatus(status == "finished"
@@ -444,6 +496,7 @@ ExportWriter MainWindow::currentTabExport(QString* title) const {
   if (current == distillation_) return *title = tr("distillation"), ExportWriter(writer(distillation_));
   if (current == tradeoff_) return *title = tr("tradeoff"), ExportWriter(writer(tradeoff_));
   if (current == compare_) return *title = tr("compare"), ExportWriter(writer(compare_));
+  if (current == inspect_) return *title = tr("inspect"), ExportWriter(writer(inspect_));
   return *title = tr("training"), ExportWriter(writer(training_));
 }
 

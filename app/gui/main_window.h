@@ -32,6 +32,7 @@ class FederatedView;
 class FairnessView;
 class DistillationView;
 class CompareView;
+class InspectView;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -50,9 +51,13 @@ class MainWindow : public QMainWindow {
   FairnessView* fairnessView() const { return fairness_; }
   DistillationView* distillationView() const { return distillation_; }
   CompareView* compareView() const { return compare_; }
+  InspectView* inspectView() const { return inspect_; }
   RunInspector* inspector() const { return inspector_; }
   QAction* startAction() const { return startAction_; }
   QAction* stopAction() const { return stopAction_; }
+  /// Continues the selected run when it was stopped or killed with a saved state (its tooltip
+  /// says why not otherwise).
+  QAction* resumeAction() const { return resumeAction_; }
   /// What the toolbar says beside a disabled Start (empty when the spec can run).
   QString startBlockedReason() const { return startReason_->toolTip(); }
   bool isRunning() const { return running_; }
@@ -63,6 +68,8 @@ class MainWindow : public QMainWindow {
  public Q_SLOTS:
   void startExperiment(const trustlab::ExperimentSpec& spec);
   void stopExperiment();
+  /// Continues stopped or killed run `runId` from its last saved state (Run → Resume).
+  void resumeExperiment(qlonglong runId);
   /// File → Export plots without the dialog: the tab in view to `request`; false (and a box
   /// naming the file and the reason) when it failed.
   bool exportCurrentTab(const trustlab::ExportRequest& request);
@@ -83,6 +90,7 @@ class MainWindow : public QMainWindow {
   void auditFinished(qlonglong runId, const QString& summary);
   void partitionPreviewed(const QString& summaryOrError);
   void startRun(const QString& specJson, const QString& storePath);
+  void resumeRun(qlonglong runId, const QString& storePath);
 
  protected:
   void closeEvent(QCloseEvent* event) override;
@@ -112,7 +120,7 @@ class MainWindow : public QMainWindow {
   QTabWidget* tabs_;
   QSplitter* centre_;  ///< the tabs over the runs
   QSplitter* runsSplitter_;  ///< the run table beside the inspector
-  QAction *startAction_, *stopAction_;
+  QAction *startAction_, *stopAction_, *resumeAction_;
   QLabel* startReason_;
   QLabel* storeLabel_;
   DesignerWidget* designer_;
@@ -125,6 +133,7 @@ class MainWindow : public QMainWindow {
   FairnessView* fairness_;
   DistillationView* distillation_;
   CompareView* compare_;
+  InspectView* inspect_;
   QTabWidget* fairnessTabs_;  ///< classifier audit and distillation
   QTimer* federatedRefresh_;  ///< coalesces live redraws of the Federated tab
   qlonglong liveRun_ = 0;

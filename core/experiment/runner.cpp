@@ -13,7 +13,10 @@
 #include "spec/prepared_data.h"
 #include "spec/run_name.h"
 #include "spec/spec_warnings.h"
+#include "store/run_tags.h"
 #include "store/store_observer.h"
+#include "training/training_state.h"
+#include "util/errors.h"
 #include "federated/federated_trainer.h"
 #include "models/model_factory.h"
 #include "util/runtime.h"
@@ -35,55 +38,66 @@ std::map<std::string, std::string> flatParams(const ExperimentSpec& s, const Dat
           {"device", s.training.device}};
 }
 
-}  // namespace
-
-std::string federatedArtifactPath(const std::string& storePath, long long runId) {
-  return runArtifactDir(storePath, runId) + "/federated.json";
+/// Data and vocabulary of `spec`, said to the observers; the outcome's sizes filled in.
+PreparedData loadData(const ExperimentSpec& spec, const RunOptions& o, RunOutcome& out) {
+  say(o, "loading dataset '" + spec.data.dataset + "'");
+  PreparedData prepared = prepareData(spec);
+  const Dataset& data = prepared.dataset;
+  say(o, data.name + ": " + std::to_string(data.train.size()) + " train / " + std::to_string(data.valid.size()) +
+             " valid / " + std::to_string(data.test.size()) + " test, " + std::to_string(prepared.labelIndex.size()) +
+             " classes, vocabulary " + std::to_string(prepared.vocabulary.size()) +
+             (prepared.canaries.empty() ? "" : ", " + std::to_string(prepared.canaries.size()) + " canaries planted"));
+  out.vocabularySize = long(prepared.vocabulary.size());
+  out.classes = long(prepared.labelIndex.size());
+  out.trainExamples = long(data.train.size());
+  return prepared;
 }
 
-RunOutcome runExperiment(const ExperimentSpec& spec, const RunOptions& o) {
-  spec.requireValid();
-  const int threads = configureThreads(spec.training.threads);
-  parseDevice(spec.training.device);  // fail early, before loading data
-  say(o, "loading dataset '" + spec.data.dataset + "'");
-  const PreparedData prepared = prepareData(spec);
-  const Dataset& data = prepared.dataset;
-  const auto& vocab = prepared.vocabulary;
-  const auto& labelIndex = prepared.labelIndex;
-  const auto &train = prepared.train, &valid = prepared.valid, &test = prepared.test;
-  say(o, data.name + ": " + std::to_string(data.train.size()) + " train / " + std::to_string(data.valid.size()) +
-             " valid / " + std::to_string(data.test.size()) + " test, " + std::to_string(labelIndex.size()) +
-             " classes, vocabulary " + std::to_string(vocab.size()) +
-             (prepared.canaries.empty() ? "" : ", " + std::to_string(prepared.canaries.size()) + " canaries planted"));
-  const auto warnings = specWarnings(spec, long(data.train.size()));
-  for (const auto& w : warnings) say(o, "warning: " + w.field + ": " + w.message);
+/// Federated training; its clients are stored beside the run.
+void trainFederated(const ExperimentSpec& spec, const PreparedData& prepared, TextClassifierPtr model,
+                    const RunOptions& o, StoreObserver* storeObserver, RunOutcome& out,
+                    std::unique_ptr<FederatedTrainer>& federated) {
+  federated = std::make_unique<FederatedTrainer>(model, spec.training, spec.federated, out.runId);
+  if (o.rendezvous) federated->setRendezvous(*o.rendezvous);
+  if (storeObserver) federated->addObserver(storeObserver);
+  for (auto* obs : o.observers) federated->addObserver(obs);
+  const auto partition = specPartition(spec, prepared);
+  const auto stats = partitionStats(partition, trainClasses(prepared));
+  say(o, "federated: " + std::to_string(partition.size()) + " clients (" + spec.federated.partition +
+             "), size Gini " + std::to_string(stats.giniOfSizes) + ", mean label entropy " +
+             std::to_string(stats.meanEntropy) + " bits");
+  if (o.store)
+    o.store->logParams(out.runId, {{"federated.clients", std::to_string(partition.size())},
+                                   {"federated.size_gini", std::to_string(stats.giniOfSizes)},
+                                   {"federated.mean_label_entropy", std::to_string(stats.meanEntropy)}});
+  const auto r = federated->fit(prepared.train, partition, prepared.valid, o.stop);
+  out.training.cancelled = r.cancelled;
+  out.training.steps = r.rounds;
+  out.training.seconds = r.seconds;
+  out.simulatedSeconds = r.simulatedSeconds;
+  out.training.noiseMultiplier = r.noiseMultiplier;
+  if (!o.store) return;
+  const auto path = federatedArtifactPath(o.store->path(), out.runId);
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  std::vector<long> sizes;
+  for (const auto& c : partition) sizes.push_back(long(c.size()));
+  std::ofstream(path) << nlohmann::json{{"sizes", sizes}, {"labels_per_client", stats.labelCount},
+                                        {"participation", r.participation}}
+                             .dump();
+  if (spec.federated.userDp)
+    o.store->logParams(out.runId, {{"federated.user_noise_multiplier", std::to_string(r.noiseMultiplier)}});
+  if (spec.training.privacy.enabled())
+    o.store->logParams(out.runId, {{"federated.example_noise_multiplier", std::to_string(spec.training.privacy.noiseMultiplier)}});
+}
 
-  RunOutcome out;
-  out.vocabularySize = long(vocab.size());
-  out.classes = long(labelIndex.size());
-  out.trainExamples = long(data.train.size());
-  torch::manual_seed(spec.training.seed);
-  auto model = makeClassifier(spec.model, out.vocabularySize, out.classes, long(spec.data.tokenizer.maxLength));
-
-  const std::string specJson = spec.toJson();
-  if (o.store) {
-    out.runId = o.store->createRun(o.experiment, defaultRunName(spec), specJson, spec.sha256(), spec.training.seed,
-                                   captureRepro(spec.training.device, threads, o.qtVersion));
-    long long parameters = 0;
-    for (const auto& p : model->parameters()) parameters += p.numel();
-    auto params = flatParams(spec, data, out.vocabularySize);
-    params["parameters"] = std::to_string(parameters);
-    params["privacy.mode"] = spec.training.privacy.mode;
-    o.store->logParams(out.runId, params);
-    for (const auto& w : warnings) o.store->setTag(out.runId, "warning." + w.field, w.message);
-    if (spec.training.privacy.enabled()) {
-      o.store->setTag(out.runId, "privacy.secure_mode", spec.training.privacy.secure ? "true" : "false");
-      if (spec.training.privacy.sampling != kSamplingPoisson)
-        o.store->setTag(out.runId, "privacy.warning", "shuffled batches: the accountant assumes Poisson sampling");
-    }
-  }
+/// Trains `model` (fresh, or from the state at `resumePath`), evaluates it, saves its checkpoint
+/// and finishes its record; a failure is recorded as "failed" and rethrown.
+RunOutcome trainAndFinish(const ExperimentSpec& spec, const PreparedData& prepared, TextClassifierPtr model,
+                          const RunOptions& o, RunOutcome out, const std::string& resumePath) {
   std::unique_ptr<StoreObserver> storeObserver;
   if (o.store) storeObserver = std::make_unique<StoreObserver>(*o.store, out.runId);
+  const bool keepsState = o.store && o.saveCheckpoint;
+  const std::string statePath = keepsState ? resumeStatePath(o.store->path(), out.runId) : "";
   try {
     // Centralised or federated training; afterwards both look the same: their events (device,
     // observers) take the final metrics at the last step (a round for federated runs).
@@ -91,61 +105,33 @@ RunOutcome runExperiment(const ExperimentSpec& spec, const RunOptions& o) {
     std::unique_ptr<Trainer> trainer;
     std::unique_ptr<FederatedTrainer> federated;
     if (spec.federated.enabled) {
-      federated = std::make_unique<FederatedTrainer>(model, spec.training, spec.federated, out.runId);
-      if (o.rendezvous) federated->setRendezvous(*o.rendezvous);
-      if (storeObserver) federated->addObserver(storeObserver.get());
-      for (auto* obs : o.observers) federated->addObserver(obs);
-      const auto partition = specPartition(spec, prepared);
-      const auto stats = partitionStats(partition, trainClasses(prepared));
-      say(o, "federated: " + std::to_string(partition.size()) + " clients (" + spec.federated.partition +
-                 "), size Gini " + std::to_string(stats.giniOfSizes) + ", mean label entropy " +
-                 std::to_string(stats.meanEntropy) + " bits");
-      if (o.store)
-        o.store->logParams(out.runId, {{"federated.clients", std::to_string(partition.size())},
-                                       {"federated.size_gini", std::to_string(stats.giniOfSizes)},
-                                       {"federated.mean_label_entropy", std::to_string(stats.meanEntropy)}});
-      const auto r = federated->fit(train, partition, valid, o.stop);
-      out.training.cancelled = r.cancelled;
-      out.training.steps = r.rounds;
-      out.training.seconds = r.seconds;
-      out.simulatedSeconds = r.simulatedSeconds;
-      out.training.noiseMultiplier = r.noiseMultiplier;
-      if (o.store) {
-        const auto path = federatedArtifactPath(o.store->path(), out.runId);
-        std::filesystem::create_directories(std::filesystem::path(path).parent_path());
-        std::vector<long> sizes;
-        for (const auto& c : partition) sizes.push_back(long(c.size()));
-        std::ofstream(path) << nlohmann::json{{"sizes", sizes}, {"labels_per_client", stats.labelCount},
-                                              {"participation", r.participation}}
-                                   .dump();
-      }
-      if (o.store && spec.federated.userDp)
-        o.store->logParams(out.runId, {{"federated.user_noise_multiplier", std::to_string(r.noiseMultiplier)}});
-      if (o.store && spec.training.privacy.enabled())
-        o.store->logParams(out.runId, {{"federated.example_noise_multiplier", std::to_string(spec.training.privacy.noiseMultiplier)}});
+      trainFederated(spec, prepared, model, o, storeObserver.get(), out, federated);
       events = &federated->events();
     } else {
       trainer = std::make_unique<Trainer>(model, spec.training, out.runId);
       if (storeObserver) trainer->addObserver(storeObserver.get());
       for (auto* obs : o.observers) trainer->addObserver(obs);
-      out.training = trainer->fit(train, valid, o.stop);
+      if (keepsState) trainer->checkpointTo(statePath, o.checkpointEvery, [&] { storeObserver->flush(); });
+      if (!resumePath.empty()) trainer->resumeFrom(resumePath);
+      out.training = trainer->fit(prepared.train, prepared.valid, o.stop);
       events = &trainer->events();
     }
     out.status = out.training.cancelled ? "killed" : "finished";
     const long evalBatch = std::max<long>(spec.training.batchSize, 256);
-    out.valid = evaluate(*model, valid, evalBatch, events->device());
+    out.valid = evaluate(*model, prepared.valid, evalBatch, events->device());
     if (!out.training.cancelled) {
-      out.test = evaluate(*model, test, evalBatch, events->device());
+      out.test = evaluate(*model, prepared.test, evalBatch, events->device());
       events->metric("test/loss", out.training.steps, out.test.loss);
       events->metric("test/accuracy", out.training.steps, out.test.accuracy);
       events->metric("test/macro_f1", out.training.steps, out.test.macroF1);
       events->metric("time/seconds", out.training.steps, out.training.seconds);
     }
     if (storeObserver) storeObserver->flush();
-    if (o.store && o.saveCheckpoint && !out.training.cancelled) {
+    if (keepsState && !out.training.cancelled) {
       out.checkpointDir = runArtifactDir(o.store->path(), out.runId);
-      saveCheckpoint(out.checkpointDir, Checkpoint{spec, vocab, data.labels(), model});
+      saveCheckpoint(out.checkpointDir, Checkpoint{spec, prepared.vocabulary, prepared.dataset.labels(), model});
       o.store->setTag(out.runId, "checkpoint", std::filesystem::absolute(out.checkpointDir).string());
+      std::filesystem::remove(statePath);  // finished: nothing left to resume
     }
     if (o.store && spec.training.privacy.enabled())
       o.store->logParams(out.runId, {{"privacy.noise_multiplier", std::to_string(out.training.noiseMultiplier)}});
@@ -162,6 +148,82 @@ RunOutcome runExperiment(const ExperimentSpec& spec, const RunOptions& o) {
     throw;
   }
   return out;
+}
+
+/// A freshly initialised model for `spec`, seeded as every run is.
+TextClassifierPtr freshModel(const ExperimentSpec& spec, const RunOutcome& out) {
+  torch::manual_seed(spec.training.seed);
+  return makeClassifier(spec.model, out.vocabularySize, out.classes, long(spec.data.tokenizer.maxLength));
+}
+
+}  // namespace
+
+std::string federatedArtifactPath(const std::string& storePath, long long runId) {
+  return runArtifactDir(storePath, runId) + "/federated.json";
+}
+
+std::string resumeStatePath(const std::string& storePath, long long runId) {
+  return runArtifactDir(storePath, runId) + "/resume.pt";
+}
+
+RunOutcome runExperiment(const ExperimentSpec& spec, const RunOptions& o) {
+  spec.requireValid();
+  const int threads = configureThreads(spec.training.threads);
+  parseDevice(spec.training.device);  // fail early, before loading data
+  RunOutcome out;
+  const PreparedData prepared = loadData(spec, o, out);
+  const auto warnings = specWarnings(spec, out.trainExamples);
+  for (const auto& w : warnings) say(o, "warning: " + w.field + ": " + w.message);
+  auto model = freshModel(spec, out);
+  if (o.store) {
+    out.runId = o.store->createRun(o.experiment, defaultRunName(spec), spec.toJson(), spec.sha256(), spec.training.seed,
+                                   captureRepro(spec.training.device, threads, o.qtVersion));
+    long long parameters = 0;
+    for (const auto& p : model->parameters()) parameters += p.numel();
+    auto params = flatParams(spec, prepared.dataset, out.vocabularySize);
+    params["parameters"] = std::to_string(parameters);
+    params["privacy.mode"] = spec.training.privacy.mode;
+    o.store->logParams(out.runId, params);
+    for (const auto& w : warnings) o.store->setTag(out.runId, "warning." + w.field, w.message);
+    if (spec.training.privacy.enabled()) {
+      o.store->setTag(out.runId, "privacy.secure_mode", spec.training.privacy.secure ? "true" : "false");
+      if (spec.training.privacy.sampling != kSamplingPoisson)
+        o.store->setTag(out.runId, "privacy.warning", "shuffled batches: the accountant assumes Poisson sampling");
+    }
+  }
+  return trainAndFinish(spec, prepared, model, o, out, {});
+}
+
+std::string whyNotResumable(const RunStore& store, long long runId) {
+  const auto record = store.run(runId);
+  if (!record) return "no such run";
+  if (record->status == "finished") return "it has finished";
+  if (record->status == "running") return "it is still running";
+  if (ExperimentSpec::fromJson(record->specJson, "run " + std::to_string(runId)).federated.enabled)
+    return "federated runs cannot be resumed yet";
+  if (!std::filesystem::exists(resumeStatePath(store.path(), runId)))
+    return "no resume state was saved (it stopped before its first one, or ran without checkpoints)";
+  return {};
+}
+
+RunOutcome resumeExperiment(long long runId, const RunOptions& o) {
+  const std::string what = "run " + std::to_string(runId);
+  if (!o.store) throw InputError(what, "resuming needs the run store it was recorded in");
+  if (const auto why = whyNotResumable(*o.store, runId); !why.empty()) throw InputError(what, "cannot resume: " + why);
+  const auto spec = ExperimentSpec::fromJson(o.store->run(runId)->specJson, what);
+  configureThreads(spec.training.threads);
+  RunOutcome out;
+  out.runId = runId;
+  const PreparedData prepared = loadData(spec, o, out);
+  auto model = freshModel(spec, out);
+  const auto path = resumeStatePath(o.store->path(), runId);
+  const long step = savedStep(path);
+  o.store->resumeRun(runId, step);
+  const auto& tags = o.store->run(runId)->tags;
+  const auto before = tags.find(kResumedTag);
+  o.store->setTag(runId, kResumedTag, (before == tags.end() ? "" : before->second + ", ") + std::to_string(step));
+  say(o, "resuming " + what + " from its state at step " + std::to_string(step));
+  return trainAndFinish(spec, prepared, model, o, out, path);
 }
 
 }  // namespace trustlab

@@ -31,6 +31,9 @@ struct RunOptions {
   std::string experiment = "default";  ///< experiment (group) name in the store
   std::string qtVersion;               ///< recorded when run from the GUI
   bool saveCheckpoint = true;          ///< next to the store: <store>.artifacts/run-<id>/
+  /// Steps between the states a stopped or killed run resumes from (0: only when stopped);
+  /// needs a store and saveCheckpoint. Centralised runs only.
+  long checkpointEvery = 1000;
   /// Federated runs over several processes: this process's place (else the environment's).
   std::optional<Rendezvous> rendezvous;
 };
@@ -41,5 +44,14 @@ std::string federatedArtifactPath(const std::string& storePath, long long runId)
 
 /// Throws InputError for a bad spec or dataset; other failures are recorded as "failed".
 RunOutcome runExperiment(const ExperimentSpec& spec, const RunOptions& options);
+
+/// Where a run's resume state lives: <store>.artifacts/run-<id>/resume (gone once it finishes).
+std::string resumeStatePath(const std::string& storePath, long long runId);
+/// Why run `runId` of `store` cannot be resumed ("" when it can): unknown, finished, federated
+/// or without a saved state.
+std::string whyNotResumable(const RunStore& store, long long runId);
+/// Continues a stopped or killed run in `options.store` from its last saved state, in the same
+/// run (its metrics and ledger go on from that step). InputError when whyNotResumable says so.
+RunOutcome resumeExperiment(long long runId, const RunOptions& options);
 
 }  // namespace trustlab

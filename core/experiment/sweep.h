@@ -1,13 +1,19 @@
-// core/experiment: sweeps, a grid of runs over privacy targets (ε = ∞ is the non-private run),
-// seeds, models and datasets, each followed by the audits its spec asks for. Runs of a sweep live
-// in the store under experiment "sweep:<name>", named by their grid point, so a sweep resumes
-// after a crash or restart: points already finished and audited are not redone.
+// core/experiment: sweeps over any declared spec field: a grid (every combination of the axes'
+// values) or a random search (draws from each axis' values or range), seeds as replicates of
+// every point, and audits run on every point (the base's audit section asks for membership
+// inference and canaries; `audits` adds any registered audit, e.g. fairness). An ε axis
+// (privacy.target_epsilon, or federated.user_target_epsilon for user-level DP) takes "inf" for
+// the non-private run. Runs of a sweep live in the store under experiment "sweep:<name>", named
+// by their point, so a sweep resumes after a crash or restart: points already finished and
+// audited are not redone.
 #pragma once
 #include <atomic>
 #include <functional>
 #include <limits>
 #include <map>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "spec/experiment_spec.h"
@@ -16,29 +22,53 @@
 
 namespace trustlab {
 
+/// Field paths of the two ε a sweep may vary: example-level (DP-SGD) and user-level (DP-FedAvg).
+inline constexpr char kExampleEpsilonField[] = "privacy.target_epsilon";
+inline constexpr char kUserEpsilonField[] = "federated.user_target_epsilon";
+
+struct SweepAxis {
+  std::string field;                ///< a declared field's path ("training.lr", "model.type")
+  std::vector<std::string> values;  ///< as written in a spec ("3e-4", "bilstm", "inf" for an ε)
+  /// Random search only: a number drawn uniformly (log-uniformly when `logScale`) in [low, high]
+  /// instead of one of `values`.
+  std::optional<std::pair<double, double>> range;
+  bool logScale = false;
+};
+
 struct SweepSpec {
   std::string name = "sweep";
-  ExperimentSpec base;                 ///< its audit section chooses the attacks
-  std::vector<double> epsilons = {std::numeric_limits<double>::infinity()};  ///< ∞ = privacy off
-  std::vector<unsigned long long> seeds = {1};
-  std::vector<std::string> models, datasets;  ///< empty = the base's
+  ExperimentSpec base;  ///< its audit section chooses the privacy attacks
+  std::vector<SweepAxis> axes;
+  std::vector<unsigned long long> seeds = {1};  ///< replicates of every point
+  bool random = false;                          ///< random search instead of the full grid
+  int samples = 10;                             ///< random search: points drawn
+  unsigned long long searchSeed = 0;            ///< random search: the draws' seed
+  std::vector<std::string> audits;              ///< auditRegistry() names run on every point too
 
-  /// {"name", "base": spec, "grid": {"target_epsilon": [.. or "inf"], "seed": [..], "model": [..],
-  /// "dataset": [..]}}; throws InputError naming the file and field.
+  /// {"name", "base": spec, "grid": {"training.lr": [..], "privacy.target_epsilon": [.. or "inf"],
+  /// "seed": [..]}, "random": {"samples": N, "seed": S, "ranges": {"training.lr": {"low", "high",
+  /// "log"}}}, "audits": [..]}. Grid keys "target_epsilon" (the user-level ε for a federated base
+  /// with user-level DP), "model" and "dataset" are short for their fields. Throws InputError
+  /// naming the file and field.
   static SweepSpec fromJson(const std::string& text, const std::string& where = "sweep");
   static SweepSpec fromFile(const std::string& path);
-  /// The same JSON fromJson reads (ε = ∞ written as "inf").
+  /// The same JSON fromJson reads.
   std::string toJson(int indent = 2) const;
+  /// Every point's spec is valid, every field and audit known; InputError naming what is not.
+  void requireValid(const std::string& where = "sweep") const;
 };
 
 struct SweepPoint {
-  std::string key;  ///< "dataset=…;model=…;epsilon=…;seed=…", the run's name in the store
+  std::string key;  ///< "field=value;…;seed=N", the run's name in the store
+  std::vector<std::pair<std::string, std::string>> settings;  ///< each axis' field and value, in order
   std::string dataset, model;
-  double epsilon = 0;
+  double epsilon = std::numeric_limits<double>::infinity();  ///< the point's target ε (∞: not private)
   unsigned long long seed = 0;
   ExperimentSpec spec;
 };
 
+/// Grid order: the first axis varies slowest, the seed fastest. Random search: `samples` draws
+/// (each with every seed), repeats dropped.
 std::vector<SweepPoint> expandSweep(const SweepSpec& sweep);
 std::string sweepExperiment(const std::string& sweepName);
 
@@ -60,10 +90,12 @@ struct SweepOutcome {
 /// Runs every point not yet finished and audited; InputError for a bad spec or dataset.
 SweepOutcome runSweep(const SweepSpec& sweep, const SweepOptions& options);
 
-/// One cell of the tradeoff table: the runs of a (dataset, model, ε), metrics as mean ± std.
+/// One cell of the tradeoff table: the runs of a point (all seeds), metrics as mean ± std.
 struct SweepCell {
   std::string dataset, model;
   double epsilon = 0;  ///< ∞ for non-private
+  /// Every other swept field's value ("training.lr" → "0.001"): not dataset, model, ε or seed.
+  std::map<std::string, std::string> settings;
   int runs = 0;
   std::map<std::string, std::pair<double, double>> metrics;  ///< key → (mean, sample std)
   std::vector<long long> runIds;
@@ -71,7 +103,7 @@ struct SweepCell {
   long trainExamples = 0;      ///< training-set size (what q = batch / N is computed from)
 };
 
-/// Finished runs of `sweepName` grouped by cell, in dataset, model, decreasing-ε order.
+/// Finished runs of `sweepName` grouped by cell, in dataset, model, settings, decreasing-ε order.
 std::vector<SweepCell> summarizeSweep(const RunStore& store, const std::string& sweepName);
 
 }  // namespace trustlab

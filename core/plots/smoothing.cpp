@@ -14,6 +14,7 @@ std::vector<double> smoothDebiasedEma(const std::vector<double>& values, double 
   out.reserve(values.size());
   double last = values.empty() ? std::nan("") : 0.0;
   int accumulated = 0;
+  double power = 1;  // weight^accumulated, until 1 − it is exactly 1 (then pow is no longer called)
   for (double v : values) {
     if (!std::isfinite(v)) {
       out.push_back(v);
@@ -21,7 +22,8 @@ std::vector<double> smoothDebiasedEma(const std::vector<double>& values, double 
     }
     last = last * weight + (1 - weight) * v;
     ++accumulated;
-    const double debias = weight == 1.0 ? 1.0 : 1.0 - std::pow(weight, accumulated);
+    if (power > 1e-18) power = std::pow(weight, accumulated);
+    const double debias = weight == 1.0 ? 1.0 : 1.0 - (power > 1e-18 ? power : 0.0);
     out.push_back(last / debias);
   }
   return out;

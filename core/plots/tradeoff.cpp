@@ -2,30 +2,90 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <limits>
+#include <map>
+#include <optional>
+#include <set>
 
 namespace trustlab {
 
-TradeoffSeries tradeoffSeries(const std::vector<SweepCell>& cells, const std::string& dataset, const std::string& model,
-                              const std::string& metric) {
+namespace {
+
+std::optional<double> numberOf(const std::string& text) {
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end || !std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
+std::string epsilonText(double e) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", e);
+  return std::isinf(e) ? "inf" : buf;
+}
+
+}  // namespace
+
+std::vector<std::string> tradeoffAxes(const std::vector<SweepCell>& cells) {
+  std::set<double> epsilons;
+  std::map<std::string, bool> numeric;  // field → all its values are numbers
+  std::map<std::string, std::set<std::string>> distinct;
+  for (const auto& c : cells) {
+    epsilons.insert(c.epsilon);
+    for (const auto& [field, value] : c.settings) {
+      auto [it, fresh] = numeric.emplace(field, true);
+      it->second = it->second && numberOf(value).has_value();
+      distinct[field].insert(value);
+    }
+  }
+  std::vector<std::string> axes;
+  if (epsilons.size() > 1 || (epsilons.size() == 1 && !std::isinf(*epsilons.begin()))) axes.push_back(kEpsilonAxis);
+  for (const auto& [field, isNumber] : numeric)
+    if (isNumber && distinct[field].size() > 1) axes.push_back(field);
+  return axes;
+}
+
+std::string tradeoffGroup(const SweepCell& c, const std::string& xAxis) {
+  std::string g = c.dataset + " / " + c.model;
+  if (xAxis != kEpsilonAxis) g += " / ε=" + epsilonText(c.epsilon);
+  for (const auto& [field, value] : c.settings)
+    if (field != xAxis) g += " / " + field + "=" + value;
+  return g;
+}
+
+std::vector<std::string> tradeoffGroups(const std::vector<SweepCell>& cells, const std::string& xAxis) {
+  std::vector<std::string> groups;
+  for (const auto& c : cells)
+    if (const auto g = tradeoffGroup(c, xAxis); std::find(groups.begin(), groups.end(), g) == groups.end())
+      groups.push_back(g);
+  return groups;
+}
+
+TradeoffSeries tradeoffSeries(const std::vector<SweepCell>& cells, const std::string& group, const std::string& metric,
+                              const std::string& xAxis) {
   TradeoffSeries s;
   s.metric = s.name = metric;
-  std::vector<const SweepCell*> finite;
+  std::vector<std::pair<double, const SweepCell*>> points;
   for (const auto& c : cells) {
-    if (c.dataset != dataset || c.model != model) continue;
+    if (tradeoffGroup(c, xAxis) != group) continue;
     const auto it = c.metrics.find(metric);
     if (it == c.metrics.end()) continue;
-    if (std::isinf(c.epsilon)) {
+    if (xAxis == kEpsilonAxis && std::isinf(c.epsilon)) {
       s.hasNonPrivate = true;
       s.nonPrivateMean = it->second.first;
       s.nonPrivateStd = it->second.second;
-    } else {
-      finite.push_back(&c);
+      continue;
     }
+    const auto x = xAxis == kEpsilonAxis ? std::optional<double>(c.epsilon)
+                   : c.settings.count(xAxis)  ? numberOf(c.settings.at(xAxis))
+                                              : std::nullopt;
+    if (x && (xAxis != kEpsilonAxis || *x > 0)) points.emplace_back(*x, &c);  // ε 0: a fixed σ, no target
   }
-  std::sort(finite.begin(), finite.end(), [](auto* a, auto* b) { return a->epsilon < b->epsilon; });
-  for (const auto* c : finite) {
-    s.epsilon.push_back(c->epsilon);
+  std::sort(points.begin(), points.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [x, c] : points) {
+    s.x.push_back(x);
     s.mean.push_back(c->metrics.at(metric).first);
     s.std.push_back(c->metrics.at(metric).second);
   }
@@ -33,14 +93,14 @@ TradeoffSeries tradeoffSeries(const std::vector<SweepCell>& cells, const std::st
 }
 
 double interpolateAtEpsilon(const TradeoffSeries& s, double epsilon) {
-  const size_t n = s.epsilon.size();
-  if (n == 0 || epsilon < s.epsilon.front() || epsilon > s.epsilon.back() || !(epsilon > 0))
+  const size_t n = s.x.size();
+  if (n == 0 || epsilon < s.x.front() || epsilon > s.x.back() || !(epsilon > 0))
     return std::numeric_limits<double>::quiet_NaN();
   if (n == 1) return s.mean[0];
-  const size_t hi = size_t(std::lower_bound(s.epsilon.begin(), s.epsilon.end(), epsilon) - s.epsilon.begin());
-  if (s.epsilon[hi] == epsilon) return s.mean[hi];
+  const size_t hi = size_t(std::lower_bound(s.x.begin(), s.x.end(), epsilon) - s.x.begin());
+  if (s.x[hi] == epsilon) return s.mean[hi];
   const size_t lo = hi - 1;
-  const double t = std::log(epsilon / s.epsilon[lo]) / std::log(s.epsilon[hi] / s.epsilon[lo]);
+  const double t = std::log(epsilon / s.x[lo]) / std::log(s.x[hi] / s.x[lo]);
   return s.mean[lo] + t * (s.mean[hi] - s.mean[lo]);
 }
 
@@ -52,11 +112,11 @@ std::vector<double> dpTprBound(double epsilon, double delta, const std::vector<d
 }
 
 PlotDescription describeTradeoff(const std::vector<TradeoffSeries>& series, const std::string& title,
-                                 const std::string& yLabel) {
-  PlotDescription d{title, "ε", yLabel, {}, true, false};
+                                 const std::string& yLabel, const std::string& xAxis) {
+  PlotDescription d{title, xAxis, yLabel, {}, xAxis == kEpsilonAxis, false};
   for (const auto& s : series) {
-    PlotSeries mean{s.name, s.epsilon, s.mean, "", false, false};
-    PlotSeries lo{s.name + " − std", s.epsilon, {}, "", true, true}, hi{s.name + " + std", s.epsilon, {}, "", true, true};
+    PlotSeries mean{s.name, s.x, s.mean, "", false, false};
+    PlotSeries lo{s.name + " − std", s.x, {}, "", true, true}, hi{s.name + " + std", s.x, {}, "", true, true};
     for (size_t i = 0; i < s.mean.size(); ++i) {
       lo.y.push_back(s.mean[i] - s.std[i]);
       hi.y.push_back(s.mean[i] + s.std[i]);
@@ -64,8 +124,8 @@ PlotDescription describeTradeoff(const std::vector<TradeoffSeries>& series, cons
     d.series.push_back(mean);
     d.series.push_back(lo);
     d.series.push_back(hi);
-    if (s.hasNonPrivate && !s.epsilon.empty())
-      d.series.push_back({s.name + " (non-private)", {s.epsilon.front(), s.epsilon.back()},
+    if (s.hasNonPrivate && !s.x.empty())
+      d.series.push_back({s.name + " (non-private)", {s.x.front(), s.x.back()},
                           {s.nonPrivateMean, s.nonPrivateMean}, "", true, false});
   }
   return d;

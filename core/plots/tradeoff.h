@@ -1,6 +1,6 @@
 // core/plots: the privacy/utility/leakage tradeoff as numbers a plot (or a paper) uses: a sweep's
-// cells as series against ε, values interpolated at any ε, and the ROC region every (ε, δ)-DP
-// training must stay inside.
+// cells as series against ε (or any other swept number field), values interpolated at any ε, and
+// the ROC region every (ε, δ)-DP training must stay inside.
 #pragma once
 #include <string>
 #include <vector>
@@ -10,17 +10,30 @@
 
 namespace trustlab {
 
-/// Cells of one (dataset, model) with `metric`, finite ε ascending: x = ε, y = mean, err = std.
+/// The x axis of a tradeoff plot that shows ε (whichever ε the sweep varies).
+inline constexpr char kEpsilonAxis[] = "ε";
+
+/// Cells of one group with `metric`, x ascending: y = mean, err = std. On the ε axis x is the
+/// finite ε and the non-private cell is kept apart.
 struct TradeoffSeries {
   std::string metric;
   std::string name;  ///< legend entry (the metric key unless the caller names it)
-  std::vector<double> epsilon, mean, std;
+  std::vector<double> x, mean, std;
   bool hasNonPrivate = false;
   double nonPrivateMean = 0, nonPrivateStd = 0;
 };
 
-TradeoffSeries tradeoffSeries(const std::vector<SweepCell>& cells, const std::string& dataset, const std::string& model,
-                              const std::string& metric);
+/// What can go on the x axis: ε first (when the cells vary it), then every other swept field
+/// whose values are all numbers.
+std::vector<std::string> tradeoffAxes(const std::vector<SweepCell>& cells);
+/// The cells drawn together when `xAxis` is on the x axis: same dataset and model and the same
+/// value of every other swept field ("default / bag / training.lr=0.001").
+std::string tradeoffGroup(const SweepCell& cell, const std::string& xAxis = kEpsilonAxis);
+/// The groups of `cells`, in their order.
+std::vector<std::string> tradeoffGroups(const std::vector<SweepCell>& cells, const std::string& xAxis = kEpsilonAxis);
+
+TradeoffSeries tradeoffSeries(const std::vector<SweepCell>& cells, const std::string& group, const std::string& metric,
+                              const std::string& xAxis = kEpsilonAxis);
 
 /// The series' mean at `epsilon` by linear interpolation in log ε; NaN outside the measured range.
 double interpolateAtEpsilon(const TradeoffSeries& series, double epsilon);
@@ -29,8 +42,8 @@ double interpolateAtEpsilon(const TradeoffSeries& series, double epsilon);
 /// min(1, e^ε·FPR + δ, 1 − e^−ε·(1 − δ − FPR)).
 std::vector<double> dpTprBound(double epsilon, double delta, const std::vector<double>& fpr);
 
-/// Export form of several tradeoff series (mean, and mean ± std as faint series).
+/// Export form of several tradeoff series (mean, and mean ± std as faint series); log x on ε.
 PlotDescription describeTradeoff(const std::vector<TradeoffSeries>& series, const std::string& title,
-                                 const std::string& yLabel);
+                                 const std::string& yLabel, const std::string& xAxis = kEpsilonAxis);
 
 }  // namespace trustlab

@@ -34,6 +34,19 @@ void GaussianNoise::addTo(torch::Tensor& grad, double stddev, double scale) {
   grad.add_(noise).mul_(scale);
 }
 
+std::vector<torch::Tensor> GaussianNoise::state() const {
+  std::vector<torch::Tensor> s{seeds_.get_state()};
+  if (onDevice_.defined()) s.push_back(onDevice_.get_state());
+  return s;
+}
+
+void GaussianNoise::restore(const std::vector<torch::Tensor>& state) {
+  if (state.size() != (onDevice_.defined() ? 2u : 1u))
+    throw std::invalid_argument("noise generator state for another device");
+  seeds_.set_state(state[0]);
+  if (onDevice_.defined()) onDevice_.set_state(state[1]);
+}
+
 void GaussianNoise::addOnCpu(torch::Tensor& grad, double stddev, double scale) {
   uint64_t base;
   {

@@ -6,6 +6,7 @@
 #include <torch/types.h>
 
 #include <cstdint>
+#include <vector>
 
 namespace trustlab {
 
@@ -16,6 +17,10 @@ class GaussianNoise {
 
   /// grad ← (grad + N(0, std²·I)) · scale, in place on grad's device.
   void addTo(torch::Tensor& grad, double stddev, double scale);
+
+  /// The generators' states, so that a resumed run draws the noise it would have drawn.
+  std::vector<torch::Tensor> state() const;
+  void restore(const std::vector<torch::Tensor>& state);
 
  private:
   void addOnCpu(torch::Tensor& grad, double stddev, double scale);

@@ -1,7 +1,9 @@
 #include "store/run_comparison.h"
 
 #include <nlohmann/json.hpp>
+#include <mutex>
 #include <set>
+#include <unordered_map>
 
 namespace trustlab {
 namespace {
@@ -15,14 +17,20 @@ void flatten(const nlohmann::json& j, const std::string& prefix, std::map<std::s
   out[prefix] = j.is_string() ? j.get<std::string>() : j.dump();
 }
 
-std::map<std::string, std::string> settingsOf(const RunRecord& r) {
+}  // namespace
+
+const std::map<std::string, std::string>& runSettings(const RunRecord& r) {
+  static std::mutex mutex;
+  static std::unordered_map<std::string, std::map<std::string, std::string>> cache;
+  const std::lock_guard<std::mutex> lock(mutex);
+  const std::string key = r.specSha256.empty() ? r.specJson : r.specSha256;
+  if (const auto it = cache.find(key); it != cache.end()) return it->second;
+  if (cache.size() > 100000) cache.clear();  // bounded; entries are rebuilt on demand
   std::map<std::string, std::string> out;
   const auto spec = nlohmann::json::parse(r.specJson, nullptr, false);
   if (!spec.is_discarded()) flatten(spec, "", out);
-  return out;
+  return cache.emplace(key, std::move(out)).first->second;
 }
-
-}  // namespace
 
 RunComparison compareRuns(const std::vector<RunRecord>& runs) {
   RunComparison c;
@@ -30,7 +38,7 @@ RunComparison compareRuns(const std::vector<RunRecord>& runs) {
   std::vector<std::map<std::string, std::string>> settings;
   for (const auto& r : runs) {
     c.runs.push_back(r.id);
-    settings.push_back(settingsOf(r));
+    settings.push_back(runSettings(r));
     for (const auto& [k, v] : settings.back()) fields.insert(k);
     for (const auto& [k, v] : r.latestMetrics) metrics.insert(k);
   }

@@ -22,4 +22,9 @@ struct RunComparison {
 
 RunComparison compareRuns(const std::vector<RunRecord>& runs);
 
+/// A run's stored spec flattened to its leaves ("training.lr" → "0.001", text without quotes);
+/// empty when unreadable. Cached by the spec's hash: filters ask it for every run, keystroke after
+/// keystroke.
+const std::map<std::string, std::string>& runSettings(const RunRecord& run);
+
 }  // namespace trustlab

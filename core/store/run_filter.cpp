@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include "store/run_comparison.h"
 #include "util/errors.h"
 
 namespace trustlab {
@@ -153,6 +154,22 @@ bool evaluate(const Node& n, const RunRecord& run) {
   return have && compare(*have, n.op, n.value);
 }
 
+/// A field of the run's spec ("privacy.target_epsilon"); absent when its section is switched off
+/// (a non-private run has no target ε, a central run no client count).
+std::optional<std::string> specValue(const RunRecord& r, const std::string& key) {
+  const auto& settings = runSettings(r);
+  const auto it = settings.find(key);
+  if (it == settings.end()) return std::nullopt;
+  const auto off = [&](const char* section, const char* switchKey, const char* offValue) {
+    const std::string prefix = std::string(section) + ".";
+    if (key.rfind(prefix, 0) != 0 || key == prefix + switchKey) return false;
+    const auto s = settings.find(prefix + switchKey);
+    return s != settings.end() && s->second == offValue;
+  };
+  if (off("privacy", "mode", "off") || off("federated", "enabled", "false")) return std::nullopt;
+  return it->second;
+}
+
 std::string formatNumber(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.10g", v);
@@ -170,7 +187,7 @@ std::optional<std::string> runValue(const RunRecord& r, const std::string& key) 
   if (const auto m = r.latestMetrics.find(key); m != r.latestMetrics.end()) return formatNumber(m->second);
   if (const auto p = r.params.find(key); p != r.params.end()) return p->second;
   if (const auto t = r.tags.find(key); t != r.tags.end()) return t->second;
-  return std::nullopt;
+  return specValue(r, key);
 }
 
 bool looksLikeRunFilter(const std::string& text) {

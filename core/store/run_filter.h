@@ -1,7 +1,9 @@
 // core/store: runs chosen by an expression, as MLflow's search filter and W&B's run filters
 // choose them: `privacy.target_epsilon < 3 and test/accuracy > 0.9`, `status = failed or not
 // note`, `name ~ edp`. A key names a run field (id, name, status, experiment, seed), a latest
-// metric (test/accuracy), a param (privacy.mode) or a tag (note), looked up in that order.
+// metric (test/accuracy), a param (privacy.mode), a tag (note) or a field of the run's spec
+// (privacy.target_epsilon; absent when its section is off: a non-private run has no target ε),
+// looked up in that order.
 // Numbers compare as numbers, anything else as text; a run without the key matches no
 // comparison (as NULL in SQL). A bare key asks whether the run has it.
 #pragma once

@@ -62,6 +62,26 @@ std::string newUuid() {
   return s;
 }
 
+/// Runs `body` in one write transaction: committed when it returns, rolled back when it throws.
+template <class Body>
+void inTransaction(sqlite3* db, const std::string& path, Body&& body) {
+  auto run = [&](const char* sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db, sql, nullptr, nullptr, &err) == SQLITE_OK) return;
+    const std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    throw StoreError(path + ": " + msg);
+  };
+  run("BEGIN IMMEDIATE");
+  try {
+    body();
+    run("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
 bool processAlive(long pid) { return pid > 0 && (kill(pid_t(pid), 0) == 0 || errno == EPERM); }
 
 const char* kRunColumns =
@@ -199,8 +219,8 @@ long long RunStore::experimentId(const std::string& name) {
 
 long long RunStore::createRun(const std::string& experiment, const std::string& name, const std::string& specJson,
                               const std::string& specSha256, unsigned long long seed, const ReproInfo& repro) {
-  exec("BEGIN IMMEDIATE");
-  try {
+  long long id = 0;
+  inTransaction(db_, path_, [&] {
     const long long exp = experimentId(experiment);
     Statement s(db_,
                 "INSERT INTO runs(run_uuid, experiment_id, name, status, start_time, heartbeat, spec_json, "
@@ -212,28 +232,19 @@ long long RunStore::createRun(const std::string& experiment, const std::string& 
     s.bind(11, repro.libtorchVersion).bind(12, repro.qtVersion).bind(13, repro.host).bind(14, hostName());
     s.bind(15, static_cast<long long>(getpid())).bind(16, repro.device).bind(17, static_cast<long long>(repro.threads));
     s.step();
-    const long long id = sqlite3_last_insert_rowid(db_);
-    exec("COMMIT");
-    return id;
-  } catch (...) {
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
-  }
+    id = sqlite3_last_insert_rowid(db_);
+  });
+  return id;
 }
 
 void RunStore::logParams(long long run, const std::map<std::string, std::string>& params) {
-  exec("BEGIN IMMEDIATE");
-  try {
+  inTransaction(db_, path_, [&] {
     Statement s(db_, "INSERT OR REPLACE INTO params(run_id, key, value) VALUES (?,?,?)");
     for (const auto& [k, v] : params) {
       s.bind(1, run).bind(2, k).bind(3, v).step();
       s.reset();
     }
-    exec("COMMIT");
-  } catch (...) {
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
-  }
+  });
 }
 
 void RunStore::setTag(long long run, const std::string& key, const std::string& value) {
@@ -241,9 +252,18 @@ void RunStore::setTag(long long run, const std::string& key, const std::string& 
   s.bind(1, run).bind(2, key).bind(3, value).step();
 }
 
+void RunStore::removeTag(long long run, const std::string& key) {
+  Statement s(db_, "DELETE FROM tags WHERE run_id = ? AND key = ?");
+  s.bind(1, run).bind(2, key).step();
+}
+
+void RunStore::renameRun(long long run, const std::string& name) {
+  Statement s(db_, "UPDATE runs SET name = ? WHERE run_id = ?");
+  s.bind(1, name).bind(2, run).step();
+}
+
 void RunStore::logMetrics(long long run, const std::vector<Metric>& metrics) {
-  exec("BEGIN IMMEDIATE");
-  try {
+  inTransaction(db_, path_, [&] {
     Statement ins(db_, "INSERT INTO metrics(run_id, key, step, value, is_nan, timestamp) VALUES (?,?,?,?,?,?)");
     Statement latest(db_,
                      "INSERT OR REPLACE INTO latest_metrics(run_id, key, step, value, is_nan, timestamp) "
@@ -259,11 +279,7 @@ void RunStore::logMetrics(long long run, const std::vector<Metric>& metrics) {
     }
     Statement hb(db_, "UPDATE runs SET heartbeat = ? WHERE run_id = ?");
     hb.bind(1, unixSeconds()).bind(2, run).step();
-    exec("COMMIT");
-  } catch (...) {
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
-  }
+  });
 }
 
 void RunStore::logLedger(long long run, const LedgerEntry& e) {
@@ -277,6 +293,28 @@ void RunStore::logLedger(long long run, const LedgerEntry& e) {
 void RunStore::finishRun(long long run, const std::string& status, const std::string& error) {
   Statement s(db_, "UPDATE runs SET status = ?, end_time = ?, error = ? WHERE run_id = ?");
   s.bind(1, status).bind(2, unixSeconds()).bind(3, error).bind(4, run).step();
+}
+
+void RunStore::resumeRun(long long run, long step) {
+  inTransaction(db_, path_, [&] {
+    for (const char* table : {"metrics", "privacy_ledger"}) {
+      Statement s(db_, std::string("DELETE FROM ") + table + " WHERE run_id = ? AND step > ?");
+      s.bind(1, run).bind(2, static_cast<long long>(step)).step();
+    }
+    Statement clear(db_, "DELETE FROM latest_metrics WHERE run_id = ?");
+    clear.bind(1, run).step();
+    // The latest value of each key is its last row by step, then by insertion.
+    Statement latest(db_,
+                     "INSERT INTO latest_metrics(run_id, key, step, value, is_nan, timestamp) "
+                     "SELECT run_id, key, step, value, is_nan, timestamp FROM metrics m WHERE run_id = ?1 AND "
+                     "rowid = (SELECT rowid FROM metrics WHERE run_id = ?1 AND key = m.key "
+                     "ORDER BY step DESC, rowid DESC LIMIT 1)");
+    latest.bind(1, run).step();
+    Statement u(db_,
+                "UPDATE runs SET status = 'running', end_time = NULL, error = NULL, heartbeat = ?, pid = ?, "
+                "hostname = ? WHERE run_id = ?");
+    u.bind(1, unixSeconds()).bind(2, static_cast<long long>(getpid())).bind(3, hostName()).bind(4, run).step();
+  });
 }
 
 void RunStore::deleteRun(long long run) {

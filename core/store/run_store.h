@@ -65,6 +65,9 @@ class RunStore {
                       const std::string& specSha256, unsigned long long seed, const ReproInfo& repro);
   void logParams(long long run, const std::map<std::string, std::string>& params);
   void setTag(long long run, const std::string& key, const std::string& value);
+  /// Removes a tag (nothing when it is not set).
+  void removeTag(long long run, const std::string& key);
+  void renameRun(long long run, const std::string& name);
 
   struct Metric {
     std::string key;
@@ -75,6 +78,10 @@ class RunStore {
   void logMetrics(long long run, const std::vector<Metric>& metrics);
   void logLedger(long long run, const LedgerEntry& entry);
   void finishRun(long long run, const std::string& status, const std::string& error = {});
+  /// Reopens a stopped or killed run to continue it from `step` in this process: running again,
+  /// with the metrics and ledger rows logged after `step` (after the state it resumes from)
+  /// dropped, the latest metrics recomputed, and the end time and error cleared.
+  void resumeRun(long long run, long step);
   void deleteRun(long long run);
 
   std::vector<RunRecord> listRuns(const std::string& filter = {}) const;  ///< newest first

@@ -88,6 +88,21 @@ PrivateStepResult PrivateStepper::computeGradients(const EncodedSplit& data, con
   return r;
 }
 
+PrivateStepper::State PrivateStepper::state() const {
+  State s{{}, clipNorm_};
+  if (config_.secure) return s;
+  s.generators = noise_.state();
+  s.generators.push_back(generator_.get_state());
+  return s;
+}
+
+void PrivateStepper::restore(const State& s) {
+  clipNorm_ = s.clipNorm;
+  if (config_.secure || s.generators.empty()) return;  // secure: fresh OS seeds, never saved ones
+  generator_.set_state(s.generators.back());
+  noise_.restore({s.generators.begin(), s.generators.end() - 1});
+}
+
 double PrivateStepper::epsilonAfter(long steps) {
   accountant_->compose(sigma_, q_, steps - accountant_->steps());
   return accountant_->epsilon(config_.delta);

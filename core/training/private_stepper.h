@@ -41,6 +41,16 @@ class PrivateStepper {
   /// ε after `steps` steps (≥ those asked before) by the run's accountant.
   double epsilonAfter(long steps);
 
+  /// What a resumed run needs to continue exactly: the sampler's and the noise's generator
+  /// states and the current C. In secure mode the generators are not saved (their OS seeds stay
+  /// secret): a resumed secure run draws from fresh OS seeds.
+  struct State {
+    std::vector<torch::Tensor> generators;
+    double clipNorm = 0;
+  };
+  State state() const;
+  void restore(const State& state);
+
  private:
   TextClassifierImpl& model_;
   PrivacyConfig config_;

@@ -4,11 +4,13 @@
 
 #include <chrono>
 #include <cmath>
+#include <utility>
 
 #include "privacy/calibration.h"
 #include "training/lr_schedule.h"
 #include "training/optimizers.h"
 #include "training/private_stepper.h"
+#include "training/training_state.h"
 #include "util/errors.h"
 #include "util/runtime.h"
 
@@ -35,6 +37,14 @@ void restore(torch::nn::Module& m, const std::vector<torch::Tensor>& s) {
 Trainer::Trainer(TextClassifierPtr model, TrainConfig config, long long runId)
     : model_(std::move(model)), config_(std::move(config)), events_(runId, config_.device) {}
 
+void Trainer::checkpointTo(std::string path, long every, std::function<void()> beforeSave) {
+  checkpointPath_ = std::move(path);
+  checkpointEvery_ = every;
+  beforeSave_ = std::move(beforeSave);
+}
+
+void Trainer::resumeFrom(std::string path) { resumePath_ = std::move(path); }
+
 TrainResult Trainer::fit(const EncodedSplit& train, const EncodedSplit& valid, const std::atomic<bool>* stop) {
   const auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
@@ -50,41 +60,25 @@ TrainResult Trainer::fit(const EncodedSplit& train, const EncodedSplit& valid, c
   // The step plan. Private runs draw Poisson batches of expected size B, so an epoch is ≈ 1/q
   // steps and epochs convert to ⌊epochs / q⌋ steps, the convention the accountant uses.
   const bool isPrivate = config_.privacy.enabled();
+  const bool poisson = isPrivate && config_.privacy.sampling == kSamplingPoisson;
   const double q = double(config_.batchSize) / double(n);
-  const long stepsPerEpoch = isPrivate ? std::max(1L, long(std::llround(1.0 / q)))
-                                       : (n + config_.batchSize - 1) / config_.batchSize;
+  const long shuffledBatches = (n + config_.batchSize - 1) / config_.batchSize;
+  const long stepsPerEpoch = isPrivate ? std::max(1L, long(std::llround(1.0 / q))) : shuffledBatches;
   const long totalSteps = config_.maxSteps > 0 ? config_.maxSteps
                           : isPrivate          ? stepsForEpochs(config_.epochs, std::min(q, 1.0))
                                                : stepsPerEpoch * config_.epochs;
   const int totalEpochs = int((totalSteps + stepsPerEpoch - 1) / stepsPerEpoch);
+  // A pass over the data: ≈ 1/q Poisson draws, or one shuffled order of all the batches.
+  const long batchesPerPass = poisson ? stepsPerEpoch : shuffledBatches;
   // What progress reports: passes over the data. Poisson chunks of round(1/q) steps can leave a
   // short last chunk, so a private run counts expected passes (step · q) against the epochs asked.
-  const auto shownEpoch = [&](long step, int chunk) {
-    return isPrivate ? std::max(1, int(std::ceil(double(step) * std::min(q, 1.0) - 1e-9))) : chunk + 1;
+  const auto shownEpoch = [&](long step) {
+    return isPrivate ? std::max(1, int(std::ceil(double(step) * std::min(q, 1.0) - 1e-9)))
+                     : int((step + stepsPerEpoch - 1) / stepsPerEpoch);
   };
   const int shownEpochs = !isPrivate ? totalEpochs
                           : config_.maxSteps > 0 ? std::max(1, int(std::ceil(double(totalSteps) * std::min(q, 1.0) - 1e-9)))
                                                  : config_.epochs;
-
-  std::vector<torch::Tensor> best;
-  double bestAccuracy = -1;
-  int evalsWithoutGain = 0;
-  auto runEvaluation = [&](long step) {
-    if (valid.size() == 0) return;
-    const auto r = evaluate(*model_, valid, std::max<long>(config_.batchSize, 256), device);
-    emitMetric("valid/loss", step, r.loss);
-    emitMetric("valid/accuracy", step, r.accuracy);
-    emitMetric("valid/macro_f1", step, r.macroF1);
-    if (r.accuracy > bestAccuracy) {
-      bestAccuracy = r.accuracy;
-      result.bestValid = r;
-      result.bestStep = step;
-      best = snapshot(*model_);
-      evalsWithoutGain = 0;
-    } else if (config_.earlyStoppingPatience > 0 && ++evalsWithoutGain >= config_.earlyStoppingPatience) {
-      result.stoppedEarly = true;
-    }
-  };
 
   // Private training: Poisson-sampled logical batches (expected size B), clipped and noised.
   std::unique_ptr<PrivateStepper> dp;
@@ -95,70 +89,122 @@ TrainResult Trainer::fit(const EncodedSplit& train, const EncodedSplit& valid, c
                     (config_.privacy.secure ? "secure mode" : "NOT secure mode (seeded noise)"));
   }
 
-  auto runningLoss = torch::zeros({}, torch::TensorOptions().dtype(torch::kDouble).device(device));
-  auto runningCorrect = torch::zeros({}, torch::TensorOptions().dtype(torch::kLong).device(device));
-  long runningCount = 0;
-  long step = 0;
-  for (int epoch = 0; epoch < totalEpochs && step < totalSteps && !result.stoppedEarly; ++epoch) {
-    std::vector<torch::Tensor> batches;
-    if (dp && config_.privacy.sampling == kSamplingPoisson)
-      for (long i = 0; i < stepsPerEpoch && step + i < totalSteps; ++i) batches.push_back(dp->samplePoisson());
-    else
-      batches = epochBatches(n, config_.batchSize, true, config_.seed * 1000003ULL + uint64_t(epoch));
-    for (const auto& idx : batches) {
-      if (stop && stop->load()) { result.cancelled = true; break; }
-      const double lr = config_.lr * learningRateFactor(config_.schedule, step, config_.warmupSteps, totalSteps);
-      for (auto& group : optimizer->param_groups()) group.options().set_lr(lr);
-      optimizer->zero_grad();
-      if (dp) {
-        const auto r = dp->computeGradients(train, idx);
-        runningLoss += r.lossSum;
-        runningCorrect += r.correct;
-        runningCount += r.examples;
-      } else {
-        const auto b = makeBatch(train, idx, device);
-        const auto logits = model_->forward(b.ids, b.lengths);
-        const auto loss = torch::nn::functional::cross_entropy(logits, b.labels);
-        loss.backward();
-        if (config_.gradClipNorm > 0) torch::nn::utils::clip_grad_norm_(model_->parameters(), config_.gradClipNorm);
-        runningLoss += loss.detach().to(torch::kDouble) * double(idx.size(0));
-        runningCorrect += (logits.argmax(1) == b.labels).sum();
-        runningCount += idx.size(0);
-      }
-      optimizer->step();
-      ++step;
-      if (step % std::max<long>(config_.logEvery, 1) == 0 || step == totalSteps) {
-        const double meanLoss = runningLoss.item<double>() / double(std::max(runningCount, 1L));
-        if (!std::isfinite(meanLoss))
-          throw std::runtime_error("training diverged: loss is " + std::to_string(meanLoss) + " at step " +
-                                   std::to_string(step) + " (lower training.lr or set training.grad_clip)");
-        emitMetric("train/loss", step, meanLoss);
-        emitMetric("train/accuracy", step, double(runningCorrect.item<int64_t>()) / double(std::max(runningCount, 1L)));
-        emitMetric("lr", step, lr);
-        if (dp) {
-          const double eps = dp->epsilonAfter(step);
-          emitMetric("privacy/epsilon", step, eps);
-          if (config_.privacy.adaptiveClipping) emitMetric("privacy/clip_norm", step, dp->clipNorm());
-          const PrivacyEvent e{step, dp->noiseMultiplier(), dp->sampleRate(), eps, config_.privacy.delta,
-                               config_.privacy.accountant};
-          events_.privacy(e);
-        }
-        runningLoss.zero_();
-        runningCorrect.zero_();
-        runningCount = 0;
-        ProgressEvent p{step, totalSteps, std::min(shownEpoch(step, epoch), shownEpochs), shownEpochs, elapsed(),
-                        elapsed() / double(step) * double(totalSteps - step)};
-        events_.progress(p);
-      }
-      if (config_.evalEvery > 0 && step % config_.evalEvery == 0) runEvaluation(step);
-      if (step >= totalSteps || result.stoppedEarly) break;
-    }
-    if (result.cancelled) break;
-    result.epochsCompleted = epoch + 1;
-    if (config_.evalEvery <= 0) runEvaluation(step);
+  // Everything the rest of the run depends on, saved to resume from and restored when resuming.
+  TrainingState state;
+  if (!resumePath_.empty()) {
+    state = loadTrainingState(std::exchange(resumePath_, {}), *model_, *optimizer, device);
+    restoreDefaultGenerators(device, state.generators);
+    if (dp) dp->restore(state.privacy);
+    result.bestValid = state.bestValid;
+    result.bestStep = state.bestStep;
+    events_.message("resumed at step " + std::to_string(state.step) + " of " + std::to_string(totalSteps));
   }
+  auto runningLoss = torch::full({}, state.runningLoss, torch::TensorOptions().dtype(torch::kDouble).device(device));
+  auto runningCorrect = torch::full({}, state.runningCorrect, torch::TensorOptions().dtype(torch::kLong).device(device));
+  long runningCount = state.runningCount;
+  long step = state.step;
+  const long firstStep = step;
+  auto saveState = [&] {
+    if (checkpointPath_.empty()) return;
+    if (beforeSave_) beforeSave_();
+    state.step = step;
+    state.runningLoss = runningLoss.item<double>();
+    state.runningCorrect = runningCorrect.item<int64_t>();
+    state.runningCount = runningCount;
+    state.bestValid = result.bestValid;
+    state.bestStep = result.bestStep;
+    state.generators = defaultGeneratorStates(device);
+    if (dp) state.privacy = dp->state();
+    saveTrainingState(checkpointPath_, state, *model_, *optimizer);
+  };
+
+  auto runEvaluation = [&](long at) {
+    if (valid.size() == 0) return;
+    const auto r = evaluate(*model_, valid, std::max<long>(config_.batchSize, 256), device);
+    emitMetric("valid/loss", at, r.loss);
+    emitMetric("valid/accuracy", at, r.accuracy);
+    emitMetric("valid/macro_f1", at, r.macroF1);
+    if (r.accuracy > state.bestAccuracy) {
+      state.bestAccuracy = r.accuracy;
+      result.bestValid = r;
+      result.bestStep = at;
+      state.best = snapshot(*model_);
+      state.evalsWithoutGain = 0;
+    } else if (config_.earlyStoppingPatience > 0 && ++state.evalsWithoutGain >= config_.earlyStoppingPatience) {
+      result.stoppedEarly = true;
+    }
+  };
+
+  // The batch of a step: a fresh Poisson draw, or its place in its pass's seeded shuffled order.
+  std::vector<torch::Tensor> order;
+  long orderPass = -1;
+  auto batchOf = [&](long at) {
+    if (poisson) return dp->samplePoisson();
+    const long pass = at / batchesPerPass;
+    if (pass != orderPass) {
+      order = epochBatches(n, config_.batchSize, true, config_.seed * 1000003ULL + uint64_t(pass));
+      orderPass = pass;
+    }
+    return order[size_t(at % batchesPerPass)];
+  };
+
+  while (step < totalSteps && !result.stoppedEarly) {
+    if (stop && stop->load()) {
+      result.cancelled = true;
+      break;
+    }
+    const auto idx = batchOf(step);
+    const double lr = config_.lr * learningRateFactor(config_.schedule, step, config_.warmupSteps, totalSteps);
+    for (auto& group : optimizer->param_groups()) group.options().set_lr(lr);
+    optimizer->zero_grad();
+    if (dp) {
+      const auto r = dp->computeGradients(train, idx);
+      runningLoss += r.lossSum;
+      runningCorrect += r.correct;
+      runningCount += r.examples;
+    } else {
+      const auto b = makeBatch(train, idx, device);
+      const auto logits = model_->forward(b.ids, b.lengths);
+      const auto loss = torch::nn::functional::cross_entropy(logits, b.labels);
+      loss.backward();
+      if (config_.gradClipNorm > 0) torch::nn::utils::clip_grad_norm_(model_->parameters(), config_.gradClipNorm);
+      runningLoss += loss.detach().to(torch::kDouble) * double(idx.size(0));
+      runningCorrect += (logits.argmax(1) == b.labels).sum();
+      runningCount += idx.size(0);
+    }
+    optimizer->step();
+    ++step;
+    if (step % std::max<long>(config_.logEvery, 1) == 0 || step == totalSteps) {
+      const double meanLoss = runningLoss.item<double>() / double(std::max(runningCount, 1L));
+      if (!std::isfinite(meanLoss))
+        throw std::runtime_error("training diverged: loss is " + std::to_string(meanLoss) + " at step " +
+                                 std::to_string(step) + " (lower training.lr or set training.grad_clip)");
+      emitMetric("train/loss", step, meanLoss);
+      emitMetric("train/accuracy", step, double(runningCorrect.item<int64_t>()) / double(std::max(runningCount, 1L)));
+      emitMetric("lr", step, lr);
+      if (dp) {
+        const double eps = dp->epsilonAfter(step);
+        emitMetric("privacy/epsilon", step, eps);
+        if (config_.privacy.adaptiveClipping) emitMetric("privacy/clip_norm", step, dp->clipNorm());
+        const PrivacyEvent e{step, dp->noiseMultiplier(), dp->sampleRate(), eps, config_.privacy.delta,
+                             config_.privacy.accountant};
+        events_.privacy(e);
+      }
+      runningLoss.zero_();
+      runningCorrect.zero_();
+      runningCount = 0;
+      ProgressEvent p{step, totalSteps, std::min(shownEpoch(step), shownEpochs), shownEpochs, elapsed(),
+                      elapsed() / double(step - firstStep) * double(totalSteps - step)};
+      events_.progress(p);
+    }
+    if (config_.evalEvery > 0 && step % config_.evalEvery == 0) runEvaluation(step);
+    if (config_.evalEvery <= 0 && (step % batchesPerPass == 0 || step == totalSteps)) runEvaluation(step);
+    if (checkpointEvery_ > 0 && step % checkpointEvery_ == 0 && step < totalSteps && !result.stoppedEarly) saveState();
+  }
+  if (result.cancelled) saveState();
+  result.epochsCompleted = int(result.cancelled ? step / batchesPerPass : (step + batchesPerPass - 1) / batchesPerPass);
   result.noiseMultiplier = dp ? dp->noiseMultiplier() : 0;
-  if (config_.restoreBest && !best.empty()) restore(*model_, best);
+  if (config_.restoreBest && !state.best.empty()) restore(*model_, state.best);
   model_->eval();
   result.steps = step;
   result.seconds = elapsed();

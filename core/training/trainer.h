@@ -1,7 +1,9 @@
 // core/training: the synchronous, cancellable training loop.
 #pragma once
 #include <atomic>
+#include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include <torch/optim/optimizer.h>
@@ -38,11 +40,22 @@ class Trainer {
 
   const RunEvents& events() const { return events_; }
 
+  /// Saves the state a run resumes from (training/training_state.h) to `path` every `every`
+  /// steps (0: never periodically) and when stopped. `beforeSave` runs first (e.g. flushes the
+  /// store, so that everything logged up to the saved step is kept if the process dies).
+  void checkpointTo(std::string path, long every, std::function<void()> beforeSave = {});
+  /// The next fit() continues from the state saved at `path` instead of starting afresh: the
+  /// same batches, noise, dropout and schedule as if it had never stopped.
+  void resumeFrom(std::string path);
+
  private:
   void emitMetric(const std::string& key, long step, double value) { events_.metric(key, step, value); }
   TextClassifierPtr model_;
   TrainConfig config_;
   RunEvents events_;
+  std::string checkpointPath_, resumePath_;
+  long checkpointEvery_ = 0;
+  std::function<void()> beforeSave_;
 };
 
 }  // namespace trustlab

@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include "store/checkpoint.h"
+#include "store/run_store.h"
 
 namespace {
 struct Result {
@@ -106,6 +107,86 @@ class TestCli : public QObject {
     QVERIFY2(bad.err.contains("column"), bad.err.constData());
     QCOMPARE(cli({"runs", "note", "999", "x", "--store", store()}).code, 2);
   }
+  void resumeAfterKillNineIsBitIdentical() {
+    const QString resumeStore = dir_.path() + "/resume.sqlite";
+    const QStringList args = {"train", "--model", "bilstm", "--embedding-dim", "32", "--hidden-size", "32",
+                              "--max-steps", "600", "--batch-size", "32", "--log-every", "5", "--eval-every", "100",
+                              "--schedule", "cosine", "--seed", "7", "--store", resumeStore, "--json"};
+    QProcess doomed;
+    doomed.start(QString(TRUSTLAB_BIN_DIR) + "/trustlab-cli", QStringList(args) << "--checkpoint-every" << "20");
+    QVERIFY(doomed.waitForStarted());
+    // Killed (SIGKILL: no clean-up at all) once it has logged past a saved state.
+    long reached = 0;
+    for (int i = 0; i < 6000 && reached < 45 && doomed.state() == QProcess::Running; ++i) {
+      QTest::qWait(10);
+      try {
+        const trustlab::RunStore db(resumeStore.toStdString(), true);
+        const auto history = db.metricHistory(1, "train/loss");
+        if (!history.empty()) reached = history.back().step;
+      } catch (const std::exception&) {
+        // Not created yet.
+      }
+    }
+    doomed.kill();
+    doomed.waitForFinished();
+    QVERIFY2(reached >= 45 && reached < 600, qPrintable(QString::number(reached)));
+    const auto killed = QJsonDocument::fromJson(cli({"runs", "show", "1", "--store", resumeStore, "--json"}).out).object();
+    QCOMPARE(killed["status"].toString(), QString("killed"));
+    const auto resumed = cli({"train", "--resume", "1", "--store", resumeStore, "--json"});
+    QVERIFY2(resumed.code == 0, resumed.err.constData());
+    const auto whole = cli(args);
+    QVERIFY2(whole.code == 0, whole.err.constData());
+    const auto a = QJsonDocument::fromJson(resumed.out).object(), b = QJsonDocument::fromJson(whole.out).object();
+    QCOMPARE(a["run_id"].toInteger(), 1);
+    QCOMPARE(a["status"].toString(), QString("finished"));
+    QCOMPARE(a["steps"].toInteger(), b["steps"].toInteger());
+    QCOMPARE(a["test_accuracy"].toDouble(), b["test_accuracy"].toDouble());
+    QCOMPARE(a["valid_accuracy"].toDouble(), b["valid_accuracy"].toDouble());
+    const auto x = trustlab::loadCheckpoint(a["checkpoint"].toString().toStdString()).model->parameters();
+    const auto y = trustlab::loadCheckpoint(b["checkpoint"].toString().toStdString()).model->parameters();
+    for (size_t i = 0; i < x.size(); ++i) QVERIFY(torch::equal(x[i], y[i]));
+    // Nothing may change what the run was; a finished run has nothing to resume.
+    const auto changed = cli({"train", "--resume", "1", "--lr", "0.1", "--store", resumeStore});
+    QCOMPARE(changed.code, 2);
+    QVERIFY2(changed.err.contains("--lr"), changed.err.constData());
+    const auto finished = cli({"train", "--resume", "1", "--store", resumeStore});
+    QCOMPARE(finished.code, 2);
+    QVERIFY2(finished.err.contains("finished"), finished.err.constData());
+    QCOMPARE(cli({"train", "--resume", "x", "--store", resumeStore}).code, 2);
+  }
+  void predictWithSaliencyAndCounterfactual() {
+    const auto trained = cli({"train", "--model", "bag", "--max-steps", "40", "--store", store(), "--json"});
+    QVERIFY2(trained.code == 0, trained.err.constData());
+    const QString id = runId(trained);
+    const auto r = cli({"predict", "--run", id, "--text", "Remind him to call his mother", "--saliency",
+                        "--counterfactual", "--store", store(), "--json"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    const auto j = QJsonDocument::fromJson(r.out).object();
+    QVERIFY(!j["label"].toString().isEmpty());
+    QVERIFY(j["probabilities"].toObject().contains(j["label"].toString()));
+    const auto saliency = j["saliency"].toArray();
+    QCOMPARE(saliency.size(), 6);
+    QCOMPARE(saliency[1].toObject()["token"].toString(), QString("him"));
+    QCOMPARE(saliency[1].toObject()["offsets"].toArray()[0].toInt(), 7);
+    QVERIFY(saliency[1].toObject().contains("integrated_gradients"));
+    QVERIFY(j["integrated_gradients_completeness_gap"].toDouble() < 0.05);
+    QCOMPARE(j["counterfactual"].toObject()["text"].toString(), QString("Remind her to call her father"));
+    QCOMPARE(j["swaps"].toArray().size(), 3);
+    const auto plain = cli({"predict", "--run", id, "--text", "play jazz", "--store", store()});
+    QVERIFY2(plain.code == 0 && plain.out.contains("label "), plain.out.constData());
+    QCOMPARE(cli({"predict", "--run", id, "--store", store()}).code, 2);  // no text
+    const auto unknown = cli({"predict", "--run", "999", "--text", "x", "--store", store()});
+    QCOMPARE(unknown.code, 2);
+    QVERIFY2(unknown.err.contains("run 999"), unknown.err.constData());
+    // Tags come off again and the run is renamed.
+    QCOMPARE(cli({"runs", "tag", id, "draft", "--store", store()}).code, 0);
+    QCOMPARE(cli({"runs", "untag", id, "draft", "--store", store()}).code, 0);
+    QCOMPARE(cli({"runs", "untag", id, "checkpoint", "--store", store()}).code, 2);
+    QCOMPARE(cli({"runs", "rename", id, "bag", "baseline", "--store", store()}).code, 0);
+    const auto shown = QJsonDocument::fromJson(cli({"runs", "show", id, "--store", store(), "--json"}).out).object();
+    QCOMPARE(shown["name"].toString(), QString("bag baseline"));
+    QVERIFY(!shown["tags"].toObject().contains("draft"));
+  }
   void attackAndSweepJsonContracts() {
     QFile spec(dir_.path() + "/canary.json");
     QVERIFY(spec.open(QIODevice::WriteOnly));
@@ -156,14 +237,17 @@ class TestCli : public QObject {
     QVERIFY(sweep.open(QIODevice::WriteOnly));
     sweep.write(R"({"name": "cli", "base": {"model": {"type": "bag", "embedding_dim": 16},
                    "training": {"max_steps": 10, "batch_size": 128, "eval_every": 0}},
-                   "grid": {"target_epsilon": ["inf", 4]}})");
+                   "grid": {"training.lr": [0.01, 0.03], "target_epsilon": ["inf", 4]}})");
     sweep.close();
     const auto s = cli({"sweep", sweep.fileName(), "--store", store(), "--json"});
     QVERIFY2(s.code == 0, s.err.constData());
     const auto cells = QJsonDocument::fromJson(s.out).object()["cells"].toArray();
-    QCOMPARE(cells.size(), 2);
+    QCOMPARE(cells.size(), 4);
     QCOMPARE(cells[0].toObject()["epsilon"].toString(), QString("inf"));
+    QCOMPARE(cells[0].toObject()["settings"].toObject()["training.lr"].toString(), QString("0.01"));
     QVERIFY(cells[1].toObject()["metrics"].toObject().contains("test/accuracy"));
+    const auto table = cli({"sweep", sweep.fileName(), "--store", store()});  // all reused: prints the table
+    QVERIFY2(table.code == 0 && table.out.contains("training.lr=0.03"), table.out.constData());
   }
   void flJsonContract() {
     const auto r = cli({"fl", "--model", "bag", "--partition", "dirichlet", "--alpha", "1", "--clients", "20",

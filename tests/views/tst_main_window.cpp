@@ -3,6 +3,7 @@
 // browser, two runs overlay, and a screenshot is saved for a person to look at.
 #include <QtTest>
 #include <QtWidgets>
+#include <qcustomplot.h>
 
 #include "designer_widget.h"
 #include "spec/spec_fields.h"
@@ -13,12 +14,14 @@
 
 #include "store/checkpoint.h"
 #include "store/run_store.h"
+#include "spec/run_name.h"
 #include "main_window.h"
 #include "plugins/plugin_loader.h"
 #include "metric_plot.h"
 #include "responsiveness_probe.h"
 #include "run_browser.h"
 #include "compare_view.h"
+#include "inspect_view.h"
 #include "run_inspector.h"
 #include "run_table_model.h"
 #include "plot_exporter.h"
@@ -192,6 +195,14 @@ class TestMainWindow : public QObject {
     QCOMPARE(browser->selectedRunIds().size(), 2);
     Q_EMIT browser->overlayRequested(browser->selectedRunIds());
     QCOMPARE(window_->trainingView()->lossPlot()->seriesCount(), 4);  // train + valid for each run
+    // Coloured by a setting that differs: its value joins each legend entry.
+    auto* colourBy = window_->trainingView()->colourByBox();
+    QVERIFY(colourBy->findText("training.seed") >= 0);
+    colourBy->setCurrentText("training.seed");
+    QCOMPARE(window_->trainingView()->lossPlot()->seriesCount(), 4);
+    QVERIFY2(window_->trainingView()->lossPlot()->description().series.front().name.find("training.seed=1") != std::string::npos,
+             window_->trainingView()->lossPlot()->description().series.front().name.c_str());
+    colourBy->setCurrentText("run");
     QTest::qWait(200);
     QDir().mkpath(TRUSTLAB_TEST_OUTPUT_DIR);
     const QString shot = QString(TRUSTLAB_TEST_OUTPUT_DIR) + "/main_window.png";
@@ -265,6 +276,27 @@ class TestMainWindow : public QObject {
     QCOMPARE(rows->headerData(RunTableModel::ColumnCount, Qt::Horizontal).toString(), QString("privacy/epsilon"));
     QCOMPARE(QSettings().value("runs/columns").toStringList(), QStringList{"privacy/epsilon"});
     browser->setExtraColumns({});
+    // Tags come off again (records do not), and a run is renamed in place.
+    browser->selectRuns({1});
+    QVERIFY(browser->tagSelected("draft", ""));
+    QVERIFY(browser->untagSelected("draft"));
+    QVERIFY(!browser->untagSelected("checkpoint"));
+    QCoreApplication::processEvents();
+    delete window_->findChild<QMessageBox*>("errorDialog");
+    const RunStore after(window_->storePath().toStdString(), true);
+    const QString name = QString::fromStdString(after.run(1)->name);
+    const auto renameRunOne = [&](const QString& to) {
+      for (int r = 0; r < rows->rowCount(); ++r)
+        if (rows->index(r, RunTableModel::Id).data().toLongLong() == 1)
+          return rows->setData(rows->index(r, RunTableModel::Name), to, Qt::EditRole);
+      return false;
+    };
+    QVERIFY(renameRunOne("baseline bilstm"));
+    QVERIFY(!after.run(1)->tags.count("draft"));
+    QVERIFY(after.run(1)->tags.count("checkpoint"));
+    QCOMPARE(after.run(1)->name, std::string("baseline bilstm"));
+    QVERIFY(!renameRunOne("  "));  // a run keeps a name
+    QVERIFY(renameRunOne(name));
   }
   void comparesRunsWithTheirParetoFront() {
     Q_EMIT window_->runBrowser()->compareRequested({1, 2, 3});
@@ -281,8 +313,13 @@ class TestMainWindow : public QObject {
     view->setAxes("test/loss", "test/accuracy");
     QCOMPARE(view->front().size(), size_t(3));
     QVERIFY(std::count(view->front().begin(), view->front().end(), true) >= 1);
+    // Parallel coordinates: an axis per differing setting (the seed at least) and headline metric.
+    const auto& pc = view->parallel();
+    QVERIFY(std::any_of(pc.axes.begin(), pc.axes.end(), [](const auto& a) { return a.key == "training.seed"; }));
+    QVERIFY(std::any_of(pc.axes.begin(), pc.axes.end(), [](const auto& a) { return a.key == "test/accuracy"; }));
+    QCOMPARE(view->parallelPlot()->graphCount(), 3);
     const auto files = view->exportAll(dir_.path() + "/cmp", 241, 170);
-    QCOMPARE(files.size(), 7);  // the scatter's five formats and the two tables
+    QCOMPARE(files.size(), 12);  // the scatter's and the parallel plot's five formats, and the two tables
     QVERIFY(fileContains(dir_.path() + "/cmp-compare-metrics.csv", "\"test/accuracy\""));
     QVERIFY(window_->grab().save(QString(TRUSTLAB_TEST_OUTPUT_DIR) + "/main_window_compare.png"));
     // A report of the same runs, with the figures rendered as the plots export them.
@@ -519,6 +556,92 @@ class TestMainWindow : public QObject {
     QVERIFY(audited.wait(120000));
     QVERIFY2(audited.first().at(1).toString().contains("AUC"), qPrintable(audited.first().at(1).toString()));
     QVERIFY(inspectorShows("audit/mia_entropy/auc"));
+  }
+  void inspectsAStoredClassifier() {
+    auto* view = window_->inspectView();
+    window_->runBrowser()->selectRuns({1});
+    auto* tabs = window_->findChild<QTabWidget*>();
+    tabs->setCurrentWidget(view);
+    for (int i = 0; i < 200 && view->exampleBox()->count() < 2; ++i) QTest::qWait(50);
+    QVERIFY2(view->exampleBox()->count() > 10, "the run's test examples are offered");
+    QSignalSpy inspected(view, &InspectView::inspected);
+    QSignalSpy failed(view, &InspectView::failed);
+    QTest::keyClicks(view->textEdit(), "remind him to call his mother");
+    QTest::keyClick(view->textEdit(), Qt::Key_Return);
+    QVERIFY(inspected.wait(30000));
+    QVERIFY(failed.isEmpty());
+    const QString original = view->originalView()->toPlainText(), twin = view->counterfactualView()->toPlainText();
+    QVERIFY2(original.contains("Predicted " + inspected.first().first().toString()), qPrintable(original));
+    QVERIFY2(original.contains("Integrated gradients"), qPrintable(original));
+    QVERIFY2(twin.contains("remind her to call her father"), qPrintable(twin));
+    // Picking a test example classifies it.
+    inspected.clear();
+    view->exampleBox()->setCurrentIndex(3);
+    Q_EMIT view->exampleBox()->activated(3);
+    QVERIFY(inspected.wait(30000));
+    QCOMPARE(view->textEdit()->text(), view->exampleBox()->itemData(3).toString());
+    QVERIFY(window_->grab().save(QString(TRUSTLAB_TEST_OUTPUT_DIR) + "/main_window_inspect.png"));
+    ExportRequest request;
+    request.basePath = dir_.path() + "/inspect/figure";
+    QVERIFY(window_->exportCurrentTab(request));
+    QVERIFY(fileContains(request.basePath + "-inspect-saliency.csv", "integrated_gradients"));
+    tabs->setCurrentIndex(0);
+  }
+  void twoThousandRunsOpenAndFilterQuickly() {
+    const QString big = dir_.path() + "/big.sqlite";
+    {
+      RunStore store(big.toStdString());
+      const auto repro = captureRepro("cpu", 1);
+      for (int i = 0; i < 2000; ++i) {
+        ExperimentSpec spec = shortSpec(unsigned(i));
+        if (i % 2) spec.training.privacy.mode = "edp", spec.training.privacy.targetEpsilon = 1 + i % 7;
+        const long long id = store.createRun("big", defaultRunName(spec), spec.toJson(), spec.sha256(), spec.training.seed, repro);
+        store.logMetrics(id, {{"test/accuracy", 10, 0.5 + (i % 50) / 100.0, 1}, {"train/loss", 10, 1.0, 1}});
+        store.finishRun(id, "finished");
+      }
+    }
+    const QString before = window_->storePath();
+    QElapsedTimer clock;
+    clock.start();
+    QVERIFY(window_->switchStore(big));
+    const double open = double(clock.nsecsElapsed()) / 1e6;
+    QCOMPARE(window_->runBrowser()->runCount(), 2000);
+    clock.restart();
+    QVERIFY(window_->runBrowser()->setFilter("privacy.target_epsilon < 3 and test/accuracy > 0.9"));
+    const double filter = double(clock.nsecsElapsed()) / 1e6;
+    const int shown = window_->runBrowser()->table()->model()->rowCount();
+    QVERIFY(shown > 0 && shown < 2000);
+    qInfo() << "2,000 runs: switching to the store and listing them took" << open << "ms; an expression filter" << filter << "ms";
+    window_->runBrowser()->setFilter({});
+    QVERIFY(window_->switchStore(before));
+  }
+  void stopsAndResumesARun() {
+    auto spec = shortSpec(11);
+    spec.training.maxSteps = 600;
+    QSignalSpy finished(window_.get(), &MainWindow::runFinished);
+    window_->startExperiment(spec);
+    auto* loss = window_->trainingView()->lossPlot();
+    for (int i = 0; i < 400 && loss->pointCount() < 4; ++i) QTest::qWait(50);
+    window_->stopExperiment();
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(finished.first().at(1).toString(), QString("killed"));
+    const qlonglong id = finished.first().at(0).toLongLong();
+    QCOMPARE(window_->runBrowser()->selectedRunIds(), QList<qlonglong>{id});
+    auto* resume = window_->resumeAction();
+    QVERIFY2(resume->isEnabled(), qPrintable(resume->toolTip()));
+    finished.clear();
+    resume->trigger();
+    QVERIFY(!resume->isEnabled());  // while it runs
+    for (int i = 0; i < 600 && finished.isEmpty(); ++i) finished.wait(500);
+    QCOMPARE(finished.size(), 1);
+    QCOMPARE(finished.first().at(0).toLongLong(), id);  // the same run goes on
+    QCOMPARE(finished.first().at(1).toString(), QString("finished"));
+    const auto record = RunStore(window_->storePath().toStdString(), true).run(id);
+    QCOMPARE(record->status, std::string("finished"));
+    QVERIFY(record->tags.count("resumed"));
+    QCOMPARE(long(record->latestMetrics.count("test/accuracy")), 1L);
+    QVERIFY(!resume->isEnabled());
+    QVERIFY2(resume->toolTip().contains("finished"), qPrintable(resume->toolTip()));
   }
   void cleanupTestCase() { window_.reset(); }
 };

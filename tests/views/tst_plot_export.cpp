@@ -9,6 +9,7 @@
 
 #include "export_dialog.h"
 #include "metric_plot.h"
+#include "responsiveness_probe.h"
 #include "table_text.h"
 
 using namespace trustlab;
@@ -147,6 +148,33 @@ class TestPlotExport : public QObject {
     QVERIFY(csv.startsWith("series,x,y\n"));
     QVERIFY(csv.contains("run 1 valid (raw),50,0.98"));
     QCOMPARE(csv.count('\n'), 101);
+  }
+  void millionPointsStayResponsive() {
+    // A million-point curve: the first fill smooths every point once; the graphs hold an M4
+    // decimation of the visible range (a few points per pixel column), redone on each zoom.
+    MetricPlot plot("Loss", "step", "loss");
+    plot.resize(900, 500);
+    plot.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&plot));
+    const int s = plot.addSeries("#1 a long run");
+    QVector<double> x(1000000), y(1000000);
+    for (int i = 0; i < x.size(); ++i) x[i] = i, y[i] = 1.0 / (1 + i * 1e-4) + 0.05 * std::sin(i * 0.37);
+    ResponsivenessProbe probe;
+    plot.setData(s, x, y);
+    QTest::qWait(200);
+    const double fill = probe.maxBlockedMs();
+    probe.reset();
+    auto* axis = plot.plot()->xAxis;
+    for (int k = 0; k < 20; ++k) {  // zoom in step by step, as a wheel would
+      axis->scaleRange(0.8, axis->range().center());
+      plot.plot()->replot();
+      QTest::qWait(15);
+    }
+    const double zoom = probe.maxBlockedMs();
+    qInfo() << "1e6 points: first fill blocked the GUI" << fill << "ms; zooming" << zoom << "ms at most";
+    QCOMPARE(plot.pointCount(), 1000000);
+    QCOMPARE(plot.description().series.front().x.size(), size_t(1000000));  // exports write them all
+    QVERIFY2(plot.plot()->graph(1)->dataCount() < 8000, qPrintable(QString::number(plot.plot()->graph(1)->dataCount())));
   }
 };
 

@@ -1,10 +1,12 @@
 // Tests the tradeoff view: it runs a sweep in the background (stopped and resumed without
 // redoing finished points), fills in utility, leakage and ROC plots with the DP bound, the ε
-// slider reports interpolated values and σ, every plot exports, and a screenshot is saved.
+// slider reports interpolated values and σ, any swept field goes on x, the sweep editor builds
+// grids and random searches over any field, every plot exports, and a screenshot is saved.
 #include <QtTest>
 #include <QtWidgets>
 #include <qcustomplot.h>
 
+#include "sweep_editor.h"
 #include "tradeoff_view.h"
 
 using namespace trustlab;
@@ -39,7 +41,7 @@ class TestTradeoffView : public QObject {
     bad.write(R"({"grid": {"target_epsilon": [0]}})");
     bad.close();
     QVERIFY(!view_->openSweep(bad.fileName()));
-    QVERIFY(view_->status()->text().contains("grid.target_epsilon"));
+    QVERIFY(view_->status()->text().contains("target_epsilon"));
   }
   void runsStopsAndResumesInTheBackground() {
     QVERIFY(view_->openSweep(dir_.path() + "/sweep.json"));
@@ -80,15 +82,58 @@ class TestTradeoffView : public QObject {
     QVERIFY2(text.contains("accuracy: 0."), qPrintable(text));
     QVERIFY2(text.contains("needs σ = "), qPrintable(text));
   }
-  void createsASweepFromASpec() {
+  void editsASweepOverAnyField() {
     ExperimentSpec base;
     base.name = "from-designer";
     base.audit.canaries = 2;
-    QVERIFY(view_->createSweep(base, dir_.path() + "/new.json"));
+    SweepEditor editor(base);
+    QVERIFY2(editor.summaryText().startsWith("15 run"), qPrintable(editor.summaryText()));  // ε × 3 seeds
+    editor.addAxis({"training.lr", "1e-3, 3e-3", false});
+    QVERIFY2(editor.summaryText().startsWith("30 run"), qPrintable(editor.summaryText()));
+    editor.addAxis({"training.lrr", "1", false});  // a typo is named, with the field it resembles
+    QVERIFY2(editor.summaryText().contains("training.lr?"), qPrintable(editor.summaryText()));
+    editor.axisTable()->removeRow(2);
+    editor.seedsEdit()->setText("1, x");
+    QVERIFY2(editor.summaryText().contains("seeds"), qPrintable(editor.summaryText()));
+    editor.seedsEdit()->setText("1 2");
+    editor.searchBox()->setCurrentIndex(1);  // random search over a range
+    editor.clearAxes();
+    editor.addAxis({"training.lr", "1e-4 .. 1e-2", true});
+    editor.addAxis({"privacy.target_epsilon", "inf, 2", false});
+    editor.samplesBox()->setValue(4);
+    for (int i = 0; i < editor.auditList()->count(); ++i)
+      if (editor.auditList()->item(i)->text() == "fairness") editor.auditList()->item(i)->setCheckState(Qt::Checked);
+    QVERIFY2(editor.summaryText().startsWith("8 run"), qPrintable(editor.summaryText()));
+    QVERIFY(view_->saveSweep(editor.sweep(), dir_.path() + "/new.json"));
     const auto s = SweepSpec::fromFile((dir_.path() + "/new.json").toStdString());
-    QCOMPARE(expandSweep(s).size(), size_t(15));
+    QVERIFY(s.random);
+    QCOMPARE(s.audits, std::vector<std::string>{"fairness"});
     QCOMPARE(s.base.audit.canaries, 2);
-    QCOMPARE(s.base.training.privacy.mode, std::string("edp"));
+    for (const auto& p : expandSweep(s)) QVERIFY(p.spec.training.lr >= 1e-4 && p.spec.training.lr <= 1e-2);
+    QVERIFY(view_->openSweep(dir_.path() + "/sweep.json"));
+  }
+  void plotsAnySweptFieldOnX() {
+    QFile spec(dir_.path() + "/lr.json");
+    QVERIFY(spec.open(QIODevice::WriteOnly));
+    spec.write(R"({"name": "lr", "base": {"model": {"type": "bag", "embedding_dim": 8},
+                   "training": {"max_steps": 5, "batch_size": 64, "eval_every": 0}},
+                   "grid": {"training.lr": [0.001, 0.01, 0.1], "target_epsilon": ["inf", 2]}})");
+    spec.close();
+    RunStore store((dir_.path() + "/runs.sqlite").toStdString());
+    SweepOptions o;
+    o.store = &store;
+    runSweep(SweepSpec::fromFile(spec.fileName().toStdString()), o);
+    QVERIFY(view_->openSweep(spec.fileName()));
+    QCOMPARE(view_->cells().size(), size_t(6));
+    QVERIFY(view_->xAxisBox()->findText("training.lr") >= 0);
+    QVERIFY(view_->setXAxis("training.lr"));
+    // One group per ε; accuracy against lr at its three values, on a log axis (lr spans 100×).
+    QCOMPARE(view_->utilityPlot()->xAxis->scaleType(), QCPAxis::stLogarithmic);
+    QVERIFY(view_->utilityPlot()->xAxis->label().startsWith("training.lr"));
+    QCOMPARE(view_->utilityPlot()->graph(0)->dataCount(), 3);
+    QVERIFY(!view_->epsilonSlider()->isEnabled());
+    QVERIFY(view_->setXAxis("ε"));
+    QVERIFY(view_->epsilonSlider()->isEnabled());
     QVERIFY(view_->openSweep(dir_.path() + "/sweep.json"));
   }
   void picksUpASweepRunElsewhere() {

@@ -1,10 +1,13 @@
-// Tests core/plots: TensorBoard smoothing rules, CSV and pgfplots output, unit conversion, and
-// where a legend hides the least data.
+// Tests core/plots: TensorBoard smoothing rules, CSV and pgfplots output, unit conversion, where
+// a legend hides the least data, M4 decimation, parallel coordinates and Pareto fronts.
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 
+#include "plots/decimation.h"
 #include "plots/legend_placement.h"
+#include "plots/parallel_coordinates.h"
 #include "plots/pareto.h"
 #include "plots/series_export.h"
 #include "plots/smoothing.h"
@@ -49,6 +52,61 @@ class TestPlots : public QObject {
     QCOMPARE(toTexPoints(1, "in"), 72.27);
     QVERIFY(std::abs(toTexPoints(2.54, "cm") - 72.27) < 1e-9);
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, toTexPoints(1, "furlong"));
+  }
+  void m4DecimationKeepsEveryColumnsExtremes() {
+    std::vector<double> x(100000), y(100000);
+    for (size_t i = 0; i < x.size(); ++i) x[i] = double(i), y[i] = std::sin(double(i) * 0.01) + 1e-3 * double(i % 7);
+    y[50000] = 5;  // a spike one pixel wide must survive
+    const auto line = decimateM4(x.data(), y.data(), x.size(), 0, 99999, 200);
+    QVERIFY2(line.x.size() <= 4 * 200 + 2 && line.x.size() >= 2 * 200, qPrintable(QString::number(line.x.size())));
+    QVERIFY(std::is_sorted(line.x.begin(), line.x.end()));
+    QCOMPARE(line.x.front(), 0.0);
+    QCOMPARE(line.x.back(), 99999.0);
+    QVERIFY(std::find(line.y.begin(), line.y.end(), 5.0) != line.y.end());
+    // Per column the lowest and highest points are kept: the drawn envelope is the true one.
+    const double width = 99999.0 / 200;
+    for (int c = 0; c < 200; c += 37) {
+      double lo = INFINITY, hi = -INFINITY, keptLo = INFINITY, keptHi = -INFINITY;
+      for (size_t i = 0; i < x.size(); ++i)
+        if (std::floor(x[i] / width) == c) lo = std::min(lo, y[i]), hi = std::max(hi, y[i]);
+      for (size_t i = 0; i < line.x.size(); ++i)
+        if (std::floor(line.x[i] / width) == c) keptLo = std::min(keptLo, line.y[i]), keptHi = std::max(keptHi, line.y[i]);
+      QCOMPARE(keptLo, lo);
+      QCOMPARE(keptHi, hi);
+    }
+    // A zoomed range: its points and one neighbour each side; few points come back whole.
+    const auto zoomed = decimateM4(x.data(), y.data(), x.size(), 1000, 1100, 200);
+    QCOMPARE(zoomed.x.size(), size_t(103));
+    QCOMPARE(zoomed.x.front(), 999.0);
+    // A NaN keeps its break.
+    y[70000] = std::nan("");
+    const auto broken = decimateM4(x.data(), y.data(), x.size(), 0, 99999, 200);
+    QVERIFY(std::any_of(broken.y.begin(), broken.y.end(), [](double v) { return std::isnan(v); }));
+  }
+  void parallelCoordinatesScaleEachAxisUpIsBetter() {
+    RunComparison c;
+    c.runs = {1, 2, 3};
+    c.differingSettings["training.lr"] = {std::string("0.001"), std::string("0.01"), std::string("0.1")};
+    c.differingSettings["model.type"] = {std::string("bilstm"), std::string("bag"), std::nullopt};
+    c.metrics["test/accuracy"] = {0.5, 0.9, 0.7};
+    c.metrics["privacy/epsilon"] = {1.0, 3.0, std::nullopt};
+    c.metrics["unused"] = {1.0, 2.0, 3.0};
+    const auto pc = parallelCoordinates(c, {"test/accuracy", "privacy/epsilon", "absent"},
+                                        [](const std::string& k) { return k == "privacy/epsilon"; });
+    QCOMPARE(pc.axes.size(), size_t(4));  // two settings, two metrics (absent and unused are not axes)
+    QCOMPARE(pc.axes[0].key, std::string("model.type"));
+    QCOMPARE(pc.axes[0].categories, (std::vector<std::string>{"bag", "bilstm"}));
+    QCOMPARE(pc.lines[0][0], 1.0);  // bilstm at the top, bag at the bottom, none missing
+    QCOMPARE(pc.lines[1][0], 0.0);
+    QVERIFY(std::isnan(pc.lines[2][0]));
+    QCOMPARE(pc.lines[1][1], 0.01 / 0.099 - 0.001 / 0.099);  // lr scaled linearly over its range
+    QCOMPARE(pc.lines[1][2], 1.0);  // the best accuracy on top
+    QCOMPARE(pc.lines[0][2], 0.0);
+    QCOMPARE(pc.axes[3].key, std::string("privacy/epsilon"));
+    QVERIFY(pc.axes[3].flipped);
+    QCOMPARE(pc.lines[0][3], 1.0);  // the smaller ε is the better one: on top
+    QCOMPARE(pc.axes[3].low, 3.0);
+    QVERIFY(std::isnan(pc.lines[2][3]));
   }
   void paretoFrontOfTwoObjectives() {
     // accuracy (higher is better) against ε (lower is better)

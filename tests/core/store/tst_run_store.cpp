@@ -75,6 +75,22 @@ class TestRunStore : public QObject {
       } catch (const InputError& e) {
         QVERIFY2(QString(e.what()).contains("column"), e.what());
       }
+    // Spec fields as keys: from the stored spec, absent where the section is off.
+    ExperimentSpec privateSpec, plainSpec;
+    privateSpec.training.privacy.mode = "edp";
+    privateSpec.training.privacy.targetEpsilon = 2;
+    privateSpec.training.lr = 0.01;
+    RunRecord c, d;
+    c.specJson = privateSpec.toJson(), c.specSha256 = privateSpec.sha256();
+    d.specJson = plainSpec.toJson(), d.specSha256 = plainSpec.sha256();
+    const auto spec = [&](const char* text) {
+      const auto f = RunFilter::parse(text);
+      return QString("%1%2").arg(f.matches(c) ? "c" : "").arg(f.matches(d) ? "d" : "");
+    };
+    QCOMPARE(spec("privacy.target_epsilon < 3"), QString("c"));  // the non-private run has no target ε
+    QCOMPARE(spec("training.lr = 0.01"), QString("c"));
+    QCOMPARE(spec("model.type = bilstm"), QString("cd"));
+    QCOMPARE(spec("federated.clients > 0"), QString(""));  // not federated: no clients
     QVERIFY(looksLikeRunFilter("test/accuracy > 0.9") && looksLikeRunFilter("not note"));
     QVERIFY(!looksLikeRunFilter("edp") && !looksLikeRunFilter("bilstm seed"));
   }
@@ -145,6 +161,30 @@ class TestRunStore : public QObject {
     QCOMPARE(runs[0].status, std::string("killed"));
     QVERIFY(!runs[0].error.empty());
     QCOMPARE(store.metricHistory(runs[0].id, "train/loss").size(), size_t(2));
+  }
+  void resumeRunDropsWhatCameAfterItsStep() {
+    RunStore store(path("reopen.sqlite"));
+    const long long id = store.createRun("exp", "r", "{}", "h", 1, captureRepro("cpu", 1));
+    store.logMetrics(id, {{"train/loss", 5, 2.0, 1.0}, {"train/loss", 10, 1.5, 2.0}, {"train/loss", 12, 1.4, 3.0},
+                          {"valid/accuracy", 12, 0.5, 3.0}});
+    store.logLedger(id, {10, 1.1, 0.01, 0.5, 1e-5, "rdp"});
+    store.logLedger(id, {12, 1.1, 0.01, 0.6, 1e-5, "rdp"});
+    store.finishRun(id, "killed", "stopped by user");
+    store.resumeRun(id, 10);
+    const auto r = store.run(id);
+    QCOMPARE(r->status, std::string("running"));
+    QVERIFY(r->error.empty());
+    QCOMPARE(r->endTime, 0.0);
+    QCOMPARE(store.metricHistory(id, "train/loss").size(), size_t(2));
+    QCOMPARE(r->latestMetrics.at("train/loss"), 1.5);           // recomputed from what is left
+    QVERIFY(!r->latestMetrics.count("valid/accuracy"));         // logged only after step 10
+    QCOMPARE(store.ledger(id).size(), size_t(1));
+    store.setTag(id, "baseline", "yes");
+    store.removeTag(id, "baseline");
+    store.removeTag(id, "never-set");
+    store.renameRun(id, "renamed");
+    QVERIFY(!store.run(id)->tags.count("baseline"));
+    QCOMPARE(store.run(id)->name, std::string("renamed"));
   }
   void runningRunOfLiveProcessIsKept() {
     RunStore store(path("live.sqlite"));

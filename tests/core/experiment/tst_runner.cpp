@@ -1,0 +1,193 @@
+// Tests core/experiment/runner's resumable runs: a run stopped (or killed, its last saved state
+// older than its last logged metrics) and resumed ends bit-identical to one that never stopped:
+// the same final parameters, test metrics, metric histories and privacy ledger, for plain training
+// with dropout, Adam and a schedule, and for eDP-SGD with Poisson sampling and adaptive clipping.
+#include <QtTest>
+
+#include <torch/torch.h>
+
+#include <atomic>
+#include <filesystem>
+
+#include "experiment/runner.h"
+#include "store/checkpoint.h"
+#include "store/run_store.h"
+#include "store/run_tags.h"
+#include "util/errors.h"
+
+using namespace trustlab;
+namespace fs = std::filesystem;
+
+namespace {
+
+/// Stops the run after `stopAt` steps; on the way, keeps a copy of the resume state as it was
+/// after step `copyAfter` (what a process killed later would have left behind).
+class Interrupter : public TrainingObserver {
+ public:
+  Interrupter(std::atomic<bool>& stop, long stopAt, std::string statePath, long copyAfter)
+      : stop_(stop), stopAt_(stopAt), statePath_(std::move(statePath)), copyAfter_(copyAfter) {}
+  void onProgress(const ProgressEvent& e) override {
+    if (copyAfter_ > 0 && e.step > copyAfter_ && !copied_) {
+      copied_ = fs::copy_file(statePath_, statePath_ + ".kept", fs::copy_options::overwrite_existing);
+    }
+    if (e.step >= stopAt_) stop_ = true;
+  }
+
+ private:
+  std::atomic<bool>& stop_;
+  long stopAt_;
+  std::string statePath_;
+  long copyAfter_;
+  bool copied_ = false;
+};
+
+bool sameParameters(const std::string& a, const std::string& b) {
+  const auto x = loadCheckpoint(a).model->named_parameters(), y = loadCheckpoint(b).model->named_parameters();
+  if (x.size() != y.size()) return false;
+  for (const auto& p : x)
+    if (!torch::equal(p.value(), y[p.key()])) return false;
+  return true;
+}
+
+}  // namespace
+
+class TestRunner : public QObject {
+  Q_OBJECT
+  QTemporaryDir dir_;
+  int stores_ = 0;
+
+  static ExperimentSpec plainSpec() {
+    ExperimentSpec s;
+    s.model.type = "bilstm";
+    s.model.embeddingDim = 16;
+    s.model.hiddenSize = 16;
+    s.model.dropout = 0.3;  // dropout draws from the default generator: it must continue too
+    s.training.maxSteps = 24;
+    s.training.logEvery = 1;
+    s.training.evalEvery = 8;
+    s.training.schedule = "cosine";
+    s.training.warmupSteps = 4;
+    s.training.lr = 5e-3;
+    s.training.batchSize = 32;
+    return s;
+  }
+  static ExperimentSpec privateSpec() {
+    ExperimentSpec s = plainSpec();
+    s.model.type = "bag";
+    s.training.logEvery = 2;
+    s.training.batchSize = 64;
+    s.training.privacy.mode = "edp";
+    s.training.privacy.noiseMultiplier = 1.1;
+    s.training.privacy.adaptiveClipping = true;
+    return s;
+  }
+
+ private Q_SLOTS:
+  void resumedRunIsBitIdentical_data() {
+    QTest::addColumn<bool>("isPrivate");
+    QTest::addColumn<long>("every");
+    QTest::addColumn<long>("keptStep");  // > 0: resume from the state after this step, as a kill leaves it
+    QTest::newRow("plain, stopped") << false << 0L << 0L;
+    QTest::newRow("plain, killed after a periodic state") << false << 5L << 10L;
+    QTest::newRow("eDP-SGD, stopped") << true << 0L << 0L;
+    QTest::newRow("eDP-SGD, killed after a periodic state") << true << 5L << 10L;
+  }
+  void resumedRunIsBitIdentical() {
+    QFETCH(bool, isPrivate);
+    QFETCH(long, every);
+    QFETCH(long, keptStep);
+    const ExperimentSpec spec = isPrivate ? privateSpec() : plainSpec();
+    RunStore store((dir_.path() + QString("/resume-%1.sqlite").arg(++stores_)).toStdString());
+    RunOptions o;
+    o.store = &store;
+    o.checkpointEvery = every;
+    const auto whole = runExperiment(spec, o);
+    QCOMPARE(whole.status, std::string("finished"));
+    QVERIFY(!fs::exists(resumeStatePath(store.path(), whole.runId)));  // a finished run keeps no state
+    QVERIFY(whyNotResumable(store, whole.runId).find("finished") != std::string::npos);
+
+    std::atomic<bool> stop{false};
+    const long long next = whole.runId + 1;
+    const std::string state = resumeStatePath(store.path(), next);
+    Interrupter interrupter(stop, 13, state, keptStep);
+    o.stop = &stop;
+    o.observers = {&interrupter};
+    const auto first = runExperiment(spec, o);
+    QCOMPARE(first.runId, next);
+    QCOMPARE(first.status, std::string("killed"));
+    QVERIFY(first.training.steps >= 13 && first.training.steps < whole.training.steps);
+    QVERIFY(whyNotResumable(store, next).empty());
+    if (keptStep > 0) fs::rename(state + ".kept", state);  // metrics of steps 11–13 are now ahead of the state
+
+    o.stop = nullptr;
+    o.observers = {};
+    const auto resumed = resumeExperiment(next, o);
+    QCOMPARE(resumed.runId, next);
+    QCOMPARE(resumed.status, std::string("finished"));
+    QCOMPARE(resumed.training.steps, whole.training.steps);
+    QCOMPARE(resumed.test.accuracy, whole.test.accuracy);  // exact: bit-identical, not close
+    QCOMPARE(resumed.test.loss, whole.test.loss);
+    QCOMPARE(resumed.valid.loss, whole.valid.loss);
+    QVERIFY(sameParameters(resumed.checkpointDir, whole.checkpointDir));
+    for (const auto& key : store.metricKeys(whole.runId)) {
+      if (key == "time/seconds") continue;
+      const auto a = store.metricHistory(whole.runId, key), b = store.metricHistory(next, key);
+      QVERIFY2(a.size() == b.size(), key.c_str());
+      for (size_t i = 0; i < a.size(); ++i) {
+        QCOMPARE(b[i].step, a[i].step);
+        QVERIFY2(b[i].value == a[i].value || (std::isnan(a[i].value) && std::isnan(b[i].value)), key.c_str());
+      }
+    }
+    const auto la = store.ledger(whole.runId), lb = store.ledger(next);
+    QCOMPARE(lb.size(), la.size());
+    if (isPrivate) QVERIFY(!la.empty() && lb.back().epsilon == la.back().epsilon);
+    const auto record = store.run(next);
+    QCOMPARE(record->status, std::string("finished"));
+    QCOMPARE(record->tags.at(kResumedTag), std::to_string(keptStep > 0 ? keptStep : first.training.steps));
+    QVERIFY(!fs::exists(state));
+  }
+  void notResumableSaysWhy() {
+    RunStore store((dir_.path() + "/why.sqlite").toStdString());
+    QCOMPARE(whyNotResumable(store, 99), std::string("no such run"));
+    ExperimentSpec spec = plainSpec();
+    RunOptions o;
+    o.store = &store;
+    o.saveCheckpoint = false;  // no state is kept either
+    std::atomic<bool> stop{true};
+    o.stop = &stop;
+    const auto out = runExperiment(spec, o);
+    QVERIFY(whyNotResumable(store, out.runId).find("no resume state") != std::string::npos);
+    try {
+      resumeExperiment(out.runId, o);
+      QFAIL("expected InputError");
+    } catch (const InputError& e) {
+      QVERIFY2(QString(e.what()).contains("run " + QString::number(out.runId)), e.what());
+    }
+    spec.federated.enabled = true;
+    o.saveCheckpoint = true;
+    const auto fl = runExperiment(spec, o);
+    QVERIFY(whyNotResumable(store, fl.runId).find("federated") != std::string::npos);
+  }
+  void corruptStateIsAnErrorNamingTheFile() {
+    RunStore store((dir_.path() + "/corrupt.sqlite").toStdString());
+    RunOptions o;
+    o.store = &store;
+    std::atomic<bool> stop{true};
+    o.stop = &stop;
+    const auto out = runExperiment(plainSpec(), o);
+    const auto state = resumeStatePath(store.path(), out.runId);
+    QVERIFY(fs::exists(state));
+    fs::resize_file(state, fs::file_size(state) / 2);
+    o.stop = nullptr;
+    try {
+      resumeExperiment(out.runId, o);
+      QFAIL("expected InputError");
+    } catch (const InputError& e) {
+      QVERIFY2(QString(e.what()).contains("resume.pt"), e.what());
+    }
+    QCOMPARE(store.run(out.runId)->status, std::string("killed"));  // nothing reopened
+  }
+};
+
+QTEST_GUILESS_MAIN(TestRunner)
+#include "tst_runner.moc"
