@@ -16,6 +16,23 @@ class TestTradeoffView : public QObject {
   QTemporaryDir dir_;
   std::unique_ptr<TradeoffView> view_;
 
+  /// A tiny sweep `name` over `grid` (JSON members), written next to the store.
+  QString writeSweep(const QString& name, const char* grid) const {
+    QFile spec(dir_.path() + "/" + name + ".json");
+    spec.open(QIODevice::WriteOnly);
+    spec.write(QString(R"({"name": "%1", "base": {"model": {"type": "bag", "embedding_dim": 8},
+                   "training": {"max_steps": 5, "batch_size": 64, "eval_every": 0}}, "grid": {%2}})")
+                   .arg(name, grid).toUtf8());
+    return spec.fileName();
+  }
+  /// Runs the sweep at `path` into the view's store from outside the view (as the CLI would).
+  void runElsewhere(const QString& path) const {
+    RunStore store((dir_.path() + "/runs.sqlite").toStdString());
+    SweepOptions o;
+    o.store = &store;
+    runSweep(SweepSpec::fromFile(path.toStdString()), o);
+  }
+
  private Q_SLOTS:
   void initTestCase() {
     QCoreApplication::setOrganizationName("TrustLabTest");
@@ -113,17 +130,9 @@ class TestTradeoffView : public QObject {
     QVERIFY(view_->openSweep(dir_.path() + "/sweep.json"));
   }
   void plotsAnySweptFieldOnX() {
-    QFile spec(dir_.path() + "/lr.json");
-    QVERIFY(spec.open(QIODevice::WriteOnly));
-    spec.write(R"({"name": "lr", "base": {"model": {"type": "bag", "embedding_dim": 8},
-                   "training": {"max_steps": 5, "batch_size": 64, "eval_every": 0}},
-                   "grid": {"training.lr": [0.001, 0.01, 0.1], "target_epsilon": ["inf", 2]}})");
-    spec.close();
-    RunStore store((dir_.path() + "/runs.sqlite").toStdString());
-    SweepOptions o;
-    o.store = &store;
-    runSweep(SweepSpec::fromFile(spec.fileName().toStdString()), o);
-    QVERIFY(view_->openSweep(spec.fileName()));
+    const QString spec = writeSweep("lr", R"("training.lr": [0.001, 0.01, 0.1], "target_epsilon": ["inf", 2])");
+    runElsewhere(spec);
+    QVERIFY(view_->openSweep(spec));
     QCOMPARE(view_->cells().size(), size_t(6));
     QVERIFY(view_->xAxisBox()->findText("training.lr") >= 0);
     QVERIFY(view_->setXAxis("training.lr"));
@@ -138,18 +147,10 @@ class TestTradeoffView : public QObject {
   }
   void picksUpASweepRunElsewhere() {
     // trustlab-cli sweep on the same store: the open tab polls and fills in by itself.
-    QFile spec(dir_.path() + "/external.json");
-    QVERIFY(spec.open(QIODevice::WriteOnly));
-    spec.write(R"({"name": "external", "base": {"model": {"type": "bag", "embedding_dim": 8},
-                   "training": {"max_steps": 5, "batch_size": 64, "eval_every": 0}},
-                   "grid": {"target_epsilon": ["inf", 2]}})");
-    spec.close();
-    QVERIFY(view_->openSweep(spec.fileName()));
+    const QString spec = writeSweep("external", R"("target_epsilon": ["inf", 2])");
+    QVERIFY(view_->openSweep(spec));
     QVERIFY(view_->cells().empty());
-    RunStore store((dir_.path() + "/runs.sqlite").toStdString());
-    SweepOptions o;
-    o.store = &store;
-    runSweep(SweepSpec::fromFile(spec.fileName().toStdString()), o);
+    runElsewhere(spec);
     QTRY_COMPARE_WITH_TIMEOUT(view_->cells().size(), size_t(2), 15000);
     QVERIFY(view_->openSweep(dir_.path() + "/sweep.json"));
   }
