@@ -249,7 +249,7 @@ void CompareView::redrawParallel() {
   parallel_->xAxis->setTickLabelRotation(axes.size() > 4 ? 20 : 0);
   for (size_t r = 0; r < runs_.size() && r < coordinates_.lines.size(); ++r) {
     auto* g = parallel_->addGraph();
-    g->setName(QString("#%1 %2").arg(runs_[r].id).arg(q(runs_[r].name)));
+    g->setName(QString("#%1").arg(runs_[r].id));  // the names are in the tables beside it
     g->setPen(QPen(MetricPlot::paletteColor(int(r)), 2));
     g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
     for (size_t a = 0; a < coordinates_.lines[r].size(); ++a)
@@ -258,6 +258,7 @@ void CompareView::redrawParallel() {
   parallel_->xAxis->setRange(-0.4, std::max<double>(1, double(axes.size()) - 0.6));
   parallel_->yAxis->setRange(-0.12, 1.12);
   parallel_->legend->setVisible(!runs_.empty());
+  parallel_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
   parallel_->replot();
 }
 

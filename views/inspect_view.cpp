@@ -229,7 +229,7 @@ void InspectView::onJobDone() {
     examples_->clear();
     examples_->addItem(job.examples.empty() ? tr("(no test examples readable here)") : tr("Pick one…"));
     for (const auto& e : job.examples)
-      examples_->addItem(QString::fromStdString(e.label + " — " + e.text), QString::fromStdString(e.text));
+      examples_->addItem(QString::fromStdString(e.text + "  (gold: " + e.label + ")"), QString::fromStdString(e.text));
   }
   if (!job.error.isEmpty()) {
     status_->setText(job.error);
