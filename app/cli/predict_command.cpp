@@ -68,14 +68,7 @@ int predictCommand(const std::vector<std::string>& argv) {
   o.saliency = a.has("saliency");
   o.counterfactual = a.has("counterfactual");
   o.steps = int(a.getLong("steps", o.steps));
-  const auto r = [&] {
-    try {
-      return inspector.inspect(a.get("text"), o);
-    } catch (const InputError& e) {  // core names its inputs "text" and "steps": here they are options
-      if (e.where() == "text" || e.where() == "steps") throw InputError("--" + e.where(), e.message());
-      throw;
-    }
-  }();
+  const auto r = namingOptions({{"text", "text"}, {"steps", "steps"}}, [&] { return inspector.inspect(a.get("text"), o); });
   const auto& labels = inspector.labels();
   if (a.has("json")) {
     json j = predictionJson(r.original, labels);

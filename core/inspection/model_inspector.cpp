@@ -68,11 +68,11 @@ ModelInspector ModelInspector::forRun(const RunStore& store, long long runId) {
 }
 
 Prediction ModelInspector::predict(const std::string& text, bool saliency, int steps) const {
-  if (steps < 1) throw InputError("steps", "integrated gradients need at least 1 step");
+  if (steps < 1) throw InputError("inspection", "integrated gradients need at least 1 step", 0, "steps");
   const auto& options = checkpoint_.spec.data.tokenizer;
   auto tokens = tokenize(text, options);
   if (tokens.size() > options.maxLength) tokens.resize(options.maxLength);
-  if (tokens.empty()) throw InputError("text", "holds no token to classify");
+  if (tokens.empty()) throw InputError("inspection", "the text holds no token to classify", 0, "text");
   auto& model = *checkpoint_.model;
   const auto device = deviceOf(model);
   std::vector<int64_t> ids;

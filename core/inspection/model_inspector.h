@@ -52,7 +52,7 @@ class ModelInspector {
 
   const std::vector<std::string>& labels() const { return checkpoint_.labels; }
   const ExperimentSpec& spec() const { return checkpoint_.spec; }
-  /// InputError naming "text" when it is empty or holds no token; "steps" when < 1.
+  /// InputError whose field is "text" when it is empty or holds no token, "steps" when < 1.
   Prediction predict(const std::string& text, bool saliency, int steps = 256) const;
   Inspection inspect(const std::string& text, const InspectOptions& options = {}) const;
   /// Up to `count` test examples of the run's dataset (to pick an utterance from); InputError

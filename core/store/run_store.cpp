@@ -62,20 +62,14 @@ std::string newUuid() {
   return s;
 }
 
-/// Runs `body` in one write transaction: committed when it returns, rolled back when it throws.
-template <class Body>
-void inTransaction(sqlite3* db, const std::string& path, Body&& body) {
-  auto run = [&](const char* sql) {
-    char* err = nullptr;
-    if (sqlite3_exec(db, sql, nullptr, nullptr, &err) == SQLITE_OK) return;
-    const std::string msg = err ? err : "unknown error";
-    sqlite3_free(err);
-    throw StoreError(path + ": " + msg);
-  };
-  run("BEGIN IMMEDIATE");
+/// Runs `body` in one write transaction through `exec` (the store's own, whose errors name the
+/// file): committed when it returns, rolled back when it throws.
+template <class Exec, class Body>
+void inTransaction(sqlite3* db, Exec&& exec, Body&& body) {
+  exec("BEGIN IMMEDIATE");
   try {
     body();
-    run("COMMIT");
+    exec("COMMIT");
   } catch (...) {
     sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
     throw;
@@ -220,7 +214,7 @@ long long RunStore::experimentId(const std::string& name) {
 long long RunStore::createRun(const std::string& experiment, const std::string& name, const std::string& specJson,
                               const std::string& specSha256, unsigned long long seed, const ReproInfo& repro) {
   long long id = 0;
-  inTransaction(db_, path_, [&] {
+  inTransaction(db_, [this](const char* sql) { exec(sql); }, [&] {
     const long long exp = experimentId(experiment);
     Statement s(db_,
                 "INSERT INTO runs(run_uuid, experiment_id, name, status, start_time, heartbeat, spec_json, "
@@ -238,7 +232,7 @@ long long RunStore::createRun(const std::string& experiment, const std::string& 
 }
 
 void RunStore::logParams(long long run, const std::map<std::string, std::string>& params) {
-  inTransaction(db_, path_, [&] {
+  inTransaction(db_, [this](const char* sql) { exec(sql); }, [&] {
     Statement s(db_, "INSERT OR REPLACE INTO params(run_id, key, value) VALUES (?,?,?)");
     for (const auto& [k, v] : params) {
       s.bind(1, run).bind(2, k).bind(3, v).step();
@@ -263,7 +257,7 @@ void RunStore::renameRun(long long run, const std::string& name) {
 }
 
 void RunStore::logMetrics(long long run, const std::vector<Metric>& metrics) {
-  inTransaction(db_, path_, [&] {
+  inTransaction(db_, [this](const char* sql) { exec(sql); }, [&] {
     Statement ins(db_, "INSERT INTO metrics(run_id, key, step, value, is_nan, timestamp) VALUES (?,?,?,?,?,?)");
     Statement latest(db_,
                      "INSERT OR REPLACE INTO latest_metrics(run_id, key, step, value, is_nan, timestamp) "
@@ -296,7 +290,7 @@ void RunStore::finishRun(long long run, const std::string& status, const std::st
 }
 
 void RunStore::resumeRun(long long run, long step) {
-  inTransaction(db_, path_, [&] {
+  inTransaction(db_, [this](const char* sql) { exec(sql); }, [&] {
     for (const char* table : {"metrics", "privacy_ledger"}) {
       Statement s(db_, std::string("DELETE FROM ") + table + " WHERE run_id = ? AND step > ?");
       s.bind(1, run).bind(2, static_cast<long long>(step)).step();

@@ -123,7 +123,7 @@ class TestModelInspector : public QObject {
       inspector.predict("   ", true);
       QFAIL("expected InputError");
     } catch (const InputError& e) {
-      QCOMPARE(e.where(), std::string("text"));
+      QCOMPARE(e.field(), std::string("text"));
     }
     QVERIFY_THROWS_EXCEPTION(InputError, inspector.predict("hello", true, 0));
     try {
