@@ -64,6 +64,7 @@ CompareView::CompareView(QWidget* parent)
       metrics_(makeTable(this)),
       x_(new QComboBox(this)),
       y_(new QComboBox(this)),
+      colourBy_(new QComboBox(this)),
       higherX_(new QCheckBox(tr("higher is better"), this)),
       higherY_(new QCheckBox(tr("higher is better"), this)),
       scatter_(new QCustomPlot(this)),
@@ -86,6 +87,10 @@ CompareView::CompareView(QWidget* parent)
     });
   }
   for (auto* c : {higherX_, higherY_}) connect(c, &QCheckBox::toggled, this, &CompareView::redrawScatter);
+  colourBy_->setObjectName("compareColourBy");
+  colourBy_->setToolTip(tr("One colour per run, or per value of a setting that differs between the runs"));
+  colourBy_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+  connect(colourBy_, &QComboBox::currentTextChanged, this, &CompareView::setColourBy);
 
   auto* axes = new QHBoxLayout;
   axes->addWidget(new QLabel(tr("x"), this));
@@ -117,8 +122,12 @@ CompareView::CompareView(QWidget* parent)
   split->addWidget(right);
   split->setStretchFactor(0, 1);
   split->setStretchFactor(1, 1);
+  auto* top = new QHBoxLayout;
+  top->addWidget(summary_, 1);
+  top->addWidget(new QLabel(tr("Colour by"), this));
+  top->addWidget(colourBy_);
   auto* layout = new QVBoxLayout(this);
-  layout->addWidget(summary_);
+  layout->addLayout(top);
   layout->addWidget(split, 1);
 }
 
@@ -131,14 +140,19 @@ void CompareView::showRuns(const QList<qlonglong>& runIds, const QString& storeP
   fillTables();
   coordinates_ = parallelCoordinates(comparison_, headlineMetrics(comparison_),
                                      [](const std::string& k) { return lowerIsBetter(QString::fromStdString(k)); });
-  redrawParallel();
-  const QString x = x_->currentText(), y = y_->currentText();
+  const QString x = x_->currentText(), y = y_->currentText(), colourBy = colourBy_->currentText();
   {
-    const QSignalBlocker bx(x_), by(y_);
+    const QSignalBlocker bx(x_), by(y_), bc(colourBy_);
     x_->clear();
     y_->clear();
     for (const auto& [key, values] : comparison_.metrics) x_->addItem(q(key)), y_->addItem(q(key));
+    colourBy_->clear();
+    colourBy_->addItem(tr("run"));
+    for (const auto& [key, values] : comparison_.differingSettings) colourBy_->addItem(q(key));
+    colourBy_->setCurrentIndex(std::max(0, colourBy_->findText(colourBy)));
   }
+  colours_ = colourBySetting(comparison_, colourBy_->currentText().toStdString());
+  redrawParallel();
   // Keep the axes chosen; else ε against accuracy, the study TrustLab exists for.
   setAxes(x_->findText(x) >= 0 ? x : x_->findText("privacy/epsilon") >= 0 ? "privacy/epsilon" : x_->itemText(0),
           y_->findText(y) >= 0 ? y : y_->findText("test/accuracy") >= 0 ? "test/accuracy" : y_->itemText(0));
@@ -155,6 +169,27 @@ void CompareView::setAxes(const QString& xMetric, const QString& yMetric) {
     check->setChecked(!lowerIsBetter(metric));
   }
   redrawScatter();
+}
+
+void CompareView::setColourBy(const QString& setting) {
+  if (colourBy_->currentText() != setting) {
+    const QSignalBlocker block(colourBy_);
+    colourBy_->setCurrentIndex(std::max(0, colourBy_->findText(setting)));
+  }
+  colours_ = colourBySetting(comparison_, colourBy_->currentText().toStdString());
+  redraw();
+}
+
+void CompareView::redraw() {
+  redrawParallel();
+  redrawScatter();
+}
+
+int CompareView::colourOf(size_t run) const { return colours_.index.empty() ? int(run) : colours_.index[run]; }
+
+QString CompareView::colourSuffix(size_t run) const {
+  if (colours_.index.empty()) return {};
+  return QString(" · %1=%2").arg(colourBy_->currentText(), q(colours_.values[size_t(colours_.index[run])]));
 }
 
 void CompareView::fillTables() {
@@ -194,18 +229,23 @@ void CompareView::redrawScatter() {
   std::vector<std::pair<double, double>> points;
   for (size_t i = 0; i < runs_.size(); ++i) points.push_back({xs[i], ys[i]});
   front_ = paretoFront(points, higherX_->isChecked(), higherY_->isChecked());
-  auto* all = scatter_->addGraph();
-  all->setName(tr("runs"));
-  all->setLineStyle(QCPGraph::lsNone);
-  all->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, MetricPlot::paletteColor(0), 7));
+  // The runs: one graph, or one per value of the colouring setting (its legend entry says which).
+  std::vector<QCPGraph*> graphs(colours_.index.empty() ? 1 : colours_.values.size());
+  for (size_t v = 0; v < graphs.size(); ++v) {
+    graphs[v] = scatter_->addGraph();
+    graphs[v]->setName(colours_.index.empty() ? tr("runs") : QString("%1=%2").arg(colourBy_->currentText(), q(colours_.values[v])));
+    graphs[v]->setLineStyle(QCPGraph::lsNone);
+    graphs[v]->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, MetricPlot::paletteColor(int(v)), 7));
+  }
+  // The front: a dark dashed line through rings around its runs, whatever colours they have.
   auto* front = scatter_->addGraph();
   front->setName(tr("Pareto front"));
-  front->setPen(QPen(MetricPlot::paletteColor(1), 1.5, Qt::DashLine));
-  front->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, MetricPlot::paletteColor(1), 9));
+  front->setPen(QPen(QColor(40, 40, 40), 1.5, Qt::DashLine));
+  front->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(QColor(40, 40, 40), 1.5), Qt::NoBrush, 12));
   std::vector<std::pair<double, double>> frontPoints;
   for (size_t i = 0; i < points.size(); ++i) {
     if (!std::isfinite(xs[i]) || !std::isfinite(ys[i])) continue;
-    all->addData(xs[i], ys[i]);
+    graphs[colours_.index.empty() ? 0 : size_t(colours_.index[i])]->addData(xs[i], ys[i]);
     if (front_[i]) frontPoints.push_back(points[i]);
     auto* label = new QCPItemText(scatter_);
     label->position->setCoords(xs[i], ys[i]);
@@ -249,8 +289,8 @@ void CompareView::redrawParallel() {
   parallel_->xAxis->setTickLabelRotation(axes.size() > 4 ? 20 : 0);
   for (size_t r = 0; r < runs_.size() && r < coordinates_.lines.size(); ++r) {
     auto* g = parallel_->addGraph();
-    g->setName(QString("#%1").arg(runs_[r].id));  // the names are in the tables beside it
-    g->setPen(QPen(MetricPlot::paletteColor(int(r)), 2));
+    g->setName(QString("#%1").arg(runs_[r].id) + colourSuffix(r));  // the names are in the tables beside it
+    g->setPen(QPen(MetricPlot::paletteColor(colourOf(r)), 2));
     g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
     for (size_t a = 0; a < coordinates_.lines[r].size(); ++a)
       if (std::isfinite(coordinates_.lines[r][a])) g->addData(double(a), coordinates_.lines[r][a]);
@@ -268,7 +308,8 @@ QStringList CompareView::exportAll(const QString& basePath, double widthPt, doub
   d.title = "Runs and their Pareto front";
   d.xLabel = x_->currentText().toStdString();
   d.yLabel = y_->currentText().toStdString();
-  for (const auto* g : {scatter_->graph(0), scatter_->graph(1)}) {
+  for (int i = 0; i < scatter_->graphCount(); ++i) {
+    const auto* g = scatter_->graph(i);
     PlotSeries s{g->name().toStdString(), {}, {}, g->scatterStyle().pen().color().name().toStdString()};
     for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it) s.x.push_back(it->key), s.y.push_back(it->value);
     d.series.push_back(s);

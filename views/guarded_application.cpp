@@ -1,6 +1,7 @@
 #include "guarded_application.h"
 
 #include <QWidget>
+#include <clocale>
 #include <cstdio>
 #include <exception>
 
@@ -8,7 +9,12 @@
 
 namespace trustlab {
 
-GuardedApplication::GuardedApplication(int& argc, char** argv) : QApplication(argc, argv) {}
+GuardedApplication::GuardedApplication(int& argc, char** argv) : QApplication(argc, argv) {
+  // Qt sets the C locale from the environment; core writes and reads numbers in specs, params and
+  // CSV files with printf-style formatting, which must keep '.' under a German or French locale.
+  // Qt's own number display goes through QLocale and is unaffected.
+  std::setlocale(LC_NUMERIC, "C");
+}
 
 bool GuardedApplication::notify(QObject* receiver, QEvent* event) {
   try {

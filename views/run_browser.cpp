@@ -1,5 +1,7 @@
 #include "run_browser.h"
 
+#include <QAbstractItemView>
+#include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QInputDialog>
@@ -11,21 +13,23 @@
 #include <QSettings>
 #include <QToolButton>
 #include <QSortFilterProxyModel>
-#include <QTableView>
+#include <QTreeView>
 #include <QVBoxLayout>
 
 #include "audits/audit.h"
 #include "store/run_filter.h"
+#include "store/run_groups.h"
 #include "store/run_store.h"
 #include "store/run_tags.h"
 #include "run_table_model.h"
 
 namespace trustlab {
 
-/// Words match any column's text; an expression is evaluated on the run behind each row.
+/// Words match any column's text; an expression is evaluated on the run behind each row. A group's
+/// row shows when one of its runs does (recursive filtering).
 class RunFilterProxy : public QSortFilterProxyModel {
  public:
-  using QSortFilterProxyModel::QSortFilterProxyModel;
+  explicit RunFilterProxy(QObject* parent) : QSortFilterProxyModel(parent) { setRecursiveFilteringEnabled(true); }
   void setExpression(std::optional<RunFilter> expression) {
     expression_ = std::move(expression);
     invalidateFilter();
@@ -33,8 +37,10 @@ class RunFilterProxy : public QSortFilterProxyModel {
 
  protected:
   bool filterAcceptsRow(int row, const QModelIndex& parent) const override {
-    if (!expression_) return QSortFilterProxyModel::filterAcceptsRow(row, parent);
-    return expression_->matches(static_cast<const RunTableModel*>(sourceModel())->record(row));
+    const auto* model = static_cast<const RunTableModel*>(sourceModel());
+    const RunRecord* run = model->run(model->index(row, 0, parent));
+    if (!run) return false;
+    return expression_ ? expression_->matches(*run) : QSortFilterProxyModel::filterAcceptsRow(row, parent);
   }
 
  private:
@@ -43,7 +49,7 @@ class RunFilterProxy : public QSortFilterProxyModel {
 
 RunBrowser::RunBrowser(QWidget* parent)
     : QWidget(parent), model_(new RunTableModel(this)), proxy_(new RunFilterProxy(this)),
-      table_(new QTableView(this)), filter_(new QLineEdit(this)) {
+      table_(new QTreeView(this)), filter_(new QLineEdit(this)), groupBy_(new QComboBox(this)) {
   proxy_->setSourceModel(model_);
   connect(model_, &RunTableModel::writeFailed, this, &RunBrowser::errorOccurred);
   proxy_->setSortRole(Qt::UserRole);
@@ -54,10 +60,11 @@ RunBrowser::RunBrowser(QWidget* parent)
   table_->sortByColumn(RunTableModel::Id, Qt::DescendingOrder);
   table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   table_->setSelectionMode(QAbstractItemView::ExtendedSelection);
-  table_->horizontalHeader()->setStretchLastSection(true);
-  table_->verticalHeader()->hide();
+  table_->header()->setStretchLastSection(true);
   // One line of text per run: tens of runs in view, as in MLflow's and W&B's tables.
-  table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6);
+  table_->setUniformRowHeights(true);
+  table_->setAllColumnsShowFocus(true);
+  table_->setRootIsDecorated(false);
   table_->setWordWrap(false);
   table_->setTextElideMode(Qt::ElideMiddle);
   table_->setMinimumHeight(90);
@@ -68,9 +75,16 @@ RunBrowser::RunBrowser(QWidget* parent)
   filter_->setPlaceholderText(tr("Filter: words, or e.g. privacy.target_epsilon < 3 and test/accuracy > 0.9"));
   filter_->setClearButtonEnabled(true);
   connect(filter_, &QLineEdit::textChanged, this, &RunBrowser::setFilter);
-  table_->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
-  connect(table_->horizontalHeader(), &QWidget::customContextMenuRequested, this, &RunBrowser::showColumnMenu);
+  table_->header()->setContextMenuPolicy(Qt::CustomContextMenu);
+  connect(table_->header(), &QWidget::customContextMenuRequested, this, &RunBrowser::showColumnMenu);
   model_->setExtraColumns(QSettings().value("runs/columns").toStringList());
+  groupBy_->setObjectName("runGroupBy");
+  groupBy_->setToolTip(tr("Group the runs: each group's row shows its size and the mean ± standard deviation of "
+                          "every number column"));
+  groupBy_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+  groupBy_->setMinimumContentsLength(14);  // the filter box keeps the room; the list opens wide
+  fillGroupings(QSettings().value("runs/groupBy").toString());
+  connect(groupBy_, &QComboBox::currentIndexChanged, this, [this] { setGroupBy(groupBy_->currentData().toString()); });
   setFilter({});
   auto* overlay = new QPushButton(tr("Overlay selected"), this);
   auto* remove = new QPushButton(tr("Delete"), this);
@@ -107,16 +121,21 @@ RunBrowser::RunBrowser(QWidget* parent)
   }
   audit->setMenu(auditMenu);
   connect(overlay, &QPushButton::clicked, this, [this] { Q_EMIT overlayRequested(selectedRunIds()); });
-  connect(table_, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
-    if (index.column() != RunTableModel::Note) Q_EMIT overlayRequested(selectedRunIds());  // the note is edited
+  connect(table_, &QTreeView::doubleClicked, this, [this](const QModelIndex& index) {
+    // The note and name are edited; a group's row opens or closes.
+    if (index.column() != RunTableModel::Note && index.column() != RunTableModel::Name &&
+        model_->run(proxy_->mapToSource(index)))
+      Q_EMIT overlayRequested(selectedRunIds());
   });
   connect(remove, &QPushButton::clicked, this, &RunBrowser::deleteSelected);
   connect(refreshButton, &QPushButton::clicked, this, &RunBrowser::refresh);
+  connect(table_, &QTreeView::expanded, this, &RunBrowser::resizeColumns);  // a group's runs fit their columns
   connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& cur) {
-    if (cur.isValid()) Q_EMIT currentRunChanged(model_->runId(proxy_->mapToSource(cur).row()));
+    if (const auto* run = model_->run(proxy_->mapToSource(cur))) Q_EMIT currentRunChanged(run->id);
   });
   auto* top = new QHBoxLayout;
   top->addWidget(filter_, 1);
+  top->addWidget(groupBy_);
   top->addWidget(overlay);
   top->addWidget(audit);
   top->addWidget(remove);
@@ -139,26 +158,80 @@ void RunBrowser::refresh() {
   } catch (const std::exception& e) {
     Q_EMIT errorOccurred(QString::fromStdString(e.what()));
   }
-  table_->resizeColumnsToContents();
+  fillGroupings(groupBy_->currentData().toString());
+  resizeColumns();
   selectRuns(keep);
 }
 
-int RunBrowser::runCount() const { return model_->rowCount(); }
+void RunBrowser::resizeColumns() {
+  for (int c = 0; c < model_->columnCount(); ++c) table_->resizeColumnToContents(c);
+}
+
+void RunBrowser::fillGroupings(const QString& current) {
+  // The core's groupings, then one per tag of the researcher's that some run has.
+  const QSignalBlocker block(groupBy_);
+  groupBy_->clear();
+  groupBy_->addItem(tr("No grouping"), QString());
+  for (const auto& g : runGroupings())
+    groupBy_->addItem(tr("Group: %1").arg(QString::fromStdString(g.label)), QString::fromStdString(g.key));
+  for (const auto& key : model_->availableKeys().tags)
+    if (key.toStdString() != kNoteTag && !isRecordTag(key.toStdString())) groupBy_->addItem(tr("Group: tag %1").arg(key), key);
+  if (!current.isEmpty() && groupBy_->findData(current) < 0)  // a tag no run has (yet): keep the choice
+    groupBy_->addItem(tr("Group: tag %1").arg(current), current);
+  groupBy_->setCurrentIndex(std::max(groupBy_->findData(current), 0));
+  groupBy_->view()->setMinimumWidth(groupBy_->view()->sizeHintForColumn(0) + 24);  // the list shows whole labels
+  if (model_->groupBy() != groupBy_->currentData().toString()) setGroupBy(groupBy_->currentData().toString());
+}
+
+void RunBrowser::setGroupBy(const QString& key) {
+  const auto keep = selectedRunIds();
+  model_->setGroupBy(key);
+  QSettings().setValue("runs/groupBy", key);
+  if (const int at = groupBy_->findData(key); at >= 0 && at != groupBy_->currentIndex()) {
+    const QSignalBlocker block(groupBy_);
+    groupBy_->setCurrentIndex(at);
+  }
+  table_->setRootIsDecorated(!key.isEmpty());
+  resizeColumns();
+  selectRuns(keep);
+}
+
+int RunBrowser::runCount() const { return int(model_->runs().size()); }
 
 QList<qlonglong> RunBrowser::selectedRunIds() const {
+  // A group's row stands for its runs that the filter shows.
   QList<qlonglong> ids;
-  for (const auto& idx : table_->selectionModel()->selectedRows()) ids << model_->runId(proxy_->mapToSource(idx).row());
+  for (const auto& idx : table_->selectionModel()->selectedRows()) {
+    if (const auto* run = model_->run(proxy_->mapToSource(idx))) {
+      ids << run->id;
+      continue;
+    }
+    for (int row = 0; row < proxy_->rowCount(idx); ++row) ids << model_->run(proxy_->mapToSource(proxy_->index(row, 0, idx)))->id;
+  }
   std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   return ids;
 }
 
 void RunBrowser::selectRuns(const QList<qlonglong>& ids) {
   auto* sel = table_->selectionModel();
   sel->clearSelection();
-  for (int row = 0; row < proxy_->rowCount(); ++row) {
-    const auto idx = proxy_->index(row, 0);
-    if (ids.contains(model_->runId(proxy_->mapToSource(idx).row())))
+  const auto selectIn = [&](const QModelIndex& parent) {
+    bool any = false;
+    for (int row = 0; row < proxy_->rowCount(parent); ++row) {
+      const auto idx = proxy_->index(row, 0, parent);
+      const auto* run = model_->run(proxy_->mapToSource(idx));
+      if (!run || !ids.contains(run->id)) continue;
       sel->select(idx, QItemSelectionModel::Select | QItemSelectionModel::Rows);
+      any = true;
+    }
+    return any;
+  };
+  selectIn({});
+  if (model_->groupBy().isEmpty()) return;
+  for (int row = 0; row < proxy_->rowCount(); ++row) {
+    const auto group = proxy_->index(row, 0);
+    if (selectIn(group)) table_->expand(group);
   }
 }
 
@@ -191,7 +264,7 @@ bool RunBrowser::setFilter(const QString& text) {
 void RunBrowser::setExtraColumns(const QStringList& keys) {
   model_->setExtraColumns(keys);
   QSettings().setValue("runs/columns", keys);
-  table_->resizeColumnsToContents();
+  resizeColumns();
 }
 
 void RunBrowser::showColumnMenu(const QPoint& pos) {
@@ -216,7 +289,7 @@ void RunBrowser::showColumnMenu(const QPoint& pos) {
     }
   }
   if (!chosen.isEmpty()) menu.addAction(tr("Remove added columns"), this, [this] { setExtraColumns({}); });
-  menu.exec(table_->horizontalHeader()->viewport()->mapToGlobal(pos));
+  menu.exec(table_->header()->viewport()->mapToGlobal(pos));
 }
 
 void RunBrowser::showContextMenu(const QPoint& pos) {
@@ -232,9 +305,9 @@ void RunBrowser::showContextMenu(const QPoint& pos) {
   });
   // The researcher's own tags of the selected runs, each removable (records are not theirs to remove).
   QStringList userTags;
-  for (int row = 0; row < model_->rowCount(); ++row)
-    if (ids.contains(model_->record(row).id))
-      for (const auto& [key, value] : model_->record(row).tags)
+  for (const auto& run : model_->runs())
+    if (ids.contains(run.id))
+      for (const auto& [key, value] : run.tags)
         if (key != kNoteTag && !isRecordTag(key) && !userTags.contains(QString::fromStdString(key)))
           userTags << QString::fromStdString(key);
   if (!userTags.isEmpty()) {
@@ -242,7 +315,7 @@ void RunBrowser::showContextMenu(const QPoint& pos) {
     for (const auto& key : userTags) remove->addAction(key, this, [this, key] { untagSelected(key); });
   }
   const QModelIndex at = table_->indexAt(pos);
-  if (at.isValid()) {
+  if (model_->run(proxy_->mapToSource(at))) {
     menu.addAction(tr("Rename"), this, [this, at] { table_->edit(at.siblingAtColumn(RunTableModel::Name)); });
     menu.addAction(tr("Edit note"), this, [this, at] { table_->edit(at.siblingAtColumn(RunTableModel::Note)); });
   }

@@ -3,12 +3,15 @@
 // their notes (in place, or from the context menu); delete; inspect the current one. The filter
 // box takes words (any column contains them) or an expression over any field, metric, param or
 // tag (store/run_filter.h); the header's context menu adds any metric, param or tag as a column,
-// remembered between sessions.
+// remembered between sessions. Runs can be grouped (by experiment or sweep, as replicates, by a
+// setting or by a tag): a group's row shows means ± standard deviations and stands for its runs
+// when selected.
 #pragma once
 #include <QWidget>
 
+class QComboBox;
 class QLineEdit;
-class QTableView;
+class QTreeView;
 
 namespace trustlab {
 
@@ -23,7 +26,7 @@ class RunBrowser : public QWidget {
   QString storePath() const { return storePath_; }
   QList<qlonglong> selectedRunIds() const;
   int runCount() const;
-  QTableView* table() const { return table_; }
+  QTreeView* table() const { return table_; }
 
  public Q_SLOTS:
   void refresh();
@@ -37,6 +40,8 @@ class RunBrowser : public QWidget {
   bool setFilter(const QString& text);
   /// Shows these metric/param/tag keys as columns after the fixed ones (and remembers them).
   void setExtraColumns(const QStringList& keys);
+  /// Groups the runs by a key of store/run_groups.h ("" for none; remembered).
+  void setGroupBy(const QString& key);
 
  Q_SIGNALS:
   void overlayRequested(const QList<qlonglong>& runIds);
@@ -50,11 +55,14 @@ class RunBrowser : public QWidget {
   void deleteSelected();
   void showContextMenu(const QPoint& pos);
   void showColumnMenu(const QPoint& pos);
+  void fillGroupings(const QString& current);
+  void resizeColumns();
   QString storePath_;
   RunTableModel* model_;
   RunFilterProxy* proxy_;
-  QTableView* table_;
+  QTreeView* table_;
   QLineEdit* filter_;
+  QComboBox* groupBy_;
 };
 
 }  // namespace trustlab

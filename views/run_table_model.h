@@ -1,28 +1,36 @@
 // views: the runs of a store as a table (id, status, experiment, name, dataset, model, metrics,
 // privacy (mode and ε spent), the researcher's tags and note, start time, duration) for the run
 // browser, then any columns the researcher adds: a metric, param or tag key each (runValue says
-// how a key is looked up). The note is edited in place and written to the store.
+// how a key is looked up). The note and name are edited in place and written to the store.
+// Grouped (store/run_groups.h), runs become the children of one row per group, which shows the
+// group's size and each number column's mean ± standard deviation.
 #pragma once
-#include <QAbstractTableModel>
+#include <QAbstractItemModel>
 #include <vector>
 
+#include "store/run_groups.h"
 #include "store/run_store.h"
 
 namespace trustlab {
 
-class RunTableModel : public QAbstractTableModel {
+class RunTableModel : public QAbstractItemModel {
   Q_OBJECT
  public:
   enum Column {
     Id, Status, Experiment, Name, Dataset, Model, ValidAccuracy, TestAccuracy, TestMacroF1, Privacy, Tags, Note,
     Started, Duration, ColumnCount
   };
-  using QAbstractTableModel::QAbstractTableModel;
+  using QAbstractItemModel::QAbstractItemModel;
 
   /// Re-reads the store (read-only connection); throws StoreError when it cannot.
   void reload(const QString& storePath);
-  qlonglong runId(int row) const { return runs_.at(size_t(row)).id; }
-  const RunRecord& record(int row) const { return runs_.at(size_t(row)); }
+  /// Groups the runs by a key of groupRuns ("" for a flat table).
+  void setGroupBy(const QString& key);
+  QString groupBy() const { return groupBy_; }
+  /// The run of a row, or nullptr for a group's row.
+  const RunRecord* run(const QModelIndex& index) const;
+  /// Every run loaded, in store order.
+  const std::vector<RunRecord>& runs() const { return runs_; }
 
   /// Added columns, after the fixed ones: metric, param or tag keys ("audit/mia_loss/auc").
   void setExtraColumns(const QStringList& keys);
@@ -33,6 +41,8 @@ class RunTableModel : public QAbstractTableModel {
   };
   Keys availableKeys() const;
 
+  QModelIndex index(int row, int column, const QModelIndex& parent = {}) const override;
+  QModelIndex parent(const QModelIndex& child) const override;
   int rowCount(const QModelIndex& parent = {}) const override;
   int columnCount(const QModelIndex& parent = {}) const override;
   QVariant data(const QModelIndex& index, int role) const override;
@@ -46,11 +56,19 @@ class RunTableModel : public QAbstractTableModel {
   void writeFailed(const QString& message);
 
  private:
-  struct Row : RunRecord {
+  /// What a run's row shows besides its record.
+  struct RowText {
     QString dataset, model, privacy, userTags;
   };
-  QVariant extraValue(const Row& r, const QString& key, int role) const;
-  std::vector<Row> runs_;
+  static constexpr quintptr kTopLevel = 0;  ///< internal id of top-level rows; a run in group g has g + 1
+  size_t runIndex(const QModelIndex& index) const;
+  QVariant runData(size_t run, int column, int role) const;
+  QVariant groupData(const RunGroup& group, int column, int role) const;
+  QVariant extraValue(const RunRecord& r, const QString& key, int role) const;
+  std::vector<RunRecord> runs_;
+  std::vector<RowText> text_;
+  std::vector<RunGroup> groups_;
+  QString groupBy_;
   QStringList extra_;
   QString storePath_;
 };

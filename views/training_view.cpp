@@ -142,16 +142,12 @@ void TrainingView::showStoredRuns(const QList<qlonglong>& runIds, const QString&
     for (const auto& [key, values] : comparison.differingSettings) colourBy_->addItem(QString::fromStdString(key));
     colourBy_->setCurrentIndex(std::max(0, colourBy_->findText(colourBy)));
   }
-  const auto byValue = comparison.differingSettings.find(colourBy_->currentText().toStdString());
-  QStringList values;  // distinct values in first-seen order: one colour each
+  const auto colours = colourBySetting(comparison, colourBy_->currentText().toStdString());
   for (size_t i = 0; i < runs.size(); ++i) {
     QString name = QString::fromStdString(runs[i].name);
-    if (byValue != comparison.differingSettings.end()) {
-      const auto& v = byValue->second[i];
-      const QString value = v ? QString::fromStdString(*v) : tr("(none)");
-      if (!values.contains(value)) values << value;
-      runColours_[runs[i].id] = int(values.indexOf(value));
-      name += QString(" · %1=%2").arg(colourBy_->currentText(), value);
+    if (!colours.index.empty()) {
+      runColours_[runs[i].id] = colours.index[i];
+      name += QString(" · %1=%2").arg(colourBy_->currentText(), QString::fromStdString(colours.values[size_t(colours.index[i])]));
     }
     runNames_[runs[i].id] = name;
   }

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -18,6 +19,7 @@
 #include "interop/run_report.h"
 #include "interop/tensorboard_export.h"
 #include "store/run_filter.h"
+#include "store/run_groups.h"
 #include "store/run_store.h"
 #include "store/run_tags.h"
 #include "experiment/runner.h"
@@ -424,17 +426,52 @@ int exportRuns(const RunStore& store, const Args& a) {
   return 0;
 }
 
+/// `runs list --group-by G`: one line per group (its label, its runs, headline metrics as mean +- sd);
+/// with --json every metric of the group's runs.
+int listGroups(const RunStore& store, const std::vector<RunRecord>& runs, const Args& a) {
+  const auto groups = groupRuns(runs, a.get("group-by"));
+  const auto spread = [&](const RunGroup& g, const std::string& key) {
+    const auto v = groupValue(runs, g, key);
+    char buf[64] = "-";
+    if (v.mean && v.count > 1) std::snprintf(buf, sizeof buf, "%.4f+-%.4f", *v.mean, v.std);  // ASCII: columns align
+    else if (v.mean) std::snprintf(buf, sizeof buf, "%.4f", *v.mean);
+    return std::string(buf);
+  };
+  if (a.has("json")) {
+    json out = json::array();
+    for (const auto& g : groups) {
+      std::set<std::string> keys;
+      json ids = json::array(), metrics = json::object();
+      for (size_t i : g.members) {
+        ids.push_back(runs[i].id);
+        for (const auto& [k, v] : runs[i].latestMetrics) keys.insert(k);
+      }
+      for (const auto& k : keys)
+        if (const auto v = groupValue(runs, g, k); v.mean) metrics[k] = {{"mean", *v.mean}, {"std", v.std}, {"count", v.count}};
+      out.push_back({{"group", g.label}, {"runs", ids}, {"metrics", metrics}});
+    }
+    std::cout << json{{"store", store.path()}, {"group_by", a.get("group-by")}, {"groups", out}}.dump() << std::endl;
+    return 0;
+  }
+  std::printf("%-5s %-22s %-22s %-18s %s\n", "runs", "valid_acc", "test_acc", "epsilon", "group");
+  for (const auto& g : groups)
+    std::printf("%-5zu %-22s %-22s %-18s %s\n", g.members.size(), spread(g, "valid/accuracy").c_str(),
+                spread(g, "test/accuracy").c_str(), spread(g, "privacy/epsilon").c_str(), g.label.c_str());
+  return 0;
+}
+
 int runsCommand(const std::vector<std::string>& argv) {
   if (argv.empty())
     throw InputError("runs", "expects a subcommand: list, show, export, ledger, tag, untag, note, rename, delete");
   const std::string sub = argv[0];
   const std::vector<std::string> rest(argv.begin() + 1, argv.end());
-  const Args a(rest, {"store", "filter", "where", "output", "accountant", "mlflow", "tensorboard"}, {"json", "csv"});
+  const Args a(rest, {"store", "filter", "where", "output", "accountant", "mlflow", "tensorboard", "group-by"}, {"json", "csv"});
   RunStore store(storePath(a));
   if (sub == "list") {
     auto runs = store.listRuns(a.get("filter"));
     const RunFilter where = RunFilter::parse(a.get("where"));
     runs.erase(std::remove_if(runs.begin(), runs.end(), [&](const RunRecord& r) { return !where.matches(r); }), runs.end());
+    if (a.has("group-by")) return listGroups(store, runs, a);
     if (a.has("json")) {
       json arr = json::array();
       for (const auto& r : runs) arr.push_back(runJson(r, false));

@@ -9,6 +9,7 @@
 #include "audits/membership_audit.h"
 #include "plugins/plugin_loader.h"
 #include "privacy/privacy_history.h"
+#include "store/run_groups.h"
 #include "util/errors.h"
 #include "util/text.h"
 
@@ -20,8 +21,10 @@ commands:
                                               every spec field as an option, with its default and range)
   train --resume ID [--checkpoint-every N]    (continue a stopped or killed run exactly where it stopped)
   fl [SPEC.json] [options]                    (federated simulation; fl --help lists every option)
-  runs list [--filter TEXT] [--where EXPR] [--store FILE] [--json]
-                                              (EXPR: "privacy.target_epsilon < 3 and test/accuracy > 0.9")
+  runs list [--filter TEXT] [--where EXPR] [--group-by G] [--store FILE] [--json]
+                                              (EXPR: "privacy.target_epsilon < 3 and test/accuracy > 0.9";
+                                              G: a grouping below or any param/tag/spec field; each group's
+                                              metrics as mean ± sd)
   runs show ID [--store FILE] [--json]
   runs export ID --csv [--output FILE] [--store FILE]
   runs export [ID...] [--where EXPR] --mlflow DIR | --tensorboard DIR [--store FILE] [--json]
@@ -70,9 +73,12 @@ The default store is $TRUSTLAB_STORE or ~/.local/share/trustlab/runs.sqlite (sha
 
 /// The usage text with the registries' current names (plugins' included).
 std::string usage() {
+  std::string groupings;
+  for (const auto& g : trustlab::runGroupings()) groupings += (groupings.empty() ? "" : ", ") + g.key + " (" + g.label + ")";
   return std::string(kUsage) + "Accountants (A): " + trustlab::joinNames(trustlab::accountantNames(), ", ") +
          ".\nMembership attacks (M): " + trustlab::joinNames(trustlab::membershipAttackRegistry().names(), ", ") +
-         ".\nAudits (NAME): " + trustlab::joinNames(trustlab::auditRegistry().names(), ", ") + ".\n";
+         ".\nAudits (NAME): " + trustlab::joinNames(trustlab::auditRegistry().names(), ", ") +
+         ".\nGroupings (G): " + groupings + ".\n";
 }
 }  // namespace
 

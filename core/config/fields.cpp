@@ -48,10 +48,8 @@ std::optional<FieldValue> parseFieldValue(const FieldInfo& field, const std::str
       return FieldValue(v);
     }
     case FieldType::Real: {
-      char* end = nullptr;
-      const double v = std::strtod(t.c_str(), &end);
-      if (t.empty() || *end || !std::isfinite(v)) return std::nullopt;
-      return FieldValue(v);
+      const auto v = parseFiniteNumber(t);
+      return v ? std::optional<FieldValue>(FieldValue(*v)) : std::nullopt;
     }
     case FieldType::Text:
       return FieldValue(text);

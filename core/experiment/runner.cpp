@@ -194,23 +194,33 @@ RunOutcome runExperiment(const ExperimentSpec& spec, const RunOptions& o) {
   return trainAndFinish(spec, prepared, model, o, out, {});
 }
 
+namespace {
+
+/// Why the run of `record` cannot go on from its saved state, or "".
+std::string whyNotResumable(const RunStore& store, const RunRecord& record, const ExperimentSpec& spec) {
+  if (record.status == "finished") return "it has finished";
+  if (record.status == "running") return "it is still running";
+  if (spec.federated.enabled) return "federated runs cannot be resumed yet";
+  if (!std::filesystem::exists(resumeStatePath(store.path(), record.id)))
+    return "no resume state was saved (it stopped before its first one, or ran without checkpoints)";
+  return {};
+}
+
+}  // namespace
+
 std::string whyNotResumable(const RunStore& store, long long runId) {
   const auto record = store.run(runId);
   if (!record) return "no such run";
-  if (record->status == "finished") return "it has finished";
-  if (record->status == "running") return "it is still running";
-  if (ExperimentSpec::fromJson(record->specJson, "run " + std::to_string(runId)).federated.enabled)
-    return "federated runs cannot be resumed yet";
-  if (!std::filesystem::exists(resumeStatePath(store.path(), runId)))
-    return "no resume state was saved (it stopped before its first one, or ran without checkpoints)";
-  return {};
+  return whyNotResumable(store, *record, ExperimentSpec::fromJson(record->specJson, "run " + std::to_string(runId)));
 }
 
 RunOutcome resumeExperiment(long long runId, const RunOptions& o) {
   const std::string what = "run " + std::to_string(runId);
   if (!o.store) throw InputError(what, "resuming needs the run store it was recorded in");
-  if (const auto why = whyNotResumable(*o.store, runId); !why.empty()) throw InputError(what, "cannot resume: " + why);
-  const auto spec = ExperimentSpec::fromJson(o.store->run(runId)->specJson, what);
+  const auto record = o.store->run(runId);
+  if (!record) throw InputError(what, "cannot resume: no such run");
+  const auto spec = ExperimentSpec::fromJson(record->specJson, what);
+  if (const auto why = whyNotResumable(*o.store, *record, spec); !why.empty()) throw InputError(what, "cannot resume: " + why);
   configureThreads(spec.training.threads);
   RunOutcome out;
   out.runId = runId;
@@ -219,9 +229,8 @@ RunOutcome resumeExperiment(long long runId, const RunOptions& o) {
   const auto path = resumeStatePath(o.store->path(), runId);
   const long step = savedStep(path);
   o.store->resumeRun(runId, step);
-  const auto& tags = o.store->run(runId)->tags;
-  const auto before = tags.find(kResumedTag);
-  o.store->setTag(runId, kResumedTag, (before == tags.end() ? "" : before->second + ", ") + std::to_string(step));
+  const auto before = record->tags.find(kResumedTag);
+  o.store->setTag(runId, kResumedTag, (before == record->tags.end() ? "" : before->second + ", ") + std::to_string(step));
   say(o, "resuming " + what + " from its state at step " + std::to_string(step));
   return trainAndFinish(spec, prepared, model, o, out, path);
 }

@@ -274,7 +274,7 @@ void SweepSpec::requireValid(const std::string& where) const {
     }
     if (isEpsilonField(a.field))
       for (const auto& v : a.values)
-        if (!isInfinite(v) && !(std::atof(v.c_str()) > 0))
+        if (const auto e = parseNumber(v); !isInfinite(v) && !(e && *e > 0))
           throw InputError(where, "each ε must be a positive number or \"inf\"", 0, "grid." + a.field);
   }
   for (const auto& name : audits) auditRegistry().at(name);  // InputError naming the audit

@@ -2,19 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <limits>
+#include <optional>
+
+#include "util/text.h"
 
 namespace trustlab {
 namespace {
 
 constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
-
-bool parseNumber(const std::string& text, double& out) {
-  char* end = nullptr;
-  out = std::strtod(text.c_str(), &end);
-  return !text.empty() && !*end && std::isfinite(out);
-}
 
 /// Positions of `values` on an axis spanning their range (the middle when they are all equal).
 std::vector<double> scaled(const std::vector<double>& values, ParallelAxis& axis) {
@@ -37,9 +33,9 @@ std::vector<double> settingAxis(const std::vector<std::optional<std::string>>& v
   std::vector<double> numbers;
   bool numeric = true;
   for (const auto& v : values) {
-    double x = kMissing;
-    if (v && !parseNumber(*v, x)) numeric = false;
-    numbers.push_back(x);
+    const auto x = v ? parseFiniteNumber(*v) : std::optional<double>(kMissing);
+    if (!x) numeric = false;
+    numbers.push_back(x.value_or(kMissing));
   }
   if (numeric) return scaled(numbers, axis);
   for (const auto& v : values)

@@ -3,22 +3,16 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <limits>
 #include <map>
 #include <optional>
 #include <set>
 
+#include "util/text.h"
+
 namespace trustlab {
 
 namespace {
-
-std::optional<double> numberOf(const std::string& text) {
-  char* end = nullptr;
-  const double v = std::strtod(text.c_str(), &end);
-  if (text.empty() || *end || !std::isfinite(v)) return std::nullopt;
-  return v;
-}
 
 std::string epsilonText(double e) {
   char buf[32];
@@ -36,7 +30,7 @@ std::vector<std::string> tradeoffAxes(const std::vector<SweepCell>& cells) {
     epsilons.insert(c.epsilon);
     for (const auto& [field, value] : c.settings) {
       auto [it, fresh] = numeric.emplace(field, true);
-      it->second = it->second && numberOf(value).has_value();
+      it->second = it->second && parseFiniteNumber(value).has_value();
       distinct[field].insert(value);
     }
   }
@@ -79,7 +73,7 @@ TradeoffSeries tradeoffSeries(const std::vector<SweepCell>& cells, const std::st
       continue;
     }
     const auto x = xAxis == kEpsilonAxis ? std::optional<double>(c.epsilon)
-                   : c.settings.count(xAxis)  ? numberOf(c.settings.at(xAxis))
+                   : c.settings.count(xAxis)  ? parseFiniteNumber(c.settings.at(xAxis))
                                               : std::nullopt;
     if (x && (xAxis != kEpsilonAxis || *x > 0)) points.emplace_back(*x, &c);  // ε 0: a fixed σ, no target
   }

@@ -1,5 +1,7 @@
 #include "store/run_comparison.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 #include <mutex>
 #include <set>
@@ -59,6 +61,19 @@ RunComparison compareRuns(const std::vector<RunRecord>& runs) {
       c.metrics[key].push_back(it == r.latestMetrics.end() ? std::nullopt : std::optional<double>(it->second));
     }
   return c;
+}
+
+SettingColours colourBySetting(const RunComparison& comparison, const std::string& setting) {
+  SettingColours out;
+  const auto it = comparison.differingSettings.find(setting);
+  if (it == comparison.differingSettings.end()) return out;
+  for (const auto& v : it->second) {
+    const std::string value = v.value_or("(none)");
+    const auto at = std::find(out.values.begin(), out.values.end(), value);
+    out.index.push_back(int(at - out.values.begin()));
+    if (at == out.values.end()) out.values.push_back(value);
+  }
+  return out;
 }
 
 }  // namespace trustlab

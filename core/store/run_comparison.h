@@ -22,6 +22,15 @@ struct RunComparison {
 
 RunComparison compareRuns(const std::vector<RunRecord>& runs);
 
+/// Runs coloured by a setting that differs between them: `values` are its distinct values in the
+/// order first met ("(none)" for a run without it), `index[i]` the i-th run's value. A setting
+/// that does not differ leaves both empty (colour by run).
+struct SettingColours {
+  std::vector<std::string> values;
+  std::vector<int> index;
+};
+SettingColours colourBySetting(const RunComparison& comparison, const std::string& setting);
+
 /// A run's stored spec flattened to its leaves ("training.lr" → "0.001", text without quotes);
 /// empty when unreadable. Cached by the spec's hash: filters ask it for every run, keystroke after
 /// keystroke.

@@ -6,6 +6,7 @@
 
 #include "store/run_comparison.h"
 #include "util/errors.h"
+#include "util/text.h"
 
 namespace trustlab {
 
@@ -20,13 +21,6 @@ namespace {
 
 using Node = RunFilter::Node;
 
-std::optional<double> number(const std::string& s) {
-  if (s.empty()) return std::nullopt;
-  char* end = nullptr;
-  const double v = std::strtod(s.c_str(), &end);
-  return *end == '\0' ? std::optional<double>(v) : std::nullopt;
-}
-
 bool compare(const std::string& have, const std::string& op, const std::string& want) {
   if (op == "~") {  // contains, ignoring case
     auto lower = [](std::string s) {
@@ -35,7 +29,7 @@ bool compare(const std::string& have, const std::string& op, const std::string& 
     };
     return lower(have).find(lower(want)) != std::string::npos;
   }
-  const auto a = number(have), b = number(want);
+  const auto a = parseNumber(have), b = parseNumber(want);
   const int order = a && b ? (*a < *b ? -1 : *a > *b ? 1 : 0) : have.compare(want) < 0 ? -1 : have == want ? 0 : 1;
   if (op == "=" || op == "==") return order == 0;
   if (op == "!=") return order != 0;

@@ -1,6 +1,8 @@
 #include "util/text.h"
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -103,6 +105,20 @@ std::vector<std::string> split(const std::string& s, char sep) {
 
 bool endsWith(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::optional<double> parseNumber(const std::string& text) {
+  const char* begin = text.data() + (!text.empty() && text[0] == '+' && text.size() > 1 && text[1] != '-');
+  const char* end = text.data() + text.size();
+  double v = 0;
+  const auto [stop, error] = std::from_chars(begin, end, v);
+  if (begin == end || error != std::errc() || stop != end) return std::nullopt;
+  return v;
+}
+
+std::optional<double> parseFiniteNumber(const std::string& text) {
+  const auto v = parseNumber(text);
+  return v && std::isfinite(*v) ? v : std::nullopt;
 }
 
 namespace {

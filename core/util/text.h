@@ -1,6 +1,7 @@
 // core/util: text helpers: lenient UTF-8 (invalid bytes become U+FFFD instead of failing the load),
 // file reading with errors that name the file, trimming and splitting, "did you mean" suggestions.
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,13 @@ std::string trim(const std::string& s);
 std::string toLowerAscii(std::string s);
 std::vector<std::string> split(const std::string& s, char sep);
 bool endsWith(const std::string& s, const std::string& suffix);
+
+/// The whole of `text` as a number (a leading '+', "inf" and "nan" allowed), read in the C locale
+/// whatever the process's: std::from_chars, because strtod under a German locale (which Qt sets
+/// from the environment) would stop "0.5" at the '.'. nullopt when it is not one.
+std::optional<double> parseNumber(const std::string& text);
+/// parseNumber, finite numbers only.
+std::optional<double> parseFiniteNumber(const std::string& text);
 
 /// The candidate closest to `word` by edit distance (case-insensitive), or "" when none is
 /// close enough to be a likely typo (distance ≤ max(1, |word| / 3)): the "did you mean" of

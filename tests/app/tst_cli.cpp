@@ -88,6 +88,17 @@ class TestCli : public QObject {
     };
     QCOMPARE(where("figure = 3 and note ~ LOW"), 1);
     QVERIFY(where("test/accuracy >= 0") >= 1);
+    // Grouped by a tag: the tagged run alone, the others under "(none)", each with its metrics' means.
+    const auto grouped = cli({"runs", "list", "--group-by", "figure", "--store", store(), "--json"});
+    QVERIFY2(grouped.code == 0, grouped.err.constData());
+    const auto groups = QJsonDocument::fromJson(grouped.out).object()["groups"].toArray();
+    QCOMPARE(groups.size(), 2);
+    QCOMPARE(groups[0].toObject()["group"].toString(), QString("3"));
+    QCOMPARE(groups[0].toObject()["runs"].toArray().size(), 1);
+    QCOMPARE(groups[0].toObject()["runs"][0].toInteger(), id.toLongLong());
+    QCOMPARE(groups[1].toObject()["group"].toString(), QString("(none)"));
+    QVERIFY(groups[0].toObject()["metrics"].toObject().contains("test/accuracy"));
+    QVERIFY(cli({"runs", "list", "--group-by", "experiment", "--store", store()}).out.contains("test_acc"));
     // The same choice exported for MLflow and TensorBoard.
     const auto exported = cli({"runs", "export", "--where", "figure = 3", "--mlflow", dir_.path() + "/mlruns",
                                "--tensorboard", dir_.path() + "/tb", "--store", store(), "--json"});

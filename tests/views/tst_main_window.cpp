@@ -13,6 +13,7 @@
 #include <torch/torch.h>
 
 #include "store/checkpoint.h"
+#include "store/run_comparison.h"
 #include "store/run_store.h"
 #include "spec/run_name.h"
 #include "main_window.h"
@@ -297,6 +298,48 @@ class TestMainWindow : public QObject {
     QCOMPARE(after.run(1)->name, std::string("baseline bilstm"));
     QVERIFY(!renameRunOne("  "));  // a run keeps a name
     QVERIFY(renameRunOne(name));
+    // Grouped by a tag: the tagged run's group, then the rest; a group's row stands for its runs and
+    // shows each number column's mean over them.
+    browser->selectRuns({1});
+    QVERIFY(browser->tagSelected("arm", "baseline"));
+    auto* groupBy = browser->findChild<QComboBox*>("runGroupBy");
+    QVERIFY(groupBy->findData("arm") >= 0 && groupBy->findData("replicates") >= 0 && groupBy->findData("experiment") >= 0);
+    groupBy->setCurrentIndex(groupBy->findData("arm"));
+    QCOMPARE(QSettings().value("runs/groupBy").toString(), QString("arm"));
+    QCOMPARE(rows->rowCount(), 2);  // sorted as the table is (by ID, here the group's size, descending)
+    const auto groupRow = [&](const QString& label) {
+      for (int r = 0; r < rows->rowCount(); ++r)
+        if (rows->index(r, RunTableModel::Name).data().toString() == label) return rows->index(r, 0);
+      return QModelIndex();
+    };
+    const QModelIndex baseline = groupRow("baseline"), rest = groupRow("(none)");
+    QVERIFY(baseline.isValid() && rest.isValid());
+    QCOMPARE(rows->rowCount(baseline), 1);
+    QCOMPARE(rows->index(0, RunTableModel::Id, baseline).data().toLongLong(), 1LL);
+    QCOMPARE(rows->rowCount(rest), all - 1);
+    double sum = 0;
+    int counted = 0;
+    for (int r = 0; r < rows->rowCount(rest); ++r)
+      if (const auto v = rows->index(r, RunTableModel::TestAccuracy, rest).data(Qt::UserRole); v.isValid())
+        sum += v.toDouble(), ++counted;
+    QVERIFY(counted > 0);
+    QVERIFY(std::abs(rest.siblingAtColumn(RunTableModel::TestAccuracy).data(Qt::UserRole).toDouble() - sum / counted) < 1e-9);
+    browser->table()->selectionModel()->select(rest, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    QCOMPARE(browser->selectedRunIds().size(), all - 1);
+    QVERIFY(!browser->selectedRunIds().contains(1));
+    // Filters reach into groups (a group without a matching run goes); selecting a run opens its group.
+    QVERIFY(browser->setFilter("id = 1"));
+    QCOMPARE(rows->rowCount(), 1);
+    browser->setFilter({});
+    browser->selectRuns({1});
+    QCOMPARE(browser->selectedRunIds(), QList<qlonglong>{1});
+    QVERIFY(browser->table()->isExpanded(groupRow("baseline")));
+    browser->table()->expand(groupRow("(none)"));
+    QVERIFY(browser->grab().save(QString(TRUSTLAB_TEST_OUTPUT_DIR) + "/run_table_grouped.png"));
+    QVERIFY(browser->untagSelected("arm"));
+    browser->setGroupBy({});
+    QCOMPARE(rows->rowCount(), all);
+    QCOMPARE(QSettings().value("runs/groupBy").toString(), QString());
   }
   void comparesRunsWithTheirParetoFront() {
     Q_EMIT window_->runBrowser()->compareRequested({1, 2, 3});
@@ -318,10 +361,31 @@ class TestMainWindow : public QObject {
     QVERIFY(std::any_of(pc.axes.begin(), pc.axes.end(), [](const auto& a) { return a.key == "training.seed"; }));
     QVERIFY(std::any_of(pc.axes.begin(), pc.axes.end(), [](const auto& a) { return a.key == "test/accuracy"; }));
     QCOMPARE(view->parallelPlot()->graphCount(), 3);
+    // Coloured by a differing setting: a scatter graph per value (and the front), the value in the
+    // parallel plot's legend, the same colour for the same value.
+    view->setColourBy("training.seed");
+    const auto seeds = colourBySetting(compareRuns({*RunStore(window_->storePath().toStdString(), true).run(1),
+                                                    *RunStore(window_->storePath().toStdString(), true).run(2),
+                                                    *RunStore(window_->storePath().toStdString(), true).run(3)}),
+                                       "training.seed");
+    QVERIFY(!seeds.values.empty());
+    QCOMPARE(view->scatterPlot()->graphCount(), int(seeds.values.size()) + 1);
+    QCOMPARE(view->scatterPlot()->graph(int(seeds.values.size()))->name(), QString("Pareto front"));
+    for (int r = 0; r < 3; ++r) {
+      QVERIFY(view->parallelPlot()->graph(r)->name().contains(" · training.seed="));
+      QCOMPARE(view->parallelPlot()->graph(r)->pen().color(), MetricPlot::paletteColor(seeds.index[size_t(r)]));
+    }
     const auto files = view->exportAll(dir_.path() + "/cmp", 241, 170);
     QCOMPARE(files.size(), 12);  // the scatter's and the parallel plot's five formats, and the two tables
     QVERIFY(fileContains(dir_.path() + "/cmp-compare-metrics.csv", "\"test/accuracy\""));
     QVERIFY(window_->grab().save(QString(TRUSTLAB_TEST_OUTPUT_DIR) + "/main_window_compare.png"));
+    // A large screen: the tables, plots and run table share the space (looked at, not asserted).
+    window_->resize(2560, 1440);
+    QTest::qWait(50);
+    QVERIFY(window_->grab().save(QString(TRUSTLAB_TEST_OUTPUT_DIR) + "/main_window_2560x1440.png"));
+    window_->resize(1400, 900);
+    view->setColourBy("run");
+    QCOMPARE(view->scatterPlot()->graphCount(), 2);
     // A report of the same runs, with the figures rendered as the plots export them.
     window_->runBrowser()->selectRuns({1, 2});
     QVERIFY(window_->writeReport(dir_.path() + "/report"));
@@ -333,8 +397,13 @@ class TestMainWindow : public QObject {
     QSignalSpy audited(window_.get(), &MainWindow::auditFinished);
     auto* browser = window_->runBrowser();
     browser->selectRuns({1});
+    window_->probe()->reset();
     Q_EMIT browser->auditRequested(1, "membership:loss");
     QVERIFY(audited.wait(120000));
+    // The audit trains its shadow models off the GUI thread.
+    const double blocked = window_->probe()->maxBlockedMs();
+    qInfo() << "GUI thread longest block while auditing:" << blocked << "ms";
+    QVERIFY2(blocked < 50, qPrintable(QString::number(blocked)));
     QVERIFY2(audited.first().at(1).toString().contains("AUC"), qPrintable(audited.first().at(1).toString()));
     QVERIFY(inspectorShows("audit/mia_loss/auc"));
   }

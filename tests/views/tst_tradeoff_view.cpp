@@ -6,6 +6,7 @@
 #include <QtWidgets>
 #include <qcustomplot.h>
 
+#include "responsiveness_probe.h"
 #include "sweep_editor.h"
 #include "tradeoff_view.h"
 
@@ -72,9 +73,14 @@ class TestTradeoffView : public QObject {
     int before = 0;
     for (const auto& c : view_->cells()) before += c.runs;
     QVERIFY(before < 6);
+    ResponsivenessProbe probe;
     view_->startSweep();
     QVERIFY(finished.wait(300000));
     QCOMPARE(finished.takeFirst().at(0).toBool(), false);
+    // Sweeping (training, auditing, storing, the plots refilled after each run) leaves the GUI
+    // thread free.
+    qInfo() << "GUI thread longest block while sweeping:" << probe.maxBlockedMs() << "ms";
+    QVERIFY2(probe.maxBlockedMs() < 50, qPrintable(QString::number(probe.maxBlockedMs())));
     QVERIFY(view_->status()->text().contains(QString("%1 already done").arg(before)));
     QCOMPARE(view_->cells().size(), size_t(3));
     for (const auto& c : view_->cells()) QCOMPARE(c.runs, 2);

@@ -1,12 +1,15 @@
 // Tests core/interop: CRC-32C against its known answer; an MLflow file store with the layout and
 // contents MLflow's FileStore reads (meta.yaml fields, params, "<ms> <value> <step>" metric
 // lines, mlflow.* tags); TensorBoard event files whose TFRecord CRCs check and whose Event
-// protocol buffers, decoded here field by field, carry every stored metric point; a Markdown
+// protocol buffers, decoded here field by field, carry every stored metric point and the HParams
+// sessions and experiment (plugin_data.proto, api.proto field numbers); a Markdown
 // report of two runs with the settings that differ, the final metrics and its figures.
 #include <QtTest>
 
 #include <cstring>
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
 
 #include "interop/export_files.h"
@@ -70,6 +73,42 @@ const Field* find(const std::vector<Field>& fields, int number) {
   for (const auto& f : fields)
     if (f.number == number) return &f;
   return nullptr;
+}
+
+/// The records of a TFRecord stream (length, its masked CRC, record, its masked CRC); `framed`
+/// says whether every length and CRC checked.
+std::vector<std::string> tfRecords(const std::string& data, bool& framed) {
+  std::vector<std::string> out;
+  framed = true;
+  for (size_t i = 0; i < data.size();) {
+    uint64_t length = 0;
+    uint32_t lengthCrc = 0, dataCrc = 0;
+    if (i + 12 > data.size()) return framed = false, out;
+    std::memcpy(&length, data.data() + i, 8);
+    std::memcpy(&lengthCrc, data.data() + i + 8, 4);
+    if (i + 16 + length > data.size() || lengthCrc != maskedCrc32c(data.data() + i, 8)) return framed = false, out;
+    out.push_back(data.substr(i + 12, length));
+    std::memcpy(&dataCrc, data.data() + i + 12 + length, 4);
+    framed = framed && dataCrc == maskedCrc32c(out.back().data(), out.back().size());
+    i += 12 + length + 4;
+  }
+  return out;
+}
+
+/// A fixed 64-bit field as the double it holds.
+double asDouble(const Field& f) {
+  double d = 0;
+  std::memcpy(&d, &f.value, 8);
+  return d;
+}
+
+/// The HParamsPluginData of a summary value: metadata (9) → plugin_data (1) named "hparams" →
+/// content (2), whose version (1) must be 0.
+std::vector<Field> hparamsData(const std::vector<Field>& value) {
+  const auto plugin = decode(find(decode(find(value, 9)->bytes), 1)->bytes);
+  if (find(plugin, 1)->bytes != "hparams") return {};
+  auto content = decode(find(plugin, 2)->bytes);
+  return find(content, 1) && find(content, 1)->value == 0 ? content : std::vector<Field>{};
 }
 
 }  // namespace
@@ -144,20 +183,13 @@ class TestInterop : public QObject {
     QCOMPARE(written.runs.size(), size_t(1));
     const auto files = QDir(QString::fromStdString(written.runs.front())).entryList({"events.out.tfevents.*"});
     QCOMPARE(files.size(), 1);
-    const std::string data = slurp(QString::fromStdString(written.runs.front()) + "/" + files.front());
+    bool framed = false;
+    const auto records = tfRecords(slurp(QString::fromStdString(written.runs.front()) + "/" + files.front()), framed);
+    QVERIFY(framed);
     std::map<std::string, std::vector<std::pair<long, float>>> scalars;
     std::string version, params;
-    for (size_t i = 0; i < data.size();) {  // TFRecord: length, its masked CRC, record, its masked CRC
-      QVERIFY(i + 12 <= data.size());
-      uint64_t length = 0;
-      uint32_t lengthCrc = 0, dataCrc = 0;
-      std::memcpy(&length, data.data() + i, 8);
-      std::memcpy(&lengthCrc, data.data() + i + 8, 4);
-      QCOMPARE(lengthCrc, maskedCrc32c(data.data() + i, 8));
-      const std::string record = data.substr(i + 12, length);
-      std::memcpy(&dataCrc, data.data() + i + 12 + length, 4);
-      QCOMPARE(dataCrc, maskedCrc32c(record.data(), record.size()));
-      i += 12 + length + 4;
+    std::vector<Field> start, end;
+    for (const auto& record : records) {
       const auto event = decode(record);
       QVERIFY(find(event, 1) && find(event, 1)->wire == 1);  // wall_time, a double
       const long step = find(event, 2) ? long(find(event, 2)->value) : 0;
@@ -174,6 +206,10 @@ class TestInterop : public QObject {
         params = find(decode(tensor->bytes), 8)->bytes;
         const auto plugin = decode(find(decode(find(value, 9)->bytes), 1)->bytes);
         QCOMPARE(find(plugin, 1)->bytes, std::string("text"));
+      } else {
+        const auto data = hparamsData(value);
+        if (tag == "_hparams_/session_start_info") start = decode(find(data, 3)->bytes);
+        if (tag == "_hparams_/session_end_info") end = decode(find(data, 4)->bytes);
       }
     }
     QCOMPARE(version, std::string("brain.Event:2"));
@@ -181,6 +217,37 @@ class TestInterop : public QObject {
     QCOMPARE(scalars["train/loss"].size(), size_t(20));
     QCOMPARE(scalars["valid/accuracy"].size(), size_t(4));
     for (const auto& [step, value] : scalars["train/loss"]) QCOMPARE(value, float(2.0 / double(step)));
+    // HParams: the session's params as google.protobuf.Values (a number as number_value, text as
+    // string_value), its replicate group and start time; its end says "success" (1).
+    std::map<std::string, std::vector<Field>> hparams;
+    for (const auto& f : start)
+      if (f.number == 1) hparams[find(decode(f.bytes), 1)->bytes] = decode(find(decode(f.bytes), 2)->bytes);
+    QCOMPARE(hparams.size(), size_t(2));
+    QCOMPARE(asDouble(*find(hparams["lr"], 2)), 0.01);
+    QCOMPARE(find(hparams["privacy.mode"], 3)->bytes, std::string("edp"));
+    QVERIFY(!find(start, 4)->bytes.empty());
+    QCOMPARE(asDouble(*find(start, 5)), store_->run(run_)->startTime);
+    QCOMPARE(find(end, 1)->value, uint64_t(1));
+    QCOMPARE(asDouble(*find(end, 2)), store_->run(run_)->endTime);
+    // The experiment, in the folder's own run: each param with its type and the values taken,
+    // each metric by tag.
+    const auto rootFiles = QDir(root).entryList({"events.out.tfevents.*"}, QDir::Files);
+    QCOMPARE(rootFiles.size(), 1);
+    const auto rootRecords = tfRecords(slurp(root + "/" + rootFiles.front()), framed);
+    QVERIFY(framed && rootRecords.size() == 2);
+    const auto value = decode(decode(find(decode(rootRecords[1]), 5)->bytes).at(0).bytes);
+    QCOMPARE(find(value, 1)->bytes, std::string("_hparams_/experiment"));
+    std::map<std::string, std::vector<Field>> infos;
+    std::set<std::string> metricTags;
+    for (const auto& f : decode(find(hparamsData(value), 2)->bytes)) {
+      if (f.number == 4) infos[find(decode(f.bytes), 1)->bytes] = decode(f.bytes);
+      if (f.number == 5) metricTags.insert(find(decode(find(decode(f.bytes), 1)->bytes), 2)->bytes);
+    }
+    QCOMPARE(find(infos["lr"], 4)->value, uint64_t(3));  // DATA_TYPE_FLOAT64, interval [0.01, 0.01]
+    QCOMPARE(asDouble(*find(decode(find(infos["lr"], 6)->bytes), 1)), 0.01);
+    QCOMPARE(find(infos["privacy.mode"], 4)->value, uint64_t(1));  // DATA_TYPE_STRING, values {"edp"}
+    QCOMPARE(find(decode(find(decode(find(infos["privacy.mode"], 5)->bytes), 1)->bytes), 3)->bytes, std::string("edp"));
+    QCOMPARE(metricTags, (std::set<std::string>{"train/loss", "valid/accuracy"}));
   }
   void reportOfTwoRuns() {
     const long long other = store_->createRun("privacy study", "bag", "{\"model\":{\"type\":\"bilstm\"}}", "def", 8, ReproInfo{});

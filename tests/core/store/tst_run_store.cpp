@@ -1,5 +1,5 @@
-// Tests core/experiment run store: round trip of runs, params, tags, metrics (NaN too) and
-// ledger; killed-run recovery after the writing process dies; clear errors on bad files; and
+// Tests core/store: comparing, filtering and grouping runs; the run store's round trip of runs,
+// params, tags, metrics (NaN too) and ledger; killed-run recovery after the writing process dies; clear errors on bad files; and
 // the runner writing a complete, reproducible record with a usable checkpoint.
 #include <QtTest>
 
@@ -13,6 +13,7 @@
 #include "privacy/rdp.h"
 #include "store/run_comparison.h"
 #include "store/run_filter.h"
+#include "store/run_groups.h"
 #include "store/run_store.h"
 #include "experiment/runner.h"
 #include "util/errors.h"
@@ -41,6 +42,13 @@ class TestRunStore : public QObject {
     QCOMPARE(c.sameSettings, 3L);  // model.type, model.dim, training.seed
     QCOMPARE(*c.metrics.at("test/accuracy")[1], 0.8);
     QVERIFY(!c.metrics.at("privacy/epsilon")[0].has_value());
+    // Colour by a differing setting: values in the order met, "(none)" for a run without it.
+    RunRecord third = a;
+    third.id = 3, third.specSha256 = "third";
+    const auto colours = colourBySetting(compareRuns({a, b, third}), "extra.x");
+    QCOMPARE(colours.values, (std::vector<std::string>{"(none)", "true"}));
+    QCOMPARE(colours.index, (std::vector<int>{0, 1, 0}));
+    QVERIFY(colourBySetting(c, "model.type").index.empty());  // the same in both: colour by run
   }
   void filterExpressions() {
     RunRecord a;
@@ -93,6 +101,59 @@ class TestRunStore : public QObject {
     QCOMPARE(spec("federated.clients > 0"), QString(""));  // not federated: no clients
     QVERIFY(looksLikeRunFilter("test/accuracy > 0.9") && looksLikeRunFilter("not note"));
     QVERIFY(!looksLikeRunFilter("edp") && !looksLikeRunFilter("bilstm seed"));
+  }
+  void groupsOfRuns() {
+    // Replicates: ε 3 with seeds 1, 2, 3 and ε 8 with seeds 1, 2 in one sweep; ε 3 seed 1 again
+    // in another experiment is its own group.
+    std::vector<RunRecord> runs;
+    const auto add = [&](const char* experiment, double epsilon, int seed, double accuracy) {
+      ExperimentSpec spec;
+      spec.training.privacy.mode = "edp";
+      spec.training.privacy.targetEpsilon = epsilon;
+      spec.training.seed = seed;
+      RunRecord r;
+      r.id = long(runs.size()) + 1, r.experiment = experiment, r.status = "finished", r.seed = seed;
+      r.specJson = spec.toJson(), r.specSha256 = spec.sha256();
+      r.latestMetrics = {{"test/accuracy", accuracy}};
+      if (seed == 1) r.tags = {{"arm", epsilon < 5 ? "tight" : "loose"}};
+      runs.push_back(r);
+    };
+    add("sweep:eps", 3, 1, 0.80), add("sweep:eps", 8, 1, 0.90), add("sweep:eps", 3, 2, 0.82),
+        add("sweep:eps", 3, 3, 0.84), add("sweep:eps", 8, 2, 0.92), add("other", 3, 1, 0.5);
+    const auto replicates = groupRuns(runs, kGroupByReplicates);
+    QCOMPARE(replicates.size(), size_t(3));
+    QCOMPARE(replicates[0].members, (std::vector<size_t>{0, 2, 3}));
+    QCOMPARE(replicates[1].members, (std::vector<size_t>{1, 4}));
+    QCOMPARE(replicates[2].members, (std::vector<size_t>{5}));
+    // Labelled by what tells the groups apart: the experiment and ε, not the seed.
+    QVERIFY2(replicates[0].label == "sweep:eps, privacy.target_epsilon=3.0", replicates[0].label.c_str());
+    QCOMPARE(replicates[1].label, std::string("sweep:eps, privacy.target_epsilon=8.0"));
+    const auto accuracy = groupValue(runs, replicates[0], "test/accuracy");
+    QCOMPARE(accuracy.count, size_t(3));
+    QVERIFY(std::abs(*accuracy.mean - 0.82) < 1e-12);
+    QVERIFY(std::abs(accuracy.std - 0.02) < 1e-12);  // sample standard deviation of 0.80, 0.82, 0.84
+    QCOMPARE(groupValue(runs, replicates[2], "test/accuracy").std, 0.0);
+    QCOMPARE(groupValue(runs, replicates[0], "privacy.target_epsilon").mean, std::optional<double>(3));
+    QCOMPARE(groupValue(runs, replicates[0], "experiment").text, std::string("sweep:eps"));
+    const auto byExperiment = groupRuns(runs, "experiment");
+    QCOMPARE(byExperiment.size(), size_t(2));
+    QCOMPARE(byExperiment[0].label, std::string("sweep:eps"));
+    QCOMPARE(groupValue(runs, byExperiment[0], "privacy.target_epsilon").text, std::string());
+    QCOMPARE(groupValue(runs, byExperiment[0], "training.seed").count, size_t(5));
+    // By a tag: runs without it come last, as "(none)"; a column mixing texts says how many.
+    const auto byTag = groupRuns(runs, "arm");
+    QCOMPARE(byTag.size(), size_t(3));
+    QCOMPARE(byTag[0].label, std::string("tight"));
+    QCOMPARE(byTag[0].members, (std::vector<size_t>{0, 5}));
+    QCOMPARE(byTag[2].label, std::string("(none)"));
+    QCOMPARE(groupValue(runs, byTag[0], "experiment").text, std::string("2 values"));
+    QVERIFY(!groupValue(runs, byTag[2], "arm").mean && groupValue(runs, byTag[2], "arm").count == 0);
+    // A NaN metric is a number without a place in the mean.
+    runs[2].latestMetrics["test/accuracy"] = NAN;
+    const auto withNan = groupValue(runs, replicates[0], "test/accuracy");
+    QCOMPARE(withNan.count, size_t(2));
+    QVERIFY(std::abs(*withNan.mean - 0.82) < 1e-12);
+    for (const auto& g : runGroupings()) QVERIFY(!g.key.empty() && !g.label.empty());
   }
   void roundTrip() {
     RunStore store(path("a.sqlite"));

@@ -1,5 +1,7 @@
 // Tests core/util: SHA-256 against FIPS 180-4 vectors, lenient UTF-8, text helpers.
 #include <QtTest>
+#include <clocale>
+#include <cmath>
 
 #include "util/errors.h"
 #include "util/sha256.h"
@@ -59,6 +61,18 @@ class TestUtil : public QObject {
     QCOMPARE(split("a,,b", ',').size(), size_t(3));
     QCOMPARE(trim("  x y \r\n"), std::string("x y"));
     QCOMPARE(toLowerAscii("HeLLo É"), std::string("hello É"));
+  }
+  void numbersReadWholeTextInAnyLocale() {
+    // A German locale makes strtod stop "0.5" at the '.'; the parser must not care.
+    const char* previous = std::setlocale(LC_NUMERIC, "de_DE.UTF-8");
+    QCOMPARE(parseNumber("0.5"), std::optional<double>(0.5));
+    if (previous) std::setlocale(LC_NUMERIC, "C");
+    QCOMPARE(parseNumber("+1e-3"), std::optional<double>(1e-3));
+    QCOMPARE(parseNumber("-2"), std::optional<double>(-2));
+    QVERIFY(std::isinf(*parseNumber("inf")));
+    QCOMPARE(parseFiniteNumber("inf"), std::nullopt);
+    QCOMPARE(parseFiniteNumber("nan"), std::nullopt);
+    for (const char* bad : {"", "+", "+-1", "0.5x", " 1", "1 ", "0,5", "e3"}) QCOMPARE(parseNumber(bad), std::nullopt);
   }
 };
 
