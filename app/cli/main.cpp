@@ -10,6 +10,7 @@
 #include "plugins/plugin_loader.h"
 #include "privacy/privacy_history.h"
 #include "store/run_groups.h"
+#include "tokenizers/pretrained_tokenizer.h"
 #include "util/errors.h"
 #include "util/text.h"
 
@@ -59,6 +60,8 @@ commands:
                                               (CEAT on a word-level LM's contextual embeddings)
   predict --run ID --text T [--saliency] [--counterfactual] [--steps N] [--store FILE] [--json]
                                               (label and probabilities; token saliency; gender-swapped twin)
+  tokenize --tokenizer DIR_OR_FILE --text T [--json]
+                                              (a pretrained model's tokenizer: ids, tokens, byte offsets)
   sweep SPEC.json [--store FILE] [--json]     (grid or random search over any spec fields × seeds,
                                               each point audited; resumable; README: sweeps)
   privacy epsilon --sample-rate Q --noise-multiplier S (--steps T | --epochs N) --delta D
@@ -78,7 +81,8 @@ std::string usage() {
   return std::string(kUsage) + "Accountants (A): " + trustlab::joinNames(trustlab::accountantNames(), ", ") +
          ".\nMembership attacks (M): " + trustlab::joinNames(trustlab::membershipAttackRegistry().names(), ", ") +
          ".\nAudits (NAME): " + trustlab::joinNames(trustlab::auditRegistry().names(), ", ") +
-         ".\nGroupings (G): " + groupings + ".\n";
+         ".\nGroupings (G): " + groupings + ".\nTokenizer formats: " +
+         trustlab::joinNames(trustlab::pretrainedTokenizerRegistry().names(), ", ") + ".\n";
 }
 }  // namespace
 
@@ -105,6 +109,7 @@ int main(int argc, char** argv) {
     if (command == "attack") return trustlab::cli::attackCommand(args);
     if (command == "fairness") return trustlab::cli::fairnessCommand(args);
     if (command == "predict") return trustlab::cli::predictCommand(args);
+    if (command == "tokenize") return trustlab::cli::tokenizeCommand(args);
     if (command == "sweep") return trustlab::cli::sweepCommand(args);
     if (command == "plugins") return trustlab::cli::pluginsCommand(args);
     std::fprintf(stderr, "trustlab-cli: unknown command '%s'\n\n%s", command.c_str(), usage().c_str());

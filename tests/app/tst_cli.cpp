@@ -600,6 +600,19 @@ class TestCli : public QObject {
     QCOMPARE(arr[0].toObject()["name"].toString(), QString("default"));
     QVERIFY(arr[0].toObject()["available"].toBool());
   }
+  void tokenizeJsonContract() {
+    const QString gpt2 = QString(TRUSTLAB_TEST_DATA_DIR) + "/tokenizers/gpt2";
+    if (!QFileInfo::exists(gpt2)) QSKIP("shared tokenizer files not present");
+    const auto r = cli({"tokenize", "--tokenizer", gpt2, "--text", "Hello World!", "--json"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    const auto j = QJsonDocument::fromJson(r.out).object();
+    QCOMPARE(j["ids"].toArray(), (QJsonArray{15496, 2159, 0}));
+    QCOMPARE(j["tokens"].toArray(), (QJsonArray{"Hello", "ĠWorld", "!"}));
+    QCOMPARE(j["offsets"].toArray()[1].toArray(), (QJsonArray{6, 11}));
+    const auto missing = cli({"tokenize", "--tokenizer", dir_.path() + "/none", "--text", "x"});
+    QCOMPARE(missing.code, 2);
+    QVERIFY2(missing.err.contains("/none"), missing.err.constData());
+  }
 };
 
 QTEST_GUILESS_MAIN(TestCli)

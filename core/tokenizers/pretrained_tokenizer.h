@@ -1,0 +1,58 @@
+// core/tokenizers: the tokenizers of pretrained models, read from the files a Hugging Face model
+// folder holds: BERT's WordPiece (vocab.txt) and GPT-2's byte-level BPE (vocab.json + merges.txt,
+// or GPT-2's own encoder.json + vocab.bpe), or either from a tokenizer.json. A registry of formats:
+// each says whether a path is one of its own and loads it. Encodings carry each token's byte span
+// in the original text, so that a view can highlight the words behind the tokens.
+// (The word-level tokenizers of the built-in models are core/data/tokenizer.h.)
+#pragma once
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "config/registry.h"
+
+namespace trustlab {
+
+struct TokenEncoding {
+  std::vector<long> ids;
+  std::vector<std::string> tokens;                    ///< as the vocabulary spells them
+  std::vector<std::pair<size_t, size_t>> offsets;     ///< bytes [begin, end) of the text
+};
+
+class PretrainedTokenizer {
+ public:
+  virtual ~PretrainedTokenizer() = default;
+  /// `text` as the model's tokens, without special tokens (Hugging Face's
+  /// encode(text, add_special_tokens=False)).
+  virtual TokenEncoding encode(const std::string& text) const = 0;
+  /// The registry name of its format ("wordpiece", "byte_bpe").
+  virtual std::string format() const = 0;
+  virtual size_t vocabularySize() const = 0;
+  /// The id of `token`, or -1 when the vocabulary lacks it.
+  virtual long tokenId(const std::string& token) const = 0;
+};
+
+struct PretrainedTokenizerFormat {
+  /// Whether `path` (a model folder or a file) holds this format's files.
+  std::function<bool(const std::string& path)> recognises;
+  /// Reads them; throws InputError naming the file and what is wrong.
+  std::function<std::unique_ptr<PretrainedTokenizer>(const std::string& path)> load;
+};
+/// Walks `text` in order: `plain(begin, end)` for each stretch between occurrences of the
+/// `specials` (kept whole, as Hugging Face keeps added special tokens; the longest wins where two
+/// start at one place), `special(token, begin)` for each occurrence.
+void splitAtSpecialTokens(const std::string& text, const std::vector<std::string>& specials,
+                          const std::function<void(size_t begin, size_t end)>& plain,
+                          const std::function<void(const std::string& token, size_t begin)>& special);
+
+/// wordpiece, byte_bpe and any added by plugins.
+Registry<PretrainedTokenizerFormat>& pretrainedTokenizerRegistry();
+
+/// The tokenizer at `path`: a model folder, a tokenizer.json, a vocab.txt, a vocab.json or
+/// encoder.json (its merges beside it). A tokenizer.json says its own format; otherwise the
+/// first format that recognises the path. InputError naming the path when none does.
+std::unique_ptr<PretrainedTokenizer> loadPretrainedTokenizer(const std::string& path);
+
+}  // namespace trustlab

@@ -1,0 +1,42 @@
+// core/tokenizers (internal): what the tokenizer.json readers share.
+#pragma once
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "util/errors.h"
+#include "util/text.h"
+
+namespace trustlab {
+
+/// The model type of a tokenizer.json's "model" ("WordPiece", "BPE", …). Files written by early
+/// versions of Hugging Face's tokenizers have no "type": a model with merges is BPE, one with a
+/// continuing-subword prefix and no merges is WordPiece.
+inline std::string tokenizerModelType(const nlohmann::json& model) {
+  if (model.contains("type") && model["type"].is_string()) return model["type"].get<std::string>();
+  if (model.contains("merges")) return "BPE";
+  if (model.contains("continuing_subword_prefix") || model.contains("max_input_chars_per_word")) return "WordPiece";
+  return {};
+}
+
+/// A tokenizer.json's root; InputError naming the file when it has no "model" object, or (when
+/// `type` is given) when the model is not of that type.
+inline nlohmann::json readTokenizerJson(const std::string& path, const std::string& type = {}) {
+  auto root = nlohmann::json::parse(readFile(path), nullptr, false);
+  if (!root.is_object() || !root.contains("model") || !root["model"].is_object())
+    throw InputError(path, "not a tokenizer.json (no model object)");
+  if (!type.empty() && tokenizerModelType(root["model"]) != type)
+    throw InputError(path, "the model is not " + type, 0, "model.type");
+  return root;
+}
+
+/// The contents of its added tokens marked special: kept whole when they occur in a text.
+inline std::vector<std::string> specialTokens(const nlohmann::json& root) {
+  std::vector<std::string> out;
+  for (const auto& added : root.value("added_tokens", nlohmann::json::array()))
+    if (added.value("special", false) && added.contains("content") && added["content"].is_string())
+      out.push_back(added["content"].get<std::string>());
+  return out;
+}
+
+}  // namespace trustlab
