@@ -30,6 +30,7 @@ int pluginsCommand(const std::vector<std::string>& args);
 int auditCommand(const std::vector<std::string>& args);
 int predictCommand(const std::vector<std::string>& args);
 int tokenizeCommand(const std::vector<std::string>& args);
+int modelCommand(const std::vector<std::string>& args);
 
 /// Runs audit `name` on the stored run --run (of --store) with the request `makeRequest` builds
 /// from it, and prints its JSON (--json) or its summary and saved files. Core errors about

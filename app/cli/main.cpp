@@ -62,6 +62,8 @@ commands:
                                               (label and probabilities; token saliency; gender-swapped twin)
   tokenize --tokenizer DIR_OR_FILE --text T [--json]
                                               (a pretrained model's tokenizer: ids, tokens, byte offsets)
+  model info DIR [--json]                     (a Hugging Face model folder: type, sizes, tensors, parameters,
+                                              tokenizer; read from disk, never downloaded)
   sweep SPEC.json [--store FILE] [--json]     (grid or random search over any spec fields × seeds,
                                               each point audited; resumable; README: sweeps)
   privacy epsilon --sample-rate Q --noise-multiplier S (--steps T | --epochs N) --delta D
@@ -110,6 +112,7 @@ int main(int argc, char** argv) {
     if (command == "fairness") return trustlab::cli::fairnessCommand(args);
     if (command == "predict") return trustlab::cli::predictCommand(args);
     if (command == "tokenize") return trustlab::cli::tokenizeCommand(args);
+    if (command == "model") return trustlab::cli::modelCommand(args);
     if (command == "sweep") return trustlab::cli::sweepCommand(args);
     if (command == "plugins") return trustlab::cli::pluginsCommand(args);
     std::fprintf(stderr, "trustlab-cli: unknown command '%s'\n\n%s", command.c_str(), usage().c_str());

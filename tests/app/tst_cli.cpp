@@ -5,6 +5,7 @@
 
 #include <torch/torch.h>
 
+#include "pretrained/safetensors.h"
 #include "store/checkpoint.h"
 #include "store/run_store.h"
 
@@ -612,6 +613,25 @@ class TestCli : public QObject {
     const auto missing = cli({"tokenize", "--tokenizer", dir_.path() + "/none", "--text", "x"});
     QCOMPARE(missing.code, 2);
     QVERIFY2(missing.err.contains("/none"), missing.err.constData());
+  }
+  void modelInfoJsonContract() {
+    // A GPT-2-shaped folder with seeded random weights (no pretrained weights exist here).
+    QTemporaryDir folder;
+    torch::manual_seed(0);
+    trustlab::writeSafetensors((folder.path() + "/model.safetensors").toStdString(),
+                     {{"wte.weight", torch::randn({5, 8})}, {"h.0.attn.bias", torch::ones({1, 1, 8, 8})}});
+    QFile config(folder.path() + "/config.json");
+    QVERIFY(config.open(QIODevice::WriteOnly));
+    config.write(R"({"model_type":"gpt2","n_embd":8,"n_layer":1,"n_head":2,"n_positions":8,"vocab_size":5})");
+    config.close();
+    const auto r = cli({"model", "info", folder.path(), "--json"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    const auto j = QJsonDocument::fromJson(r.out).object();
+    QCOMPARE(j["model_type"].toString(), QString("gpt2"));
+    QCOMPARE(j["parameters"].toInteger(), 40);  // the causal-mask buffer is not a parameter
+    QCOMPARE(j["tensors"].toArray().size(), 2);
+    QVERIFY(j["tokenizer"].toObject().contains("problem"));  // none in the folder: said, not fatal
+    QCOMPARE(cli({"model", "info", dir_.path()}).code, 2);  // no config.json
   }
 };
 
