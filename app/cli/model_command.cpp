@@ -28,7 +28,9 @@ int modelInfo(const Args& a) {
   if (a.positional().size() != 1) throw InputError("model info", "expects one model folder");
   const auto folder = openHfModelFolder(a.positional()[0]);
   if (folder.weights.size() < 12 || folder.weights.substr(folder.weights.size() - 12) != ".safetensors")
-    throw InputError(folder.weights, "pytorch_model.bin is not read yet: convert it to model.safetensors");
+    // LibTorch 1.13's unpickler fails on a torch.save'd state dict (collections.OrderedDict).
+    throw InputError(folder.weights, "LibTorch cannot read torch.save'd state dicts: convert it to model.safetensors "
+                                     "(e.g. safetensors.torch.save_file(torch.load(f), \"model.safetensors\"))");
   const SafetensorsFile weights(folder.weights);
   const auto& c = folder.settings;
   long long parameters = 0;
