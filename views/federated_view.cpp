@@ -48,7 +48,7 @@ FederatedView::FederatedView(QWidget* parent)
       participation_(new MetricPlot(tr("Participation of the latest run"), tr("rounds taken part in"),
                                     tr("clients"), this)),
       labels_(new MetricPlot(tr("Labels per client"), tr("distinct labels"), tr("clients"), this)),
-      summary_(new QLabel(tr("Select federated runs in the run browser (Overlay selected), or start one "
+      summary_(new QLabel(tr("Select federated runs in the run browser (Overlay), or start one "
                              "(designer → Federated); Preview partition shows the designer's clients first."), this)),
       preview_(new QPushButton(tr("Preview partition"), this)) {
   epsilon_->setEmptyHint(tr("No privacy spent: the run is not private"));

@@ -82,11 +82,12 @@ RunBrowser::RunBrowser(QWidget* parent)
   groupBy_->setToolTip(tr("Group the runs: each group's row shows its size and the mean ± standard deviation of "
                           "every number column"));
   groupBy_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-  groupBy_->setMinimumContentsLength(14);  // the filter box keeps the room; the list opens wide
+  groupBy_->setMinimumContentsLength(11);  // the filter box keeps the room; the list opens wide
   fillGroupings(QSettings().value("runs/groupBy").toString());
   connect(groupBy_, &QComboBox::currentIndexChanged, this, [this] { setGroupBy(groupBy_->currentData().toString()); });
   setFilter({});
-  auto* overlay = new QPushButton(tr("Overlay selected"), this);
+  auto* overlay = new QPushButton(tr("Overlay"), this);
+  overlay->setToolTip(tr("Overlay the selected runs in the plots (or double-click a run)"));
   auto* remove = new QPushButton(tr("Delete"), this);
   auto* refreshButton = new QPushButton(tr("Refresh"), this);
   // Privacy and fairness audits of the selected run (results land on the run as audit/… and
