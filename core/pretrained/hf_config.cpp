@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <initializer_list>
 #include <optional>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "util/errors.h"
@@ -53,6 +54,25 @@ class Fields {
 bool isHfBuffer(const std::string& modelType, const std::string& name) {
   if (modelType == "gpt2") return endsWith(name, ".attn.bias") || endsWith(name, ".attn.masked_bias");
   return endsWith(name, "position_ids");
+}
+
+WeightMatch matchHfWeights(const std::string& modelType, const std::vector<std::string>& expected,
+                           const std::vector<std::string>& available) {
+  const std::string prefix = modelType == "gpt2" ? "transformer." : modelType + ".";
+  std::set<std::string> left(available.begin(), available.end());
+  WeightMatch m;
+  for (const auto& name : expected) {
+    for (const auto& candidate : {name, prefix + name})
+      if (left.count(candidate)) {
+        m.source[name] = candidate;
+        left.erase(candidate);
+        break;
+      }
+    if (!m.source.count(name)) m.missing.push_back(name);
+  }
+  for (const auto& name : available)
+    if (left.count(name)) m.unused.push_back(name);
+  return m;
 }
 
 const std::vector<std::string>& supportedHfModelTypes() {

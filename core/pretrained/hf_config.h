@@ -3,6 +3,7 @@
 // (BERT's hidden_size is GPT-2's n_embd and DistilBERT's dim), and what a folder holds: config,
 // weight file, tokenizer files.
 #pragma once
+#include <map>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,18 @@ struct HfConfig {
 /// Whether tensor `name` of a checkpoint of `modelType` is a buffer Hugging Face saves beside the
 /// weights (GPT-2's causal-mask attn.bias and attn.masked_bias, BERT's position_ids), not a parameter.
 bool isHfBuffer(const std::string& modelType, const std::string& name);
+
+/// How a checkpoint's tensors meet the names a model expects (Hugging Face's loading report).
+struct WeightMatch {
+  std::map<std::string, std::string> source;  ///< expected name → the checkpoint's name for it
+  std::vector<std::string> missing;           ///< expected, not in the checkpoint
+  std::vector<std::string> unused;            ///< in the checkpoint, not expected (pre-training heads, buffers)
+};
+/// Hub files name the base model's tensors bare ("embeddings.word_embeddings.weight") or under the
+/// architecture's prefix ("bert.", "distilbert.", "roberta.", GPT2LMHeadModel's "transformer."):
+/// an expected name matches either, the bare one first. Heads ("classifier.weight") match as named.
+WeightMatch matchHfWeights(const std::string& modelType, const std::vector<std::string>& expected,
+                           const std::vector<std::string>& available);
 
 /// The model types TrustLab builds, for messages and help.
 const std::vector<std::string>& supportedHfModelTypes();

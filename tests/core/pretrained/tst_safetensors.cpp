@@ -148,6 +148,16 @@ class TestSafetensors : public QObject {
             }).contains("heads"));
     QVERIFY(isHfBuffer("gpt2", "h.0.attn.bias") && !isHfBuffer("gpt2", "h.0.attn.c_attn.bias"));
     QVERIFY(isHfBuffer("bert", "bert.embeddings.position_ids") && !isHfBuffer("bert", "bert.embeddings.word_embeddings.weight"));
+    // Bare and prefixed hub names both load; pre-training heads and buffers are listed as unused.
+    const auto m = matchHfWeights("bert", {"embeddings.word_embeddings.weight", "encoder.layer.0.output.dense.bias", "classifier.weight"},
+                                  {"bert.embeddings.word_embeddings.weight", "encoder.layer.0.output.dense.bias",
+                                   "cls.predictions.bias", "bert.embeddings.position_ids"});
+    QCOMPARE(m.source.at("embeddings.word_embeddings.weight"), std::string("bert.embeddings.word_embeddings.weight"));
+    QCOMPARE(m.source.at("encoder.layer.0.output.dense.bias"), std::string("encoder.layer.0.output.dense.bias"));
+    QCOMPARE(m.missing, std::vector<std::string>{"classifier.weight"});
+    QCOMPARE(m.unused, (std::vector<std::string>{"cls.predictions.bias", "bert.embeddings.position_ids"}));
+    QCOMPARE(matchHfWeights("gpt2", {"wte.weight"}, {"transformer.wte.weight", "lm_head.weight"}).unused,
+             std::vector<std::string>{"lm_head.weight"});
     QTemporaryDir folder;
     std::ofstream((folder.path() + "/config.json").toStdString()) << R"({"model_type":"gpt2","n_embd":8,"n_layer":1,"n_head":2,"n_positions":8,"vocab_size":5})";
     QVERIFY(errorOf([&] { openHfModelFolder(folder.path().toStdString()); }).contains("model.safetensors"));
