@@ -74,6 +74,7 @@ void RunTableModel::reload(const QString& storePath) {
   runs_ = std::move(runs);
   text_ = std::move(text);
   groups_ = groupBy_.isEmpty() ? std::vector<RunGroup>{} : groupRuns(runs_, groupBy_.toStdString());
+  groupValues_.clear();
   storePath_ = storePath;
   endResetModel();
 }
@@ -82,6 +83,7 @@ void RunTableModel::setGroupBy(const QString& key) {
   beginResetModel();
   groupBy_ = key;
   groups_ = key.isEmpty() ? std::vector<RunGroup>{} : groupRuns(runs_, key.toStdString());
+  groupValues_.clear();
   endResetModel();
 }
 
@@ -137,6 +139,7 @@ bool RunTableModel::setData(const QModelIndex& index, const QVariant& value, int
   }
   if (index.column() == Note) row.tags[kNoteTag] = text;
   else row.name = text;
+  groupValues_.clear();
   Q_EMIT dataChanged(index, index);
   return true;
 }
@@ -144,6 +147,7 @@ bool RunTableModel::setData(const QModelIndex& index, const QVariant& value, int
 void RunTableModel::setExtraColumns(const QStringList& keys) {
   beginResetModel();
   extra_ = keys;
+  groupValues_.clear();
   endResetModel();
 }
 
@@ -174,10 +178,17 @@ QVariant RunTableModel::extraValue(const RunRecord& r, const QString& key, int r
 QVariant RunTableModel::data(const QModelIndex& index, int role) const {
   if (!index.isValid()) return {};
   const size_t i = runIndex(index);
-  return i == SIZE_MAX ? groupData(groups_.at(size_t(index.row())), index.column(), role) : runData(i, index.column(), role);
+  return i == SIZE_MAX ? groupData(size_t(index.row()), index.column(), role) : runData(i, index.column(), role);
 }
 
-QVariant RunTableModel::groupData(const RunGroup& group, int column, int role) const {
+const GroupValue& RunTableModel::groupColumnValue(size_t group, int column, const std::string& key) const {
+  const auto at = std::pair{group, column};
+  if (const auto it = groupValues_.find(at); it != groupValues_.end()) return it->second;
+  return groupValues_.emplace(at, groupValue(runs_, groups_.at(group), key)).first->second;
+}
+
+QVariant RunTableModel::groupData(size_t g, int column, int role) const {
+  const RunGroup& group = groups_.at(g);
   if (column == Id) {
     const auto n = qlonglong(group.members.size());
     if (role == Qt::UserRole) return n;
@@ -189,7 +200,7 @@ QVariant RunTableModel::groupData(const RunGroup& group, int column, int role) c
   }
   const QString key = column >= ColumnCount ? extra_.at(column - ColumnCount) : QString::fromLatin1(columnKey(column));
   if (key.isEmpty()) return {};
-  const auto v = groupValue(runs_, group, key.toStdString());
+  const auto& v = groupColumnValue(g, column, key.toStdString());
   if (!v.mean) return role == Qt::DisplayRole || role == Qt::UserRole ? QVariant(QString::fromStdString(v.text)) : QVariant();
   if (role == Qt::UserRole) return *v.mean;
   if (role == Qt::ToolTipRole)

@@ -6,6 +6,8 @@
 // group's size and each number column's mean ± standard deviation.
 #pragma once
 #include <QAbstractItemModel>
+#include <map>
+#include <utility>
 #include <vector>
 
 #include "store/run_groups.h"
@@ -63,11 +65,15 @@ class RunTableModel : public QAbstractItemModel {
   static constexpr quintptr kTopLevel = 0;  ///< internal id of top-level rows; a run in group g has g + 1
   size_t runIndex(const QModelIndex& index) const;
   QVariant runData(size_t run, int column, int role) const;
-  QVariant groupData(const RunGroup& group, int column, int role) const;
+  QVariant groupData(size_t group, int column, int role) const;
+  /// A group's value of a column, computed once per reload, grouping or column change (painting
+  /// and sorting ask for it again and again).
+  const GroupValue& groupColumnValue(size_t group, int column, const std::string& key) const;
   QVariant extraValue(const RunRecord& r, const QString& key, int role) const;
   std::vector<RunRecord> runs_;
   std::vector<RowText> text_;
   std::vector<RunGroup> groups_;
+  mutable std::map<std::pair<size_t, int>, GroupValue> groupValues_;
   QString groupBy_;
   QStringList extra_;
   QString storePath_;

@@ -682,6 +682,18 @@ class TestMainWindow : public QObject {
     QVERIFY(shown > 0 && shown < 2000);
     qInfo() << "2,000 runs: switching to the store and listing them took" << open << "ms; an expression filter" << filter << "ms";
     window_->runBrowser()->setFilter({});
+    // Grouped, with the group rows painted: by a setting, and as replicates (ε 1…7 and the
+    // non-private runs: eight groups of seeds).
+    for (const auto& [key, groups] : {std::pair{QString("privacy.mode"), 2}, std::pair{QString("replicates"), 8}}) {
+      clock.restart();
+      window_->runBrowser()->setGroupBy(key);
+      window_->runBrowser()->grab();
+      const double grouped = double(clock.nsecsElapsed()) / 1e6;
+      QCOMPARE(window_->runBrowser()->table()->model()->rowCount(), groups);
+      qInfo() << "2,000 runs grouped by" << key << "and painted:" << grouped << "ms";
+      QVERIFY2(grouped < 1000, qPrintable(QString::number(grouped)));
+    }
+    window_->runBrowser()->setGroupBy({});
     QVERIFY(window_->switchStore(before));
   }
   void stopsAndResumesARun() {
