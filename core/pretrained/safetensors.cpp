@@ -59,8 +59,11 @@ SafetensorsEntry parseEntry(const std::string& path, const std::string& name, co
   uint64_t count = 1;
   for (const auto& d : j["shape"]) {
     if (!d.is_number_unsigned()) throw bad("a shape holds non-negative integers");
-    e.shape.push_back(d.get<int64_t>());
-    count *= d.get<uint64_t>();
+    const uint64_t n = d.get<uint64_t>();
+    // Checked before multiplying: a hostile shape must not overflow into a size that matches.
+    if (n != 0 && count > dataSize / n) throw bad("its shape needs more bytes than the file holds");
+    count *= n;
+    e.shape.push_back(int64_t(n));
   }
   for (const auto& o : j["data_offsets"])
     if (!o.is_number_unsigned()) throw bad("data_offsets holds non-negative integers");

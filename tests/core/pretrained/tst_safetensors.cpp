@@ -91,6 +91,8 @@ class TestSafetensors : public QObject {
     QTest::newRow("overlap") << R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})"
                              << 8 << "overlaps";
     QTest::newRow("not an object") << R"([1, 2])" << 0 << "JSON object";
+    QTest::newRow("overflowing shape") << R"({"w":{"dtype":"F32","shape":[4294967296,4294967296,4],"data_offsets":[0,0]}})" << 8
+                                       << "more bytes";
     QTest::newRow("no offsets") << R"({"w":{"dtype":"F32","shape":[1]}})" << 4 << "data_offsets";
   }
   void malformedFilesAreNamed() {
