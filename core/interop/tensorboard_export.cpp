@@ -126,7 +126,10 @@ std::string hparamInfo(const std::string& name, HParamType type, const std::vect
   for (const auto& r : runs)
     if (const auto it = r.params.find(name); it != r.params.end()) {
       seen.insert(it->second);
-      if (type == HParamType::Number) lo = std::min(lo, *parseFiniteNumber(it->second)), hi = std::max(hi, *parseFiniteNumber(it->second));
+      if (type == HParamType::Number) {
+        const double x = *parseFiniteNumber(it->second);
+        lo = std::min(lo, x), hi = std::max(hi, x);
+      }
     }
   std::string info, domain;
   bytesField(info, 1, name);

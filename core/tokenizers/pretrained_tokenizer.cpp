@@ -13,11 +13,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-/// The model type a tokenizer.json declares ("WordPiece", "BPE"), or "" when `path` is not one.
-std::string tokenizerJsonModel(const fs::path& path) {
-  if (path.filename() != "tokenizer.json" || !fs::is_regular_file(path)) return {};
-  return tokenizerModelType(readTokenizerJson(path.string())["model"]);
-}
+/// The model type a tokenizer.json declares ("WordPiece", "BPE").
+std::string tokenizerJsonModel(const fs::path& path) { return tokenizerModelType(readTokenizerJson(path.string())["model"]); }
 
 /// `path` itself when it is a file, else `folder/name` when that exists; "" otherwise.
 fs::path fileIn(const fs::path& path, const char* name) {
@@ -61,25 +58,21 @@ void splitAtSpecialTokens(const std::string& text, const std::vector<std::string
 Registry<PretrainedTokenizerFormat>& pretrainedTokenizerRegistry() {
   static Registry<PretrainedTokenizerFormat> registry("tokenizer format", "", [](auto& r) {
     r.add({"wordpiece", "BERT WordPiece (vocab.txt, or a tokenizer.json with a WordPiece model)"},
-          {[](const std::string& path) {
-             const fs::path json = tokenizerJson(path);
-             return json.empty() ? !fileIn(path, "vocab.txt").empty() : tokenizerJsonModel(json) == "WordPiece";
-           },
+          {"WordPiece", [](const std::string& path) { return !fileIn(path, "vocab.txt").empty(); },
            [](const std::string& path) -> std::unique_ptr<PretrainedTokenizer> {
-             const fs::path json = tokenizerJson(path);
-             if (!json.empty()) return WordPieceTokenizer::fromTokenizerJson(json.string());
              return WordPieceTokenizer::fromVocabFile(fileIn(path, "vocab.txt").string());
+           },
+           [](const std::string& json) -> std::unique_ptr<PretrainedTokenizer> {
+             return WordPieceTokenizer::fromTokenizerJson(json);
            }});
     r.add({"byte_bpe", "GPT-2 byte-level BPE (vocab.json + merges.txt, encoder.json + vocab.bpe, or a tokenizer.json)"},
-          {[](const std::string& path) {
-             const fs::path json = tokenizerJson(path);
-             return json.empty() ? !bpeFiles(path).first.empty() : tokenizerJsonModel(json) == "BPE";
-           },
+          {"BPE", [](const std::string& path) { return !bpeFiles(path).first.empty(); },
            [](const std::string& path) -> std::unique_ptr<PretrainedTokenizer> {
-             const fs::path json = tokenizerJson(path);
-             if (!json.empty()) return ByteBpeTokenizer::fromTokenizerJson(json.string());
              const auto [vocab, merges] = bpeFiles(path);
              return ByteBpeTokenizer::fromFiles(vocab.string(), merges.string());
+           },
+           [](const std::string& json) -> std::unique_ptr<PretrainedTokenizer> {
+             return ByteBpeTokenizer::fromTokenizerJson(json);
            }});
   });
   return registry;
@@ -88,11 +81,14 @@ Registry<PretrainedTokenizerFormat>& pretrainedTokenizerRegistry() {
 std::unique_ptr<PretrainedTokenizer> loadPretrainedTokenizer(const std::string& path) {
   if (!fs::exists(path)) throw InputError(path, "no such file or folder");
   auto& registry = pretrainedTokenizerRegistry();
+  if (const fs::path json = tokenizerJson(path); !json.empty()) {
+    const std::string model = tokenizerJsonModel(json);
+    for (const auto& item : registry.items())
+      if (registry.at(item.name).tokenizerJsonModel == model) return registry.at(item.name).fromTokenizerJson(json.string());
+    throw InputError(json.string(), "the model type '" + model + "' is not supported (WordPiece or BPE)", 0, "model.type");
+  }
   for (const auto& item : registry.items())
     if (registry.at(item.name).recognises(path)) return registry.at(item.name).load(path);
-  if (const fs::path json = tokenizerJson(path); !json.empty())
-    throw InputError(json.string(), "the model type '" + tokenizerJsonModel(json) + "' is not supported (WordPiece or BPE)", 0,
-                     "model.type");
   throw InputError(path, "no tokenizer here: expected tokenizer.json, vocab.txt (WordPiece), vocab.json + merges.txt "
                          "or encoder.json + vocab.bpe (byte-level BPE)");
 }

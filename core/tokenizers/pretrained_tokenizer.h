@@ -35,10 +35,14 @@ class PretrainedTokenizer {
 };
 
 struct PretrainedTokenizerFormat {
-  /// Whether `path` (a model folder or a file) holds this format's files.
+  /// The model type a tokenizer.json of this format declares ("WordPiece", "BPE").
+  std::string tokenizerJsonModel;
+  /// Whether `path` (a model folder or a file) holds this format's own files (not tokenizer.json).
   std::function<bool(const std::string& path)> recognises;
   /// Reads them; throws InputError naming the file and what is wrong.
   std::function<std::unique_ptr<PretrainedTokenizer>(const std::string& path)> load;
+  /// Reads a tokenizer.json of this format.
+  std::function<std::unique_ptr<PretrainedTokenizer>(const std::string& tokenizerJson)> fromTokenizerJson;
 };
 /// Walks `text` in order: `plain(begin, end)` for each stretch between occurrences of the
 /// `specials` (kept whole, as Hugging Face keeps added special tokens; the longest wins where two
@@ -51,8 +55,8 @@ void splitAtSpecialTokens(const std::string& text, const std::vector<std::string
 Registry<PretrainedTokenizerFormat>& pretrainedTokenizerRegistry();
 
 /// The tokenizer at `path`: a model folder, a tokenizer.json, a vocab.txt, a vocab.json or
-/// encoder.json (its merges beside it). A tokenizer.json says its own format; otherwise the
-/// first format that recognises the path. InputError naming the path when none does.
+/// encoder.json (its merges beside it). A tokenizer.json (read first, as Hugging Face does) says
+/// its own format; otherwise the first format that recognises the path. InputError naming the path when none does.
 std::unique_ptr<PretrainedTokenizer> loadPretrainedTokenizer(const std::string& path);
 
 }  // namespace trustlab
