@@ -14,6 +14,7 @@
 #include <cmath>
 #include <tuple>
 
+#include "colour_by.h"
 #include "metric_plot.h"
 #include "plot_exporter.h"
 #include "plots/pareto.h"
@@ -140,18 +141,14 @@ void CompareView::showRuns(const QList<qlonglong>& runIds, const QString& storeP
   fillTables();
   coordinates_ = parallelCoordinates(comparison_, headlineMetrics(comparison_),
                                      [](const std::string& k) { return lowerIsBetter(QString::fromStdString(k)); });
-  const QString x = x_->currentText(), y = y_->currentText(), colourBy = colourBy_->currentText();
+  const QString x = x_->currentText(), y = y_->currentText();
   {
-    const QSignalBlocker bx(x_), by(y_), bc(colourBy_);
+    const QSignalBlocker bx(x_), by(y_);
     x_->clear();
     y_->clear();
     for (const auto& [key, values] : comparison_.metrics) x_->addItem(q(key)), y_->addItem(q(key));
-    colourBy_->clear();
-    colourBy_->addItem(tr("run"));
-    for (const auto& [key, values] : comparison_.differingSettings) colourBy_->addItem(q(key));
-    colourBy_->setCurrentIndex(std::max(0, colourBy_->findText(colourBy)));
   }
-  colours_ = colourBySetting(comparison_, colourBy_->currentText().toStdString());
+  colours_ = fillColourBy(colourBy_, comparison_);
   redrawParallel();
   // Keep the axes chosen; else ε against accuracy, the study TrustLab exists for.
   setAxes(x_->findText(x) >= 0 ? x : x_->findText("privacy/epsilon") >= 0 ? "privacy/epsilon" : x_->itemText(0),

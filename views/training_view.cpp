@@ -8,6 +8,7 @@
 #include <QSplitter>
 #include <QVBoxLayout>
 
+#include "colour_by.h"
 #include "store/run_comparison.h"
 #include "store/run_store.h"
 #include "metric_plot.h"
@@ -134,15 +135,7 @@ void TrainingView::showStoredRuns(const QList<qlonglong>& runIds, const QString&
     if (auto run = store.run(id)) runs.push_back(std::move(*run));
   // What the runs can be coloured by: the settings that differ between them.
   const auto comparison = compareRuns(runs);
-  const QString colourBy = colourBy_->currentText();
-  {
-    const QSignalBlocker block(colourBy_);
-    colourBy_->clear();
-    colourBy_->addItem(tr("run"));
-    for (const auto& [key, values] : comparison.differingSettings) colourBy_->addItem(QString::fromStdString(key));
-    colourBy_->setCurrentIndex(std::max(0, colourBy_->findText(colourBy)));
-  }
-  const auto colours = colourBySetting(comparison, colourBy_->currentText().toStdString());
+  const auto colours = fillColourBy(colourBy_, comparison);
   for (size_t i = 0; i < runs.size(); ++i) {
     QString name = QString::fromStdString(runs[i].name);
     if (!colours.index.empty()) {
