@@ -59,49 +59,58 @@ def read_safetensors(path):
 
 
 class Bert(nn.Module):
-    """BERT: word + position + token-type embeddings, LayerNorm, post-LN encoder layers (GELU)."""
+    """BERT: word + position + token-type embeddings, LayerNorm, post-LN encoder layers (GELU).
+    RoBERTa: the same, positions numbered from pad + 1. DistilBERT: no token types, its own names."""
 
-    def __init__(self, vocab, hidden, layers, heads, inter, positions, types, eps):
+    def __init__(self, family, vocab, hidden, layers, heads, inter, positions, types, eps, pad=0):
         super().__init__()
+        self.family, self.pad = family, pad
         self.word = nn.Embedding(vocab, hidden)
         self.pos = nn.Embedding(positions, hidden)
-        self.token_type = nn.Embedding(types, hidden)
+        self.token_type = nn.Embedding(types, hidden) if family != "distilbert" else None
         self.ln = nn.LayerNorm(hidden, eps=eps)
         self.layers = nn.ModuleList(
             nn.TransformerEncoderLayer(hidden, heads, inter, dropout=0.0, activation="gelu", layer_norm_eps=eps,
                                        batch_first=True, norm_first=False) for _ in range(layers))
 
     def forward(self, ids, mask):
-        t = ids.shape[1]
-        x = self.ln(self.word(ids) + self.pos(torch.arange(t))[None] + self.token_type(torch.zeros_like(ids)))
+        if self.family == "roberta":
+            positions = torch.cumsum(mask.long(), 1) * mask.long() + self.pad
+        else:
+            positions = torch.arange(ids.shape[1])[None]
+        x = self.word(ids) + self.pos(positions)
+        if self.token_type is not None:
+            x = x + self.token_type(torch.zeros_like(ids))
+        x = self.ln(x)
         for layer in self.layers:
             x = layer(x, src_key_padding_mask=~mask)
         return x
 
     def hf_tensors(self):
+        """Views of the parameters under Hugging Face's names (writing into them loads a checkpoint)."""
         out = {
             "embeddings.word_embeddings.weight": self.word.weight,
             "embeddings.position_embeddings.weight": self.pos.weight,
-            "embeddings.token_type_embeddings.weight": self.token_type.weight,
             "embeddings.LayerNorm.weight": self.ln.weight,
             "embeddings.LayerNorm.bias": self.ln.bias,
         }
+        if self.token_type is not None:
+            out["embeddings.token_type_embeddings.weight"] = self.token_type.weight
+        distil = self.family == "distilbert"
+        names = (("attention.q_lin", "attention.k_lin", "attention.v_lin", "attention.out_lin", "sa_layer_norm",
+                  "ffn.lin1", "ffn.lin2", "output_layer_norm") if distil else
+                 ("attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense",
+                  "attention.output.LayerNorm", "intermediate.dense", "output.dense", "output.LayerNorm"))
         for i, l in enumerate(self.layers):
-            p = f"encoder.layer.{i}."
+            p = ("transformer.layer." if distil else "encoder.layer.") + str(i) + "."
             q, k, v = l.self_attn.in_proj_weight.chunk(3)
             qb, kb, vb = l.self_attn.in_proj_bias.chunk(3)
-            out.update({
-                p + "attention.self.query.weight": q, p + "attention.self.query.bias": qb,
-                p + "attention.self.key.weight": k, p + "attention.self.key.bias": kb,
-                p + "attention.self.value.weight": v, p + "attention.self.value.bias": vb,
-                p + "attention.output.dense.weight": l.self_attn.out_proj.weight,
-                p + "attention.output.dense.bias": l.self_attn.out_proj.bias,
-                p + "attention.output.LayerNorm.weight": l.norm1.weight,
-                p + "attention.output.LayerNorm.bias": l.norm1.bias,
-                p + "intermediate.dense.weight": l.linear1.weight, p + "intermediate.dense.bias": l.linear1.bias,
-                p + "output.dense.weight": l.linear2.weight, p + "output.dense.bias": l.linear2.bias,
-                p + "output.LayerNorm.weight": l.norm2.weight, p + "output.LayerNorm.bias": l.norm2.bias,
-            })
+            parts = ((q, qb), (k, kb), (v, vb), (l.self_attn.out_proj.weight, l.self_attn.out_proj.bias),
+                     (l.norm1.weight, l.norm1.bias), (l.linear1.weight, l.linear1.bias),
+                     (l.linear2.weight, l.linear2.bias), (l.norm2.weight, l.norm2.bias))
+            for name, (w, b) in zip(names, parts):
+                out[p + name + ".weight"] = w
+                out[p + name + ".bias"] = b
         return out
 
 
@@ -184,40 +193,108 @@ def save(folder, config, model, ids, mask, outputs, tokenizer_files):
         json.dump(reference, f)
 
 
+def config_of(model_type, **sizes):
+    return {"model_type": model_type, **sizes}
+
+
+def build(config):
+    """The reference model a config.json describes (the families this script writes)."""
+    t = config["model_type"]
+    if t == "gpt2":
+        return Gpt2(config["vocab_size"], config["n_embd"], config["n_layer"], config["n_head"], config["n_inner"],
+                    config["n_positions"], config["layer_norm_epsilon"])
+    if t == "distilbert":
+        return Bert(t, config["vocab_size"], config["dim"], config["n_layers"], config["n_heads"], config["hidden_dim"],
+                    config["max_position_embeddings"], 0, 1e-12)
+    return Bert(t, config["vocab_size"], config["hidden_size"], config["num_hidden_layers"],
+                config["num_attention_heads"], config["intermediate_size"], config["max_position_embeddings"],
+                config["type_vocab_size"], config["layer_norm_eps"], config.get("pad_token_id", 0))
+
+
+def reload(folder):
+    """Loads a folder TrustLab saved into the reference model of its config and compares the hidden
+    states TrustLab wrote in expected.json (its own outputs on those inputs). Exit status 1 above 1e-5."""
+    with open(os.path.join(folder, "config.json")) as f:
+        config = json.load(f)
+    model = build(config).eval()
+    tensors = read_safetensors(os.path.join(folder, "model.safetensors"))
+    for name, view in model.hf_tensors().items():
+        view.copy_(tensors[name])
+    with open(os.path.join(folder, "expected.json")) as f:
+        expected = json.load(f)
+    ids = torch.tensor(expected["input_ids"])
+    mask = torch.tensor(expected["attention_mask"]).bool()
+    hidden = model(ids, mask)
+    if isinstance(hidden, tuple):
+        hidden = hidden[0]
+    error = (hidden - torch.tensor(expected["last_hidden_state"]))[mask].abs().max().item()
+    print(json.dumps({"max_abs_error": error}))
+    return 0 if error <= 1e-5 else 1
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("out")
+    ap.add_argument("out", help="where to write the folders (with --reload: the saved folder to check)")
     ap.add_argument("--shared", default=os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data"))
+    ap.add_argument("--reload", action="store_true", help="check a folder TrustLab saved against its expected.json")
     args = ap.parse_args()
+    torch.set_grad_enabled(False)
+    if args.reload:
+        return reload(args.out)
     tok = os.path.join(args.shared, "tokenizers")
     torch.manual_seed(0)
-    torch.set_grad_enabled(False)
+    bert_vocab = [(os.path.join(tok, "bert_base_uncased", "vocab.txt"), "vocab.txt")]
+    gpt2_vocab = [(os.path.join(tok, "gpt2", "encoder.json"), "vocab.json"),
+                  (os.path.join(tok, "gpt2", "vocab.bpe"), "merges.txt")]
+    bert_rows = [[101, 7592, 2088, 999, 102], [101, 2129, 102]]
 
-    bert = Bert(30522, 128, 2, 2, 512, 512, 2, 1e-12).eval()
-    ids, mask = batch([[101, 7592, 2088, 999, 102], [101, 2129, 102]], 0)
-    save(os.path.join(args.out, "bert-tiny-random"),
-         {"model_type": "bert", "hidden_size": 128, "num_hidden_layers": 2, "num_attention_heads": 2,
-          "intermediate_size": 512, "hidden_act": "gelu", "layer_norm_eps": 1e-12, "max_position_embeddings": 512,
-          "vocab_size": 30522, "type_vocab_size": 2, "pad_token_id": 0},
-         bert, ids, mask, {"last_hidden_state": bert(ids, mask)},
-         [(os.path.join(tok, "bert_base_uncased", "vocab.txt"), "vocab.txt")])
+    for name, config in (
+            ("bert-tiny-random", config_of("bert", hidden_size=128, num_hidden_layers=2, num_attention_heads=2,
+                                           intermediate_size=512, hidden_act="gelu", layer_norm_eps=1e-12,
+                                           max_position_embeddings=512, vocab_size=30522, type_vocab_size=2,
+                                           pad_token_id=0)),
+            ("distilbert-tiny-random", config_of("distilbert", dim=64, n_layers=2, n_heads=2, hidden_dim=128,
+                                                 activation="gelu", max_position_embeddings=128, vocab_size=30522,
+                                                 pad_token_id=0)),
+            ("roberta-tiny-random", config_of("roberta", hidden_size=64, num_hidden_layers=2, num_attention_heads=2,
+                                              intermediate_size=128, hidden_act="gelu", layer_norm_eps=1e-5,
+                                              max_position_embeddings=130, vocab_size=30522, type_vocab_size=1,
+                                              pad_token_id=1))):
+        model = build(config).eval()
+        pad = config["pad_token_id"]
+        ids, mask = batch(bert_rows, pad)
+        save(os.path.join(args.out, name), config, model, ids, mask, {"last_hidden_state": model(ids, mask)},
+             bert_vocab)
 
-    gpt2 = Gpt2(50257, 64, 2, 4, 256, 128, 1e-5).eval()
+    gpt2_config = config_of("gpt2", n_embd=64, n_layer=2, n_head=4, n_inner=256, activation_function="gelu_new",
+                            layer_norm_epsilon=1e-5, n_positions=128, vocab_size=50257)
+    gpt2 = build(gpt2_config).eval()
     ids, mask = batch([[15496, 2159, 0], [15496]], 50256)
     hidden, logits = gpt2(ids, mask)
     last = mask.sum(1) - 1
-    save(os.path.join(args.out, "gpt2-shaped-random"),
-         {"model_type": "gpt2", "n_embd": 64, "n_layer": 2, "n_head": 4, "n_inner": 256,
-          "activation_function": "gelu_new", "layer_norm_epsilon": 1e-5, "n_positions": 128, "vocab_size": 50257},
-         gpt2, ids, mask, {"last_hidden_state": hidden, "last_logits": logits[torch.arange(len(last)), last]},
-         [(os.path.join(tok, "gpt2", "encoder.json"), "vocab.json"), (os.path.join(tok, "gpt2", "vocab.bpe"), "merges.txt")])
+    save(os.path.join(args.out, "gpt2-shaped-random"), gpt2_config, gpt2, ids, mask,
+         {"last_hidden_state": hidden, "last_logits": logits[torch.arange(len(last)), last]}, gpt2_vocab)
 
     # The files read back equal what was written (the writer follows the format, not a library).
-    for name, model in (("bert-tiny-random", bert), ("gpt2-shaped-random", gpt2)):
-        back = read_safetensors(os.path.join(args.out, name, "model.safetensors"))
+    for name in ("bert-tiny-random", "gpt2-shaped-random"):
+        folder = os.path.join(args.out, name)
+        with open(os.path.join(folder, "config.json")) as f:
+            model = build(json.load(f))
+        back = read_safetensors(os.path.join(folder, "model.safetensors"))
         for k, v in model.hf_tensors().items():
-            assert torch.equal(back[k], v.contiguous()), k
+            v.copy_(back[k])
+        assert reference_matches(model, folder), name
+    return 0
+
+
+def reference_matches(model, folder):
+    with open(os.path.join(folder, "reference.json")) as f:
+        reference = json.load(f)
+    ids, mask = torch.tensor(reference["input_ids"]), torch.tensor(reference["attention_mask"]).bool()
+    hidden = model.eval()(ids, mask)
+    hidden = hidden[0] if isinstance(hidden, tuple) else hidden
+    return torch.equal(hidden[mask], torch.tensor(reference["last_hidden_state"])[mask])
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

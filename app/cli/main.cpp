@@ -64,6 +64,10 @@ commands:
                                               (a pretrained model's tokenizer: ids, tokens, byte offsets)
   model info DIR [--json]                     (a Hugging Face model folder: type, sizes, tensors, parameters,
                                               tokenizer; read from disk, never downloaded)
+  model encode DIR --text T [--json]          (ids with the model's special tokens, last_hidden_state per token,
+                                              the last position's logits when it has an LM head)
+  model generate DIR --prompt T [--max-new-tokens N] [--temperature X] [--top-k K] [--top-p P] [--seed S] [--json]
+                                              (a GPT-2-family continuation; temperature 0 is greedy)
   sweep SPEC.json [--store FILE] [--json]     (grid or random search over any spec fields × seeds,
                                               each point audited; resumable; README: sweeps)
   privacy epsilon --sample-rate Q --noise-multiplier S (--steps T | --epochs N) --delta D

@@ -1,6 +1,10 @@
-// trustlab-cli model: what a Hugging Face model folder holds (core/pretrained): `model info DIR`
-// prints its type and sizes from config.json, every tensor of its weight file with dtype and shape,
-// the parameter count, and its tokenizer.
+// trustlab-cli model: a Hugging Face model folder (core/pretrained, core/models/hf_transformer.h).
+// `model info DIR`: its type and sizes from config.json, every tensor of its weight file with dtype
+// and shape, the parameter count, and its tokenizer. `model encode DIR --text T`: the ids (with the
+// special tokens Hugging Face adds), last_hidden_state and, with an LM head, the last position's
+// logits. `model generate DIR --prompt T`: a seeded continuation from a GPT-2-family model.
+#include <torch/torch.h>
+
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -8,7 +12,9 @@
 
 #include "args.h"
 #include "cli_commands.h"
+#include "models/causal_lm.h"
 #include "pretrained/hf_config.h"
+#include "pretrained/hf_weights.h"
 #include "pretrained/safetensors.h"
 #include "tokenizers/pretrained_tokenizer.h"
 #include "util/errors.h"
@@ -27,11 +33,8 @@ std::string shapeText(const std::vector<int64_t>& shape) {
 int modelInfo(const Args& a) {
   if (a.positional().size() != 1) throw InputError("model info", "expects one model folder");
   const auto folder = openHfModelFolder(a.positional()[0]);
-  if (folder.weights.size() < 12 || folder.weights.substr(folder.weights.size() - 12) != ".safetensors")
-    // LibTorch 1.13's unpickler fails on a torch.save'd state dict (collections.OrderedDict).
-    throw InputError(folder.weights, "LibTorch cannot read torch.save'd state dicts: convert it to model.safetensors "
-                                     "(e.g. safetensors.torch.save_file(torch.load(f), \"model.safetensors\"))");
-  const SafetensorsFile weights(folder.weights);
+  const auto file = openHfWeights(folder);
+  const auto& weights = *file;
   const auto& c = folder.settings;
   long long parameters = 0;
   json tensors = json::array();
@@ -83,12 +86,79 @@ int modelInfo(const Args& a) {
   return 0;
 }
 
+/// The model folder named by the one positional argument, its model and its tokenizer.
+struct LoadedModel {
+  HfModelFolder folder;
+  HfTransformer model{nullptr};
+  std::unique_ptr<PretrainedTokenizer> tokenizer;
+};
+LoadedModel loadModel(const Args& a, const char* command) {
+  if (a.positional().size() != 1) throw InputError(command, "expects one model folder");
+  LoadedModel m;
+  m.folder = openHfModelFolder(a.positional()[0]);
+  m.model = loadHfTransformer(m.folder);
+  m.tokenizer = loadPretrainedTokenizer(m.folder.folder);
+  return m;
+}
+
+std::vector<float> values(const torch::Tensor& t) {
+  const auto c = t.to(torch::kFloat32).contiguous().cpu();
+  return {c.data_ptr<float>(), c.data_ptr<float>() + c.numel()};
+}
+
+int modelEncode(const Args& a) {
+  auto m = loadModel(a, "model encode");
+  const auto& type = m.folder.settings.modelType;
+  const auto ids = withSpecialTokens(*m.tokenizer, type, m.tokenizer->encode(a.get("text")).ids);
+  torch::NoGradGuard noGrad;
+  const auto input = torch::tensor(std::vector<int64_t>(ids.begin(), ids.end()), torch::kLong).unsqueeze(0);
+  const auto hidden = m.model->forward(input, torch::ones_like(input, torch::kBool)).squeeze(0);
+  json j{{"ids", ids}, {"hidden", json::array()}};
+  for (int64_t t = 0; t < hidden.size(0); ++t) j["hidden"].push_back(values(hidden[t]));
+  if (m.folder.settings.tiedEmbeddings) j["logits"] = values(m.model->body.lmLogits(hidden[-1]));
+  if (a.has("json")) {
+    std::cout << j.dump() << std::endl;
+    return 0;
+  }
+  std::printf("%zu tokens, hidden size %ld\n", ids.size(), long(hidden.size(1)));
+  for (size_t t = 0; t < ids.size(); ++t)
+    std::printf("  %6ld  mean %+.5f  sd %.5f\n", ids[t], hidden[long(t)].mean().item<double>(), hidden[long(t)].std().item<double>());
+  if (j.contains("logits"))
+    std::printf("next token: %ld\n", long(m.model->body.lmLogits(hidden[-1]).argmax().item<int64_t>()));
+  return 0;
+}
+
+int modelGenerate(const Args& a) {
+  auto m = loadModel(a, "model generate");
+  if (!m.folder.settings.tiedEmbeddings)
+    throw InputError(m.folder.folder, "a " + m.folder.settings.modelType + " model has no LM head to generate with");
+  GenerationOptions o;
+  o.maxNewTokens = a.getLong("max-new-tokens", 20);
+  o.temperature = a.getDouble("temperature", 1.0);
+  o.topK = a.getLong("top-k", 0);
+  o.topP = a.getDouble("top-p", 1.0);
+  o.seed = uint64_t(a.getLong("seed", 0));
+  o.stopId = m.tokenizer->tokenId("<|endoftext|>");
+  const auto prompt = m.tokenizer->encode(a.get("prompt")).ids;
+  const std::map<std::string, std::string> optionFor{
+      {"max_new_tokens", "max-new-tokens"}, {"temperature", "temperature"}, {"top_k", "top-k"}, {"top_p", "top-p"}};
+  const auto added = namingOptions(optionFor, [&] { return generateTokens(*m.model, prompt, o); });
+  const auto text = m.tokenizer->decode(added);
+  if (a.has("json")) std::cout << json({{"prompt_ids", prompt}, {"ids", added}, {"text", text}}).dump() << std::endl;
+  else std::printf("%s%s\n", a.get("prompt").c_str(), text.c_str());
+  return 0;
+}
+
 }  // namespace
 
 int modelCommand(const std::vector<std::string>& argv) {
-  if (argv.empty() || argv[0] != "info") throw InputError("model", "expects the subcommand: info DIR");
-  const Args a(std::vector<std::string>(argv.begin() + 1, argv.end()), {}, {"json"});
-  return modelInfo(a);
+  const std::string sub = argv.empty() ? "" : argv[0];
+  const std::vector<std::string> rest(argv.begin() + (argv.empty() ? 0 : 1), argv.end());
+  if (sub == "info") return modelInfo(Args(rest, {}, {"json"}));
+  if (sub == "encode") return modelEncode(Args(rest, {"text"}, {"json"}));
+  if (sub == "generate")
+    return modelGenerate(Args(rest, {"prompt", "max-new-tokens", "temperature", "top-k", "top-p", "seed"}, {"json"}));
+  throw InputError("model", "expects a subcommand: info DIR, encode DIR --text T, generate DIR --prompt T");
 }
 
 }  // namespace trustlab::cli

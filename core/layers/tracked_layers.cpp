@@ -36,6 +36,12 @@ torch::Tensor TrackedEmbeddingImpl::forward(const torch::Tensor& ids) {
   return y;
 }
 
+torch::Tensor TrackedEmbeddingImpl::project(const torch::Tensor& x) {
+  auto y = torch::linear(x, weight);
+  if (auto* tape = GradientTape::active()) tape->record({"linear", this, x, y, weight, {}});
+  return y;
+}
+
 TrackedLayerNormImpl::TrackedLayerNormImpl(int64_t dim, double eps) : dim_(dim), eps_(eps) {
   weight = register_parameter("weight", torch::ones({dim}));
   bias = register_parameter("bias", torch::zeros({dim}));

@@ -22,6 +22,9 @@ class TrackedEmbeddingImpl : public torch::nn::Module {
  public:
   TrackedEmbeddingImpl(int64_t count, int64_t dim);
   torch::Tensor forward(const torch::Tensor& ids);
+  /// The table as a tied output layer: x Eᵀ, [..., dim] → [..., count] (GPT-2's LM head). The tape
+  /// records it as a linear use of the same weight, whose per-example gradient adds to the lookups'.
+  torch::Tensor project(const torch::Tensor& x);
   torch::Tensor weight;
 };
 TORCH_MODULE(TrackedEmbedding);

@@ -14,15 +14,19 @@ SelfAttentionImpl::SelfAttentionImpl(const SelfAttentionOptions& o) : options(o)
   dropout = register_module("dropout", torch::nn::Dropout(o.dropout()));
 }
 
-torch::Tensor SelfAttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& mask) {
-  const int64_t B = x.size(0), T = x.size(1), D = options.dim(), H = options.heads(), d = D / H;
-  // [B, T, 3D] → 3 × [B, H, T, d]
-  const auto parts = qkv(x).view({B, T, 3, H, d}).permute({2, 0, 3, 1, 4}).unbind(0);
-  auto scores = torch::matmul(parts[0], parts[1].transpose(-2, -1)) / std::sqrt(double(d));
-  scores = scores.masked_fill(~mask.view({B, 1, 1, T}), -std::numeric_limits<float>::infinity());
+torch::Tensor multiHeadAttention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v, int64_t heads,
+                                 const torch::Tensor& allowed, torch::nn::Dropout& dropout) {
+  const int64_t B = q.size(0), T = q.size(1), D = q.size(2), d = D / heads;
+  const auto split = [&](const torch::Tensor& x) { return x.reshape({B, -1, heads, d}).transpose(1, 2); };
+  auto scores = torch::matmul(split(q), split(k).transpose(-2, -1)) / std::sqrt(double(d));
+  scores = scores.masked_fill(~allowed, std::numeric_limits<float>::lowest());
   const auto weights = dropout(torch::softmax(scores, -1));
-  const auto context = torch::matmul(weights, parts[2]).transpose(1, 2).reshape({B, T, D});
-  return out(context);
+  return torch::matmul(weights, split(v)).transpose(1, 2).reshape({B, T, D});
+}
+
+torch::Tensor SelfAttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& mask) {
+  const auto parts = qkv(x).chunk(3, -1);
+  return out(multiHeadAttention(parts[0], parts[1], parts[2], options.heads(), mask.view({x.size(0), 1, 1, -1}), dropout));
 }
 
 }  // namespace trustlab

@@ -1,5 +1,5 @@
 // core/models: multi-head self-attention from Linear layers (no nn::MultiheadAttention), with a
-// key-padding mask.
+// key-padding mask, and the attention arithmetic the Transformers share.
 #pragma once
 #include <torch/nn/modules/dropout.h>
 #include <torch/nn/pimpl.h>
@@ -7,6 +7,13 @@
 #include "layers/tracked_layers.h"
 
 namespace trustlab {
+
+/// softmax(q kᵀ/√d) v per head: q, k, v [B, T, D] split into `heads` heads of D/heads; `allowed`
+/// bool, broadcastable to [B, heads, T, T], true where a query may attend to a key. A query that
+/// may see nothing gets a uniform average (the lowest finite score, not -inf, so no NaN).
+/// Returns [B, T, D].
+torch::Tensor multiHeadAttention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v, int64_t heads,
+                                 const torch::Tensor& allowed, torch::nn::Dropout& dropout);
 
 struct SelfAttentionOptions {
   SelfAttentionOptions(int64_t dim, int64_t heads) : dim_(dim), heads_(heads) {}

@@ -35,6 +35,15 @@ class Fields {
     if (!root_[name].is_number() || !(root_[name].get<double>() > 0)) throw InputError(source_, "expected a positive number", 0, name);
     return root_[name].get<double>();
   }
+  double probability(std::initializer_list<const char*> names, double fallback) const {
+    for (const char* n : names)
+      if (root_.contains(n) && !root_[n].is_null()) {
+        const double p = root_[n].is_number() ? root_[n].get<double>() : -1;
+        if (!(p >= 0 && p < 1)) throw InputError(source_, "expected a probability in [0, 1)", 0, n);
+        return p;
+      }
+    return fallback;
+  }
   std::string text(std::initializer_list<const char*> names, const std::string& fallback) const {
     for (const char* n : names)
       if (root_.contains(n) && root_[n].is_string()) return root_[n].get<std::string>();
@@ -102,6 +111,8 @@ HfConfig HfConfig::fromJson(const std::string& text, const std::string& source) 
   c.typeVocabSize = c.modelType == "bert" || c.modelType == "roberta" ? f.integer({"type_vocab_size"}, 2) : 0;
   c.padTokenId = f.integer({"pad_token_id"}, c.modelType == "roberta" ? 1 : 0);
   c.tiedEmbeddings = f.flag("tie_word_embeddings", c.modelType == "gpt2");
+  c.hiddenDropout = f.probability({"hidden_dropout_prob", "dropout", "resid_pdrop"}, 0.1);
+  c.attentionDropout = f.probability({"attention_probs_dropout_prob", "attention_dropout", "attn_pdrop"}, 0.1);
   if (c.hiddenSize == 0 || c.heads == 0 || c.hiddenSize % c.heads != 0)
     throw InputError(source, "the hidden size must be a positive multiple of the number of heads", 0, "num_attention_heads");
   if (c.activation != "gelu" && c.activation != "gelu_new" && c.activation != "relu")

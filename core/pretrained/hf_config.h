@@ -17,6 +17,7 @@ struct HfConfig {
   long maxPositions = 0, vocabSize = 0, typeVocabSize = 0;
   long padTokenId = -1;
   bool tiedEmbeddings = false;  ///< the LM head shares the token embedding (GPT-2)
+  double hiddenDropout = 0.1, attentionDropout = 0.1;  ///< in training only
   bool causal() const { return modelType == "gpt2"; }
   /// RoBERTa numbers positions from padding_idx + 1.
   long positionOffset() const { return modelType == "roberta" ? padTokenId + 1 : 0; }

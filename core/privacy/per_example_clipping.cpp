@@ -13,11 +13,38 @@
 namespace trustlab {
 namespace {
 
-/// All calls of one layer, in call order (an LSTM cell is called once per time step).
+/// All calls of one kind on one layer, in call order (an LSTM cell is called once per time step).
 struct LayerCalls {
   const GradRule* rule;
   torch::Tensor weight, bias;
   std::vector<torch::Tensor> inputs, grads;
+};
+
+/// One layer's weight seen through each kind of use: one use, or two when it is tied (GPT-2's token
+/// embedding is also its LM head), whose per-example gradients add.
+struct LayerUses {
+  std::vector<std::pair<const GradRule*, LayerTrace>> uses;
+  std::vector<std::string> kinds;
+
+  torch::Tensor squaredNorms(int64_t B, const torch::TensorOptions& options) const {
+    auto sq = torch::zeros({B}, options);
+    for (const auto& [rule, trace] : uses) rule->addSquaredNorms(trace, sq);
+    if (uses.size() == 1) return sq;
+    const bool lookupsFirst = kinds[0] == "embedding";
+    if (uses.size() != 2 || kinds[lookupsFirst ? 1 : 0] != "linear" || kinds[lookupsFirst ? 0 : 1] != "embedding")
+      throw std::logic_error("a layer used as " + kinds[0] + " and " + kinds[1] + ": no rule for the tied gradient");
+    addTiedEmbeddingCrossTerm(uses[lookupsFirst ? 0 : 1].second, uses[lookupsFirst ? 1 : 0].second, sq);
+    return sq;
+  }
+  /// Writes the clipped gradient sum of every use, added up on a tied weight.
+  void writeGradients(const torch::Tensor& factors) const {
+    torch::Tensor total;
+    for (const auto& [rule, trace] : uses) {
+      rule->writeGradients(trace, trace.g * factors);
+      total = total.defined() ? total + trace.weight.grad() : trace.weight.grad();
+    }
+    uses.front().second.weight.mutable_grad() = total;
+  }
 };
 
 }  // namespace
@@ -49,13 +76,15 @@ ClippedGradients clippedGradientSum(torch::nn::Module& model, int64_t B, const E
     scored = loss(0, B);
   }
   const auto& losses = scored.losses;
-  // Group calls by layer, in first-call order.
-  std::vector<const torch::nn::Module*> order;
-  std::map<const torch::nn::Module*, LayerCalls> layers;
+  // Group calls by layer and kind of use, in first-call order.
+  using Key = std::pair<const torch::nn::Module*, std::string>;
+  std::vector<Key> order;
+  std::map<Key, LayerCalls> calls;
   std::vector<torch::Tensor> outputs;
   for (const auto& r : tape.records()) {
-    auto [it, fresh] = layers.try_emplace(r.module, LayerCalls{&gradRuleRegistry().at(r.kind), r.weight, r.bias, {}, {}});
-    if (fresh) order.push_back(r.module);
+    const Key key{r.module, r.kind};
+    auto [it, fresh] = calls.try_emplace(key, LayerCalls{&gradRuleRegistry().at(r.kind), r.weight, r.bias, {}, {}});
+    if (fresh) order.push_back(key);
     it->second.inputs.push_back(r.input);
     outputs.push_back(r.output);
   }
@@ -64,11 +93,11 @@ ClippedGradients clippedGradientSum(torch::nn::Module& model, int64_t B, const E
   size_t k = 0;
   for (const auto& r : tape.records()) {
     auto g = grads[k++];
-    layers.at(r.module).grads.push_back(g.defined() ? g : torch::zeros_like(r.output));
+    calls.at({r.module, r.kind}).grads.push_back(g.defined() ? g : torch::zeros_like(r.output));
   }
   // Every trainable parameter must be covered by the tape.
   std::set<const void*> covered;
-  for (auto& [m, l] : layers) {
+  for (auto& [key, l] : calls) {
     covered.insert(l.weight.unsafeGetTensorImpl());
     if (l.bias.defined()) covered.insert(l.bias.unsafeGetTensorImpl());
   }
@@ -76,26 +105,26 @@ ClippedGradients clippedGradientSum(torch::nn::Module& model, int64_t B, const E
     if (p.value().requires_grad() && !covered.count(p.value().unsafeGetTensorImpl()))
       throw std::logic_error("parameter '" + p.key() + "' is not in a tracked layer: it would escape clipping");
 
-  // Each layer's calls concatenated along time: [B, ΣT, ·].
-  std::vector<std::pair<const GradRule*, LayerTrace>> traces;
-  for (const auto* m : order) {
-    auto& l = layers.at(m);
+  // Each kind of use of a layer: its calls concatenated along time, [B, ΣT, ·].
+  std::vector<const torch::nn::Module*> layerOrder;
+  std::map<const torch::nn::Module*, LayerUses> layers;
+  for (const auto& key : order) {
+    auto& l = calls.at(key);
     std::vector<torch::Tensor> a, g;
     for (size_t i = 0; i < l.inputs.size(); ++i) {
       g.push_back(asSequence(l.grads[i], B));
       a.push_back(l.rule->sequence(l.inputs[i], B));
     }
-    traces.push_back({l.rule, LayerTrace{torch::cat(a, 1), torch::cat(g, 1), l.weight, l.bias}});
+    auto [it, fresh] = layers.try_emplace(key.first);
+    if (fresh) layerOrder.push_back(key.first);
+    it->second.uses.push_back({l.rule, LayerTrace{torch::cat(a, 1), torch::cat(g, 1), l.weight, l.bias}});
+    it->second.kinds.push_back(key.second);
   }
 
   // Squared per-example norm of each layer's gradient, [B] per layer.
   const auto options = torch::TensorOptions().dtype(grads.front().scalar_type()).device(losses.device());
   std::vector<torch::Tensor> layerSq;
-  for (const auto& [rule, trace] : traces) {
-    auto sq = torch::zeros({B}, options);
-    rule->addSquaredNorms(trace, sq);
-    layerSq.push_back(sq);
-  }
+  for (const auto* m : layerOrder) layerSq.push_back(layers.at(m).squaredNorms(B, options));
   ClippedGradients out;
   out.perExampleNorms = torch::stack(layerSq).sum(0).sqrt();
   out.loss = losses.sum().detach();
@@ -104,14 +133,13 @@ ClippedGradients clippedGradientSum(torch::nn::Module& model, int64_t B, const E
   const auto global = clippingFactors(out.perExampleNorms, config).view({B, 1, 1});
   const bool perLayerMode = clippingModeRegistry().at(config.mode).perLayer;
   ClippingConfig perLayer = config;
-  perLayer.clipNorm = config.clipNorm / std::sqrt(double(traces.size()));
+  perLayer.clipNorm = config.clipNorm / std::sqrt(double(layerOrder.size()));
 
   // Book-keeping: the clipped sum is the ordinary gradient formula with re-weighted g.
   torch::NoGradGuard noGrad;
-  for (size_t l = 0; l < traces.size(); ++l) {
-    const auto& [rule, trace] = traces[l];
+  for (size_t l = 0; l < layerOrder.size(); ++l) {
     const auto c = perLayerMode ? clippingFactors(layerSq[l].sqrt(), perLayer).view({B, 1, 1}) : global;
-    rule->writeGradients(trace, trace.g * c);
+    layers.at(layerOrder[l]).writeGradients(c);
   }
   return out;
 }

@@ -1,5 +1,6 @@
 #include "tokenizers/byte_bpe_tokenizer.h"
 
+#include <algorithm>
 #include <array>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -101,6 +102,10 @@ ByteBpeTokenizer::ByteBpeTokenizer(std::unordered_map<std::string, long> vocabul
                                    std::vector<std::string> keptWhole, bool addPrefixSpace, const std::string& source)
     : ids_(std::move(vocabulary)), keptWhole_(std::move(keptWhole)), addPrefixSpace_(addPrefixSpace) {
   for (size_t r = 0; r < merges.size(); ++r) ranks_.emplace(merges[r].first + " " + merges[r].second, r);
+  for (const auto& [token, id] : ids_) {
+    if (size_t(id) >= tokens_.size()) tokens_.resize(size_t(id) + 1);
+    tokens_[size_t(id)] = token;
+  }
   for (const auto& symbol : byteSymbols())
     if (!ids_.count(symbol)) throw InputError(source, "the vocabulary lacks the byte symbol '" + symbol + "'");
   for (const auto& t : keptWhole_)
@@ -148,6 +153,30 @@ std::unique_ptr<ByteBpeTokenizer> ByteBpeTokenizer::fromTokenizerJson(const std:
 long ByteBpeTokenizer::tokenId(const std::string& token) const {
   const auto it = ids_.find(token);
   return it == ids_.end() ? -1 : it->second;
+}
+
+std::string ByteBpeTokenizer::decode(const std::vector<long>& ids) const {
+  static const auto byteOf = [] {
+    std::unordered_map<char32_t, char> m;
+    for (int b = 0; b < 256; ++b) m[decodeUtf8(byteSymbols()[size_t(b)]).front().value] = char(b);
+    return m;
+  }();
+  std::string text;
+  for (const long id : ids) {
+    if (id < 0 || size_t(id) >= tokens_.size() || tokens_[size_t(id)].empty())
+      throw InputError("id " + std::to_string(id), "is not in the tokenizer's vocabulary");
+    const auto& token = tokens_[size_t(id)];
+    if (std::find(keptWhole_.begin(), keptWhole_.end(), token) != keptWhole_.end()) {
+      text += token;  // special tokens are text, not mapped bytes
+      continue;
+    }
+    for (const auto& cp : decodeUtf8(token)) {
+      const auto it = byteOf.find(cp.value);
+      if (it == byteOf.end()) throw InputError("id " + std::to_string(id), "token '" + token + "' is not byte-level");
+      text += it->second;
+    }
+  }
+  return text;
 }
 
 std::vector<std::pair<std::string, size_t>> ByteBpeTokenizer::merge(const std::string& bytes) const {

@@ -30,12 +30,14 @@ class ByteBpeTokenizer : public PretrainedTokenizer {
   std::string format() const override { return "byte_bpe"; }
   size_t vocabularySize() const override { return ids_.size(); }
   long tokenId(const std::string& token) const override;
+  std::string decode(const std::vector<long>& ids) const override;
 
  private:
   /// The BPE symbols of one pre-token's mapped bytes, each with its byte count; cached.
   std::vector<std::pair<std::string, size_t>> merge(const std::string& bytes) const;
   void encodePiece(const std::string& text, size_t begin, size_t end, TokenEncoding& out) const;
   std::unordered_map<std::string, long> ids_;
+  std::vector<std::string> tokens_;  ///< id → token
   std::unordered_map<std::string, size_t> ranks_;  ///< "left right" → rank
   std::vector<std::string> keptWhole_;
   bool addPrefixSpace_ = false;

@@ -93,4 +93,19 @@ std::unique_ptr<PretrainedTokenizer> loadPretrainedTokenizer(const std::string& 
                          "or encoder.json + vocab.bpe (byte-level BPE)");
 }
 
+std::vector<long> withSpecialTokens(const PretrainedTokenizer& tokenizer, const std::string& modelType,
+                                    const std::vector<long>& ids) {
+  if (modelType == "gpt2") return ids;
+  const bool roberta = modelType == "roberta";
+  const auto idOf = [&](const std::string& token) {
+    const long id = tokenizer.tokenId(token);
+    if (id < 0) throw InputError(token, "a " + modelType + " model needs this special token; the tokenizer's vocabulary lacks it");
+    return id;
+  };
+  std::vector<long> out{idOf(roberta ? "<s>" : "[CLS]")};
+  out.insert(out.end(), ids.begin(), ids.end());
+  out.push_back(idOf(roberta ? "</s>" : "[SEP]"));
+  return out;
+}
+
 }  // namespace trustlab

@@ -32,6 +32,8 @@ class PretrainedTokenizer {
   virtual size_t vocabularySize() const = 0;
   /// The id of `token`, or -1 when the vocabulary lacks it.
   virtual long tokenId(const std::string& token) const = 0;
+  /// The text of `ids` (a generation's continuation). InputError naming an id outside the vocabulary.
+  virtual std::string decode(const std::vector<long>& ids) const = 0;
 };
 
 struct PretrainedTokenizerFormat {
@@ -50,6 +52,12 @@ struct PretrainedTokenizerFormat {
 void splitAtSpecialTokens(const std::string& text, const std::vector<std::string>& specials,
                           const std::function<void(size_t begin, size_t end)>& plain,
                           const std::function<void(const std::string& token, size_t begin)>& special);
+
+/// `ids` with the special tokens a model of `modelType` expects around one sequence, as Hugging
+/// Face's encode(text) adds them: [CLS] … [SEP] (bert, distilbert), <s> … </s> (roberta), none
+/// (gpt2). InputError naming the token when the vocabulary lacks it.
+std::vector<long> withSpecialTokens(const PretrainedTokenizer& tokenizer, const std::string& modelType,
+                                    const std::vector<long>& ids);
 
 /// wordpiece, byte_bpe and any added by plugins.
 Registry<PretrainedTokenizerFormat>& pretrainedTokenizerRegistry();

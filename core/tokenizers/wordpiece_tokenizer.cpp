@@ -123,6 +123,19 @@ long WordPieceTokenizer::tokenId(const std::string& token) const {
   return it == ids_.end() ? -1 : it->second;
 }
 
+std::string WordPieceTokenizer::decode(const std::vector<long>& ids) const {
+  // Hugging Face's WordPiece decoder: tokens joined by spaces, continuations glued to the previous one.
+  std::string text;
+  const auto& prefix = options_.continuationPrefix;
+  for (const long id : ids) {
+    if (id < 0 || size_t(id) >= tokens_.size()) throw InputError("id " + std::to_string(id), "is not in the tokenizer's vocabulary");
+    const auto& token = tokens_[size_t(id)];
+    if (!text.empty() && token.compare(0, prefix.size(), prefix) == 0) text += token.substr(prefix.size());
+    else text += (text.empty() ? "" : " ") + token;
+  }
+  return text;
+}
+
 void WordPieceTokenizer::push(TokenEncoding& out, long id, size_t begin, size_t end) const {
   out.ids.push_back(id);
   out.tokens.push_back(tokens_[size_t(id)]);

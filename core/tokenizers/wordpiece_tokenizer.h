@@ -38,6 +38,7 @@ class WordPieceTokenizer : public PretrainedTokenizer {
   std::string format() const override { return "wordpiece"; }
   size_t vocabularySize() const override { return tokens_.size(); }
   long tokenId(const std::string& token) const override;
+  std::string decode(const std::vector<long>& ids) const override;
   const WordPieceOptions& options() const { return options_; }
 
  private:

@@ -21,4 +21,13 @@ GradRule embeddingRule() {
   return r;
 }
 
+// Lookups give A_i = Σ_s e_{id_s} u_sᵀ, the head B_i = Σ_t g_t h_tᵀ (g_t over the V outputs), so
+// ⟨A_i, B_i⟩ = Σ_{t,s} g_t[id_s] (h_t·u_s): a [B, T, S] product, never a [B, V, D] one.
+void addTiedEmbeddingCrossTerm(const LayerTrace& lookups, const LayerTrace& head, torch::Tensor& sq) {
+  const auto& ids = lookups.a;  // [B, S]
+  const int64_t B = ids.size(0), S = ids.size(1), T = head.g.size(1);
+  const auto picked = head.g.gather(2, ids.unsqueeze(1).expand({B, T, S}));
+  sq += 2 * (picked * torch::bmm(head.a, lookups.g.transpose(1, 2))).sum(std::vector<int64_t>{1, 2});
+}
+
 }  // namespace trustlab

@@ -37,6 +37,11 @@ Registry<GradRule>& gradRuleRegistry();
 /// [B, d] → [B, 1, d]; [B, …, d] → [B, T, d]: the default sequence() of a rule.
 torch::Tensor asSequence(const torch::Tensor& t, int64_t batch);
 
+/// A table E used both for lookups (embedding rule) and as a tied output layer (linear rule, x Eᵀ):
+/// the per-example gradient is the sum of both, so its squared norm needs, besides each part's,
+/// twice their inner product. Adds that cross term to sq [B].
+void addTiedEmbeddingCrossTerm(const LayerTrace& lookups, const LayerTrace& head, torch::Tensor& sq);
+
 GradRule linearRule();
 GradRule embeddingRule();
 GradRule layerNormRule();
