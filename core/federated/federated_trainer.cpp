@@ -15,10 +15,11 @@
 #include "federated/local_trainer.h"
 #include "federated/server_optimizer.h"
 #include "federated/system_model.h"
-#include "training/run_events.h"
 #include "federated/update_aggregator.h"
 #include "federated/user_level_privacy.h"
+#include "layers/tracked_layers.h"
 #include "training/metrics.h"
+#include "training/run_events.h"
 #include "util/errors.h"
 
 namespace trustlab {
@@ -91,7 +92,7 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
   result.participation.assign(clients.size(), 0);
   ClientSampler sampler(config_, clients, seed);
   const SystemModel system(config_, clients.size(), seed);
-  const auto params = model_->parameters();
+  const auto params = trainableParameters(*model_);
   std::vector<torch::Tensor> global;
   for (const auto& p : params) global.push_back(p.detach().clone());
   ServerOptimizer server(config_.algorithm, config_.serverLr, config_.beta1, config_.beta2, config_.tau);

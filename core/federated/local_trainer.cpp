@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "federated/server_optimizer.h"
+#include "layers/tracked_layers.h"
 #include "training/private_stepper.h"
 
 namespace trustlab {
@@ -13,7 +14,7 @@ namespace trustlab {
 LocalTrainer::LocalTrainer(TextClassifierImpl& model, const std::vector<torch::Tensor>& global,
                            const TrainConfig& training, const FederatedConfig& config, const torch::Device& device)
     : model_(model),
-      params_(model.parameters()),
+      params_(trainableParameters(model)),
       global_(global),
       training_(training),
       config_(config),

@@ -83,6 +83,14 @@ std::string HfBody::blockPrefix(int64_t layer) const {
   return namesOf(config_.modelType).block + std::to_string(layer) + ".";
 }
 
+std::vector<TrackedLinear> HfBody::attentionProjections() const {
+  std::vector<TrackedLinear> out;
+  for (const auto& b : blocks_)
+    for (const auto& layer : {b.query, b.key, b.value, b.qkv})
+      if (layer) out.push_back(layer);
+  return out;
+}
+
 torch::Tensor HfBody::embedTokens(const torch::Tensor& ids) { return word_(ids); }
 
 torch::Tensor HfBody::positionIds(const torch::Tensor& mask) {
@@ -161,8 +169,8 @@ HfClassifierImpl::HfClassifierImpl(const HfConfig& c, int64_t classes, HfPooling
 
 std::vector<std::string> HfClassifierImpl::headParameters() const {
   std::vector<std::string> names;
-  for (const auto* layer : {dense_.get(), out_.get()})
-    if (layer)
+  for (const auto& layer : {dense_, out_})
+    if (!layer.is_empty())
       for (const auto& p : named_parameters())
         if (p.value().is_same(layer->weight) || (layer->bias.defined() && p.value().is_same(layer->bias)))
           names.push_back(p.key());

@@ -37,9 +37,13 @@ class HfBody {
   /// tape sees it as a second use of that weight).
   torch::Tensor lmLogits(const torch::Tensor& hidden);
   TrackedEmbedding wordEmbeddings() const { return word_; }
-  /// The names of the layers of block `layer` (0-based) and of the embeddings, for the
+  /// The parameter-name prefix of block `layer` (0-based: "encoder.layer.3."), for the
   /// fine-tuning modes that freeze by layer.
   std::string blockPrefix(int64_t layer) const;
+  /// The attention's input projections (query, key, value; GPT-2's fused c_attn), where LoRA goes.
+  std::vector<TrackedLinear> attentionProjections() const;
+  /// GPT-2's final LayerNorm, or nullptr.
+  TrackedLayerNorm finalNorm() const { return finalNorm_; }
 
  private:
   struct Block {

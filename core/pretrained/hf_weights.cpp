@@ -3,7 +3,9 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <map>
 
+#include "layers/tracked_layers.h"
 #include "pretrained/safetensors.h"
 #include "util/errors.h"
 #include "util/text.h"
@@ -66,9 +68,16 @@ WeightMatch loadHfWeights(torch::nn::Module& model, const std::string& modelType
 }
 
 void saveHfWeights(const torch::nn::Module& model, const std::string& modelType, const std::string& path) {
+  // LoRA adapters are folded into their layers' weights: the file is a plain model of the family.
+  std::map<std::string, torch::Tensor> merged;
+  for (const auto& m : model.named_modules("", /*include_self=*/false))
+    if (const auto* linear = m.value()->as<TrackedLinearImpl>(); linear && linear->hasLowRankAdapter())
+      merged[m.key() + ".weight"] = linear->mergedWeight();
   std::vector<std::pair<std::string, torch::Tensor>> tensors;
   for (const auto& p : model.named_parameters()) {
-    auto value = p.value().detach().cpu();
+    if (p.key().find(".lora_A.") != std::string::npos || p.key().find(".lora_B.") != std::string::npos) continue;
+    const auto it = merged.find(p.key());
+    auto value = (it != merged.end() ? it->second : p.value()).detach().cpu();
     if (isConv1DWeight(modelType, p.key())) value = value.t();
     tensors.emplace_back(p.key(), value.contiguous());
   }

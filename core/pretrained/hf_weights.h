@@ -27,7 +27,7 @@ WeightMatch loadHfWeights(torch::nn::Module& model, const std::string& modelType
                           const std::vector<std::string>& optional = {});
 
 /// Writes `model`'s parameters to `path` under their Hugging Face names (bare, as the hub's base
-/// models are saved), through a temporary file.
+/// models are saved; LoRA adapters merged into their weights), through a temporary file.
 void saveHfWeights(const torch::nn::Module& model, const std::string& modelType, const std::string& path);
 
 }  // namespace trustlab

@@ -38,6 +38,10 @@ struct LayerUses {
   }
   /// Writes the clipped gradient sum of every use, added up on a tied weight.
   void writeGradients(const torch::Tensor& factors) const {
+    if (uses.size() == 1) {
+      uses.front().first->writeGradients(uses.front().second, uses.front().second.g * factors);
+      return;
+    }
     torch::Tensor total;
     for (const auto& [rule, trace] : uses) {
       rule->writeGradients(trace, trace.g * factors);
@@ -83,7 +87,10 @@ ClippedGradients clippedGradientSum(torch::nn::Module& model, int64_t B, const E
   std::vector<torch::Tensor> outputs;
   for (const auto& r : tape.records()) {
     const Key key{r.module, r.kind};
-    auto [it, fresh] = calls.try_emplace(key, LayerCalls{&gradRuleRegistry().at(r.kind), r.weight, r.bias, {}, {}});
+    // A frozen weight or bias (fine-tuning) has no gradient to clip: the rule sees it undefined.
+    const auto trained = [](const torch::Tensor& p) { return p.defined() && p.requires_grad() ? p : torch::Tensor(); };
+    auto [it, fresh] =
+        calls.try_emplace(key, LayerCalls{&gradRuleRegistry().at(r.kind), trained(r.weight), trained(r.bias), {}, {}});
     if (fresh) order.push_back(key);
     it->second.inputs.push_back(r.input);
     outputs.push_back(r.output);
@@ -97,10 +104,9 @@ ClippedGradients clippedGradientSum(torch::nn::Module& model, int64_t B, const E
   }
   // Every trainable parameter must be covered by the tape.
   std::set<const void*> covered;
-  for (auto& [key, l] : calls) {
-    covered.insert(l.weight.unsafeGetTensorImpl());
-    if (l.bias.defined()) covered.insert(l.bias.unsafeGetTensorImpl());
-  }
+  for (auto& [key, l] : calls)
+    for (const auto& p : {l.weight, l.bias})
+      if (p.defined()) covered.insert(p.unsafeGetTensorImpl());
   for (const auto& p : model.named_parameters())
     if (p.value().requires_grad() && !covered.count(p.value().unsafeGetTensorImpl()))
       throw std::logic_error("parameter '" + p.key() + "' is not in a tracked layer: it would escape clipping");
@@ -146,13 +152,16 @@ ClippedGradients clippedGradientSum(torch::nn::Module& model, int64_t B, const E
 
 ClippedGradients naiveClippedGradientSum(torch::nn::Module& model, int64_t B, const ExampleLossFn& exampleLoss,
                                          const ClippingConfig& config) {
-  auto named = model.named_parameters();
-  auto params = model.parameters();
+  std::vector<std::pair<std::string, torch::Tensor>> named;
+  for (const auto& p : model.named_parameters())
+    if (p.value().requires_grad()) named.emplace_back(p.key(), p.value());
+  std::vector<torch::Tensor> params;
+  for (const auto& [name, p] : named) params.push_back(p);
   // Layer of each parameter: its name without the last component ("layers.0.ffn_in.weight" → …ffn_in).
   std::vector<std::string> layerOf;
   std::set<std::string> layerNames;
-  for (const auto& p : named) {
-    layerOf.push_back(p.key().substr(0, p.key().rfind('.')));
+  for (const auto& [name, p] : named) {
+    layerOf.push_back(name.substr(0, name.rfind('.')));
     layerNames.insert(layerOf.back());
   }
   const bool perLayerMode = clippingModeRegistry().at(config.mode).perLayer;

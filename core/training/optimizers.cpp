@@ -1,3 +1,4 @@
+#include "layers/tracked_layers.h"
 #include "training/optimizers.h"
 
 #include <torch/optim.h>
@@ -27,7 +28,7 @@ Registry<OptimizerEntry>& optimizerRegistry() {
 }
 
 std::unique_ptr<torch::optim::Optimizer> makeOptimizer(torch::nn::Module& model, const TrainConfig& c) {
-  return optimizerRegistry().at(c.optimizer).make(model.parameters(), c);
+  return optimizerRegistry().at(c.optimizer).make(trainableParameters(model), c);
 }
 
 }  // namespace trustlab

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <utility>
 
+#include "layers/tracked_layers.h"
 #include "privacy/adaptive_clipping.h"
 #include "privacy/calibration.h"
 #include "privacy/per_example_clipping.h"
@@ -51,7 +52,7 @@ PrivateStepResult PrivateStepper::computeGradients(const EncodedSplit& data, con
   ClippingConfig clip;
   clip.mode = config_.clipping;
   clip.clipNorm = clipNorm_;
-  auto params = model_.parameters();
+  auto params = trainableParameters(model_);
   std::vector<torch::Tensor> sums(params.size());
   PrivateStepResult r;
   double unclipped = 0;  // examples whose norm was within C (for adaptive clipping)
