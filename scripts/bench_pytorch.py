@@ -1,8 +1,11 @@
 #!/usr/bin/python3
 """PyTorch eager twin of `trustlab-bench train`: the same three models, written the same way
 (LSTM cell and attention from Linear layers), timed the same way (Adam step, warm-up excluded,
-median). Also times torch.nn.LSTM (fused) for the BiLSTM as a reference point. Prints JSON."""
-import argparse, json, math, statistics, time
+median). Also times torch.nn.LSTM (fused) for the BiLSTM as a reference point. With --hf-config,
+a pretrained model's shapes built from torch.nn parts (make_reference_checkpoints.py: BERT from
+nn.TransformerEncoderLayer, GPT-2 a causal pre-LN stack) with the same classification head, no
+dropout, random weights. Prints JSON."""
+import argparse, json, math, os, statistics, sys, time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -104,6 +107,35 @@ class Transformer(nn.Module):
         return s.out(s.drop(masked_mean(s.norm(x), mask)))
 
 
+class HfTwin(nn.Module):
+    """The classifier trustlab-bench builds from an hf config: BERT's pooler + classifier on [CLS],
+    GPT-2's score on the last token."""
+
+    def __init__(s, config, C):
+        super().__init__()
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from make_reference_checkpoints import build
+        s.gpt2 = config["model_type"] == "gpt2"
+        if s.gpt2 and config.get("n_inner") is None:
+            config = dict(config, n_inner=4 * config["n_embd"])
+        s.body = build(config)
+        D = config.get("hidden_size") or config.get("n_embd")
+        s.pool = None if s.gpt2 else nn.Linear(D, D)
+        s.out = nn.Linear(D, C, bias=not s.gpt2)
+
+    def forward(s, ids, lengths):
+        mask = token_mask(lengths, ids.shape[1])
+        if s.gpt2:
+            b = s.body
+            x = b.wte(ids) + b.wpe(torch.arange(ids.shape[1], device=ids.device))[None]
+            for blk in b.blocks:
+                x = blk(x, mask)
+            x = b.ln_f(x)
+            return s.out(x[torch.arange(len(lengths)), lengths - 1])
+        h = s.body(ids, mask)
+        return s.out(torch.tanh(s.pool(h[:, 0])))
+
+
 def time_model(model, a, dev):
     model.to(dev).train()
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
@@ -132,17 +164,22 @@ def main():
                  ("warmup", 5), ("steps", 30), ("threads", 0)]:
         p.add_argument("--" + k, type=int, default=d)
     p.add_argument("--model", default="bilstm"); p.add_argument("--device", default="cpu")
+    p.add_argument("--hf-config", default="")
     a = p.parse_args()
     if a.threads > 0:
         torch.set_num_threads(a.threads)
     torch.manual_seed(0)
     dev = torch.device(a.device)
     V, C, D = a.vocab, a.classes, a.dim
-    model = {"bag": lambda: Bag(V, C, D), "bilstm": lambda: BiLstm(V, C, D),
-             "transformer": lambda: Transformer(V, C, D, a.seq_len)}[a.model]()
+    if a.hf_config:
+        with open(a.hf_config) as f:
+            model = HfTwin(json.load(f), C)
+    else:
+        model = {"bag": lambda: Bag(V, C, D), "bilstm": lambda: BiLstm(V, C, D),
+                 "transformer": lambda: Transformer(V, C, D, a.seq_len)}[a.model]()
     out = {"seconds_per_step": time_model(model, a, dev), "torch": torch.__version__,
            "threads": torch.get_num_threads()}
-    if a.model == "bilstm":
+    if a.model == "bilstm" and not a.hf_config:
         out["fused_nn_lstm_seconds_per_step"] = time_model(BiLstm(V, C, D, fused=True), a, dev)
     print(json.dumps(out))
 

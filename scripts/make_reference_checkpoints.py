@@ -77,7 +77,7 @@ class Bert(nn.Module):
         if self.family == "roberta":
             positions = torch.cumsum(mask.long(), 1) * mask.long() + self.pad
         else:
-            positions = torch.arange(ids.shape[1])[None]
+            positions = torch.arange(ids.shape[1], device=ids.device)[None]
         x = self.word(ids) + self.pos(positions)
         if self.token_type is not None:
             x = x + self.token_type(torch.zeros_like(ids))
@@ -133,7 +133,7 @@ class Gpt2Block(nn.Module):
         q, k, v = self.qkv(self.ln_1(x)).split(d, dim=-1)
         q, k, v = (z.view(b, t, h, d // h).transpose(1, 2) for z in (q, k, v))
         scores = q @ k.transpose(-1, -2) / math.sqrt(d // h)
-        allowed = torch.tril(torch.ones(t, t, dtype=torch.bool))[None, None] & mask[:, None, None, :]
+        allowed = torch.tril(torch.ones(t, t, dtype=torch.bool, device=x.device))[None, None] & mask[:, None, None, :]
         scores = scores.masked_fill(~allowed, torch.finfo(scores.dtype).min)
         a = (scores.softmax(-1) @ v).transpose(1, 2).reshape(b, t, d)
         x = x + self.proj(a)
@@ -149,7 +149,7 @@ class Gpt2(nn.Module):
         self.ln_f = nn.LayerNorm(hidden, eps=eps)
 
     def forward(self, ids, mask):
-        x = self.wte(ids) + self.wpe(torch.arange(ids.shape[1]))[None]
+        x = self.wte(ids) + self.wpe(torch.arange(ids.shape[1], device=ids.device))[None]
         for blk in self.blocks:
             x = blk(x, mask)
         x = self.ln_f(x)

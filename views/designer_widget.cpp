@@ -14,6 +14,7 @@
 #include <climits>
 #include <cmath>
 
+#include "models/model_factory.h"
 #include "spec/spec_fields.h"
 #include "spec/spec_warnings.h"
 
@@ -77,8 +78,11 @@ DesignerWidget::DesignerWidget(QWidget* parent) : QWidget(parent) {
       h->addWidget(editor, 1);
       h->addWidget(browse);
       auto* box = qobject_cast<QComboBox*>(editor);
-      connect(browse, &QToolButton::clicked, this, [this, box, editor] {
-        const QString p = QFileDialog::getOpenFileName(this, tr("Choose a file"));
+      const bool folder = f.info.folder;
+      if (folder) browse->setToolTip(tr("Choose a folder"));
+      connect(browse, &QToolButton::clicked, this, [this, box, editor, folder] {
+        const QString p = folder ? QFileDialog::getExistingDirectory(this, tr("Choose a folder"))
+                                 : QFileDialog::getOpenFileName(this, tr("Choose a file"));
         if (p.isEmpty()) return;
         if (box) box->setCurrentText(p);
         else if (auto* line = qobject_cast<QLineEdit*>(editor)) line->setText(p);
@@ -92,6 +96,16 @@ DesignerWidget::DesignerWidget(QWidget* parent) : QWidget(parent) {
     }
     rows_.push_back({&f, editor, rowWidget, form, group});
   }
+
+  // Under the model's fields: what the configured model is (a pretrained folder's type, sizes, tokenizer).
+  for (const auto& row : rows_)
+    if (row.field->path() == "model.type") {
+      modelSummary_ = new QLabel(row.group);
+      modelSummary_->setObjectName("modelSummary");
+      modelSummary_->setWordWrap(true);
+      modelSummary_->setStyleSheet("color: palette(mid);");
+      row.form->addRow(modelSummary_);
+    }
 
   issues_ = new QLabel(this);
   issues_->setObjectName("designerIssues");
@@ -216,6 +230,21 @@ void DesignerWidget::markRows(const std::vector<SpecIssue>& issues, const char* 
   label->setVisible(!lines.isEmpty());
 }
 
+void DesignerWidget::describeModel() {
+  if (!modelSummary_) return;
+  const auto* entry = modelRegistry().find(spec_.model.type);
+  QString summary;
+  if (entry && entry->describe) {
+    try {
+      summary = text(entry->describe(spec_.model));
+    } catch (const InputError&) {
+      // The field's own issue says what is wrong with the folder.
+    }
+  }
+  modelSummary_->setText(summary);
+  modelSummary_->setVisible(!summary.isEmpty());
+}
+
 void DesignerWidget::revalidate() {
   // Only the fields that apply are shown; a section with none left (besides its switch) collapses.
   for (const auto& row : rows_) row.form->setRowVisible(row.rowWidget, row.field->appliesTo(spec_));
@@ -224,6 +253,7 @@ void DesignerWidget::revalidate() {
   markRows(issues, "error", issues_);
   markRows(issues.empty() ? specWarnings(spec_) : std::vector<SpecIssue>{}, "warning", warnings_);
   valid_ = issues.empty();
+  describeModel();
   blockingReason_ = valid_ ? QString()
                            : QString("%1: %2").arg(text(issues.front().field), text(issues.front().message)) +
                                  (issues.size() > 1 ? tr(" (and %n more)", nullptr, int(issues.size() - 1)) : QString());

@@ -52,10 +52,12 @@ class DesignerWidget : public QWidget {
   void revalidate();
   /// Marks the rows the issues name ("error" or "warning") and lists them in `label`.
   void markRows(const std::vector<SpecIssue>& issues, const char* kind, QLabel* label);
+  void describeModel();
   void clearMark(const Row& row);
   std::vector<Row> rows_;
   ExperimentSpec spec_;  ///< what the form shows; fields it hides keep their values
   QLabel *issues_, *warnings_;
+  QLabel* modelSummary_ = nullptr;  ///< what the chosen model is (a pretrained folder: what it holds)
   QString blockingReason_;
   bool valid_ = false;
 };

@@ -13,6 +13,9 @@
 #include <string>
 #include <vector>
 
+#include "layers/tracked_layers.h"
+#include "models/fine_tuning.h"
+#include "models/hf_transformer.h"
 #include "models/model_factory.h"
 #include "data/batching.h"
 #include "fl_suite.h"
@@ -42,6 +45,8 @@ struct TrainBenchConfig {
   std::string model = "bilstm";
   long batch = 256, seqLen = 32, vocab = 10000, dim = 128, classes = 60, warmup = 5, steps = 30;
   std::string device = "cpu";
+  std::string hfConfig;  ///< a Hugging Face config.json: that model's shapes, random weights (replaces --model)
+  trustlab::FineTuningConfig fineTuning;
 };
 
 /// Seconds per optimizer step (forward, cross-entropy, backward, Adam) on random full-length data.
@@ -51,6 +56,16 @@ struct BenchSetup {
   trustlab::Batch batch;
 };
 
+/// A classifier of an hf config's shapes, random weights (Hugging Face's initialisation), dropout off
+/// as in the PyTorch twin, in the chosen fine-tuning mode.
+trustlab::TextClassifierPtr makeHfBenchModel(const TrainBenchConfig& c) {
+  auto config = trustlab::HfConfig::fromFile(c.hfConfig);
+  config.hiddenDropout = config.attentionDropout = 0;
+  trustlab::HfClassifier model(config, c.classes, trustlab::defaultPooling(config));
+  trustlab::applyFineTuning(*model, model->body, model->headParameters(), c.fineTuning);
+  return model.ptr();
+}
+
 BenchSetup makeBenchSetup(const TrainBenchConfig& c, const torch::Device& device) {
   torch::manual_seed(0);
   trustlab::ModelConfig mc;
@@ -59,7 +74,7 @@ BenchSetup makeBenchSetup(const TrainBenchConfig& c, const torch::Device& device
   mc.hiddenSize = 128;
   mc.heads = 4;
   mc.ffnDim = 512;
-  BenchSetup s{trustlab::makeClassifier(mc, c.vocab, c.classes, c.seqLen), {}};
+  BenchSetup s{c.hfConfig.empty() ? trustlab::makeClassifier(mc, c.vocab, c.classes, c.seqLen) : makeHfBenchModel(c), {}};
   s.model->to(device);
   s.model->train();
   s.batch.ids = torch::randint(2, c.vocab, {c.batch, c.seqLen}, torch::TensorOptions(torch::kLong)).to(device);
@@ -71,7 +86,7 @@ BenchSetup makeBenchSetup(const TrainBenchConfig& c, const torch::Device& device
 double benchTrainStep(const TrainBenchConfig& c) {
   const auto device = trustlab::parseDevice(c.device);
   auto [model, batch] = makeBenchSetup(c, device);
-  torch::optim::Adam opt(model->parameters(), torch::optim::AdamOptions(1e-3));
+  torch::optim::Adam opt(trustlab::trainableParameters(*model), torch::optim::AdamOptions(1e-3));
   const auto &ids = batch.ids, &lengths = batch.lengths, &labels = batch.labels;
   const bool cuda = device.is_cuda();
   auto step = [&] {
@@ -110,7 +125,8 @@ json runPytorch(const TrainBenchConfig& c, int threads) {
                     " --batch " + std::to_string(c.batch) + " --seq-len " + std::to_string(c.seqLen) + " --vocab " +
                     std::to_string(c.vocab) + " --dim " + std::to_string(c.dim) + " --classes " +
                     std::to_string(c.classes) + " --warmup " + std::to_string(c.warmup) + " --steps " +
-                    std::to_string(c.steps) + " --device " + c.device + " --threads " + std::to_string(threads);
+                    std::to_string(c.steps) + " --device " + c.device + " --threads " + std::to_string(threads) +
+                    (c.hfConfig.empty() ? "" : " --hf-config '" + c.hfConfig + "'");
   FILE* pipe = popen(cmd.c_str(), "r");
   if (!pipe) throw std::runtime_error("cannot start: " + cmd);
   std::string out;
@@ -122,7 +138,7 @@ json runPytorch(const TrainBenchConfig& c, int threads) {
 
 /// The shared shape flags of the train and dp suites.
 const std::set<std::string> kShapeFlags = {"model", "batch", "seq-len", "vocab", "dim", "classes", "device", "steps",
-                                           "warmup", "threads"};
+                                           "warmup", "threads", "hf-config", "fine-tuning", "lora-rank", "top-layers"};
 
 TrainBenchConfig shapeFromArgs(const trustlab::cli::Args& a, long defaultSteps) {
   TrainBenchConfig c;
@@ -135,6 +151,20 @@ TrainBenchConfig shapeFromArgs(const trustlab::cli::Args& a, long defaultSteps) 
   c.device = a.get("device", c.device);
   c.steps = a.getLong("steps", defaultSteps);
   c.warmup = a.getLong("warmup", c.warmup);
+  c.hfConfig = a.get("hf-config");
+  c.fineTuning.mode = a.get("fine-tuning", c.fineTuning.mode);
+  c.fineTuning.loraRank = a.getLong("lora-rank", c.fineTuning.loraRank);
+  c.fineTuning.topLayers = a.getLong("top-layers", c.fineTuning.topLayers);
+  if (!c.hfConfig.empty()) {
+    const auto hf = trustlab::HfConfig::fromFile(c.hfConfig);
+    c.model = "hf:" + hf.modelType;
+    c.vocab = hf.vocabSize;
+    c.dim = hf.hiddenSize;
+    if (a.has("fine-tuning") && !trustlab::fineTuningModeRegistry().contains(c.fineTuning.mode))
+      throw InputError("--fine-tuning", "one of " + trustlab::joinNames(trustlab::fineTuningModeRegistry().names()));
+  } else if (a.has("fine-tuning")) {
+    throw InputError("--fine-tuning", "applies to a pretrained model's shapes (--hf-config)");
+  }
   if (c.batch < 1 || c.seqLen < 1 || c.vocab < 3 || c.dim < 1 || c.classes < 2 || c.steps < 1 || c.warmup < 0)
     throw InputError("trustlab-bench", "sizes must be positive (vocab ≥ 3, classes ≥ 2)");
   return c;
@@ -152,9 +182,11 @@ int trainSuite(const std::vector<std::string>& argv) {
   json result = {{"suite", "train"}, {"model", c.model}, {"batch", c.batch}, {"seq_len", c.seqLen},
                  {"vocab", c.vocab}, {"dim", c.dim}, {"classes", c.classes}, {"device", c.device},
                  {"threads", threads}, {"libtorch", TORCH_VERSION}};
+  if (!c.hfConfig.empty()) result["fine_tuning"] = c.fineTuning.mode;
   const double seconds = benchTrainStep(c);
   result["seconds_per_step"] = seconds;
   if (a.has("pytorch")) {
+    if (c.fineTuning.mode != "full") throw InputError("--pytorch", "the PyTorch twin fine-tunes fully (--fine-tuning full)");
     const json py = runPytorch(c, threads);
     result["pytorch"] = py;
     result["ratio_vs_pytorch"] = seconds / py.at("seconds_per_step").get<double>();
@@ -180,7 +212,8 @@ int dpSuite(const std::vector<std::string>& argv) {
   const auto device = trustlab::parseDevice(c.device);
   trustlab::bench::PeakMemory::installCpuCounter();  // before the model: its weights count too
   auto [model, batch] = makeBenchSetup(c, device);
-  torch::optim::Adam opt(model->parameters(), torch::optim::AdamOptions(1e-3));
+  const auto trainable = trustlab::trainableParameters(*model);
+  torch::optim::Adam opt(trainable, torch::optim::AdamOptions(1e-3));
   trustlab::ClippingConfig clip;
   trustlab::GaussianNoise noise(0, device);
   const bool cuda = device.is_cuda();
@@ -192,7 +225,7 @@ int dpSuite(const std::vector<std::string>& argv) {
       } else {
         const auto r = mode == "edp" ? trustlab::clippedGradientSum(*model, batch, clip)
                                      : trustlab::naiveClippedGradientSum(*model, batch, clip);
-        for (auto& p : model->parameters()) noise.addTo(p.mutable_grad(), 1.0, 1.0 / double(c.batch));  // as a private step
+        for (auto p : trainable) noise.addTo(p.mutable_grad(), 1.0, 1.0 / double(c.batch));  // as a private step
       }
       opt.step();
       if (cuda) torch::cuda::synchronize();
@@ -200,6 +233,7 @@ int dpSuite(const std::vector<std::string>& argv) {
   };
   json r = {{"suite", "dp"}, {"model", c.model}, {"batch", c.batch}, {"seq_len", c.seqLen}, {"vocab", c.vocab},
             {"dim", c.dim}, {"classes", c.classes}, {"device", c.device}, {"threads", threads}};
+  if (!c.hfConfig.empty()) r["fine_tuning"] = c.fineTuning.mode;
   const std::vector<std::string> modes = a.has("mode") ? std::vector<std::string>{a.get("mode")}
                                                        : std::vector<std::string>{"nondp", "edp", "naive"};
   for (const auto& mode : modes) {
@@ -262,13 +296,16 @@ int main(int argc, char** argv) {
                  "usage: trustlab-bench train --model %s [--batch 256] [--seq-len 32]\n"
                  "       [--vocab 10000] [--dim 128] [--classes 60] [--device cpu|cuda] [--steps 30]\n"
                  "       [--warmup 5] [--threads N] [--pytorch] [--json]\n"
+                 "       trustlab-bench train|dp --hf-config CONFIG.json [--fine-tuning %s]\n"
+                 "                         [--lora-rank 8] [--top-layers 1] ... (a pretrained model's shapes, random weights)\n"
                  "       trustlab-bench accountant [--repeats 5] [--json]\n"
                  "       trustlab-bench dp --model M [--mode nondp|edp|naive] [--batch 256] [--seq-len 32] [--steps 10]\n"
                  "                         [--device cpu|cuda] [--json]\n"
                  "       trustlab-bench fl [--population 10000] [--clients-per-round 100] [--rounds 5]\n"
                  "                         [--mean-examples 10] [--model bag] [--local-batch 16] [--json]\n"
                  "       trustlab-bench store [--runs 2000] [--repeats 5] [--json]\n",
-                 trustlab::joinNames(trustlab::modelRegistry().names(), "|").c_str());
+                 trustlab::joinNames(trustlab::modelRegistry().names(), "|").c_str(),
+                 trustlab::joinNames(trustlab::fineTuningModeRegistry().names(), "|").c_str());
     return 2;
   }
   const std::string suite = args[0];

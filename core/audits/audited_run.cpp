@@ -26,7 +26,7 @@ std::vector<double> classProbabilities(const AuditedRun& run, const std::vector<
                                        const std::string& label) {
   std::vector<Example> examples;
   for (const auto& t : texts) examples.push_back({t, label, "", "", {}});
-  const auto encoded = encodeSplit(examples, run.data.vocabulary, run.data.labelIndex, run.spec.data.tokenizer);
+  const auto encoded = encodeSplit(examples, run.data.vocabulary, run.data.labelIndex, tokenizerFor(run.spec));
   const auto p = predictProbabilities(*run.model, encoded, 512, parseDevice(run.spec.training.device))
                      .select(1, run.data.labelIndex.at(label))
                      .contiguous();

@@ -132,7 +132,7 @@ ClassifierFairnessReport auditClassifierFairness(const AuditedRun& run, const Fa
   r.examples = long(test.size());
   r.counterfactualPairs = long(twins.size());
   if (!twins.empty()) {
-    const auto encoded = encodeSplit(twins, run.data.vocabulary, run.data.labelIndex, run.spec.data.tokenizer);
+    const auto encoded = encodeSplit(twins, run.data.vocabulary, run.data.labelIndex, tokenizerFor(run.spec));
     const auto q = predictProbabilities(*run.model, encoded, 256, device);
     const auto qArgmax = q.argmax(1);
     for (size_t k = 0; k < twins.size(); ++k) {

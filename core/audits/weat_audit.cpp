@@ -11,12 +11,17 @@ EmbeddingWeatReport auditWeat(const AuditedRun& run, const WeatTest& test, const
   EmbeddingWeatReport r;
   r.test = test;
   const auto table = run.model->tokenEmbeddingTable().detach().to(torch::kCPU, torch::kDouble);
+  const auto tokenizer = tokenizerFor(run.spec);
   const auto encode = [&](const WeatSet& set) {
     std::vector<torch::Tensor> rows;
     for (const auto& e : set.examples) {
+      // A word's vector: the mean of its tokens' rows (a pretrained tokenizer's subword pieces,
+      // without the model's special tokens; a word-level vocabulary's unknown words are dropped).
       std::vector<long> known;
-      for (long id : encodeText(e, run.data.vocabulary, run.spec.data.tokenizer))
-        if (id != Vocabulary::kUnk && id != Vocabulary::kPad) known.push_back(id);
+      for (const auto& token : tokenize(e, tokenizer)) {
+        const long id = run.data.vocabulary.id(token);
+        if (!tokenizer.pretrained.empty() || id != Vocabulary::kUnk) known.push_back(id);
+      }
       if (known.empty()) {
         r.dropped.push_back(e);
         continue;

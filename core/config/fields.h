@@ -60,6 +60,7 @@ struct FieldInfo {
   std::function<std::vector<RegistryItem>()> choices;
   bool openChoices = false;  ///< choices are suggestions: other text (a path) is accepted
   bool path = false;         ///< a file or folder path (the designer offers a browse button)
+  bool folder = false;       ///< the path is a folder (the browse button picks folders)
   bool unsignedInteger = false;
 };
 
@@ -125,6 +126,7 @@ class FieldList {
     return choices([items = std::move(items)] { return items; });
   }
   FieldList& path() { return last([](FieldInfo& i) { i.path = true; }); }
+  FieldList& folder() { return last([](FieldInfo& i) { i.path = i.folder = true; }); }
   /// The command-line name when it is not the key with '-' for '_' ("" = no flag).
   FieldList& flag(std::string name) { return last([&](FieldInfo& i) { i.flag = std::move(name); }); }
   /// The field applies (is shown, is used) only when `when` holds.

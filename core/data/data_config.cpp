@@ -23,6 +23,10 @@ const FieldList<DataConfig>& dataFields() {
           "tables: the label column (empty: found by name)");
     l.add("tokenizer", &D::tokenizer, &T::type, "Tokenizer", "how text is split into tokens")
         .choices(tokenizerRegistry());
+    l.add("pretrained_tokenizer", &D::tokenizer, &T::pretrained, "Pretrained tokenizer",
+          "a pretrained model's tokenizer (folder, tokenizer.json, vocab.txt, vocab.json) instead of the one above; "
+          "an hf model uses its own folder's unless this names another")
+        .path();
     l.add("lowercase", &D::tokenizer, &T::lowercase, "Lowercase", "lower-case text before tokenizing");
     l.add("min_frequency", &D::tokenizer, &T::minFrequency, "Min frequency", "rarer training tokens map to <unk>")
         .atLeast(1);

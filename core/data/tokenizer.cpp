@@ -1,9 +1,12 @@
 #include "data/tokenizer.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <map>
 
+#include "pretrained/hf_config.h"
+#include "tokenizers/pretrained_tokenizer.h"
 #include "util/errors.h"
 #include "util/text.h"
 
@@ -80,6 +83,7 @@ Registry<Tokenizer>& tokenizerRegistry() {
 }
 
 std::vector<std::string> tokenize(const std::string& text, const TokenizerOptions& options) {
+  if (!options.pretrained.empty()) return sharedPretrainedTokenizer(options.pretrained)->encode(text).tokens;
   return tokenizerRegistry().at(options.type).split(text, options.lowercase);
 }
 
@@ -94,7 +98,17 @@ void Vocabulary::add(const std::string& token) {
   tokens_.push_back(token);
 }
 
+Vocabulary Vocabulary::ofPretrained(const std::string& tokenizerPath) {
+  Vocabulary v;
+  v.tokens_ = sharedPretrainedTokenizer(tokenizerPath)->tokens();
+  v.index_.clear();
+  for (size_t i = 0; i < v.tokens_.size(); ++i)
+    if (!v.tokens_[i].empty()) v.index_.emplace(v.tokens_[i], long(i));
+  return v;
+}
+
 Vocabulary Vocabulary::build(const std::vector<std::string>& texts, const TokenizerOptions& o) {
+  if (!o.pretrained.empty()) return ofPretrained(o.pretrained);
   std::map<std::string, size_t> counts;
   for (const auto& t : texts)
     for (const auto& tok : tokenize(t, o)) ++counts[tok];
@@ -129,8 +143,55 @@ Vocabulary Vocabulary::load(const std::string& path) {
   return v;
 }
 
+namespace {
+
+/// The model family whose special tokens a pretrained tokenizer's texts get: the folder's
+/// config.json says it; a bare tokenizer file by its kind (WordPiece: BERT; byte-level BPE with
+/// <s>: RoBERTa; without: GPT-2).
+std::string specialTokenFamily(const std::string& path, const PretrainedTokenizer& tokenizer) {
+  const auto config = std::filesystem::path(path) / "config.json";
+  if (std::filesystem::is_regular_file(config)) return HfConfig::fromFile(config.string()).modelType;
+  if (tokenizer.format() == "wordpiece") return "bert";
+  return tokenizer.tokenId("<s>") >= 0 ? "roberta" : "gpt2";
+}
+
+}  // namespace
+
+TokenEncoding encodePretrainedText(const std::string& text, const TokenizerOptions& o) {
+  const auto tokenizer = sharedPretrainedTokenizer(o.pretrained);
+  const auto special = specialTokensOf(*tokenizer, specialTokenFamily(o.pretrained, *tokenizer));
+  const size_t specials = special.before.size() + special.after.size();
+  if (o.maxLength <= specials)
+    throw InputError("data.max_length", "must leave room for a token besides the model's " + std::to_string(specials) +
+                                            " special tokens");
+  auto inner = tokenizer->encode(text);
+  const size_t room = o.maxLength - specials;
+  if (inner.ids.size() > room) {
+    inner.ids.resize(room);
+    inner.tokens.resize(room);
+    inner.offsets.resize(room);
+  }
+  if (inner.ids.empty() && specials == 0) {  // GPT-2 and an empty text
+    const long end = tokenizer->tokenId("<|endoftext|>");
+    inner.ids.push_back(std::max(0L, end));
+    inner.tokens.push_back(tokenizer->tokens()[size_t(inner.ids[0])]);
+    inner.offsets.emplace_back(0, 0);
+  }
+  TokenEncoding out;
+  const auto append = [&](long id, std::pair<size_t, size_t> span) {
+    out.ids.push_back(id);
+    out.tokens.push_back(tokenizer->tokens()[size_t(id)]);
+    out.offsets.push_back(span);
+  };
+  for (long id : special.before) append(id, {0, 0});
+  for (size_t i = 0; i < inner.ids.size(); ++i) append(inner.ids[i], inner.offsets[i]);
+  for (long id : special.after) append(id, {text.size(), text.size()});
+  return out;
+}
+
 std::vector<long> encodeText(const std::string& text, const Vocabulary& vocab,
                              const TokenizerOptions& o) {
+  if (!o.pretrained.empty()) return encodePretrainedText(text, o).ids;
   std::vector<long> ids;
   for (const auto& tok : tokenize(text, o)) {
     if (ids.size() >= o.maxLength) break;

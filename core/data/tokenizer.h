@@ -1,5 +1,7 @@
 // core/data: tokenizers (a registry: how text becomes tokens) and the vocabulary built from
-// their tokens. Index 0 is padding, 1 is out-of-vocabulary.
+// their tokens. Index 0 is padding, 1 is out-of-vocabulary. With a pretrained tokenizer
+// (tokenizers/pretrained_tokenizer.h) the vocabulary is that tokenizer's, ids as the model knows
+// them, and each text gets the special tokens its model expects.
 #pragma once
 #include <functional>
 #include <string>
@@ -7,6 +9,7 @@
 #include <vector>
 
 #include "config/registry.h"
+#include "tokenizers/pretrained_tokenizer.h"
 
 namespace trustlab {
 
@@ -19,6 +22,9 @@ struct TokenizerOptions {
   size_t minFrequency = 1;  ///< rarer training tokens map to <unk>
   size_t maxSize = 30000;   ///< including <pad> and <unk>; most frequent tokens are kept
   size_t maxLength = 32;    ///< longer utterances are truncated, shorter ones padded
+  /// A pretrained model's tokenizer (model folder, tokenizer.json, vocab.txt, vocab.json) used in
+  /// place of `type`; empty for the built-in tokenizers. (A spec's hf model sets its own folder.)
+  std::string pretrained;
 };
 
 /// Splits on whitespace and makes each punctuation mark its own token ("it's" stays one word).
@@ -54,13 +60,22 @@ class Vocabulary {
   /// One token per line; load throws InputError naming the file.
   void save(const std::string& path) const;
   static Vocabulary load(const std::string& path);
+  /// A pretrained tokenizer's vocabulary, ids unchanged (no <pad>/<unk> of TrustLab's own).
+  static Vocabulary ofPretrained(const std::string& tokenizerPath);
 
  private:
   std::vector<std::string> tokens_;
   std::unordered_map<std::string, long> index_;
 };
 
+/// One utterance as a pretrained model sees it (options.pretrained set): its tokenizer's encoding
+/// truncated to leave room for the model's special tokens, which are added with empty byte spans
+/// at the text's start and end. Never empty (GPT-2's empty text is <|endoftext|>).
+TokenEncoding encodePretrainedText(const std::string& text, const TokenizerOptions& options);
+
 /// Token ids of one utterance, truncated to maxLength, never empty (an empty text is one <unk>).
+/// A pretrained tokenizer's ids come with the model's special tokens ([CLS] … [SEP], <s> … </s>),
+/// which count towards maxLength.
 std::vector<long> encodeText(const std::string& text, const Vocabulary& vocab,
                              const TokenizerOptions& options);
 

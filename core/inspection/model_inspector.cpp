@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "data/dataset_registry.h"
+#include "spec/prepared_data.h"
 #include "util/errors.h"
 
 namespace trustlab {
@@ -28,6 +29,35 @@ torch::Tensor logProbability(TextClassifierImpl& model, const torch::Tensor& e, 
 torch::Tensor gradientAt(TextClassifierImpl& model, const torch::Tensor& e, long length, long cls) {
   const auto x = e.detach().requires_grad_(true);
   return torch::autograd::grad({logProbability(model, x, length, cls).sum()}, {x})[0];
+}
+
+/// The tokens the model sees, their byte spans in the text and whether the vocabulary knew them:
+/// a pretrained tokenizer's own encoding (with its special tokens), or the word-level tokens
+/// found back in the text.
+struct InspectedTokens {
+  std::vector<long> ids;
+  std::vector<std::string> tokens;
+  std::vector<std::pair<long, long>> offsets;
+  std::vector<bool> known;
+};
+InspectedTokens encodeForInspection(const std::string& text, const TokenizerOptions& options, const Vocabulary& vocabulary) {
+  InspectedTokens out;
+  if (!options.pretrained.empty()) {
+    auto e = encodePretrainedText(text, options);
+    out.known.assign(e.ids.size(), true);  // subword tokenizers have no unknown words
+    out.ids = std::move(e.ids);
+    out.tokens = std::move(e.tokens);
+    for (const auto& [b, end] : e.offsets) out.offsets.emplace_back(long(b), long(end));
+    return out;
+  }
+  out.tokens = tokenize(text, options);
+  if (out.tokens.size() > options.maxLength) out.tokens.resize(options.maxLength);
+  for (const auto& t : out.tokens) {
+    out.ids.push_back(vocabulary.id(t));
+    out.known.push_back(out.ids.back() != Vocabulary::kUnk);
+  }
+  out.offsets = tokenOffsets(text, out.tokens);
+  return out;
 }
 
 }  // namespace
@@ -69,14 +99,12 @@ ModelInspector ModelInspector::forRun(const RunStore& store, long long runId) {
 
 Prediction ModelInspector::predict(const std::string& text, bool saliency, int steps) const {
   if (steps < 1) throw InputError("inspection", "integrated gradients need at least 1 step", 0, "steps");
-  const auto& options = checkpoint_.spec.data.tokenizer;
-  auto tokens = tokenize(text, options);
-  if (tokens.size() > options.maxLength) tokens.resize(options.maxLength);
+  const auto encoded = encodeForInspection(text, tokenizerFor(checkpoint_.spec), checkpoint_.vocabulary);
+  const auto& tokens = encoded.tokens;
   if (tokens.empty()) throw InputError("inspection", "the text holds no token to classify", 0, "text");
   auto& model = *checkpoint_.model;
   const auto device = deviceOf(model);
-  std::vector<int64_t> ids;
-  for (const auto& t : tokens) ids.push_back(checkpoint_.vocabulary.id(t));
+  const std::vector<int64_t> ids(encoded.ids.begin(), encoded.ids.end());
   const long T = long(ids.size());
   const auto idTensor = torch::tensor(ids, torch::kLong).unsqueeze(0).to(device);
 
@@ -111,12 +139,12 @@ Prediction ModelInspector::predict(const std::string& text, bool saliency, int s
     const auto f = logProbability(model, both, T, p.predicted).to(torch::kDouble);
     endpoints = (f[0] - f[1]).item<double>();
   }
-  const auto offsets = tokenOffsets(text, tokens);
+  const auto& offsets = encoded.offsets;
   double total = 0;
   for (long t = 0; t < T; ++t) {
     TokenAttribution a;
     a.token = tokens[size_t(t)];
-    a.known = ids[size_t(t)] != Vocabulary::kUnk;
+    a.known = encoded.known[size_t(t)];
     std::tie(a.begin, a.end) = offsets[size_t(t)];
     a.gradientTimesInput = gradTimesInput[t].item<double>();
     a.integratedGradients = ig[t].item<double>();

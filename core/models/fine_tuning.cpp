@@ -26,7 +26,8 @@ Registry<FineTuningMode>& fineTuningModeRegistry() {
     reg.add({"full", "every weight trains"},
             {[](torch::nn::Module& model, HfBody&, const std::vector<std::string>& head, const FineTuningConfig&) {
               trainOnly(model, head, [](const std::string&) { return true; });
-            }});
+            },
+             {}});
     reg.add({"top_layers", "the top k Transformer blocks (and the final LayerNorm) and the head train; embeddings and lower blocks are frozen"},
             {[](torch::nn::Module& model, HfBody& body, const std::vector<std::string>& head, const FineTuningConfig& c) {
               std::vector<std::string> prefixes;
@@ -36,29 +37,34 @@ Registry<FineTuningMode>& fineTuningModeRegistry() {
               trainOnly(model, head, [&](const std::string& name) {
                 return std::any_of(prefixes.begin(), prefixes.end(), [&](const auto& p) { return name.compare(0, p.size(), p) == 0; });
               });
-            }});
+            },
+             {"top_layers"}});
     reg.add({"bitfit", "only the bias terms (and the head) train (BitFit, Ben Zaken et al. 2022)"},
             {[](torch::nn::Module& model, HfBody&, const std::vector<std::string>& head, const FineTuningConfig&) {
               trainOnly(model, head, [](const std::string& name) { return endsWith(name, ".bias"); });
-            }});
+            },
+             {}});
     reg.add({"lora", "low-rank adapters (rank r, scale α/r) on the attention projections and the head train; the rest is frozen (Hu et al. 2022)"},
             {[](torch::nn::Module& model, HfBody& body, const std::vector<std::string>& head, const FineTuningConfig& c) {
               for (auto& layer : body.attentionProjections()) layer->addLowRankAdapter(c.loraRank, c.loraAlpha);
               trainOnly(model, head, [](const std::string& name) {
                 return name.find(".lora_A.") != std::string::npos || name.find(".lora_B.") != std::string::npos;
               });
-            }});
+            },
+             {"lora_rank", "lora_alpha"}});
   });
   return r;
 }
 
 void applyFineTuning(torch::nn::Module& model, HfBody& body, const std::vector<std::string>& head,
                      const FineTuningConfig& config) {
-  if (config.mode == "top_layers" && (config.topLayers < 1 || config.topLayers > body.config().layers))
+  const auto& mode = fineTuningModeRegistry().at(config.mode);
+  const auto reads = [&](const char* key) { return std::find(mode.fields.begin(), mode.fields.end(), key) != mode.fields.end(); };
+  if (reads("top_layers") && (config.topLayers < 1 || config.topLayers > body.config().layers))
     throw InputError("model.top_layers", "must be between 1 and the model's " + std::to_string(body.config().layers) + " layers");
-  if (config.mode == "lora" && config.loraRank < 1) throw InputError("model.lora_rank", "must be at least 1");
-  if (config.mode == "lora" && !(config.loraAlpha > 0)) throw InputError("model.lora_alpha", "must be positive");
-  fineTuningModeRegistry().at(config.mode).apply(model, body, head, config);
+  if (reads("lora_rank") && config.loraRank < 1) throw InputError("model.lora_rank", "must be at least 1");
+  if (reads("lora_alpha") && !(config.loraAlpha > 0)) throw InputError("model.lora_alpha", "must be positive");
+  mode.apply(model, body, head, config);
 }
 
 std::pair<long long, long long> trainableCount(const torch::nn::Module& model) {

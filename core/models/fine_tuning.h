@@ -12,15 +12,9 @@
 
 #include "config/registry.h"
 #include "models/hf_transformer.h"
+#include "models/model_config.h"
 
 namespace trustlab {
-
-struct FineTuningConfig {
-  std::string mode = "full";
-  long topLayers = 1;     ///< top_layers: how many of the last blocks train
-  long loraRank = 8;      ///< lora: r
-  double loraAlpha = 16;  ///< lora: α (the update is scaled by α/r)
-};
 
 struct FineTuningMode {
   /// Freezes what the mode does not train (and adds adapters); `head` names the task head's
@@ -28,6 +22,7 @@ struct FineTuningMode {
   std::function<void(torch::nn::Module& model, HfBody& body, const std::vector<std::string>& head,
                      const FineTuningConfig& config)>
       apply;
+  std::vector<std::string> fields;  ///< the "model" keys it reads (top_layers, lora_rank, …)
 };
 
 /// full, top_layers, bitfit, lora (the spec field model.fine_tuning chooses).

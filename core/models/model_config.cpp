@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "models/fine_tuning.h"
 #include "models/model_factory.h"
 
 namespace trustlab {
@@ -11,6 +12,13 @@ std::function<bool(const ModelConfig&)> readBy(const char* key) {
   return [key](const ModelConfig& m) {
     const auto* e = modelRegistry().find(m.type);
     return !e || std::find(e->fields.begin(), e->fields.end(), key) != e->fields.end();
+  };
+}
+/// Also only when the chosen fine-tuning mode reads it.
+std::function<bool(const ModelConfig&)> readByMode(const char* key) {
+  return [key, model = readBy(key)](const ModelConfig& m) {
+    const auto* mode = fineTuningModeRegistry().find(m.fineTuning.mode);
+    return model(m) && (!mode || std::find(mode->fields.begin(), mode->fields.end(), key) != mode->fields.end());
   };
 }
 }  // namespace
@@ -31,6 +39,18 @@ const FieldList<ModelConfig>& modelFields() {
     l.add("ffn_dim", &M::ffnDim, "FFN dim", "feed-forward width of each encoder layer").atLeast(1).atMost(65536)
         .when(readBy("ffn_dim"));
     l.add("dropout", &M::dropout, "Dropout", "dropout probability").atLeast(0).below(1).when(readBy("dropout"));
+    using F = FineTuningConfig;
+    l.add("path", &M::path, "Model folder",
+          "a Hugging Face model folder on disk (config.json, model.safetensors, tokenizer files); never downloaded")
+        .folder().when(readBy("path"));
+    l.add("fine_tuning", &M::fineTuning, &F::mode, "Fine-tuning", "which weights of the pretrained model train")
+        .choices(fineTuningModeRegistry()).when(readBy("fine_tuning"));
+    l.add("top_layers", &M::fineTuning, &F::topLayers, "Top layers", "top_layers: how many of the last blocks train")
+        .atLeast(1).atMost(128).when(readByMode("top_layers"));
+    l.add("lora_rank", &M::fineTuning, &F::loraRank, "LoRA rank", "lora: the adapters' rank r").atLeast(1).atMost(1024)
+        .when(readByMode("lora_rank"));
+    l.add("lora_alpha", &M::fineTuning, &F::loraAlpha, "LoRA α", "lora: the update is scaled by α/r").above(0)
+        .when(readByMode("lora_alpha"));
     return l;
   }();
   return f;

@@ -8,6 +8,14 @@
 
 namespace trustlab {
 
+/// How much of a pretrained model trains (models/fine_tuning.h: the modes).
+struct FineTuningConfig {
+  std::string mode = "full";  ///< a fineTuningModeRegistry() name
+  long topLayers = 1;         ///< top_layers: how many of the last blocks train
+  long loraRank = 8;          ///< lora: r
+  double loraAlpha = 16;      ///< lora: α (the update is scaled by α/r)
+};
+
 struct ModelConfig {
   std::string type = "bilstm";  ///< a modelRegistry() name
   int64_t embeddingDim = 128;   ///< also the Transformer width
@@ -16,6 +24,8 @@ struct ModelConfig {
   int64_t heads = 4;
   int64_t ffnDim = 512;
   double dropout = 0.1;
+  std::string path;  ///< hf: the Hugging Face model folder (config.json, model.safetensors, tokenizer files)
+  FineTuningConfig fineTuning;
 };
 
 const FieldList<ModelConfig>& modelFields();

@@ -1,10 +1,17 @@
 #include "models/model_factory.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "models/bag_of_embeddings.h"
 #include "models/bilstm_classifier.h"
+#include "models/fine_tuning.h"
+#include "models/hf_transformer.h"
 #include "models/transformer_classifier.h"
+#include "pretrained/hf_weights.h"
+#include "pretrained/safetensors.h"
+#include "tokenizers/pretrained_tokenizer.h"
+#include "util/errors.h"
 
 namespace trustlab {
 namespace {
@@ -39,6 +46,58 @@ std::vector<SpecIssue> checkTransformer(const ModelConfig& c) {
   return {{"model.heads", "embedding_dim must be divisible by heads"}};
 }
 
+/// A pretrained model's classifier: the folder's weights (the new head initialised as Hugging
+/// Face does), then the fine-tuning mode. Its dropout is the config.json's.
+TextClassifierPtr makeHf(const ModelConfig& c, int64_t vocab, int64_t classes, int64_t maxLength) {
+  const auto folder = openHfModelFolder(c.path);
+  const auto& settings = folder.settings;
+  if (vocab > settings.vocabSize)
+    throw InputError("model.path", "the tokenizer has " + std::to_string(vocab) + " tokens, the model only " +
+                                       std::to_string(settings.vocabSize) + " embeddings");
+  if (maxLength + settings.positionOffset() > settings.maxPositions)
+    throw InputError("data.max_length", "exceeds the model's " + std::to_string(settings.maxPositions) + " positions");
+  HfClassifier model(settings, classes, defaultPooling(settings));
+  const auto head = model->headParameters();
+  loadHfWeights(*model, settings.modelType, *openHfWeights(folder), head);
+  applyFineTuning(*model, model->body, head, c.fineTuning);
+  return model.ptr();
+}
+
+/// "bert · 2 layers · hidden 128 · 2 heads · 4.39 M parameters · vocabulary 30,522 (wordpiece)".
+std::string describeHf(const ModelConfig& c) {
+  const auto folder = openHfModelFolder(c.path);
+  const auto& s = folder.settings;
+  const auto weights = openHfWeights(folder);
+  double parameters = 0;
+  for (const auto& name : weights->names()) {
+    if (isHfBuffer(s.modelType, name)) continue;
+    double n = 1;
+    for (auto d : weights->entry(name).shape) n *= double(d);
+    parameters += n;
+  }
+  std::string tokenizer;
+  try {
+    const auto t = sharedPretrainedTokenizer(folder.folder);
+    tokenizer = std::to_string(t->vocabularySize()) + " tokens (" + t->format() + ")";
+  } catch (const InputError& e) {
+    tokenizer = "no tokenizer in the folder (" + e.message() + ")";
+  }
+  char size[32];
+  std::snprintf(size, sizeof size, "%.2f M", parameters / 1e6);
+  return s.modelType + " · " + std::to_string(s.layers) + " layers · hidden " + std::to_string(s.hiddenSize) + " · " +
+         std::to_string(s.heads) + " heads · " + size + " parameters · tokenizer: " + tokenizer;
+}
+
+std::vector<SpecIssue> checkHf(const ModelConfig& c) {
+  if (c.path.empty()) return {{"model.path", "an hf model needs its Hugging Face model folder"}};
+  try {
+    openHfModelFolder(c.path);
+  } catch (const InputError& e) {
+    return {{"model.path", e.what()}};
+  }
+  return {};
+}
+
 }  // namespace
 
 Registry<ModelEntry>& modelRegistry() {
@@ -49,6 +108,9 @@ Registry<ModelEntry>& modelRegistry() {
             {makeBiLstm, {"embedding_dim", "hidden_size", "layers", "dropout"}, {}});
     reg.add({"transformer", "pre-LayerNorm Transformer encoder with learned positions"},
             {makeTransformer, {"embedding_dim", "layers", "heads", "ffn_dim", "dropout"}, checkTransformer});
+    reg.add({"hf", "a pretrained Hugging Face model folder (BERT, DistilBERT, RoBERTa, GPT-2) with a classification head"},
+            {makeHf, {"path", "fine_tuning", "top_layers", "lora_rank", "lora_alpha"}, checkHf,
+             [](const ModelConfig& c) { return c.path; }, describeHf});
   });
   return r;
 }

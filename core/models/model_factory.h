@@ -17,9 +17,16 @@ struct ModelEntry {
   std::vector<std::string> fields;  ///< the "model" keys it reads (besides type)
   /// Checks across its fields (e.g. heads divide the width); empty when the config is fine.
   std::function<std::vector<SpecIssue>(const ModelConfig&)> check;
+  /// A model that brings its own tokenizer (a pretrained one: its folder) says where it is; the
+  /// data are then encoded with it unless data.pretrained_tokenizer names another. Empty: none.
+  std::function<std::string(const ModelConfig&)> tokenizer;
+  /// What the configured model is, in one line, for the designer (hf: what its folder holds);
+  /// InputError when it cannot be read. Empty function: nothing to say beyond the fields.
+  std::function<std::string(const ModelConfig&)> describe;
 };
 
-/// bag, bilstm, transformer and any added by plugins (the spec field model.type chooses).
+/// bag, bilstm, transformer, hf (a Hugging Face BERT/DistilBERT/RoBERTa/GPT-2 folder) and any
+/// added by plugins (the spec field model.type chooses).
 Registry<ModelEntry>& modelRegistry();
 
 /// maxLength is the longest sequence the model will see (Transformer positions).

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "data/dataset_registry.h"
+#include "models/model_factory.h"
 #include "fairness/counterfactual.h"
 #include "util/errors.h"
 
@@ -25,29 +26,40 @@ void requireWholeSecretTokens(const std::vector<Canary>& canaries, const Tokeniz
 
 }  // namespace
 
+TokenizerOptions tokenizerFor(const ExperimentSpec& spec) {
+  auto options = spec.data.tokenizer;
+  const auto* model = modelRegistry().find(spec.model.type);
+  if (options.pretrained.empty() && model && model->tokenizer) options.pretrained = model->tokenizer(spec.model);
+  return options;
+}
+
 PreparedData prepareData(const ExperimentSpec& spec, const Vocabulary* vocabulary) {
   PreparedData p;
+  const auto tokenizer = tokenizerFor(spec);
   p.dataset = loadDataset(DatasetRequest{spec.data.dataset, spec.data.format, spec.data.columns});
   if (spec.data.cda) augmentCounterfactually(p.dataset.train, GenderSwapper::builtIn());
   const auto& audit = spec.audit;
   p.canaries = makeCanaries(audit, p.dataset.labels(), spec.training.seed);
-  requireWholeSecretTokens(p.canaries, spec.data.tokenizer);
+  if (!p.canaries.empty() && !tokenizer.pretrained.empty())
+    throw InputError("audit.canaries", "canaries are planted and scored as whole words: not yet with a pretrained "
+                                       "model's subword tokenizer (set audit.canaries to 0)");
+  requireWholeSecretTokens(p.canaries, tokenizer);
   plantCanaries(p.dataset.train, p.canaries, audit.canaryRepetitions);
   if (vocabulary) {
     p.vocabulary = *vocabulary;
   } else {
     std::vector<std::string> texts;
     for (const auto& e : p.dataset.train) texts.push_back(e.text);
-    p.vocabulary = Vocabulary::build(texts, spec.data.tokenizer);
+    p.vocabulary = Vocabulary::build(texts, tokenizer);
     // The secret's format is public: every candidate token gets an id, so the vocabulary itself
     // does not reveal which tokens the secrets used.
     if (!p.canaries.empty())
       for (const auto& token : canaryAlphabet(audit.canaryAlphabet)) p.vocabulary.add(token);
   }
   p.labelIndex = p.dataset.labelIndex();
-  p.train = encodeSplit(p.dataset.train, p.vocabulary, p.labelIndex, spec.data.tokenizer);
-  p.valid = encodeSplit(p.dataset.valid, p.vocabulary, p.labelIndex, spec.data.tokenizer);
-  p.test = encodeSplit(p.dataset.test, p.vocabulary, p.labelIndex, spec.data.tokenizer);
+  p.train = encodeSplit(p.dataset.train, p.vocabulary, p.labelIndex, tokenizer);
+  p.valid = encodeSplit(p.dataset.valid, p.vocabulary, p.labelIndex, tokenizer);
+  p.test = encodeSplit(p.dataset.test, p.vocabulary, p.labelIndex, tokenizer);
   return p;
 }
 

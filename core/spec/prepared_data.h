@@ -20,6 +20,11 @@ struct PreparedData {
   EncodedSplit train, valid, test;
 };
 
+/// How a spec's texts become ids: data.tokenizer's options, with the model's own pretrained
+/// tokenizer (an hf model's folder) unless data.pretrained_tokenizer names one. Every encoder of a
+/// spec's texts (training, audits, inspection, checkpoints) goes through this.
+TokenizerOptions tokenizerFor(const ExperimentSpec& spec);
+
 /// Throws InputError for a dataset or canary problem. With `vocabulary` (from a checkpoint) the
 /// splits are encoded with it instead of a freshly built one.
 PreparedData prepareData(const ExperimentSpec& spec, const Vocabulary* vocabulary = nullptr);

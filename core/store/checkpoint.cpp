@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "models/model_factory.h"
+#include "spec/prepared_data.h"
 #include "util/errors.h"
 #include "util/text.h"
 
@@ -29,10 +30,12 @@ void saveCheckpoint(const std::string& dir, const Checkpoint& c) {
 Checkpoint loadCheckpoint(const std::string& dir) {
   Checkpoint c;
   c.spec = ExperimentSpec::fromFile((fs::path(dir) / "spec.json").string());
-  c.vocabulary = Vocabulary::load((fs::path(dir) / "vocab.txt").string());
+  const auto tokenizer = tokenizerFor(c.spec);
+  // A pretrained tokenizer's vocabulary is its own, read from where the spec says it is.
+  c.vocabulary = tokenizer.pretrained.empty() ? Vocabulary::load((fs::path(dir) / "vocab.txt").string())
+                                              : Vocabulary::ofPretrained(tokenizer.pretrained);
   c.labels = readLines((fs::path(dir) / "labels.txt").string());
-  c.model = makeClassifier(c.spec.model, long(c.vocabulary.size()), long(c.labels.size()),
-                           long(c.spec.data.tokenizer.maxLength));
+  c.model = makeClassifier(c.spec.model, long(c.vocabulary.size()), long(c.labels.size()), long(tokenizer.maxLength));
   const auto modelPath = (fs::path(dir) / "model.pt").string();
   try {
     torch::serialize::InputArchive archive;

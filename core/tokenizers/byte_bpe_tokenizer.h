@@ -31,6 +31,7 @@ class ByteBpeTokenizer : public PretrainedTokenizer {
   size_t vocabularySize() const override { return ids_.size(); }
   long tokenId(const std::string& token) const override;
   std::string decode(const std::vector<long>& ids) const override;
+  const std::vector<std::string>& tokens() const override { return tokens_; }
 
  private:
   /// The BPE symbols of one pre-token's mapped bytes, each with its byte count; cached.

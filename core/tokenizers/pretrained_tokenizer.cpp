@@ -1,6 +1,8 @@
 #include "tokenizers/pretrained_tokenizer.h"
 
 #include <filesystem>
+#include <map>
+#include <mutex>
 
 #include "tokenizers/byte_bpe_tokenizer.h"
 #include "tokenizers/tokenizer_json.h"
@@ -93,18 +95,32 @@ std::unique_ptr<PretrainedTokenizer> loadPretrainedTokenizer(const std::string& 
                          "or encoder.json + vocab.bpe (byte-level BPE)");
 }
 
-std::vector<long> withSpecialTokens(const PretrainedTokenizer& tokenizer, const std::string& modelType,
-                                    const std::vector<long>& ids) {
-  if (modelType == "gpt2") return ids;
+std::shared_ptr<const PretrainedTokenizer> sharedPretrainedTokenizer(const std::string& path) {
+  static std::mutex mutex;
+  static std::map<std::string, std::shared_ptr<const PretrainedTokenizer>> loaded;
+  const std::lock_guard<std::mutex> lock(mutex);
+  auto& t = loaded[path];
+  if (!t) t = loadPretrainedTokenizer(path);
+  return t;
+}
+
+SpecialTokens specialTokensOf(const PretrainedTokenizer& tokenizer, const std::string& modelType) {
+  if (modelType == "gpt2") return {};
   const bool roberta = modelType == "roberta";
   const auto idOf = [&](const std::string& token) {
     const long id = tokenizer.tokenId(token);
     if (id < 0) throw InputError(token, "a " + modelType + " model needs this special token; the tokenizer's vocabulary lacks it");
     return id;
   };
-  std::vector<long> out{idOf(roberta ? "<s>" : "[CLS]")};
+  return {{idOf(roberta ? "<s>" : "[CLS]")}, {idOf(roberta ? "</s>" : "[SEP]")}};
+}
+
+std::vector<long> withSpecialTokens(const PretrainedTokenizer& tokenizer, const std::string& modelType,
+                                    const std::vector<long>& ids) {
+  const auto special = specialTokensOf(tokenizer, modelType);
+  std::vector<long> out = special.before;
   out.insert(out.end(), ids.begin(), ids.end());
-  out.push_back(idOf(roberta ? "</s>" : "[SEP]"));
+  out.insert(out.end(), special.after.begin(), special.after.end());
   return out;
 }
 

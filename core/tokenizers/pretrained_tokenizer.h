@@ -34,6 +34,8 @@ class PretrainedTokenizer {
   virtual long tokenId(const std::string& token) const = 0;
   /// The text of `ids` (a generation's continuation). InputError naming an id outside the vocabulary.
   virtual std::string decode(const std::vector<long>& ids) const = 0;
+  /// Every token by id (an id no token has is "").
+  virtual const std::vector<std::string>& tokens() const = 0;
 };
 
 struct PretrainedTokenizerFormat {
@@ -53,11 +55,21 @@ void splitAtSpecialTokens(const std::string& text, const std::vector<std::string
                           const std::function<void(size_t begin, size_t end)>& plain,
                           const std::function<void(const std::string& token, size_t begin)>& special);
 
-/// `ids` with the special tokens a model of `modelType` expects around one sequence, as Hugging
-/// Face's encode(text) adds them: [CLS] … [SEP] (bert, distilbert), <s> … </s> (roberta), none
-/// (gpt2). InputError naming the token when the vocabulary lacks it.
+/// The special tokens a model of `modelType` expects around one sequence, as Hugging Face's
+/// encode(text) adds them: [CLS] … [SEP] (bert, distilbert), <s> … </s> (roberta), none (gpt2).
+/// InputError naming the token when the vocabulary lacks it.
+struct SpecialTokens {
+  std::vector<long> before, after;
+};
+SpecialTokens specialTokensOf(const PretrainedTokenizer& tokenizer, const std::string& modelType);
+
+/// `ids` with those special tokens around them.
 std::vector<long> withSpecialTokens(const PretrainedTokenizer& tokenizer, const std::string& modelType,
                                     const std::vector<long>& ids);
+
+/// The tokenizer at `path`, loaded once per process and shared (tokenizers are immutable and
+/// thread-safe to encode with).
+std::shared_ptr<const PretrainedTokenizer> sharedPretrainedTokenizer(const std::string& path);
 
 /// wordpiece, byte_bpe and any added by plugins.
 Registry<PretrainedTokenizerFormat>& pretrainedTokenizerRegistry();

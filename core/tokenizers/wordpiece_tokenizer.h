@@ -39,6 +39,7 @@ class WordPieceTokenizer : public PretrainedTokenizer {
   size_t vocabularySize() const override { return tokens_.size(); }
   long tokenId(const std::string& token) const override;
   std::string decode(const std::vector<long>& ids) const override;
+  const std::vector<std::string>& tokens() const override { return tokens_; }
   const WordPieceOptions& options() const { return options_; }
 
  private:

@@ -58,8 +58,12 @@ PrivateStepResult PrivateStepper::computeGradients(const EncodedSplit& data, con
   double unclipped = 0;  // examples whose norm was within C (for adaptive clipping)
   const long n = indices.size(0);
   // Physical batches: the logical (Poisson) batch may be any size; memory is bounded by the chunk.
+  // Cut by length (length bucketing), so that a chunk pads to its own longest example, not the
+  // batch's: the sum over the logical batch, hence the privacy, is the same in any order.
+  const auto order = n > config_.maxPhysicalBatch ? data.lengths.index_select(0, indices).argsort() : torch::Tensor();
+  const auto sorted = order.defined() ? indices.index_select(0, order) : indices;
   for (long start = 0; start < n; start += config_.maxPhysicalBatch) {
-    const auto chunk = indices.narrow(0, start, std::min(config_.maxPhysicalBatch, n - start));
+    const auto chunk = sorted.narrow(0, start, std::min(config_.maxPhysicalBatch, n - start));
     const auto batch = makeBatch(data, chunk, device_);
     const auto out = config_.mode == kPrivacyNaive ? naiveClippedGradientSum(model_, batch, clip)
                                              : clippedGradientSum(model_, batch, clip);

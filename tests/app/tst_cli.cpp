@@ -3,8 +3,12 @@
 // runs/datasets subcommands.
 #include <QtTest>
 
+#include <fstream>
+
 #include <torch/torch.h>
 
+#include "models/hf_transformer.h"
+#include "pretrained/hf_weights.h"
 #include "pretrained/safetensors.h"
 #include "store/checkpoint.h"
 #include "store/run_store.h"
@@ -632,6 +636,57 @@ class TestCli : public QObject {
     QCOMPARE(j["tensors"].toArray().size(), 2);
     QVERIFY(j["tokenizer"].toObject().contains("problem"));  // none in the folder: said, not fatal
     QCOMPARE(cli({"model", "info", dir_.path()}).code, 2);  // no config.json
+  }
+  /// A random BERT-shaped folder with a small WordPiece vocabulary; with ../shared/data, a random
+  /// GPT-2-shaped one with GPT-2's real tokenizer files.
+  void modelEncodeAndGenerateJsonContract() {
+    QTemporaryDir bert;
+    QFile vocab(bert.path() + "/vocab.txt");
+    QVERIFY(vocab.open(QIODevice::WriteOnly));
+    vocab.write("[PAD]\n[UNK]\n[CLS]\n[SEP]\nhello\nworld\n!\n");
+    vocab.close();
+    const auto writeFolder = [](const QString& dir, const std::string& configJson) {
+      std::ofstream((dir + "/config.json").toStdString()) << configJson;
+      torch::manual_seed(0);
+      const auto config = trustlab::HfConfig::fromJson(configJson, "test config");
+      trustlab::HfTransformer model(config);
+      trustlab::saveHfWeights(*model, config.modelType, (dir + "/model.safetensors").toStdString());
+    };
+    writeFolder(bert.path(), R"({"model_type":"bert","hidden_size":8,"num_hidden_layers":1,"num_attention_heads":2,
+        "intermediate_size":16,"max_position_embeddings":16,"vocab_size":7})");
+    auto r = cli({"model", "encode", bert.path(), "--text", "Hello world!", "--json"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    auto j = QJsonDocument::fromJson(r.out).object();
+    QCOMPARE(j["ids"].toArray(), QJsonArray({2, 4, 5, 6, 3}));  // [CLS] hello world ! [SEP]
+    QCOMPARE(j["hidden"].toArray().size(), 5);
+    QCOMPARE(j["hidden"].toArray()[0].toArray().size(), 8);
+    QVERIFY(!j.contains("logits"));  // no LM head
+    r = cli({"model", "generate", bert.path(), "--prompt", "hello"});
+    QCOMPARE(r.code, 2);
+    QVERIFY(r.err.contains("no LM head"));
+
+    const QString tokenizers = QStringLiteral(TRUSTLAB_TEST_DATA_DIR) + "/tokenizers/gpt2";
+    if (!QFile::exists(tokenizers + "/encoder.json")) QSKIP("GPT-2's tokenizer files are in ../shared/data");
+    QTemporaryDir gpt2;
+    QVERIFY(QFile::copy(tokenizers + "/encoder.json", gpt2.path() + "/vocab.json"));
+    QVERIFY(QFile::copy(tokenizers + "/vocab.bpe", gpt2.path() + "/merges.txt"));
+    writeFolder(gpt2.path(), R"({"model_type":"gpt2","n_embd":8,"n_layer":1,"n_head":2,"n_positions":32,"vocab_size":50257})");
+    r = cli({"model", "encode", gpt2.path(), "--text", "Hello world", "--json"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    j = QJsonDocument::fromJson(r.out).object();
+    QCOMPARE(j["ids"].toArray(), QJsonArray({15496, 995}));  // no special tokens for GPT-2
+    QCOMPARE(j["logits"].toArray().size(), 50257);
+    const QStringList sample = {"model", "generate", gpt2.path(), "--prompt", "Hello", "--max-new-tokens", "4",
+                                "--top-k", "50", "--seed", "3", "--json"};
+    r = cli(sample);
+    QVERIFY2(r.code == 0, r.err.constData());
+    j = QJsonDocument::fromJson(r.out).object();
+    QCOMPARE(j["ids"].toArray().size(), 4);
+    QVERIFY(j["text"].isString());
+    QCOMPARE(cli(sample).out, r.out);  // seeded: the same continuation
+    r = cli({"model", "generate", gpt2.path(), "--prompt", "Hello", "--top-p", "0"});
+    QCOMPARE(r.code, 2);
+    QVERIFY(r.err.contains("--top-p"));
   }
 };
 

@@ -2,14 +2,21 @@
 // older than its last logged metrics) and resumed ends bit-identical to one that never stopped:
 // the same final parameters, test metrics, metric histories and privacy ledger, for plain training
 // with dropout, Adam and a schedule, and for eDP-SGD with Poisson sampling and adaptive clipping.
+// A pretrained (hf) model folder fine-tunes privately with LoRA end to end, its frozen weights
+// untouched by noise.
 #include <QtTest>
 
 #include <torch/torch.h>
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 
 #include "experiment/runner.h"
+#include "models/hf_transformer.h"
+#include "pretrained/hf_weights.h"
+#include "pretrained/safetensors.h"
+#include "spec/prepared_data.h"
 #include "store/checkpoint.h"
 #include "store/run_store.h"
 #include "store/run_tags.h"
@@ -145,6 +152,55 @@ class TestRunner : public QObject {
     QCOMPARE(record->status, std::string("finished"));
     QCOMPARE(record->tags.at(kResumedTag), std::to_string(keptStep > 0 ? keptStep : first.training.steps));
     QVERIFY(!fs::exists(state));
+  }
+  /// A BERT-shaped folder (random weights, a WordPiece vocabulary of the default dataset's words)
+  /// fine-tuned with LoRA under eDP-SGD: the run finishes with a privacy ledger, and its checkpoint
+  /// has the folder's weights bit for bit where they were frozen, trained adapters and head.
+  void pretrainedModelFineTunesPrivatelyWithLora() {
+    const fs::path folder = (dir_.path() + "/tiny-bert").toStdString();
+    fs::create_directories(folder);
+    {
+      std::ofstream vocab(folder / "vocab.txt");
+      for (const char* special : {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"}) vocab << special << '\n';
+      for (const auto& token : prepareData(plainSpec()).vocabulary.tokens())
+        if (token != "<pad>" && token != "<unk>") vocab << token << '\n';
+    }
+    const long vocabSize = long(Vocabulary::ofPretrained((folder / "vocab.txt").string()).size());
+    std::ofstream(folder / "config.json") << R"({"model_type": "bert", "hidden_size": 16, "num_hidden_layers": 2,
+        "num_attention_heads": 2, "intermediate_size": 32, "max_position_embeddings": 64, "vocab_size": )"
+                                          << vocabSize << "}";
+    torch::manual_seed(1);
+    HfTransformer base(HfConfig::fromFile((folder / "config.json").string()));
+    saveHfWeights(*base, "bert", (folder / "model.safetensors").string());
+
+    ExperimentSpec spec = privateSpec();
+    spec.model.type = "hf";
+    spec.model.path = folder.string();
+    spec.model.fineTuning.mode = "lora";
+    spec.model.fineTuning.loraRank = 2;
+    spec.training.privacy.adaptiveClipping = false;
+    spec.training.maxSteps = 6;
+    spec.data.tokenizer.maxLength = 16;
+    RunStore store((dir_.path() + "/hf.sqlite").toStdString());
+    RunOptions o;
+    o.store = &store;
+    const auto run = runExperiment(spec, o);
+    QCOMPARE(run.status, std::string("finished"));
+    QVERIFY(!store.ledger(run.runId).empty());
+    const auto checkpoint = loadCheckpoint(run.checkpointDir);
+    const SafetensorsFile original((folder / "model.safetensors").string());
+    int frozen = 0, adapters = 0;
+    for (const auto& p : checkpoint.model->named_parameters()) {
+      if (original.contains(p.key())) {
+        QVERIFY2(torch::equal(p.value(), original.tensor(p.key())), p.key().c_str());
+        ++frozen;
+      } else if (p.key().find("lora_B") != std::string::npos) {
+        QVERIFY2(p.value().abs().sum().item<double>() > 0, p.key().c_str());  // trained from zero
+        ++adapters;
+      }
+    }
+    QVERIFY(frozen > 30);
+    QCOMPARE(adapters, 2 * 3);  // 2 layers × query, key, value
   }
   void notResumableSaysWhy() {
     RunStore store((dir_.path() + "/why.sqlite").toStdString());
