@@ -141,7 +141,8 @@ int modelGenerate(const Args& a) {
   o.stopId = m.tokenizer->tokenId("<|endoftext|>");
   const auto prompt = m.tokenizer->encode(a.get("prompt")).ids;
   const std::map<std::string, std::string> optionFor{
-      {"max_new_tokens", "max-new-tokens"}, {"temperature", "temperature"}, {"top_k", "top-k"}, {"top_p", "top-p"}};
+      {"max_new_tokens", "max-new-tokens"}, {"temperature", "temperature"}, {"top_k", "top-k"}, {"top_p", "top-p"},
+      {"prompt", "prompt"}};
   const auto added = namingOptions(optionFor, [&] { return generateTokens(*m.model, prompt, o); });
   const auto text = m.tokenizer->decode(added);
   if (a.has("json")) std::cout << json({{"prompt_ids", prompt}, {"ids", added}, {"text", text}}).dump() << std::endl;

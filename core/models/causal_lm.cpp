@@ -38,15 +38,16 @@ torch::Tensor samplingDistribution(const torch::Tensor& logits, const Generation
 }
 
 std::vector<long> generateTokens(HfTransformerImpl& model, const std::vector<long>& prompt, const GenerationOptions& o) {
-  if (prompt.empty()) throw InputError("prompt", "is empty: generation needs at least one token");
-  if (!(o.temperature >= 0)) throw InputError("temperature", "must be ≥ 0");
-  if (o.topK < 0) throw InputError("top_k", "must be ≥ 0");
-  if (!(o.topP > 0 && o.topP <= 1)) throw InputError("top_p", "must be in (0, 1]");
+  if (prompt.empty()) throw InputError("generation", "the prompt is empty: generation needs at least one token", 0, "prompt");
+  if (!(o.temperature >= 0)) throw InputError("generation", "must be ≥ 0", 0, "temperature");
+  if (o.topK < 0) throw InputError("generation", "must be ≥ 0", 0, "top_k");
+  if (!(o.topP > 0 && o.topP <= 1)) throw InputError("generation", "must be in (0, 1]", 0, "top_p");
   const auto& config = model.body.config();
   if (long(prompt.size()) + o.maxNewTokens > config.maxPositions)
-    throw InputError("max_new_tokens", "the prompt (" + std::to_string(prompt.size()) + " tokens) and " +
-                                           std::to_string(o.maxNewTokens) + " new tokens exceed the model's " +
-                                           std::to_string(config.maxPositions) + " positions");
+    throw InputError("generation", "the prompt (" + std::to_string(prompt.size()) + " tokens) and " +
+                                       std::to_string(o.maxNewTokens) + " new tokens exceed the model's " +
+                                       std::to_string(config.maxPositions) + " positions",
+                     0, "max_new_tokens");
   torch::NoGradGuard noGrad;
   auto generator = at::detail::createCPUGenerator(o.seed);
   const auto device = model.body.wordEmbeddings()->weight.device();
