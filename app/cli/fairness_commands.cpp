@@ -130,9 +130,11 @@ int distillCommand(const std::vector<std::string>& argv) {
   return 0;
 }
 
-/// `fairness ceat`: CEAT on the contextual embeddings of a language model trained on a corpus.
+/// `fairness ceat`: CEAT on the contextual embeddings of a language model trained on a corpus, or
+/// of a pretrained Hugging Face model (--model DIR).
 int ceatCommand(const std::vector<std::string>& argv) {
-  const Args a(argv, {"corpus", "test", "samples", "per-word", "teacher-epochs", "seed", "device", "sentences", "association"},
+  const Args a(argv,
+               {"corpus", "test", "samples", "per-word", "teacher-epochs", "seed", "device", "sentences", "association", "model"},
                {"json", "quiet"});
   const DistillationRunOptions o = teacherOptions(a);
   const long samples = a.getLong("samples", 1000), perWord = a.getLong("per-word", 200);
@@ -140,7 +142,9 @@ int ceatCommand(const std::vector<std::string>& argv) {
   if (perWord < 1) throw InputError("--per-word", "must be ≥ 1");
   std::optional<WeatTest> test;
   if (a.has("test") && a.get("test") != "default") test = loadWeatTest(a.get("test"));
-  const auto r = runCeat(o, test ? &*test : nullptr, samples, perWord, epochReporter(a.has("quiet") || a.has("json")));
+  // --model DIR: a pretrained model's contextual embeddings instead of a teacher trained here.
+  const auto r = a.has("model") ? runCeatOnPretrained(o, a.get("model"), test ? &*test : nullptr, samples, perWord)
+                                : runCeat(o, test ? &*test : nullptr, samples, perWord, epochReporter(a.has("quiet") || a.has("json")));
   const auto& c = r.result.combined;
   if (a.has("json")) {
     std::cout << nlohmann::json{{"test", r.test.name},

@@ -56,8 +56,8 @@ commands:
                    [--epochs N] [--teacher-epochs N] [--kd-weight A] [--temperature T] [--store FILE] [--json]
                    [--bold | --bold-prompts FILE] [--bold-per-group N] [--sentiment-run ID] [--positive LABEL]
                                               (counterfactual role-reversal distillation of a word-level LM)
-  fairness ceat [--test default|FILE] [--corpus default|FILE] [--samples N] [--per-word K] [--json]
-                                              (CEAT on a word-level LM's contextual embeddings)
+  fairness ceat [--test default|FILE] [--corpus default|FILE] [--model HF_DIR] [--samples N] [--per-word K] [--json]
+                                              (CEAT on a word-level LM's contextual embeddings, or a pretrained model's)
   predict --run ID --text T [--saliency] [--counterfactual] [--steps N] [--store FILE] [--json]
                                               (label and probabilities; token saliency; gender-swapped twin)
   tokenize --tokenizer DIR_OR_FILE --text T [--json]

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -14,6 +15,7 @@
 
 #include "data/gendered_corpus.h"
 #include "audits/audited_run.h"
+#include "models/hf_transformer.h"
 #include "training/metrics.h"
 #include "util/errors.h"
 #include "util/runtime.h"
@@ -152,27 +154,95 @@ TrainedTeacher trainTeacher(const DistillationRunOptions& o, const GenderSwapper
   return t;
 }
 
+/// The test of a CEAT run: the given one, or the built-in occupation test.
+WeatTest ceatTest(const WeatTest* test) {
+  if (test) return *test;
+  WeatTest t;
+  t.name = "occupations";
+  t.targ1 = {"MaleOccupations", maleOccupations()};
+  t.targ2 = {"FemaleOccupations", femaleOccupations()};
+  t.attr1 = {"MaleTerms", {"he", "his", "him"}};
+  t.attr2 = {"FemaleTerms", {"she", "her"}};
+  return t;
+}
+
+/// The test with every word lower-cased (the corpora are matched lower-case), and those words.
+std::pair<WeatTest, std::vector<std::string>> lowerCased(const WeatTest& test) {
+  auto lowered = test;
+  std::vector<std::string> words;
+  for (auto* set : {&lowered.targ1, &lowered.targ2, &lowered.attr1, &lowered.attr2})
+    for (auto& w : set->examples) words.push_back(w = toLowerAscii(w));
+  return {lowered, words};
+}
+
+/// Where `word` occurs in `text` (lower-cased) as a whole word: byte ranges.
+std::vector<std::pair<size_t, size_t>> wordOccurrences(const std::string& text, const std::string& word) {
+  std::vector<std::pair<size_t, size_t>> out;
+  const auto isWordByte = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '\''; };
+  for (size_t at = text.find(word); at != std::string::npos; at = text.find(word, at + 1)) {
+    const size_t end = at + word.size();
+    if ((at == 0 || !isWordByte(text[at - 1])) && (end == text.size() || !isWordByte(text[end]))) out.emplace_back(at, end);
+  }
+  return out;
+}
+
+/// Contextual embeddings of `words` in a pretrained model, at up to `perWord` occurrences each.
+std::map<std::string, torch::Tensor> pretrainedContextualPools(const std::string& folder,
+                                                               const std::vector<std::string>& sentences,
+                                                               const std::vector<std::string>& words, long perWord) {
+  auto model = loadHfTransformer(openHfModelFolder(folder));
+  TokenizerOptions tokenizer;
+  tokenizer.pretrained = folder;
+  tokenizer.maxLength = size_t(model->body.config().maxPositions - model->body.config().positionOffset());
+  const bool causal = model->body.config().causal();
+  std::map<std::string, std::vector<torch::Tensor>> found;
+  torch::NoGradGuard noGrad;
+  for (const auto& sentence : sentences) {
+    const auto lower = toLowerAscii(sentence);
+    std::vector<std::pair<std::string, std::pair<size_t, size_t>>> hits;
+    for (const auto& w : words)
+      if (long(found[w].size()) < perWord)
+        for (const auto& span : wordOccurrences(lower, w)) hits.push_back({w, span});
+    if (hits.empty()) continue;
+    const auto e = encodePretrainedText(sentence, tokenizer);
+    const auto ids = torch::tensor(std::vector<int64_t>(e.ids.begin(), e.ids.end()), torch::kLong).unsqueeze(0);
+    const auto hidden = model->forward(ids, torch::ones_like(ids, torch::kBool))[0].to(torch::kDouble);
+    for (const auto& [w, span] : hits) {
+      std::vector<long> pieces;  // the tokens inside the occurrence
+      for (size_t t = 0; t < e.offsets.size(); ++t)
+        if (e.offsets[t].first < e.offsets[t].second && e.offsets[t].first >= span.first && e.offsets[t].second <= span.second)
+          pieces.push_back(long(t));
+      if (pieces.empty() || long(found[w].size()) >= perWord) continue;
+      found[w].push_back(causal ? hidden[pieces.back()]
+                                : hidden.index_select(0, torch::tensor(std::vector<int64_t>(pieces.begin(), pieces.end()))).mean(0));
+    }
+  }
+  std::map<std::string, torch::Tensor> pools;
+  for (auto& [w, states] : found)
+    if (!states.empty()) pools[w] = torch::stack(states);
+  return pools;
+}
+
 }  // namespace
 
 CeatRunResult runCeat(const DistillationRunOptions& o, const WeatTest* test, long samples, long perWord,
                       const LmProgress& progress) {
   CeatRunResult r;
-  if (test) {
-    r.test = *test;
-  } else {
-    r.test.name = "occupations";
-    r.test.targ1 = {"MaleOccupations", maleOccupations()};
-    r.test.targ2 = {"FemaleOccupations", femaleOccupations()};
-    r.test.attr1 = {"MaleTerms", {"he", "his", "him"}};
-    r.test.attr2 = {"FemaleTerms", {"she", "her"}};
-  }
+  r.test = ceatTest(test);
   configureThreads(0);
   auto teacher = trainTeacher(o, GenderSwapper::builtIn(), progress, nullptr);
-  auto lowered = r.test;  // the corpus vocabulary is lower-case
-  std::vector<std::string> words;
-  for (auto* set : {&lowered.targ1, &lowered.targ2, &lowered.attr1, &lowered.attr2})
-    for (auto& w : set->examples) words.push_back(w = toLowerAscii(w));
+  const auto [lowered, words] = lowerCased(r.test);
   r.result = ceat(contextualPools(teacher.model, teacher.corpus, words, perWord), lowered, samples, o.teacher.seed);
+  return r;
+}
+
+CeatRunResult runCeatOnPretrained(const DistillationRunOptions& o, const std::string& hfModel, const WeatTest* test,
+                                  long samples, long perWord) {
+  CeatRunResult r;
+  r.test = ceatTest(test);
+  configureThreads(0);
+  const auto [lowered, words] = lowerCased(r.test);
+  r.result = ceat(pretrainedContextualPools(hfModel, corpusSentences(o), words, perWord), lowered, samples, o.teacher.seed);
   return r;
 }
 

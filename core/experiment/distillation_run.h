@@ -77,6 +77,12 @@ struct CeatRunResult {
 };
 CeatRunResult runCeat(const DistillationRunOptions& options, const WeatTest* test, long samples, long perWord = 200,
                       const LmProgress& progress = {});
+/// CEAT on a pretrained model's contextual embeddings (a Hugging Face folder, `hfModel`): each
+/// test word's vector at up to `perWord` of its occurrences in the options' corpus — the mean of
+/// its subword tokens' last hidden states for an encoder (as Guo & Caliskan 2021 take BERT's), the
+/// last subword's for GPT-2 (which has seen the word whole). No teacher is trained.
+CeatRunResult runCeatOnPretrained(const DistillationRunOptions& options, const std::string& hfModel,
+                                  const WeatTest* test, long samples, long perWord = 200);
 
 std::vector<DistillationOutcome> runDistillation(const DistillationRunOptions& options, RunStore* store,
                                                  const LmProgress& progress = {},

@@ -664,6 +664,13 @@ class TestCli : public QObject {
     r = cli({"model", "generate", bert.path(), "--prompt", "hello"});
     QCOMPARE(r.code, 2);
     QVERIFY(r.err.contains("no LM head"));
+    // CEAT on the folder's contextual embeddings (random weights: the numbers mean nothing, the
+    // contract does): every default test word the corpus holds gets a pool.
+    r = cli({"fairness", "ceat", "--model", bert.path(), "--samples", "50", "--per-word", "4", "--sentences", "400", "--json"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    j = QJsonDocument::fromJson(r.out).object();
+    QCOMPARE(j["samples"].toInt(), 50);
+    QVERIFY(std::isfinite(j["combined_effect_size"].toDouble()));
 
     const QString tokenizers = QStringLiteral(TRUSTLAB_TEST_DATA_DIR) + "/tokenizers/gpt2";
     if (!QFile::exists(tokenizers + "/encoder.json")) QSKIP("GPT-2's tokenizer files are in ../shared/data");
