@@ -68,6 +68,8 @@ commands:
                                               the last position's logits when it has an LM head)
   model generate DIR --prompt T [--max-new-tokens N] [--temperature X] [--top-k K] [--top-p P] [--seed S] [--json]
                                               (a GPT-2-family continuation; temperature 0 is greedy)
+  model export --run ID --output DIR [--store FILE]
+                                              (a run's fine-tuned pretrained model as a Hugging Face folder)
   sweep SPEC.json [--store FILE] [--json]     (grid or random search over any spec fields × seeds,
                                               each point audited; resumable; README: sweeps)
   privacy epsilon --sample-rate Q --noise-multiplier S (--steps T | --epochs N) --delta D

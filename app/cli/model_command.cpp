@@ -3,9 +3,14 @@
 // and shape, the parameter count, and its tokenizer. `model encode DIR --text T`: the ids (with the
 // special tokens Hugging Face adds), last_hidden_state and, with an LM head, the last position's
 // logits. `model generate DIR --prompt T`: a seeded continuation from a GPT-2-family model.
+// `model export --run ID --output DIR`: a run's fine-tuned pretrained model as a Hugging Face
+// folder again (weights with its classification head, LoRA merged; config with its labels;
+// the tokenizer files of the folder it started from).
 #include <torch/torch.h>
 
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -13,11 +18,15 @@
 #include "args.h"
 #include "cli_commands.h"
 #include "models/causal_lm.h"
+#include "models/model_factory.h"
 #include "pretrained/hf_config.h"
 #include "pretrained/hf_weights.h"
 #include "pretrained/safetensors.h"
+#include "store/checkpoint.h"
+#include "store/run_store.h"
 #include "tokenizers/pretrained_tokenizer.h"
 #include "util/errors.h"
+#include "util/text.h"
 
 namespace trustlab::cli {
 namespace {
@@ -150,6 +159,48 @@ int modelGenerate(const Args& a) {
   return 0;
 }
 
+/// Hugging Face's class for a family's sequence classifier (config.json's "architectures").
+std::string classifierArchitecture(const std::string& modelType) {
+  if (modelType == "gpt2") return "GPT2ForSequenceClassification";
+  if (modelType == "distilbert") return "DistilBertForSequenceClassification";
+  if (modelType == "roberta") return "RobertaForSequenceClassification";
+  return "BertForSequenceClassification";
+}
+
+int modelExport(const Args& a) {
+  namespace fs = std::filesystem;
+  if (!a.has("run")) throw InputError("--run", "which stored run's model? (trustlab-cli runs list)");
+  if (!a.has("output")) throw InputError("--output", "the folder to write is missing");
+  const RunStore store(storePath(a), /*readOnly=*/true);
+  const long long id = a.getLong("run", 0);
+  const auto checkpoint = loadCheckpoint(runArtifactDir(store.path(), id));
+  const auto* entry = modelRegistry().find(checkpoint.spec.model.type);
+  if (!entry || !entry->tokenizer)
+    throw InputError("--run", "run " + std::to_string(id) + "'s model (" + checkpoint.spec.model.type +
+                                  ") is not a pretrained model: there is no hub layout to export it to");
+  const auto source = openHfModelFolder(checkpoint.spec.model.path);
+  const fs::path out = a.get("output");
+  fs::create_directories(out);
+  auto config = json::parse(readFile(source.config));
+  json id2label = json::object(), label2id = json::object();
+  for (size_t i = 0; i < checkpoint.labels.size(); ++i) {
+    id2label[std::to_string(i)] = checkpoint.labels[i];
+    label2id[checkpoint.labels[i]] = i;
+  }
+  config["id2label"] = id2label;
+  config["label2id"] = label2id;
+  config["architectures"] = {classifierArchitecture(source.settings.modelType)};
+  std::ofstream((out / "config.json").string()) << config.dump(2) << std::endl;
+  for (const auto& file : fs::directory_iterator(source.folder))  // the tokenizer's files
+    if (file.is_regular_file() && file.path().filename() != "config.json" && file.path() != fs::path(source.weights) &&
+        (file.path().extension() == ".txt" || file.path().extension() == ".json" || file.path().extension() == ".model"))
+      fs::copy_file(file.path(), out / file.path().filename(), fs::copy_options::overwrite_existing);
+  saveHfWeights(*checkpoint.model, source.settings.modelType, (out / "model.safetensors").string());
+  std::printf("run %lld: %s (%zu labels) written to %s\n", id, classifierArchitecture(source.settings.modelType).c_str(),
+              checkpoint.labels.size(), out.string().c_str());
+  return 0;
+}
+
 }  // namespace
 
 int modelCommand(const std::vector<std::string>& argv) {
@@ -159,7 +210,9 @@ int modelCommand(const std::vector<std::string>& argv) {
   if (sub == "encode") return modelEncode(Args(rest, {"text"}, {"json"}));
   if (sub == "generate")
     return modelGenerate(Args(rest, {"prompt", "max-new-tokens", "temperature", "top-k", "top-p", "seed"}, {"json"}));
-  throw InputError("model", "expects a subcommand: info DIR, encode DIR --text T, generate DIR --prompt T");
+  if (sub == "export") return modelExport(Args(rest, {"run", "output", "store"}, {}));
+  throw InputError("model",
+                   "expects a subcommand: info DIR, encode DIR --text T, generate DIR --prompt T, export --run ID --output DIR");
 }
 
 }  // namespace trustlab::cli

@@ -32,6 +32,17 @@ Result cli(const QStringList& args, const QProcessEnvironment& env = QProcessEnv
   return run("trustlab-cli", args, env);
 }
 
+/// A Hugging Face folder with `configJson` and seeded random weights of its shapes.
+void writeRandomHfFolder(const QString& dir, const std::string& configJson) {
+  std::ofstream((dir + "/config.json").toStdString()) << configJson;
+  torch::manual_seed(0);
+  const auto config = trustlab::HfConfig::fromJson(configJson, "test config");
+  trustlab::HfTransformer model(config);
+  trustlab::saveHfWeights(*model, config.modelType, (dir + "/model.safetensors").toStdString());
+}
+const char* const kTinyBert = R"({"model_type":"bert","hidden_size":8,"num_hidden_layers":1,"num_attention_heads":2,
+    "intermediate_size":16,"max_position_embeddings":16,"vocab_size":7})";
+
 QString runId(const Result& r) { return QString::number(QJsonDocument::fromJson(r.out).object()["run_id"].toInteger()); }
 }  // namespace
 
@@ -637,6 +648,34 @@ class TestCli : public QObject {
     QVERIFY(j["tokenizer"].toObject().contains("problem"));  // none in the folder: said, not fatal
     QCOMPARE(cli({"model", "info", dir_.path()}).code, 2);  // no config.json
   }
+  /// A pretrained-model run (model flags from the declared fields) exported back as a hub folder:
+  /// config with its labels, weights with the head and LoRA merged, the tokenizer beside them.
+  void modelExportWritesAHubFolder() {
+    QTemporaryDir bert, out;
+    QFile vocab(bert.path() + "/vocab.txt");
+    QVERIFY(vocab.open(QIODevice::WriteOnly));
+    vocab.write("[PAD]\n[UNK]\n[CLS]\n[SEP]\nplay\nmusic\nweather\n");
+    vocab.close();
+    writeRandomHfFolder(bert.path(), kTinyBert);
+    const QString s = dir_.path() + "/export.sqlite";
+    auto r = cli({"train", "--model", "hf", "--path", bert.path(), "--fine-tuning", "lora", "--lora-rank", "2",
+                  "--max-length", "16", "--max-steps", "3", "--batch-size", "16", "--store", s, "--json"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    r = cli({"model", "export", "--run", runId(r), "--output", out.path(), "--store", s});
+    QVERIFY2(r.code == 0, r.err.constData());
+    QFile config(out.path() + "/config.json");
+    QVERIFY(config.open(QIODevice::ReadOnly));
+    const auto j = QJsonDocument::fromJson(config.readAll()).object();
+    QCOMPARE(j["architectures"].toArray()[0].toString(), QString("BertForSequenceClassification"));
+    const long labels = j["id2label"].toObject().size();
+    QVERIFY(labels > 1);
+    const trustlab::SafetensorsFile weights((out.path() + "/model.safetensors").toStdString());
+    QCOMPARE(weights.entry("classifier.weight").shape, (std::vector<int64_t>{labels, 8}));
+    for (const auto& name : weights.names()) QVERIFY2(name.find("lora") == std::string::npos, name.c_str());
+    QVERIFY(QFile::exists(out.path() + "/vocab.txt"));
+    r = cli({"train", "--model", "bag", "--max-steps", "2", "--store", s, "--json"});
+    QCOMPARE(cli({"model", "export", "--run", runId(r), "--output", out.path(), "--store", s}).code, 2);  // not pretrained
+  }
   /// A random BERT-shaped folder with a small WordPiece vocabulary; with ../shared/data, a random
   /// GPT-2-shaped one with GPT-2's real tokenizer files.
   void modelEncodeAndGenerateJsonContract() {
@@ -645,15 +684,7 @@ class TestCli : public QObject {
     QVERIFY(vocab.open(QIODevice::WriteOnly));
     vocab.write("[PAD]\n[UNK]\n[CLS]\n[SEP]\nhello\nworld\n!\n");
     vocab.close();
-    const auto writeFolder = [](const QString& dir, const std::string& configJson) {
-      std::ofstream((dir + "/config.json").toStdString()) << configJson;
-      torch::manual_seed(0);
-      const auto config = trustlab::HfConfig::fromJson(configJson, "test config");
-      trustlab::HfTransformer model(config);
-      trustlab::saveHfWeights(*model, config.modelType, (dir + "/model.safetensors").toStdString());
-    };
-    writeFolder(bert.path(), R"({"model_type":"bert","hidden_size":8,"num_hidden_layers":1,"num_attention_heads":2,
-        "intermediate_size":16,"max_position_embeddings":16,"vocab_size":7})");
+    writeRandomHfFolder(bert.path(), kTinyBert);
     auto r = cli({"model", "encode", bert.path(), "--text", "Hello world!", "--json"});
     QVERIFY2(r.code == 0, r.err.constData());
     auto j = QJsonDocument::fromJson(r.out).object();
@@ -677,7 +708,7 @@ class TestCli : public QObject {
     QTemporaryDir gpt2;
     QVERIFY(QFile::copy(tokenizers + "/encoder.json", gpt2.path() + "/vocab.json"));
     QVERIFY(QFile::copy(tokenizers + "/vocab.bpe", gpt2.path() + "/merges.txt"));
-    writeFolder(gpt2.path(), R"({"model_type":"gpt2","n_embd":8,"n_layer":1,"n_head":2,"n_positions":32,"vocab_size":50257})");
+    writeRandomHfFolder(gpt2.path(), R"({"model_type":"gpt2","n_embd":8,"n_layer":1,"n_head":2,"n_positions":32,"vocab_size":50257})");
     r = cli({"model", "encode", gpt2.path(), "--text", "Hello world", "--json"});
     QVERIFY2(r.code == 0, r.err.constData());
     j = QJsonDocument::fromJson(r.out).object();
