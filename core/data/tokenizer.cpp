@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
 
 #include "pretrained/hf_config.h"
 #include "tokenizers/pretrained_tokenizer.h"
@@ -148,11 +149,18 @@ namespace {
 /// The model family whose special tokens a pretrained tokenizer's texts get: the folder's
 /// config.json says it; a bare tokenizer file by its kind (WordPiece: BERT; byte-level BPE with
 /// <s>: RoBERTa; without: GPT-2).
+/// Read once per path (every text of a dataset asks).
 std::string specialTokenFamily(const std::string& path, const PretrainedTokenizer& tokenizer) {
+  static std::mutex mutex;
+  static std::map<std::string, std::string> known;
+  const std::lock_guard<std::mutex> lock(mutex);
+  if (const auto it = known.find(path); it != known.end()) return it->second;
   const auto config = std::filesystem::path(path) / "config.json";
-  if (std::filesystem::is_regular_file(config)) return HfConfig::fromFile(config.string()).modelType;
-  if (tokenizer.format() == "wordpiece") return "bert";
-  return tokenizer.tokenId("<s>") >= 0 ? "roberta" : "gpt2";
+  std::string family;
+  if (std::filesystem::is_regular_file(config)) family = HfConfig::fromFile(config.string()).modelType;
+  else if (tokenizer.format() == "wordpiece") family = "bert";
+  else family = tokenizer.tokenId("<s>") >= 0 ? "roberta" : "gpt2";
+  return known[path] = family;
 }
 
 }  // namespace
