@@ -33,27 +33,17 @@ namespace {
 
 using json = nlohmann::json;
 
-std::string shapeText(const std::vector<int64_t>& shape) {
-  std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
-  return s + "]";
-}
-
 int modelInfo(const Args& a) {
   if (a.positional().size() != 1) throw InputError("model info", "expects one model folder");
   const auto folder = openHfModelFolder(a.positional()[0]);
   const auto file = openHfWeights(folder);
   const auto& weights = *file;
   const auto& c = folder.settings;
-  long long parameters = 0;
+  const long long parameters = hfParameterCount(weights, c.modelType);
   json tensors = json::array();
   for (const auto& name : weights.names()) {
     const auto& e = weights.entry(name);
-    long long n = 1;
-    for (auto d : e.shape) n *= d;
-    const bool buffer = isHfBuffer(c.modelType, name);
-    if (!buffer) parameters += n;
-    tensors.push_back({{"name", name}, {"dtype", e.dtype}, {"shape", e.shape}, {"buffer", buffer}});
+    tensors.push_back({{"name", name}, {"dtype", e.dtype}, {"shape", e.shape}, {"buffer", isHfBuffer(c.modelType, name)}});
   }
   std::unique_ptr<PretrainedTokenizer> tokenizer;
   std::string tokenizerProblem;

@@ -67,14 +67,7 @@ TextClassifierPtr makeHf(const ModelConfig& c, int64_t vocab, int64_t classes, i
 std::string describeHf(const ModelConfig& c) {
   const auto folder = openHfModelFolder(c.path);
   const auto& s = folder.settings;
-  const auto weights = openHfWeights(folder);
-  double parameters = 0;
-  for (const auto& name : weights->names()) {
-    if (isHfBuffer(s.modelType, name)) continue;
-    double n = 1;
-    for (auto d : weights->entry(name).shape) n *= double(d);
-    parameters += n;
-  }
+  const double parameters = double(hfParameterCount(*openHfWeights(folder), s.modelType));
   std::string tokenizer;
   try {
     const auto t = sharedPretrainedTokenizer(folder.folder);

@@ -21,13 +21,24 @@ bool isConv1DWeight(const std::string& modelType, const std::string& name) {
   return false;
 }
 
+}  // namespace
+
 std::string shapeText(at::IntArrayRef shape) {
   std::string s = "[";
   for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
   return s + "]";
 }
 
-}  // namespace
+long long hfParameterCount(const SafetensorsFile& file, const std::string& modelType) {
+  long long parameters = 0;
+  for (const auto& name : file.names()) {
+    if (isHfBuffer(modelType, name)) continue;
+    long long n = 1;
+    for (auto d : file.entry(name).shape) n *= d;
+    parameters += n;
+  }
+  return parameters;
+}
 
 std::unique_ptr<SafetensorsFile> openHfWeights(const HfModelFolder& folder) {
   if (!endsWith(folder.weights, ".safetensors"))

@@ -18,6 +18,12 @@ class SafetensorsFile;
 /// how to convert it: LibTorch 1.13's unpickler cannot read torch.save'd state dicts.
 std::unique_ptr<SafetensorsFile> openHfWeights(const HfModelFolder& folder);
 
+/// The parameters a weight file of `modelType` holds: its tensors' elements, buffers not counted.
+long long hfParameterCount(const SafetensorsFile& file, const std::string& modelType);
+
+/// "[768, 2304]", for messages and listings.
+std::string shapeText(at::IntArrayRef shape);
+
 /// Copies the checkpoint's tensors into `model`'s parameters (converted to their dtype and device).
 /// InputError naming the file and the tensor when one the model needs is missing or mis-shaped;
 /// `optional` parameters (a new task head) may be missing and keep their initial values. Returns
