@@ -3,6 +3,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -12,14 +13,17 @@
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTableWidget>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <qcustomplot.h>
 
 #include "distillation_worker.h"
 #include "metric_plot.h"
 #include "plot_exporter.h"
+#include "pretrained/hf_config.h"
 #include "rich_text.h"
 #include "table_text.h"
+#include "util/errors.h"
 
 namespace trustlab {
 namespace {
@@ -33,6 +37,32 @@ QTableWidgetItem* gendered(const std::string& text, const GenderSwapper& swapper
   return item;
 }
 
+/// `combo`'s items with an empty value open `choose`: what it returns is inserted after the first
+/// item and selected; nothing chosen goes back to the first item.
+void offerChooser(QComboBox* combo, const std::function<QString()>& choose) {
+  QObject::connect(combo, qOverload<int>(&QComboBox::activated), combo, [combo, choose](int i) {
+    if (!combo->itemData(i).toString().isEmpty()) return;
+    const QString chosen = choose();
+    if (chosen.isEmpty()) {
+      combo->setCurrentIndex(0);
+      return;
+    }
+    combo->insertItem(1, QFileInfo(chosen).fileName(), chosen);
+    combo->setCurrentIndex(1);
+  });
+}
+
+/// What a teacher folder holds, or why it cannot be a teacher (InputError's text).
+QString describeTeacher(const QString& folder) {
+  const auto c = HfConfig::fromFile((folder + "/config.json").toStdString());
+  if (!c.causal()) throw InputError(folder.toStdString(), "is a " + c.modelType + " model: the teacher must be a causal LM (gpt2)");
+  return QObject::tr("Teacher %1: %2, %3 layers, width %4, %5 tokens; the student starts from a subset of its layers.")
+      .arg(QFileInfo(folder).fileName(), QString::fromStdString(c.modelType))
+      .arg(c.layers)
+      .arg(c.hiddenSize)
+      .arg(c.vocabSize);
+}
+
 QTableWidgetItem* number(double v) {
   auto* item = new QTableWidgetItem;
   item->setData(Qt::DisplayRole, std::round(v * 1000) / 1000);
@@ -44,6 +74,8 @@ QTableWidgetItem* number(double v) {
 DistillationView::DistillationView(QWidget* parent)
     : QWidget(parent),
       corpus_(new QComboBox(this)),
+      teacher_(new QComboBox(this)),
+      studentLayers_(new QSpinBox(this)),
       kd_(new QCheckBox("KD", this)),
       cda_(new QCheckBox("CDA", this)),
       perturb_(new QCheckBox(tr("perturbation"), this)),
@@ -52,31 +84,42 @@ DistillationView::DistillationView(QWidget* parent)
       teacherEpochs_(new QSpinBox(this)),
       run_(new QPushButton(tr("Distil"), this)),
       stop_(new QPushButton(tr("Stop"), this)),
-      status_(new QLabel(tr("Teacher and students are word-level Transformer LMs trained here; the default corpus "
-                            "plants a gender–occupation association (90 % of pronouns follow the stereotype)."), this)),
+      status_(new QLabel(tr("The teacher is a pretrained GPT-2-family model (a Hugging Face folder) or a word-level "
+                            "LM trained here; the default corpus plants a gender–occupation association (90 % of "
+                            "pronouns follow the stereotype)."), this)),
       plot_(new QCustomPlot(this)),
       filter_(new QLineEdit(this)),
       examples_(new QTableWidget(this)),
       worker_(new DistillationWorker) {
   corpus_->addItem(tr("default (planted association)"), "default");
   corpus_->addItem(tr("Choose a text file…"), "");
-  connect(corpus_, qOverload<int>(&QComboBox::activated), this, [this](int i) {
-    if (!corpus_->itemData(i).toString().isEmpty()) return;
-    const QString f = QFileDialog::getOpenFileName(this, tr("Corpus (one sentence per line)"));
-    if (f.isEmpty()) {
-      corpus_->setCurrentIndex(0);
-      return;
+  offerChooser(corpus_, [this] { return QFileDialog::getOpenFileName(this, tr("Corpus (one sentence per line)")); });
+  teacher_->addItem(tr("word-level, trained here"), "word");
+  teacher_->addItem(tr("Choose a GPT-2 model folder…"), "");
+  teacher_->setToolTip(tr("A Hugging Face folder (config.json, model.safetensors, vocab.json + merges.txt) of a "
+                          "GPT-2-family model, read from disk"));
+  offerChooser(teacher_, [this]() -> QString {
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("GPT-2-family model folder"));
+    if (folder.isEmpty()) return {};
+    try {
+      status_->setText(describeTeacher(folder));
+      return folder;
+    } catch (const std::exception& e) {
+      status_->setText(tr("Not a teacher: %1").arg(QString::fromUtf8(e.what())));
+      return {};
     }
-    corpus_->insertItem(1, QFileInfo(f).fileName(), f);
-    corpus_->setCurrentIndex(1);
   });
+  studentLayers_->setRange(0, 48);
+  studentLayers_->setSpecialValueText(tr("half"));
+  studentLayers_->setToolTip(tr("Student layers (half the teacher's by default)"));
   for (auto* c : {kd_, cda_, perturb_, both_}) c->setChecked(true);
+  const DistillationRunOptions defaults;
   epochs_->setRange(1, 200);
-  epochs_->setValue(6);
+  epochs_->setValue(defaults.distillation.training.epochs);
   epochs_->setToolTip(tr("Student epochs"));
-  teacherEpochs_->setRange(1, 200);
-  teacherEpochs_->setValue(6);
-  teacherEpochs_->setToolTip(tr("Teacher epochs"));
+  teacherEpochs_->setRange(0, 200);
+  teacherEpochs_->setValue(defaults.teacher.epochs);
+  teacherEpochs_->setToolTip(tr("Teacher epochs on the corpus (0: a pretrained teacher as read)"));
   stop_->setEnabled(false);
   status_->setWordWrap(true);
   plot_->setMinimumHeight(140);
@@ -101,6 +144,8 @@ DistillationView::DistillationView(QWidget* parent)
   auto* first = new QHBoxLayout, *second = new QHBoxLayout;
   first->addWidget(new QLabel(tr("Corpus"), this));
   first->addWidget(corpus_, 1);
+  first->addWidget(new QLabel(tr("Teacher"), this));
+  first->addWidget(teacher_, 1);
   first->addWidget(run_);
   first->addWidget(stop_);
   for (auto* c : {kd_, cda_, perturb_, both_}) second->addWidget(c);
@@ -108,6 +153,8 @@ DistillationView::DistillationView(QWidget* parent)
   second->addWidget(teacherEpochs_);
   second->addWidget(new QLabel(tr("student"), this));
   second->addWidget(epochs_);
+  second->addWidget(new QLabel(tr("student layers"), this));
+  second->addWidget(studentLayers_);
   second->addStretch(1);
   controls->addLayout(first);
   controls->addLayout(second);
@@ -163,17 +210,25 @@ void DistillationView::start(const QStringList& methods, int epochs, int teacher
     status_->setText(tr("Choose at least one method."));
     return;
   }
+  const QString teacher = teacher_->currentData().toString();
+  const int teacherRounds = teacherEpochs > 0 ? teacherEpochs : teacherEpochs_->value();
+  if (teacher == "word" && teacherRounds == 0) {
+    status_->setText(tr("A teacher trained here needs at least one epoch."));
+    return;
+  }
   outcomes_.clear();
   examples_->setRowCount(0);
   redrawPlot();
   running_ = true;
   run_->setEnabled(false);
   stop_->setEnabled(true);
-  status_->setText(tr("Training the teacher…"));
+  status_->setText(teacherRounds > 0 ? tr("Training the teacher…") : tr("Reading the teacher…"));
   const nlohmann::json o = {{"corpus", corpus_->currentData().toString().toStdString()},
                             {"methods", chosen},
                             {"epochs", epochs > 0 ? epochs : epochs_->value()},
-                            {"teacher_epochs", teacherEpochs > 0 ? teacherEpochs : teacherEpochs_->value()}};
+                            {"teacher_epochs", teacherRounds},
+                            {"teacher_model", teacher == "word" ? "" : teacher.toStdString()},
+                            {"student_layers", studentLayers_->value()}};
   Q_EMIT runRequested(QString::fromStdString(o.dump()), storePath_);
 }
 

@@ -1,5 +1,6 @@
 // views: the Distillation page of the Fairness tab: choose a corpus (the generated default with
-// its planted gender–occupation association, or a text file) and the methods (KD, CDA, teacher
+// its planted gender–occupation association, or a text file), a teacher (a GPT-2-family model
+// folder, or a word-level LM trained here), the student's depth, and the methods (KD, CDA, teacher
 // perturbation, both), run them off the GUI thread, and watch them fill in: gender disparity and
 // perplexity of every student against the teacher in one plot, and prompts with their swapped
 // twins and the teacher's and students' continuations side by side, gendered words highlighted,
@@ -51,9 +52,9 @@ class DistillationView : public QWidget {
   void applyFilter();
 
   QString storePath_;
-  QComboBox* corpus_;
+  QComboBox *corpus_, *teacher_;
   QCheckBox *kd_, *cda_, *perturb_, *both_;
-  QSpinBox *epochs_, *teacherEpochs_;
+  QSpinBox *epochs_, *teacherEpochs_, *studentLayers_;
   QPushButton *run_, *stop_;
   QLabel* status_;
   QCustomPlot* plot_;

@@ -19,6 +19,8 @@ void DistillationWorker::run(const QString& optionsJson, const QString& storePat
     o.teacher.epochs = j.value("teacher_epochs", o.teacher.epochs);
     o.distillation.mix = j.value("mix", o.distillation.mix);
     o.sentences = j.value("sentences", o.sentences);
+    o.teacherModel = j.value("teacher_model", o.teacherModel);
+    o.studentLayers = j.value("student_layers", o.studentLayers);
     RunStore store(storePath.toStdString());
     runDistillation(
         o, &store,

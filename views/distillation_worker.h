@@ -20,7 +20,8 @@ class DistillationWorker : public QObject {
   void requestStop() { stop_ = true; }
 
  public Q_SLOTS:
-  /// `optionsJson`: corpus, methods, epochs, teacher_epochs, mix (see DistillationView).
+  /// `optionsJson`: corpus, methods, epochs, teacher_epochs, mix, teacher_model, student_layers
+  /// (see DistillationView).
   void run(const QString& optionsJson, const QString& storePath);
 
  Q_SIGNALS:

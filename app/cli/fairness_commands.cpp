@@ -66,7 +66,7 @@ DistillationRunOptions teacherOptions(const Args& a) {
   o.sentences = size_t(a.getLong("sentences", long(o.sentences)));
   o.association = a.getDouble("association", o.association);
   o.device = a.get("device", o.device);
-  if (o.teacher.epochs < 1) throw InputError("--teacher-epochs", "must be ≥ 1");
+  if (o.teacher.epochs < 0) throw InputError("--teacher-epochs", "must be ≥ 0");
   if (o.sentences < 10) throw InputError("--sentences", "must be ≥ 10");
   if (!(o.association >= 0 && o.association <= 1)) throw InputError("--association", "must be in [0, 1]");
   return o;
@@ -77,9 +77,13 @@ int distillCommand(const std::vector<std::string>& argv) {
   const Args a(argv,
                {"corpus", "method", "mix", "temperature", "kd-weight", "epochs", "teacher-epochs", "sentences",
                 "association", "seed", "store", "device", "lr", "batch-size", "bold-prompts", "bold-per-group",
-                "sentiment-run", "positive"},
+                "sentiment-run", "positive", "teacher", "student-layers"},
                {"json", "quiet", "bold"});
   DistillationRunOptions o = teacherOptions(a);
+  o.teacherModel = a.get("teacher", "");
+  o.studentLayers = a.getLong("student-layers", o.studentLayers);
+  if (o.teacherModel.empty() && o.teacher.epochs < 1) throw InputError("--teacher-epochs", "must be ≥ 1 for a teacher trained here");
+  if (o.studentLayers < 0) throw InputError("--student-layers", "must be ≥ 1 (0: half the teacher's)");
   const auto method = a.get("method", "kd");
   o.methods = method == "all" ? distillationMethods() : commaList(method);
   o.distillation.mix = a.get("mix", o.distillation.mix);
@@ -103,7 +107,8 @@ int distillCommand(const std::vector<std::string>& argv) {
   if (!(o.teacher.lr > 0)) throw InputError("--lr", "must be > 0");
   RunStore store(storePath(a));
   const auto results =
-      namingOptions({{"methods", "method"}, {"sentiment_run", "sentiment-run"}, {"positive_label", "positive"}},
+      namingOptions({{"methods", "method"}, {"sentiment_run", "sentiment-run"}, {"positive_label", "positive"},
+                                   {"student_layers", "student-layers"}, {"teacher", "teacher"}, {"tokenizer", "teacher"}},
                     [&] { return runDistillation(o, &store, epochReporter(a.has("quiet") || a.has("json"))); });
   if (a.has("json")) {
     if (results.size() == 1) {
@@ -137,6 +142,7 @@ int ceatCommand(const std::vector<std::string>& argv) {
                {"corpus", "test", "samples", "per-word", "teacher-epochs", "seed", "device", "sentences", "association", "model"},
                {"json", "quiet"});
   const DistillationRunOptions o = teacherOptions(a);
+  if (!a.has("model") && o.teacher.epochs < 1) throw InputError("--teacher-epochs", "must be ≥ 1 for a teacher trained here");
   const long samples = a.getLong("samples", 1000), perWord = a.getLong("per-word", 200);
   if (samples < 2) throw InputError("--samples", "must be ≥ 2");
   if (perWord < 1) throw InputError("--per-word", "must be ≥ 1");

@@ -53,9 +53,12 @@ commands:
   fairness eec --run ID [--positive LABEL] [--file EEC.csv] [--store FILE] [--json]
                                               (female − male P(positive) on the Equity Evaluation Corpus)
   fairness distill [--corpus default|FILE] [--method kd|cda|perturb|both|all] [--mix mean|max|expmean]
-                   [--epochs N] [--teacher-epochs N] [--kd-weight A] [--temperature T] [--store FILE] [--json]
+                   [--teacher HF_DIR] [--student-layers N] [--epochs N] [--teacher-epochs N] [--kd-weight A]
+                   [--temperature T] [--store FILE] [--json]
                    [--bold | --bold-prompts FILE] [--bold-per-group N] [--sentiment-run ID] [--positive LABEL]
-                                              (counterfactual role-reversal distillation of a word-level LM)
+                                              (counterfactual role-reversal distillation of a GPT-2-family
+                                               teacher, or of a word-level LM trained here, into a
+                                               student from a subset of its layers)
   fairness ceat [--test default|FILE] [--corpus default|FILE] [--model HF_DIR] [--samples N] [--per-word K] [--json]
                                               (CEAT on a word-level LM's contextual embeddings, or a pretrained model's)
   predict --run ID --text T [--saliency] [--counterfactual] [--steps N] [--store FILE] [--json]

@@ -45,7 +45,7 @@ std::string optionsJson(const DistillationRunOptions& o, const std::string& meth
                         {"teacher_epochs", o.teacher.epochs},
                         {"lr", d.training.lr},
                         {"batch_size", d.training.batchSize},
-                        {"teacher", {{"dim", o.teacherDim}, {"layers", o.teacherLayers}}},
+                        {"teacher", {{"model", o.teacherModel}, {"dim", o.teacherDim}, {"layers", o.teacherLayers}}},
                         {"student", {{"dim", o.studentDim}, {"layers", o.studentLayers}}},
                         {"sentences", o.sentences},
                         {"association", o.association},
@@ -80,7 +80,7 @@ struct SentimentScorer {
   std::string positive;
 };
 
-BoldResult evaluateBold(WordLm& student, const LmCorpus& corpus, const GenderSwapper& swapper,
+BoldResult evaluateBold(HfTransformerImpl& student, const LmCorpus& corpus, const GenderSwapper& swapper,
                         const DistillationRunOptions& o, const SentimentScorer* sentiment) {
   BoldResult r;
   uint64_t k = 0;
@@ -110,24 +110,23 @@ BoldResult evaluateBold(WordLm& student, const LmCorpus& corpus, const GenderSwa
 }
 
 /// Contextual embeddings of `words` at up to `perWord` of their occurrences in the training rows.
-std::map<std::string, torch::Tensor> contextualPools(WordLm& lm, const LmCorpus& corpus,
+std::map<std::string, torch::Tensor> contextualPools(HfTransformerImpl& lm, const LmCorpus& corpus,
                                                      const std::vector<std::string>& words, long perWord) {
   std::map<long, std::string> wanted;
   for (const auto& w : words)
-    if (const long id = corpus.vocabulary.id(w); id != Vocabulary::kUnk) wanted[id] = w;
+    if (const long id = corpus.vocabulary.wordId(w); id >= 0) wanted[id] = w;
   std::map<std::string, std::vector<torch::Tensor>> found;
   torch::NoGradGuard noGrad;
-  lm->eval();
-  const auto device = lm->parameters().front().device();
-  for (long start = 0; start < corpus.train.size(0); start += 256) {
-    const auto rows = corpus.train.narrow(0, start, std::min<long>(256, corpus.train.size(0) - start));
-    const auto h = lm->hidden(rows.to(device)).to(torch::kCPU, torch::kDouble);
+  lm.eval();
+  const auto device = lm.body.wordEmbeddings()->weight.device();
+  for (long start = 0; start < corpus.train.size(); start += 256) {
+    const auto rows = corpus.train.select(torch::arange(start, std::min<long>(start + 256, corpus.train.size())));
+    const auto h = lm.forward(rows.ids.to(device), tokenMask(rows.lengths, rows.ids.size(1)).to(device)).to(torch::kCPU, torch::kDouble);
     // A causal LM's state at a word has not seen the rest of its sentence; the state at the
-    // sentence's end (</s>) has seen all of it, as BERT's state at the word does in CEAT.
-    const auto ids = rows.accessor<int64_t, 2>();
-    const auto lengths = (rows != 0).sum(1);
-    const auto length = lengths.accessor<int64_t, 1>();
-    for (long b = 0; b < rows.size(0); ++b) {
+    // sentence's end has seen all of it, as BERT's state at the word does in CEAT.
+    const auto ids = rows.ids.accessor<int64_t, 2>();
+    const auto length = rows.lengths.accessor<int64_t, 1>();
+    for (long b = 0; b < rows.size(); ++b) {
       const long last = length[b] - 1;
       for (long t = 0; t <= last; ++t)
         if (const auto it = wanted.find(ids[b][t]); it != wanted.end() && long(found[it->second].size()) < perWord)
@@ -139,19 +138,45 @@ std::map<std::string, torch::Tensor> contextualPools(WordLm& lm, const LmCorpus&
   return pools;
 }
 
-/// The options' corpus and a teacher trained on it (shared by distillation and CEAT).
+/// The options' corpus, in the teacher's tokens, and the teacher: read from its folder (and
+/// fine-tuned on the corpus for teacher.epochs), or trained on the corpus's words (shared by
+/// distillation and CEAT).
 struct TrainedTeacher {
   LmCorpus corpus;
-  WordLm model{nullptr};
+  HfTransformer model{nullptr};
 };
 TrainedTeacher trainTeacher(const DistillationRunOptions& o, const GenderSwapper& swapper, const LmProgress& progress,
                             const std::atomic<bool>* stop) {
-  TrainedTeacher t{buildLmCorpus(corpusSentences(o), swapper, 32, 0.1, o.teacher.seed)};
+  LmCorpusOptions c;
+  c.seed = o.teacher.seed;
+  HfTransformer model{nullptr};
+  if (!o.teacherModel.empty()) {
+    model = loadHfTransformer(openHfModelFolder(o.teacherModel));
+    if (const auto& type = model->body.config().modelType; !model->body.config().causal())
+      throw InputError(o.teacherModel, "is a " + type + " model: the teacher must be a causal language model (gpt2)", 0, "teacher");
+    c.tokenizer = o.teacherModel;
+    c.maxLength = std::min(c.maxLength, model->body.config().maxPositions);
+  }
+  TrainedTeacher t{buildLmCorpus(corpusSentences(o), swapper, c)};
   torch::manual_seed(o.teacher.seed);
-  t.model = WordLm(WordLmOptions(long(t.corpus.vocabulary.size())).dim(o.teacherDim).layers(o.teacherLayers).ffn_dim(2 * o.teacherDim));
-  t.model->to(parseDevice(o.device));
-  trainLanguageModel(t.model, t.corpus, o.teacher, progress, stop);
+  if (!model) model = wordLanguageModel(t.corpus.vocabulary.size(), o.teacherDim, o.teacherLayers, 64);
+  model->to(parseDevice(o.device));
+  if (o.teacher.epochs > 0) trainLanguageModel(*model, t.corpus, o.teacher, progress, stop);
+  model->eval();
+  t.model = model;
   return t;
+}
+
+/// A student of `o`'s depth: from a subset of the teacher's layers when it has the teacher's width
+/// (always for a pretrained teacher), otherwise a random word-level model of studentDim.
+HfTransformer makeStudent(HfTransformerImpl& teacher, const DistillationRunOptions& o, const torch::Device& device) {
+  const long teacherLayers = teacher.body.config().layers;
+  const long layers = o.studentLayers > 0 ? o.studentLayers : std::max<long>(1, teacherLayers / 2);
+  if (!o.teacherModel.empty() || o.studentDim == 0 || o.studentDim == teacher.body.config().hiddenSize)
+    return studentOf(teacher, layers);
+  auto student = wordLanguageModel(teacher.body.config().vocabSize, o.studentDim, layers, teacher.body.config().maxPositions);
+  student->to(device);
+  return student;
 }
 
 /// The test of a CEAT run: the given one, or the built-in occupation test.
@@ -232,7 +257,7 @@ CeatRunResult runCeat(const DistillationRunOptions& o, const WeatTest* test, lon
   configureThreads(0);
   auto teacher = trainTeacher(o, GenderSwapper::builtIn(), progress, nullptr);
   const auto [lowered, words] = lowerCased(r.test);
-  r.result = ceat(contextualPools(teacher.model, teacher.corpus, words, perWord), lowered, samples, o.teacher.seed);
+  r.result = ceat(contextualPools(*teacher.model, teacher.corpus, words, perWord), lowered, samples, o.teacher.seed);
   return r;
 }
 
@@ -267,10 +292,10 @@ std::vector<DistillationOutcome> runDistillation(const DistillationRunOptions& o
   auto trained = trainTeacher(o, swapper, progress, stop);
   auto& teacher = trained.model;
   const auto& corpus = trained.corpus;
-  const long V = long(corpus.vocabulary.size());
+  const long V = corpus.vocabulary.size();
   std::vector<PromptPolarity> teacherPrompts;
-  const double teacherDisparity = occupationDisparity(teacher, corpus.vocabulary, &teacherPrompts);
-  const double teacherPerplexity = perplexity(teacher, corpus.valid);
+  const double teacherDisparity = occupationDisparity(*teacher, corpus.vocabulary, &teacherPrompts);
+  const double teacherPerplexity = perplexity(*teacher, corpus.valid);
   std::vector<DistillationOutcome> out;
   for (const auto& method : o.methods) {
     if (stop && stop->load()) break;
@@ -284,28 +309,29 @@ std::vector<DistillationOutcome> runDistillation(const DistillationRunOptions& o
       r.runId = store->createRun("distill", "distill-" + method, spec, sha256Hex(spec), o.teacher.seed,
                                  captureRepro(o.device, threads));
       store->logParams(r.runId, {{"method", method}, {"corpus", o.corpus}, {"mix", o.distillation.mix},
-                                 {"vocab_size", std::to_string(V)}, {"train_sentences", std::to_string(corpus.train.size(0))}});
+                                 {"teacher_model", o.teacherModel.empty() ? "word-level, trained here" : o.teacherModel},
+                                 {"tokens", corpus.vocabulary.kind()}, {"vocab_size", std::to_string(V)},
+                                 {"train_sentences", std::to_string(corpus.train.size())}});
     }
     try {
       torch::manual_seed(o.teacher.seed + 17);
-      WordLm student(WordLmOptions(V).dim(o.studentDim).layers(o.studentLayers).ffn_dim(2 * o.studentDim));
-      student->to(device);
+      auto student = makeStudent(*teacher, o, device);
       auto d = o.distillation;
       d.method = method;
-      distill(teacher, student, corpus, d, progress, stop);
-      r.disparity = occupationDisparity(student, corpus.vocabulary, &r.prompts);
-      r.perplexity = perplexity(student, corpus.valid);
+      distill(*teacher, *student, corpus, d, progress, stop);
+      r.disparity = occupationDisparity(*student, corpus.vocabulary, &r.prompts);
+      r.perplexity = perplexity(*student, corpus.valid);
       for (size_t k = 0; k < r.prompts.size() && int(r.continuations.size()) < o.examples;
            k += std::max<size_t>(1, r.prompts.size() / size_t(std::max(1, o.examples)))) {
         const auto& p = r.prompts[k];
         const auto swapped = swapper.swap(p.prompt).text;
-        r.continuations.push_back({p.prompt, swapped, continuePrompt(teacher, corpus.vocabulary, p.prompt, 8, 0.9, k),
-                                   continuePrompt(student, corpus.vocabulary, p.prompt, 8, 0.9, k),
-                                   continuePrompt(teacher, corpus.vocabulary, swapped, 8, 0.9, k + 1000),
-                                   continuePrompt(student, corpus.vocabulary, swapped, 8, 0.9, k + 1000),
+        r.continuations.push_back({p.prompt, swapped, continuePrompt(*teacher, corpus.vocabulary, p.prompt, 8, 0.9, k),
+                                   continuePrompt(*student, corpus.vocabulary, p.prompt, 8, 0.9, k),
+                                   continuePrompt(*teacher, corpus.vocabulary, swapped, 8, 0.9, k + 1000),
+                                   continuePrompt(*student, corpus.vocabulary, swapped, 8, 0.9, k + 1000),
                                    teacherPrompts[k].polarity, p.polarity});
       }
-      if (!o.boldPrompts.empty()) r.bold = evaluateBold(student, corpus, swapper, o, sentiment.get());
+      if (!o.boldPrompts.empty()) r.bold = evaluateBold(*student, corpus, swapper, o, sentiment.get());
       r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       if (store) {
         const double t = unixSeconds();

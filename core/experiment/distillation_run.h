@@ -1,6 +1,7 @@
 // core/experiment: a role-reversal distillation experiment end to end: the corpus (the generated
 // default with its planted gender–occupation association, or any text file, one sentence per
-// line), one teacher, and a student per method; each student is a stored run (experiment
+// line), one teacher (a pretrained GPT-2-family model read from its folder, optionally fine-tuned
+// on the corpus, or a small word-level one trained here), and a student per method; each student is a stored run (experiment
 // "distill") with its disparity, perplexity and the teacher's, and a few prompts with teacher and
 // student continuations for display.
 #pragma once
@@ -19,8 +20,22 @@ struct DistillationRunOptions {
   std::string corpus = "default";  ///< "default" or a text file
   std::vector<std::string> methods = {"kd"};
   DistillationOptions distillation;  ///< method is set per student
-  LmTrainOptions teacher;
-  long teacherDim = 64, teacherLayers = 2, studentDim = 32, studentLayers = 1;
+  /// Teacher training on the corpus (a pretrained teacher is fine-tuned for teacher.epochs; 0:
+  /// used as read). A word-level GPT-2-shaped teacher needs about 12 epochs of the default corpus
+  /// to learn its planted association.
+  LmTrainOptions teacher = [] {
+    LmTrainOptions t;
+    t.epochs = 12;
+    return t;
+  }();
+  /// A Hugging Face folder of a GPT-2-family model (its tokenizer beside it); empty: a word-level
+  /// teacher of teacherDim × teacherLayers trained from scratch.
+  std::string teacherModel;
+  long teacherDim = 64, teacherLayers = 2;
+  /// The student's depth (0: half the teacher's, at least 1) and width (0: the teacher's). A
+  /// student of the teacher's width — always, for a pretrained teacher — starts from a subset of
+  /// its layers (models/hf_transformer.h studentOf, as DistilGPT-2); a narrower one starts random.
+  long studentDim = 0, studentLayers = 0;
   size_t sentences = 6000;           ///< default corpus size
   double association = 0.9;          ///< default corpus: P(stereotyped pronoun)
   std::string device = "cpu";

@@ -4,51 +4,67 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
-#include <random>
 
 #include "data/batching.h"
 #include "data/gendered_corpus.h"
+#include "models/causal_lm.h"
 #include "util/errors.h"
+#include "util/text.h"
 
 namespace trustlab {
 namespace {
 
-torch::Device deviceOf(WordLm& m) { return m->parameters().front().device(); }
+torch::Device deviceOf(HfTransformerImpl& m) { return m.body.wordEmbeddings()->weight.device(); }
 
-/// <s> followed by the text's token ids (a prompt; a sentence adds </s>).
-std::vector<long> promptIds(const Vocabulary& v, const std::string& text) {
-  std::vector<long> ids{v.id("<s>")};
-  for (const auto& t : tokenize(text, true)) ids.push_back(v.id(t));
-  return ids;
+/// A batch's predicting positions: those whose next token is real ([B, T − 1] bool), and that
+/// token. Only they reach the vocabulary projection, so padding never pays for GPT-2's 50,257-way
+/// softmax.
+struct Predicting {
+  torch::Tensor mask, keep, targets;
+};
+Predicting predicting(const LmRows& batch) {
+  const long T = batch.ids.size(1);
+  const auto mask = tokenMask(batch.lengths, T);
+  const auto keep = mask.narrow(1, 1, T - 1);
+  return {mask, keep, batch.ids.narrow(1, 1, T - 1).index({keep})};
 }
 
-std::vector<long> encodeSentence(const std::string& text, const Vocabulary& v, long maxLength) {
-  auto ids = promptIds(v, text);
-  ids.push_back(v.id("</s>"));
-  if (long(ids.size()) > maxLength) ids.resize(size_t(maxLength));
-  return ids;
+/// The model's last hidden states at the predicting positions, [N, D].
+torch::Tensor hiddenAt(HfTransformerImpl& model, const torch::Tensor& ids, const Predicting& at) {
+  return model.forward(ids, at.mask).narrow(1, 0, ids.size(1) - 1).index({at.keep});
 }
 
-torch::Tensor padRows(const std::vector<std::vector<long>>& rows, long width) {
-  auto out = torch::zeros({long(rows.size()), width}, torch::kLong);
-  auto a = out.accessor<int64_t, 2>();
-  for (size_t i = 0; i < rows.size(); ++i)
-    for (size_t j = 0; j < rows[i].size(); ++j) a[long(i)][long(j)] = rows[i][j];
+/// Row ranges of [N, V] logits of at most ~16 MB each: glibc serves blocks that size from a heap
+/// it reuses, where a bigger block is freshly mapped each time and its page faults dominate a step.
+std::vector<std::pair<long, long>> logitChunks(long rows, long vocabulary) {
+  const long step = std::max<long>(1, (long(4) << 20) / std::max<long>(1, vocabulary));
+  std::vector<std::pair<long, long>> out;
+  for (long start = 0; start < rows; start += step) out.emplace_back(start, std::min(step, rows - start));
   return out;
 }
 
-/// Rows without their all-padding tail columns.
-torch::Tensor trimmed(const torch::Tensor& rows) {
-  const long width = std::max<long>(2, (rows != 0).sum(1).max().item<long>());
-  return rows.narrow(1, 0, std::min(width, rows.size(1)));
+/// Σ next-token cross-entropy over a batch's real tokens, and their number.
+std::pair<torch::Tensor, long> summedNextTokenLoss(HfTransformerImpl& model, const LmRows& batch) {
+  const auto at = predicting(batch);
+  const auto hidden = hiddenAt(model, batch.ids, at);
+  auto sum = torch::zeros({}, hidden.options());
+  for (const auto& [start, n] : logitChunks(hidden.size(0), model.body.config().vocabSize))
+    sum = sum + torch::nn::functional::cross_entropy(model.body.lmLogits(hidden.narrow(0, start, n)), at.targets.narrow(0, start, n),
+                                                     torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
+  return {sum, hidden.size(0)};
 }
 
-double epochLoop(WordLm& model, torch::optim::Optimizer& opt, long n, const LmTrainOptions& o, int epoch,
+/// The mean next-token loss over the real tokens of rows.
+torch::Tensor meanNextTokenLoss(HfTransformerImpl& model, const LmRows& rows) {
+  const auto [sum, count] = summedNextTokenLoss(model, rows);
+  return sum / double(std::max<long>(1, count));
+}
+
+double epochLoop(HfTransformerImpl& model, torch::optim::Optimizer& opt, long n, const LmTrainOptions& o, int epoch,
                  const std::function<torch::Tensor(const torch::Tensor&)>& lossOf, const std::atomic<bool>* stop) {
   double total = 0;
   long batches = 0;
-  model->train();
+  model.train();
   for (const auto& idx : epochBatches(n, o.batchSize, true, o.seed * 7919 + uint64_t(epoch))) {
     if (stop && stop->load()) break;
     opt.zero_grad();
@@ -56,7 +72,7 @@ double epochLoop(WordLm& model, torch::optim::Optimizer& opt, long n, const LmTr
     const double value = loss.item<double>();
     if (!std::isfinite(value)) throw InputError("distill", "the loss became NaN/inf: lower the learning rate");
     loss.backward();
-    torch::nn::utils::clip_grad_norm_(model->parameters(), 1.0);
+    torch::nn::utils::clip_grad_norm_(model.parameters(), 1.0);
     opt.step();
     total += value;
     ++batches;
@@ -64,63 +80,48 @@ double epochLoop(WordLm& model, torch::optim::Optimizer& opt, long n, const LmTr
   return batches ? total / double(batches) : 0;
 }
 
-/// Cross-entropy of every row's next tokens (padding ignored): the mean, or the sum.
-torch::Tensor nextTokenLoss(WordLm& model, const torch::Tensor& rows, bool sum = false) {
-  const auto input = rows.narrow(1, 0, rows.size(1) - 1), target = rows.narrow(1, 1, rows.size(1) - 1);
-  const auto logits = model->forward(input);
-  auto options = torch::nn::functional::CrossEntropyFuncOptions().ignore_index(0);
-  if (sum) options = options.reduction(torch::kSum);
-  return torch::nn::functional::cross_entropy(logits.reshape({-1, logits.size(2)}), target.reshape(-1), options);
+void checkVocabulary(HfTransformerImpl& model, const LmCorpus& corpus, const char* role) {
+  const auto& c = model.body.config();
+  if (!c.tiedEmbeddings || !c.causal())
+    throw InputError("distillation", std::string("the ") + role + " is a " + c.modelType +
+                                         " model: distillation needs a causal language model (gpt2)", 0, role);
+  if (c.vocabSize != corpus.vocabulary.size())
+    throw InputError("distillation", std::string("the ") + role + "'s vocabulary (" + std::to_string(c.vocabSize) +
+                                         " tokens) is not the corpus's (" + std::to_string(corpus.vocabulary.size()) + ")", 0, role);
 }
+
+LmRows concatenated(const LmRows& a, const LmRows& b) { return {torch::cat({a.ids, b.ids}), torch::cat({a.lengths, b.lengths})}; }
 
 }  // namespace
 
-LmCorpus buildLmCorpus(const std::vector<std::string>& sentences, const GenderSwapper& swapper, long maxLength,
-                       double validFraction, uint64_t seed) {
-  if (sentences.size() < 10) throw InputError("distill.corpus", "needs at least 10 sentences");
-  std::vector<std::string> swapped, all = sentences;
-  for (const auto& s : sentences) swapped.push_back(swapper.swap(s).text);
-  all.insert(all.end(), swapped.begin(), swapped.end());  // swapped words get ids too
-  LmCorpus c;
-  TokenizerOptions t;
-  c.vocabulary = Vocabulary::build(all, t);
-  c.vocabulary.add("<s>");
-  c.vocabulary.add("</s>");
-  c.swap = vocabularySwap(c.vocabulary, swapper);
-  std::vector<size_t> order(sentences.size());
-  std::iota(order.begin(), order.end(), size_t(0));
-  std::shuffle(order.begin(), order.end(), std::mt19937_64(seed));
-  const size_t nValid = std::max<size_t>(1, size_t(double(sentences.size()) * validFraction));
-  std::vector<std::vector<long>> train, trainSwapped, valid;
-  for (size_t k = 0; k < order.size(); ++k) {
-    const auto ids = encodeSentence(sentences[order[k]], c.vocabulary, maxLength);
-    if (k < nValid) {
-      valid.push_back(ids);
-      continue;
-    }
-    auto twin = encodeSentence(swapped[order[k]], c.vocabulary, maxLength);
-    if (twin.size() != ids.size()) twin = ids;  // a swap that changed the token count: keep it aligned
-    train.push_back(ids);
-    trainSwapped.push_back(std::move(twin));
-  }
-  c.train = padRows(train, maxLength);
-  c.trainSwapped = padRows(trainSwapped, maxLength);
-  c.valid = padRows(valid, maxLength);
-  return c;
+HfTransformer wordLanguageModel(long vocabularySize, long dim, long layers, long maxLength) {
+  HfConfig c;
+  c.modelType = "gpt2";
+  c.hiddenSize = dim;
+  c.layers = layers;
+  c.heads = dim % 4 == 0 ? 4 : 1;
+  c.intermediateSize = 2 * dim;
+  c.activation = "gelu_new";
+  c.layerNormEps = 1e-5;
+  c.maxPositions = maxLength;
+  c.vocabSize = vocabularySize;
+  c.tiedEmbeddings = true;
+  return HfTransformer(c);
 }
 
-void trainLanguageModel(WordLm& model, const LmCorpus& corpus, const LmTrainOptions& o, const LmProgress& progress,
-                        const std::atomic<bool>* stop) {
+void trainLanguageModel(HfTransformerImpl& model, const LmCorpus& corpus, const LmTrainOptions& o,
+                        const LmProgress& progress, const std::atomic<bool>* stop) {
+  checkVocabulary(model, corpus, "teacher");
   torch::manual_seed(o.seed);
   const auto device = deviceOf(model);
-  torch::optim::AdamW opt(model->parameters(), torch::optim::AdamWOptions(o.lr));
+  torch::optim::AdamW opt(model.parameters(), torch::optim::AdamWOptions(o.lr));
   for (int epoch = 0; epoch < o.epochs; ++epoch) {
-    const double loss = epochLoop(model, opt, corpus.train.size(0), o, epoch, [&](const torch::Tensor& idx) {
-      return nextTokenLoss(model, trimmed(corpus.train.index_select(0, idx)).to(device));
+    const double loss = epochLoop(model, opt, corpus.train.size(), o, epoch, [&](const torch::Tensor& idx) {
+      return meanNextTokenLoss(model, corpus.train.select(idx).to(device));
     }, stop);
     if (progress) progress("teacher", epoch + 1, o.epochs, loss);
   }
-  model->eval();
+  model.eval();
 }
 
 const std::vector<std::string>& distillationMethods() {
@@ -128,33 +129,20 @@ const std::vector<std::string>& distillationMethods() {
   return methods;
 }
 
-VocabularySwap vocabularySwap(const Vocabulary& v, const GenderSwapper& swapper) {
-  const long V = long(v.size());
-  std::vector<long> sigma(static_cast<size_t>(V));
-  for (long t = 0; t < V; ++t) {
-    const auto& word = v.token(t);
-    const auto partner = swapper.partner(word);
-    const bool mutual = !partner.empty() && swapper.partner(partner) == word && v.id(partner) != Vocabulary::kUnk;
-    sigma[size_t(t)] = mutual ? v.id(partner) : t;
-  }
-  return {torch::tensor(sigma, torch::kLong), v.id("her"), v.id("his"), v.id("him")};
-}
-
 torch::Tensor swapDistribution(const torch::Tensor& p, const VocabularySwap& swap) {
   auto out = p.index_select(-1, swap.sigma.to(p.device()));
   // her ↔ {his, him}: her takes the mass of both; his and him share her mass as the teacher
   // shares its own between them.
-  const long her = swap.her, his = swap.his, him = swap.him;
-  if (her != Vocabulary::kUnk && (his != Vocabulary::kUnk || him != Vocabulary::kUnk)) {
+  for (const auto& [her, his, him] : swap.herHisHim) {
     const auto zero = torch::zeros_like(p.select(-1, her));
-    const auto pHis = his != Vocabulary::kUnk ? p.select(-1, his) : zero;
-    const auto pHim = him != Vocabulary::kUnk ? p.select(-1, him) : zero;
+    const auto pHis = his >= 0 ? p.select(-1, his) : zero;
+    const auto pHim = him >= 0 ? p.select(-1, him) : zero;
     const auto male = pHis + pHim;
     const auto share = torch::where(male > 0, pHis / male.clamp_min(1e-30), torch::full_like(male, 0.5));
     const auto pHer = p.select(-1, her);
     out.select(-1, her).copy_(male);
-    if (his != Vocabulary::kUnk) out.select(-1, his).copy_(pHer * share);
-    if (him != Vocabulary::kUnk) out.select(-1, him).copy_(pHer * (1 - share));
+    if (his >= 0) out.select(-1, his).copy_(pHer * share);
+    if (him >= 0) out.select(-1, him).copy_(pHer * (1 - share));
   }
   return out;
 }
@@ -168,89 +156,98 @@ torch::Tensor mixDistributions(const torch::Tensor& p, const torch::Tensor& q, c
   return m / m.sum(-1, true).clamp_min(1e-30);
 }
 
-void distill(WordLm& teacher, WordLm& student, const LmCorpus& corpus, const DistillationOptions& o,
+void distill(HfTransformerImpl& teacher, HfTransformerImpl& student, const LmCorpus& corpus, const DistillationOptions& o,
              const LmProgress& progress, const std::atomic<bool>* stop) {
   const auto& methods = distillationMethods();
   if (std::find(methods.begin(), methods.end(), o.method) == methods.end())
     throw InputError("distill.method", "must be kd, cda, perturb or both");
   if (!(o.kdWeight >= 0 && o.kdWeight <= 1)) throw InputError("distill.kd_weight", "must be in [0, 1]");
   if (!(o.temperature > 0)) throw InputError("distill.temperature", "must be > 0");
+  checkVocabulary(teacher, corpus, "teacher");
+  checkVocabulary(student, corpus, "student");
   const bool cda = o.method == "cda" || o.method == "both", perturb = o.method == "perturb" || o.method == "both";
   // CDA: the swapped copies join the corpus (their own swapped twin is the original).
-  const auto rows = cda ? torch::cat({corpus.train, corpus.trainSwapped}) : corpus.train;
-  const auto twins = cda ? torch::cat({corpus.trainSwapped, corpus.train}) : corpus.trainSwapped;
+  const auto rows = cda ? concatenated(corpus.train, corpus.trainSwapped) : corpus.train;
+  const auto twins = cda ? concatenated(corpus.trainSwapped, corpus.train) : corpus.trainSwapped;
+  const auto aligned = cda ? torch::cat({corpus.twinAligned, corpus.twinAligned}) : corpus.twinAligned;
   torch::manual_seed(o.training.seed + 1);
   const auto device = deviceOf(student);
-  teacher->eval();
-  torch::optim::AdamW opt(student->parameters(), torch::optim::AdamWOptions(o.training.lr));
+  teacher.eval();
+  torch::optim::AdamW opt(student.parameters(), torch::optim::AdamWOptions(o.training.lr));
   const double tau = o.temperature;
+  // The teacher's log q_τ at some predicting positions: its own distribution, or (perturbation)
+  // mixed with its distribution on the twin read through the swap, where the twin lines up.
+  const auto teacherLogQ = [&](const torch::Tensor& hidden, const torch::Tensor& twinHidden, const torch::Tensor& twinAligned) {
+    auto logQ = torch::log_softmax(teacher.body.lmLogits(hidden) / tau, -1);
+    if (!perturb) return logQ;
+    const auto pSwapped = torch::softmax(teacher.body.lmLogits(twinHidden) / tau, -1);
+    const auto mixed = mixDistributions(logQ.exp(), swapDistribution(pSwapped, corpus.swap), o.mix).clamp_min(1e-30).log();
+    return torch::where(twinAligned.unsqueeze(1), mixed, logQ);
+  };
   for (int epoch = 0; epoch < o.training.epochs; ++epoch) {
-    const double loss = epochLoop(student, opt, rows.size(0), o.training, epoch, [&](const torch::Tensor& idx) {
-      const auto batch = rows.index_select(0, idx);
-      const long width = trimmed(batch).size(1);
-      const auto x = batch.narrow(1, 0, width).to(device);
-      const auto input = x.narrow(1, 0, width - 1), target = x.narrow(1, 1, width - 1);
-      torch::Tensor q;
+    const double loss = epochLoop(student, opt, rows.size(), o.training, epoch, [&](const torch::Tensor& idx) {
+      const auto batch = rows.select(idx).to(device);
+      const auto at = predicting(batch);
+      torch::Tensor teacherHidden, twinHidden, twinAligned;
       {
         torch::NoGradGuard noGrad;
-        q = torch::softmax(teacher->forward(input) / tau, -1);
-        if (perturb) {
-          const auto swappedInput = twins.index_select(0, idx).narrow(1, 0, width - 1).to(device);
-          const auto pSwapped = torch::softmax(teacher->forward(swappedInput) / tau, -1);
-          q = mixDistributions(q, swapDistribution(pSwapped, corpus.swap), o.mix);
+        teacherHidden = hiddenAt(teacher, batch.ids, at);
+        if (perturb) {  // an aligned twin has its row's length, so the row's positions are its own
+          twinHidden = hiddenAt(teacher, twins.ids.index_select(0, idx).narrow(1, 0, batch.ids.size(1)).to(device), at);
+          twinAligned = aligned.index_select(0, idx).to(device).view({-1, 1}).expand_as(at.keep).index({at.keep});
         }
       }
-      const auto logits = student->forward(input);
-      const auto mask = (target != 0).to(logits.dtype());
-      const auto logP = torch::log_softmax(logits / tau, -1);
-      const auto kl = (q * (q.clamp_min(1e-30).log() - logP)).sum(-1);
-      const auto kd = (kl * mask).sum() / mask.sum() * tau * tau;
-      const auto ce = torch::nn::functional::cross_entropy(
-          logits.reshape({-1, logits.size(2)}), target.reshape(-1),
-          torch::nn::functional::CrossEntropyFuncOptions().ignore_index(0));
-      return o.kdWeight * kd + (1 - o.kdWeight) * ce;
+      const auto hidden = hiddenAt(student, batch.ids, at);
+      auto kd = torch::zeros({}, hidden.options()), ce = torch::zeros({}, hidden.options());
+      for (const auto& [start, n] : logitChunks(hidden.size(0), student.body.config().vocabSize)) {
+        torch::Tensor logQ;
+        {
+          torch::NoGradGuard noGrad;
+          logQ = teacherLogQ(teacherHidden.narrow(0, start, n), perturb ? twinHidden.narrow(0, start, n) : twinHidden,
+                             perturb ? twinAligned.narrow(0, start, n) : twinAligned);
+        }
+        const auto logits = student.body.lmLogits(hidden.narrow(0, start, n));
+        kd = kd + torch::kl_div(torch::log_softmax(logits / tau, -1), logQ, at::Reduction::Sum, /*log_target=*/true);
+        ce = ce + torch::nn::functional::cross_entropy(logits, at.targets.narrow(0, start, n),
+                                                       torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
+      }
+      const double N = double(std::max<long>(1, hidden.size(0)));
+      return (o.kdWeight * tau * tau * kd + (1 - o.kdWeight) * ce) / N;
     }, stop);
     if (progress) progress("student (" + o.method + ")", epoch + 1, o.training.epochs, loss);
   }
-  student->eval();
+  student.eval();
 }
 
-double perplexity(WordLm& model, const torch::Tensor& rows) {
+double perplexity(HfTransformerImpl& model, const LmRows& rows) {
   torch::NoGradGuard noGrad;
-  model->eval();
+  model.eval();
   const auto device = deviceOf(model);
   double nll = 0, tokens = 0;
-  for (const auto& idx : epochBatches(rows.size(0), 256, false, 0)) {
-    const auto x = trimmed(rows.index_select(0, idx)).to(device);
-    nll += nextTokenLoss(model, x, /*sum=*/true).item<double>();
-    tokens += (x.narrow(1, 1, x.size(1) - 1) != 0).sum().item<double>();
+  for (const auto& idx : epochBatches(rows.size(), 64, false, 0)) {
+    const auto [sum, count] = summedNextTokenLoss(model, rows.select(idx).to(device));
+    nll += sum.item<double>();
+    tokens += double(count);
   }
   return std::exp(nll / std::max(1.0, tokens));
 }
 
-namespace {
-
-/// Next-token distribution after the token ids `ids`.
-torch::Tensor nextDistribution(WordLm& model, const std::vector<long>& ids) {
-  const auto x = torch::tensor(ids, torch::kLong).unsqueeze(0).to(deviceOf(model));
-  return torch::softmax(model->forward(x)[0][long(ids.size()) - 1].to(torch::kDouble), -1).cpu();
-}
-
-}  // namespace
-
-double occupationDisparity(WordLm& model, const Vocabulary& v, std::vector<PromptPolarity>* detail) {
+double occupationDisparity(HfTransformerImpl& model, const LmVocabulary& v, std::vector<PromptPolarity>* detail) {
   torch::NoGradGuard noGrad;
-  model->eval();
+  model.eval();
   const auto mass = [&](const torch::Tensor& p, std::initializer_list<const char*> words) {
     double m = 0;
     for (const char* w : words)
-      if (const long id = v.id(w); id != Vocabulary::kUnk) m += p[id].item<double>();
+      if (const long id = v.wordId(w); id >= 0) m += p[id].item<double>();
     return m;
   };
   double total = 0;
   long n = 0;
   for (const auto& prompt : occupationPrompts()) {
-    const auto p = nextDistribution(model, promptIds(v, prompt.prompt));
+    const auto ids = v.encode(prompt.prompt);
+    const auto x = torch::tensor(std::vector<int64_t>(ids.begin(), ids.end()), torch::kLong).unsqueeze(0).to(deviceOf(model));
+    const auto logits = model.body.lmLogits(model.forward(x, torch::ones_like(x, torch::kBool))[0][long(ids.size()) - 1]);
+    const auto p = torch::softmax(logits.to(torch::kDouble), -1).cpu();
     PromptPolarity r{prompt.prompt, prompt.occupation, mass(p, {"she", "her"}), mass(p, {"he", "his", "him"}), 0};
     r.polarity = r.pFemale + r.pMale > 0 ? (r.pFemale - r.pMale) / (r.pFemale + r.pMale) : 0;
     total += std::abs(r.polarity);
@@ -260,35 +257,21 @@ double occupationDisparity(WordLm& model, const Vocabulary& v, std::vector<Promp
   return n ? total / double(n) : 0;
 }
 
-std::string continuePrompt(WordLm& model, const Vocabulary& v, const std::string& prompt, int maxTokens, double topP,
-                           uint64_t seed) {
-  torch::NoGradGuard noGrad;
-  model->eval();
-  auto ids = promptIds(v, prompt);
-  std::mt19937_64 rng(seed);
-  std::string out;
-  const long eos = v.id("</s>"), limit = model->options.max_length();
-  for (int k = 0; k < maxTokens && long(ids.size()) < limit; ++k) {
-    auto p = nextDistribution(model, ids);
-    p[Vocabulary::kPad] = 0;
-    p[Vocabulary::kUnk] = 0;
-    long next;
-    if (topP <= 0) {
-      next = p.argmax().item<long>();
-    } else {  // nucleus: the smallest set of most likely tokens with mass ≥ topP
-      const auto sorted = p.sort(0, true);
-      const auto values = std::get<0>(sorted), order = std::get<1>(sorted);
-      const auto cumulative = values.cumsum(0);
-      const long keep = std::max<long>(1, (cumulative < topP * cumulative[-1].item<double>()).sum().item<long>() + 1);
-      const auto head = values.narrow(0, 0, keep);
-      std::vector<double> w(head.data_ptr<double>(), head.data_ptr<double>() + keep);
-      next = order[long(std::discrete_distribution<size_t>(w.begin(), w.end())(rng))].item<long>();
-    }
-    if (next == eos) break;
-    ids.push_back(next);
-    out += (out.empty() ? "" : " ") + v.token(next);
-  }
-  return out;
+std::string continuePrompt(HfTransformerImpl& model, const LmVocabulary& v, const std::string& prompt, int maxTokens,
+                           double topP, uint64_t seed) {
+  model.eval();
+  const auto ids = v.encode(prompt);
+  GenerationOptions g;
+  g.maxNewTokens = std::min<int64_t>(maxTokens, model.body.config().maxPositions - long(ids.size()));
+  if (g.maxNewTokens <= 0) return "";
+  g.temperature = topP > 0 ? 1 : 0;
+  g.topP = topP > 0 ? std::min(topP, 1.0) : 1;
+  g.seed = seed;
+  g.stopId = v.end();
+  g.banned = v.banned();
+  auto added = generateTokens(model, ids, g);
+  if (!added.empty() && added.back() == v.end()) added.pop_back();
+  return trim(v.decode(added));
 }
 
 }  // namespace trustlab

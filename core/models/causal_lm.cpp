@@ -51,11 +51,13 @@ std::vector<long> generateTokens(HfTransformerImpl& model, const std::vector<lon
   torch::NoGradGuard noGrad;
   auto generator = at::detail::createCPUGenerator(o.seed);
   const auto device = model.body.wordEmbeddings()->weight.device();
+  const auto banned = torch::tensor(std::vector<int64_t>(o.banned.begin(), o.banned.end()), torch::kLong);
   std::vector<long> sequence(prompt.begin(), prompt.end()), added;
   for (int64_t step = 0; step < o.maxNewTokens; ++step) {
     const auto ids = torch::tensor(std::vector<int64_t>(sequence.begin(), sequence.end()), torch::kLong).to(device).unsqueeze(0);
     const auto hidden = model.forward(ids, torch::ones_like(ids, torch::kBool));
-    const auto logits = model.body.lmLogits(hidden.select(1, -1)).squeeze(0).cpu();
+    const auto logits = model.body.lmLogits(hidden.select(1, -1)).squeeze(0).cpu().index_fill(
+        0, banned, -std::numeric_limits<float>::infinity());
     const long next = o.temperature == 0
                           ? logits.argmax().item<long>()
                           : torch::multinomial(samplingDistribution(logits, o), 1, false, generator).item<long>();

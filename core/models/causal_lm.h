@@ -24,6 +24,7 @@ struct GenerationOptions {
   double topP = 1.0;         ///< sample from the fewest tokens whose probability reaches p (Holtzman et al. 2020)
   uint64_t seed = 0;
   long stopId = -1;  ///< stop after generating this token (GPT-2's <|endoftext|>); -1: never
+  std::vector<long> banned;  ///< tokens never generated (a word vocabulary's padding and unknown)
 };
 
 /// The prompt's continuation (the new tokens only). Recomputes the prefix each step (no key/value

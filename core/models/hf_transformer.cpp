@@ -6,6 +6,7 @@
 #include "models/attention.h"
 #include "pretrained/hf_weights.h"
 #include "pretrained/safetensors.h"
+#include "util/errors.h"
 #include "util/text.h"
 
 namespace trustlab {
@@ -194,6 +195,28 @@ torch::Tensor HfClassifierImpl::forwardEmbedded(const torch::Tensor& embedded, c
   if (type == "roberta") pooled = torch::tanh(dense_(dropout_(pooled)));
   if (type == "distilbert") pooled = torch::relu(dense_(pooled));
   return out_(dropout_(pooled));
+}
+
+HfTransformer studentOf(const HfTransformerImpl& teacher, int64_t layers) {
+  auto config = teacher.body.config();
+  const int64_t n = config.layers;
+  if (layers < 1 || layers > n)
+    throw InputError("distillation", "must be between 1 and the teacher's " + std::to_string(n) + " layers", 0, "student_layers");
+  config.layers = layers;
+  HfTransformer student(config);
+  const auto source = teacher.named_parameters();
+  student->to(source.begin()->value().device());
+  torch::NoGradGuard noGrad;
+  for (auto& p : student->named_parameters()) {
+    std::string name = p.key();
+    for (int64_t i = 0; i < layers; ++i)
+      if (const auto prefix = student->body.blockPrefix(i); name.rfind(prefix, 0) == 0) {
+        name = teacher.body.blockPrefix(i * n / layers) + name.substr(prefix.size());
+        break;
+      }
+    p.value().copy_(source[name]);
+  }
+  return student;
 }
 
 void initHfWeights(torch::nn::Module& model) {

@@ -104,6 +104,12 @@ HfPooling defaultPooling(const HfConfig& config);
 /// loading report (what the checkpoint held that the model does not use).
 HfTransformer loadHfTransformer(const HfModelFolder& folder, WeightMatch* report = nullptr);
 
+/// A shallower model of the teacher's family and width, initialised from it (DistilBERT, Sanh et al.
+/// 2019; DistilGPT-2): its embeddings, final norm and, for student block i of k, teacher block
+/// ⌊i·n/k⌋ of n — one of two at half the depth. On the teacher's device. InputError unless
+/// 1 ≤ layers ≤ n.
+HfTransformer studentOf(const HfTransformerImpl& teacher, int64_t layers);
+
 /// Hugging Face's initialisation (_init_weights): linear and embedding weights N(0, 0.02), biases
 /// 0, LayerNorm 1 and 0. For random-weight models of a config's shapes; a checkpoint overwrites it.
 void initHfWeights(torch::nn::Module& model);

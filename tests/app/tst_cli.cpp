@@ -725,6 +725,27 @@ class TestCli : public QObject {
     r = cli({"model", "generate", gpt2.path(), "--prompt", "Hello", "--top-p", "0"});
     QCOMPARE(r.code, 2);
     QVERIFY(r.err.contains("--top-p"));
+
+    // Role-reversal distillation of the GPT-2 folder (fine-tuned on the corpus for an epoch) into
+    // a student from its layers, through GPT-2's own tokens; each student a stored run.
+    r = cli({"fairness", "distill", "--teacher", gpt2.path(), "--method", "kd,perturb", "--sentences", "200",
+             "--teacher-epochs", "1", "--epochs", "1", "--batch-size", "16", "--store", store(), "--json"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    const auto students = QJsonDocument::fromJson(r.out).object()["students"].toArray();
+    QCOMPARE(students.size(), 2);
+    for (const auto& student : students) {
+      const auto o = student.toObject();
+      QVERIFY(o["perplexity"].toDouble() > 1 && std::isfinite(o["perplexity"].toDouble()));
+      QVERIFY(o["gender_disparity"].toDouble() >= 0 && o["gender_disparity"].toDouble() <= 1);
+    }
+    r = cli({"runs", "show", QString::number(students[0].toObject()["run_id"].toInteger()), "--store", store(), "--json"});
+    QVERIFY2(r.out.contains(gpt2.path().toUtf8()) && r.out.contains("byte_bpe"), r.out.constData());
+    r = cli({"fairness", "distill", "--teacher", gpt2.path(), "--student-layers", "2", "--sentences", "20", "--store", store()});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains("--student-layers"), r.err.constData());
+    r = cli({"fairness", "distill", "--teacher", bert.path(), "--sentences", "20", "--store", store()});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains("gpt2"), r.err.constData());
   }
 };
 

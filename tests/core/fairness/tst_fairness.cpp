@@ -2,8 +2,9 @@
 // and disparities, bias AUCs and their power mean, counterfactual token fairness, WEAT (effect
 // size, exact permutation p), DerSimonian–Laird; WEAT finds a planted association and ≈ 0 without
 // one; gender swaps keep case, resolve "her" by context and round-trip on the word lists; EEC's
-// paired t-test; prediction sensitivity against the analytic Jacobian; role-reversal distillation
-// halves the planted disparity of plain KD at ≤ 10 % more perplexity.
+// paired t-test; prediction sensitivity against the analytic Jacobian; the gender swap on words
+// and on GPT-2's subword surfaces; role-reversal distillation halves the planted disparity of
+// plain KD at ≤ 10 % more perplexity.
 #include <QtTest>
 
 #include <torch/torch.h>
@@ -17,6 +18,7 @@
 #include "fairness/counterfactual.h"
 #include "fairness/eec.h"
 #include "fairness/group_metrics.h"
+#include "fairness/lm_corpus.h"
 #include "fairness/role_reversal_distillation.h"
 #include "data/gendered_corpus.h"
 #include "fairness/prediction_sensitivity.h"
@@ -259,9 +261,8 @@ class TestFairness : public QObject {
     QCOMPARE(QString::fromStdString(eec[0].sentence), QString("Alonzo feels angry."));
   }
   void swappedDistributionReadsThroughTheSwap() {
-    Vocabulary v;
-    for (const char* w : {"he", "she", "her", "his", "him", "keys"}) v.add(w);
-    const auto id = [&](const char* w) { return v.id(w); };
+    const auto v = LmVocabulary::ofWords({"he she her his him keys"});
+    const auto id = [&](const char* w) { return v.wordId(w); };
     auto p = torch::zeros({long(v.size())}, torch::kDouble);
     p[id("he")] = 0.1, p[id("she")] = 0.3, p[id("her")] = 0.2, p[id("his")] = 0.15, p[id("him")] = 0.05, p[id("keys")] = 0.2;
     const auto q = swapDistribution(p, vocabularySwap(v, GenderSwapper::builtIn()));
@@ -275,26 +276,58 @@ class TestFairness : public QObject {
     QVERIFY(near(m[id("he")].item<double>(), m[id("she")].item<double>()));  // the pair is balanced
     QVERIFY(near(mixDistributions(p, q, "expmean").sum().item<double>(), 1));
   }
+  void subwordSwapReadsTokenSurfaces() {
+    const std::string gpt2 = dataDir() + "/tokenizers/gpt2";
+    if (!std::filesystem::exists(gpt2 + "/encoder.json")) QSKIP("../shared/data not present");
+    const auto v = LmVocabulary::ofTokenizer(sharedPretrainedTokenizer(gpt2));
+    QCOMPARE(v.size(), 50257L);
+    QCOMPARE(v.start(), 50256L);  // <|endoftext|> starts and ends
+    const auto swap = vocabularySwap(v, GenderSwapper::builtIn());
+    const auto sigma = [&](const char* surface) { return v.surfaces()[size_t(swap.sigma[v.surfaceId(surface)].item<long>())]; };
+    QCOMPARE(QString::fromStdString(sigma(" he")), QString(" she"));  // the space stays with the word
+    QCOMPARE(QString::fromStdString(sigma("He")), QString("She"));    // and so does the case
+    QCOMPARE(QString::fromStdString(sigma(" king")), QString(" queen"));
+    QCOMPARE(QString::fromStdString(sigma(" the")), QString(" the"));
+    QCOMPARE(v.wordId("she"), v.surfaceId(" she"));  // after a prompt, a word starts with its space
+    bool spaced = false;
+    for (const auto& [her, his, him] : swap.herHisHim)
+      spaced |= her == v.surfaceId(" her") && his == v.surfaceId(" his") && him == v.surfaceId(" him");
+    QVERIFY(spaced);
+    auto p = torch::rand({v.size()}, torch::kDouble);
+    p /= p.sum();
+    QVERIFY(near(swapDistribution(p, swap).sum().item<double>(), 1, 1e-9));
+    // The generated corpus in GPT-2's tokens: pronoun and occupation swaps keep the token count.
+    LmCorpusOptions o;
+    o.tokenizer = gpt2;
+    const auto corpus = buildLmCorpus(generateGenderedCorpus({300, 0.9, 3}), GenderSwapper::builtIn(), o);
+    QVERIFY(corpus.vocabulary.kind() == "byte_bpe");
+    const double aligned = corpus.twinAligned.to(torch::kDouble).mean().item<double>();
+    QVERIFY2(aligned > 0.9, qPrintable(QString::number(aligned)));
+    QVERIFY(!torch::equal(corpus.train.ids, corpus.trainSwapped.ids));
+  }
   void roleReversalDistillationHalvesThePlantedDisparity() {
     torch::set_num_threads(std::max(1, int(std::thread::hardware_concurrency())));
     const auto swapper = GenderSwapper::builtIn();
-    const auto corpus = buildLmCorpus(generateGenderedCorpus({4000, 0.9, 3}), swapper, 32, 0.1, 3);
+    LmCorpusOptions c;
+    c.seed = 3;
+    const auto corpus = buildLmCorpus(generateGenderedCorpus({4000, 0.9, 3}), swapper, c);
+    QVERIFY(corpus.twinAligned.all().item<bool>());  // word for word, every twin lines up
     torch::manual_seed(3);
-    WordLm teacher(WordLmOptions(long(corpus.vocabulary.size())).dim(48).layers(2).ffn_dim(96));
+    auto teacher = wordLanguageModel(corpus.vocabulary.size(), 48, 2, 64);
     LmTrainOptions t;
-    t.epochs = 4;
-    trainLanguageModel(teacher, corpus, t);
-    const double teacherDisparity = occupationDisparity(teacher, corpus.vocabulary);
+    t.epochs = 12;
+    trainLanguageModel(*teacher, corpus, t);
+    const double teacherDisparity = occupationDisparity(*teacher, corpus.vocabulary);
     QVERIFY2(teacherDisparity > 0.5, qPrintable(QString::number(teacherDisparity)));  // it learned the association
     std::map<std::string, std::pair<double, double>> result;  // method → disparity, perplexity
     for (const char* method : {"kd", "perturb", "both"}) {
       torch::manual_seed(4);
-      WordLm student(WordLmOptions(long(corpus.vocabulary.size())).dim(32).layers(1).ffn_dim(64));
+      auto student = studentOf(*teacher, 1);  // DistilGPT-2's way: half the teacher's layers
       DistillationOptions o;
       o.method = method;
-      o.training.epochs = 5;
-      distill(teacher, student, corpus, o);
-      result[method] = {occupationDisparity(student, corpus.vocabulary), perplexity(student, corpus.valid)};
+      o.training.epochs = 3;
+      distill(*teacher, *student, corpus, o);
+      result[method] = {occupationDisparity(*student, corpus.vocabulary), perplexity(*student, corpus.valid)};
       qInfo("%s: disparity %.3f, perplexity %.3f (teacher %.3f)", method, result[method].first, result[method].second,
             teacherDisparity);
     }
@@ -304,10 +337,12 @@ class TestFairness : public QObject {
       QVERIFY2(d <= 0.5 * kd, qPrintable(QString("%1: %2 vs KD %3").arg(method).arg(d).arg(kd)));
       QVERIFY2(ppl <= 1.1 * kdPerplexity, qPrintable(QString("%1: perplexity %2 vs KD %3").arg(method).arg(ppl).arg(kdPerplexity)));
     }
-    WordLm untrained(WordLmOptions(long(corpus.vocabulary.size())).dim(8).layers(1).ffn_dim(8));
+    auto untrained = wordLanguageModel(corpus.vocabulary.size(), 8, 1, 64);
     DistillationOptions bad;
     bad.method = "swap";
-    QVERIFY_THROWS_EXCEPTION(InputError, distill(teacher, untrained, corpus, bad));
+    QVERIFY_THROWS_EXCEPTION(InputError, distill(*teacher, *untrained, corpus, bad));
+    auto otherVocabulary = wordLanguageModel(corpus.vocabulary.size() + 1, 8, 1, 64);
+    QVERIFY_THROWS_EXCEPTION(InputError, distill(*teacher, *otherVocabulary, corpus, DistillationOptions{}));
   }
   void seatFilesLoad() {
     const auto path = dataDir() + "/weat_seat/sent-weat6.jsonl";

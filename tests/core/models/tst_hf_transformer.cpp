@@ -283,6 +283,30 @@ class TestHfTransformer : public QObject {
     QVERIFY(generateTokens(*model, {3}, sampled) != generateTokens(*model, {3}, other));
     greedy.maxNewTokens = 30;
     QVERIFY_THROWS_EXCEPTION(InputError, generateTokens(*model, {1}, greedy));  // 31 > 24 positions
+    greedy.maxNewTokens = 5;
+    greedy.banned = {g[0]};  // a banned token is never chosen, even where it is the argmax
+    QVERIFY(generateTokens(*model, {3, 4}, greedy)[0] != g[0]);
+  }
+
+  void studentStartsFromEveryOtherTeacherLayer() {
+    torch::manual_seed(3);
+    auto config = tinyConfig("gpt2");
+    config.layers = 4;
+    HfTransformer teacher(config);
+    const auto student = studentOf(*teacher, 2);
+    QCOMPARE(student->body.config().layers, 2L);
+    const auto t = teacher->named_parameters();
+    const auto s = student->named_parameters();
+    const size_t perBlock = (t.size() - 4) / 4;  // besides wte, wpe and ln_f's two
+    QCOMPARE(s.size(), 4 + 2 * perBlock);
+    for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
+             {"wte.weight", "wte.weight"}, {"ln_f.bias", "ln_f.bias"}, {"h.0.attn.c_attn.weight", "h.0.attn.c_attn.weight"},
+             {"h.2.mlp.c_fc.weight", "h.1.mlp.c_fc.weight"}, {"h.2.ln_1.weight", "h.1.ln_1.weight"}})
+      QVERIFY2(torch::equal(t[from], s[to]), to.c_str());
+    QVERIFY(!torch::equal(t["h.1.mlp.c_fc.weight"], s["h.1.mlp.c_fc.weight"]));  // block 1 is teacher block 2
+    QVERIFY(s["h.0.attn.c_attn.weight"].data_ptr() != t["h.0.attn.c_attn.weight"].data_ptr());  // copied, not shared
+    QVERIFY_THROWS_EXCEPTION(InputError, studentOf(*teacher, 0));
+    QVERIFY_THROWS_EXCEPTION(InputError, studentOf(*teacher, 5));
   }
 
   void samplingFiltersKeepWhatTheyPromise() {
