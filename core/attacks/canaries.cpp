@@ -1,9 +1,11 @@
 #include "attacks/canaries.h"
 
 #include <algorithm>
+#include <limits>
 #include <random>
 
 #include "util/errors.h"
+#include "util/text.h"
 
 namespace trustlab {
 
@@ -47,6 +49,55 @@ void plantCanaries(std::vector<Example>& train, const std::vector<Canary>& canar
   for (size_t k = 0; k < canaries.size(); ++k)
     for (int r = 0; r < repetitions; ++r)
       train.push_back(Example{canaries[k].text(), canaries[k].label, "canary-" + std::to_string(k)});
+}
+
+CanaryTokens canaryTokens(const std::string& prefix, const std::vector<std::string>& words, const Vocabulary& vocab,
+                          const TokenizerOptions& options) {
+  auto o = options;
+  o.maxLength = std::numeric_limits<size_t>::max() / 2;
+  std::string text = prefix;
+  std::vector<std::pair<size_t, size_t>> spans;  // each word's bytes in `text`
+  for (const auto& w : words) {
+    text += " ";
+    spans.emplace_back(text.size(), text.size() + w.size());
+    text += w;
+  }
+  const auto refuse = [&](const std::string& word) {
+    return InputError("data.tokenizer", "the tokenizer does not keep '" + word + "' a token of its own after a canary's "
+                                        "prefix; canaries need one token per secret word (e.g. the " + kWordTokenizer +
+                                        " tokenizer, or digits with BERT's or GPT-2's)");
+  };
+  CanaryTokens out;
+  if (o.pretrained.empty()) {
+    out.before = encodeText(prefix, vocab, o);
+    const auto tokens = tokenize(text, o);
+    const auto head = tokenize(prefix, o);
+    if (tokens.size() != head.size() + words.size()) throw refuse(words.empty() ? text : words.front());
+    for (size_t k = 0; k < words.size(); ++k) {
+      if (tokens[head.size() + k] != (o.lowercase ? toLowerAscii(words[k]) : words[k])) throw refuse(words[k]);
+      out.words.push_back(vocab.id(tokens[head.size() + k]));
+    }
+    return out;
+  }
+  // Pretrained: each word is the one token whose bytes end with it (GPT-2's token holds the space
+  // before it); special tokens have empty spans, before the text or after it.
+  const auto e = encodePretrainedText(text, o);
+  size_t k = 0;
+  for (size_t i = 0; i < e.ids.size(); ++i) {
+    const auto [b, end] = e.offsets[i];
+    if (b == end) {
+      (k == 0 && out.words.empty() && b == 0 ? out.before : out.after).push_back(e.ids[i]);
+    } else if (end <= prefix.size()) {
+      if (!out.words.empty()) throw refuse(words[k - 1]);
+      out.before.push_back(e.ids[i]);
+    } else {
+      if (k >= words.size() || end != spans[k].second || b + 1 < spans[k].first) throw refuse(words[std::min(k, words.size() - 1)]);
+      out.words.push_back(e.ids[i]);
+      ++k;
+    }
+  }
+  if (k != words.size()) throw refuse(words.empty() ? text : words.back());
+  return out;
 }
 
 }  // namespace trustlab

@@ -8,6 +8,7 @@
 
 #include "attacks/audit_config.h"
 #include "data/dataset.h"
+#include "data/tokenizer.h"
 
 namespace trustlab {
 
@@ -23,6 +24,17 @@ std::vector<std::string> canaryAlphabet(const std::string& name);
 
 /// `config.canaries` canaries with secrets drawn uniformly from the alphabet (seeded).
 std::vector<Canary> makeCanaries(const AuditConfig& config, const std::vector<std::string>& labels, uint64_t seed);
+
+/// `prefix` followed by `words` (joined by single spaces) as the model sees that text, cut into
+/// the ids before the words, one id per word (GPT-2's " 7", BERT's "7"), and the ids after them
+/// (a pretrained model's closing special tokens) — how a canary's secret is planted and scored.
+/// Not truncated. InputError naming data.tokenizer when the tokenizer does not give each word a
+/// token of its own there.
+struct CanaryTokens {
+  std::vector<long> before, words, after;
+};
+CanaryTokens canaryTokens(const std::string& prefix, const std::vector<std::string>& words, const Vocabulary& vocab,
+                          const TokenizerOptions& options);
 
 /// Appends each canary `repetitions` times to `train` (user id "canary-<k>").
 void plantCanaries(std::vector<Example>& train, const std::vector<Canary>& canaries, int repetitions);

@@ -11,14 +11,14 @@ torch::Tensor canaryLogProbabilities(TextClassifierImpl& model, const EncodedCan
                                      const torch::Device& device) {
   torch::NoGradGuard noGrad;
   model.eval();
-  const long P = long(c.prefix.size()), L = candidates.size(1), T = P + L;
-  const auto prefix = torch::tensor(c.prefix, torch::kLong);
+  const long P = long(c.prefix.size()), L = candidates.size(1), S = long(c.suffix.size()), T = P + L + S;
+  const auto prefix = torch::tensor(c.prefix, torch::kLong), suffix = torch::tensor(c.suffix, torch::kLong);
   std::vector<torch::Tensor> out;
   constexpr long kBatch = 4096;
   for (long s = 0; s < candidates.size(0); s += kBatch) {
     const auto part = candidates.narrow(0, s, std::min(kBatch, candidates.size(0) - s));
     const long n = part.size(0);
-    const auto ids = torch::cat({prefix.unsqueeze(0).expand({n, P}), part}, 1).to(device);
+    const auto ids = torch::cat({prefix.unsqueeze(0).expand({n, P}), part, suffix.unsqueeze(0).expand({n, S})}, 1).to(device);
     const auto lengths = torch::full({n}, T, torch::TensorOptions(torch::kLong).device(device));
     out.push_back(torch::log_softmax(model.forward(ids, lengths).to(torch::kDouble), 1).select(1, c.label).cpu());
   }

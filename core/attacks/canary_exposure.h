@@ -15,7 +15,8 @@ namespace trustlab {
 
 /// A canary in model terms: the known prefix's ids, the secret's alphabet ids, the class.
 struct EncodedCanary {
-  std::vector<long> prefix;    ///< token ids of the known part
+  std::vector<long> prefix;    ///< token ids of the known part (a pretrained model's [CLS] first)
+  std::vector<long> suffix;    ///< token ids after the secret (a pretrained model's [SEP]; usually none)
   std::vector<long> secret;    ///< token ids of the true secret
   std::vector<long> alphabet;  ///< token ids a secret position can take
   long label = 0;
@@ -28,7 +29,7 @@ struct Exposure {
   bool exact = true;      ///< false: rank estimated from uniformly sampled candidates
 };
 
-/// Scores for candidate secrets [N, L] (alphabet ids) after the prefix: log p(label | text).
+/// Scores for candidate secrets [N, L] (alphabet ids) between prefix and suffix: log p(label | text).
 torch::Tensor canaryLogProbabilities(TextClassifierImpl& model, const EncodedCanary& canary,
                                      const torch::Tensor& candidates, const torch::Device& device);
 

@@ -4,23 +4,41 @@
 #include <chrono>
 
 #include "audits/canary_report.h"
+#include "spec/prepared_data.h"
 #include "util/errors.h"
 #include "util/runtime.h"
+#include "util/text.h"
 
 namespace trustlab {
 
 EncodedCanary encodeCanary(const Canary& canary, const ExperimentSpec& spec, const PreparedData& data) {
   EncodedCanary c;
-  auto tokenizer = spec.data.tokenizer;
-  tokenizer.maxLength = 1024;  // measure the whole prefix; the check below names the problem
-  c.prefix = encodeText(canary.prefix, data.vocabulary, tokenizer);
-  if (c.prefix.size() + canary.secret.size() > spec.data.tokenizer.maxLength)
+  const auto tokenizer = tokenizerFor(spec);
+  auto tokens = canaryTokens(canary.prefix, canary.secret, data.vocabulary, tokenizer);
+  c.prefix = std::move(tokens.before);
+  c.secret = std::move(tokens.words);
+  c.suffix = std::move(tokens.after);
+  if (c.prefix.size() + c.secret.size() + c.suffix.size() > tokenizer.maxLength)
     throw InputError("audit.canary_length", "prefix and secret exceed data.max_length: the secret would be cut off");
-  for (const auto& t : canary.secret) c.secret.push_back(data.vocabulary.id(t));
-  for (const auto& t : canaryAlphabet(spec.audit.canaryAlphabet)) c.alphabet.push_back(data.vocabulary.id(t));
+  // Each symbol as it reads in the secret's place (GPT-2's " 7" is not its "7").
+  for (const auto& t : canaryAlphabet(spec.audit.canaryAlphabet))
+    c.alphabet.push_back(canaryTokens(canary.prefix, {t}, data.vocabulary, tokenizer).words.front());
   c.label = data.labelIndex.at(canary.label);
   return c;
 }
+
+namespace {
+
+/// The recovered secret as text after the prefix (a pretrained tokenizer's tokens decoded).
+std::string recoveredWords(const std::vector<long>& ids, const ExperimentSpec& spec, const PreparedData& data) {
+  const auto tokenizer = tokenizerFor(spec);
+  if (!tokenizer.pretrained.empty()) return " " + trim(sharedPretrainedTokenizer(tokenizer.pretrained)->decode(ids));
+  std::string out;
+  for (long id : ids) out += " " + data.vocabulary.token(id);
+  return out;
+}
+
+}  // namespace
 
 CanaryAuditResult auditCanaries(TextClassifierImpl& model, const ExperimentSpec& spec, const PreparedData& data,
                                 const InversionOptions& inversion) {
@@ -35,8 +53,7 @@ CanaryAuditResult auditCanaries(TextClassifierImpl& model, const ExperimentSpec&
     rep.text = data.canaries[k].text();
     rep.exposure = canaryExposure(model, c, device, spec.training.seed + k);
     rep.inversion = invertCanary(model, c, device, spec.training.seed + 31 * k, inversion);
-    rep.recoveredText = data.canaries[k].prefix;
-    for (long id : rep.inversion.recovered) rep.recoveredText += " " + data.vocabulary.token(id);
+    rep.recoveredText = data.canaries[k].prefix + recoveredWords(rep.inversion.recovered, spec, data);
     r.meanExposure += rep.exposure.exposure;
     r.maxExposure = std::max(r.maxExposure, rep.exposure.exposure);
     r.tokensRecovered += rep.inversion.tokensRecovered;

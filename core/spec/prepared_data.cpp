@@ -8,23 +8,6 @@
 #include "util/errors.h"
 
 namespace trustlab {
-namespace {
-
-/// The canary audit scores the prefix's tokens followed by the secret's: that is only what the
-/// model was trained on when the tokenizer keeps each secret token whole (the char tokenizer
-/// does not). Checked before training, not discovered at audit time.
-void requireWholeSecretTokens(const std::vector<Canary>& canaries, const TokenizerOptions& tokenizer) {
-  for (const auto& c : canaries) {
-    auto expected = tokenize(c.prefix, tokenizer);
-    for (const auto& t : c.secret) expected.push_back(t);
-    if (tokenize(c.text(), tokenizer) != expected)
-      throw InputError("data.tokenizer", "the '" + tokenizer.type +
-                                             "' tokenizer splits a canary's secret tokens; canaries need a tokenizer "
-                                             "that keeps words whole (e.g. " + kWordTokenizer + ")");
-  }
-}
-
-}  // namespace
 
 TokenizerOptions tokenizerFor(const ExperimentSpec& spec) {
   auto options = spec.data.tokenizer;
@@ -40,10 +23,6 @@ PreparedData prepareData(const ExperimentSpec& spec, const Vocabulary* vocabular
   if (spec.data.cda) augmentCounterfactually(p.dataset.train, GenderSwapper::builtIn());
   const auto& audit = spec.audit;
   p.canaries = makeCanaries(audit, p.dataset.labels(), spec.training.seed);
-  if (!p.canaries.empty() && !tokenizer.pretrained.empty())
-    throw InputError("audit.canaries", "canaries are planted and scored as whole words: not yet with a pretrained "
-                                       "model's subword tokenizer (set audit.canaries to 0)");
-  requireWholeSecretTokens(p.canaries, tokenizer);
   plantCanaries(p.dataset.train, p.canaries, audit.canaryRepetitions);
   if (vocabulary) {
     p.vocabulary = *vocabulary;
@@ -53,9 +32,13 @@ PreparedData prepareData(const ExperimentSpec& spec, const Vocabulary* vocabular
     p.vocabulary = Vocabulary::build(texts, tokenizer);
     // The secret's format is public: every candidate token gets an id, so the vocabulary itself
     // does not reveal which tokens the secrets used.
-    if (!p.canaries.empty())
+    if (!p.canaries.empty() && tokenizer.pretrained.empty())
       for (const auto& token : canaryAlphabet(audit.canaryAlphabet)) p.vocabulary.add(token);
   }
+  // The canary audit scores the prefix's tokens followed by one token per secret word: that is
+  // only what the model was trained on when the tokenizer keeps each of them whole (the char
+  // tokenizer does not; BERT's and GPT-2's do for digits). Checked before training.
+  for (const auto& c : p.canaries) canaryTokens(c.prefix, c.secret, p.vocabulary, tokenizer);
   p.labelIndex = p.dataset.labelIndex();
   p.train = encodeSplit(p.dataset.train, p.vocabulary, p.labelIndex, tokenizer);
   p.valid = encodeSplit(p.dataset.valid, p.vocabulary, p.labelIndex, tokenizer);

@@ -676,6 +676,25 @@ class TestCli : public QObject {
     r = cli({"train", "--model", "bag", "--max-steps", "2", "--store", s, "--json"});
     QCOMPARE(cli({"model", "export", "--run", runId(r), "--output", out.path(), "--store", s}).code, 2);  // not pretrained
   }
+  /// Canaries in a pretrained model's data: planted as its tokenizer reads them ([CLS] prefix,
+  /// one WordPiece per digit, [SEP]) and scored the same way by the exposure audit.
+  void canariesWorkWithAPretrainedTokenizer() {
+    QTemporaryDir bert;
+    QFile vocab(bert.path() + "/vocab.txt");
+    QVERIFY(vocab.open(QIODevice::WriteOnly));
+    vocab.write("[PAD]\n[UNK]\n[CLS]\n[SEP]\n0\n1\n2\n3\n4\n5\n6\n7\n8\n9\nplay\nmusic\nthe\n");
+    vocab.close();
+    writeRandomHfFolder(bert.path(), R"({"model_type":"bert","hidden_size":8,"num_hidden_layers":1,"num_attention_heads":2,
+        "intermediate_size":16,"max_position_embeddings":32,"vocab_size":17})");
+    const QString s = dir_.path() + "/hf-canary.sqlite";
+    auto r = cli({"train", "--model", "hf", "--path", bert.path(), "--max-length", "24", "--max-steps", "3", "--batch-size", "16",
+                  "--canaries", "2", "--canary-length", "3", "--store", s, "--json"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    r = cli({"attack", "canary", "--run", runId(r), "--steps", "5", "--store", s, "--json"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    const auto c = QJsonDocument::fromJson(r.out).object();
+    QVERIFY(c["exposure"].toDouble() >= 0 && c["exposure"].toDouble() <= std::log2(1000.0) + 1e-9);
+  }
   /// A random BERT-shaped folder with a small WordPiece vocabulary; with ../shared/data, a random
   /// GPT-2-shaped one with GPT-2's real tokenizer files.
   void modelEncodeAndGenerateJsonContract() {

@@ -1,16 +1,20 @@
 // Tests the attack metrics against known answers: ROC/AUC/TPR at FPR/advantage on hand-made
 // scores, Clopper–Pearson bounds against closed forms, the empirical ε bound's validity, LiRA on
-// synthetic shadow statistics, and exposure's ranking.
+// synthetic shadow statistics, exposure's ranking, and canaries as each tokenizer sees them
+// (words; BERT's WordPiece with [CLS]/[SEP]; GPT-2's BPE, where a secret digit is " 7").
 #include <QtTest>
 
 #include <torch/torch.h>
 
 #include <cmath>
+#include <filesystem>
 #include <random>
 
+#include "attacks/canaries.h"
 #include "attacks/epsilon_lower_bound.h"
 #include "attacks/lira.h"
 #include "attacks/roc.h"
+#include "util/errors.h"
 
 using namespace trustlab;
 
@@ -112,6 +116,37 @@ class TestAttackMetrics : public QObject {
     const auto w = syntheticWorld(2000, 8, 0.0, 6);
     const double auc = rocAuc(rocCurve(liraScores(w.target, w.shadow, w.in, {true, true}), w.member));
     QVERIFY2(std::abs(auc - 0.5) < 0.05, qPrintable(QString::number(auc)));
+  }
+  void canaryTokensSplitPrefixSecretAndSpecials() {
+    TokenizerOptions words;
+    const auto vocabulary = Vocabulary::build({"my pin is 7 3 9"}, words);
+    auto t = canaryTokens("My pin is", {"7", "3", "9"}, vocabulary, words);
+    QCOMPARE(t.before, (std::vector<long>{vocabulary.id("my"), vocabulary.id("pin"), vocabulary.id("is")}));
+    QCOMPARE(t.words, (std::vector<long>{vocabulary.id("7"), vocabulary.id("3"), vocabulary.id("9")}));
+    QVERIFY(t.after.empty());
+    TokenizerOptions chars = words;
+    chars.type = "char";  // "▁" between words: the secret is not one token per word
+    QVERIFY_THROWS_EXCEPTION(InputError, canaryTokens("my pin is", {"7", "3"}, Vocabulary::build({"my pin is 7 3"}, chars), chars));
+
+    const std::string data = TRUSTLAB_TEST_DATA_DIR;
+    if (!std::filesystem::exists(data + "/tokenizers/gpt2/encoder.json")) QSKIP("../shared/data not present");
+    TokenizerOptions bert;
+    bert.pretrained = data + "/tokenizers/bert_base_uncased/vocab.txt";
+    const auto bertVocabulary = Vocabulary::ofPretrained(bert.pretrained);
+    t = canaryTokens("My PIN is", {"7", "3"}, bertVocabulary, bert);
+    QCOMPARE(t.before, (std::vector<long>{bertVocabulary.id("[CLS]"), bertVocabulary.id("my"), bertVocabulary.id("pin"),
+                                          bertVocabulary.id("is")}));
+    QCOMPARE(t.words, (std::vector<long>{bertVocabulary.id("7"), bertVocabulary.id("3")}));
+    QCOMPARE(t.after, (std::vector<long>{bertVocabulary.id("[SEP]")}));
+    TokenizerOptions gpt2;
+    gpt2.pretrained = data + "/tokenizers/gpt2";
+    const auto gpt2Vocabulary = Vocabulary::ofPretrained(gpt2.pretrained);
+    t = canaryTokens("My PIN is", {"7", "q"}, gpt2Vocabulary, gpt2);
+    QCOMPARE(t.before.size(), size_t(3));  // My, ĠPIN, Ġis; no special tokens
+    const std::string space = "\xC4\xA0";  // "Ġ": GPT-2's byte for the space before a word
+    QCOMPARE(t.words, (std::vector<long>{gpt2Vocabulary.id(space + "7"), gpt2Vocabulary.id(space + "q")}));
+    QVERIFY(t.after.empty());
+    QVERIFY_THROWS_EXCEPTION(InputError, canaryTokens("my pin is", {"antidisestablishmentarianism"}, gpt2Vocabulary, gpt2));
   }
 };
 
