@@ -103,11 +103,16 @@ DistillationView::DistillationView(QWidget* parent)
     if (folder.isEmpty()) return {};
     try {
       status_->setText(describeTeacher(folder));
+      teacherEpochs_->setValue(0);  // a pretrained teacher as read, unless asked to fine-tune it
       return folder;
     } catch (const std::exception& e) {
       status_->setText(tr("Not a teacher: %1").arg(QString::fromUtf8(e.what())));
       return {};
     }
+  });
+  connect(teacher_, qOverload<int>(&QComboBox::activated), this, [this](int i) {
+    if (teacher_->itemData(i).toString() == "word" && teacherEpochs_->value() == 0)
+      teacherEpochs_->setValue(DistillationRunOptions{}.teacher.epochs);  // a teacher trained here needs epochs
   });
   studentLayers_->setRange(0, 48);
   studentLayers_->setSpecialValueText(tr("half"));

@@ -81,6 +81,7 @@ int distillCommand(const std::vector<std::string>& argv) {
                {"json", "quiet", "bold"});
   DistillationRunOptions o = teacherOptions(a);
   o.teacherModel = a.get("teacher", "");
+  if (!o.teacherModel.empty() && !a.has("teacher-epochs")) o.teacher.epochs = 0;  // a pretrained teacher as read
   o.studentLayers = a.getLong("student-layers", o.studentLayers);
   if (o.teacherModel.empty() && o.teacher.epochs < 1) throw InputError("--teacher-epochs", "must be ≥ 1 for a teacher trained here");
   if (o.studentLayers < 0) throw InputError("--student-layers", "must be ≥ 1 (0: half the teacher's)");

@@ -53,7 +53,7 @@ commands:
   fairness eec --run ID [--positive LABEL] [--file EEC.csv] [--store FILE] [--json]
                                               (female − male P(positive) on the Equity Evaluation Corpus)
   fairness distill [--corpus default|FILE] [--method kd|cda|perturb|both|all] [--mix mean|max|expmean]
-                   [--teacher HF_DIR] [--student-layers N] [--epochs N] [--teacher-epochs N] [--kd-weight A]
+                   [--teacher HF_DIR] [--student-layers N] [--epochs N] [--teacher-epochs N (--teacher: 0)] [--kd-weight A]
                    [--temperature T] [--store FILE] [--json]
                    [--bold | --bold-prompts FILE] [--bold-per-group N] [--sentiment-run ID] [--positive LABEL]
                                               (counterfactual role-reversal distillation of a GPT-2-family

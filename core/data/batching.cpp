@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <numeric>
 
 #include "util/random.h"
@@ -67,6 +68,21 @@ std::vector<torch::Tensor> inBatches(std::vector<int64_t>& order, long batchSize
 std::vector<torch::Tensor> epochBatches(long n, long batchSize, bool shuffle, uint64_t seed) {
   auto order = epochOrder(n, shuffle, seed);
   return inBatches(order, batchSize);
+}
+
+std::vector<torch::Tensor> lengthBucketedBatches(const torch::Tensor& lengths, long batchSize, uint64_t seed, long window) {
+  const auto length = lengths.to(torch::kCPU, torch::kLong).contiguous();
+  const int64_t* len = length.data_ptr<int64_t>();
+  auto order = epochOrder(length.size(0), true, seed);
+  const long span = std::max<long>(1, window) * batchSize;
+  for (size_t start = 0; start < order.size(); start += size_t(span)) {
+    const auto end = order.begin() + long(std::min(order.size(), start + size_t(span)));
+    std::stable_sort(order.begin() + long(start), end, [&](int64_t a, int64_t b) { return len[a] < len[b]; });
+  }
+  auto batches = inBatches(order, batchSize);
+  SplitMix64 rng(seed ^ 0x9E3779B97F4A7C15ULL);  // the batch order, independent of the row order
+  shuffleDeterministic(batches, rng);
+  return batches;
 }
 
 std::vector<torch::Tensor> epochBatches(const std::vector<long>& rows, long batchSize, bool shuffle, uint64_t seed) {

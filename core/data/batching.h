@@ -32,6 +32,12 @@ Batch makeBatch(const EncodedSplit& split, const torch::Tensor& indices, const t
 
 /// Batches of a whole epoch in a seeded random order (or in order when `shuffle` is false).
 std::vector<torch::Tensor> epochBatches(long n, long batchSize, bool shuffle, uint64_t seed);
+/// A whole epoch's batches of similar lengths, so that padding does not dominate (HF Trainer's
+/// group_by_length): the seeded shuffled order, cut into windows of `window` batches, each window
+/// sorted by length and cut into batches, the batches then shuffled. Every row once, in as many
+/// batches as epochBatches gives; not for DP-SGD, whose batches are Poisson draws. lengths [N].
+std::vector<torch::Tensor> lengthBucketedBatches(const torch::Tensor& lengths, long batchSize, uint64_t seed,
+                                                 long window = 50);
 /// The same over `rows` (the batches hold rows[i] in the order epochBatches(rows.size(), …) gives i).
 std::vector<torch::Tensor> epochBatches(const std::vector<long>& rows, long batchSize, bool shuffle, uint64_t seed);
 

@@ -29,6 +29,10 @@ const FieldList<TrainConfig>& trainingFields() {
     l.add("restore_best", &T::restoreBest, "Restore best", "end with the best-validation parameters");
     l.add("grad_clip", &T::gradClipNorm, "Gradient clip", "global gradient-norm clipping (not DP clipping)")
         .atLeast(0).note("0 = off").when([](const T& t) { return !t.privacy.enabled(); });
+    l.add("length_bucketing", &T::lengthBucketing, "Length bucketing",
+          "batches of examples of similar length, so that padding does not dominate (each pass still visits "
+          "every example once)")
+        .when([](const T& t) { return !t.privacy.enabled(); });
     l.add("seed", &T::seed, "Seed", "seeds data order, initialisation, dropout and DP noise").atLeast(0);
     l.add("device", &T::device, "Device", "cpu, cuda or cuda:N").choices([] {
       return std::vector<RegistryItem>{{"cpu", "the processor"}, {"cuda", "the first GPU (cuda:N for another)"}};

@@ -23,6 +23,7 @@ struct TrainConfig {
   int earlyStoppingPatience = 0;     ///< evaluations without valid-accuracy gain; 0 = off
   bool restoreBest = true;           ///< end with the best-valid parameters (false: the last ones)
   double gradClipNorm = 0;           ///< global gradient-norm clipping; 0 = off (not DP clipping)
+  bool lengthBucketing = false;      ///< non-private: batches of similar lengths (data/batching.h)
   unsigned long long seed = 42;
   std::string device = "cpu";
   int threads = 0;                   ///< 0 = all hardware threads

@@ -142,7 +142,9 @@ TrainResult Trainer::fit(const EncodedSplit& train, const EncodedSplit& valid, c
     if (poisson) return dp->samplePoisson();
     const long pass = at / batchesPerPass;
     if (pass != orderPass) {
-      order = epochBatches(n, config_.batchSize, true, config_.seed * 1000003ULL + uint64_t(pass));
+      const uint64_t seed = config_.seed * 1000003ULL + uint64_t(pass);
+      order = config_.lengthBucketing ? lengthBucketedBatches(train.lengths, config_.batchSize, seed)
+                                      : epochBatches(n, config_.batchSize, true, seed);
       orderPass = pass;
     }
     return order[size_t(at % batchesPerPass)];
