@@ -69,9 +69,9 @@ CanaryTokens canaryTokens(const std::string& prefix, const std::vector<std::stri
   };
   CanaryTokens out;
   if (o.pretrained.empty()) {
-    out.before = encodeText(prefix, vocab, o);
     const auto tokens = tokenize(text, o);
     const auto head = tokenize(prefix, o);
+    for (const auto& t : head) out.before.push_back(vocab.id(t));
     if (tokens.size() != head.size() + words.size()) throw refuse(words.empty() ? text : words.front());
     for (size_t k = 0; k < words.size(); ++k) {
       if (tokens[head.size() + k] != (o.lowercase ? toLowerAscii(words[k]) : words[k])) throw refuse(words[k]);

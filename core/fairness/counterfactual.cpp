@@ -10,9 +10,7 @@
 #include "util/text.h"
 
 namespace trustlab {
-namespace {
 
-/// `word` in the letter case of `like`: ALL CAPS, Capitalised or lower.
 std::string matchCase(std::string word, const std::string& like) {
   const bool allCaps = like.size() > 1 && std::none_of(like.begin(), like.end(), [](unsigned char c) {
                          return std::islower(c);
@@ -24,6 +22,8 @@ std::string matchCase(std::string word, const std::string& like) {
   }
   return word;
 }
+
+namespace {
 
 bool isWordChar(unsigned char c) { return std::isalpha(c) || c == '-' || c >= 0x80; }
 

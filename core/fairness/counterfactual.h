@@ -57,6 +57,9 @@ class GenderSwapper {
   std::unordered_map<std::string, bool> female_;  ///< the side of each word in the table
 };
 
+/// `word` in the letter case of `like`: ALL CAPS, Capitalised or lower ("she", "HE" → "SHE").
+std::string matchCase(std::string word, const std::string& like);
+
 /// CDA: appends the gender-swapped twin of every example the swapper changes (label and user kept,
 /// annotated gender flipped). Returns the number added.
 size_t augmentCounterfactually(std::vector<Example>& examples, const GenderSwapper& swapper);

@@ -13,16 +13,6 @@
 namespace trustlab {
 namespace {
 
-/// `partner` spelled in the case of `word`: "He" → "She", "HE" → "SHE", "he" → "she".
-std::string spelledLike(std::string partner, const std::string& word) {
-  const auto upper = [](char c) { return std::isupper(static_cast<unsigned char>(c)) != 0; };
-  if (word.empty() || !upper(word[0])) return partner;
-  const bool allUpper = word.size() > 1 && std::all_of(word.begin(), word.end(), upper);
-  for (size_t i = 0; i < partner.size() && (i == 0 || allUpper); ++i)
-    partner[i] = char(std::toupper(static_cast<unsigned char>(partner[i])));
-  return partner;
-}
-
 /// A surface split into its leading spaces and the letters after them; false for anything else
 /// (punctuation, digits, pieces of a word that another token starts).
 bool splitSurface(const std::string& surface, std::string& prefix, std::string& word) {
@@ -136,13 +126,13 @@ VocabularySwap vocabularySwap(const LmVocabulary& v, const GenderSwapper& swappe
     const auto lower = toLowerAscii(word);
     const auto partner = swapper.partner(lower);
     if (partner.empty() || swapper.partner(partner) != lower) continue;
-    if (const long id = v.surfaceId(prefix + spelledLike(partner, word)); id >= 0) {
+    if (const long id = v.surfaceId(prefix + matchCase(partner, word)); id >= 0) {
       sigma[size_t(t)] = id;
       s.swaps[size_t(t)] = true;
     }
     // her ↔ {his, him} for each spelling of "her" the vocabulary has.
     if (lower == "her") {
-      std::array<long, 3> triple{t, v.surfaceId(prefix + spelledLike("his", word)), v.surfaceId(prefix + spelledLike("him", word))};
+      std::array<long, 3> triple{t, v.surfaceId(prefix + matchCase("his", word)), v.surfaceId(prefix + matchCase("him", word))};
       if (triple[1] < 0 && triple[2] < 0) continue;
       for (const long id : triple)
         if (id >= 0) s.swaps[size_t(id)] = true;
