@@ -32,8 +32,10 @@ Result cli(const QStringList& args, const QProcessEnvironment& env = QProcessEnv
   return run("trustlab-cli", args, env);
 }
 
-/// A Hugging Face folder with `configJson` and seeded random weights of its shapes.
-void writeRandomHfFolder(const QString& dir, const std::string& configJson) {
+/// A Hugging Face folder with `configJson` and seeded random weights of its shapes, and the
+/// WordPiece vocabulary `vocab` (one token per line) when given.
+void writeRandomHfFolder(const QString& dir, const std::string& configJson, const char* vocab = nullptr) {
+  if (vocab) std::ofstream((dir + "/vocab.txt").toStdString()) << vocab;
   std::ofstream((dir + "/config.json").toStdString()) << configJson;
   torch::manual_seed(0);
   const auto config = trustlab::HfConfig::fromJson(configJson, "test config");
@@ -652,11 +654,7 @@ class TestCli : public QObject {
   /// config with its labels, weights with the head and LoRA merged, the tokenizer beside them.
   void modelExportWritesAHubFolder() {
     QTemporaryDir bert, out;
-    QFile vocab(bert.path() + "/vocab.txt");
-    QVERIFY(vocab.open(QIODevice::WriteOnly));
-    vocab.write("[PAD]\n[UNK]\n[CLS]\n[SEP]\nplay\nmusic\nweather\n");
-    vocab.close();
-    writeRandomHfFolder(bert.path(), kTinyBert);
+    writeRandomHfFolder(bert.path(), kTinyBert, "[PAD]\n[UNK]\n[CLS]\n[SEP]\nplay\nmusic\nweather\n");
     const QString s = dir_.path() + "/export.sqlite";
     auto r = cli({"train", "--model", "hf", "--path", bert.path(), "--fine-tuning", "lora", "--lora-rank", "2",
                   "--max-length", "16", "--max-steps", "3", "--batch-size", "16", "--store", s, "--json"});
@@ -680,12 +678,9 @@ class TestCli : public QObject {
   /// one WordPiece per digit, [SEP]) and scored the same way by the exposure audit.
   void canariesWorkWithAPretrainedTokenizer() {
     QTemporaryDir bert;
-    QFile vocab(bert.path() + "/vocab.txt");
-    QVERIFY(vocab.open(QIODevice::WriteOnly));
-    vocab.write("[PAD]\n[UNK]\n[CLS]\n[SEP]\n0\n1\n2\n3\n4\n5\n6\n7\n8\n9\nplay\nmusic\nthe\n");
-    vocab.close();
     writeRandomHfFolder(bert.path(), R"({"model_type":"bert","hidden_size":8,"num_hidden_layers":1,"num_attention_heads":2,
-        "intermediate_size":16,"max_position_embeddings":32,"vocab_size":17})");
+        "intermediate_size":16,"max_position_embeddings":32,"vocab_size":17})",
+                        "[PAD]\n[UNK]\n[CLS]\n[SEP]\n0\n1\n2\n3\n4\n5\n6\n7\n8\n9\nplay\nmusic\nthe\n");
     const QString s = dir_.path() + "/hf-canary.sqlite";
     auto r = cli({"train", "--model", "hf", "--path", bert.path(), "--max-length", "24", "--max-steps", "3", "--batch-size", "16",
                   "--canaries", "2", "--canary-length", "3", "--store", s, "--json"});
@@ -699,11 +694,7 @@ class TestCli : public QObject {
   /// GPT-2-shaped one with GPT-2's real tokenizer files.
   void modelEncodeAndGenerateJsonContract() {
     QTemporaryDir bert;
-    QFile vocab(bert.path() + "/vocab.txt");
-    QVERIFY(vocab.open(QIODevice::WriteOnly));
-    vocab.write("[PAD]\n[UNK]\n[CLS]\n[SEP]\nhello\nworld\n!\n");
-    vocab.close();
-    writeRandomHfFolder(bert.path(), kTinyBert);
+    writeRandomHfFolder(bert.path(), kTinyBert, "[PAD]\n[UNK]\n[CLS]\n[SEP]\nhello\nworld\n!\n");
     auto r = cli({"model", "encode", bert.path(), "--text", "Hello world!", "--json"});
     QVERIFY2(r.code == 0, r.err.constData());
     auto j = QJsonDocument::fromJson(r.out).object();
