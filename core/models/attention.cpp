@@ -16,12 +16,16 @@ SelfAttentionImpl::SelfAttentionImpl(const SelfAttentionOptions& o) : options(o)
 
 torch::Tensor multiHeadAttention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v, int64_t heads,
                                  const torch::Tensor& allowed, torch::nn::Dropout& dropout) {
-  const int64_t B = q.size(0), T = q.size(1), D = q.size(2), d = D / heads;
-  const auto split = [&](const torch::Tensor& x) { return x.reshape({B, -1, heads, d}).transpose(1, 2); };
-  auto scores = torch::matmul(split(q), split(k).transpose(-2, -1)) / std::sqrt(double(d));
+  const int64_t B = q.size(0), T = q.size(1), S = k.size(1), D = q.size(2), d = D / heads;
+  // Heads as a batch of contiguous [T, d] matrices: each product is one bmm (as PyTorch's
+  // multi_head_attention_forward), and q is scaled by 1/√d before it, the smaller tensor.
+  const auto split = [&](const torch::Tensor& x) {
+    return x.reshape({B, -1, heads, d}).transpose(1, 2).reshape({B * heads, -1, d});
+  };
+  auto scores = torch::bmm(split(q) * (1.0 / std::sqrt(double(d))), split(k).transpose(1, 2)).view({B, heads, T, S});
   scores = scores.masked_fill(~allowed, std::numeric_limits<float>::lowest());
-  const auto weights = dropout(torch::softmax(scores, -1));
-  return torch::matmul(weights, split(v)).transpose(1, 2).reshape({B, T, D});
+  const auto weights = dropout(torch::softmax(scores, -1)).view({B * heads, T, S});
+  return torch::bmm(weights, split(v)).view({B, heads, T, d}).transpose(1, 2).reshape({B, T, D});
 }
 
 torch::Tensor SelfAttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& mask) {

@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
+
 #include "layers/gradient_tape.h"
 #include "models/attention.h"
 #include "pretrained/hf_weights.h"
@@ -111,12 +113,23 @@ torch::Tensor HfBody::activation(const torch::Tensor& x) const {
   return torch::gelu(x);
 }
 
+/// Q, K and V. Separate named layers (BERT family) become one product over their concatenated
+/// weights, as PyTorch's in_proj, unless a tape traces each layer's use or one has an adapter.
+std::vector<torch::Tensor> HfBody::projections(Block& b, const torch::Tensor& x) {
+  if (b.qkv) return b.qkv(x).chunk(3, -1);
+  const std::vector<TrackedLinear> layers{b.query, b.key, b.value};
+  const bool separate = GradientTape::active() || std::any_of(layers.begin(), layers.end(), [](const TrackedLinear& l) {
+                          return l->hasLowRankAdapter() || !l->bias.defined();
+                        });
+  if (separate) return {b.query(x), b.key(x), b.value(x)};
+  return torch::linear(x, torch::cat({b.query->weight, b.key->weight, b.value->weight}),
+                       torch::cat({b.query->bias, b.key->bias, b.value->bias}))
+      .chunk(3, -1);
+}
+
 torch::Tensor HfBody::attention(Block& b, const torch::Tensor& x, const torch::Tensor& allowed) {
-  if (b.qkv) {
-    const auto qkv = b.qkv(x).chunk(3, -1);
-    return b.attentionOut(multiHeadAttention(qkv[0], qkv[1], qkv[2], config_.heads, allowed, attentionDropout_));
-  }
-  return b.attentionOut(multiHeadAttention(b.query(x), b.key(x), b.value(x), config_.heads, allowed, attentionDropout_));
+  const auto qkv = projections(b, x);
+  return b.attentionOut(multiHeadAttention(qkv[0], qkv[1], qkv[2], config_.heads, allowed, attentionDropout_));
 }
 
 torch::Tensor HfBody::forwardEmbedded(const torch::Tensor& tokens, const torch::Tensor& mask) {

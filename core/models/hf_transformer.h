@@ -53,6 +53,7 @@ class HfBody {
   };
   torch::Tensor positionIds(const torch::Tensor& mask);
   torch::Tensor activation(const torch::Tensor& x) const;
+  std::vector<torch::Tensor> projections(Block& b, const torch::Tensor& x);
   torch::Tensor attention(Block& b, const torch::Tensor& x, const torch::Tensor& allowed);
 
   HfConfig config_;

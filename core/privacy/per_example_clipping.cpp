@@ -20,15 +20,20 @@ struct LayerCalls {
   std::vector<torch::Tensor> inputs, grads;
 };
 
+/// Calls concatenated along time, [B, ΣT, ·]; a single call as it is (no copy).
+torch::Tensor alongTime(const std::vector<torch::Tensor>& calls) {
+  return calls.size() == 1 ? calls.front() : torch::cat(calls, 1);
+}
+
 /// One layer's weight seen through each kind of use: one use, or two when it is tied (GPT-2's token
 /// embedding is also its LM head), whose per-example gradients add.
 struct LayerUses {
   std::vector<std::pair<const GradRule*, LayerTrace>> uses;
   std::vector<std::string> kinds;
 
-  torch::Tensor squaredNorms(int64_t B, const torch::TensorOptions& options) const {
+  torch::Tensor squaredNorms(int64_t B, const torch::TensorOptions& options) {
     auto sq = torch::zeros({B}, options);
-    for (const auto& [rule, trace] : uses) rule->addSquaredNorms(trace, sq);
+    for (auto& [rule, trace] : uses) rule->addSquaredNorms(trace, sq);
     if (uses.size() == 1) return sq;
     const bool lookupsFirst = kinds[0] == "embedding";
     if (uses.size() != 2 || kinds[lookupsFirst ? 1 : 0] != "linear" || kinds[lookupsFirst ? 0 : 1] != "embedding")
@@ -39,12 +44,12 @@ struct LayerUses {
   /// Writes the clipped gradient sum of every use, added up on a tied weight.
   void writeGradients(const torch::Tensor& factors) const {
     if (uses.size() == 1) {
-      uses.front().first->writeGradients(uses.front().second, uses.front().second.g * factors);
+      uses.front().first->writeGradients(uses.front().second, factors);
       return;
     }
     torch::Tensor total;
     for (const auto& [rule, trace] : uses) {
-      rule->writeGradients(trace, trace.g * factors);
+      rule->writeGradients(trace, factors);
       total = total.defined() ? total + trace.weight.grad() : trace.weight.grad();
     }
     uses.front().second.weight.mutable_grad() = total;
@@ -123,7 +128,7 @@ ClippedGradients clippedGradientSum(torch::nn::Module& model, int64_t B, const E
     }
     auto [it, fresh] = layers.try_emplace(key.first);
     if (fresh) layerOrder.push_back(key.first);
-    it->second.uses.push_back({l.rule, LayerTrace{torch::cat(a, 1), torch::cat(g, 1), l.weight, l.bias}});
+    it->second.uses.push_back({l.rule, LayerTrace{alongTime(a), alongTime(g), l.weight, l.bias}});
     it->second.kinds.push_back(key.second);
   }
 

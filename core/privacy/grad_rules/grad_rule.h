@@ -19,16 +19,20 @@ struct LayerTrace {
   torch::Tensor a;             ///< inputs as sequence() made them: [B, T, ·]
   torch::Tensor g;             ///< output gradients [B, T, d_out]
   torch::Tensor weight, bias;  ///< the layer's parameters (bias may be undefined)
+  /// The per-example weight gradients [B, ·weight.shape], when addSquaredNorms found them cheaper
+  /// to form than the ghost norm: writeGradients then sums them instead of a second product.
+  torch::Tensor perExample;
 };
 
 struct GradRule {
   /// One call's recorded input as [B, T, ·] (T = 1 for a call on [B, d]).
   std::function<torch::Tensor(const torch::Tensor& input, int64_t batch)> sequence;
-  /// Adds each example's ‖∂loss_i/∂θ‖² over the layer's parameters to sq [B].
-  std::function<void(const LayerTrace& t, torch::Tensor& sq)> addSquaredNorms;
-  /// Sets the layer's parameters' .grad to Σ_i of the gradients given by the scaled output
-  /// gradients cg [B, T, d_out].
-  std::function<void(const LayerTrace& t, const torch::Tensor& cg)> writeGradients;
+  /// Adds each example's ‖∂loss_i/∂θ‖² over the layer's parameters to sq [B]; may keep the
+  /// per-example gradients in t for writeGradients.
+  std::function<void(LayerTrace& t, torch::Tensor& sq)> addSquaredNorms;
+  /// Sets the layer's parameters' .grad to Σ_i c_i ∂loss_i/∂θ for the clipping factors c [B, 1, 1]
+  /// (without per-example gradients: the ordinary formula with each example's g scaled by c_i).
+  std::function<void(const LayerTrace& t, const torch::Tensor& factors)> writeGradients;
 };
 
 /// linear, embedding, layer_norm and any added by plugins.

@@ -9,11 +9,12 @@ namespace trustlab {
 GradRule layerNormRule() {
   GradRule r;
   r.sequence = asSequence;
-  r.addSquaredNorms = [](const LayerTrace& t, torch::Tensor& sq) {
+  r.addSquaredNorms = [](LayerTrace& t, torch::Tensor& sq) {
     if (t.weight.defined()) sq += (t.g * t.a).sum(1).pow(2).sum(1);
     if (t.bias.defined()) sq += t.g.sum(1).pow(2).sum(1);
   };
-  r.writeGradients = [](const LayerTrace& t, const torch::Tensor& cg) {
+  r.writeGradients = [](const LayerTrace& t, const torch::Tensor& factors) {
+    const auto cg = t.g * factors;
     if (t.weight.defined()) t.weight.mutable_grad() = (cg * t.a).sum(std::vector<int64_t>{0, 1});
     if (t.bias.defined()) t.bias.mutable_grad() = cg.sum(std::vector<int64_t>{0, 1});
   };

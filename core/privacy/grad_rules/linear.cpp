@@ -8,14 +8,34 @@ namespace trustlab {
 
 namespace {
 
-/// ‖Σ_t g_t a_tᵀ‖² per example, whichever way is cheaper.
-torch::Tensor weightSquaredNorms(const torch::Tensor& a, const torch::Tensor& g) {
-  const int64_t T = a.size(1), din = a.size(2), dout = g.size(2);
-  if (T == 1) return a.squeeze(1).pow(2).sum(1) * g.squeeze(1).pow(2).sum(1);
+/// Whether to form the per-example gradients G_i = Σ_t g_t a_tᵀ [B, d_out, d_in]: one batched
+/// product gives both the norm and (weighted by c) the clipped sum, where the ghost norm costs
+/// B T² (d_in + d_out) on top of the ordinary weight product B T d_in d_out (mixed ghost clipping,
+/// Bu et al. 2022). Memory decides: G is kept when it is at most twice what the layer already
+/// recorded (a and g), so wide layers over short sequences (BERT-base) keep the ghost norm.
+bool keepPerExample(const LayerTrace& t) {
+  const int64_t T = t.a.size(1), din = t.a.size(2), dout = t.g.size(2);
+  return din * dout <= 2 * T * (din + dout);
+}
+
+/// ‖Σ_t g_t a_tᵀ‖² per example, the cheapest way; keeps the per-example gradients when allowed.
+torch::Tensor weightSquaredNorms(LayerTrace& t) {
+  const auto &a = t.a, &g = t.g;
+  if (a.size(1) == 1) return a.squeeze(1).pow(2).sum(1) * g.squeeze(1).pow(2).sum(1);
+  if (keepPerExample(t)) {
+    t.perExample = torch::bmm(g.transpose(1, 2), a);
+    return torch::linalg_vector_norm(t.perExample.view({a.size(0), -1}), 2, {1}).pow(2);  // no squared copy
+  }
   // Ghost norm (Li et al. 2022): ‖Σ_t g_t a_tᵀ‖² = Σ_{t,s} (a_t·a_s)(g_t·g_s).
-  if (T * T <= din * dout)
-    return (torch::bmm(a, a.transpose(1, 2)) * torch::bmm(g, g.transpose(1, 2))).sum(std::vector<int64_t>{1, 2});
-  return torch::bmm(g.transpose(1, 2), a).pow(2).sum(std::vector<int64_t>{1, 2});
+  return (torch::bmm(a, a.transpose(1, 2)) * torch::bmm(g, g.transpose(1, 2))).sum(std::vector<int64_t>{1, 2});
+}
+
+/// Σ_i c_i x_i for x [B, ·like.shape], in a fresh tensor shaped like `like` (a .grad must not be a view).
+torch::Tensor weightedSum(const torch::Tensor& factors, const torch::Tensor& x, const torch::Tensor& like) {
+  auto out = torch::empty_like(like);
+  auto row = out.view({1, -1});
+  torch::mm_out(row, factors.view({1, -1}), x.reshape({x.size(0), -1}));
+  return out;
 }
 
 }  // namespace
@@ -23,14 +43,18 @@ torch::Tensor weightSquaredNorms(const torch::Tensor& a, const torch::Tensor& g)
 GradRule linearRule() {
   GradRule r;
   r.sequence = asSequence;
-  r.addSquaredNorms = [](const LayerTrace& t, torch::Tensor& sq) {
-    if (t.weight.defined()) sq += weightSquaredNorms(t.a, t.g);
+  r.addSquaredNorms = [](LayerTrace& t, torch::Tensor& sq) {
+    if (t.weight.defined()) sq += weightSquaredNorms(t);
     if (t.bias.defined()) sq += t.g.sum(1).pow(2).sum(1);
   };
-  r.writeGradients = [](const LayerTrace& t, const torch::Tensor& cg) {
-    const int64_t d = cg.size(2);
-    if (t.weight.defined()) t.weight.mutable_grad() = torch::matmul(cg.reshape({-1, d}).t(), t.a.reshape({-1, t.a.size(2)}));
-    if (t.bias.defined()) t.bias.mutable_grad() = cg.sum(std::vector<int64_t>{0, 1});
+  r.writeGradients = [](const LayerTrace& t, const torch::Tensor& factors) {
+    const int64_t d = t.g.size(2);
+    if (t.weight.defined())
+      t.weight.mutable_grad() =
+          t.perExample.defined()
+              ? weightedSum(factors, t.perExample, t.weight)
+              : torch::matmul((t.g * factors).reshape({-1, d}).t(), t.a.reshape({-1, t.a.size(2)}));
+    if (t.bias.defined()) t.bias.mutable_grad() = weightedSum(factors, t.g.sum(1), t.bias);
   };
   return r;
 }
