@@ -3,6 +3,10 @@
 #include "data/dataset_registry.h"
 
 namespace trustlab {
+namespace {
+/// The word-level vocabulary's options: not read when a pretrained tokenizer brings its own.
+bool buildsVocabulary(const DataConfig& d) { return d.tokenizer.pretrained.empty(); }
+}  // namespace
 
 const FieldList<DataConfig>& dataFields() {
   static const auto f = [] {
@@ -22,15 +26,17 @@ const FieldList<DataConfig>& dataFields() {
     l.add("label_column", &D::columns, &TableColumns::label, "Label column",
           "tables: the label column (empty: found by name)");
     l.add("tokenizer", &D::tokenizer, &T::type, "Tokenizer", "how text is split into tokens")
-        .choices(tokenizerRegistry());
+        .choices(tokenizerRegistry()).when(buildsVocabulary);
     l.add("pretrained_tokenizer", &D::tokenizer, &T::pretrained, "Pretrained tokenizer",
           "a pretrained model's tokenizer (folder, tokenizer.json, vocab.txt, vocab.json) instead of the one above; "
           "an hf model uses its own folder's unless this names another")
         .path();
-    l.add("lowercase", &D::tokenizer, &T::lowercase, "Lowercase", "lower-case text before tokenizing");
+    l.add("lowercase", &D::tokenizer, &T::lowercase, "Lowercase", "lower-case text before tokenizing")
+        .when(buildsVocabulary);
     l.add("min_frequency", &D::tokenizer, &T::minFrequency, "Min frequency", "rarer training tokens map to <unk>")
-        .atLeast(1);
-    l.add("max_vocab", &D::tokenizer, &T::maxSize, "Max vocabulary", "including <pad> and <unk>").atLeast(3);
+        .atLeast(1).when(buildsVocabulary);
+    l.add("max_vocab", &D::tokenizer, &T::maxSize, "Max vocabulary", "including <pad> and <unk>").atLeast(3)
+        .when(buildsVocabulary);
     l.add("max_length", &D::tokenizer, &T::maxLength, "Max length",
           "utterances are truncated/padded to this many tokens").atLeast(1).atMost(1024);
     l.add("cda", &D::cda, "CDA (gender swap)",

@@ -1,14 +1,15 @@
 #include "spec/spec_fields.h"
 
 #include "spec/experiment_spec.h"
+#include "spec/prepared_data.h"
 
 namespace trustlab {
 namespace {
 
 /// Appends `list`'s fields, reached from a spec through `project` (a generic lambda returning the
-/// section's struct, const or not).
-template <typename C, typename Project>
-void lift(std::vector<SpecField>& out, const FieldList<C>& list, Project project) {
+/// section's struct, const or not); whether one applies is asked of `seen(spec)`.
+template <typename C, typename Project, typename Seen>
+void lift(std::vector<SpecField>& out, const FieldList<C>& list, Project project, Seen seen) {
   for (const auto& f : list.fields()) {
     SpecField s;
     s.section = list.section();
@@ -16,9 +17,21 @@ void lift(std::vector<SpecField>& out, const FieldList<C>& list, Project project
     s.info = f.info;
     s.get = [get = f.get, project](const ExperimentSpec& e) { return get(project(e)); };
     s.set = [set = f.set, project](ExperimentSpec& e, const FieldValue& v) { set(project(e), v); };
-    if (f.applies) s.applies = [applies = f.applies, project](const ExperimentSpec& e) { return applies(project(e)); };
+    if (f.applies) s.applies = [applies = f.applies, seen](const ExperimentSpec& e) { return applies(seen(e)); };
     out.push_back(std::move(s));
   }
+}
+
+template <typename C, typename Project>
+void lift(std::vector<SpecField>& out, const FieldList<C>& list, Project project) {
+  lift(out, list, project, [project](const ExperimentSpec& e) -> const C& { return project(e); });
+}
+
+/// The data section as read: with the tokenizer in effect (an hf model's folder brings its own).
+DataConfig dataAsRead(const ExperimentSpec& s) {
+  auto d = s.data;
+  d.tokenizer = tokenizerFor(s);
+  return d;
 }
 
 const FieldList<ExperimentSpec>& topLevelFields() {
@@ -36,7 +49,7 @@ const std::vector<SpecField>& specFields() {
   static const auto all = [] {
     std::vector<SpecField> v;
     lift(v, topLevelFields(), [](auto& s) -> auto& { return s; });
-    lift(v, dataFields(), [](auto& s) -> auto& { return s.data; });
+    lift(v, dataFields(), [](auto& s) -> auto& { return s.data; }, dataAsRead);
     lift(v, modelFields(), [](auto& s) -> auto& { return s.model; });
     lift(v, trainingFields(), [](auto& s) -> auto& { return s.training; });
     lift(v, privacyFields(), [](auto& s) -> auto& { return s.training.privacy; });

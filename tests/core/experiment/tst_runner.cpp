@@ -10,17 +10,15 @@
 
 #include <atomic>
 #include <filesystem>
-#include <fstream>
 
 #include "experiment/runner.h"
-#include "models/hf_transformer.h"
-#include "pretrained/hf_weights.h"
 #include "pretrained/safetensors.h"
 #include "spec/prepared_data.h"
 #include "store/checkpoint.h"
 #include "store/run_store.h"
 #include "store/run_tags.h"
 #include "util/errors.h"
+#include "../../support/tiny_hf_folder.h"
 
 using namespace trustlab;
 namespace fs = std::filesystem;
@@ -157,22 +155,8 @@ class TestRunner : public QObject {
   /// fine-tuned with LoRA under eDP-SGD: the run finishes with a privacy ledger, and its checkpoint
   /// has the folder's weights bit for bit where they were frozen, trained adapters and head.
   void pretrainedModelFineTunesPrivatelyWithLora() {
-    const fs::path folder = (dir_.path() + "/tiny-bert").toStdString();
-    fs::create_directories(folder);
-    {
-      std::ofstream vocab(folder / "vocab.txt");
-      for (const char* special : {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"}) vocab << special << '\n';
-      for (const auto& token : prepareData(plainSpec()).vocabulary.tokens())
-        if (token != "<pad>" && token != "<unk>") vocab << token << '\n';
-    }
-    const long vocabSize = long(Vocabulary::ofPretrained((folder / "vocab.txt").string()).size());
-    std::ofstream(folder / "config.json") << R"({"model_type": "bert", "hidden_size": 16, "num_hidden_layers": 2,
-        "num_attention_heads": 2, "intermediate_size": 32, "max_position_embeddings": 64, "vocab_size": )"
-                                          << vocabSize << "}";
-    torch::manual_seed(1);
-    HfTransformer base(HfConfig::fromFile((folder / "config.json").string()));
-    saveHfWeights(*base, "bert", (folder / "model.safetensors").string());
-
+    const fs::path folder =
+        test::writeTinyBertFolder((dir_.path() + "/tiny-bert").toStdString(), prepareData(plainSpec()).vocabulary.tokens());
     ExperimentSpec spec = privateSpec();
     spec.model.type = "hf";
     spec.model.path = folder.string();

@@ -11,7 +11,9 @@
 #include "experiment/runner.h"
 #include "inspection/model_inspector.h"
 #include "store/checkpoint.h"
+#include "spec/prepared_data.h"
 #include "util/errors.h"
+#include "../../support/tiny_hf_folder.h"
 
 using namespace trustlab;
 
@@ -109,6 +111,36 @@ class TestModelInspector : public QObject {
     QCOMPARE(r.swaps.size(), size_t(3));
     QCOMPARE(r.counterfactual->tokens.size(), r.original.tokens.size());
     QVERIFY(!inspector.inspect("What is the weather in Paris").counterfactual.has_value());
+  }
+  /// A fine-tuned hf run is inspected through its folder's WordPiece tokenizer: the prediction is
+  /// the stored model's own on [CLS] … [SEP], every token is attributed, and its offsets locate it
+  /// in the text (the special tokens' spans are empty).
+  void pretrainedRunInspectsThroughItsTokenizer() {
+    const auto folder = test::writeTinyBertFolder((dir_.path() + "/tiny-bert").toStdString(),
+                                                  prepareData(ExperimentSpec()).vocabulary.tokens());
+    ExperimentSpec spec;
+    spec.model.type = "hf";
+    spec.model.path = folder.string();
+    spec.training.maxSteps = 10;
+    spec.data.tokenizer.maxLength = 16;
+    RunOptions o;
+    o.store = store_.get();
+    const auto run = runExperiment(spec, o).runId;
+    const auto inspector = ModelInspector::forRun(*store_, run);
+    const std::string text = "Play some Jazz music";
+    const auto p = inspector.predict(text, true, 16);
+    const auto ck = loadCheckpoint(runArtifactDir(store_->path(), run));
+    const auto encoded = encodePretrainedText(text, tokenizerFor(ck.spec));
+    QCOMPARE(encoded.tokens.front(), std::string("[CLS]"));
+    QCOMPARE(p.tokens.size(), encoded.ids.size());
+    torch::NoGradGuard g;
+    const auto probs = torch::softmax(ck.model->forward(torch::tensor(encoded.ids).unsqueeze(0),
+                                                        torch::tensor({long(encoded.ids.size())})), 1)[0];
+    for (size_t c = 0; c < p.probabilities.size(); ++c)
+      QVERIFY(std::abs(p.probabilities[c] - probs[long(c)].item<double>()) < 1e-6);
+    QCOMPARE(p.tokens.front().begin, p.tokens.front().end);  // [CLS]: an empty span, as Hugging Face gives
+    QCOMPARE(p.tokens[3].token, std::string("jazz"));  // uncased WordPiece: lower-cased
+    QCOMPARE(text.substr(size_t(p.tokens[3].begin), size_t(p.tokens[3].end - p.tokens[3].begin)), std::string("Jazz"));
   }
   void offsetsOfTokens() {
     const auto o = tokenOffsets("Hello, World!", {"hello", ",", "world", "!"});

@@ -1,6 +1,8 @@
 // Tests core/experiment spec: JSON round trip, stable hash, field-named errors, validation.
 #include <QtTest>
 
+#include <algorithm>
+
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -114,6 +116,27 @@ class TestExperimentSpec : public QObject {
     QVERIFY(!applies("federated.mu"));
     s.federated.algorithm = "fedprox";
     QVERIFY(applies("federated.mu"));
+  }
+  /// A pretrained tokenizer brings its vocabulary: the word-level vocabulary's options are not
+  /// shown, whether data.pretrained_tokenizer names it or an hf model's folder brings it.
+  void vocabularyOptionsOnlyWithoutAPretrainedTokenizer() {
+    const char* options[] = {"data.tokenizer", "data.lowercase", "data.min_frequency", "data.max_vocab"};
+    ExperimentSpec s;
+    const auto anyApplies = [&] {
+      return std::any_of(std::begin(options), std::end(options), [&](const char* p) { return findSpecField(p)->appliesTo(s); });
+    };
+    const auto allApply = [&] {
+      return std::all_of(std::begin(options), std::end(options), [&](const char* p) { return findSpecField(p)->appliesTo(s); });
+    };
+    QVERIFY(allApply());
+    s.model.type = "hf";
+    s.model.path = "/models/bert-base-uncased";
+    QVERIFY(!anyApplies());
+    QVERIFY(findSpecField("data.pretrained_tokenizer")->appliesTo(s) && findSpecField("data.max_length")->appliesTo(s));
+    s.model.type = "bilstm";
+    QVERIFY(allApply());
+    s.data.tokenizer.pretrained = "/models/gpt2";
+    QVERIFY(!anyApplies());
   }
   void choicesComeFromTheRegistries() {
     ExperimentSpec s;
