@@ -12,6 +12,7 @@
 #include "federated_view.h"
 #include <torch/torch.h>
 
+#include "spec/prepared_data.h"
 #include "store/checkpoint.h"
 #include "store/run_comparison.h"
 #include "store/run_store.h"
@@ -27,6 +28,7 @@
 #include "run_table_model.h"
 #include "plot_exporter.h"
 #include "training_view.h"
+#include "../support/tiny_hf_folder.h"
 
 using namespace trustlab;
 
@@ -657,6 +659,45 @@ class TestMainWindow : public QObject {
     QVERIFY(window_->exportCurrentTab(request));
     QVERIFY(fileContains(request.basePath + "-inspect-saliency.csv", "integrated_gradients"));
     tabs->setCurrentIndex(0);
+  }
+  /// A Hugging Face folder in the designer: what it read is shown and the word-level vocabulary's
+  /// options are not; the fine-tuned run is inspected through the folder's WordPiece tokenizer.
+  void fineTunesAndInspectsAPretrainedFolder() {
+    const auto folder = test::writeTinyBertFolder((dir_.path() + "/tiny-bert").toStdString(),
+                                                  prepareData(ExperimentSpec()).vocabulary.tokens());
+    auto* designer = window_->designer();
+    auto spec = shortSpec(7);
+    spec.model.type = "hf";
+    spec.model.path = folder.string();
+    spec.training.maxSteps = 20;
+    spec.data.tokenizer.maxLength = 16;
+    designer->setSpec(spec);
+    const auto shown = [&](const char* path) { return designer->findChild<QWidget*>(path)->isVisibleTo(designer); };
+    QVERIFY(shown("model.path") && shown("model.fine_tuning") && shown("data.pretrained_tokenizer"));
+    QVERIFY(!shown("data.tokenizer") && !shown("data.lowercase") && !shown("data.max_vocab") && !shown("model.embedding_dim"));
+    const QString summary = designer->findChild<QLabel*>("modelSummary")->text();
+    QVERIFY2(summary.contains("bert") && summary.contains("2 layers"), qPrintable(summary));
+    QVERIFY(window_->grab().save(QString(TRUSTLAB_TEST_OUTPUT_DIR) + "/designer_hf.png"));
+    const qlonglong id = runAndWait(designer->spec());
+    QVERIFY(id > 0);
+    auto* view = window_->inspectView();
+    window_->runBrowser()->selectRuns({id});
+    auto* tabs = window_->findChild<QTabWidget*>();
+    tabs->setCurrentWidget(view);
+    for (int i = 0; i < 200 && view->exampleBox()->count() < 2; ++i) QTest::qWait(50);
+    QSignalSpy inspected(view, &InspectView::inspected);
+    QSignalSpy failed(view, &InspectView::failed);
+    view->textEdit()->clear();
+    QTest::keyClicks(view->textEdit(), "remind him to play jazz");
+    QTest::keyClick(view->textEdit(), Qt::Key_Return);
+    QVERIFY(inspected.wait(30000));
+    QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+    const QString original = view->originalView()->toPlainText(), twin = view->counterfactualView()->toPlainText();
+    QVERIFY2(original.contains("remind him to play jazz") && original.contains("Integrated gradients"), qPrintable(original));
+    QVERIFY2(twin.contains("remind her to play jazz"), qPrintable(twin));
+    QVERIFY(window_->grab().save(QString(TRUSTLAB_TEST_OUTPUT_DIR) + "/main_window_inspect_hf.png"));
+    tabs->setCurrentIndex(0);
+    designer->setSpec(ExperimentSpec());
   }
   void twoThousandRunsOpenAndFilterQuickly() {
     const QString big = dir_.path() + "/big.sqlite";
