@@ -1,9 +1,10 @@
-// core/privacy: eDP-SGD's per-example work without per-example gradients. One forward pass
+// core/privacy: eDP-SGD's per-example work without a per-example backward pass. One forward pass
 // records every tracked layer's input and output on a GradientTape; one autograd call returns the
 // outputs' gradients; from those, each example's gradient norm is computed layer by layer by the
-// layer kind's rule (privacy/grad_rules: Linear, Embedding, LayerNorm), and the clipped sum
-// Σ_i c_i·g_i is formed by re-weighting the output gradients (book-keeping: no second backward
-// pass). Any model built from tracked layers, with any per-example loss, is clipped by the same
+// layer kind's rule (privacy/grad_rules: Linear — the ghost norm, or the per-example gradients
+// themselves where they are small beside the recorded activations —, Embedding, LayerNorm), and
+// the clipped sum Σ_i c_i·g_i is formed by re-weighting the output gradients or those per-example
+// gradients (book-keeping: no second backward pass). Any model built from tracked layers, with any per-example loss, is clipped by the same
 // code; the naive reference does it one example at a time.
 #pragma once
 #include <torch/types.h>
