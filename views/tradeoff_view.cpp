@@ -10,6 +10,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSlider>
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -30,6 +31,13 @@ namespace {
 /// Utility metrics, then the privacy audits' headline metrics (declared by each audit).
 std::vector<AuditMetricColumn> utilityMetrics() { return {{"test/accuracy", "accuracy", ""}, {"test/macro_f1", "macro-F1", ""}}; }
 std::vector<AuditMetricColumn> leakageMetrics() { return auditMetricColumns(AuditFamily::Privacy, true); }
+/// Every privacy audit's empirical ε lower bound (the metrics measured in ε).
+std::vector<AuditMetricColumn> epsilonMetrics() {
+  auto all = auditMetricColumns(AuditFamily::Privacy, false);
+  all.erase(std::remove_if(all.begin(), all.end(), [](const AuditMetricColumn& m) { return m.unit != kEpsilonUnit; }),
+            all.end());
+  return all;
+}
 
 /// A metric with a unit (exposure in bits) is on another scale than rates and AUCs: right axis.
 bool onRightAxis(const std::string& key) {
@@ -60,12 +68,14 @@ QCustomPlot* makePlot(const QString& title, const QString& x, const QString& y, 
   return p;
 }
 
+/// `unitOnRight`: a metric with a unit is drawn on the right axis, and its name says so.
 std::vector<TradeoffSeries> seriesFor(const std::vector<SweepCell>& cells, const QString& group,
-                                      const std::vector<AuditMetricColumn>& metrics, const std::string& xAxis) {
+                                      const std::vector<AuditMetricColumn>& metrics, const std::string& xAxis,
+                                      bool unitOnRight = true) {
   std::vector<TradeoffSeries> out;
   for (const auto& m : metrics) {
     auto s = tradeoffSeries(cells, group.toStdString(), m.key, xAxis);
-    s.name = m.unit.empty() ? m.label : m.label + " (" + m.unit + ", right)";
+    s.name = m.unit.empty() || !unitOnRight ? m.label : m.label + " (" + m.unit + ", right)";
     if (!s.x.empty() || s.hasNonPrivate) out.push_back(std::move(s));
   }
   return out;
@@ -93,6 +103,9 @@ TradeoffView::TradeoffView(QWidget* parent)
       worker_(new SweepWorker) {
   utility_ = makePlot(tr("Utility"), tr("ε (log)"), tr("test score"), true, false, this);
   leakage_ = makePlot(tr("Measured leakage"), tr("ε (log)"), tr("rate / AUC"), true, false, this);
+  empirical_ = makePlot(tr("Empirical ε vs theory"), tr("ε (log)"), tr("empirical ε (lower bound)"), true, false, this);
+  empirical_->setToolTip(tr("Each attack's ε lower bound (Clopper–Pearson, 95 %) against the training's ε: a point "
+                            "above the y = x line would be a privacy bug"));
   roc_ = makePlot(tr("Membership inference ROC"), tr("false positive rate"), tr("true positive rate"), true, true, this);
   leakage_->yAxis2->setLabel(tr("exposure (bits)"));
   status_->setWordWrap(true);
@@ -128,13 +141,13 @@ TradeoffView::TradeoffView(QWidget* parent)
   auto* grid = new QGridLayout;
   grid->addWidget(utility_, 0, 0);
   grid->addWidget(leakage_, 0, 1);
+  grid->addWidget(empirical_, 0, 2);
   grid->addWidget(roc_, 1, 0);
   auto* side = new QVBoxLayout;
   side->addLayout(sliderRow);
   side->addWidget(readout_, 1);
-  grid->addLayout(side, 1, 1);
-  grid->setColumnStretch(0, 1);
-  grid->setColumnStretch(1, 1);
+  grid->addLayout(side, 1, 1, 1, 2);
+  for (int column = 0; column < 3; ++column) grid->setColumnStretch(column, 1);
   grid->setRowStretch(0, 1);
   grid->setRowStretch(1, 1);
   auto* layout = new QVBoxLayout(this);
@@ -143,7 +156,7 @@ TradeoffView::TradeoffView(QWidget* parent)
   layout->addLayout(grid, 1);
 
   for (auto [plot, title] : {std::pair{utility_, tr("utility")}, std::pair{leakage_, tr("leakage")},
-                             std::pair{roc_, tr("roc")}})
+                             std::pair{empirical_, tr("empirical-epsilon")}, std::pair{roc_, tr("roc")}})
     connect(plot, &QWidget::customContextMenuRequested, this,
             [this, plot = plot, title = title](const QPoint&) { exportPlotWithDialog(plot, title); });
   connect(open_, &QPushButton::clicked, this, [this] {
@@ -325,7 +338,27 @@ std::vector<TradeoffSeries> TradeoffView::leakageSeries() const {
   return seriesFor(cells_, group_->currentText(), leakageMetrics(), xAxis());
 }
 
-void TradeoffView::drawSeries(QCustomPlot* plot, const std::vector<TradeoffSeries>& series, bool rightAxis) {
+std::vector<TradeoffSeries> TradeoffView::empiricalEpsilonSeries() const {
+  return seriesFor(cells_, group_->currentText(), epsilonMetrics(), kEpsilonAxis, false);
+}
+
+void TradeoffView::drawEmpiricalEpsilon() {
+  const auto series = empiricalEpsilonSeries();
+  drawSeries(empirical_, series, false, kEpsilonAxis);
+  const auto line = theoryLine(series);
+  if (!line.x.empty()) {
+    auto* g = empirical_->addGraph();
+    g->setName(QString::fromStdString(line.name));
+    g->setPen(QPen(Qt::gray, 1, Qt::DashLine));
+    g->setData(QVector<double>(line.x.begin(), line.x.end()), QVector<double>(line.y.begin(), line.y.end()), true);
+    empirical_->yAxis->setRange(0, 1.1 * std::max(line.y.back(), empirical_->yAxis->range().upper));
+  }
+  empirical_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+  empirical_->replot();
+}
+
+void TradeoffView::drawSeries(QCustomPlot* plot, const std::vector<TradeoffSeries>& series, bool rightAxis,
+                              const std::string& axis) {
   plot->clearGraphs();
   plot->clearPlottables();
   double lo = INFINITY, hi = -INFINITY;
@@ -333,9 +366,9 @@ void TradeoffView::drawSeries(QCustomPlot* plot, const std::vector<TradeoffSerie
     if (!s.x.empty()) lo = std::min(lo, s.x.front()), hi = std::max(hi, s.x.back());
   if (!(hi >= lo)) lo = 0.1, hi = 10;
   // ε on a log axis; another field too when its values are positive and span a decade.
-  const bool logX = xAxis() == kEpsilonAxis || (lo > 0 && hi / lo >= 10);
+  const bool logX = axis == kEpsilonAxis || (lo > 0 && hi / lo >= 10);
   setLogX(plot, logX);
-  plot->xAxis->setLabel(xAxis() == kEpsilonAxis ? tr("ε (log)") : QString::fromStdString(xAxis()) + (logX ? tr(" (log)") : ""));
+  plot->xAxis->setLabel(axis == kEpsilonAxis ? tr("ε (log)") : QString::fromStdString(axis) + (logX ? tr(" (log)") : ""));
   const double pad = logX ? 0 : std::max(1e-9, (hi - lo) * 0.1);
   const double from = logX ? lo / 1.5 : lo - pad, to = logX ? hi * 1.5 : hi + pad;
   plot->yAxis2->setVisible(false);
@@ -435,8 +468,9 @@ void TradeoffView::drawRoc() {
 }
 
 void TradeoffView::redraw() {
-  drawSeries(utility_, utilitySeries(), false);
-  drawSeries(leakage_, leakageSeries(), true);
+  drawSeries(utility_, utilitySeries(), false, xAxis());
+  drawSeries(leakage_, leakageSeries(), true, xAxis());
+  drawEmpiricalEpsilon();
   utility_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
   leakage_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
   drawRoc();
@@ -523,14 +557,17 @@ QStringList TradeoffView::exportAll(const QString& basePath, double widthPt, dou
                     widthPt, heightPt) +
          exportPlot(leakage_, describeTradeoff(leakageSeries(), "Measured leakage", "rate / AUC / bits", xAxis()),
                     basePath + "-leakage", widthPt, heightPt) +
+         exportPlot(empirical_, describeEmpiricalEpsilon(empiricalEpsilonSeries()), basePath + "-empirical-epsilon",
+                    widthPt, heightPt) +
          exportPlot(roc_, rocDescription(), basePath + "-roc", widthPt, heightPt);
 }
 
 void TradeoffView::exportPlotWithDialog(QCustomPlot* plot, const QString& title) {
   exportWithDialog(this, title, [this, plot](const ExportRequest& r) {
-    const auto data = plot == roc_       ? rocDescription()
-                      : plot == utility_ ? describeTradeoff(utilitySeries(), "Utility", "test score", xAxis())
-                                         : describeTradeoff(leakageSeries(), "Measured leakage", "rate / AUC / bits", xAxis());
+    const auto data = plot == roc_         ? rocDescription()
+                      : plot == utility_   ? describeTradeoff(utilitySeries(), "Utility", "test score", xAxis())
+                      : plot == empirical_ ? describeEmpiricalEpsilon(empiricalEpsilonSeries())
+                                           : describeTradeoff(leakageSeries(), "Measured leakage", "rate / AUC / bits", xAxis());
     return exportPlot(plot, data, r);
   });
 }

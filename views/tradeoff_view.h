@@ -1,6 +1,7 @@
 // views: the Tradeoff tab: a sweep's utility (accuracy, macro-F1) and leakage (MIA AUC, TPR at
 // 0.1 % FPR, inversion success, canary exposure) against ε on a log axis — or against any other
-// swept number field — mean ± std over seeds, the non-private run as a dashed line; ROC curves
+// swept number field — mean ± std over seeds, the non-private run as a dashed line; each
+// attack's empirical ε lower bound against the theoretical ε with the y = x line; ROC curves
 // on log–log axes with the (ε, δ)-DP bound; and an ε slider marking interpolated utility and
 // leakage and the σ that ε needs. The sweep runs in a SweepWorker thread and the plots fill in as
 // its points finish; reopening the window (or pressing Run again after a crash) resumes it.
@@ -45,13 +46,14 @@ class TradeoffView : public QWidget {
 
   QCustomPlot* utilityPlot() const { return utility_; }
   QCustomPlot* leakagePlot() const { return leakage_; }
+  QCustomPlot* empiricalEpsilonPlot() const { return empirical_; }
   QCustomPlot* rocPlot() const { return roc_; }
   QSlider* epsilonSlider() const { return slider_; }
   QLabel* readout() const { return readout_; }
   QLabel* status() const { return status_; }
   const std::vector<SweepCell>& cells() const { return cells_; }
 
-  /// Writes every plot as `basePath`-{utility,leakage,roc}.{pdf,svg,png,csv,tex}.
+  /// Writes every plot as `basePath`-{utility,leakage,empirical-epsilon,roc}.{pdf,svg,png,csv,tex}.
   QStringList exportAll(const QString& basePath, double widthPt, double heightPt);
 
  public Q_SLOTS:
@@ -70,7 +72,9 @@ class TradeoffView : public QWidget {
   /// Re-reads the store; redraws when `force` or when the sweep's finished runs changed.
   void reload(bool force);
   void redraw();
-  void drawSeries(QCustomPlot* plot, const std::vector<TradeoffSeries>& series, bool rightAxis);
+  /// `axis`: what x is (xAxis(), or ε for the empirical-ε plot).
+  void drawSeries(QCustomPlot* plot, const std::vector<TradeoffSeries>& series, bool rightAxis, const std::string& axis);
+  void drawEmpiricalEpsilon();
   void drawRoc();
   void updateMarker();
   double sliderEpsilon() const;
@@ -80,6 +84,7 @@ class TradeoffView : public QWidget {
   void fillGroups();
   std::vector<TradeoffSeries> utilitySeries() const;
   std::vector<TradeoffSeries> leakageSeries() const;
+  std::vector<TradeoffSeries> empiricalEpsilonSeries() const;
 
   QString storePath_, sweepPath_;
   SweepSpec sweep_;
@@ -89,7 +94,7 @@ class TradeoffView : public QWidget {
   QProgressBar* progress_;
   QLabel *status_, *readout_;
   QSlider* slider_;
-  QCustomPlot *utility_, *leakage_, *roc_;
+  QCustomPlot *utility_, *leakage_, *empirical_, *roc_;
   QThread thread_;
   QTimer poll_;
   SweepWorker* worker_;

@@ -21,6 +21,10 @@ namespace trustlab {
 /// Where an audit's results count: the tradeoff view and sweep tables plot privacy audits' leakage.
 enum class AuditFamily { Privacy, Fairness };
 
+/// The unit of a metric that is itself a privacy loss (an attack's empirical ε lower bound): such
+/// metrics are plotted against the training's theoretical ε, which must bound them.
+inline constexpr char kEpsilonUnit[] = "ε";
+
 struct AuditMetricKey {
   std::string key;         ///< relative to the audit's prefix: "auc"
   std::string label;       ///< for axes and table headers; "{scope}" is replaced: "MIA AUC ({scope})"

@@ -137,7 +137,7 @@ Audit membershipAudit() {
                                        {"tpr_at_0.1pct_fpr", "TPR @ 0.1% FPR ({scope})", "", true},
                                        {"tpr_at_1pct_fpr", "TPR @ 1% FPR ({scope})", "", false},
                                        {"advantage", "membership advantage ({scope})", "", false},
-                                       {"epsilon_lower_bound", "empirical ε ({scope})", "ε", false}};
+                                       {"epsilon_lower_bound", "empirical ε ({scope})", kEpsilonUnit, false}};
   };
   a.argument.kind = AuditArgument::Choice;
   a.argument.help = membershipAttackRegistry().kind();

@@ -125,4 +125,23 @@ PlotDescription describeTradeoff(const std::vector<TradeoffSeries>& series, cons
   return d;
 }
 
+PlotSeries theoryLine(const std::vector<TradeoffSeries>& series) {
+  double lo = INFINITY, hi = -INFINITY;
+  for (const auto& s : series)
+    if (!s.x.empty()) lo = std::min(lo, s.x.front()), hi = std::max(hi, s.x.back());
+  PlotSeries line{"theoretical ε (y = x)", {}, {}, "#808080", true, false};
+  if (!(hi >= lo && lo > 0)) return line;
+  // Geometrically spaced: on the log ε axis y = x is a curve, not the chord between its ends.
+  constexpr int kPoints = 33;
+  for (int i = 0; i < kPoints; ++i) line.x.push_back(lo * std::pow(hi / lo, double(i) / (kPoints - 1)));
+  line.y = line.x;
+  return line;
+}
+
+PlotDescription describeEmpiricalEpsilon(const std::vector<TradeoffSeries>& series) {
+  auto d = describeTradeoff(series, "Empirical ε vs theory", "empirical ε (lower bound)", kEpsilonAxis);
+  if (auto line = theoryLine(series); !line.x.empty()) d.series.push_back(std::move(line));
+  return d;
+}
+
 }  // namespace trustlab

@@ -46,4 +46,12 @@ std::vector<double> dpTprBound(double epsilon, double delta, const std::vector<d
 PlotDescription describeTradeoff(const std::vector<TradeoffSeries>& series, const std::string& title,
                                  const std::string& yLabel, const std::string& xAxis = kEpsilonAxis);
 
+/// The line y = x over the x range of `series` (series of empirical ε lower bounds against the
+/// theoretical ε), sampled for a log x axis: every bound must lie on or under it, one above is a
+/// privacy bug. Empty when the series have no finite ε.
+PlotSeries theoryLine(const std::vector<TradeoffSeries>& series);
+
+/// Export form of empirical ε lower bounds against the theoretical ε, with theoryLine.
+PlotDescription describeEmpiricalEpsilon(const std::vector<TradeoffSeries>& series);
+
 }  // namespace trustlab

@@ -97,6 +97,20 @@ class TestTradeoffView : public QObject {
     }
     QCOMPARE(bounds, 2);
     QCOMPARE(curves, 3);
+    // The loss attack's empirical ε at ε = 1 and 8, its non-private line and y = x; no bound may
+    // lie above the theoretical ε (a privacy bug).
+    QStringList names;
+    for (int i = 0; i < view_->empiricalEpsilonPlot()->graphCount(); ++i) {
+      const auto* g = view_->empiricalEpsilonPlot()->graph(i);
+      names << g->name();
+      if (g->name() != "empirical ε (loss)") continue;
+      QCOMPARE(g->dataCount(), 2);
+      for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it)
+        QVERIFY2(it->value <= it->key, qPrintable(QString("ε %1: empirical %2").arg(it->key).arg(it->value)));
+    }
+    QVERIFY2(names.contains("empirical ε (loss)") && names.contains("empirical ε (loss) (ε = ∞)") &&
+                 names.contains("theoretical ε (y = x)"),
+             qPrintable(names.join(", ")));
   }
   void sliderReportsInterpolationAndSigma() {
     view_->epsilonSlider()->setValue(view_->epsilonSlider()->maximum() / 2);  // √(1·8) ≈ 2.83
@@ -162,7 +176,7 @@ class TestTradeoffView : public QObject {
   }
   void exportsAndScreenshot() {
     const auto written = view_->exportAll(dir_.path() + "/tradeoff", 241, 170);
-    QCOMPARE(written.size(), 15);
+    QCOMPARE(written.size(), 20);  // 4 plots × pdf, svg, png, csv, tex
     for (const auto& f : written) QVERIFY2(QFileInfo(f).size() > 0, qPrintable(f));
     QDir().mkpath(TRUSTLAB_TEST_OUTPUT_DIR);
     QVERIFY(view_->grab().save(QString(TRUSTLAB_TEST_OUTPUT_DIR) + "/tradeoff_view.png"));

@@ -11,6 +11,7 @@
 #include "plots/pareto.h"
 #include "plots/series_export.h"
 #include "plots/smoothing.h"
+#include "plots/tradeoff.h"
 
 using namespace trustlab;
 
@@ -47,6 +48,25 @@ class TestPlots : public QObject {
     QVERIFY(tex.contains("valid\\_acc 100\\%"));
     QVERIFY(tex.contains("(2,0.75)"));
     QVERIFY(tex.contains("{HTML}{0072B2}"));
+  }
+  /// Empirical ε lower bounds are drawn under y = x over the measured ε range.
+  void empiricalEpsilonHasTheTheoryLine() {
+    TradeoffSeries s;
+    s.name = "empirical ε (loss)";
+    s.x = {1, 8};
+    s.mean = {0.2, 1.5};
+    s.std = {0.1, 0.3};
+    const auto line = theoryLine({s});
+    QCOMPARE(line.x.front(), 1.0);
+    QVERIFY(std::abs(line.x.back() - 8) < 1e-12 && line.x.size() > 2);
+    QVERIFY(std::abs(line.x[line.x.size() / 2] - std::sqrt(8.0)) < 1e-12);  // even on log ε
+    QCOMPARE(line.y, line.x);
+    QVERIFY(line.dashed);
+    QVERIFY(theoryLine({}).x.empty());
+    const auto d = describeEmpiricalEpsilon({s});
+    QVERIFY(d.logX);
+    QCOMPARE(d.series.back().name, line.name);
+    QCOMPARE(d.series.front().y, s.mean);
   }
   void units() {
     QCOMPARE(toTexPoints(1, "in"), 72.27);
