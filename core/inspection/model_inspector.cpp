@@ -9,6 +9,7 @@
 
 #include "data/dataset_registry.h"
 #include "spec/prepared_data.h"
+#include "tokenizers/pretrained_tokenizer.h"
 #include "util/errors.h"
 
 namespace trustlab {
@@ -27,6 +28,7 @@ torch::Tensor logProbability(TextClassifierImpl& model, const torch::Tensor& e, 
 
 /// ∂(Σ_rows log P(class | e))/∂e, leaving the parameters' gradients alone.
 torch::Tensor gradientAt(TextClassifierImpl& model, const torch::Tensor& e, long length, long cls) {
+  torch::AutoGradMode enabled(true);  // also when the caller turned gradients off
   const auto x = e.detach().requires_grad_(true);
   return torch::autograd::grad({logProbability(model, x, length, cls).sum()}, {x})[0];
 }
@@ -44,7 +46,8 @@ InspectedTokens encodeForInspection(const std::string& text, const TokenizerOpti
   InspectedTokens out;
   if (!options.pretrained.empty()) {
     auto e = encodePretrainedText(text, options);
-    out.known.assign(e.ids.size(), true);  // subword tokenizers have no unknown words
+    const long unknown = sharedPretrainedTokenizer(options.pretrained)->unknownId();
+    for (long id : e.ids) out.known.push_back(id != unknown);  // WordPiece's [UNK]; BPE has none
     out.ids = std::move(e.ids);
     out.tokens = std::move(e.tokens);
     for (const auto& [b, end] : e.offsets) out.offsets.emplace_back(long(b), long(end));

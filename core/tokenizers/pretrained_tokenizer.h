@@ -32,6 +32,9 @@ class PretrainedTokenizer {
   virtual size_t vocabularySize() const = 0;
   /// The id of `token`, or -1 when the vocabulary lacks it.
   virtual long tokenId(const std::string& token) const = 0;
+  /// The id a word outside the vocabulary becomes ([UNK]); -1 when every text has tokens
+  /// (byte-level BPE).
+  virtual long unknownId() const { return -1; }
   /// The text of `ids` (a generation's continuation). InputError naming an id outside the vocabulary.
   virtual std::string decode(const std::vector<long>& ids) const = 0;
   /// Every token by id (an id no token has is "").

@@ -38,6 +38,7 @@ class WordPieceTokenizer : public PretrainedTokenizer {
   std::string format() const override { return "wordpiece"; }
   size_t vocabularySize() const override { return tokens_.size(); }
   long tokenId(const std::string& token) const override;
+  long unknownId() const override { return unknown_; }
   std::string decode(const std::vector<long>& ids) const override;
   const std::vector<std::string>& tokens() const override { return tokens_; }
   const WordPieceOptions& options() const { return options_; }

@@ -6,6 +6,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "experiment/runner.h"
@@ -133,14 +134,21 @@ class TestModelInspector : public QObject {
     const auto encoded = encodePretrainedText(text, tokenizerFor(ck.spec));
     QCOMPARE(encoded.tokens.front(), std::string("[CLS]"));
     QCOMPARE(p.tokens.size(), encoded.ids.size());
-    torch::NoGradGuard g;
-    const auto probs = torch::softmax(ck.model->forward(torch::tensor(encoded.ids).unsqueeze(0),
-                                                        torch::tensor({long(encoded.ids.size())})), 1)[0];
+    const auto probs = [&] {
+      torch::NoGradGuard g;
+      return torch::softmax(ck.model->forward(torch::tensor(encoded.ids).unsqueeze(0),
+                                              torch::tensor({long(encoded.ids.size())})), 1)[0];
+    }();
     for (size_t c = 0; c < p.probabilities.size(); ++c)
       QVERIFY(std::abs(p.probabilities[c] - probs[long(c)].item<double>()) < 1e-6);
     QCOMPARE(p.tokens.front().begin, p.tokens.front().end);  // [CLS]: an empty span, as Hugging Face gives
     QCOMPARE(p.tokens[3].token, std::string("jazz"));  // uncased WordPiece: lower-cased
     QCOMPARE(text.substr(size_t(p.tokens[3].begin), size_t(p.tokens[3].end - p.tokens[3].begin)), std::string("Jazz"));
+    QVERIFY(std::all_of(p.tokens.begin(), p.tokens.end(), [](const TokenAttribution& t) { return t.known; }));
+    // A word the WordPiece vocabulary lacks is its [UNK], shown as unknown.
+    const auto unknown = inspector.predict("play zzxqv", true, 4);
+    QCOMPARE(unknown.tokens[2].token, std::string("[UNK]"));
+    QVERIFY(!unknown.tokens[2].known && unknown.tokens[1].known);
   }
   void offsetsOfTokens() {
     const auto o = tokenOffsets("Hello, World!", {"hello", ",", "world", "!"});
