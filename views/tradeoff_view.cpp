@@ -361,9 +361,7 @@ void TradeoffView::drawSeries(QCustomPlot* plot, const std::vector<TradeoffSerie
                               const std::string& axis) {
   plot->clearGraphs();
   plot->clearPlottables();
-  double lo = INFINITY, hi = -INFINITY;
-  for (const auto& s : series)
-    if (!s.x.empty()) lo = std::min(lo, s.x.front()), hi = std::max(hi, s.x.back());
+  auto [lo, hi] = xRange(series);
   if (!(hi >= lo)) lo = 0.1, hi = 10;
   // ε on a log axis; another field too when its values are positive and span a decade.
   const bool logX = axis == kEpsilonAxis || (lo > 0 && hi / lo >= 10);

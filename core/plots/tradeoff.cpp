@@ -125,10 +125,15 @@ PlotDescription describeTradeoff(const std::vector<TradeoffSeries>& series, cons
   return d;
 }
 
-PlotSeries theoryLine(const std::vector<TradeoffSeries>& series) {
+std::pair<double, double> xRange(const std::vector<TradeoffSeries>& series) {
   double lo = INFINITY, hi = -INFINITY;
   for (const auto& s : series)
     if (!s.x.empty()) lo = std::min(lo, s.x.front()), hi = std::max(hi, s.x.back());
+  return {lo, hi};
+}
+
+PlotSeries theoryLine(const std::vector<TradeoffSeries>& series) {
+  const auto [lo, hi] = xRange(series);
   PlotSeries line{"theoretical ε (y = x)", {}, {}, "#808080", true, false};
   if (!(hi >= lo && lo > 0)) return line;
   // Geometrically spaced: on the log ε axis y = x is a curve, not the chord between its ends.

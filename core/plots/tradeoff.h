@@ -3,6 +3,7 @@
 // the ROC region every (ε, δ)-DP training must stay inside.
 #pragma once
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "experiment/sweep.h"
@@ -45,6 +46,9 @@ std::vector<double> dpTprBound(double epsilon, double delta, const std::vector<d
 /// Export form of several tradeoff series (mean, and mean ± std as faint series); log x on ε.
 PlotDescription describeTradeoff(const std::vector<TradeoffSeries>& series, const std::string& title,
                                  const std::string& yLabel, const std::string& xAxis = kEpsilonAxis);
+
+/// The smallest and largest x of any series; {+∞, −∞} when none has a point.
+std::pair<double, double> xRange(const std::vector<TradeoffSeries>& series);
 
 /// The line y = x over the x range of `series` (series of empirical ε lower bounds against the
 /// theoretical ε), sampled for a log x axis: every bound must lie on or under it, one above is a
