@@ -1,5 +1,7 @@
 #include "privacy/gaussian_noise.h"
 
+#include "privacy/ziggurat.h"
+
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
 #include <torch/torch.h>
@@ -55,12 +57,19 @@ void GaussianNoise::addOnCpu(torch::Tensor& grad, double stddev, double scale) {
   }
   auto flat = grad.view({-1});
   const int64_t n = flat.numel(), chunks = (n + kChunk - 1) / kChunk;
+  const bool fast = flat.scalar_type() == torch::kFloat;
   at::parallel_for(0, chunks, 1, [&](int64_t begin, int64_t end) {
     torch::Tensor noise;
     for (int64_t c = begin; c < end; ++c) {
-      auto part = flat.narrow(0, c * kChunk, std::min(kChunk, n - c * kChunk));
-      auto gen = at::make_generator<at::CPUGeneratorImpl>(splitMix64(base ^ splitMix64(uint64_t(c))));
-      if (!noise.defined() || noise.numel() != part.numel()) noise = torch::empty_like(part);
+      const uint64_t seed = base ^ splitMix64(uint64_t(c));
+      const int64_t size = std::min(kChunk, n - c * kChunk);
+      if (fast) {
+        addScaledGaussian(flat.data_ptr<float>() + c * kChunk, size, seed, float(stddev), float(scale));
+        continue;
+      }
+      auto part = flat.narrow(0, c * kChunk, size);
+      auto gen = at::make_generator<at::CPUGeneratorImpl>(splitMix64(seed));
+      if (!noise.defined() || noise.numel() != size) noise = torch::empty_like(part);
       noise.normal_(0, stddev, gen);
       part.add_(noise).mul_(scale);
     }
