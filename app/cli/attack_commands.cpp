@@ -1,10 +1,11 @@
-// trustlab-cli attack: the membership-inference and canary audits of a stored run with their
-// typed options; results are also recorded on the run (audit/… metrics) for the run browser and
+// trustlab-cli attack: the membership-inference, canary and white-box (gradient canary) audits of a
+// stored run with their typed options; results are also recorded on the run (audit/… metrics) for the run browser and
 // the tradeoff view.
 #include <cstdio>
 
 #include "args.h"
 #include "audits/canary_audit.h"
+#include "audits/gradient_canary_audit.h"
 #include "audits/membership_audit.h"
 #include "cli_commands.h"
 #include "util/errors.h"
@@ -12,10 +13,10 @@
 namespace trustlab::cli {
 
 int attackCommand(const std::vector<std::string>& argv) {
-  if (argv.empty()) throw InputError("attack", "expects a subcommand: mia, canary");
+  if (argv.empty()) throw InputError("attack", "expects a subcommand: mia, canary, whitebox");
   const std::string sub = argv[0];
   const Args a(std::vector<std::string>(argv.begin() + 1, argv.end()),
-               {"run", "store", "method", "shadows", "audit-examples", "steps", "restarts", "threads"},
+               {"run", "store", "method", "shadows", "audit-examples", "steps", "restarts", "threads", "canaries"},
                {"json", "offline", "fixed-variance"});
   if (sub == "mia") {
     // The run's audit section gives the defaults (shadows, audit-set size) that options override.
@@ -41,7 +42,14 @@ int attackCommand(const std::vector<std::string>& argv) {
     if (o.steps < 1 || o.restarts < 1) throw InputError("--steps", "steps and restarts must be ≥ 1");
     return runAuditCommand(a, kCanaryAudit, [&](const AuditedRun&) { return AuditRequest{"", "", o, {}, nullptr}; }, {});
   }
-  throw InputError("attack", "unknown subcommand '" + sub + "' (mia, canary)");
+  if (sub == "whitebox") {
+    GradientCanaryAuditOptions o;
+    o.canaries.count = a.getLong("canaries", o.canaries.count);
+    if (o.canaries.count < 2) throw InputError("--canaries", "the white-box audit needs at least 2 canaries");
+    if (!a.has("json")) o.progress = [](const std::string& m) { std::fprintf(stderr, "%s\n", m.c_str()); };
+    return runAuditCommand(a, kGradientCanaryAudit, [&](const AuditedRun&) { return AuditRequest{"", "", o, {}, nullptr}; }, {});
+  }
+  throw InputError("attack", "unknown subcommand '" + sub + "' (mia, canary, whitebox)");
 }
 
 }  // namespace trustlab::cli

@@ -46,6 +46,9 @@ commands:
              [--audit-examples N] [--store FILE] [--json]        (membership inference on a stored run)
   attack canary --run ID [--steps N] [--restarts R] [--store FILE] [--json]
                                               (exposure and model inversion of the run's planted canaries)
+  attack whitebox --run ID [--canaries N] [--store FILE] [--json]
+                                              (DP audit: the run's spec retrained with gradient canaries in its
+                                               steps; ε lower bound against the theoretical ε)
   fairness classifier --run ID [--positive LABEL] [--bootstrap B] [--word-lists F1,F2] [--census-names DIR]
                      [--store FILE] [--json]   (group, counterfactual and bias-AUC metrics with 95 % CIs)
   fairness weat --test FILE --run ID [--samples N] [--store FILE] [--json]

@@ -58,13 +58,35 @@ double clopperPearsonUpper(long k, long n, double alpha) {
   return k == n ? 1 : betaQuantile(1 - alpha, double(k + 1), double(n - k));
 }
 
+namespace {
+
+/// Which ROC points to try: all when few; else half geometrically spaced from each end, where a
+/// strong attack's bound is decided (TPR/FPR at tiny FPR, TNR/FNR at tiny FNR), reaching the middle.
+std::vector<size_t> thresholdsToTry(size_t points, size_t most) {
+  std::vector<size_t> tried;
+  if (points <= most) {
+    for (size_t i = 0; i < points; ++i) tried.push_back(i);
+    return tried;
+  }
+  const size_t perEnd = most / 2;
+  const double span = std::log(double(points) / 2);
+  for (size_t j = 0; j < perEnd; ++j) {
+    const auto rank = size_t(std::llround(std::exp(span * double(j) / double(perEnd - 1))));  // 1 … points/2
+    tried.push_back(rank);
+    tried.push_back(points - 1 - rank);
+  }
+  std::sort(tried.begin(), tried.end());
+  tried.erase(std::unique(tried.begin(), tried.end()), tried.end());
+  return tried;
+}
+
+}  // namespace
+
 EmpiricalEpsilon empiricalEpsilon(const RocCurve& roc, double delta, double alpha, int maxThresholds) {
   EmpiricalEpsilon out;
   const size_t points = roc.fpr.size();
   if (points == 0) return out;
-  const size_t stride = std::max<size_t>(1, (points + size_t(maxThresholds) - 1) / size_t(maxThresholds));
-  std::vector<size_t> tried;
-  for (size_t i = 0; i < points; i += stride) tried.push_back(i);
+  const auto tried = thresholdsToTry(points, size_t(maxThresholds));
   out.thresholdsTried = int(tried.size());
   // Four one-sided bounds per threshold: the union of their failures has probability ≤ α.
   const double a = alpha / (4.0 * double(tried.size()));

@@ -23,8 +23,9 @@ struct EmpiricalEpsilon {
   int thresholdsTried = 0;
 };
 
-/// Tries up to `maxThresholds` ROC points (evenly spread over the curve); the confidence is
-/// split over all of them (Bonferroni), so the maximum stays a valid 1 − α bound.
+/// Tries up to `maxThresholds` ROC points (geometrically spaced from both ends of the curve, where
+/// low-FPR and low-FNR tests live); the confidence is split over all of them (Bonferroni), so the
+/// maximum stays a valid 1 − α bound.
 EmpiricalEpsilon empiricalEpsilon(const RocCurve& roc, double delta, double alpha = 0.05, int maxThresholds = 64);
 
 }  // namespace trustlab

@@ -8,6 +8,7 @@
 #include "audits/canary_audit.h"
 #include "audits/eec_audit.h"
 #include "audits/fairness_audit.h"
+#include "audits/gradient_canary_audit.h"
 #include "audits/membership_audit.h"
 #include "audits/weat_audit.h"
 #include "util/errors.h"
@@ -36,6 +37,8 @@ Registry<Audit>& auditRegistry() {
   static Registry<Audit> r("audit", "", [](auto& reg) {
     reg.add({kMembershipAudit, "Membership inference: which examples trained the model"}, membershipAudit());
     reg.add({kCanaryAudit, "Canaries: exposure and model inversion of planted secrets"}, canaryAudit());
+    reg.add({kGradientCanaryAudit, "White-box DP audit: gradient canaries in the steps, ε lower bound vs theory"},
+            gradientCanaryAudit());
     reg.add({kFairnessAudit, "Fairness: group rates, disparities and counterfactuals"}, fairnessAudit());
     reg.add({kWeatAudit, "WEAT/SEAT on the model's token embeddings"}, weatAudit());
     reg.add({kEecAudit, "EEC probe: the gender gap in a sentiment classifier's scores"}, eecAudit());

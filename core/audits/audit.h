@@ -3,7 +3,8 @@
 // means; run on a stored run's model and data it returns named metrics, a summary, its JSON and
 // the typed report. recordAudit stores the metrics on the run, refusing any key the audit did not
 // declare, so what the run browser, sweeps and the tradeoff view read is what audits promise.
-// Built in: membership (one scope per membership attack), canary, fairness, weat, eec; plugins add more.
+// Built in: membership (one scope per membership attack), canary, gradient_canaries (white-box DP),
+// fairness, weat, eec; plugins add more.
 #pragma once
 #include <any>
 #include <atomic>

@@ -80,11 +80,14 @@ PrivateStepResult PrivateStepper::computeGradients(const EncodedSplit& data, con
   }
   // Noise with std σ·C on the sum (automatic clipping also bounds each contribution by C), then
   // normalise by the expected batch size so the step does not reveal the sampled size.
-  for (size_t k = 0; k < params.size(); ++k) {
+  for (size_t k = 0; k < params.size(); ++k)
     if (!sums[k].defined()) sums[k] = torch::zeros_like(params[k]);  // no example reached it: noise only
+  if (tap_) tap_->beforeNoise(sums, clipNorm_, sigmaGradient_ * clipNorm_);
+  for (size_t k = 0; k < params.size(); ++k) {
     noise_.addTo(sums[k], sigmaGradient_ * clipNorm_, 1 / expectedBatch_);
     params[k].mutable_grad() = sums[k];
   }
+  if (tap_) tap_->afterNoise(sums, expectedBatch_);
   if (config_.adaptiveClipping) {
     // Geometric update towards the target quantile from the privately counted unclipped fraction.
     const double noisyCount = unclipped + sigmaCount_ * torch::randn({1}, generator_, torch::kDouble).item<double>();

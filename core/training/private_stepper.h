@@ -17,6 +17,18 @@
 
 namespace trustlab {
 
+/// Sees each private step's clipped sum just before its noise and again just after, in place: the
+/// white-box audit's view of the steps (attacks/gradient_canaries.h), which may also add to the sum
+/// what an inserted example would. Not used in ordinary training.
+class NoiseTap {
+ public:
+  virtual ~NoiseTap() = default;
+  /// sums: Σ_i clip(g_i) per trainable parameter; the noise about to be added has std noiseStd.
+  virtual void beforeNoise(std::vector<torch::Tensor>& sums, double clipNorm, double noiseStd) = 0;
+  /// The same tensors now hold (sum + noise) / expectedBatch.
+  virtual void afterNoise(const std::vector<torch::Tensor>& noised, double expectedBatch) = 0;
+};
+
 struct PrivateStepResult {
   double lossSum = 0;
   long examples = 0, correct = 0;
@@ -38,6 +50,8 @@ class PrivateStepper {
   torch::Tensor samplePoisson();
   /// Sets each parameter's .grad to (Σ_i clip(g_i) + N(0, σ²C²)) / expected batch size.
   PrivateStepResult computeGradients(const EncodedSplit& data, const torch::Tensor& indices);
+  /// Shows every later step to `tap` (not owned; nullptr: none).
+  void setNoiseTap(NoiseTap* tap) { tap_ = tap; }
   /// ε after `steps` steps (≥ those asked before) by the run's accountant.
   double epsilonAfter(long steps);
 
@@ -61,6 +75,7 @@ class PrivateStepper {
   at::Generator generator_;  // Poisson sampling and the adaptive-clipping count (CPU)
   GaussianNoise noise_;
   std::unique_ptr<Accountant> accountant_;
+  NoiseTap* tap_ = nullptr;
 };
 
 }  // namespace trustlab

@@ -84,6 +84,7 @@ TrainResult Trainer::fit(const EncodedSplit& train, const EncodedSplit& valid, c
   std::unique_ptr<PrivateStepper> dp;
   if (isPrivate) {
     dp = std::make_unique<PrivateStepper>(*model_, config_.privacy, n, config_.batchSize, totalSteps, config_.seed, device);
+    dp->setNoiseTap(noiseTap_);
     events_.message("eDP-SGD (" + config_.privacy.mode + "): σ = " + std::to_string(dp->noiseMultiplier()) +
                     ", q = " + std::to_string(dp->sampleRate()) + ", " + std::to_string(totalSteps) + " steps, " +
                     (config_.privacy.secure ? "secure mode" : "NOT secure mode (seeded noise)"));

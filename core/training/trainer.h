@@ -17,6 +17,8 @@
 
 namespace trustlab {
 
+class NoiseTap;  // training/private_stepper.h
+
 struct TrainResult {
   bool cancelled = false;
   bool stoppedEarly = false;
@@ -40,6 +42,9 @@ class Trainer {
 
   const RunEvents& events() const { return events_; }
 
+  /// A private fit() shows its steps to `tap` (the white-box audit); not owned.
+  void tapNoise(NoiseTap* tap) { noiseTap_ = tap; }
+
   /// Saves the state a run resumes from (training/training_state.h) to `path` every `every`
   /// steps (0: never periodically) and when stopped. `beforeSave` runs first (e.g. flushes the
   /// store, so that everything logged up to the saved step is kept if the process dies).
@@ -56,6 +61,7 @@ class Trainer {
   std::string checkpointPath_, resumePath_;
   long checkpointEvery_ = 0;
   std::function<void()> beforeSave_;
+  NoiseTap* noiseTap_ = nullptr;
 };
 
 }  // namespace trustlab

@@ -1,6 +1,7 @@
 // Tests the attack metrics against known answers: ROC/AUC/TPR at FPR/advantage on hand-made
 // scores, Clopper–Pearson bounds against closed forms, the empirical ε bound's validity, LiRA on
-// synthetic shadow statistics, exposure's ranking, and canaries as each tokenizer sees them
+// synthetic shadow statistics, the white-box gradient canaries on simulated DP-SGD steps (their
+// bound close to the exact ε, never above it, and above it for a clipping bug), exposure's ranking, and canaries as each tokenizer sees them
 // (words; BERT's WordPiece with [CLS]/[SEP]; GPT-2's BPE, where a secret digit is " 7").
 #include <QtTest>
 
@@ -12,8 +13,12 @@
 
 #include "attacks/canaries.h"
 #include "attacks/epsilon_lower_bound.h"
+#include "attacks/gradient_canaries.h"
 #include "attacks/lira.h"
 #include "attacks/roc.h"
+#include "privacy/accountant.h"
+#include "privacy/gaussian_noise.h"
+#include "privacy/gdp.h"
 #include "util/errors.h"
 
 using namespace trustlab;
@@ -44,6 +49,31 @@ class TestAttackMetrics : public QObject {
       w.target[i] = (w.member[i] ? inShift : 0) + noise(rng) + 0.05 * i;
     }
     return w;
+  }
+
+
+  /// T steps as PrivateStepper takes them: clean sums, the tap, N(0, σ²C²) from the real noise
+  /// generator and the division by the expected batch; returns the canaries' empirical ε.
+  static EmpiricalEpsilon auditSimulatedSteps(double sigma, double q, long steps, long canaries, double magnitude,
+                                              double delta) {
+    const double clip = 0.5, expectedBatch = 64;
+    std::vector<torch::Tensor> params{torch::zeros({1000, 250}), torch::zeros({400})};
+    GradientCanaries tap(params, q, {canaries, magnitude, 11});
+    GaussianNoise noise(5, torch::kCPU);
+    for (long t = 0; t < steps; ++t) {
+      std::vector<torch::Tensor> sums{torch::randn({1000, 250}) * 0.01, torch::randn({400}) * 0.01};
+      tap.beforeNoise(sums, clip, sigma * clip);
+      for (auto& s : sums) noise.addTo(s, sigma * clip, 1 / expectedBatch);
+      tap.afterNoise(sums, expectedBatch);
+    }
+    return empiricalEpsilon(rocCurve(tap.scores(), tap.isMember()), delta);
+  }
+  /// ε of T full-batch Gaussian steps: exactly μ-GDP with μ = √T/σ (Dong, Roth, Su 2019).
+  static double fullBatchEpsilon(double sigma, long steps, double delta) {
+    const double mu = std::sqrt(double(steps)) / sigma;
+    double lo = 0, hi = 100;
+    for (int i = 0; i < 200; ++i) (gdpDelta(mu, (lo + hi) / 2) > delta ? lo : hi) = (lo + hi) / 2;
+    return hi;
   }
 
  private Q_SLOTS:
@@ -101,6 +131,37 @@ class TestAttackMetrics : public QObject {
     }
     QCOMPARE(exceed, 0);
     QVERIFY2(positive >= 18, qPrintable(QString::number(positive)));
+  }
+  void gradientCanariesComeCloseToTheExactEpsilonNeverAbove() {
+    // Full batch (q = 1): the steps are exactly Gaussian, so the bound can approach the exact ε.
+    torch::manual_seed(1);
+    const double delta = 1e-5;
+    for (const double sigma : {7.5, 2.16, 1.2}) {  // ε ≈ 1, 4, 8
+      const double theory = fullBatchEpsilon(sigma, 4, delta);
+      const auto e = auditSimulatedSteps(sigma, 1.0, 4, 200000, 1.0, delta);
+      qInfo("σ %.1f: white-box bound %.3f, estimate %.3f, exact ε %.3f", sigma, e.lowerBound, e.pointEstimate, theory);
+      QVERIFY2(e.lowerBound <= theory, qPrintable(QString("σ %1: bound %2 > ε %3").arg(sigma).arg(e.lowerBound).arg(theory)));
+      QVERIFY2(e.lowerBound >= theory / 2, qPrintable(QString("σ %1: bound %2 vs ε %3").arg(sigma).arg(e.lowerBound).arg(theory)));
+    }
+  }
+  void gradientCanariesUnderSubsamplingStayBelowTheAccountant() {
+    torch::manual_seed(2);
+    const double delta = 1e-5, sigma = 1.0, q = 0.2;
+    const long steps = 20;
+    auto prv = makeAccountant("prv");
+    prv->compose(sigma, q, steps);
+    const double theory = prv->epsilon(delta);
+    const auto e = auditSimulatedSteps(sigma, q, steps, 200000, 1.0, delta);
+    qInfo("q %.1f: white-box bound %.3f, estimate %.3f, PRV ε %.3f", q, e.lowerBound, e.pointEstimate, theory);
+    QVERIFY2(e.lowerBound <= theory, qPrintable(QString("bound %1 > ε %2").arg(e.lowerBound).arg(theory)));
+    QVERIFY2(e.lowerBound > 0.2 * theory, qPrintable(QString("bound %1 vs ε %2").arg(e.lowerBound).arg(theory)));
+  }
+  void gradientCanariesCatchAClippingBug() {
+    // An example that adds 2C (clipping skipped) leaks more than the accountant says: caught.
+    torch::manual_seed(3);
+    const double delta = 1e-5, sigma = 2.0, theory = fullBatchEpsilon(sigma, 4, delta);
+    const auto e = auditSimulatedSteps(sigma, 1.0, 4, 60000, 2.0, delta);
+    QVERIFY2(e.lowerBound > theory, qPrintable(QString("bound %1 vs ε %2").arg(e.lowerBound).arg(theory)));
   }
   void liraSeparatesWhenInAndOutDiffer() {
     // IN confidence ~ N(3, 1), OUT ~ N(0, 1), plus per-example offsets: online and offline LiRA,
