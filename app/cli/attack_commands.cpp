@@ -16,7 +16,7 @@ int attackCommand(const std::vector<std::string>& argv) {
   if (argv.empty()) throw InputError("attack", "expects a subcommand: mia, canary, whitebox");
   const std::string sub = argv[0];
   const Args a(std::vector<std::string>(argv.begin() + 1, argv.end()),
-               {"run", "store", "method", "shadows", "audit-examples", "steps", "restarts", "threads", "canaries"},
+               {"run", "store", "method", "shadows", "audit-examples", "steps", "restarts", "threads", "canaries", "trainings"},
                {"json", "offline", "fixed-variance"});
   if (sub == "mia") {
     // The run's audit section gives the defaults (shadows, audit-set size) that options override.
@@ -45,7 +45,9 @@ int attackCommand(const std::vector<std::string>& argv) {
   if (sub == "whitebox") {
     GradientCanaryAuditOptions o;
     o.canaries.count = a.getLong("canaries", o.canaries.count);
+    o.trainings = int(a.getLong("trainings", o.trainings));
     if (o.canaries.count < 2) throw InputError("--canaries", "the white-box audit needs at least 2 canaries");
+    if (o.trainings < 1) throw InputError("--trainings", "at least one training");
     if (!a.has("json")) o.progress = [](const std::string& m) { std::fprintf(stderr, "%s\n", m.c_str()); };
     return runAuditCommand(a, kGradientCanaryAudit, [&](const AuditedRun&) { return AuditRequest{"", "", o, {}, nullptr}; }, {});
   }

@@ -46,7 +46,7 @@ commands:
              [--audit-examples N] [--store FILE] [--json]        (membership inference on a stored run)
   attack canary --run ID [--steps N] [--restarts R] [--store FILE] [--json]
                                               (exposure and model inversion of the run's planted canaries)
-  attack whitebox --run ID [--canaries N] [--store FILE] [--json]
+  attack whitebox --run ID [--canaries N] [--trainings K] [--store FILE] [--json]
                                               (DP audit: the run's spec retrained with gradient canaries in its
                                                steps; ε lower bound against the theoretical ε)
   fairness classifier --run ID [--positive LABEL] [--bootstrap B] [--word-lists F1,F2] [--census-names DIR]

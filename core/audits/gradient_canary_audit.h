@@ -15,7 +15,8 @@
 namespace trustlab {
 
 struct GradientCanaryAuditOptions {
-  GradientCanaryOptions canaries;
+  GradientCanaryOptions canaries;  ///< per training (at most one per trainable coordinate)
+  int trainings = 1;               ///< independent trainings, each with fresh canaries: more trials
   std::function<void(const std::string&)> progress;
   const std::atomic<bool>* stop = nullptr;
 };
@@ -24,7 +25,8 @@ struct GradientCanaryAuditResult {
   EmpiricalEpsilon epsilon;          ///< the lower bound and its point estimate
   double theoreticalEpsilon = 0;     ///< the accountant's ε for the audited training
   double delta = 0, noiseMultiplier = 0, sampleRate = 0;
-  long canaries = 0, members = 0, steps = 0;
+  long canaries = 0, members = 0, steps = 0;  ///< canaries over all trainings; steps of each
+  int trainings = 0;
   double auc = 0, seconds = 0;
   RocCurve roc;
   bool cancelled = false;

@@ -2,7 +2,8 @@
 // few enough words that the vocabulary, built from training data without DP, covers the test
 // split too and cannot itself give members away):
 // a non-private model leaks membership and its canaries, a private one (ε = 1) does not, and the
-// empirical ε lower bound never exceeds the theoretical ε.
+// empirical ε lower bound never exceeds the theoretical ε, nor does the white-box audit's, which
+// comes much closer to it.
 #include <QtTest>
 
 #include <torch/torch.h>
@@ -11,6 +12,7 @@
 #include <random>
 
 #include "audits/canary_audit.h"
+#include "audits/gradient_canary_audit.h"
 #include "audits/membership_audit.h"
 #include "experiment/runner.h"
 #include "util/errors.h"
@@ -139,6 +141,33 @@ class TestPrivacyAudit : public QObject {
       sum += canaries(id, run).meanExposure;
     }
     QVERIFY2(sum / 3 < 4, qPrintable(QString("exposure at ε = 1: %1").arg(sum / 3)));
+  }
+  void whiteBoxAuditOfTheStepsStaysBelowTheoryAndComesClose() {
+    // Full batches (q = 1): the steps are Gaussian and the canaries' bound approaches the exact ε.
+    auto s = spec(4.0, 6);
+    s.audit.canaries = 0;
+    s.training.batchSize = 300;
+    s.training.epochs = 5;
+    s.training.privacy.accountant = "prv";
+    long long id = 0;
+    const auto run = train(s, id);
+    AuditRequest request;
+    GradientCanaryAuditOptions o;
+    o.trainings = 8;  // ~2·10⁵ canaries: 8 fresh trainings over every trainable coordinate
+    request.options = o;
+    const auto r = std::any_cast<GradientCanaryAuditResult>(runAudit(*store_, id, run, kGradientCanaryAudit, request).report);
+    qInfo("%s", describeGradientCanaries(r).c_str());
+    QCOMPARE(r.steps, 5L);
+    QVERIFY2(std::abs(r.theoreticalEpsilon - 4.0) < 0.01, qPrintable(QString::number(r.theoreticalEpsilon)));
+    QVERIFY2(r.epsilon.lowerBound <= r.theoreticalEpsilon, describeGradientCanaries(r).c_str());
+    QVERIFY2(r.epsilon.lowerBound >= r.theoreticalEpsilon / 2, describeGradientCanaries(r).c_str());
+    QCOMPARE(store_->run(id)->latestMetrics.at("audit/gradient_canaries/epsilon_lower_bound"), r.epsilon.lowerBound);
+    // A non-private run has no steps to audit.
+    auto open = spec(0, 6);
+    open.audit.canaries = 0;
+    open.training.epochs = 1;
+    const auto plain = train(open, id);
+    QVERIFY_THROWS_EXCEPTION(InputError, runAudit(*store_, id, plain, kGradientCanaryAudit));
   }
   void auditNeedsAFinishedRunWithCheckpoint() {
     QVERIFY_THROWS_EXCEPTION(InputError, loadRunForAudit(*store_, 9999));
