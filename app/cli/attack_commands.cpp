@@ -47,7 +47,7 @@ int attackCommand(const std::vector<std::string>& argv) {
     o.canaries.count = a.getLong("canaries", o.canaries.count);
     o.trainings = int(a.getLong("trainings", o.trainings));
     if (o.canaries.count < 2) throw InputError("--canaries", "the white-box audit needs at least 2 canaries");
-    if (o.trainings < 1) throw InputError("--trainings", "at least one training");
+    if (o.trainings < 0) throw InputError("--trainings", "at least one training (0: as many as --canaries needs)");
     if (!a.has("json")) o.progress = [](const std::string& m) { std::fprintf(stderr, "%s\n", m.c_str()); };
     return runAuditCommand(a, kGradientCanaryAudit, [&](const AuditedRun&) { return AuditRequest{"", "", o, {}, nullptr}; }, {});
   }

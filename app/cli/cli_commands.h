@@ -26,6 +26,7 @@ int privacyCommand(const std::vector<std::string>& args);
 int attackCommand(const std::vector<std::string>& args);
 int fairnessCommand(const std::vector<std::string>& args);
 int sweepCommand(const std::vector<std::string>& args);
+int studyCommand(const std::vector<std::string>& args);
 int pluginsCommand(const std::vector<std::string>& args);
 int auditCommand(const std::vector<std::string>& args);
 int predictCommand(const std::vector<std::string>& args);

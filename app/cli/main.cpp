@@ -8,6 +8,7 @@
 #include "cli_commands.h"
 #include "audits/membership_audit.h"
 #include "plugins/plugin_loader.h"
+#include "studies/study.h"
 #include "privacy/privacy_history.h"
 #include "store/run_groups.h"
 #include "tokenizers/pretrained_tokenizer.h"
@@ -78,6 +79,9 @@ commands:
                                               (a run's fine-tuned pretrained model as a Hugging Face folder)
   sweep SPEC.json [--store FILE] [--json]     (grid or random search over any spec fields × seeds,
                                               each point audited; resumable; README: sweeps)
+  study list | study NAME [--quick] [--output DIR] [--store FILE] [--json]
+                                              (a study's grid, resumable, then its report folder: report.md,
+                                               figures, CSV tables, specs, versions; --json: headline numbers)
   privacy epsilon --sample-rate Q --noise-multiplier S (--steps T | --epochs N) --delta D
                   [--accountant A] [--json]
   privacy noise --target-epsilon E --sample-rate Q (--steps T | --epochs N) --delta D [--accountant A] [--json]
@@ -95,6 +99,7 @@ std::string usage() {
   return std::string(kUsage) + "Accountants (A): " + trustlab::joinNames(trustlab::accountantNames(), ", ") +
          ".\nMembership attacks (M): " + trustlab::joinNames(trustlab::membershipAttackRegistry().names(), ", ") +
          ".\nAudits (NAME): " + trustlab::joinNames(trustlab::auditRegistry().names(), ", ") +
+         ".\nStudies: " + trustlab::joinNames(trustlab::studyRegistry().names(), ", ") +
          ".\nGroupings (G): " + groupings + ".\nTokenizer formats: " +
          trustlab::joinNames(trustlab::pretrainedTokenizerRegistry().names(), ", ") + ".\n";
 }
@@ -126,6 +131,7 @@ int main(int argc, char** argv) {
     if (command == "tokenize") return trustlab::cli::tokenizeCommand(args);
     if (command == "model") return trustlab::cli::modelCommand(args);
     if (command == "sweep") return trustlab::cli::sweepCommand(args);
+    if (command == "study") return trustlab::cli::studyCommand(args);
     if (command == "plugins") return trustlab::cli::pluginsCommand(args);
     std::fprintf(stderr, "trustlab-cli: unknown command '%s'\n\n%s", command.c_str(), usage().c_str());
     return 2;

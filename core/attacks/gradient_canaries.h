@@ -21,7 +21,7 @@
 namespace trustlab {
 
 struct GradientCanaryOptions {
-  long count = 100000;     ///< canaries (at most one per trainable coordinate)
+  long count = 200000;     ///< canaries (at most one per trainable coordinate)
   double magnitude = 1.0;  ///< what a present canary adds, in units of C: above 1 is a clipping bug (tests)
   uint64_t seed = 0;
 };

@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -30,11 +31,12 @@ GradientCanaryAuditResult auditGradientCanaries(const ExperimentSpec& spec, cons
   if (!privacy.enabled()) throw InputError("training.privacy", "the white-box audit needs a private run (DP-SGD)");
   if (privacy.clipping == "per_layer")
     throw InputError("privacy.clipping", "the white-box audit covers flat and automatic clipping, not per_layer");
-  if (o.trainings < 1) throw InputError("audit.trainings", "at least one training");
+  if (o.trainings < 0) throw InputError("audit.trainings", "at least one training (0: as many as the canaries need)");
   GradientCanaryAuditResult r;
   std::vector<double> scores;
   std::vector<bool> members;
-  for (int k = 0; k < o.trainings; ++k) {
+  int trainings = o.trainings;
+  for (int k = 0; k < std::max(trainings, 1); ++k) {
     TrainConfig training = spec.training;
     training.seed = spec.training.seed + 104729 * uint64_t(k + 1);  // fresh trainings of the design, not the run's noise
     torch::manual_seed(training.seed);
@@ -42,14 +44,16 @@ GradientCanaryAuditResult auditGradientCanaries(const ExperimentSpec& spec, cons
                                 long(spec.data.tokenizer.maxLength));
     GradientCanaryOptions canaryOptions = o.canaries;
     canaryOptions.seed ^= training.seed;
-    GradientCanaries canaries(trainableParameters(*model), std::min(1.0, double(training.batchSize) / double(data.train.size())),
-                              canaryOptions);
+    const auto params = trainableParameters(*model);
+    GradientCanaries canaries(params, std::min(1.0, double(training.batchSize) / double(data.train.size())), canaryOptions);
+    if (trainings == 0)  // as many trainings as the requested trials need, each giving canaries.count()
+      trainings = int(std::clamp<long>((o.canaries.count + canaries.count() - 1) / canaries.count(), 1, 16));
     EpsilonObserver accountant;
     Trainer trainer(model, training);
     trainer.addObserver(&accountant);
     trainer.tapNoise(&canaries);
     if (o.progress)
-      o.progress("white-box audit: training " + std::to_string(k + 1) + " of " + std::to_string(o.trainings) +
+      o.progress("white-box audit: training " + std::to_string(k + 1) + " of " + std::to_string(trainings) +
                  " with " + std::to_string(canaries.count()) + " gradient canaries");
     if (trainer.fit(data.train, EncodedSplit{}, o.stop).cancelled) {
       r.cancelled = true;
@@ -63,7 +67,7 @@ GradientCanaryAuditResult auditGradientCanaries(const ExperimentSpec& spec, cons
     r.sampleRate = accountant.last.sampleRate;
     r.steps = canaries.steps();
   }
-  r.trainings = o.trainings;
+  r.trainings = trainings;
   r.roc = rocCurve(scores, members);
   r.auc = rocAuc(r.roc);
   r.epsilon = empiricalEpsilon(r.roc, privacy.delta);

@@ -16,7 +16,9 @@ namespace trustlab {
 
 struct GradientCanaryAuditOptions {
   GradientCanaryOptions canaries;  ///< per training (at most one per trainable coordinate)
-  int trainings = 1;               ///< independent trainings, each with fresh canaries: more trials
+  /// Independent trainings, each with fresh canaries; 0: enough for canaries.count trials in all
+  /// (a small model has fewer coordinates than that), at most 16.
+  int trainings = 0;
   std::function<void(const std::string&)> progress;
   const std::atomic<bool>* stop = nullptr;
 };

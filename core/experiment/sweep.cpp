@@ -309,7 +309,7 @@ SweepOutcome runSweep(const SweepSpec& sweep, const SweepOptions& o) {
   if (!o.store) throw std::invalid_argument("runSweep: needs a store");
   const auto t0 = std::chrono::steady_clock::now();
   const auto points = expandSweep(sweep);
-  const std::string experiment = sweepExperiment(sweep.name);
+  const std::string experiment = o.experiment.empty() ? sweepExperiment(sweep.name) : o.experiment;
   SweepOutcome out;
   for (size_t i = 0; i < points.size(); ++i) {
     if (o.stop && o.stop->load()) {
@@ -355,7 +355,10 @@ SweepOutcome runSweep(const SweepSpec& sweep, const SweepOptions& o) {
 }
 
 std::vector<SweepCell> summarizeSweep(const RunStore& store, const std::string& sweepName) {
-  const std::string experiment = sweepExperiment(sweepName);
+  return summarizeExperiment(store, sweepExperiment(sweepName));
+}
+
+std::vector<SweepCell> summarizeExperiment(const RunStore& store, const std::string& experiment) {
   using Key = std::tuple<std::string, std::string, std::map<std::string, std::string>, double>;
   std::map<Key, std::map<std::string, std::vector<double>>> values;
   std::map<Key, SweepCell> cells;

@@ -74,6 +74,7 @@ std::string sweepExperiment(const std::string& sweepName);
 
 struct SweepOptions {
   RunStore* store = nullptr;
+  std::string experiment;  ///< where the runs live (a study's "study:<name>"); empty: sweepExperiment(name)
   const std::atomic<bool>* stop = nullptr;
   std::vector<TrainingObserver*> observers;  ///< see each run train
   std::function<void(const SweepPoint&, int index, int total, long long runId, bool reused)> onPointDone;
@@ -105,5 +106,7 @@ struct SweepCell {
 
 /// Finished runs of `sweepName` grouped by cell, in dataset, model, settings, decreasing-ε order.
 std::vector<SweepCell> summarizeSweep(const RunStore& store, const std::string& sweepName);
+/// The same for the sweep runs stored under `experiment` (several sweeps may share one).
+std::vector<SweepCell> summarizeExperiment(const RunStore& store, const std::string& experiment);
 
 }  // namespace trustlab

@@ -6,7 +6,6 @@
 #include <stdexcept>
 
 namespace trustlab {
-namespace {
 
 std::string csvField(const std::string& s) {
   if (s.find_first_of(",\"\n") == std::string::npos) return s;
@@ -14,6 +13,8 @@ std::string csvField(const std::string& s) {
   for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
   return q + "\"";
 }
+
+namespace {
 
 /// Escapes LaTeX specials in labels; Greek letters commonly used in privacy plots become math.
 std::string latexText(const std::string& s) {

@@ -20,6 +20,9 @@ struct PlotDescription {
   bool logX = false, logY = false;
 };
 
+/// One CSV field, quoted as RFC 4180 asks when it holds a comma, quote or newline.
+std::string csvField(const std::string& s);
+
 /// Columns: series,x,y (RFC 4180 quoting of names).
 std::string toCsv(const PlotDescription& plot);
 

@@ -1,0 +1,50 @@
+// trustlab-cli study: runs a study (its grid of sweeps under experiment "study:<name>", resuming
+// what the store already holds), writes its report folder and prints where, or its headline
+// numbers as JSON.
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "args.h"
+#include "cli_commands.h"
+#include "studies/study.h"
+#include "terminal_progress.h"
+#include "util/errors.h"
+#include "util/text.h"
+
+namespace trustlab::cli {
+
+int studyCommand(const std::vector<std::string>& argv) {
+  const auto names = joinNames(studyRegistry().names(), ", ");
+  if (argv.empty()) throw InputError("study", "expects a study (" + names + ") or list");
+  const Args a(std::vector<std::string>(argv.begin() + 1, argv.end()), {"store", "output"}, {"json", "quick", "quiet"});
+  if (argv[0] == "list") {
+    for (const auto& item : studyRegistry().items()) std::printf("%-22s %s\n", item.name.c_str(), item.description.c_str());
+    return 0;
+  }
+  studyRegistry().at(argv[0]);  // an unknown study is named before anything runs
+  RunStore store(storePath(a));
+  TerminalProgress progress(a.has("quiet") || a.has("json"));
+  StudyOptions o;
+  o.store = &store;
+  o.quick = a.has("quick");
+  o.outputDir = a.get("output", "study-" + argv[0] + (o.quick ? "-quick" : ""));
+  o.observers = {&progress};
+  o.progress = [&](const std::string& m) { progress.onMessage(m); };
+  const auto out = runStudy(argv[0], o);
+  progress.finish();
+  if (out.cancelled) throw std::runtime_error("study " + argv[0] + " stopped before its grid was done");
+  if (a.has("json")) {
+    std::cout << nlohmann::json{{"study", argv[0]}, {"quick", o.quick}, {"report", out.files.front()},
+                                {"ran", out.ran}, {"reused", out.reused}, {"seconds", out.seconds},
+                                {"headline", nlohmann::json::parse(out.headlineJson)}}
+                     .dump()
+              << std::endl;
+    return 0;
+  }
+  std::printf("study %s%s: %d runs trained, %d already in the store, %.1f s\nreport: %s\n", argv[0].c_str(),
+              o.quick ? " (quick)" : "", out.ran, out.reused, out.seconds, out.files.front().c_str());
+  return 0;
+}
+
+}  // namespace trustlab::cli

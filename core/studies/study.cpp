@@ -1,0 +1,99 @@
+#include "studies/study.h"
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "interop/export_files.h"
+#include "plots/series_export.h"
+#include "util/runtime.h"
+
+namespace trustlab {
+namespace {
+
+/// What produced the report: TrustLab and LibTorch versions, the commit, the host, the date.
+std::string versionsJson() {
+  const auto b = buildInfo();
+  const std::time_t now = std::time(nullptr);
+  char date[32];
+  std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  return nlohmann::json{{"trustlab", b.trustlabVersion}, {"libtorch", b.libtorchVersion}, {"git_commit", b.gitCommit},
+                        {"cuda_available", b.cudaAvailable}, {"host", hostDescription()}, {"written", date}}
+      .dump(2);
+}
+
+}  // namespace
+
+Registry<Study>& studyRegistry() {
+  static Registry<Study> r("study", "", [](auto& reg) {
+    reg.add({"dp-audit", "DP theory vs practice: the theoretical ε against white-box and black-box audits"}, dpAuditStudy());
+  });
+  return r;
+}
+
+std::string studyExperiment(const std::string& name, bool quick) { return "study:" + name + (quick ? ":quick" : ""); }
+
+StudyOutcome runStudy(const std::string& name, const StudyOptions& o) {
+  if (!o.store) throw std::invalid_argument("runStudy: needs a store");
+  const auto& study = studyRegistry().at(name);
+  const auto t0 = std::chrono::steady_clock::now();
+  StudyOutcome out;
+  const auto sweeps = study.sweeps(o.quick);
+  for (const auto& sweep : sweeps) sweep.requireValid("study " + name);
+  SweepOptions so;
+  so.store = o.store;
+  so.experiment = studyExperiment(name, o.quick);
+  so.stop = o.stop;
+  so.onMessage = o.progress;
+  so.observers = o.observers;
+  so.qtVersion = o.qtVersion;
+  for (const auto& sweep : sweeps) {
+    const auto r = runSweep(sweep, so);
+    out.ran += r.ran;
+    out.reused += r.reused;
+    if (r.cancelled) {
+      out.cancelled = true;
+      return out;
+    }
+  }
+  const std::filesystem::path dir(o.outputDir);
+  makeExportFolder(dir / "specs");
+  out.files.push_back((dir / "report.md").string());  // written by the study's report, listed first
+  for (const auto& sweep : sweeps) {
+    const auto path = dir / "specs" / (sweep.name + ".json");
+    writeExportFile(path, sweep.toJson());
+    out.files.push_back(path.string());
+  }
+  writeExportFile(dir / "versions.json", versionsJson());
+  out.files.push_back((dir / "versions.json").string());
+  study.report(summarizeExperiment(*o.store, studyExperiment(name, o.quick)), o, out);
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return out;
+}
+
+void writeCsvTable(const std::string& path, const std::vector<std::vector<std::string>>& rows) {
+  std::string text;
+  for (const auto& row : rows) {
+    for (size_t i = 0; i < row.size(); ++i) text += (i ? "," : "") + csvField(row[i]);
+    text += "\n";
+  }
+  writeExportFile(path, text);
+}
+
+std::string markdownTable(const std::vector<std::vector<std::string>>& rows) {
+  std::string text;
+  for (size_t r = 0; r < rows.size(); ++r) {
+    text += "|";
+    for (const auto& cell : rows[r]) text += " " + cell + " |";
+    text += "\n";
+    if (r == 0) {
+      text += "|";
+      for (size_t i = 0; i < rows[0].size(); ++i) text += "---|";
+      text += "\n";
+    }
+  }
+  return text;
+}
+
+}  // namespace trustlab

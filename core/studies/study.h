@@ -1,0 +1,61 @@
+// core/studies: a study runs its grid of sweeps under experiment "study:<name>" (resumable: points
+// already finished and audited are reused), then writes a report folder ready for a paper's
+// appendix: report.md, its figures (CSV and a pgfplots .tex everywhere; the GUI's writer adds
+// PDF/SVG/PNG), CSV tables, the exact sweep specs and the software versions. Its headline numbers
+// are one JSON object (`trustlab-cli study NAME --json`).
+#pragma once
+#include <atomic>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "config/registry.h"
+#include "experiment/sweep.h"
+#include "interop/run_report.h"
+
+namespace trustlab {
+
+struct StudyOptions {
+  RunStore* store = nullptr;
+  std::string outputDir;  ///< the report folder (created)
+  bool quick = false;     ///< the small setting (minutes on 2 cores) instead of the paper's design at our scale
+  std::function<void(const std::string&)> progress;
+  std::vector<TrainingObserver*> observers;  ///< see each run train
+  const std::atomic<bool>* stop = nullptr;
+  FigureWriter figure = writeFigureData;
+  std::string qtVersion;
+};
+
+struct StudyOutcome {
+  std::string headlineJson;        ///< the study's headline numbers
+  std::vector<std::string> files;  ///< report.md first, then every file written
+  int ran = 0, reused = 0;         ///< points trained now / found finished in the store
+  double seconds = 0;
+  bool cancelled = false;
+};
+
+struct Study {
+  /// The sweeps of the grid (their runs share the study's experiment).
+  std::function<std::vector<SweepSpec>(bool quick)> sweeps;
+  /// The report from the grid's cells; fills headlineJson and files.
+  std::function<void(const std::vector<SweepCell>& cells, const StudyOptions& options, StudyOutcome& out)> report;
+};
+
+/// dp-audit and any added by plugins.
+Registry<Study>& studyRegistry();
+
+/// "study:<name>" ("study:<name>:quick"): the experiment a study's runs are stored under; the quick
+/// and full designs differ, so their runs are kept apart.
+std::string studyExperiment(const std::string& name, bool quick);
+
+/// Runs study `name`: its sweeps (stopping when options.stop is raised), then its report.
+StudyOutcome runStudy(const std::string& name, const StudyOptions& options);
+
+/// For study reports: writes `rows` (the first is the header) as RFC 4180 CSV at `path`.
+void writeCsvTable(const std::string& path, const std::vector<std::vector<std::string>>& rows);
+/// The same rows as a Markdown table.
+std::string markdownTable(const std::vector<std::vector<std::string>>& rows);
+
+Study dpAuditStudy();
+
+}  // namespace trustlab
