@@ -377,4 +377,37 @@ void MetricPlot::exportWithDialog() {
   trustlab::exportWithDialog(this, title_, [this](const ExportRequest& r) { return write(r); });
 }
 
+std::vector<std::string> renderFigure(const PlotDescription& d, const std::string& base) {
+  MetricPlot plot(QString::fromStdString(d.title), QString::fromStdString(d.xLabel), QString::fromStdString(d.yLabel));
+  plot.setSmoothingOffered(false);
+  plot.resize(640, 420);
+  plot.setLogY(d.logY);
+  if (d.logX) {
+    plot.plot()->xAxis->setScaleType(QCPAxis::stLogarithmic);
+    plot.plot()->xAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
+  }
+  QColor previous;  // a faint series (± std) is drawn in the colour of the line it surrounds
+  for (const auto& s : d.series) {
+    const QColor color = !s.color.empty() ? QColor(QString::fromStdString(s.color)) : s.faint ? previous : QColor();
+    plot.setData(plot.addSeries(QString::fromStdString(s.name), color, s.dashed ? Qt::DashLine : Qt::SolidLine),
+                 QVector<double>(s.x.begin(), s.x.end()), QVector<double>(s.y.begin(), s.y.end()));
+    QCPGraph* line = plot.plot()->graph(plot.plot()->graphCount() - 1);
+    if (!s.faint) {
+      previous = line->pen().color();
+      continue;
+    }
+    QPen pen = line->pen();
+    QColor light = pen.color();
+    light.setAlpha(70);
+    pen.setColor(light);
+    pen.setWidthF(1);
+    line->setPen(pen);
+    line->removeFromLegend();
+  }
+  std::vector<std::string> files;
+  for (const auto& f : plot.exportAll(QString::fromStdString(base), d.widthCm / 2.54 * 72, d.heightCm / 2.54 * 72))
+    files.push_back(f.toStdString());
+  return files;
+}
+
 }  // namespace trustlab

@@ -103,4 +103,8 @@ class MetricPlot : public QWidget {
   QTimer replotTimer_;
 };
 
+/// A core figure drawn as the GUI draws it, at its size (one column unless it says otherwise): PDF,
+/// SVG, PNG at 300 dpi, CSV and pgfplots at `base`.*; returns the files. A FigureWriter for reports; GUI thread only.
+std::vector<std::string> renderFigure(const PlotDescription& d, const std::string& base);
+
 }  // namespace trustlab

@@ -33,6 +33,7 @@
 #include "distillation_view.h"
 #include "fairness_view.h"
 #include "federated_view.h"
+#include "studies_view.h"
 #include "tradeoff_view.h"
 #include "training_view.h"
 #include "training_worker.h"
@@ -71,6 +72,7 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
       distillation_(new DistillationView),
       compare_(new CompareView),
       inspect_(new InspectView),
+      studies_(new StudiesView),
       fairnessTabs_(new QTabWidget),
       federatedRefresh_(new QTimer(this)),
       probe_(new ResponsivenessProbe(this)),
@@ -87,7 +89,10 @@ MainWindow::MainWindow(const QString& storePath, QWidget* parent)
   fairnessTabs_->addTab(distillation_, tr("Distillation"));
   tabs_->addTab(fairnessTabs_, tr("Fairness"));
   tabs_->addTab(inspect_, tr("Inspect"));
+  tabs_->addTab(studies_, tr("Studies"));
   tradeoff_->setStorePath(storePath_);
+  studies_->setStorePath(storePath_);
+  connect(studies_, &StudiesView::runsChanged, browser_, &RunBrowser::refresh);
   distillation_->setStorePath(storePath_);
   connect(distillation_, &DistillationView::runFinished, this, [this](bool, const QString& message) {
     statusBar()->showMessage(message, 15000);
@@ -480,6 +485,7 @@ bool MainWindow::switchStore(const QString& path) {
   storeLabel_->setText(tr("Store: %1").arg(path));
   browser_->setStorePath(path);
   tradeoff_->setStorePath(path);
+  studies_->setStorePath(path);
   distillation_->setStorePath(path);
   return true;
 }
@@ -520,22 +526,9 @@ bool MainWindow::exportRuns(RunsFormat format, const QString& dir) {
 
 bool MainWindow::writeReport(const QString& dir) {
   const auto selected = browser_->selectedRunIds();
-  // Figures drawn as the GUI draws them (PDF, SVG, PNG at 300 dpi, CSV, pgfplots), one column wide.
-  const FigureWriter render = [](const PlotDescription& d, const std::string& base) {
-    MetricPlot plot(QString::fromStdString(d.title), QString::fromStdString(d.xLabel), QString::fromStdString(d.yLabel));
-    plot.setSmoothingOffered(false);
-    plot.resize(640, 420);
-    for (const auto& s : d.series)
-      plot.setData(plot.addSeries(QString::fromStdString(s.name), QColor(QString::fromStdString(s.color))),
-                   QVector<double>(s.x.begin(), s.x.end()), QVector<double>(s.y.begin(), s.y.end()));
-    std::vector<std::string> files;
-    for (const auto& f : plot.exportAll(QString::fromStdString(base), 8.5 / 2.54 * 72, 6.0 / 2.54 * 72))
-      files.push_back(f.toStdString());
-    return files;
-  };
   try {
     const RunStore store(storePath_.toStdString(), /*readOnly=*/true);
-    const auto report = writeRunReport(store, {selected.begin(), selected.end()}, dir.toStdString(), {}, render);
+    const auto report = writeRunReport(store, {selected.begin(), selected.end()}, dir.toStdString(), {}, renderFigure);
     showInfo(this, tr("Report"), tr("Wrote %1 and %2 figure file(s).").arg(QString::fromStdString(report.markdown))
                                      .arg(report.files.size() - 1));
     return true;

@@ -33,6 +33,7 @@ class FairnessView;
 class DistillationView;
 class CompareView;
 class InspectView;
+class StudiesView;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -50,6 +51,7 @@ class MainWindow : public QMainWindow {
   FederatedView* federatedView() const { return federated_; }
   FairnessView* fairnessView() const { return fairness_; }
   DistillationView* distillationView() const { return distillation_; }
+  StudiesView* studiesView() const { return studies_; }
   CompareView* compareView() const { return compare_; }
   InspectView* inspectView() const { return inspect_; }
   RunInspector* inspector() const { return inspector_; }
@@ -134,6 +136,7 @@ class MainWindow : public QMainWindow {
   DistillationView* distillation_;
   CompareView* compare_;
   InspectView* inspect_;
+  StudiesView* studies_;
   QTabWidget* fairnessTabs_;  ///< classifier audit and distillation
   QTimer* federatedRefresh_;  ///< coalesces live redraws of the Federated tab
   qlonglong liveRun_ = 0;

@@ -88,7 +88,7 @@ void sideBySide(std::ostream& md, const std::vector<RunRecord>& runs, const char
 
 std::vector<std::string> writeFigureData(const PlotDescription& plot, const std::string& basePath) {
   writeExportFile(basePath + ".csv", toCsv(plot));
-  writeExportFile(basePath + ".tex", toPgfplots(plot, 8.5 / 2.54 * 72.27, 6.0 / 2.54 * 72.27));
+  writeExportFile(basePath + ".tex", toPgfplots(plot, plot.widthCm / 2.54 * 72.27, plot.heightCm / 2.54 * 72.27));
   return {basePath + ".csv", basePath + ".tex"};
 }
 

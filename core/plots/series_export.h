@@ -18,6 +18,7 @@ struct PlotDescription {
   std::string title, xLabel, yLabel;
   std::vector<PlotSeries> series;
   bool logX = false, logY = false;
+  double widthCm = 8.5, heightCm = 6.0;  ///< as a report's figure: one paper column unless it needs more
 };
 
 /// One CSV field, quoted as RFC 4180 asks when it holds a comma, quote or newline.

@@ -18,6 +18,8 @@
 #include "store/run_store.h"
 #include "spec/run_name.h"
 #include "main_window.h"
+#include "studies/study.h"
+#include "studies_view.h"
 #include "plugins/plugin_loader.h"
 #include "metric_plot.h"
 #include "responsiveness_probe.h"
@@ -83,6 +85,13 @@ class TestMainWindow : public QObject {
     if (!failed.isEmpty()) qWarning() << failed.first().first();
     if (finished.isEmpty()) return -1;
     return finished.first().at(0).toLongLong();
+  }
+
+  /// Brings every tab page that holds `view` to the front.
+  static void showPage(QWidget* view) {
+    for (QWidget* page = view; page; page = page->parentWidget())
+      if (auto* tabs = page->parentWidget() ? qobject_cast<QTabWidget*>(page->parentWidget()->parentWidget()) : nullptr)
+        tabs->setCurrentWidget(page);
   }
 
  private Q_SLOTS:
@@ -465,12 +474,34 @@ class TestMainWindow : public QObject {
     QVERIFY(!store.listRuns("distill").empty());
     const auto files = view->exportAll(dir_.path() + "/distil", 241, 170);
     QCOMPARE(files.size(), 6);  // the plot in 5 formats and the examples
-    // Every tab page that holds the view comes to the front (Fairness → Distillation).
-    for (QWidget* page = view; page; page = page->parentWidget())
-      if (auto* tabs = page->parentWidget() ? qobject_cast<QTabWidget*>(page->parentWidget()->parentWidget()) : nullptr)
-        tabs->setCurrentWidget(page);
+    showPage(view);  // Fairness → Distillation
     QTest::qWait(100);
     QVERIFY(window_->grab().save(QString(TRUSTLAB_TEST_OUTPUT_DIR) + "/main_window_distillation.png"));
+  }
+  void runsAStudyFromTheStudiesPage() {
+    auto* view = window_->studiesView();
+    showPage(view);
+    view->setQuick(true);
+    view->setOutputFolder(dir_.path() + "/study");
+    QSignalSpy done(view, &StudiesView::runsChanged);
+    view->start();
+    QVERIFY(view->isRunning());
+    QVERIFY(done.wait(240000));
+    QVERIFY(!view->isRunning());
+    // The report is shown with its figure, drawn by the GUI in every export format.
+    QCOMPARE(view->shownReport(), dir_.path() + "/study/report.md");
+    for (const char* ext : {"pdf", "svg", "png", "csv", "tex"})
+      QVERIFY2(QFile::exists(dir_.path() + "/study/empirical-epsilon." + ext), ext);
+    QFile::remove(QString(TRUSTLAB_TEST_OUTPUT_DIR) + "/study_empirical_epsilon.png");
+    QVERIFY(QFile::copy(dir_.path() + "/study/empirical-epsilon.png", QString(TRUSTLAB_TEST_OUTPUT_DIR) + "/study_empirical_epsilon.png"));
+    const RunStore store((dir_.path() + "/gui.sqlite").toStdString(), true);
+    QCOMPARE(int(store.listRuns(studyExperiment("dp-audit", true)).size()), 6);
+    for (const QSize size : {QSize(1024, 700), QSize(1600, 1000)}) {
+      window_->resize(size);
+      QTest::qWait(100);
+      QVERIFY(window_->grab().save(QString(TRUSTLAB_TEST_OUTPUT_DIR) + QString("/main_window_studies_%1x%2.png")
+                                                                           .arg(size.width()).arg(size.height())));
+    }
   }
   void exportsTrainingPlots() {
     const auto files = window_->trainingView()->exportAll(dir_.path() + "/plots", 241, 170);

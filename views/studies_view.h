@@ -1,0 +1,64 @@
+// views: the Studies page. Pick a study (from the registry), quick or full, and a report folder;
+// Run trains its grid on a worker thread (resuming what the store holds), Stop halts it between
+// points. The log follows the runs; the finished report.md is shown with its figures, and the
+// headline numbers under it.
+#pragma once
+#include <QThread>
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
+class QTextBrowser;
+
+namespace trustlab {
+
+class StudyWorker;
+
+class StudiesView : public QWidget {
+  Q_OBJECT
+ public:
+  explicit StudiesView(QWidget* parent = nullptr);
+  ~StudiesView() override;
+  void setStorePath(const QString& path) { storePath_ = path; }
+  QString outputFolder() const;
+  void setOutputFolder(const QString& dir);
+  void setQuick(bool on);
+  /// The report shown (empty before one is written).
+  QString shownReport() const;
+  bool isRunning() const { return running_; }
+
+ public Q_SLOTS:
+  void start();
+  void stop();
+  /// Shows a report folder's report.md with its figures.
+  void showReport(const QString& reportPath);
+
+ Q_SIGNALS:
+  void runStudy(const QString& study, bool quick, const QString& outputDir, const QString& storePath);
+  /// A study finished or stopped: its runs are in the store.
+  void runsChanged();
+
+ private:
+  void setRunning(bool on);
+  void suggestFolder();
+
+  QComboBox* study_;
+  QCheckBox* quick_;
+  QLineEdit* folder_;
+  QPushButton* browse_;
+  QPushButton* run_;
+  QPushButton* stop_;
+  QLabel* about_;
+  QPlainTextEdit* log_;
+  QTextBrowser* report_;
+  QString storePath_;
+  bool running_ = false;
+  QThread thread_;
+  StudyWorker* worker_;
+};
+
+}  // namespace trustlab
