@@ -261,6 +261,26 @@ class TestCli : public QObject {
     QCOMPARE(noFile.code, 2);
     QVERIFY2(noFile.err.contains("--with"), noFile.err.constData());
     QCOMPARE(cli({"audit", "shap", "--run", id, "--store", store()}).code, 2);
+    // The white-box audit needs a private run; on one it bounds ε from below, never above theory.
+    const auto notPrivate = cli({"attack", "whitebox", "--run", id, "--store", store()});
+    QCOMPARE(notPrivate.code, 2);
+    QVERIFY2(notPrivate.err.contains("private"), notPrivate.err.constData());
+    const auto privateRun = cli({"train", spec.fileName(), "--dp", "edp", "--target-epsilon", "4", "--store", store(), "--json"});
+    QVERIFY2(privateRun.code == 0, privateRun.err.constData());
+    const QString privateId = QString::number(QJsonDocument::fromJson(privateRun.out).object()["run_id"].toInteger());
+    const auto whiteBox = cli({"attack", "whitebox", "--run", privateId, "--canaries", "20000", "--trainings", "1",
+                               "--store", store(), "--json"});
+    QVERIFY2(whiteBox.code == 0, whiteBox.err.constData());
+    const auto w = QJsonDocument::fromJson(whiteBox.out).object();
+    for (const char* key : {"epsilon_lower_bound", "theoretical_epsilon", "canaries", "steps", "auc"}) QVERIFY2(w.contains(key), key);
+    QVERIFY(w["epsilon_lower_bound"].toDouble() <= w["theoretical_epsilon"].toDouble());
+    QCOMPARE(cli({"attack", "whitebox", "--run", privateId, "--canaries", "1", "--store", store()}).code, 2);
+    // Studies: listed from their registry; a typo is named with the closest one.
+    const auto studies = cli({"study", "list"});
+    QVERIFY2(studies.code == 0 && studies.out.contains("dp-audit"), studies.out.constData());
+    const auto studyTypo = cli({"study", "dp-audti", "--store", store()});
+    QCOMPARE(studyTypo.code, 2);
+    QVERIFY2(studyTypo.err.contains("dp-audit"), studyTypo.err.constData());
 
     QFile sweep(dir_.path() + "/sweep.json");
     QVERIFY(sweep.open(QIODevice::WriteOnly));
