@@ -9,11 +9,8 @@
 
 namespace trustlab {
 
-GradientCanaries::GradientCanaries(const std::vector<torch::Tensor>& params, double sampleRate,
-                                   const GradientCanaryOptions& options)
-    : generator_(at::make_generator<at::CPUGeneratorImpl>(options.seed ^ 0xca7a21e5ULL)),
-      q_(sampleRate),
-      magnitude_(options.magnitude) {
+GradientCanaries::GradientCanaries(const std::vector<torch::Tensor>& params, const GradientCanaryOptions& options)
+    : generator_(at::make_generator<at::CPUGeneratorImpl>(options.seed ^ 0xca7a21e5ULL)), magnitude_(options.magnitude) {
   std::vector<int64_t> sizes;
   int64_t total = 0;
   for (const auto& p : params) total += p.numel(), sizes.push_back(p.numel());
@@ -39,7 +36,9 @@ GradientCanaries::GradientCanaries(const std::vector<torch::Tensor>& params, dou
   }
 }
 
-void GradientCanaries::beforeNoise(std::vector<torch::Tensor>& sums, double clipNorm, double noiseStd) {
+void GradientCanaries::beforeNoise(std::vector<torch::Tensor>& sums, double clipNorm, double noiseStd,
+                                   double sampleRate) {
+  q_ = sampleRate;
   clipNorm_ = clipNorm;
   sigma_ = noiseStd / clipNorm;  // in units of C
   // Each member joins this step's batch with probability q, as its example would (Poisson).

@@ -28,10 +28,10 @@ struct GradientCanaryOptions {
 
 class GradientCanaries : public NoiseTap {
  public:
-  /// Canaries on distinct random coordinates of `params`; `sampleRate` is the run's q.
-  GradientCanaries(const std::vector<torch::Tensor>& params, double sampleRate, const GradientCanaryOptions& options);
+  /// Canaries on distinct random coordinates of `params`.
+  GradientCanaries(const std::vector<torch::Tensor>& params, const GradientCanaryOptions& options);
 
-  void beforeNoise(std::vector<torch::Tensor>& sums, double clipNorm, double noiseStd) override;
+  void beforeNoise(std::vector<torch::Tensor>& sums, double clipNorm, double noiseStd, double sampleRate) override;
   void afterNoise(const std::vector<torch::Tensor>& noised, double expectedBatch) override;
 
   long count() const { return long(member_.size()); }
@@ -52,7 +52,7 @@ class GradientCanaries : public NoiseTap {
   torch::Tensor memberMask_;  ///< member_ as doubles [m]
   torch::Tensor llr_;         ///< summed log-likelihood ratios [m] (double)
   at::Generator generator_;
-  double q_, magnitude_, clipNorm_ = 0, sigma_ = 0;
+  double magnitude_, q_ = 0, clipNorm_ = 0, sigma_ = 0;  ///< q, C and σ of the step seen last
   long steps_ = 0;
 };
 

@@ -44,8 +44,7 @@ GradientCanaryAuditResult auditGradientCanaries(const ExperimentSpec& spec, cons
                                 long(spec.data.tokenizer.maxLength));
     GradientCanaryOptions canaryOptions = o.canaries;
     canaryOptions.seed ^= training.seed;
-    const auto params = trainableParameters(*model);
-    GradientCanaries canaries(params, std::min(1.0, double(training.batchSize) / double(data.train.size())), canaryOptions);
+    GradientCanaries canaries(trainableParameters(*model), canaryOptions);
     if (trainings == 0)  // as many trainings as the requested trials need, each giving canaries.count()
       trainings = int(std::clamp<long>((o.canaries.count + canaries.count() - 1) / canaries.count(), 1, 16));
     EpsilonObserver accountant;

@@ -1,12 +1,12 @@
 #include "privacy/gaussian_noise.h"
 
-#include "privacy/ziggurat.h"
-
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
 #include <torch/torch.h>
 
 #include <mutex>
+
+#include "privacy/ziggurat.h"
 
 namespace trustlab {
 namespace {

@@ -7,10 +7,10 @@
 // model and one seed; full: the default BiLSTM and three seeds.
 #include <cstdio>
 #include <filesystem>
-#include <map>
 #include <nlohmann/json.hpp>
 
 #include "audits/gradient_canary_audit.h"
+#include "audits/membership_audit.h"
 #include "interop/export_files.h"
 #include "plots/tradeoff.h"
 #include "spec/prepared_data.h"
@@ -19,10 +19,7 @@
 namespace trustlab {
 namespace {
 
-constexpr char kWhiteBox[] = "audit/gradient_canaries/epsilon_lower_bound";
-constexpr char kLossAttack[] = "audit/mia_loss/epsilon_lower_bound";
-constexpr char kLossAuc[] = "audit/mia_loss/auc";
-constexpr char kSpent[] = "privacy/epsilon";
+constexpr char kSpent[] = "privacy/epsilon";  // what the trainer records
 constexpr char kBatchField[] = "training.batch_size";
 
 ExperimentSpec baseSpec(bool quick) {
@@ -50,7 +47,7 @@ SweepSpec setting(const std::string& name, const ExperimentSpec& base, long batc
   s.axes = {{kBatchField, {std::to_string(batch)}, {}, false},
             {"training.epochs", {std::to_string(epochs)}, {}, false},
             {"training.lr", {nlohmann::json(lr).dump()}, {}, false},
-            {"privacy.target_epsilon", {"1", "4", "8"}, {}, false}};
+            {kExampleEpsilonField, {"1", "4", "8"}, {}, false}};
   s.seeds = quick ? std::vector<unsigned long long>{1} : std::vector<unsigned long long>{1, 2, 3};
   s.audits = {kGradientCanaryAudit};
   return s;
@@ -67,6 +64,12 @@ std::string settingOf(const SweepCell& c, long fullBatch) {
   return c.settings.count(kBatchField) && std::stol(c.settings.at(kBatchField)) == fullBatch ? "full_batch" : "poisson";
 }
 
+/// The setting as a table row names it ("full batch (q = 1)", "Poisson, B = 256") or, short, a legend.
+std::string settingLabel(const SweepCell& c, long fullBatch, bool brief) {
+  if (settingOf(c, fullBatch) == "full_batch") return brief ? "q = 1" : "full batch (q = 1)";
+  return (brief ? "B = " : "Poisson, B = ") + c.settings.at(kBatchField);
+}
+
 std::string meanStd(const SweepCell& c, const std::string& key) {
   if (!c.metrics.count(key)) return "—";
   const auto [mean, sd] = c.metrics.at(key);
@@ -81,10 +84,12 @@ double mean(const SweepCell& c, const std::string& key) {
 
 void dpAuditReport(const std::vector<SweepCell>& cells, const StudyOptions& o, StudyOutcome& out) {
   const std::filesystem::path dir(o.outputDir);
+  const auto whiteBox = auditMetricKey(kGradientCanaryAudit, "", "epsilon_lower_bound");
+  const auto lossAttack = auditMetricKey(kMembershipAudit, "loss", "epsilon_lower_bound");
+  const auto lossAuc = auditMetricKey(kMembershipAudit, "loss", "auc");
   long fullBatch = 0;  // the largest batch among the cells is the full one
   for (const auto& c : cells)
     if (c.settings.count(kBatchField)) fullBatch = std::max(fullBatch, std::stol(c.settings.at(kBatchField)));
-  const std::map<std::string, std::string> settingText{{"full_batch", "full batch (q = 1)"}, {"poisson", "Poisson, B = 256"}};
   std::vector<std::vector<std::string>> rows{{"setting", "target ε", "theoretical ε", "white-box ε lower bound",
                                               "theory / white-box", "loss-attack ε lower bound", "loss-attack AUC",
                                               "test accuracy", "runs"}};
@@ -96,20 +101,19 @@ void dpAuditReport(const std::vector<SweepCell>& cells, const StudyOptions& o, S
     const auto s = settingOf(c, fullBatch);
     char target[16], ratio[16];
     std::snprintf(target, sizeof target, "%g", c.epsilon);
-    std::snprintf(ratio, sizeof ratio, "%.2f", mean(c, kSpent) / mean(c, kWhiteBox));
-    rows.push_back({settingText.at(s), target, meanStd(c, kSpent), meanStd(c, kWhiteBox), ratio, meanStd(c, kLossAttack),
-                    meanStd(c, kLossAuc), meanStd(c, "test/accuracy"), std::to_string(c.runs)});
-    headline["epsilon_lower_bound"][s][target] = mean(c, kWhiteBox);
+    std::snprintf(ratio, sizeof ratio, "%.2f", mean(c, kSpent) / mean(c, whiteBox));
+    rows.push_back({settingLabel(c, fullBatch, false), target, meanStd(c, kSpent), meanStd(c, whiteBox), ratio,
+                    meanStd(c, lossAttack), meanStd(c, lossAuc), meanStd(c, "test/accuracy"), std::to_string(c.runs)});
+    headline["epsilon_lower_bound"][s][target] = mean(c, whiteBox);
     headline["theoretical_epsilon"][s][target] = mean(c, kSpent);
-    headline["loss_attack_epsilon_lower_bound"][s][target] = mean(c, kLossAttack);
+    headline["loss_attack_epsilon_lower_bound"][s][target] = mean(c, lossAttack);
   }
   // The figure: the white-box bound of each setting against y = x (the loss attack's bounds are in
   // the table; a column-wide legend holds three entries).
-  const std::map<std::string, std::string> shortText{{"full_batch", "q = 1"}, {"poisson", "B = 256"}};
   for (const auto& group : tradeoffGroups(cells)) {
-    auto line = tradeoffSeries(cells, group, kWhiteBox);
+    auto line = tradeoffSeries(cells, group, whiteBox);
     const auto first = std::find_if(cells.begin(), cells.end(), [&](const SweepCell& c) { return tradeoffGroup(c) == group; });
-    line.name = shortText.at(settingOf(*first, fullBatch));
+    line.name = settingLabel(*first, fullBatch, true);
     series.push_back(line);
   }
   writeCsvTable((dir / "epsilon.csv").string(), rows);

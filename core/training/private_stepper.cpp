@@ -82,7 +82,7 @@ PrivateStepResult PrivateStepper::computeGradients(const EncodedSplit& data, con
   // normalise by the expected batch size so the step does not reveal the sampled size.
   for (size_t k = 0; k < params.size(); ++k)
     if (!sums[k].defined()) sums[k] = torch::zeros_like(params[k]);  // no example reached it: noise only
-  if (tap_) tap_->beforeNoise(sums, clipNorm_, sigmaGradient_ * clipNorm_);
+  if (tap_) tap_->beforeNoise(sums, clipNorm_, sigmaGradient_ * clipNorm_, q_);
   for (size_t k = 0; k < params.size(); ++k) {
     noise_.addTo(sums[k], sigmaGradient_ * clipNorm_, 1 / expectedBatch_);
     params[k].mutable_grad() = sums[k];

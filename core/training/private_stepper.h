@@ -23,8 +23,9 @@ namespace trustlab {
 class NoiseTap {
  public:
   virtual ~NoiseTap() = default;
-  /// sums: Σ_i clip(g_i) per trainable parameter; the noise about to be added has std noiseStd.
-  virtual void beforeNoise(std::vector<torch::Tensor>& sums, double clipNorm, double noiseStd) = 0;
+  /// sums: Σ_i clip(g_i) per trainable parameter; the noise about to be added has std noiseStd;
+  /// each example joined this step's batch with probability sampleRate.
+  virtual void beforeNoise(std::vector<torch::Tensor>& sums, double clipNorm, double noiseStd, double sampleRate) = 0;
   /// The same tensors now hold (sum + noise) / expectedBatch.
   virtual void afterNoise(const std::vector<torch::Tensor>& noised, double expectedBatch) = 0;
 };

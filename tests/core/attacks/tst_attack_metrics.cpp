@@ -58,11 +58,11 @@ class TestAttackMetrics : public QObject {
                                               double delta) {
     const double clip = 0.5, expectedBatch = 64;
     std::vector<torch::Tensor> params{torch::zeros({1000, 250}), torch::zeros({400})};
-    GradientCanaries tap(params, q, {canaries, magnitude, 11});
+    GradientCanaries tap(params, {canaries, magnitude, 11});
     GaussianNoise noise(5, torch::kCPU);
     for (long t = 0; t < steps; ++t) {
       std::vector<torch::Tensor> sums{torch::randn({1000, 250}) * 0.01, torch::randn({400}) * 0.01};
-      tap.beforeNoise(sums, clip, sigma * clip);
+      tap.beforeNoise(sums, clip, sigma * clip, q);
       for (auto& s : sums) noise.addTo(s, sigma * clip, 1 / expectedBatch);
       tap.afterNoise(sums, expectedBatch);
     }
