@@ -2,6 +2,7 @@
 
 #include <qcustomplot.h>
 
+#include <algorithm>
 #include <QCheckBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -105,6 +106,21 @@ void MetricPlot::setBars(bool on) {
   bars_ = on;
   for (auto& s : series_) s.dirty = true;
   setSmoothingOffered(!on);
+}
+
+void MetricPlot::setScatter(int id) {
+  auto& s = series_.at(size_t(id));
+  s.scatter = true;
+  s.raw->setVisible(false);
+  s.smooth->setLineStyle(QCPGraph::lsNone);
+  s.smooth->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 6));
+  scheduleReplot();
+}
+
+void MetricPlot::setAxisLabels(const QString& x, const QString& y) {
+  plot_->xAxis->setLabel(x);
+  plot_->yAxis->setLabel(y);
+  scheduleReplot();
 }
 
 void MetricPlot::setSmoothingOffered(bool on) {
@@ -321,6 +337,9 @@ void MetricPlot::replotNow() {
   plot_->rescaleAxes();
   if (bars_ && !series_.empty() && !logY_->isChecked())  // bars stand on zero
     plot_->yAxis->setRange(0, plot_->yAxis->range().upper * 1.05);
+  if (std::any_of(series_.begin(), series_.end(), [](const Series& s) { return s.scatter; }))
+    for (QCPAxis* axis : {plot_->xAxis, plot_->yAxis})  // a point on the edge would be cut in half
+      if (axis->scaleType() == QCPAxis::stLinear) axis->scaleRange(1.1, axis->range().center());
   updateEmptyHint();
   placeLegend(plot_->axisRect()->rect().size());
   plot_->replot(QCustomPlot::rpQueuedReplot);
@@ -336,9 +355,9 @@ PlotDescription MetricPlot::description() const {
     const bool dashed = s.smooth->pen().style() == Qt::DashLine;
     PlotSeries raw{s.name.toStdString() + " (raw)", {s.x.begin(), s.x.end()}, {s.y.begin(), s.y.end()},
                    s.color.name().toStdString(), dashed, true};
-    PlotSeries smooth{s.name.toStdString(), raw.x, smoothDebiasedEma(raw.y, smoothing_), raw.color, dashed, false};
+    PlotSeries smooth{s.name.toStdString(), raw.x, smoothDebiasedEma(raw.y, smoothing_), raw.color, dashed, false, s.scatter};
     d.series.push_back(smooth);
-    if (!bars_) d.series.push_back(raw);
+    if (!bars_ && !s.scatter) d.series.push_back(raw);
   }
   return d;
 }
@@ -389,8 +408,9 @@ std::vector<std::string> renderFigure(const PlotDescription& d, const std::strin
   QColor previous;  // a faint series (± std) is drawn in the colour of the line it surrounds
   for (const auto& s : d.series) {
     const QColor color = !s.color.empty() ? QColor(QString::fromStdString(s.color)) : s.faint ? previous : QColor();
-    plot.setData(plot.addSeries(QString::fromStdString(s.name), color, s.dashed ? Qt::DashLine : Qt::SolidLine),
-                 QVector<double>(s.x.begin(), s.x.end()), QVector<double>(s.y.begin(), s.y.end()));
+    const int id = plot.addSeries(QString::fromStdString(s.name), color, s.dashed ? Qt::DashLine : Qt::SolidLine);
+    plot.setData(id, QVector<double>(s.x.begin(), s.x.end()), QVector<double>(s.y.begin(), s.y.end()));
+    if (s.markers) plot.setScatter(id);
     QCPGraph* line = plot.plot()->graph(plot.plot()->graphCount() - 1);
     if (!s.faint) {
       previous = line->pen().color();

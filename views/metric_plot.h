@@ -34,6 +34,9 @@ class MetricPlot : public QWidget {
   void setData(int id, const QVector<double>& x, const QVector<double>& y);
   void appendPoint(int id, double x, double y);
   void clearSeries();
+  /// Draws series `id` as points only (a scatter): nothing joins them, nothing is smoothed.
+  void setScatter(int id);
+  void setAxisLabels(const QString& x, const QString& y);
   int seriesCount() const { return int(series_.size()); }
   int pointCount() const;  ///< raw points over all series
 
@@ -75,6 +78,7 @@ class MetricPlot : public QWidget {
     QCPGraph* raw = nullptr;
     QCPGraph* smooth = nullptr;
     bool dirty = true;  ///< x, y or the smoothing changed since the graphs were filled
+    bool scatter = false;
   };
   QStringList write(const ExportRequest& request);
   /// Moves the legend to the spot chooseLegendSpot picks for an axis rect of `axisSize` pixels

@@ -112,7 +112,9 @@ RunBrowser::RunBrowser(QWidget* parent)
       if (a.family != family) continue;
       const QString name = QString::fromStdString(item.name), description = QString::fromStdString(item.description);
       if (a.argument.kind != AuditArgument::Choice) {
-        addAudit(a.argument.kind == AuditArgument::File && !a.argument.defaultValue ? description + QStringLiteral("…") : description, name);
+        // "…": a file or a form is asked first.
+        const bool asks = (a.argument.kind == AuditArgument::File && !a.argument.defaultValue) || !a.settings.empty();
+        addAudit(asks ? description + QStringLiteral("…") : description, name);
         continue;
       }
       for (const auto& choice : a.argument.choices())

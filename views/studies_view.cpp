@@ -14,11 +14,13 @@
 #include <QPushButton>
 #include <QSplitter>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTextBrowser>
 #include <QUrl>
 #include <QVBoxLayout>
 
 #include "studies/study.h"
+#include "pair_explorer.h"
 #include "study_worker.h"
 
 namespace trustlab {
@@ -34,6 +36,8 @@ StudiesView::StudiesView(QWidget* parent)
       about_(new QLabel(this)),
       log_(new QPlainTextEdit(this)),
       report_(new QTextBrowser(this)),
+      results_(new QTabWidget(this)),
+      pairs_(new PairExplorer(this)),
       worker_(new StudyWorker) {
   for (const auto& item : studyRegistry().items()) {
     study_->addItem(QString::fromStdString(item.name));
@@ -63,8 +67,12 @@ StudiesView::StudiesView(QWidget* parent)
   bar->addWidget(run_);
   bar->addWidget(stop_);
   auto* split = new QSplitter(Qt::Horizontal, this);
+  results_->addTab(report_, tr("Report"));
+  results_->addTab(pairs_, tr("Any pair"));
+  results_->setTabToolTip(1, tr("Any two columns of the study's per-run table (runs.csv), with their correlation"));
+  results_->setTabEnabled(1, false);
   split->addWidget(log_);
-  split->addWidget(report_);
+  split->addWidget(results_);
   split->setStretchFactor(0, 1);
   split->setStretchFactor(1, 3);
   split->setChildrenCollapsible(false);
@@ -145,6 +153,8 @@ void StudiesView::start() {
 void StudiesView::stop() { worker_->requestStop(); }
 
 void StudiesView::showReport(const QString& reportPath) {
+  results_->setTabEnabled(1, pairs_->load(QFileInfo(reportPath).dir().filePath(QString::fromLatin1(kRunTableFile))));
+  results_->setCurrentWidget(report_);
   report_->setSearchPaths({QFileInfo(reportPath).absolutePath()});
   report_->setSource(QUrl::fromLocalFile(reportPath), QTextDocument::MarkdownResource);
   // Figures are PNGs at 300 dpi: shown at a column's width, not at their pixel size.

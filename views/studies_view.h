@@ -1,7 +1,7 @@
 // views: the Studies page. Pick a study (from the registry), quick or full, and a report folder;
 // Run trains its grid on a worker thread (resuming what the store holds), Stop halts it between
-// points. The log follows the runs; the finished report.md is shown with its figures, and the
-// headline numbers under it.
+// points. The log follows the runs; the finished report.md is shown with its figures, the
+// headline numbers under it, and, for a study that writes a per-run table, any pair of its columns.
 #pragma once
 #include <QThread>
 #include <QWidget>
@@ -12,10 +12,12 @@ class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
 class QPushButton;
+class QTabWidget;
 class QTextBrowser;
 
 namespace trustlab {
 
+class PairExplorer;
 class StudyWorker;
 
 class StudiesView : public QWidget {
@@ -30,6 +32,8 @@ class StudiesView : public QWidget {
   /// The report shown (empty before one is written).
   QString shownReport() const;
   bool isRunning() const { return running_; }
+  /// Any two columns of the report's per-run table (its tab disabled when the study writes none).
+  PairExplorer* pairExplorer() const { return pairs_; }
 
  public Q_SLOTS:
   void start();
@@ -55,6 +59,8 @@ class StudiesView : public QWidget {
   QLabel* about_;
   QPlainTextEdit* log_;
   QTextBrowser* report_;
+  QTabWidget* results_;  ///< the report, and any pair of the per-run table
+  PairExplorer* pairs_;
   QString storePath_;
   bool running_ = false;
   QThread thread_;

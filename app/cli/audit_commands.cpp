@@ -19,6 +19,25 @@ const char* argumentKind(const AuditArgument& a) {
   return a.kind == AuditArgument::Choice ? "choice" : a.kind == AuditArgument::File ? "file" : "none";
 }
 
+nlohmann::json settingsJson(const Audit& audit) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& s : audit.settings)
+    out.push_back({{"key", s.key}, {"help", s.help}, {"default", s.defaultValue}, {"file", !s.fileFilter.empty()}});
+  return out;
+}
+
+/// --set "key=value[,key=value…]": the audit's settings.
+std::map<std::string, std::string> parseSettings(const std::string& text) {
+  std::map<std::string, std::string> out;
+  for (const auto& item : split(text, ',')) {
+    const auto eq = item.find('=');
+    if (trim(item).empty()) continue;
+    if (eq == std::string::npos || eq == 0) throw InputError("--set", "'" + item + "': expected key=value");
+    out[trim(item.substr(0, eq))] = trim(item.substr(eq + 1));
+  }
+  return out;
+}
+
 int listAudits(const Args& a) {
   const auto& registry = auditRegistry();
   if (a.has("json")) {
@@ -34,6 +53,7 @@ int listAudits(const Args& a) {
       out.push_back({{"name", item.name}, {"description", item.description}, {"origin", item.origin},
                      {"family", audit.family == AuditFamily::Privacy ? "privacy" : "fairness"},
                      {"argument", {{"kind", argumentKind(audit.argument)}, {"help", audit.argument.help}, {"choices", choices}}},
+                     {"settings", settingsJson(audit)},
                      {"metrics", metrics}});
     }
     std::cout << out.dump() << std::endl;
@@ -52,6 +72,8 @@ int listAudits(const Args& a) {
       }
       std::printf("  --with %s%s\n", audit.argument.help.c_str(), choices.c_str());
     }
+    for (const auto& setting : audit.settings)
+      std::printf("  --set %s=…  %s (default %s)\n", setting.key.c_str(), setting.help.c_str(), setting.defaultValue.c_str());
     if (audit.prefix.find("{scope}") != std::string::npos)
       std::printf("  ({scope}: named after the %s)\n", audit.argument.help.c_str());
     for (const auto& k : audit.metrics())
@@ -88,15 +110,16 @@ int auditCommand(const std::vector<std::string>& argv) {
   if (argv.empty()) throw InputError("audit", "expects a subcommand: list, or an audit (" +
                                                   joinNames(auditRegistry().names(), ", ") + ")");
   const Args a(std::vector<std::string>(argv.begin() + 1, argv.end()),
-               {"run", "store", "with", "positive", "threads"}, {"json"});
+               {"run", "store", "with", "positive", "threads", "set"}, {"json"});
   if (argv[0] == "list") return listAudits(a);
   auditRegistry().at(argv[0]);  // an unknown audit is named before the run is read
   AuditRequest request;
   request.argument = a.get("with", "");
   request.positiveLabel = a.get("positive", "");
+  request.settings = parseSettings(a.get("set", ""));
   if (!a.has("json")) request.progress = [](const std::string& m) { std::fprintf(stderr, "%s\n", m.c_str()); };
   return runAuditCommand(a, argv[0], [&](const AuditedRun&) { return request; },
-                         {{"argument", "with"}, {"positive_label", "positive"}});
+                         {{"argument", "with"}, {"positive_label", "positive"}, {"settings", "set"}});
 }
 
 }  // namespace trustlab::cli

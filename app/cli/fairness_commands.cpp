@@ -12,6 +12,8 @@
 #include "cli_commands.h"
 #include "data/dataset_registry.h"
 #include "experiment/distillation_run.h"
+#include "audits/ceat_audit.h"
+#include "audits/ceat_report.h"
 #include "audits/eec_audit.h"
 #include "audits/fairness_audit.h"
 #include "audits/weat_audit.h"
@@ -136,12 +138,28 @@ int distillCommand(const std::vector<std::string>& argv) {
   return 0;
 }
 
-/// `fairness ceat`: CEAT on the contextual embeddings of a language model trained on a corpus, or
-/// of a pretrained Hugging Face model (--model DIR).
+/// `fairness ceat --run ID`: CEAT on a stored run's contextual token states, its flags the
+/// audit's settings.
+int storedRunCeat(const Args& a) {
+  AuditRequest request;
+  request.argument = a.get("test", "");
+  if (request.argument == "default") request.argument = kBuiltInOccupationTest;
+  for (const auto& [flag, setting] : std::map<std::string, std::string>{
+           {"corpus", "corpus"}, {"sentences", "sentences"}, {"samples", "samples"}, {"per-word", "per_word"}, {"seed", "seed"}})
+    if (a.has(flag)) request.settings[setting] = a.get(flag);
+  return runAuditCommand(a, kCeatAudit, [&](const AuditedRun&) { return request; },
+                         {{"argument", "test"}, {"corpus", "corpus"}, {"sentences", "sentences"}, {"samples", "samples"},
+                          {"per_word", "per-word"}, {"seed", "seed"}});
+}
+
+/// `fairness ceat`: CEAT on a stored run (--run ID), or on the contextual embeddings of a language
+/// model trained on a corpus, or of a pretrained Hugging Face model (--model DIR).
 int ceatCommand(const std::vector<std::string>& argv) {
   const Args a(argv,
-               {"corpus", "test", "samples", "per-word", "teacher-epochs", "seed", "device", "sentences", "association", "model"},
+               {"corpus", "test", "samples", "per-word", "teacher-epochs", "seed", "device", "sentences", "association",
+                "model", "run", "store", "threads"},
                {"json", "quiet"});
+  if (a.has("run")) return storedRunCeat(a);
   const DistillationRunOptions o = teacherOptions(a);
   if (!a.has("model") && o.teacher.epochs < 1) throw InputError("--teacher-epochs", "must be ≥ 1 for a teacher trained here");
   const long samples = a.getLong("samples", 1000), perWord = a.getLong("per-word", 200);
@@ -152,28 +170,7 @@ int ceatCommand(const std::vector<std::string>& argv) {
   // --model DIR: a pretrained model's contextual embeddings instead of a teacher trained here.
   const auto r = a.has("model") ? runCeatOnPretrained(o, a.get("model"), test ? &*test : nullptr, samples, perWord)
                                 : runCeat(o, test ? &*test : nullptr, samples, perWord, epochReporter(a.has("quiet") || a.has("json")));
-  const auto& c = r.result.combined;
-  if (a.has("json")) {
-    std::cout << nlohmann::json{{"test", r.test.name},
-                                {"combined_effect_size", c.combined},
-                                {"se", c.se},
-                                {"z", c.z},
-                                {"p_value", c.pOneSided},
-                                {"p_value_two_sided", c.pTwoSided},
-                                {"tau2", c.tau2},
-                                {"q", c.q},
-                                {"samples", r.result.effectSizes.size()},
-                                {"missing", r.result.missing}}
-                     .dump()
-              << std::endl;
-  } else {
-    std::printf("CEAT %s (%s vs %s / %s vs %s), %zu samples: combined effect size %.3f (SE %.3f, z = %.2f, "
-                "one-sided p = %.3g), τ² = %.4f%s\n",
-                r.test.name.c_str(), r.test.targ1.category.c_str(), r.test.targ2.category.c_str(),
-                r.test.attr1.category.c_str(), r.test.attr2.category.c_str(), r.result.effectSizes.size(), c.combined,
-                c.se, c.z, c.pOneSided, c.tau2,
-                r.result.missing.empty() ? "" : (", " + std::to_string(r.result.missing.size()) + " words not in the corpus").c_str());
-  }
+  std::cout << (a.has("json") ? ceatJson(r.test, r.result) : describeCeat(r.test, r.result)) << std::endl;
   return 0;
 }
 

@@ -41,8 +41,9 @@ commands:
                                               (report.md: runs, settings that differ, metrics, figures)
   datasets list [--json]
   audit list [--json]                         (every audit: its argument and the metrics it records)
-  audit NAME --run ID [--with ARG] [--positive LABEL] [--store FILE] [--json]
-                                              (run audit NAME (below) on a stored run; ARG: its attack or file)
+  audit NAME --run ID [--with ARG] [--set KEY=VALUE,...] [--positive LABEL] [--store FILE] [--json]
+                                              (run audit NAME (below) on a stored run; ARG: its attack or file;
+                                               --set: its settings, listed by 'audit list')
   attack mia --run ID [--method M] [--shadows K] [--offline] [--fixed-variance]
              [--audit-examples N] [--store FILE] [--json]        (membership inference on a stored run)
   attack canary --run ID [--steps N] [--restarts R] [--store FILE] [--json]
@@ -63,8 +64,10 @@ commands:
                                               (counterfactual role-reversal distillation of a GPT-2-family
                                                teacher, or of a word-level LM trained here, into a
                                                student from a subset of its layers)
-  fairness ceat [--test default|FILE] [--corpus default|FILE] [--model HF_DIR] [--samples N] [--per-word K] [--json]
-                                              (CEAT on a word-level LM's contextual embeddings, or a pretrained model's)
+  fairness ceat [--run ID | --model HF_DIR] [--test default|FILE] [--corpus default|FILE] [--samples N]
+                [--per-word K] [--store FILE] [--json]
+                                              (CEAT on a stored run's contextual token states (recorded on it),
+                                               a pretrained model's, or a word-level LM trained here)
   predict --run ID --text T [--saliency] [--counterfactual] [--steps N] [--store FILE] [--json]
                                               (label and probabilities; token saliency; gender-swapped twin)
   tokenize --tokenizer DIR_OR_FILE --text T [--json]

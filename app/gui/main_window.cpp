@@ -25,6 +25,7 @@
 #include "sweep_editor.h"
 #include "designer_widget.h"
 #include "privacy_panel.h"
+#include "audit_settings_dialog.h"
 #include "message_box.h"
 #include "metric_plot.h"
 #include "responsiveness_probe.h"
@@ -602,7 +603,19 @@ void MainWindow::auditRun(qlonglong runId, const QString& kind) {
     showError(this, tr("Audit"), QString::fromStdString(auditRegistry().unknownMessage(name)));
     return;
   }
-  if (audit->argument.kind == AuditArgument::File && argument.empty() && !audit->argument.defaultValue) {
+  std::map<std::string, std::string> settings;
+  if (!audit->settings.empty()) {
+    // From the menu (no argument) the audit's form asks; a caller naming the argument runs it with
+    // the settings last used.
+    if (argument.empty()) {
+      AuditSettingsDialog dialog(QString::fromStdString(name), kind, *audit, QString::fromStdString(dataRoot()), this);
+      if (dialog.exec() != QDialog::Accepted) return;
+      argument = dialog.argument();
+      settings = dialog.settings();
+    } else {
+      settings = AuditSettingsDialog::remembered(QString::fromStdString(name), *audit);
+    }
+  } else if (audit->argument.kind == AuditArgument::File && argument.empty() && !audit->argument.defaultValue) {
     const QString root = QString::fromStdString(dataRoot());
     argument = QFileDialog::getOpenFileName(this, QString::fromStdString(audit->argument.help),
                                             root.isEmpty() ? QString() : root + '/' + QString::fromStdString(audit->argument.dataFolder),
@@ -613,12 +626,13 @@ void MainWindow::auditRun(qlonglong runId, const QString& kind) {
   auditedRun_ = runId;
   statusBar()->showMessage(tr("Auditing run %1 (%2)…").arg(runId).arg(kind));
   const std::string store = storePath_.toStdString();
-  auditWatcher_.setFuture(QtConcurrent::run([store, runId, name, argument]() -> AuditJob {
+  auditWatcher_.setFuture(QtConcurrent::run([store, runId, name, argument, settings]() -> AuditJob {
     AuditJob job;
     try {
       RunStore s(store);
       AuditRequest request;
       request.argument = argument;
+      request.settings = settings;
       job.outcome = runAudit(s, runId, loadRunForAudit(s, runId), name, request);
     } catch (const std::exception& e) {
       job.error = QString::fromStdString(e.what());

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "audits/canary_audit.h"
+#include "audits/ceat_audit.h"
 #include "audits/eec_audit.h"
 #include "audits/fairness_audit.h"
 #include "audits/gradient_canary_audit.h"
@@ -13,6 +14,7 @@
 #include "audits/weat_audit.h"
 #include "util/errors.h"
 #include "util/runtime.h"
+#include "util/text.h"
 
 namespace trustlab {
 namespace {
@@ -31,7 +33,32 @@ bool isDeclared(const std::vector<AuditMetricKey>& keys, const std::string& key)
   return std::any_of(keys.begin(), keys.end(), [&](const AuditMetricKey& k) { return k.key == key; });
 }
 
+/// The request's settings checked against the audit's declarations, defaults filled in.
+std::map<std::string, std::string> completeSettings(const Audit& audit, const std::string& name,
+                                                    const std::map<std::string, std::string>& given) {
+  std::vector<std::string> keys;
+  for (const auto& s : audit.settings) keys.push_back(s.key);
+  for (const auto& [key, value] : given)
+    if (std::find(keys.begin(), keys.end(), key) == keys.end())
+      throw InputError("audit '" + name + "'", "has no setting '" + key + "' (" +
+                                                  (keys.empty() ? std::string("it takes none") : "settings: " + joinNames(keys, ", ")) + ")",
+                       0, "settings");
+  auto out = given;
+  for (const auto& s : audit.settings)
+    if (out.find(s.key) == out.end() || out[s.key].empty()) out[s.key] = s.defaultValue;
+  return out;
+}
+
 }  // namespace
+
+long integerSetting(const AuditRequest& request, const std::string& key, long minimum) {
+  const auto it = request.settings.find(key);
+  const auto value = it == request.settings.end() ? std::nullopt : parseFiniteNumber(it->second);
+  if (!value || *value != std::floor(*value) || *value < double(minimum) || *value > 1e12)
+    throw InputError("audit setting", "'" + (it == request.settings.end() ? std::string() : it->second) +
+                                          "' is not an integer ≥ " + std::to_string(minimum), 0, key);
+  return long(*value);
+}
 
 Registry<Audit>& auditRegistry() {
   static Registry<Audit> r("audit", "", [](auto& reg) {
@@ -41,6 +68,7 @@ Registry<Audit>& auditRegistry() {
             gradientCanaryAudit());
     reg.add({kFairnessAudit, "Fairness: group rates, disparities and counterfactuals"}, fairnessAudit());
     reg.add({kWeatAudit, "WEAT/SEAT on the model's token embeddings"}, weatAudit());
+    reg.add({kCeatAudit, "CEAT on the model's contextual token states, in sentences of a corpus"}, ceatAudit());
     reg.add({kEecAudit, "EEC probe: the gender gap in a sentiment classifier's scores"}, eecAudit());
   });
   return r;
@@ -101,6 +129,7 @@ AuditOutcome runAudit(RunStore& store, long long runId, const AuditedRun& run, c
                       const AuditRequest& request) {
   const Audit& audit = auditRegistry().at(name);
   AuditRequest r = request;
+  r.settings = completeSettings(audit, name, request.settings);
   if (r.argument.empty() && audit.argument.defaultValue) r.argument = audit.argument.defaultValue(run);
   if (audit.argument.kind == AuditArgument::Choice && !r.argument.empty()) {
     std::vector<std::string> allowed;

@@ -4,7 +4,7 @@
 // the typed report. recordAudit stores the metrics on the run, refusing any key the audit did not
 // declare, so what the run browser, sweeps and the tradeoff view read is what audits promise.
 // Built in: membership (one scope per membership attack), canary, gradient_canaries (white-box DP),
-// fairness, weat, eec; plugins add more.
+// fairness, weat, ceat, eec; plugins add more.
 #pragma once
 #include <any>
 #include <atomic>
@@ -44,12 +44,23 @@ struct AuditArgument {
   std::function<std::string(const AuditedRun&)> defaultValue;  ///< when the request leaves it empty
 };
 
+/// A setting an audit takes besides its argument (CEAT's corpus and sample counts). Front ends
+/// offer every declared one (the CLI's --set key=value, the GUI's audit dialog); runAudit refuses
+/// undeclared keys and fills in the defaults of those not given, so the audit reads them all.
+struct AuditSetting {
+  std::string key;           ///< "corpus"
+  std::string help;          ///< one line: "sentences to take contexts from (one per line)"
+  std::string defaultValue;  ///< "default"
+  std::string fileFilter;    ///< non-empty: the value may be a file, offered with an open dialog
+};
+
 struct AuditRequest {
   std::string argument;       ///< see the audit's AuditArgument; empty: its default
   std::string positiveLabel;  ///< the class scored by audits that need one; empty: their default
   std::any options;           ///< the audit's own typed options (e.g. MembershipAuditOptions); empty: from the spec
   std::function<void(const std::string&)> progress;
   const std::atomic<bool>* stop = nullptr;
+  std::map<std::string, std::string> settings;  ///< values of the audit's declared settings
 };
 
 /// The request's typed options, or `fallback` when it carries none. InputError when they are of
@@ -60,6 +71,9 @@ T optionsOr(const AuditRequest& request, T fallback) {
   if (const T* o = std::any_cast<T>(&request.options)) return *o;
   throw InputError("audit", std::string("options of another type than the audit takes: ") + request.options.type().name());
 }
+
+/// Setting `key` of the request as an integer ≥ `minimum`; InputError naming the setting otherwise.
+long integerSetting(const AuditRequest& request, const std::string& key, long minimum);
 
 struct NamedMetric {
   std::string key;  ///< one of the audit's declared keys
@@ -83,6 +97,7 @@ struct Audit {
   /// Every key it records (a function: an audit over a registry, like fairness, declares its entries).
   std::function<std::vector<AuditMetricKey>()> metrics;
   AuditArgument argument;
+  std::vector<AuditSetting> settings;
   std::function<AuditOutcome(const AuditedRun&, const AuditRequest&)> run;
 };
 

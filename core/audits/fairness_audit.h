@@ -26,11 +26,6 @@ struct FairnessAuditOptions {
   GenderSwapper swapper = GenderSwapper::builtIn();
 };
 
-struct Estimate {
-  double value = 0;
-  Interval ci;
-};
-
 struct GroupFairness {
   std::string group;
   long n = 0;

@@ -179,38 +179,6 @@ HfTransformer makeStudent(HfTransformerImpl& teacher, const DistillationRunOptio
   return student;
 }
 
-/// The test of a CEAT run: the given one, or the built-in occupation test.
-WeatTest ceatTest(const WeatTest* test) {
-  if (test) return *test;
-  WeatTest t;
-  t.name = "occupations";
-  t.targ1 = {"MaleOccupations", maleOccupations()};
-  t.targ2 = {"FemaleOccupations", femaleOccupations()};
-  t.attr1 = {"MaleTerms", {"he", "his", "him"}};
-  t.attr2 = {"FemaleTerms", {"she", "her"}};
-  return t;
-}
-
-/// The test with every word lower-cased (the corpora are matched lower-case), and those words.
-std::pair<WeatTest, std::vector<std::string>> lowerCased(const WeatTest& test) {
-  auto lowered = test;
-  std::vector<std::string> words;
-  for (auto* set : {&lowered.targ1, &lowered.targ2, &lowered.attr1, &lowered.attr2})
-    for (auto& w : set->examples) words.push_back(w = toLowerAscii(w));
-  return {lowered, words};
-}
-
-/// Where `word` occurs in `text` (lower-cased) as a whole word: byte ranges.
-std::vector<std::pair<size_t, size_t>> wordOccurrences(const std::string& text, const std::string& word) {
-  std::vector<std::pair<size_t, size_t>> out;
-  const auto isWordByte = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '\''; };
-  for (size_t at = text.find(word); at != std::string::npos; at = text.find(word, at + 1)) {
-    const size_t end = at + word.size();
-    if ((at == 0 || !isWordByte(text[at - 1])) && (end == text.size() || !isWordByte(text[end]))) out.emplace_back(at, end);
-  }
-  return out;
-}
-
 /// Contextual embeddings of `words` in a pretrained model, at up to `perWord` occurrences each.
 std::map<std::string, torch::Tensor> pretrainedContextualPools(const std::string& folder,
                                                                const std::vector<std::string>& sentences,
@@ -227,7 +195,7 @@ std::map<std::string, torch::Tensor> pretrainedContextualPools(const std::string
     std::vector<std::pair<std::string, std::pair<size_t, size_t>>> hits;
     for (const auto& w : words)
       if (long(found[w].size()) < perWord)
-        for (const auto& span : wordOccurrences(lower, w)) hits.push_back({w, span});
+        for (const auto& span : wholeWordOccurrences(lower, w)) hits.push_back({w, span});
     if (hits.empty()) continue;
     const auto e = encodePretrainedText(sentence, tokenizer);
     const auto ids = torch::tensor(std::vector<int64_t>(e.ids.begin(), e.ids.end()), torch::kLong).unsqueeze(0);
@@ -253,10 +221,11 @@ std::map<std::string, torch::Tensor> pretrainedContextualPools(const std::string
 CeatRunResult runCeat(const DistillationRunOptions& o, const WeatTest* test, long samples, long perWord,
                       const LmProgress& progress) {
   CeatRunResult r;
-  r.test = ceatTest(test);
+  r.test = test ? *test : occupationTest();
   configureThreads(0);
   auto teacher = trainTeacher(o, GenderSwapper::builtIn(), progress, nullptr);
-  const auto [lowered, words] = lowerCased(r.test);
+  const auto lowered = lowerCased(r.test);
+  const auto words = testWords(lowered);
   r.result = ceat(contextualPools(*teacher.model, teacher.corpus, words, perWord), lowered, samples, o.teacher.seed);
   return r;
 }
@@ -264,9 +233,10 @@ CeatRunResult runCeat(const DistillationRunOptions& o, const WeatTest* test, lon
 CeatRunResult runCeatOnPretrained(const DistillationRunOptions& o, const std::string& hfModel, const WeatTest* test,
                                   long samples, long perWord) {
   CeatRunResult r;
-  r.test = ceatTest(test);
+  r.test = test ? *test : occupationTest();
   configureThreads(0);
-  const auto [lowered, words] = lowerCased(r.test);
+  const auto lowered = lowerCased(r.test);
+  const auto words = testWords(lowered);
   r.result = ceat(pretrainedContextualPools(hfModel, corpusSentences(o), words, perWord), lowered, samples, o.teacher.seed);
   return r;
 }

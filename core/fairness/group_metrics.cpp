@@ -6,12 +6,38 @@
 #include <random>
 
 #include "attacks/roc.h"
+#include "privacy/log_math.h"
 #include "util/errors.h"
 
 namespace trustlab {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+/// The q-quantile of sorted `v`, interpolating linearly between order statistics.
+double sortedQuantile(const std::vector<double>& v, double q) {
+  const double pos = std::clamp(q, 0.0, 1.0) * double(v.size() - 1);
+  const size_t lo = size_t(std::floor(pos)), hi = std::min(v.size() - 1, lo + 1);
+  return v[lo] + (pos - double(lo)) * (v[hi] - v[lo]);
+}
+
+/// The jackknife's acceleration: leave-one-out, or leave-a-block-out over 200 blocks.
+double jackknifeAcceleration(long n, const std::function<double(const std::vector<long>&)>& statistic) {
+  const long groups = std::min(n, 200L);
+  std::vector<double> theta;
+  for (long g = 0; g < groups; ++g) {
+    std::vector<long> rows;
+    for (long i = 0; i < n; ++i)
+      if (i * groups / n != g) rows.push_back(i);
+    if (const double t = statistic(rows); std::isfinite(t)) theta.push_back(t);
+  }
+  if (theta.size() < 2) return 0;
+  double mean = 0;
+  for (double t : theta) mean += t / double(theta.size());
+  double s2 = 0, s3 = 0;
+  for (double t : theta) s2 += (mean - t) * (mean - t), s3 += (mean - t) * (mean - t) * (mean - t);
+  return s2 > 0 ? s3 / (6 * std::pow(s2, 1.5)) : 0;
+}
 
 double ratioOr(double numerator, double denominator) { return denominator > 0 ? numerator / denominator : kNaN; }
 
@@ -140,12 +166,7 @@ std::vector<Interval> bootstrapIntervals(long n, const std::function<std::vector
       continue;
     }
     std::sort(v.begin(), v.end());
-    const auto at = [&](double q) {  // linear interpolation between order statistics
-      const double pos = q * double(v.size() - 1);
-      const size_t lo = size_t(std::floor(pos)), hi = std::min(v.size() - 1, lo + 1);
-      return v[lo] + (pos - double(lo)) * (v[hi] - v[lo]);
-    };
-    out.push_back({at((1 - level) / 2), at(1 - (1 - level) / 2)});
+    out.push_back({sortedQuantile(v, (1 - level) / 2), sortedQuantile(v, 1 - (1 - level) / 2)});
   }
   return out;
 }
@@ -155,6 +176,38 @@ Interval bootstrapInterval(long n, const std::function<double(const std::vector<
   const auto one = bootstrapIntervals(
       n, [&](const std::vector<long>& rows) { return std::vector<double>{statistic(rows)}; }, replicates, seed, level);
   return one.empty() ? Interval{kNaN, kNaN} : one.front();
+}
+
+Estimate bcaBootstrap(long n, const std::function<double(const std::vector<long>&)>& statistic, int replicates,
+                      uint64_t seed, double level) {
+  std::vector<long> all(static_cast<size_t>(std::max(0L, n)));
+  for (long i = 0; i < n; ++i) all[size_t(i)] = i;
+  Estimate e{n > 0 ? statistic(all) : kNaN, {kNaN, kNaN}};
+  if (!std::isfinite(e.value) || n < 3) return e;
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<long> pick(0, n - 1);
+  std::vector<double> v;
+  std::vector<long> rows(all.size());
+  double below = 0;
+  for (int b = 0; b < replicates; ++b) {
+    for (auto& r : rows) r = pick(rng);
+    const double t = statistic(rows);
+    if (!std::isfinite(t)) continue;
+    v.push_back(t);
+    below += t < e.value ? 1 : t == e.value ? 0.5 : 0;
+  }
+  if (v.size() < 2) return e;
+  std::sort(v.begin(), v.end());
+  const double B = double(v.size());
+  const double z0 = logmath::normalQuantile(std::clamp(below / B, 0.5 / B, 1 - 0.5 / B));
+  const double a = jackknifeAcceleration(n, statistic);
+  const auto corrected = [&](double alpha) {
+    const double z = z0 + logmath::normalQuantile(alpha);
+    return logmath::normalCdf(z0 + z / (1 - a * z));
+  };
+  e.ci.low = sortedQuantile(v, corrected((1 - level) / 2));
+  e.ci.high = sortedQuantile(v, corrected(1 - (1 - level) / 2));
+  return e;
 }
 
 }  // namespace trustlab

@@ -8,6 +8,7 @@
 #include <numeric>
 #include <random>
 
+#include "data/gendered_corpus.h"
 #include "util/errors.h"
 #include "util/text.h"
 
@@ -49,6 +50,29 @@ WeatTest loadWeatTest(const std::string& path) {
   set("attr1", t.attr1);
   set("attr2", t.attr2);
   return t;
+}
+
+WeatTest occupationTest() {
+  WeatTest t;
+  t.name = kBuiltInOccupationTest;
+  t.targ1 = {"MaleOccupations", maleOccupations()};
+  t.targ2 = {"FemaleOccupations", femaleOccupations()};
+  t.attr1 = {"MaleTerms", {"he", "his", "him"}};
+  t.attr2 = {"FemaleTerms", {"she", "her"}};
+  return t;
+}
+
+WeatTest lowerCased(WeatTest test) {
+  for (auto* set : {&test.targ1, &test.targ2, &test.attr1, &test.attr2})
+    for (auto& w : set->examples) w = toLowerAscii(w);
+  return test;
+}
+
+std::vector<std::string> testWords(const WeatTest& test) {
+  std::vector<std::string> words;
+  for (const auto* set : {&test.targ1, &test.targ2, &test.attr1, &test.attr2})
+    words.insert(words.end(), set->examples.begin(), set->examples.end());
+  return words;
 }
 
 torch::Tensor associations(const torch::Tensor& W, const torch::Tensor& A, const torch::Tensor& B) {

@@ -23,6 +23,15 @@ struct WeatTest {
 };
 /// Reads a sent-bias test file; throws InputError naming the file and the missing key.
 WeatTest loadWeatTest(const std::string& path);
+/// The built-in test of the generated gendered corpus: stereotypically male vs female occupations
+/// (data/gendered_corpus.h) against he/his/him vs she/her.
+WeatTest occupationTest();
+/// How a front end names the built-in test in place of a file.
+inline constexpr char kBuiltInOccupationTest[] = "occupations";
+/// The test with every word lower-cased (corpora are matched lower-case).
+WeatTest lowerCased(WeatTest test);
+/// Every word of the test's four sets, in order X, Y, A, B.
+std::vector<std::string> testWords(const WeatTest& test);
 
 struct WeatResult {
   double statistic = 0;   ///< S = Σ_x s(x) − Σ_y s(y)

@@ -17,6 +17,8 @@ torch::Tensor BagOfEmbeddingsImpl::forwardEmbedded(const torch::Tensor& embedded
   return output(dropout(maskedMean(embedded, tokenMask(lengths, embedded.size(1)))));
 }
 
+torch::Tensor BagOfEmbeddingsImpl::tokenStates(const torch::Tensor& embedded, const torch::Tensor&) { return embedded; }
+
 torch::Tensor BagOfEmbeddingsImpl::tokenEmbeddingTable() const { return embedding->weight; }
 
 }  // namespace trustlab

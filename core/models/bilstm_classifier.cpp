@@ -24,7 +24,7 @@ torch::Tensor BiLstmClassifierImpl::embedTokens(const torch::Tensor& ids) { retu
 
 torch::Tensor BiLstmClassifierImpl::tokenEmbeddingTable() const { return embedding->weight; }
 
-torch::Tensor BiLstmClassifierImpl::forwardEmbedded(const torch::Tensor& embedded, const torch::Tensor& lengths) {
+torch::Tensor BiLstmClassifierImpl::tokenStates(const torch::Tensor& embedded, const torch::Tensor& lengths) {
   const auto mask = tokenMask(lengths, embedded.size(1));
   auto x = dropout(embedded);
   for (size_t l = 0; l < forwardLayers->size(); ++l) {
@@ -33,6 +33,12 @@ torch::Tensor BiLstmClassifierImpl::forwardEmbedded(const torch::Tensor& embedde
     x = torch::cat({fwd, bwd}, -1);
     if (l + 1 < forwardLayers->size()) x = dropout(x);
   }
+  return x;
+}
+
+torch::Tensor BiLstmClassifierImpl::forwardEmbedded(const torch::Tensor& embedded, const torch::Tensor& lengths) {
+  const auto mask = tokenMask(lengths, embedded.size(1));
+  const auto x = tokenStates(embedded, lengths);
   // Max over real positions only.
   const auto pooled =
       x.masked_fill(~mask.unsqueeze(-1), -std::numeric_limits<float>::infinity()).amax(1);

@@ -25,6 +25,7 @@ class BiLstmClassifierImpl : public TextClassifierImpl {
   torch::Tensor embedTokens(const torch::Tensor& ids) override;
   torch::Tensor forwardEmbedded(const torch::Tensor& embedded, const torch::Tensor& lengths) override;
   torch::Tensor tokenEmbeddingTable() const override;
+  torch::Tensor tokenStates(const torch::Tensor& embedded, const torch::Tensor& lengths) override;
   BiLstmClassifierOptions options;
 
  private:

@@ -191,10 +191,14 @@ std::vector<std::string> HfClassifierImpl::headParameters() const {
   return names;
 }
 
+torch::Tensor HfClassifierImpl::tokenStates(const torch::Tensor& embedded, const torch::Tensor& lengths) {
+  return body.forwardEmbedded(embedded, tokenMask(lengths, embedded.size(1)));
+}
+
 torch::Tensor HfClassifierImpl::forwardEmbedded(const torch::Tensor& embedded, const torch::Tensor& lengths) {
   const int64_t B = embedded.size(0), T = embedded.size(1);
   const auto mask = tokenMask(lengths, T);
-  const auto hidden = body.forwardEmbedded(embedded, mask);
+  const auto hidden = tokenStates(embedded, lengths);
   torch::Tensor pooled;
   switch (pooling_) {
     case HfPooling::First: pooled = hidden.select(1, 0); break;

@@ -87,6 +87,8 @@ class HfClassifierImpl : public TextClassifierImpl {
   torch::Tensor embedTokens(const torch::Tensor& ids) override { return body.embedTokens(ids); }
   torch::Tensor forwardEmbedded(const torch::Tensor& embedded, const torch::Tensor& lengths) override;
   torch::Tensor tokenEmbeddingTable() const override { return body.wordEmbeddings()->weight; }
+  torch::Tensor tokenStates(const torch::Tensor& embedded, const torch::Tensor& lengths) override;
+  bool causalStates() const override { return body.config().causal(); }
   /// The head's parameters, which a base checkpoint lacks (they start from the initialisation).
   std::vector<std::string> headParameters() const;
   HfBody body;

@@ -20,6 +20,13 @@ class TextClassifierImpl : public torch::nn::Module {
   virtual torch::Tensor forwardEmbedded(const torch::Tensor& embedded, const torch::Tensor& lengths) = 0;
   /// The token embedding weights [V, D].
   virtual torch::Tensor tokenEmbeddingTable() const = 0;
+  /// Each token's contextual state [B, T, H] from token vectors: what forwardEmbedded pools into
+  /// the class (intrinsic tests of contextual embeddings, CEAT, read it). A model without context
+  /// (a bag of embeddings) returns its token vectors.
+  virtual torch::Tensor tokenStates(const torch::Tensor& embedded, const torch::Tensor& lengths) = 0;
+  /// Whether a token's state has seen only the tokens before it (GPT-2): then the state at the
+  /// end of a text, not at a word, is the one that has seen the word in its whole context.
+  virtual bool causalStates() const { return false; }
 };
 using TextClassifierPtr = std::shared_ptr<TextClassifierImpl>;
 

@@ -38,7 +38,7 @@ torch::Tensor TransformerClassifierImpl::embedTokens(const torch::Tensor& ids) {
 
 torch::Tensor TransformerClassifierImpl::tokenEmbeddingTable() const { return tokens->weight; }
 
-torch::Tensor TransformerClassifierImpl::forwardEmbedded(const torch::Tensor& embedded, const torch::Tensor& lengths) {
+torch::Tensor TransformerClassifierImpl::tokenStates(const torch::Tensor& embedded, const torch::Tensor& lengths) {
   const int64_t B = embedded.size(0), T = embedded.size(1);
   TORCH_CHECK(T <= options.max_length(), "sequence length ", T, " exceeds max_length ", options.max_length());
   const auto mask = tokenMask(lengths, T);
@@ -48,7 +48,11 @@ torch::Tensor TransformerClassifierImpl::forwardEmbedded(const torch::Tensor& em
   if (GradientTape::active()) positionIds = positionIds.expand({B, T});
   auto x = dropout(embedded + positions(positionIds));
   for (const auto& layer : *layers) x = layer->as<EncoderLayer>()->forward(x, mask);
-  return output(dropout(maskedMean(finalNorm(x), mask)));
+  return finalNorm(x);
+}
+
+torch::Tensor TransformerClassifierImpl::forwardEmbedded(const torch::Tensor& embedded, const torch::Tensor& lengths) {
+  return output(dropout(maskedMean(tokenStates(embedded, lengths), tokenMask(lengths, embedded.size(1)))));
 }
 
 }  // namespace trustlab

@@ -41,6 +41,7 @@ class TransformerClassifierImpl : public TextClassifierImpl {
   torch::Tensor embedTokens(const torch::Tensor& ids) override;
   torch::Tensor forwardEmbedded(const torch::Tensor& embedded, const torch::Tensor& lengths) override;
   torch::Tensor tokenEmbeddingTable() const override;
+  torch::Tensor tokenStates(const torch::Tensor& embedded, const torch::Tensor& lengths) override;
   TransformerClassifierOptions options;
 
  private:

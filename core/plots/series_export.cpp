@@ -71,7 +71,7 @@ std::string toPgfplots(const PlotDescription& plot, double widthPt, double heigh
   i = 0;
   for (const auto& s : plot.series) {
     ss << "\\addplot[color=series" << char('A' + i++ % 26) << (s.faint ? ", opacity=0.3, forget plot" : ", thick")
-       << (s.dashed ? ", dashed" : "") << ", mark=none] coordinates {\n";
+       << (s.dashed ? ", dashed" : "") << (s.markers ? ", only marks, mark=*" : ", mark=none") << "] coordinates {\n";
     for (size_t k = 0; k < s.x.size() && k < s.y.size(); ++k)
       if (std::isfinite(s.x[k]) && std::isfinite(s.y[k])) ss << "  (" << number(s.x[k]) << "," << number(s.y[k]) << ")\n";
     ss << "};\n";

@@ -12,6 +12,7 @@ struct PlotSeries {
   std::string color;  ///< "#rrggbb"
   bool dashed = false;
   bool faint = false;  ///< drawn light and left out of the legend (raw values behind a smoothed line)
+  bool markers = false;  ///< points only, no line: a scatter
 };
 
 struct PlotDescription {

@@ -1,5 +1,5 @@
 // core/privacy: numerics in log space shared by the accountants: stable log-add/sub, log erfc
-// for large arguments, the standard normal CDF.
+// for large arguments, the standard normal CDF and its inverse.
 #pragma once
 
 namespace trustlab::logmath {
@@ -12,5 +12,7 @@ double logSub(double a, double b);
 double logErfc(double x);
 /// Φ(x), the standard normal CDF.
 double normalCdf(double x);
+/// Φ⁻¹(p) for p in (0, 1).
+double normalQuantile(double p);
 
 }  // namespace trustlab::logmath

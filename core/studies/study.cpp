@@ -28,6 +28,8 @@ std::string versionsJson() {
 Registry<Study>& studyRegistry() {
   static Registry<Study> r("study", "", [](auto& reg) {
     reg.add({"dp-audit", "DP theory vs practice: the theoretical ε against white-box and black-box audits"}, dpAuditStudy());
+    reg.add({"fairness-consistency", "Intrinsic vs extrinsic fairness: do WEAT/SEAT/CEAT agree with downstream gaps over runs?"},
+            fairnessConsistencyStudy());
   });
   return r;
 }

@@ -57,5 +57,6 @@ void writeCsvTable(const std::string& path, const std::vector<std::vector<std::s
 std::string markdownTable(const std::vector<std::vector<std::string>>& rows);
 
 Study dpAuditStudy();
+Study fairnessConsistencyStudy();
 
 }  // namespace trustlab

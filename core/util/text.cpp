@@ -1,6 +1,7 @@
 #include "util/text.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -105,6 +106,17 @@ std::vector<std::string> split(const std::string& s, char sep) {
 
 bool endsWith(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::vector<std::pair<size_t, size_t>> wholeWordOccurrences(const std::string& text, const std::string& word) {
+  std::vector<std::pair<size_t, size_t>> out;
+  if (word.empty()) return out;
+  const auto isWordByte = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '\''; };
+  for (size_t at = text.find(word); at != std::string::npos; at = text.find(word, at + 1)) {
+    const size_t end = at + word.size();
+    if ((at == 0 || !isWordByte(text[at - 1])) && (end == text.size() || !isWordByte(text[end]))) out.emplace_back(at, end);
+  }
+  return out;
 }
 
 std::optional<double> parseNumber(const std::string& text) {

@@ -21,6 +21,9 @@ std::string trim(const std::string& s);
 std::string toLowerAscii(std::string s);
 std::vector<std::string> split(const std::string& s, char sep);
 bool endsWith(const std::string& s, const std::string& suffix);
+/// Where `word` occurs in `text` as a whole word (not inside a longer run of letters, digits or
+/// apostrophes): byte ranges [begin, end). Case-sensitive: lower both for a caseless match.
+std::vector<std::pair<size_t, size_t>> wholeWordOccurrences(const std::string& text, const std::string& word);
 
 /// The whole of `text` as a number (a leading '+', "inf" and "nan" allowed), read in the C locale
 /// whatever the process's: std::from_chars, because strtod under a German locale (which Qt sets

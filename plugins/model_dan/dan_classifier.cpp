@@ -49,6 +49,8 @@ class DanClassifierImpl : public trustlab::TextClassifierImpl {
   }
 
   torch::Tensor tokenEmbeddingTable() const override { return embedding->weight; }
+  // Words are averaged before any layer sees them: a token's state is its vector.
+  torch::Tensor tokenStates(const torch::Tensor& embedded, const torch::Tensor&) override { return embedded; }
 
   DanClassifierOptions options;
 

@@ -7,6 +7,7 @@
 
 #include <torch/torch.h>
 
+#include "../support/names_corpus.h"
 #include "models/hf_transformer.h"
 #include "pretrained/hf_weights.h"
 #include "pretrained/safetensors.h"
@@ -389,6 +390,25 @@ class TestCli : public QObject {
     QVERIFY(wj.contains("effect_size") && wj.contains("p_value"));
     QVERIFY(wj["exact"].toBool());  // C(8, 4) = 70 partitions
     QVERIFY(wj["p_value"].toDouble() >= 1.0 / 70 && wj["p_value"].toDouble() <= 1);
+    // CEAT on the run's contextual states, in sentences of a corpus given as a flag or a setting.
+    const QString corpus = dir_.path() + "/corpus.txt";
+    QVERIFY(trustlab::test::writeNamesCorpus(corpus));
+    const auto c = cli({"fairness", "ceat", "--run", ids[0], "--test", test.fileName(), "--corpus", corpus,
+                        "--samples", "30", "--store", store(), "--json"});
+    QVERIFY2(c.code == 0, c.err.constData());
+    const auto cj = QJsonDocument::fromJson(c.out).object();
+    QCOMPARE(cj["samples"].toInt(), 30);
+    QVERIFY(std::isfinite(cj["combined_effect_size"].toDouble()) && cj["p_value"].toDouble() <= 1);
+    const auto viaSet = cli({"audit", "ceat", "--run", ids[0], "--with", test.fileName(), "--set",
+                             "corpus=" + corpus + ",samples=30", "--store", store(), "--json"});
+    QVERIFY2(viaSet.code == 0, viaSet.err.constData());
+    QCOMPARE(QJsonDocument::fromJson(viaSet.out).object()["combined_effect_size"].toDouble(), cj["combined_effect_size"].toDouble());
+    const auto badSetting = cli({"audit", "ceat", "--run", ids[0], "--set", "corpuss=x", "--store", store()});
+    QCOMPARE(badSetting.code, 2);
+    QVERIFY2(badSetting.err.contains("corpuss") && badSetting.err.contains("corpus,"), badSetting.err.constData());
+    const auto badSamples = cli({"fairness", "ceat", "--run", ids[0], "--samples", "1", "--store", store()});
+    QCOMPARE(badSamples.code, 2);
+    QVERIFY2(badSamples.err.contains("--samples"), badSamples.err.constData());
     const QString eec = QString(TRUSTLAB_TEST_DATA_DIR) + "/eec/Equity-Evaluation-Corpus.csv";
     if (QFile::exists(eec)) {
       const auto e = cli({"fairness", "eec", "--run", ids[0], "--positive", "call_contact", "--file", eec, "--store",

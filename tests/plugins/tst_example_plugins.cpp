@@ -38,6 +38,7 @@ class TableModelImpl : public TextClassifierImpl {
     return logLikelihood.index_select(0, embedded.select(2, 0).select(1, 0).to(torch::kLong));
   }
   torch::Tensor tokenEmbeddingTable() const override { return logLikelihood; }
+  torch::Tensor tokenStates(const torch::Tensor& embedded, const torch::Tensor&) override { return embedded; }
   torch::Tensor logLikelihood;
 };
 

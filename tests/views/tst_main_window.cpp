@@ -5,6 +5,7 @@
 #include <QtWidgets>
 #include <qcustomplot.h>
 
+#include "../support/names_corpus.h"
 #include "designer_widget.h"
 #include "spec/spec_fields.h"
 #include "distillation_view.h"
@@ -31,6 +32,8 @@
 #include "plot_exporter.h"
 #include "training_view.h"
 #include "../support/tiny_hf_folder.h"
+#include "audit_settings_dialog.h"
+#include "pair_explorer.h"
 
 using namespace trustlab;
 
@@ -460,6 +463,25 @@ class TestMainWindow : public QObject {
     QVERIFY(audited.wait(60000));
     QVERIFY2(audited.first().at(1).toString().contains("effect size"), qPrintable(audited.first().at(1).toString()));
     QVERIFY(inspectorShows("fairness/weat/names/effect_size"));
+    // CEAT on the run's contextual states, in sentences of a corpus chosen in the audit's form
+    // (the values last accepted there are what a caller naming the test runs with).
+    const QString corpus = dir_.path() + "/corpus.txt";
+    QVERIFY(test::writeNamesCorpus(corpus));
+    const Audit& ceat = auditRegistry().at("ceat");
+    {
+      AuditSettingsDialog form("ceat", "CEAT", ceat, QString());
+      QVERIFY(form.findChild<QLineEdit*>("argument"));
+      form.findChild<QLineEdit*>("corpus")->setText(corpus);
+      form.findChild<QLineEdit*>("samples")->setText("40");
+      form.accept();
+      QCOMPARE(QString::fromStdString(form.settings().at("corpus")), corpus);
+    }
+    QCOMPARE(QString::fromStdString(AuditSettingsDialog::remembered("ceat", ceat).at("samples")), QString("40"));
+    audited.clear();
+    Q_EMIT window_->runBrowser()->auditRequested(1, "ceat:" + test.fileName());
+    QVERIFY(audited.wait(60000));
+    QVERIFY2(audited.first().at(1).toString().contains("40 samples: combined effect size"), qPrintable(audited.first().at(1).toString()));
+    QVERIFY(inspectorShows("fairness/ceat/names/effect_size"));
   }
   void distilsLiveAndComparesMethods() {
     auto* view = window_->distillationView();
@@ -496,6 +518,22 @@ class TestMainWindow : public QObject {
     QVERIFY(QFile::copy(dir_.path() + "/study/empirical-epsilon.png", QString(TRUSTLAB_TEST_OUTPUT_DIR) + "/study_empirical_epsilon.png"));
     const RunStore store((dir_.path() + "/gui.sqlite").toStdString(), true);
     QCOMPARE(int(store.listRuns(studyExperiment("dp-audit", true)).size()), 6);
+    // dp-audit writes no per-run table; a study that does gets any pair of its columns plotted.
+    QVERIFY(!view->pairExplorer()->isEnabled());
+    QFile table(dir_.path() + "/study/runs.csv");
+    QVERIFY(table.open(QIODevice::WriteOnly));
+    table.write("run,model,seed,intrinsic,extrinsic\n1,bag,1,0.1,0.5\n2,bag,2,0.3,0.9\n3,bilstm,1,0.2,0.7\n4,bilstm,2,0.5,1.6\n5,bag,3,—,0.2\n");
+    table.close();
+    view->showReport(dir_.path() + "/study/report.md");
+    QVERIFY(view->pairExplorer()->isEnabled());
+    view->pairExplorer()->setPair("intrinsic", "extrinsic");
+    QVERIFY2(view->pairExplorer()->summary().startsWith("Spearman ρ = 1.00") && view->pairExplorer()->summary().contains("4 runs"),
+             qPrintable(view->pairExplorer()->summary()));
+    QCOMPARE(view->pairExplorer()->plot()->seriesCount(), 2);  // one colour per model
+    view->findChild<QTabWidget*>()->setCurrentWidget(view->pairExplorer());
+    QTest::qWait(100);
+    QVERIFY(window_->grab().save(QString(TRUSTLAB_TEST_OUTPUT_DIR) + "/main_window_studies_pairs.png"));
+    view->findChild<QTabWidget*>()->setCurrentIndex(0);
     for (const QSize size : {QSize(1024, 700), QSize(1600, 1000)}) {
       window_->resize(size);
       QTest::qWait(100);

@@ -22,7 +22,9 @@
 #include "fairness/role_reversal_distillation.h"
 #include "data/gendered_corpus.h"
 #include "fairness/prediction_sensitivity.h"
+#include "fairness/metric_correlation.h"
 #include "fairness/weat.h"
+#include "privacy/log_math.h"
 #include "models/model_factory.h"
 #include "util/errors.h"
 
@@ -87,6 +89,55 @@ class TestFairness : public QObject {
     const auto ci = bootstrapInterval(400, mean, 500, 7);
     QVERIFY(ci.low < 2 && ci.high > 2);
     QVERIFY(std::abs((ci.high - ci.low) - 2 * 1.96 / std::sqrt(400.0)) < 0.05);  // ≈ the normal interval
+  }
+  /// BCa: on a mean it agrees with the normal interval; on a correlation near 1, whose sampling
+  /// distribution is skewed, its interval is lopsided towards 0 yet holds the estimate.
+  void bcaBootstrapFollowsTheSamplingDistribution() {
+    QCOMPARE(logmath::normalQuantile(0.975), 1.9599639845400536);
+    QVERIFY(std::abs(logmath::normalQuantile(1e-10) + 6.361340902404056) < 1e-9);
+    QVERIFY(std::abs(logmath::normalQuantile(0.3) + 0.5244005127080407) < 1e-12);
+    std::mt19937_64 rng(5);
+    std::normal_distribution<double> n(0, 1);
+    std::vector<double> x, y;
+    for (int i = 0; i < 400; ++i) x.push_back(2 + n(rng));
+    const auto mean = [&](const std::vector<long>& rows) {
+      double s = 0;
+      for (long r : rows) s += x[size_t(r)];
+      return s / double(rows.size());
+    };
+    const auto m = bcaBootstrap(400, mean, 2000, 7);
+    QVERIFY(m.ci.low < m.value && m.value < m.ci.high);
+    QVERIFY(std::abs((m.ci.high - m.ci.low) - 2 * 1.96 / std::sqrt(400.0)) < 0.04);
+    x.resize(30);
+    for (int i = 0; i < 30; ++i) y.push_back(x[size_t(i)] + 0.25 * n(rng));
+    const auto r = bcaBootstrap(30, [&](const std::vector<long>& rows) {
+      std::vector<double> a, b;
+      for (long k : rows) a.push_back(x[size_t(k)]), b.push_back(y[size_t(k)]);
+      return pearson(a, b);
+    }, 2000, 9);
+    QCOMPARE(r.value, pearson(x, y));
+    QVERIFY2(r.ci.low < r.value && r.value < r.ci.high && r.ci.high < 1, qPrintable(QString("%1 [%2, %3]").arg(r.value).arg(r.ci.low).arg(r.ci.high)));
+    QVERIFY(r.value - r.ci.low > r.ci.high - r.value);  // skewed: more room below than above
+  }
+  void correlationsKnownAnswers() {
+    const std::vector<double> x = {1, 2, 3, 4, 5}, y = {2, 4, 5, 4, 5};
+    QVERIFY(std::abs(pearson(x, y) - 0.7745966692414834) < 1e-12);
+    QCOMPARE(averageRanks(y), (std::vector<double>{1, 2.5, 4.5, 2.5, 4.5}));
+    QVERIFY(std::abs(spearman(x, y) - 0.7378647873726218) < 1e-12);
+    QCOMPARE(spearman(x, {1, 8, 27, 64, 125}), 1.0);  // monotone: ρ = 1 whatever the shape
+    QVERIFY(std::isnan(pearson(x, {3, 3, 3, 3, 3})));   // a constant metric correlates with nothing
+    QVERIFY(std::isnan(pearson({1, 2}, {2, 1})));
+    // A matrix over runs; a run missing one metric leaves only the pairs with that metric.
+    const double nan = std::nan("");
+    const auto m = correlateMetrics({{"a", {1, 2, 3, 4, 5, 6}}, {"b", {2, 1, 4, 3, 6, 5}}, {"c", {6, 5, 4, nan, 2, 1}}}, 500);
+    QCOMPARE(m.keys, (std::vector<std::string>{"a", "b", "c"}));
+    QCOMPARE(m.cells[0][2].runs, 5L);
+    QCOMPARE(m.cells[0][1].runs, 6L);
+    QCOMPARE(m.cells[0][2].spearman.value, -1.0);
+    QCOMPARE(m.cells[1][0].pearson.value, m.cells[0][1].pearson.value);
+    QCOMPARE(m.cells[1][1].spearman.value, 1.0);
+    QVERIFY(m.cells[0][1].pearson.ci.low <= m.cells[0][1].pearson.value && m.cells[0][1].pearson.value <= m.cells[0][1].pearson.ci.high);
+    QVERIFY_THROWS_EXCEPTION(InputError, correlateMetrics({{"a", {1, 2, 3}}, {"b", {1, 2}}}));
   }
   void weatKnownAnswer() {
     const auto X = torch::tensor({1., .2, .9, .5, .6, .3}, torch::kDouble).view({3, 2});

@@ -288,6 +288,24 @@ class TestHfTransformer : public QObject {
     QVERIFY(generateTokens(*model, {3, 4}, greedy)[0] != g[0]);
   }
 
+  /// A classifier's token states are the body's last_hidden_state; GPT-2's are causal (a later
+  /// token changes no earlier state), BERT's are not.
+  void classifierTokenStatesAreTheBodysHiddenStates() {
+    for (const char* type : {"gpt2", "bert"}) {
+      torch::manual_seed(5);
+      HfClassifier m(tinyConfig(type), 2, HfPooling::Last);
+      m->eval();
+      torch::NoGradGuard noGrad;
+      const auto ids = torch::tensor({{5L, 7L, 9L}}), changed = torch::tensor({{5L, 7L, 11L}});
+      const auto lengths = torch::tensor({3L});
+      const auto states = m->tokenStates(m->embedTokens(ids), lengths);
+      QVERIFY(torch::allclose(states, m->body.forwardEmbedded(m->embedTokens(ids), torch::ones({1, 3}, torch::kBool))));
+      const bool causal = std::string(type) == "gpt2";
+      QCOMPARE(m->causalStates(), causal);
+      const auto earlier = m->tokenStates(m->embedTokens(changed), lengths).narrow(1, 0, 2);
+      QCOMPARE(torch::allclose(states.narrow(1, 0, 2), earlier), causal);
+    }
+  }
   void studentStartsFromEveryOtherTeacherLayer() {
     torch::manual_seed(3);
     auto config = tinyConfig("gpt2");

@@ -110,6 +110,25 @@ class TestModels : public QObject {
     QVERIFY(torch::allclose(out.narrow(1, 0, 3), ref, 1e-5, 1e-6));
     QVERIFY(out.narrow(1, 3, 2).abs().max().item<float>() == 0.0f);
   }
+  /// tokenStates is what forward pools: a contextual model's state at a token sees a later one
+  /// (both LSTM directions, self-attention), a bag of embeddings' is the token's own vector.
+  void tokenStatesCarryContextWhereTheModelHasIt_data() { shapes_data(); }
+  void tokenStatesCarryContextWhereTheModelHasIt() {
+    QFETCH(QString, type);
+    torch::manual_seed(4);
+    auto m = makeClassifier(smallConfig(type), 30, 3, 10);
+    m->eval();
+    torch::NoGradGuard noGrad;
+    const auto ids = torch::tensor({{5L, 7L, 9L, 0L}}), changed = torch::tensor({{5L, 7L, 11L, 0L}});
+    const auto lengths = torch::tensor({3L});
+    const auto states = m->tokenStates(m->embedTokens(ids), lengths);
+    QCOMPARE(states.size(0), 1L);
+    QCOMPARE(states.size(1), 4L);
+    const auto first = states[0][0], firstChanged = m->tokenStates(m->embedTokens(changed), lengths)[0][0];
+    if (type == "bag") QVERIFY(torch::equal(states, m->embedTokens(ids)));
+    else QVERIFY2(!torch::allclose(first, firstChanged), qPrintable(type));
+    QVERIFY(!m->causalStates());
+  }
   void unknownModelIsInputError() {
     ModelConfig c;
     c.type = "rnn";

@@ -1,6 +1,8 @@
 // Tests studies: the dp-audit study at its quick size end to end — every white-box and black-box
 // bound at or below the theoretical ε, the full-batch white-box bound within 2× of it, the report
-// folder's files and headline numbers — and that running it again reuses every stored point.
+// folder's files and headline numbers — and that running it again reuses every stored point; the
+// fairness-consistency study at its quick size (with ../shared/data/sst2): every intrinsic ×
+// extrinsic correlation with a BCa interval around it, the aligned test's words.
 #include <QtTest>
 
 #include <torch/torch.h>
@@ -9,6 +11,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "data/dataset_registry.h"
 #include "studies/study.h"
 #include "util/errors.h"
 
@@ -50,6 +53,56 @@ class TestStudies : public QObject {
     const auto again = runStudy("dp-audit", o);
     QCOMPARE(again.ran, 0);
     QCOMPARE(again.reused, 6);
+    QCOMPARE(again.headlineJson, out.headlineJson);
+  }
+  void fairnessConsistencyQuickCorrelatesEveryPair() {
+    if (!std::filesystem::exists(dataRoot() + "/sst2/train.tsv")) QSKIP("needs ../shared/data/sst2");
+    RunStore store((dir_.path() + "/fairness.sqlite").toStdString());
+    StudyOptions o;
+    o.store = &store;
+    o.quick = true;
+    o.outputDir = (dir_.path() + "/fairness-consistency").toStdString();
+    const auto out = runStudy("fairness-consistency", o);
+    QCOMPARE(out.ran, 8);  // {bag, bilstm} × CDA off/on × 2 seeds
+    const auto h = nlohmann::json::parse(out.headlineJson);
+    QCOMPARE(h["runs"].get<int>(), 8);
+    // Every intrinsic test (the aligned ones always) against every tabulated extrinsic metric.
+    const auto& rho = h["spearman"];
+    for (const char* test : {"fairness/weat/aligned/effect_size", "fairness/ceat/aligned/effect_size"}) {
+      QVERIFY2(rho.contains(test), test);
+      for (const char* metric : {"fairness/flip_rate", "fairness/ctf_gap", "fairness/dp_difference"}) {
+        QVERIFY2(rho[test][metric].is_number(), metric);
+        QVERIFY(std::abs(rho[test][metric].get<double>()) <= 1);
+      }
+    }
+    for (const char* kind : {"standard", "aligned"}) QVERIFY(h["mean_abs_spearman"][kind].get<double>() <= 1);
+    // The aligned test: the swapper's gendered words against the most polar review words.
+    std::ifstream testFile(o.outputDir + "/aligned.jsonl");
+    const auto aligned = nlohmann::json::parse(testFile);
+    const auto has = [&](const char* set, const char* word) {
+      const auto& e = aligned[set]["examples"];
+      return std::find(e.begin(), e.end(), word) != e.end();
+    };
+    QVERIFY(has("targ1", "he") && has("targ2", "she") && !has("targ1", "she"));
+    QCOMPARE(aligned["attr1"]["examples"].size(), size_t(25));
+    QCOMPARE(aligned["attr2"]["examples"].size(), size_t(25));
+    for (const char* file : {"report.md", "correlations.csv", "runs.csv", "aligned-corpus.txt", "intrinsic-vs-extrinsic.csv"})
+      QVERIFY2(std::filesystem::exists(o.outputDir + "/" + file), file);
+    // Every interval is a BCa interval around its estimate: in correlations.csv, low ≤ ρ ≤ high.
+    std::ifstream csv(o.outputDir + "/correlations.csv");
+    std::string line;
+    std::getline(csv, line);
+    int rows = 0;
+    while (std::getline(csv, line)) {
+      const auto f = QString::fromStdString(line).split(',');
+      if (f[6] == "—") continue;
+      ++rows;
+      QVERIFY2(f[7].toDouble() <= f[6].toDouble() + 1e-9 && f[6].toDouble() <= f[8].toDouble() + 1e-9, line.c_str());
+    }
+    QVERIFY(rows > 100);
+    // A second run reuses every run and every audit.
+    const auto again = runStudy("fairness-consistency", o);
+    QCOMPARE(again.ran, 0);
     QCOMPARE(again.headlineJson, out.headlineJson);
   }
   void unknownStudyIsNamed() {
