@@ -31,6 +31,8 @@ GradientCanaryAuditResult auditGradientCanaries(const ExperimentSpec& spec, cons
   if (!privacy.enabled()) throw InputError("training.privacy", "the white-box audit needs a private run (DP-SGD)");
   if (privacy.clipping == "per_layer")
     throw InputError("privacy.clipping", "the white-box audit covers flat and automatic clipping, not per_layer");
+  if (privacy.targetEpsilon <= 0 && !(privacy.noiseMultiplier > 0))
+    throw InputError("privacy.noise_multiplier", "is 0: the run adds no noise, its ε is infinite and there is no bound to audit");
   if (o.trainings < 0) throw InputError("audit.trainings", "at least one training (0: as many as the canaries need)");
   GradientCanaryAuditResult r;
   std::vector<double> scores;

@@ -166,6 +166,16 @@ class TestPrivacyAudit : public QObject {
     open.training.epochs = 1;
     const auto plain = train(open, id);
     QVERIFY_THROWS_EXCEPTION(InputError, runAudit(*store_, id, plain, kGradientCanaryAudit));
+    // Nor has a "private" run without noise (σ = 0: ε is infinite), refused before it retrains.
+    auto noiseless = run;
+    noiseless.spec.training.privacy.targetEpsilon = 0;
+    noiseless.spec.training.privacy.noiseMultiplier = 0;
+    try {
+      runAudit(*store_, id, noiseless, kGradientCanaryAudit);
+      QFAIL("expected an InputError");
+    } catch (const InputError& e) {
+      QVERIFY2(QString(e.what()).contains("noise"), e.what());
+    }
   }
   void auditNeedsAFinishedRunWithCheckpoint() {
     QVERIFY_THROWS_EXCEPTION(InputError, loadRunForAudit(*store_, 9999));
