@@ -6,6 +6,7 @@
 
 #include "audits/ceat_report.h"
 #include "data/gendered_corpus.h"
+#include "tokenizers/token_spans.h"
 #include "util/errors.h"
 #include "util/text.h"
 
@@ -17,15 +18,6 @@ struct Context {
   std::vector<long> ids;
   std::vector<std::pair<std::string, std::vector<long>>> words;  ///< word → its token positions
 };
-
-/// Positions of the tokens inside byte span [begin, end) (a pretrained tokenizer's offsets).
-std::vector<long> tokensInside(const TokenEncoding& e, std::pair<size_t, size_t> span) {
-  std::vector<long> out;
-  for (size_t t = 0; t < e.offsets.size(); ++t)
-    if (e.offsets[t].first < e.offsets[t].second && e.offsets[t].first >= span.first && e.offsets[t].second <= span.second)
-      out.push_back(long(t));
-  return out;
-}
 
 /// Start positions of `needle` as a run of tokens in the first `limit` of `tokens`.
 std::vector<long> tokenRuns(const std::vector<std::string>& tokens, const std::vector<std::string>& needle, size_t limit) {
@@ -62,15 +54,6 @@ void collectStates(const AuditedRun& run, const std::vector<Context>& batch, lon
 }
 
 }  // namespace
-
-std::vector<std::string> ceatCorpus(const std::string& corpus, long sentences, uint64_t seed) {
-  if (corpus == "default") return generateGenderedCorpus({size_t(std::max(10L, sentences)), 0.9, seed});
-  std::vector<std::string> out;
-  for (const auto& line : readLines(corpus))
-    if (!trim(line).empty()) out.push_back(line);
-  if (out.size() < 10) throw InputError(corpus, "needs at least 10 non-empty lines (one sentence each)", 0, "corpus");
-  return out;
-}
 
 std::map<std::string, torch::Tensor> contextualStates(const AuditedRun& run, const std::vector<std::string>& sentences,
                                                       const std::vector<std::string>& words, long perWord,
@@ -130,7 +113,7 @@ ContextualWeatReport auditCeat(const AuditedRun& run, const WeatTest& test, cons
   ContextualWeatReport r;
   r.test = lowerCased(test);
   r.corpus = o.corpus;
-  const auto sentences = ceatCorpus(o.corpus, o.sentences, o.seed);
+  const auto sentences = corpusSentences(o.corpus, {size_t(std::max(10L, o.sentences)), GenderedCorpusOptions{}.association, o.seed});
   r.sentences = long(sentences.size());
   const auto pools = contextualStates(run, sentences, testWords(r.test), o.perWord, &r.unknown);
   r.result = ceat(pools, r.test, o.samples, o.seed);

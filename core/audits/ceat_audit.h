@@ -33,9 +33,6 @@ struct ContextualWeatReport {
   std::vector<std::string> unknown;  ///< words the run's vocabulary cannot spell (word-level <unk>)
 };
 
-/// The sentences of `corpus` ("default" or a file; InputError naming it when it has under 10).
-std::vector<std::string> ceatCorpus(const std::string& corpus, long sentences, uint64_t seed);
-
 /// Each word's contextual states [k, H] in the run's model, at up to `perWord` whole-word
 /// occurrences in `sentences`: the mean state of the word's tokens, or for a causal model the
 /// state at the sentence's end (the first that has seen the word in its whole context). Words the

@@ -1,6 +1,8 @@
 #include "data/gendered_corpus.h"
 
+#include "util/errors.h"
 #include "util/random.h"
+#include "util/text.h"
 
 namespace trustlab {
 namespace {
@@ -67,6 +69,15 @@ std::vector<OccupationPrompt> occupationPrompts() {
     for (bool female : {false, true})
       for (const auto& occupation : female ? kFemaleOccupations : kMaleOccupations)
         out.push_back({fill(t.prefix, occupation), occupation, female});
+  return out;
+}
+
+std::vector<std::string> corpusSentences(const std::string& corpus, const GenderedCorpusOptions& generated) {
+  if (corpus == "default") return generateGenderedCorpus(generated);
+  std::vector<std::string> out;
+  for (const auto& line : readLines(corpus))
+    if (!trim(line).empty()) out.push_back(line);
+  if (out.size() < 10) throw InputError(corpus, "needs at least 10 non-empty lines (one sentence each)", 0, "corpus");
   return out;
 }
 

@@ -18,6 +18,10 @@ struct GenderedCorpusOptions {
 
 std::vector<std::string> generateGenderedCorpus(const GenderedCorpusOptions& options = {});
 
+/// The sentences of `corpus`: "default", the generated corpus of `generated`; else a text file,
+/// one sentence per line (InputError naming it, field "corpus", when it has under 10).
+std::vector<std::string> corpusSentences(const std::string& corpus, const GenderedCorpusOptions& generated = {});
+
 struct OccupationPrompt {
   std::string prompt;      ///< ends right before a pronoun, e.g. "the nurse said that"
   std::string occupation;

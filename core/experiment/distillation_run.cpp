@@ -17,6 +17,7 @@
 #include "audits/audited_run.h"
 #include "models/hf_transformer.h"
 #include "training/metrics.h"
+#include "tokenizers/token_spans.h"
 #include "util/errors.h"
 #include "util/runtime.h"
 #include "util/sha256.h"
@@ -26,12 +27,7 @@ namespace trustlab {
 namespace {
 
 std::vector<std::string> corpusSentences(const DistillationRunOptions& o) {
-  if (o.corpus == "default") return generateGenderedCorpus({o.sentences, o.association, o.teacher.seed});
-  std::vector<std::string> out;
-  for (const auto& line : readLines(o.corpus))
-    if (!trim(line).empty()) out.push_back(line);
-  if (out.size() < 10) throw InputError(o.corpus, "needs at least 10 non-empty lines (one sentence each)");
-  return out;
+  return trustlab::corpusSentences(o.corpus, {o.sentences, o.association, o.teacher.seed});
 }
 
 std::string optionsJson(const DistillationRunOptions& o, const std::string& method) {
@@ -201,10 +197,7 @@ std::map<std::string, torch::Tensor> pretrainedContextualPools(const std::string
     const auto ids = torch::tensor(std::vector<int64_t>(e.ids.begin(), e.ids.end()), torch::kLong).unsqueeze(0);
     const auto hidden = model->forward(ids, torch::ones_like(ids, torch::kBool))[0].to(torch::kDouble);
     for (const auto& [w, span] : hits) {
-      std::vector<long> pieces;  // the tokens inside the occurrence
-      for (size_t t = 0; t < e.offsets.size(); ++t)
-        if (e.offsets[t].first < e.offsets[t].second && e.offsets[t].first >= span.first && e.offsets[t].second <= span.second)
-          pieces.push_back(long(t));
+      const auto pieces = tokensInside(e, span);  // the tokens inside the occurrence
       if (pieces.empty() || long(found[w].size()) >= perWord) continue;
       found[w].push_back(causal ? hidden[pieces.back()]
                                 : hidden.index_select(0, torch::tensor(std::vector<int64_t>(pieces.begin(), pieces.end()))).mean(0));

@@ -223,15 +223,21 @@ void consistencyReport(const std::vector<SweepCell>& cells, const StudyOptions& 
     return;
   }
   std::vector<RunRecord> runs;
-  for (const auto id : ids) runs.push_back(*o.store->run(id));
+  std::vector<ExperimentSpec> specs;
+  for (const auto id : ids) {
+    runs.push_back(*o.store->run(id));
+    specs.push_back(ExperimentSpec::fromJson(runs.back().specJson));
+  }
 
   // Columns: intrinsic first, then extrinsic.
   std::vector<MetricColumn> columns;
   std::vector<std::string> kinds;
   for (const auto& t : tests) columns.push_back({t.key(), column(runs, t.key(), true)}), kinds.push_back(t.kind);
   const size_t intrinsic = columns.size();
-  for (const auto& m : fairnessMetricRegistry().names())
-    columns.push_back({auditMetricKey(kFairnessAudit, "", m), column(runs, auditMetricKey(kFairnessAudit, "", m), false)});
+  for (const auto& m : fairnessMetricRegistry().names()) {
+    const auto key = auditMetricKey(kFairnessAudit, "", m);
+    columns.push_back({key, column(runs, key, false)});
+  }
   const auto eecKey = auditMetricKey(kEecAudit, "", "mean_difference");
   columns.push_back({eecKey, column(runs, eecKey, true)});
   const auto matrix = correlateMetrics(columns, o.quick ? 1000 : 2000);
@@ -279,7 +285,7 @@ void consistencyReport(const std::vector<SweepCell>& cells, const StudyOptions& 
   std::vector<std::vector<std::string>> perRun{{"run", "model", "cda", "target_epsilon", "seed"}};
   for (const auto& c : columns) perRun[0].push_back(c.key);
   for (size_t r = 0; r < runs.size(); ++r) {
-    const auto spec = ExperimentSpec::fromJson(runs[r].specJson);
+    const auto& spec = specs[r];
     std::vector<std::string> row{std::to_string(runs[r].id), spec.model.type, spec.data.cda ? "true" : "false",
                                  spec.training.privacy.enabled() ? number(spec.training.privacy.targetEpsilon, "%g") : "inf",
                                  std::to_string(runs[r].seed)};
@@ -299,7 +305,7 @@ void consistencyReport(const std::vector<SweepCell>& cells, const StudyOptions& 
   std::map<std::string, PlotSeries> byModel;
   for (size_t r = 0; r < runs.size(); ++r)
     if (std::isfinite(columns[x].values[r]) && std::isfinite(columns[y].values[r])) {
-      auto& s = byModel[ExperimentSpec::fromJson(runs[r].specJson).model.type];
+      auto& s = byModel[specs[r].model.type];
       s.x.push_back(columns[x].values[r]);
       s.y.push_back(columns[y].values[r]);
     }
