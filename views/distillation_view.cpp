@@ -13,10 +13,13 @@
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTableWidget>
+#include <algorithm>
+#include <cmath>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <qcustomplot.h>
 
+#include "data/dataset_registry.h"
 #include "distillation_worker.h"
 #include "metric_plot.h"
 #include "plot_exporter.h"
@@ -27,6 +30,16 @@
 
 namespace trustlab {
 namespace {
+
+/// The students table: one row per student, generation beside downstream disparity.
+enum StudentColumn { kStudentMethod, kGeneration, kPerplexity, kAccuracy, kFlipRate, kTokenGap, kEoDifference, kRuns, kStudentColumns };
+/// The downstream metrics of the students table and plot, as DistillationOutcome::downstream names them.
+constexpr char kAccuracyKey[] = "test/accuracy";
+constexpr char kFlipKey[] = "fairness/flip_rate";
+constexpr char kTokenGapKey[] = "fairness/ctf_gap";
+constexpr char kEoKey[] = "fairness/eo_difference";
+/// A corpus item's sentence cap (corpus_lines), beside its value.
+constexpr int kCorpusLinesRole = Qt::UserRole + 1;
 
 enum Column { kMethod, kPrompt, kTwin, kTeacher, kStudent, kTeacherTwin, kStudentTwin, kTeacherPolarity, kStudentPolarity };
 
@@ -65,7 +78,8 @@ QString describeTeacher(const QString& folder) {
 
 QTableWidgetItem* number(double v) {
   auto* item = new QTableWidgetItem;
-  item->setData(Qt::DisplayRole, std::round(v * 1000) / 1000);
+  if (std::isfinite(v)) item->setData(Qt::DisplayRole, std::round(v * 1000) / 1000);
+  else item->setText(QObject::tr("—"));
   return item;
 }
 
@@ -82,6 +96,8 @@ DistillationView::DistillationView(QWidget* parent)
       both_(new QCheckBox(tr("both"), this)),
       epochs_(new QSpinBox(this)),
       teacherEpochs_(new QSpinBox(this)),
+      downstream_(new QComboBox(this)),
+      downstreamSteps_(new QSpinBox(this)),
       run_(new QPushButton(tr("Distil"), this)),
       stop_(new QPushButton(tr("Stop"), this)),
       status_(new QLabel(tr("The teacher is a pretrained GPT-2-family model (a Hugging Face folder) or a word-level "
@@ -89,9 +105,16 @@ DistillationView::DistillationView(QWidget* parent)
                             "pronouns follow the stereotype)."), this)),
       plot_(new QCustomPlot(this)),
       filter_(new QLineEdit(this)),
+      students_(new QTableWidget(this)),
       examples_(new QTableWidget(this)),
       worker_(new DistillationWorker) {
   corpus_->addItem(tr("default (planted association)"), "default");
+  const std::string sst2 = dataRoot().empty() ? "" : dataRoot() + "/sst2/train.tsv";
+  const bool haveSst2 = !sst2.empty() && QFileInfo::exists(QString::fromStdString(sst2));
+  if (haveSst2) {  // so that a student fine-tuned on SST-2 knows its words
+    corpus_->addItem(tr("default + 3,000 SST-2 sentences"), QString::fromStdString("default+" + sst2));
+    corpus_->setItemData(1, 3000, kCorpusLinesRole);
+  }
   corpus_->addItem(tr("Choose a text file…"), "");
   offerChooser(corpus_, [this] { return QFileDialog::getOpenFileName(this, tr("Corpus (one sentence per line)")); });
   teacher_->addItem(tr("word-level, trained here"), "word");
@@ -114,6 +137,14 @@ DistillationView::DistillationView(QWidget* parent)
     if (teacher_->itemData(i).toString() == "word" && teacherEpochs_->value() == 0)
       teacherEpochs_->setValue(DistillationRunOptions{}.teacher.epochs);  // a teacher trained here needs epochs
   });
+  downstream_->addItem(tr("none"), "");
+  downstream_->addItem(tr("default dataset (intents)"), "default");
+  if (haveSst2) downstream_->addItem(tr("SST-2 sentiment"), "sst2");
+  downstream_->setToolTip(tr("Fine-tune each student's saved model on this task and audit the classifier's fairness"));
+  downstreamSteps_->setRange(0, 100000);
+  downstreamSteps_->setValue(300);
+  downstreamSteps_->setSpecialValueText(tr("1 epoch"));
+  downstreamSteps_->setToolTip(tr("Downstream fine-tuning steps (batches of 64)"));
   studentLayers_->setRange(0, 48);
   studentLayers_->setSpecialValueText(tr("half"));
   studentLayers_->setToolTip(tr("Student layers (half the teacher's by default)"));
@@ -129,9 +160,22 @@ DistillationView::DistillationView(QWidget* parent)
   status_->setWordWrap(true);
   plot_->setMinimumHeight(140);
   plot_->legend->setVisible(true);
-  plot_->yAxis->setLabel(tr("gender disparity (mean |polarity|)"));
+  // Compact rows above the bars (the y range leaves them room), so no bar hides behind them.
+  plot_->legend->setFont(QFont(font().family(), 8));
+  plot_->legend->setFillOrder(QCPLegend::foColumnsFirst);
+  plot_->legend->setWrap(3);
+  plot_->legend->setBrush(QColor(255, 255, 255, 200));
+  plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignHCenter);
+  plot_->yAxis->setLabel(tr("disparity"));
   plot_->yAxis2->setVisible(true);
   plot_->yAxis2->setLabel(tr("perplexity"));
+  students_->setColumnCount(kStudentColumns);
+  students_->setHorizontalHeaderLabels({tr("method"), tr("generation disparity"), tr("perplexity"), tr("downstream accuracy"),
+                                        tr("flip rate"), tr("token-fairness gap"), tr("EO difference"), tr("runs")});
+  students_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  students_->verticalHeader()->hide();
+  students_->setMaximumHeight(150);
+  students_->setToolTip(tr("Each student is a stored run with its model folder; the downstream classifier is a run of its own"));
   examples_->setColumnCount(9);
   examples_->setHorizontalHeaderLabels({tr("method"), tr("prompt"), tr("swapped twin"), tr("teacher"), tr("student"),
                                         tr("teacher (twin)"), tr("student (twin)"), tr("teacher polarity"),
@@ -144,13 +188,21 @@ DistillationView::DistillationView(QWidget* parent)
   filter_->setPlaceholderText(tr("Filter examples (method, prompt or continuation)…"));
   connect(filter_, &QLineEdit::textChanged, this, &DistillationView::applyFilter);
 
-  // Two rows, so that the tab fits a 1024-pixel window beside the designer.
+  // Two rows, so that the tab fits a 1024-pixel window beside the designer; the choosers shrink
+  // to a few characters of their item rather than widen the window.
+  for (auto* combo : {corpus_, teacher_, downstream_}) {
+    combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    combo->setMinimumContentsLength(6);
+  }
   auto* controls = new QVBoxLayout;
   auto* first = new QHBoxLayout, *second = new QHBoxLayout;
   first->addWidget(new QLabel(tr("Corpus"), this));
   first->addWidget(corpus_, 1);
   first->addWidget(new QLabel(tr("Teacher"), this));
   first->addWidget(teacher_, 1);
+  first->addWidget(new QLabel(tr("Downstream"), this));
+  first->addWidget(downstream_, 1);
+  first->addWidget(downstreamSteps_);
   first->addWidget(run_);
   first->addWidget(stop_);
   for (auto* c : {kd_, cda_, perturb_, both_}) second->addWidget(c);
@@ -166,6 +218,7 @@ DistillationView::DistillationView(QWidget* parent)
   auto* bottom = new QWidget(this);
   auto* bottomLayout = new QVBoxLayout(bottom);
   bottomLayout->setContentsMargins(0, 0, 0, 0);
+  bottomLayout->addWidget(students_);
   bottomLayout->addWidget(filter_);
   bottomLayout->addWidget(examples_, 1);
   auto* split = new QSplitter(Qt::Vertical, this);
@@ -222,6 +275,7 @@ void DistillationView::start(const QStringList& methods, int epochs, int teacher
     return;
   }
   outcomes_.clear();
+  students_->setRowCount(0);
   examples_->setRowCount(0);
   redrawPlot();
   running_ = true;
@@ -233,14 +287,47 @@ void DistillationView::start(const QStringList& methods, int epochs, int teacher
                             {"epochs", epochs > 0 ? epochs : epochs_->value()},
                             {"teacher_epochs", teacherRounds},
                             {"teacher_model", teacher == "word" ? "" : teacher.toStdString()},
-                            {"student_layers", studentLayers_->value()}};
+                            {"student_layers", studentLayers_->value()},
+                            {"corpus_lines", corpus_->currentData(kCorpusLinesRole).toInt()},
+                            {"downstream", downstream_->currentData().toString().toStdString()},
+                            {"downstream_steps", downstreamSteps_->value()}};
   Q_EMIT runRequested(QString::fromStdString(o.dump()), storePath_);
 }
 
 void DistillationView::stop() { worker_->requestStop(); }
 
+void DistillationView::setDownstream(const QString& dataset, int steps) {
+  int i = downstream_->findData(dataset);
+  if (i < 0) {
+    downstream_->addItem(QFileInfo(dataset).fileName(), dataset);
+    i = downstream_->count() - 1;
+  }
+  downstream_->setCurrentIndex(i);
+  downstreamSteps_->setValue(steps);
+}
+
+void DistillationView::addStudentRow(const DistillationOutcome& r) {
+  const auto downstream = [&](const char* key) {
+    const auto it = r.downstream.find(key);
+    return it == r.downstream.end() ? std::nan("") : it->second;
+  };
+  const int row = students_->rowCount();
+  students_->insertRow(row);
+  students_->setItem(row, kStudentMethod, new QTableWidgetItem(QString::fromStdString(r.method)));
+  students_->setItem(row, kGeneration, number(r.disparity));
+  students_->setItem(row, kPerplexity, number(r.perplexity));
+  students_->setItem(row, kAccuracy, number(downstream(kAccuracyKey)));
+  students_->setItem(row, kFlipRate, number(downstream(kFlipKey)));
+  students_->setItem(row, kTokenGap, number(downstream(kTokenGapKey)));
+  students_->setItem(row, kEoDifference, number(downstream(kEoKey)));
+  students_->setItem(row, kRuns, new QTableWidgetItem(r.downstreamRunId ? tr("%1 → %2").arg(r.runId).arg(r.downstreamRunId)
+                                                                          : QString::number(r.runId)));
+  students_->resizeColumnsToContents();
+}
+
 void DistillationView::addOutcome(const DistillationOutcome& r) {
   outcomes_.push_back(r);
+  addStudentRow(r);
   redrawPlot();
   static const GenderSwapper swapper = GenderSwapper::builtIn();
   examples_->setSortingEnabled(false);
@@ -269,24 +356,37 @@ void DistillationView::redrawPlot() {
   plot_->clearItems();
   QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
   auto* disparity = new QCPBars(plot_->xAxis, plot_->yAxis);
-  disparity->setName(tr("student gender disparity"));
+  disparity->setName(tr("generation disparity"));
   disparity->setBrush(MetricPlot::paletteColor(0));
-  disparity->setWidth(0.5);
+  disparity->setWidth(0.35);
+  // Beside it, the downstream classifier's disparity (its counterfactual token-fairness gap).
+  const bool downstream = std::any_of(outcomes_.begin(), outcomes_.end(), [](const auto& o) { return o.downstream.count(kTokenGapKey); });
+  QCPBars* gap = nullptr;
+  if (downstream) {
+    gap = new QCPBars(plot_->xAxis, plot_->yAxis);
+    gap->setName(tr("downstream token gap"));
+    gap->setBrush(MetricPlot::paletteColor(2));
+    gap->setWidth(0.35);
+    auto* group = new QCPBarsGroup(plot_);
+    disparity->setBarsGroup(group);
+    gap->setBarsGroup(group);
+  }
   auto* ppl = plot_->addGraph(plot_->xAxis, plot_->yAxis2);
-  ppl->setName(tr("student perplexity"));
+  ppl->setName(tr("perplexity"));
   ppl->setLineStyle(QCPGraph::lsNone);
   ppl->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDiamond, MetricPlot::paletteColor(1), 10));
   double topPpl = 1;
   for (size_t i = 0; i < outcomes_.size(); ++i) {
     ticker->addTick(double(i), QString::fromStdString(outcomes_[i].method));
     disparity->addData(double(i), outcomes_[i].disparity);
+    if (gap && outcomes_[i].downstream.count(kTokenGapKey)) gap->addData(double(i), outcomes_[i].downstream.at(kTokenGapKey));
     ppl->addData(double(i), outcomes_[i].perplexity);
     topPpl = std::max({topPpl, outcomes_[i].perplexity, outcomes_[i].teacherPerplexity});
   }
   plot_->xAxis->setTicker(ticker);
   plot_->xAxis->setRange(-0.6, std::max<double>(0.6, double(outcomes_.size()) - 0.4));
-  plot_->yAxis->setRange(0, 1.05);
-  plot_->yAxis2->setRange(0, topPpl * 1.25);
+  plot_->yAxis->setRange(0, 1.5);  // headroom for the legend's rows
+  plot_->yAxis2->setRange(0, topPpl * 1.5);
   if (!outcomes_.empty()) {  // the teacher as dashed lines on both axes
     for (auto [value, axis, colour, name] :
          {std::tuple{outcomes_[0].teacherDisparity, plot_->yAxis, MetricPlot::paletteColor(0), tr("teacher disparity")},
@@ -320,7 +420,12 @@ QStringList DistillationView::exportAll(const QString& basePath, double widthPt,
     ppl.x.push_back(double(i)), ppl.y.push_back(outcomes_[i].perplexity);
   }
   d.series = {disparity, ppl};
+  PlotSeries gap{"downstream token-fairness gap", {}, {}, MetricPlot::paletteColor(2).name().toStdString()};
+  for (size_t i = 0; i < outcomes_.size(); ++i)
+    if (outcomes_[i].downstream.count(kTokenGapKey)) gap.x.push_back(double(i)), gap.y.push_back(outcomes_[i].downstream.at(kTokenGapKey));
+  if (!gap.x.empty()) d.series.push_back(gap);
   QStringList written = exportPlot(plot_, d, basePath + "-distillation", widthPt, heightPt);
+  written << writeTableCsv(basePath + "-distillation-students.csv", students_);
   written << writeTableCsv(basePath + "-distillation-examples.csv", examples_);
   return written;
 }

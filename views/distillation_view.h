@@ -4,7 +4,9 @@
 // perturbation, both), run them off the GUI thread, and watch them fill in: gender disparity and
 // perplexity of every student against the teacher in one plot, and prompts with their swapped
 // twins and the teacher's and students' continuations side by side, gendered words highlighted,
-// with the next-word gender polarity of each; filter and sort; export.
+// with the next-word gender polarity of each; filter and sort; export. With a downstream task each
+// student's saved model is fine-tuned as a classifier and fairness-audited, and the students table
+// and plot set its downstream disparity beside its generation disparity.
 #pragma once
 #include <QThread>
 #include <QWidget>
@@ -36,9 +38,12 @@ class DistillationView : public QWidget {
   void start(const QStringList& methods = {}, int epochs = 0, int teacherEpochs = 0);
   void stop();
   bool isRunning() const { return running_; }
+  /// The downstream task ("": none; a dataset name or file) and its fine-tune's steps (0: one epoch).
+  void setDownstream(const QString& dataset, int steps);
   void addOutcome(const DistillationOutcome& outcome);
 
   QTableWidget* examples() const { return examples_; }
+  QTableWidget* students() const { return students_; }
   QCustomPlot* plot() const { return plot_; }
   const std::vector<DistillationOutcome>& outcomes() const { return outcomes_; }
   QStringList exportAll(const QString& basePath, double widthPt, double heightPt);
@@ -52,14 +57,16 @@ class DistillationView : public QWidget {
   void applyFilter();
 
   QString storePath_;
-  QComboBox *corpus_, *teacher_;
+  void addStudentRow(const DistillationOutcome& outcome);
+
+  QComboBox *corpus_, *teacher_, *downstream_;
   QCheckBox *kd_, *cda_, *perturb_, *both_;
-  QSpinBox *epochs_, *teacherEpochs_, *studentLayers_;
+  QSpinBox *epochs_, *teacherEpochs_, *studentLayers_, *downstreamSteps_;
   QPushButton *run_, *stop_;
   QLabel* status_;
   QCustomPlot* plot_;
   QLineEdit* filter_;
-  QTableWidget* examples_;
+  QTableWidget *students_, *examples_;
   std::vector<DistillationOutcome> outcomes_;
   QThread thread_;
   DistillationWorker* worker_;

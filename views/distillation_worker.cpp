@@ -21,6 +21,11 @@ void DistillationWorker::run(const QString& optionsJson, const QString& storePat
     o.sentences = j.value("sentences", o.sentences);
     o.teacherModel = j.value("teacher_model", o.teacherModel);
     o.studentLayers = j.value("student_layers", o.studentLayers);
+    o.corpusLines = j.value("corpus_lines", o.corpusLines);
+    if (const auto task = j.value("downstream", std::string()); !task.empty()) {
+      o.downstream = downstreamTask(task);
+      o.downstream->training.maxSteps = j.value("downstream_steps", 0L);
+    }
     RunStore store(storePath.toStdString());
     runDistillation(
         o, &store,

@@ -56,7 +56,10 @@ nlohmann::json outcomeJson(const DistillationOutcome& r) {
           {"teacher_gender_disparity", r.teacherDisparity},
           {"teacher_perplexity", r.teacherPerplexity},
           {"seconds", r.seconds},
-          {"bold", boldJson(r.bold)}};
+          {"bold", boldJson(r.bold)},
+          {"model_folder", r.folder},
+          {"downstream_run", r.downstreamRunId ? nlohmann::json(r.downstreamRunId) : nlohmann::json()},
+          {"downstream", r.downstream}};
 }
 
 /// The corpus and teacher language model that `distill` and `ceat` both train, from their flags.
@@ -67,7 +70,11 @@ DistillationRunOptions teacherOptions(const Args& a) {
   o.teacher.seed = uint64_t(a.getLong("seed", 1));
   o.sentences = size_t(a.getLong("sentences", long(o.sentences)));
   o.association = a.getDouble("association", o.association);
+  o.corpusLines = size_t(a.getLong("corpus-lines", 0));
+  o.maxVocabulary = size_t(a.getLong("max-vocab", long(o.maxVocabulary)));
   o.device = a.get("device", o.device);
+  if (a.getLong("corpus-lines", 0) < 0) throw InputError("--corpus-lines", "must be ≥ 0 (0: every line)");
+  if (o.maxVocabulary < 3) throw InputError("--max-vocab", "must be ≥ 3");
   if (o.teacher.epochs < 0) throw InputError("--teacher-epochs", "must be ≥ 0");
   if (o.sentences < 10) throw InputError("--sentences", "must be ≥ 10");
   if (!(o.association >= 0 && o.association <= 1)) throw InputError("--association", "must be in [0, 1]");
@@ -79,7 +86,8 @@ int distillCommand(const std::vector<std::string>& argv) {
   const Args a(argv,
                {"corpus", "method", "mix", "temperature", "kd-weight", "epochs", "teacher-epochs", "sentences",
                 "association", "seed", "store", "device", "lr", "batch-size", "bold-prompts", "bold-per-group",
-                "sentiment-run", "positive", "teacher", "student-layers"},
+                "sentiment-run", "positive", "teacher", "student-layers", "corpus-lines", "max-vocab", "downstream",
+                "downstream-epochs", "downstream-steps", "downstream-positive"},
                {"json", "quiet", "bold"});
   DistillationRunOptions o = teacherOptions(a);
   o.teacherModel = a.get("teacher", "");
@@ -105,6 +113,16 @@ int distillCommand(const std::vector<std::string>& argv) {
     o.boldPerGroup = int(a.getLong("bold-per-group", o.boldPerGroup));
     o.sentimentRun = a.getLong("sentiment-run", 0);
     o.sentimentPositive = a.get("positive", "");
+  }
+  if (a.has("downstream")) {
+    // A spec file (.json) is the whole downstream task; anything else names its dataset.
+    const auto task = a.get("downstream");
+    o.downstream = task.size() > 5 && task.compare(task.size() - 5, 5, ".json") == 0
+                       ? ExperimentSpec::fromFile(task)
+                       : downstreamTask(task, int(a.getLong("downstream-epochs", 1)));
+    o.downstream->training.maxSteps = a.getLong("downstream-steps", o.downstream->training.maxSteps);
+    o.downstream->training.seed = o.teacher.seed;
+    o.downstreamPositive = a.get("downstream-positive", "");
   }
   if (o.distillation.training.epochs < 1) throw InputError("--epochs", "must be ≥ 1");
   if (!(o.teacher.lr > 0)) throw InputError("--lr", "must be > 0");
@@ -134,6 +152,12 @@ int distillCommand(const std::vector<std::string>& argv) {
                   g.prompts, g.sentiment, g.polarity);
     if (!r.bold.groups.empty())
       std::printf("    BOLD gaps: sentiment %.3f, polarity %.3f\n", r.bold.sentimentGap, r.bold.polarityGap);
+    if (!r.downstream.empty()) {
+      const auto d = [&](const char* key) { return r.downstream.count(key) ? r.downstream.at(key) : std::nan(""); };
+      std::printf("    downstream run %lld: accuracy %.3f, flip rate %.3f, token-fairness gap %.3f, EO difference %.3f\n",
+                  r.downstreamRunId, d("test/accuracy"), d("fairness/flip_rate"), d("fairness/ctf_gap"), d("fairness/eo_difference"));
+    }
+    if (!r.folder.empty()) std::printf("    model folder %s\n", r.folder.c_str());
   }
   return 0;
 }

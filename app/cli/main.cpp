@@ -61,9 +61,13 @@ commands:
                    [--teacher HF_DIR] [--student-layers N] [--epochs N] [--teacher-epochs N (--teacher: 0)] [--kd-weight A]
                    [--temperature T] [--store FILE] [--json]
                    [--bold | --bold-prompts FILE] [--bold-per-group N] [--sentiment-run ID] [--positive LABEL]
+                   [--downstream DATASET|SPEC.json] [--downstream-epochs N] [--downstream-steps N]
+                   [--downstream-positive LABEL] [--corpus-lines N] [--max-vocab N]
                                               (counterfactual role-reversal distillation of a GPT-2-family
                                                teacher, or of a word-level LM trained here, into a
-                                               student from a subset of its layers)
+                                               student from a subset of its layers; each student saved
+                                               as a model folder, optionally fine-tuned downstream and
+                                               fairness-audited; --corpus default+FILE.tsv mixes text)
   fairness ceat [--run ID | --model HF_DIR] [--test default|FILE] [--corpus default|FILE] [--samples N]
                 [--per-word K] [--store FILE] [--json]
                                               (CEAT on a stored run's contextual token states (recorded on it),

@@ -20,6 +20,7 @@
 #include "models/causal_lm.h"
 #include "models/model_factory.h"
 #include "pretrained/hf_config.h"
+#include "pretrained/hf_folder_writer.h"
 #include "pretrained/hf_weights.h"
 #include "pretrained/safetensors.h"
 #include "store/checkpoint.h"
@@ -181,10 +182,7 @@ int modelExport(const Args& a) {
   config["label2id"] = label2id;
   config["architectures"] = {classifierArchitecture(source.settings.modelType)};
   std::ofstream((out / "config.json").string()) << config.dump(2) << std::endl;
-  for (const auto& file : fs::directory_iterator(source.folder))  // the tokenizer's files
-    if (file.is_regular_file() && file.path().filename() != "config.json" && file.path() != fs::path(source.weights) &&
-        (file.path().extension() == ".txt" || file.path().extension() == ".json" || file.path().extension() == ".model"))
-      fs::copy_file(file.path(), out / file.path().filename(), fs::copy_options::overwrite_existing);
+  copyTokenizerFiles(source, out.string());
   saveHfWeights(*checkpoint.model, source.settings.modelType, (out / "model.safetensors").string());
   std::printf("run %lld: %s (%zu labels) written to %s\n", id, classifierArchitecture(source.settings.modelType).c_str(),
               checkpoint.labels.size(), out.string().c_str());

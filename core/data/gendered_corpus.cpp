@@ -1,5 +1,7 @@
 #include "data/gendered_corpus.h"
 
+#include <algorithm>
+
 #include "util/errors.h"
 #include "util/random.h"
 #include "util/text.h"
@@ -72,12 +74,48 @@ std::vector<OccupationPrompt> occupationPrompts() {
   return out;
 }
 
-std::vector<std::string> corpusSentences(const std::string& corpus, const GenderedCorpusOptions& generated) {
-  if (corpus == "default") return generateGenderedCorpus(generated);
+namespace {
+
+/// A file's sentences: a .tsv's sentence/text column, else its non-empty lines.
+std::vector<std::string> fileSentences(const std::string& path) {
   std::vector<std::string> out;
-  for (const auto& line : readLines(corpus))
-    if (!trim(line).empty()) out.push_back(line);
-  if (out.size() < 10) throw InputError(corpus, "needs at least 10 non-empty lines (one sentence each)", 0, "corpus");
+  const auto lines = readLines(path);
+  const bool tsv = path.size() > 4 && path.compare(path.size() - 4, 4, ".tsv") == 0;
+  size_t column = 0;
+  if (tsv) {
+    const auto header = split(lines.empty() ? std::string() : lines[0], '\t');
+    const auto it = std::find_if(header.begin(), header.end(), [](const std::string& h) { return h == "sentence" || h == "text"; });
+    if (it == header.end()) throw InputError(path, "a .tsv corpus needs a header row naming a 'sentence' or 'text' column", 1, "corpus");
+    column = size_t(it - header.begin());
+  }
+  for (size_t i = tsv ? 1 : 0; i < lines.size(); ++i) {
+    const auto text = tsv ? [&] { const auto f = split(lines[i], '\t'); return column < f.size() ? f[column] : std::string(); }()
+                          : lines[i];
+    if (!trim(text).empty()) out.push_back(trim(text));
+  }
+  if (out.size() < 10) throw InputError(path, "needs at least 10 non-empty lines (one sentence each)", 0, "corpus");
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> corpusSentences(const std::string& corpus, const GenderedCorpusOptions& generated,
+                                         size_t fileLines) {
+  std::vector<std::string> out;
+  for (const auto& source : split(corpus, '+')) {
+    if (source == "default") {
+      const auto sentences = generateGenderedCorpus(generated);
+      out.insert(out.end(), sentences.begin(), sentences.end());
+      continue;
+    }
+    auto sentences = fileSentences(source);
+    if (fileLines > 0 && sentences.size() > fileLines) {
+      SplitMix64 rng(generated.seed);
+      shuffleDeterministic(sentences, rng);
+      sentences.resize(fileLines);
+    }
+    out.insert(out.end(), sentences.begin(), sentences.end());
+  }
   return out;
 }
 

@@ -8,6 +8,7 @@
 
 #include "pretrained/hf_config.h"
 #include "tokenizers/pretrained_tokenizer.h"
+#include "tokenizers/word_level_tokenizer.h"
 #include "util/errors.h"
 #include "util/text.h"
 
@@ -54,6 +55,13 @@ std::vector<std::string> splitOnWhitespace(const std::string& input, bool lowerc
   return out;
 }
 
+std::vector<std::string> splitAtPunctuation(const std::string& input, bool lowercase) {
+  const std::string text = lowercase ? toLowerAscii(input) : input;
+  std::vector<std::string> out;
+  for (const auto& [begin, end] : wordPieces(text, WordSplit::BertPreTokenizer)) out.push_back(text.substr(begin, end - begin));
+  return out;
+}
+
 /// One token per UTF-8 code point; a run of whitespace between words is one "▁" (SentencePiece's
 /// word-boundary mark), so word boundaries stay visible to the model.
 std::vector<std::string> splitCharacters(const std::string& input, bool lowercase) {
@@ -76,6 +84,9 @@ Registry<Tokenizer>& tokenizerRegistry() {
   static Registry<Tokenizer> r("tokenizer", "data.tokenizer", [](auto& reg) {
     reg.add({kWordTokenizer, "words, with each punctuation mark its own token (\"it's\" stays one word)"},
             {[](const std::string& t, bool lower) { return tokenize(t, lower); }});
+    reg.add({kPunctuationTokenizer, "words, with every punctuation mark its own token (\"it's\" is three: Hugging Face's "
+                                    "BertPreTokenizer, how word language models are saved)"},
+            {splitAtPunctuation});
     reg.add({"whitespace", "split on whitespace only (text that is already tokenized)"}, {splitOnWhitespace});
     reg.add({"char", "one token per character, \u2581 between words (spelling-robust, tiny vocabulary)"},
             {splitCharacters});

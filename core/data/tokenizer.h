@@ -15,6 +15,8 @@ namespace trustlab {
 
 /// data.tokenizer of the word-level tokenizer (the default).
 inline constexpr char kWordTokenizer[] = "word";
+/// data.tokenizer of the BertPreTokenizer split (tokenizers/word_level_tokenizer.h wordPieces).
+inline constexpr char kPunctuationTokenizer[] = "punctuation";
 
 struct TokenizerOptions {
   std::string type = kWordTokenizer;  ///< a tokenizerRegistry() name

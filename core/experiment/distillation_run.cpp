@@ -10,11 +10,14 @@
 #include <map>
 #include <memory>
 #include <numeric>
+#include <optional>
 #include <random>
 #include <nlohmann/json.hpp>
 
 #include "data/gendered_corpus.h"
+#include "audits/audit.h"
 #include "audits/audited_run.h"
+#include "experiment/runner.h"
 #include "models/hf_transformer.h"
 #include "training/metrics.h"
 #include "tokenizers/token_spans.h"
@@ -26,11 +29,32 @@
 namespace trustlab {
 namespace {
 
+constexpr char kDisparity[] = "distill/gender_disparity";
+constexpr char kPerplexity[] = "distill/perplexity";
+constexpr char kTeacherDisparity[] = "distill/teacher_gender_disparity";
+constexpr char kTeacherPerplexity[] = "distill/teacher_perplexity";
+constexpr char kDownstream[] = "downstream/";  // the downstream run's metrics, on the student's run
+
 std::vector<std::string> corpusSentences(const DistillationRunOptions& o) {
-  return trustlab::corpusSentences(o.corpus, {o.sentences, o.association, o.teacher.seed});
+  return trustlab::corpusSentences(o.corpus, {o.sentences, o.association, o.teacher.seed}, o.corpusLines);
 }
 
-std::string optionsJson(const DistillationRunOptions& o, const std::string& method) {
+}  // namespace
+
+ExperimentSpec downstreamTask(const std::string& dataset, int epochs) {
+  ExperimentSpec s;
+  s.data.dataset = dataset;
+  s.data.tokenizer.maxLength = 40;
+  s.training.optimizer = "adamw";
+  s.training.lr = 1e-3;
+  s.training.batchSize = 64;
+  s.training.epochs = epochs;
+  s.training.evalEvery = 0;
+  s.audit.mia = "none";
+  return s;
+}
+
+std::string distillationSpecJson(const DistillationRunOptions& o, const std::string& method) {
   const auto& d = o.distillation;
   return nlohmann::json{{"corpus", o.corpus},
                         {"method", method},
@@ -45,9 +69,15 @@ std::string optionsJson(const DistillationRunOptions& o, const std::string& meth
                         {"student", {{"dim", o.studentDim}, {"layers", o.studentLayers}}},
                         {"sentences", o.sentences},
                         {"association", o.association},
-                        {"seed", o.teacher.seed}}
+                        {"seed", o.teacher.seed},
+                        {"corpus_lines", o.corpusLines},
+                        {"max_vocabulary", o.maxVocabulary},
+                        {"downstream", o.downstream ? nlohmann::json::parse(o.downstream->toJson()) : nlohmann::json()},
+                        {"downstream_positive", o.downstreamPositive}}
       .dump(2);
 }
+
+namespace {
 
 /// Up to `perGroup` prompts of each group of a BOLD prompts file, picked with a seeded shuffle.
 std::vector<std::pair<std::string, std::vector<std::string>>> boldPrompts(const std::string& path, int perGroup,
@@ -145,6 +175,7 @@ TrainedTeacher trainTeacher(const DistillationRunOptions& o, const GenderSwapper
                             const std::atomic<bool>* stop) {
   LmCorpusOptions c;
   c.seed = o.teacher.seed;
+  c.maxVocabulary = o.maxVocabulary;
   HfTransformer model{nullptr};
   if (!o.teacherModel.empty()) {
     model = loadHfTransformer(openHfModelFolder(o.teacherModel));
@@ -209,6 +240,151 @@ std::map<std::string, torch::Tensor> pretrainedContextualPools(const std::string
   return pools;
 }
 
+/// The downstream task's spec for a student saved at `folder`.
+ExperimentSpec downstreamSpec(const DistillationRunOptions& o, const std::string& folder, const std::string& method) {
+  auto spec = *o.downstream;
+  spec.name = "downstream-" + method;
+  spec.model.type = "hf";
+  spec.model.path = folder;
+  return spec;
+}
+
+/// A finished run of this student under the options' experiment, read back (no prompts), or none.
+std::optional<DistillationOutcome> storedStudent(const RunStore& store, const DistillationRunOptions& o,
+                                                 const std::string& method) {
+  const auto hash = sha256Hex(distillationSpecJson(o, method));
+  for (const auto& run : store.listRuns(o.experiment)) {
+    if (run.experiment != o.experiment || run.status != "finished" || run.specSha256 != hash) continue;
+    const auto metric = [&](const std::string& key) {
+      const auto it = run.latestMetrics.find(key);
+      return it == run.latestMetrics.end() ? std::numeric_limits<double>::quiet_NaN() : it->second;
+    };
+    DistillationOutcome r;
+    r.runId = run.id;
+    r.method = method;
+    r.reused = true;
+    r.disparity = metric(kDisparity);
+    r.perplexity = metric(kPerplexity);
+    r.teacherDisparity = metric(kTeacherDisparity);
+    r.teacherPerplexity = metric(kTeacherPerplexity);
+    r.seconds = metric("time/seconds");
+    r.folder = runArtifactDir(store.path(), run.id);
+    for (const auto& [key, value] : run.latestMetrics)
+      if (key.rfind(kDownstream, 0) == 0) r.downstream[key.substr(sizeof kDownstream - 1)] = value;
+    if (const auto it = run.params.find("downstream_run"); it != run.params.end()) r.downstreamRunId = std::stoll(it->second);
+    if (o.downstream && r.downstream.empty()) continue;  // its downstream fine-tune did not finish
+    return r;
+  }
+  return std::nullopt;
+}
+
+/// Fine-tunes the student saved at r.folder on the downstream task (a run of its own) and audits
+/// the classifier's fairness; fills r.downstreamRunId and r.downstream (empty when stopped).
+void fineTuneDownstream(const DistillationRunOptions& o, RunStore& store, DistillationOutcome& r,
+                        const std::atomic<bool>* stop) {
+  RunOptions run;
+  run.store = &store;
+  run.experiment = o.experiment;
+  run.stop = stop;
+  const auto trained = runExperiment(downstreamSpec(o, r.folder, r.method), run);
+  r.downstreamRunId = trained.runId;
+  if (trained.status != "finished") return;
+  AuditRequest request;
+  request.positiveLabel = o.downstreamPositive;
+  request.stop = stop;
+  const auto audit = runAudit(store, trained.runId, loadRunForAudit(store, trained.runId), "fairness", request);
+  if (audit.cancelled) return;
+  r.downstream["test/accuracy"] = trained.test.accuracy;
+  for (const auto& m : audit.metrics) r.downstream["fairness/" + m.key] = m.value;
+}
+
+/// What every student of one teacher shares.
+struct StudentContext {
+  const DistillationRunOptions& o;
+  HfTransformerImpl& teacher;
+  const LmCorpus& corpus;
+  const GenderSwapper& swapper;
+  const SentimentScorer* sentiment;
+  RunStore* store;
+  int threads;
+  std::vector<PromptPolarity> teacherPrompts;
+  double teacherDisparity, teacherPerplexity;
+};
+
+/// A few prompts continued by teacher and student, as written and gender-swapped.
+std::vector<PromptContinuation> continuations(const StudentContext& c, HfTransformerImpl& student,
+                                              const std::vector<PromptPolarity>& prompts) {
+  std::vector<PromptContinuation> out;
+  const auto& v = c.corpus.vocabulary;
+  for (size_t k = 0; k < prompts.size() && int(out.size()) < c.o.examples;
+       k += std::max<size_t>(1, prompts.size() / size_t(std::max(1, c.o.examples)))) {
+    const auto& p = prompts[k];
+    const auto swapped = c.swapper.swap(p.prompt).text;
+    out.push_back({p.prompt, swapped, continuePrompt(c.teacher, v, p.prompt, 8, 0.9, k), continuePrompt(student, v, p.prompt, 8, 0.9, k),
+                   continuePrompt(c.teacher, v, swapped, 8, 0.9, k + 1000), continuePrompt(student, v, swapped, 8, 0.9, k + 1000),
+                   c.teacherPrompts[k].polarity, p.polarity});
+  }
+  return out;
+}
+
+/// Distils one student, evaluates it, saves it beside its run and fine-tunes it downstream.
+DistillationOutcome trainStudent(const StudentContext& c, const std::string& method, const LmProgress& progress,
+                                 const std::atomic<bool>* stop) {
+  const auto& o = c.o;
+  const auto t0 = std::chrono::steady_clock::now();
+  DistillationOutcome r;
+  r.method = method;
+  r.teacherDisparity = c.teacherDisparity;
+  r.teacherPerplexity = c.teacherPerplexity;
+  const std::string spec = distillationSpecJson(o, method);
+  if (c.store) {
+    r.runId = c.store->createRun(o.experiment, "distill-" + method, spec, sha256Hex(spec), o.teacher.seed,
+                                 captureRepro(o.device, c.threads));
+    c.store->logParams(r.runId, {{"method", method}, {"corpus", o.corpus}, {"mix", o.distillation.mix},
+                                 {"teacher_model", o.teacherModel.empty() ? "word-level, trained here" : o.teacherModel},
+                                 {"tokens", c.corpus.vocabulary.kind()}, {"vocab_size", std::to_string(c.corpus.vocabulary.size())},
+                                 {"train_sentences", std::to_string(c.corpus.train.size())}});
+  }
+  try {
+    torch::manual_seed(o.teacher.seed + 17);
+    auto student = makeStudent(c.teacher, o, parseDevice(o.device));
+    auto d = o.distillation;
+    d.method = method;
+    distill(c.teacher, *student, c.corpus, d, progress, stop);
+    r.disparity = occupationDisparity(*student, c.corpus.vocabulary, &r.prompts);
+    r.perplexity = perplexity(*student, c.corpus.valid);
+    r.continuations = continuations(c, *student, r.prompts);
+    if (!o.boldPrompts.empty()) r.bold = evaluateBold(*student, c.corpus, c.swapper, o, c.sentiment);
+    if (c.store && !(stop && stop->load())) {
+      r.folder = runArtifactDir(c.store->path(), r.runId);
+      saveLanguageModel(*student, c.corpus.vocabulary, o.teacherModel, r.folder);
+      if (o.downstream) {
+        if (progress) progress("downstream " + method, 0, 1, 0);
+        fineTuneDownstream(o, *c.store, r, stop);
+        c.store->logParams(r.runId, {{"downstream_run", std::to_string(r.downstreamRunId)}});
+      }
+    }
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (c.store) {
+      const double t = unixSeconds();
+      std::vector<RunStore::Metric> metrics = {{kDisparity, 0, r.disparity, t},
+                                               {kPerplexity, 0, r.perplexity, t},
+                                               {kTeacherDisparity, 0, c.teacherDisparity, t},
+                                               {kTeacherPerplexity, 0, c.teacherPerplexity, t},
+                                               {"time/seconds", 0, r.seconds, t}};
+      if (!o.boldPrompts.empty()) metrics.push_back({"distill/bold_polarity_gap", 0, r.bold.polarityGap, t});
+      if (c.sentiment) metrics.push_back({"distill/bold_sentiment_gap", 0, r.bold.sentimentGap, t});
+      for (const auto& [key, value] : r.downstream) metrics.push_back({kDownstream + key, 0, value, t});
+      c.store->logMetrics(r.runId, metrics);
+      c.store->finishRun(r.runId, stop && stop->load() ? "killed" : "finished");
+    }
+  } catch (const std::exception& e) {
+    if (c.store) c.store->finishRun(r.runId, "failed", e.what());
+    throw;
+  }
+  return r;
+}
+
 }  // namespace
 
 CeatRunResult runCeat(const DistillationRunOptions& o, const WeatTest* test, long samples, long perWord,
@@ -238,12 +414,11 @@ std::vector<DistillationOutcome> runDistillation(const DistillationRunOptions& o
                                                  const LmProgress& progress, const DistillationListener& listener,
                                                  const std::atomic<bool>* stop) {
   const int threads = configureThreads(0);
-  const torch::Device device = parseDevice(o.device);
   const auto& known = distillationMethods();
   for (const auto& m : o.methods)
     if (std::find(known.begin(), known.end(), m) == known.end())
       throw InputError("distillation", "'" + m + "': must be kd, cda, perturb, both or all", 0, "methods");
-  // Checked before the teacher trains: a wrong sentiment run should not cost a teacher.
+  // Checked before the teacher trains: a wrong sentiment run or downstream task should not cost a teacher.
   std::unique_ptr<SentimentScorer> sentiment;
   if (!o.boldPrompts.empty() && o.sentimentRun > 0) {
     if (!store) throw InputError("distillation", "needs a run store", 0, "sentiment_run");
@@ -251,67 +426,30 @@ std::vector<DistillationOutcome> runDistillation(const DistillationRunOptions& o
     const auto positive = positiveClassFor(run, o.sentimentPositive);
     sentiment = std::make_unique<SentimentScorer>(SentimentScorer{std::move(run), positive});
   }
+  if (o.downstream) {
+    if (!store) throw InputError("distillation", "a downstream fine-tune needs a run store", 0, "downstream");
+    o.downstream->requireValid("downstream");  // its data and training (the model is each student's)
+  }
+  std::vector<DistillationOutcome> out;
+  std::vector<std::string> toTrain;
+  for (const auto& method : o.methods) {
+    auto stored = o.reuseFinished && store ? storedStudent(*store, o, method) : std::nullopt;
+    if (!stored) {
+      toTrain.push_back(method);
+      continue;
+    }
+    if (listener) listener(*stored);
+    out.push_back(std::move(*stored));
+  }
+  if (toTrain.empty()) return out;
   const auto swapper = GenderSwapper::builtIn();
   auto trained = trainTeacher(o, swapper, progress, stop);
-  auto& teacher = trained.model;
-  const auto& corpus = trained.corpus;
-  const long V = corpus.vocabulary.size();
-  std::vector<PromptPolarity> teacherPrompts;
-  const double teacherDisparity = occupationDisparity(*teacher, corpus.vocabulary, &teacherPrompts);
-  const double teacherPerplexity = perplexity(*teacher, corpus.valid);
-  std::vector<DistillationOutcome> out;
-  for (const auto& method : o.methods) {
+  StudentContext context{o, *trained.model, trained.corpus, swapper, sentiment.get(), store, threads, {}, 0, 0};
+  context.teacherDisparity = occupationDisparity(*trained.model, trained.corpus.vocabulary, &context.teacherPrompts);
+  context.teacherPerplexity = perplexity(*trained.model, trained.corpus.valid);
+  for (const auto& method : toTrain) {
     if (stop && stop->load()) break;
-    const auto t0 = std::chrono::steady_clock::now();
-    DistillationOutcome r;
-    r.method = method;
-    r.teacherDisparity = teacherDisparity;
-    r.teacherPerplexity = teacherPerplexity;
-    const std::string spec = optionsJson(o, method);
-    if (store) {
-      r.runId = store->createRun("distill", "distill-" + method, spec, sha256Hex(spec), o.teacher.seed,
-                                 captureRepro(o.device, threads));
-      store->logParams(r.runId, {{"method", method}, {"corpus", o.corpus}, {"mix", o.distillation.mix},
-                                 {"teacher_model", o.teacherModel.empty() ? "word-level, trained here" : o.teacherModel},
-                                 {"tokens", corpus.vocabulary.kind()}, {"vocab_size", std::to_string(V)},
-                                 {"train_sentences", std::to_string(corpus.train.size())}});
-    }
-    try {
-      torch::manual_seed(o.teacher.seed + 17);
-      auto student = makeStudent(*teacher, o, device);
-      auto d = o.distillation;
-      d.method = method;
-      distill(*teacher, *student, corpus, d, progress, stop);
-      r.disparity = occupationDisparity(*student, corpus.vocabulary, &r.prompts);
-      r.perplexity = perplexity(*student, corpus.valid);
-      for (size_t k = 0; k < r.prompts.size() && int(r.continuations.size()) < o.examples;
-           k += std::max<size_t>(1, r.prompts.size() / size_t(std::max(1, o.examples)))) {
-        const auto& p = r.prompts[k];
-        const auto swapped = swapper.swap(p.prompt).text;
-        r.continuations.push_back({p.prompt, swapped, continuePrompt(*teacher, corpus.vocabulary, p.prompt, 8, 0.9, k),
-                                   continuePrompt(*student, corpus.vocabulary, p.prompt, 8, 0.9, k),
-                                   continuePrompt(*teacher, corpus.vocabulary, swapped, 8, 0.9, k + 1000),
-                                   continuePrompt(*student, corpus.vocabulary, swapped, 8, 0.9, k + 1000),
-                                   teacherPrompts[k].polarity, p.polarity});
-      }
-      if (!o.boldPrompts.empty()) r.bold = evaluateBold(*student, corpus, swapper, o, sentiment.get());
-      r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      if (store) {
-        const double t = unixSeconds();
-        std::vector<RunStore::Metric> metrics = {{"distill/gender_disparity", 0, r.disparity, t},
-                                                 {"distill/perplexity", 0, r.perplexity, t},
-                                                 {"distill/teacher_gender_disparity", 0, teacherDisparity, t},
-                                                 {"distill/teacher_perplexity", 0, teacherPerplexity, t},
-                                                 {"time/seconds", 0, r.seconds, t}};
-        if (!o.boldPrompts.empty()) metrics.push_back({"distill/bold_polarity_gap", 0, r.bold.polarityGap, t});
-        if (sentiment) metrics.push_back({"distill/bold_sentiment_gap", 0, r.bold.sentimentGap, t});
-        store->logMetrics(r.runId, metrics);
-        store->finishRun(r.runId, stop && stop->load() ? "killed" : "finished");
-      }
-    } catch (const std::exception& e) {
-      if (store) store->finishRun(r.runId, "failed", e.what());
-      throw;
-    }
+    auto r = trainStudent(context, method, progress, stop);
     if (listener) listener(r);
     out.push_back(std::move(r));
   }

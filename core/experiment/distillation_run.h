@@ -3,13 +3,20 @@
 // line), one teacher (a pretrained GPT-2-family model read from its folder, optionally fine-tuned
 // on the corpus, or a small word-level one trained here), and a student per method; each student is a stored run (experiment
 // "distill") with its disparity, perplexity and the teacher's, and a few prompts with teacher and
-// student continuations for display.
+// student continuations for display. Each student's model is saved as a Hugging Face GPT-2 folder
+// beside its run (fairness/role_reversal_distillation.h saveLanguageModel); with a downstream task,
+// that folder is fine-tuned as an `hf` classifier (a stored run of its own) and audited for
+// fairness, so generation disparity and downstream disparity sit side by side (Gupta et al. 2022
+// found that less of the first need not mean less of the second).
 #pragma once
 #include <atomic>
 #include <functional>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "spec/experiment_spec.h"
 #include "store/run_store.h"
 #include "fairness/role_reversal_distillation.h"
 #include "fairness/weat.h"
@@ -17,7 +24,11 @@
 namespace trustlab {
 
 struct DistillationRunOptions {
-  std::string corpus = "default";  ///< "default" or a text file
+  /// "default", a text file or a .tsv's sentence column, or several joined by "+"
+  /// (data/gendered_corpus.h corpusSentences).
+  std::string corpus = "default";
+  size_t corpusLines = 0;      ///< the most sentences taken from each file of the corpus (seeded sample; 0: all)
+  size_t maxVocabulary = 30000;  ///< a word-level teacher's vocabulary: the most frequent words, the rest <unk>
   std::vector<std::string> methods = {"kd"};
   DistillationOptions distillation;  ///< method is set per student
   /// Teacher training on the corpus (a pretrained teacher is fine-tuned for teacher.epochs; 0:
@@ -47,6 +58,14 @@ struct DistillationRunOptions {
   int boldPerGroup = 100;
   long long sentimentRun = 0;
   std::string sentimentPositive;     ///< its positive label ("" = "1"/"positive")
+  /// The downstream task each student is fine-tuned on: its data, training and seed (model.type
+  /// and model.path become `hf` and the student's folder); none: no downstream fine-tune.
+  std::optional<ExperimentSpec> downstream;
+  std::string downstreamPositive;    ///< the class the downstream fairness audit scores ("": its default)
+  std::string experiment = "distill";  ///< the store experiment the students' runs go under
+  /// A student whose finished run with the same options is stored is read back, not trained
+  /// again (a study resuming); when every student is, no teacher is trained either.
+  bool reuseFinished = false;
 };
 
 /// BOLD gender prompts continued by a student: per group (American_actors / American_actresses)
@@ -76,6 +95,12 @@ struct DistillationOutcome {
   std::vector<PromptPolarity> prompts;          ///< the student's
   std::vector<PromptContinuation> continuations;
   BoldResult bold;  ///< empty groups when no BOLD evaluation was asked for
+  std::string folder;  ///< the student's saved model (empty without a store)
+  long long downstreamRunId = 0;
+  /// The downstream run's test accuracy and fairness audit ("test/accuracy", "fairness/flip_rate",
+  /// …); empty without a downstream task. Stored on the student's run under "downstream/".
+  std::map<std::string, double> downstream;
+  bool reused = false;  ///< read back from the store (no prompts or continuations)
 };
 
 /// Called with each student's outcome as soon as it is ready (a view fills in live).
@@ -98,6 +123,14 @@ CeatRunResult runCeat(const DistillationRunOptions& options, const WeatTest* tes
 /// last subword's for GPT-2 (which has seen the word whole). No teacher is trained.
 CeatRunResult runCeatOnPretrained(const DistillationRunOptions& options, const std::string& hfModel,
                                   const WeatTest* test, long samples, long perWord = 200);
+
+/// A downstream task for the students: fine-tuning on `dataset` (a registered name or a path, as
+/// data.dataset takes it) with AdamW at 1e-3, batches of 64, texts up to 40 tokens, `epochs` passes.
+ExperimentSpec downstreamTask(const std::string& dataset, int epochs = 1);
+
+/// The spec a student of `method` is stored with: every option that shapes it (two runs with the
+/// same spec are the same student).
+std::string distillationSpecJson(const DistillationRunOptions& options, const std::string& method);
 
 std::vector<DistillationOutcome> runDistillation(const DistillationRunOptions& options, RunStore* store,
                                                  const LmProgress& progress = {},

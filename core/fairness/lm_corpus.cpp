@@ -45,9 +45,19 @@ bool alignedTwin(const std::vector<long>& row, const std::vector<long>& twin, co
 
 }  // namespace
 
-LmVocabulary LmVocabulary::ofWords(const std::vector<std::string>& sentences) {
+namespace {
+/// How a word LM's text is split (its vocabulary keeps the `maxSize` most frequent words).
+TokenizerOptions lmWords(size_t maxSize = TokenizerOptions{}.maxSize) {
+  TokenizerOptions o;
+  o.type = kPunctuationTokenizer;
+  o.maxSize = maxSize;
+  return o;
+}
+}  // namespace
+
+LmVocabulary LmVocabulary::ofWords(const std::vector<std::string>& sentences, size_t maxSize) {
   LmVocabulary v;
-  v.words_ = Vocabulary::build(sentences, TokenizerOptions{});
+  v.words_ = Vocabulary::build(sentences, lmWords(maxSize));
   v.words_.add("<s>");
   v.words_.add("</s>");
   v.surfaces_ = v.words_.tokens();
@@ -81,7 +91,7 @@ std::vector<long> LmVocabulary::encode(const std::string& text) const {
     const auto pieces = tokenizer_->encode(text).ids;
     ids.insert(ids.end(), pieces.begin(), pieces.end());
   } else {
-    for (const auto& word : tokenize(text, true)) ids.push_back(words_.id(word));
+    for (const auto& word : tokenize(text, lmWords())) ids.push_back(words_.id(word));
   }
   return ids;
 }
@@ -154,7 +164,7 @@ LmCorpus buildLmCorpus(const std::vector<std::string>& sentences, const GenderSw
   std::vector<std::string> swapped, all = sentences;
   for (const auto& s : sentences) swapped.push_back(swapper.swap(s).text);
   all.insert(all.end(), swapped.begin(), swapped.end());  // swapped words get ids too
-  LmCorpus c{o.tokenizer.empty() ? LmVocabulary::ofWords(all) : LmVocabulary::ofTokenizer(sharedPretrainedTokenizer(o.tokenizer))};
+  LmCorpus c{o.tokenizer.empty() ? LmVocabulary::ofWords(all, o.maxVocabulary) : LmVocabulary::ofTokenizer(sharedPretrainedTokenizer(o.tokenizer))};
   c.swap = vocabularySwap(c.vocabulary, swapper);
   const auto encodeSentence = [&](const std::string& text) {
     auto ids = c.vocabulary.encode(text);

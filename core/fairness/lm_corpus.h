@@ -19,8 +19,10 @@ namespace trustlab {
 
 class LmVocabulary {
  public:
-  /// The words of `sentences` (lower-cased, as the word tokenizer splits them) and <s>, </s>.
-  static LmVocabulary ofWords(const std::vector<std::string>& sentences);
+  /// The words of `sentences` (lower-cased, split at whitespace and punctuation as Hugging Face's
+  /// BertPreTokenizer splits them, so that a saved model's WordLevel tokenizer reads text as it
+  /// was trained on it), the `maxSize` most frequent (<pad> and <unk> included), and <s>, </s>.
+  static LmVocabulary ofWords(const std::vector<std::string>& sentences, size_t maxSize);
   /// A pretrained tokenizer whose `boundary` token (GPT-2's <|endoftext|>) starts and ends every
   /// sentence. InputError when its vocabulary lacks that token.
   static LmVocabulary ofTokenizer(std::shared_ptr<const PretrainedTokenizer> tokenizer,
@@ -94,6 +96,7 @@ struct LmCorpusOptions {
   /// A pretrained tokenizer (model folder or tokenizer file); empty: the corpus's own words.
   std::string tokenizer;
   long maxLength = 48;  ///< tokens per sentence, start and end included
+  size_t maxVocabulary = TokenizerOptions{}.maxSize;  ///< the corpus's own words: the most frequent kept, the rest <unk>
   double validFraction = 0.1;
   uint64_t seed = 1;
 };

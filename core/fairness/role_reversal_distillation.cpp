@@ -4,10 +4,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 
 #include "data/batching.h"
 #include "data/gendered_corpus.h"
 #include "models/causal_lm.h"
+#include "pretrained/hf_folder_writer.h"
+#include "pretrained/hf_weights.h"
+#include "tokenizers/word_level_tokenizer.h"
+#include "interop/export_files.h"
 #include "util/errors.h"
 #include "util/text.h"
 
@@ -107,6 +112,21 @@ HfTransformer wordLanguageModel(long vocabularySize, long dim, long layers, long
   c.vocabSize = vocabularySize;
   c.tiedEmbeddings = true;
   return HfTransformer(c);
+}
+
+void saveLanguageModel(const HfTransformerImpl& lm, const LmVocabulary& vocabulary, const std::string& pretrainedFolder,
+                       const std::string& folder) {
+  makeExportFolder(folder);
+  auto config = lm.body.config();
+  if (pretrainedFolder.empty()) {
+    config.padTokenId = vocabulary.padding();
+    writeExportFile(std::filesystem::path(folder) / "tokenizer.json",
+    WordLevelTokenizer::tokenizerJson(vocabulary.surfaces(), vocabulary.surfaces()[Vocabulary::kUnk]));
+  } else {
+    copyTokenizerFiles(openHfModelFolder(pretrainedFolder), folder);
+  }
+  writeExportFile(std::filesystem::path(folder) / "config.json", hfConfigJson(config, "GPT2LMHeadModel"));
+  saveHfWeights(lm, config.modelType, (std::filesystem::path(folder) / "model.safetensors").string());
 }
 
 void trainLanguageModel(HfTransformerImpl& model, const LmCorpus& corpus, const LmTrainOptions& o,

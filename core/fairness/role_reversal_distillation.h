@@ -46,6 +46,13 @@ using LmProgress = std::function<void(const std::string& phase, int epoch, int e
 /// and student TrustLab trains from scratch when no pretrained teacher is given.
 HfTransformer wordLanguageModel(long vocabularySize, long dim, long layers, long maxLength);
 
+/// Writes `lm` as a Hugging Face GPT-2 folder that TrustLab's `hf` classifiers, `trustlab-cli model
+/// generate` and Hugging Face's GPT2LMHeadModel read back: config.json, model.safetensors and its
+/// tokenizer — `pretrainedFolder`'s files when the model came from one, else (empty) the corpus's
+/// words as a WordLevel tokenizer.json.
+void saveLanguageModel(const HfTransformerImpl& lm, const LmVocabulary& vocabulary, const std::string& pretrainedFolder,
+                       const std::string& folder);
+
 /// Trains `model` on the corpus's next-token loss.
 void trainLanguageModel(HfTransformerImpl& model, const LmCorpus& corpus, const LmTrainOptions& options,
                         const LmProgress& progress = {}, const std::atomic<bool>* stop = nullptr);

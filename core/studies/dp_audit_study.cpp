@@ -121,9 +121,7 @@ void dpAuditReport(const std::vector<SweepCell>& cells, const StudyOptions& o, S
   auto plot = describeEmpiricalEpsilon(series);
   plot.title = "White-box ε lower bound vs theory";
   plot.widthCm = 12, plot.heightCm = 8;  // between one and two columns: three settings and y = x stay legible
-  const auto figure = o.figure(plot, (dir / "empirical-epsilon").string());
-  out.files.insert(out.files.end(), figure.begin(), figure.end());
-  const bool png = std::find(figure.begin(), figure.end(), (dir / "empirical-epsilon.png").string()) != figure.end();
+  const auto figure = reportFigure(plot, "empirical-epsilon", "Empirical ε against the theoretical ε", o, out);
 
   std::string md = "# Study: DP theory vs practice (dp-audit" + std::string(o.quick ? ", quick" : "") + ")\n\n";
   md += "eDP-SGD trained the default dataset at target ε ∈ {1, 4, 8} (PRV accountant, δ = 1e-5, C = 1) with full "
@@ -132,8 +130,7 @@ void dpAuditReport(const std::vector<SweepCell>& cells, const StudyOptions& o, S
         "adversary sees every step and knows every other example; exact log-likelihood-ratio scores; Clopper–Pearson "
         "at 95 %) and by the black-box loss attack. A lower bound above the theoretical ε would be a privacy bug.\n\n";
   md += markdownTable(rows) + "\n";
-  md += png ? "![Empirical ε against the theoretical ε](empirical-epsilon.png)\n\n"
-            : "Figure: `empirical-epsilon.tex` (pgfplots; `pdflatex empirical-epsilon.tex`), data in `empirical-epsilon.csv`.\n\n";
+  md += figure;
   md += "Files: `epsilon.csv` (this table), `specs/` (the exact sweep specs; `trustlab-cli sweep specs/full-batch.json` "
         "reruns one), `versions.json`. Reproduce: `trustlab-cli study dp-audit" + std::string(o.quick ? " --quick" : "") +
         "`.\n";

@@ -184,15 +184,8 @@ void auditRuns(const std::vector<long long>& runs, const std::vector<IntrinsicTe
   }
 }
 
-std::string number(double v, const char* format = "%.2f") {
-  if (!std::isfinite(v)) return "—";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, format, v);
-  return buf;
-}
-
 std::string withInterval(const Estimate& e) {
-  return std::isfinite(e.value) ? number(e.value) + " [" + number(e.ci.low) + ", " + number(e.ci.high) + "]" : "—";
+  return std::isfinite(e.value) ? reportNumber(e.value) + " [" + reportNumber(e.ci.low) + ", " + reportNumber(e.ci.high) + "]" : "—";
 }
 
 /// Bias magnitudes, one per run: |effect size| of intrinsic tests, |gap| of EEC, the fairness
@@ -248,9 +241,9 @@ void consistencyReport(const std::vector<SweepCell>& cells, const StudyOptions& 
   for (size_t i = 0; i < columns.size(); ++i)
     for (size_t j = i + 1; j < columns.size(); ++j) {
       const auto& c = matrix.cells[i][j];
-      pairs.push_back({columns[i].key, columns[j].key, std::to_string(c.runs), number(c.pearson.value, "%.4f"),
-                       number(c.pearson.ci.low, "%.4f"), number(c.pearson.ci.high, "%.4f"), number(c.spearman.value, "%.4f"),
-                       number(c.spearman.ci.low, "%.4f"), number(c.spearman.ci.high, "%.4f")});
+      pairs.push_back({columns[i].key, columns[j].key, std::to_string(c.runs), reportNumber(c.pearson.value, "%.4f"),
+                       reportNumber(c.pearson.ci.low, "%.4f"), reportNumber(c.pearson.ci.high, "%.4f"), reportNumber(c.spearman.value, "%.4f"),
+                       reportNumber(c.spearman.ci.low, "%.4f"), reportNumber(c.spearman.ci.high, "%.4f")});
     }
   writeCsvTable((dir / "correlations.csv").string(), pairs);
   out.files.push_back((dir / "correlations.csv").string());
@@ -287,9 +280,9 @@ void consistencyReport(const std::vector<SweepCell>& cells, const StudyOptions& 
   for (size_t r = 0; r < runs.size(); ++r) {
     const auto& spec = specs[r];
     std::vector<std::string> row{std::to_string(runs[r].id), spec.model.type, spec.data.cda ? "true" : "false",
-                                 spec.training.privacy.enabled() ? number(spec.training.privacy.targetEpsilon, "%g") : "inf",
+                                 spec.training.privacy.enabled() ? reportNumber(spec.training.privacy.targetEpsilon, "%g") : "inf",
                                  std::to_string(runs[r].seed)};
-    for (const auto& c : columns) row.push_back(number(c.values[r], "%.5f"));
+    for (const auto& c : columns) row.push_back(reportNumber(c.values[r], "%.5f"));
     perRun.push_back(row);
   }
   writeCsvTable((dir / kRunTableFile).string(), perRun);
@@ -317,9 +310,7 @@ void consistencyReport(const std::vector<SweepCell>& cells, const StudyOptions& 
     s.name = model, s.markers = true;
     plot.series.push_back(s);
   }
-  const auto figure = o.figure(plot, (dir / "intrinsic-vs-extrinsic").string());
-  out.files.insert(out.files.end(), figure.begin(), figure.end());
-  const bool png = std::find(figure.begin(), figure.end(), (dir / "intrinsic-vs-extrinsic.png").string()) != figure.end();
+  const auto figure = reportFigure(plot, "intrinsic-vs-extrinsic", "Aligned CEAT against the counterfactual token-fairness gap", o, out);
 
   const auto& xy = matrix.cells[x][y];
   std::string md = "# Study: intrinsic vs extrinsic fairness (fairness-consistency" + std::string(o.quick ? ", quick" : "") + ")\n\n";
@@ -335,12 +326,11 @@ void consistencyReport(const std::vector<SweepCell>& cells, const StudyOptions& 
         "and female words as targets, and the words that best separate positive from negative training reviews as "
         "attributes; its CEAT contexts are the training reviews that mention a gendered word (`aligned-corpus.txt`).\n\n";
   md += "## Spearman ρ, intrinsic × extrinsic\n\n" + markdownTable(table) + "\n";
-  md += "Mean |ρ| over every extrinsic metric: standard " + number(meanJson.value("standard", std::nan("")), "%.3f") +
-        ", aligned " + number(meanJson.value("aligned", std::nan("")), "%.3f") + ".\n\n";
+  md += "Mean |ρ| over every extrinsic metric: standard " + reportNumber(meanJson.value("standard", std::nan("")), "%.3f") +
+        ", aligned " + reportNumber(meanJson.value("aligned", std::nan("")), "%.3f") + ".\n\n";
   md += "Aligned CEAT vs token-fairness gap: Spearman " + withInterval(xy.spearman) + ", Pearson " +
         withInterval(xy.pearson) + " over " + std::to_string(xy.runs) + " runs.\n\n";
-  md += png ? "![Aligned CEAT against the counterfactual token-fairness gap](intrinsic-vs-extrinsic.png)\n\n"
-            : "Figure: `intrinsic-vs-extrinsic.tex` (pgfplots), data in `intrinsic-vs-extrinsic.csv`.\n\n";
+  md += figure;
   if (!skipped.empty()) {
     md += "Not measured (the run's vocabulary lacks a whole set of the test):\n\n";
     for (const auto& s : skipped) md += "- " + s + "\n";

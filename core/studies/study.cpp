@@ -1,6 +1,9 @@
 #include "studies/study.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -30,6 +33,8 @@ Registry<Study>& studyRegistry() {
     reg.add({"dp-audit", "DP theory vs practice: the theoretical ε against white-box and black-box audits"}, dpAuditStudy());
     reg.add({"fairness-consistency", "Intrinsic vs extrinsic fairness: do WEAT/SEAT/CEAT agree with downstream gaps over runs?"},
             fairnessConsistencyStudy());
+    reg.add({"distillation", "Role-reversal distillation downstream: does less generation disparity mean a fairer fine-tuned classifier?"},
+            distillationStudy());
   });
   return r;
 }
@@ -59,6 +64,10 @@ StudyOutcome runStudy(const std::string& name, const StudyOptions& o) {
       return out;
     }
   }
+  if (study.grid) {
+    study.grid(o, so.experiment, out);
+    if (out.cancelled) return out;
+  }
   const std::filesystem::path dir(o.outputDir);
   makeExportFolder(dir / "specs");
   out.files.push_back((dir / "report.md").string());  // written by the study's report, listed first
@@ -81,6 +90,23 @@ void writeCsvTable(const std::string& path, const std::vector<std::vector<std::s
     text += "\n";
   }
   writeExportFile(path, text);
+}
+
+std::string reportNumber(double v, const char* format) {
+  if (!std::isfinite(v)) return "—";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, format, v);
+  return buf;
+}
+
+std::string reportFigure(const PlotDescription& plot, const std::string& name, const std::string& caption,
+                         const StudyOptions& o, StudyOutcome& out) {
+  const std::filesystem::path dir(o.outputDir);
+  const auto figure = o.figure(plot, (dir / name).string());
+  out.files.insert(out.files.end(), figure.begin(), figure.end());
+  if (std::find(figure.begin(), figure.end(), (dir / (name + ".png")).string()) != figure.end())
+    return "![" + caption + "](" + name + ".png)\n\n";
+  return "Figure: `" + name + ".tex` (pgfplots; `pdflatex " + name + ".tex`), data in `" + name + ".csv`.\n\n";
 }
 
 std::string markdownTable(const std::vector<std::vector<std::string>>& rows) {

@@ -39,9 +39,12 @@ struct Study {
   std::function<std::vector<SweepSpec>(bool quick)> sweeps;
   /// The report from the grid's cells; fills headlineJson and files.
   std::function<void(const std::vector<SweepCell>& cells, const StudyOptions& options, StudyOutcome& out)> report;
+  /// Work that is not a sweep (a distillation's teachers and students), run after the sweeps: it
+  /// stores its runs under `experiment`, reuses finished ones, and sets out.cancelled when stopped.
+  std::function<void(const StudyOptions& options, const std::string& experiment, StudyOutcome& out)> grid;
 };
 
-/// dp-audit and any added by plugins.
+/// dp-audit, fairness-consistency, distillation and any added by plugins.
 Registry<Study>& studyRegistry();
 
 /// "study:<name>" ("study:<name>:quick"): the experiment a study's runs are stored under; the quick
@@ -55,8 +58,16 @@ StudyOutcome runStudy(const std::string& name, const StudyOptions& options);
 void writeCsvTable(const std::string& path, const std::vector<std::vector<std::string>>& rows);
 /// The same rows as a Markdown table.
 std::string markdownTable(const std::vector<std::vector<std::string>>& rows);
+/// `v` printed with `format` for a report's tables; "—" when it is not finite.
+std::string reportNumber(double v, const char* format = "%.2f");
+/// Writes `plot` as `name`.* in the report folder (options.figure), adds the files to out.files and
+/// returns the report's paragraph for it: the PNG with `caption` when one was written, else where
+/// the pgfplots source and the data are.
+std::string reportFigure(const PlotDescription& plot, const std::string& name, const std::string& caption,
+                         const StudyOptions& options, StudyOutcome& out);
 
 Study dpAuditStudy();
 Study fairnessConsistencyStudy();
+Study distillationStudy();
 
 }  // namespace trustlab

@@ -6,6 +6,7 @@
 
 #include "tokenizers/byte_bpe_tokenizer.h"
 #include "tokenizers/tokenizer_json.h"
+#include "tokenizers/word_level_tokenizer.h"
 #include "tokenizers/wordpiece_tokenizer.h"
 #include "util/errors.h"
 #include "util/text.h"
@@ -76,6 +77,12 @@ Registry<PretrainedTokenizerFormat>& pretrainedTokenizerRegistry() {
            [](const std::string& json) -> std::unique_ptr<PretrainedTokenizer> {
              return ByteBpeTokenizer::fromTokenizerJson(json);
            }});
+    r.add({"word_level", "whole words (a tokenizer.json with a WordLevel model, as TrustLab saves the word LMs it trains)"},
+          {"WordLevel", [](const std::string&) { return false; },  // no files of its own besides tokenizer.json
+           nullptr,
+           [](const std::string& json) -> std::unique_ptr<PretrainedTokenizer> {
+             return WordLevelTokenizer::fromTokenizerJson(json);
+           }});
   });
   return registry;
 }
@@ -87,7 +94,7 @@ std::unique_ptr<PretrainedTokenizer> loadPretrainedTokenizer(const std::string& 
     const std::string model = tokenizerJsonModel(json);
     for (const auto& item : registry.items())
       if (registry.at(item.name).tokenizerJsonModel == model) return registry.at(item.name).fromTokenizerJson(json.string());
-    throw InputError(json.string(), "the model type '" + model + "' is not supported (WordPiece or BPE)", 0, "model.type");
+    throw InputError(json.string(), "the model type '" + model + "' is not supported (WordPiece, BPE or WordLevel)", 0, "model.type");
   }
   for (const auto& item : registry.items())
     if (registry.at(item.name).recognises(path)) return registry.at(item.name).load(path);

@@ -30,6 +30,19 @@ inline nlohmann::json readTokenizerJson(const std::string& path, const std::stri
   return root;
 }
 
+/// The model's "vocab" object ({token: id}) as tokens by id; InputError naming the file and the
+/// token when the ids do not run from 0 to the vocabulary's size − 1.
+inline std::vector<std::string> vocabularyById(const nlohmann::json& model, const std::string& path) {
+  if (!model.contains("vocab") || !model["vocab"].is_object()) throw InputError(path, "expected an object of token ids", 0, "model.vocab");
+  std::vector<std::string> vocabulary(model["vocab"].size());
+  for (const auto& [token, id] : model["vocab"].items()) {
+    if (!id.is_number_integer() || id.get<long long>() < 0 || size_t(id.get<long long>()) >= vocabulary.size())
+      throw InputError(path, "ids must run from 0 to the vocabulary's size − 1", 0, "model.vocab." + token);
+    vocabulary[size_t(id.get<long long>())] = token;
+  }
+  return vocabulary;
+}
+
 /// The contents of its added tokens marked special: kept whole when they occur in a text.
 inline std::vector<std::string> specialTokens(const nlohmann::json& root) {
   std::vector<std::string> out;

@@ -90,13 +90,7 @@ std::unique_ptr<WordPieceTokenizer> WordPieceTokenizer::fromVocabFile(const std:
 std::unique_ptr<WordPieceTokenizer> WordPieceTokenizer::fromTokenizerJson(const std::string& path) {
   const json root = readTokenizerJson(path, "WordPiece");
   const json& model = root["model"];
-  if (!model.contains("vocab") || !model["vocab"].is_object()) throw InputError(path, "expected an object of token ids", 0, "model.vocab");
-  std::vector<std::string> vocabulary(model["vocab"].size());
-  for (const auto& [token, id] : model["vocab"].items()) {
-    if (!id.is_number_integer() || id.get<long long>() < 0 || size_t(id.get<long long>()) >= vocabulary.size())
-      throw InputError(path, "ids must run from 0 to the vocabulary's size − 1", 0, "model.vocab." + token);
-    vocabulary[size_t(id.get<long long>())] = token;
-  }
+  auto vocabulary = vocabularyById(model, path);
   WordPieceOptions o;
   o.unknownToken = model.value("unk_token", o.unknownToken);
   o.continuationPrefix = model.value("continuing_subword_prefix", o.continuationPrefix);

@@ -425,7 +425,8 @@ class TestCli : public QObject {
   }
   void distillJsonContract() {
     QStringList args = {"fairness", "distill", "--method", "perturb", "--sentences", "400", "--epochs", "1",
-                        "--teacher-epochs", "1", "--store", store(), "--json"};
+                        "--teacher-epochs", "1", "--downstream", "default", "--downstream-steps", "5", "--store", store(),
+                        "--json"};
     const QString bold = QString(TRUSTLAB_TEST_DATA_DIR) + "/bold/prompts/gender_prompt.json";
     if (QFile::exists(bold)) args << "--bold-prompts" << bold << "--bold-per-group" << "5";
     const auto r = cli(args);
@@ -435,6 +436,16 @@ class TestCli : public QObject {
     QVERIFY(j["perplexity"].toDouble() > 1);
     QVERIFY(j["gender_disparity"].toDouble() >= 0 && j["gender_disparity"].toDouble() <= 1);
     if (QFile::exists(bold)) QCOMPARE(j["bold"].toObject()["groups"].toObject().size(), 2);
+    // The student is a Hugging Face folder beside its run, fine-tuned downstream as a run of its own.
+    const QString folder = j["model_folder"].toString();
+    for (const char* file : {"config.json", "tokenizer.json", "model.safetensors"}) QVERIFY2(QFile::exists(folder + "/" + file), file);
+    const auto downstream = j["downstream"].toObject();
+    QVERIFY2(downstream.contains("test/accuracy") && downstream.contains("fairness/flip_rate"), r.out.constData());
+    const auto shown = cli({"runs", "show", QString::number(j["downstream_run"].toInteger()), "--store", store(), "--json"});
+    QVERIFY2(shown.code == 0 && shown.out.contains(folder.toUtf8()), shown.out.constData());
+    const auto generated = cli({"model", "generate", folder, "--prompt", "the nurse said that", "--max-new-tokens", "3", "--json"});
+    QVERIFY2(generated.code == 0, generated.err.constData());
+    QCOMPARE(QJsonDocument::fromJson(generated.out).object()["ids"].toArray().size(), 3);
     const auto c = cli({"fairness", "ceat", "--sentences", "800", "--teacher-epochs", "1", "--samples", "50", "--json"});
     QVERIFY2(c.code == 0, c.err.constData());
     const auto cj = QJsonDocument::fromJson(c.out).object();

@@ -486,19 +486,32 @@ class TestMainWindow : public QObject {
   void distilsLiveAndComparesMethods() {
     auto* view = window_->distillationView();
     QSignalSpy finished(view, &DistillationView::runFinished);
+    view->setDownstream("default", 10);  // each student fine-tuned on the default intents and audited
     view->start({"kd", "both"}, 2, 12);  // a word-level teacher learns the planted association in ~12 epochs
     QVERIFY(finished.wait(180000));
     QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
     QCOMPARE(view->outcomes().size(), size_t(2));
     QVERIFY(view->outcomes()[1].disparity < view->outcomes()[0].disparity);  // role reversal helps after 2 student epochs
     QVERIFY(view->examples()->rowCount() >= 2 * 10);
+    // Generation disparity beside the downstream classifier's, per student.
+    QCOMPARE(view->students()->rowCount(), 2);
+    for (const auto& o : view->outcomes()) {
+      QVERIFY(o.downstreamRunId > 0 && o.downstream.count("fairness/ctf_gap") && o.downstream.count("test/accuracy"));
+      QVERIFY(QFile::exists(QString::fromStdString(o.folder) + "/model.safetensors"));
+    }
+    QVERIFY(!view->students()->item(0, 5)->text().isEmpty());
     const RunStore store((dir_.path() + "/gui.sqlite").toStdString(), true);
     QVERIFY(!store.listRuns("distill").empty());
     const auto files = view->exportAll(dir_.path() + "/distil", 241, 170);
-    QCOMPARE(files.size(), 6);  // the plot in 5 formats and the examples
+    QCOMPARE(files.size(), 7);  // the plot in 5 formats, the students and the examples
     showPage(view);  // Fairness → Distillation
     QTest::qWait(100);
     QVERIFY(window_->grab().save(QString(TRUSTLAB_TEST_OUTPUT_DIR) + "/main_window_distillation.png"));
+    window_->resize(1024, 700);  // its two rows of controls still fit the smallest window
+    QTest::qWait(100);
+    QCOMPARE(window_->size(), QSize(1024, 700));
+    QVERIFY(window_->grab().save(QString(TRUSTLAB_TEST_OUTPUT_DIR) + "/main_window_distillation_1024x700.png"));
+    window_->resize(1400, 900);
   }
   void runsAStudyFromTheStudiesPage() {
     auto* view = window_->studiesView();

@@ -4,7 +4,8 @@
 // one; gender swaps keep case, resolve "her" by context and round-trip on the word lists; EEC's
 // paired t-test; prediction sensitivity against the analytic Jacobian; the gender swap on words
 // and on GPT-2's subword surfaces; role-reversal distillation halves the planted disparity of
-// plain KD at ≤ 10 % more perplexity.
+// plain KD at ≤ 10 % more perplexity; a word LM saved as a Hugging Face folder reads back the same
+// (model and WordLevel tokenizer).
 #include <QtTest>
 
 #include <torch/torch.h>
@@ -26,6 +27,8 @@
 #include "fairness/weat.h"
 #include "privacy/log_math.h"
 #include "models/model_factory.h"
+#include "pretrained/hf_config.h"
+#include "tokenizers/pretrained_tokenizer.h"
 #include "util/errors.h"
 
 using namespace trustlab;
@@ -312,7 +315,7 @@ class TestFairness : public QObject {
     QCOMPARE(QString::fromStdString(eec[0].sentence), QString("Alonzo feels angry."));
   }
   void swappedDistributionReadsThroughTheSwap() {
-    const auto v = LmVocabulary::ofWords({"he she her his him keys"});
+    const auto v = LmVocabulary::ofWords({"he she her his him keys"}, 100);
     const auto id = [&](const char* w) { return v.wordId(w); };
     auto p = torch::zeros({long(v.size())}, torch::kDouble);
     p[id("he")] = 0.1, p[id("she")] = 0.3, p[id("her")] = 0.2, p[id("his")] = 0.15, p[id("him")] = 0.05, p[id("keys")] = 0.2;
@@ -394,6 +397,32 @@ class TestFairness : public QObject {
     QVERIFY_THROWS_EXCEPTION(InputError, distill(*teacher, *untrained, corpus, bad));
     auto otherVocabulary = wordLanguageModel(corpus.vocabulary.size() + 1, 8, 1, 64);
     QVERIFY_THROWS_EXCEPTION(InputError, distill(*teacher, *otherVocabulary, corpus, DistillationOptions{}));
+  }
+  void savedWordLanguageModelReadsBack() {
+    const auto corpus = buildLmCorpus(generateGenderedCorpus({300, 0.9, 5}), GenderSwapper::builtIn(), {});
+    torch::manual_seed(5);
+    auto lm = wordLanguageModel(corpus.vocabulary.size(), 16, 1, 64);
+    LmTrainOptions t;
+    t.epochs = 1;
+    trainLanguageModel(*lm, corpus, t);
+    QTemporaryDir dir;
+    saveLanguageModel(*lm, corpus.vocabulary, "", dir.path().toStdString());
+    // The model: the same next-token logits from the folder.
+    auto back = loadHfTransformer(openHfModelFolder(dir.path().toStdString()));
+    back->eval();
+    const auto rows = corpus.valid.select(torch::arange(0, 4));
+    const auto mask = tokenMask(rows.lengths, rows.ids.size(1));
+    torch::NoGradGuard noGrad;
+    QVERIFY(torch::allclose(lm->body.lmLogits(lm->forward(rows.ids, mask)), back->body.lmLogits(back->forward(rows.ids, mask)),
+                            1e-5, 1e-6));
+    // The tokenizer: a sentence's ids as the corpus gave them (after its start token).
+    const auto tokenizer = loadPretrainedTokenizer(dir.path().toStdString());
+    QCOMPARE(tokenizer->format(), std::string("word_level"));
+    const std::string sentence = "The nurse said that she, quite honestly, was zzzunseen.";
+    auto ids = corpus.vocabulary.encode(sentence);
+    ids.erase(ids.begin());
+    QCOMPARE(tokenizer->encode(sentence).ids, ids);
+    QVERIFY(std::find(ids.begin(), ids.end(), tokenizer->unknownId()) != ids.end());
   }
   void seatFilesLoad() {
     const auto path = dataDir() + "/weat_seat/sent-weat6.jsonl";

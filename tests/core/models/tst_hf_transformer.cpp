@@ -15,6 +15,7 @@
 
 #include "models/causal_lm.h"
 #include "models/hf_transformer.h"
+#include "pretrained/hf_folder_writer.h"
 #include "pretrained/hf_weights.h"
 #include "pretrained/safetensors.h"
 #include "util/errors.h"
@@ -179,6 +180,24 @@ class TestHfTransformer : public QObject {
     QVERIFY(torch::equal(back->forward(ref.ids, ref.mask), hidden));
   }
 
+  void writtenConfigReadsBackUnchanged() {
+    for (const std::string type : {"bert", "distilbert", "roberta", "gpt2"}) {
+      auto c = tinyConfig(type);
+      c.layerNormEps = type == "gpt2" ? 1e-5 : 1e-12;
+      c.hiddenDropout = 0.1, c.attentionDropout = 0.2;
+      const auto back = HfConfig::fromJson(hfConfigJson(c, "Model"), type);
+      QCOMPARE(back.modelType, c.modelType);
+      QCOMPARE(std::vector<long>({back.hiddenSize, back.layers, back.heads, back.intermediateSize, back.maxPositions,
+                                  back.vocabSize, back.typeVocabSize, back.padTokenId}),
+               std::vector<long>({c.hiddenSize, c.layers, c.heads, c.intermediateSize, c.maxPositions, c.vocabSize,
+                                  c.typeVocabSize, c.padTokenId}));
+      QCOMPARE(back.activation, c.activation);
+      QCOMPARE(back.layerNormEps, c.layerNormEps);
+      QCOMPARE(back.tiedEmbeddings, c.tiedEmbeddings);
+      QCOMPARE(back.hiddenDropout, c.hiddenDropout);
+      QCOMPARE(back.attentionDropout, c.attentionDropout);
+    }
+  }
   void hubNamesLoadBareOrPrefixed() {
     const auto dir = fs::path(TRUSTLAB_TEST_OUTPUT_DIR) / "hf-prefixed";
     fs::remove_all(dir);

@@ -2,7 +2,8 @@
 // bound at or below the theoretical ε, the full-batch white-box bound within 2× of it, the report
 // folder's files and headline numbers — and that running it again reuses every stored point; the
 // fairness-consistency study at its quick size (with ../shared/data/sst2): every intrinsic ×
-// extrinsic correlation with a BCa interval around it, the aligned test's words.
+// extrinsic correlation with a BCa interval around it, the aligned test's words; the distillation
+// study at its quick size (with SST-2): four students, each saved, fine-tuned and audited downstream.
 #include <QtTest>
 
 #include <torch/torch.h>
@@ -103,6 +104,35 @@ class TestStudies : public QObject {
     // A second run reuses every run and every audit.
     const auto again = runStudy("fairness-consistency", o);
     QCOMPARE(again.ran, 0);
+    QCOMPARE(again.headlineJson, out.headlineJson);
+  }
+  void distillationQuickSetsGenerationBesideDownstream() {
+    if (!std::filesystem::exists(dataRoot() + "/sst2/train.tsv")) QSKIP("needs ../shared/data/sst2");
+    RunStore store((dir_.path() + "/distillation.sqlite").toStdString());
+    StudyOptions o;
+    o.store = &store;
+    o.quick = true;
+    o.outputDir = (dir_.path() + "/distillation").toStdString();
+    const auto out = runStudy("distillation", o);
+    QCOMPARE(out.ran, 4);  // kd, cda, perturb, both
+    const auto h = nlohmann::json::parse(out.headlineJson);
+    qInfo("%s", out.headlineJson.c_str());
+    QVERIFY2(h["teacher_disparity"].get<double>() > 0.3, out.headlineJson.c_str());  // the teacher learned the association
+    for (const std::string m : {"kd", "cda", "perturb", "both"}) {
+      const double generation = h["generation_disparity"][m], accuracy = h["downstream_accuracy"][m];
+      const double flips = h["downstream_flip_rate"][m], gap = h["downstream_ctf_gap"][m];
+      QVERIFY2(generation >= 0 && generation <= 1 && flips >= 0 && flips <= 1 && gap >= 0 && gap <= 1, m.c_str());
+      QVERIFY2(accuracy > 0.6, m.c_str());  // the saved student learned sentiment downstream
+    }
+    // Role reversal reduces the generation disparity of plain KD.
+    QVERIFY2(h["generation_disparity"]["both"].get<double>() < h["generation_disparity"]["kd"].get<double>(), out.headlineJson.c_str());
+    for (const char* file : {"report.md", "methods.csv", "generation-vs-downstream.csv", "generation-vs-downstream.tex",
+                             "versions.json", "specs/student-kd-seed1.json"})
+      QVERIFY2(std::filesystem::exists(o.outputDir + "/" + file), file);
+    QCOMPARE(int(store.listRuns(studyExperiment("distillation", true)).size()), 8);  // 4 students, 4 downstream runs
+    const auto again = runStudy("distillation", o);
+    QCOMPARE(again.ran, 0);
+    QCOMPARE(again.reused, 4);
     QCOMPARE(again.headlineJson, out.headlineJson);
   }
   void unknownStudyIsNamed() {

@@ -2,7 +2,8 @@
 // ../shared/data/tokenizers/known_answers (llama.cpp's 46 GPT-2 cases, torchtext's GPT-2 and BERT
 // cased/uncased cases, plain and with special tokens kept whole) with the real vocabularies;
 // tokenizer.json and the older files giving the same; offsets pointing at the words; the Unicode
-// helpers; and files that are not tokenizers named in the error.
+// helpers; WordLevel tokenizer.json (Hugging Face's pre-tokenisers' documented splits, the file
+// TrustLab writes for its word LMs read back); and files that are not tokenizers named in the error.
 #include <QtTest>
 
 #include <fstream>
@@ -11,6 +12,7 @@
 #include "tokenizers/byte_bpe_tokenizer.h"
 #include "tokenizers/pretrained_tokenizer.h"
 #include "tokenizers/unicode.h"
+#include "tokenizers/word_level_tokenizer.h"
 #include "tokenizers/wordpiece_tokenizer.h"
 #include "util/errors.h"
 #include "util/text.h"
@@ -228,6 +230,51 @@ class TestPretrainedTokenizers : public QObject {
     const auto e = t->encode("hi<s> hi");
     QCOMPARE(e.tokens, (std::vector<std::string>{"Ġhi", "<s>", "Ġhi"}));
     QCOMPARE(e.offsets, (std::vector<std::pair<size_t, size_t>>{{0, 2}, {2, 5}, {6, 8}}));
+  }
+  void wordLevelTokenizerJson() {
+    // Hugging Face's documented example for its Whitespace pre-tokenizer (\w+|[^\w\s]+), and the
+    // same text under BertPreTokenizer (each punctuation mark alone) and WhitespaceSplit.
+    const std::string text = "Hello! How are you? I'm fine, thank you...";
+    const auto words = [&](WordSplit split) {
+      std::vector<std::string> out;
+      for (const auto& [b, e] : wordPieces(text, split)) out.push_back(text.substr(b, e - b));
+      return out;
+    };
+    QCOMPARE(words(WordSplit::Whitespace), (std::vector<std::string>{"Hello", "!", "How", "are", "you", "?", "I", "'", "m", "fine",
+                                                                      ",", "thank", "you", "..."}));
+    QCOMPARE(words(WordSplit::BertPreTokenizer), (std::vector<std::string>{"Hello", "!", "How", "are", "you", "?", "I", "'", "m",
+                                                                            "fine", ",", "thank", "you", ".", ".", "."}));
+    QCOMPARE(words(WordSplit::WhitespaceSplit), (std::vector<std::string>{"Hello!", "How", "are", "you?", "I'm", "fine,", "thank",
+                                                                           "you..."}));
+    // The file TrustLab writes for a word LM: lower-cased, BertPreTokenizer, <unk> for the rest.
+    QTemporaryDir dir;
+    writeText(dir.path() + "/tokenizer.json",
+              WordLevelTokenizer::tokenizerJson({"<pad>", "<unk>", "the", "nurse", "said", "she", ","}, "<unk>"));
+    const auto t = loadPretrainedTokenizer(dir.path().toStdString());
+    QCOMPARE(t->format(), std::string("word_level"));
+    QCOMPARE(t->unknownId(), 1L);
+    const auto e = t->encode("The nurse, she  SANG");
+    QCOMPARE(e.ids, (std::vector<long>{2, 3, 6, 5, 1}));
+    QCOMPARE(e.offsets, (std::vector<std::pair<size_t, size_t>>{{0, 3}, {4, 9}, {9, 10}, {11, 14}, {16, 20}}));
+    QCOMPARE(t->decode({2, 3, 4, 5}), std::string("the nurse said she"));
+    QVERIFY_THROWS_EXCEPTION(InputError, t->decode({7}));
+    // What it does not implement is named, not guessed at.
+    for (const auto& [field, root] :
+         {std::pair{"normalizer.type", json{{"model", {{"type", "WordLevel"}, {"vocab", {{"<unk>", 0}}}, {"unk_token", "<unk>"}}},
+                                             {"normalizer", {{"type", "NFKC"}}}, {"pre_tokenizer", {{"type", "Whitespace"}}}}},
+          std::pair{"pre_tokenizer.type", json{{"model", {{"type", "WordLevel"}, {"vocab", {{"<unk>", 0}}}, {"unk_token", "<unk>"}}},
+                                                {"pre_tokenizer", {{"type", "Metaspace"}}}}},
+          std::pair{"model.unk_token", json{{"model", {{"type", "WordLevel"}, {"vocab", {{"a", 0}}}, {"unk_token", "<unk>"}}},
+                                             {"pre_tokenizer", {{"type", "Whitespace"}}}}}}) {
+      QTemporaryDir bad;
+      writeText(bad.path() + "/tokenizer.json", root.dump());
+      try {
+        loadPretrainedTokenizer(bad.path().toStdString());
+        QFAIL(field);
+      } catch (const InputError& e) {
+        QVERIFY2(QString(e.what()).contains(field) && QString(e.what()).contains("tokenizer.json"), e.what());
+      }
+    }
   }
 };
 
