@@ -19,6 +19,8 @@
 #include <nlohmann/json.hpp>
 #include <qcustomplot.h>
 
+#include "audits/audit.h"
+#include "audits/fairness_audit.h"
 #include "data/dataset_registry.h"
 #include "distillation_worker.h"
 #include "metric_plot.h"
@@ -33,11 +35,13 @@ namespace {
 
 /// The students table: one row per student, generation beside downstream disparity.
 enum StudentColumn { kStudentMethod, kGeneration, kPerplexity, kAccuracy, kFlipRate, kTokenGap, kEoDifference, kRuns, kStudentColumns };
-/// The downstream metrics of the students table and plot, as DistillationOutcome::downstream names them.
-constexpr char kAccuracyKey[] = "test/accuracy";
-constexpr char kFlipKey[] = "fairness/flip_rate";
-constexpr char kTokenGapKey[] = "fairness/ctf_gap";
-constexpr char kEoKey[] = "fairness/eo_difference";
+/// A downstream fairness metric as DistillationOutcome::downstream names it ("fairness/ctf_gap").
+std::string fairnessKey(const char* metric) { return auditMetricKey(kFairnessAudit, "", metric); }
+/// The downstream disparity the plot sets beside the generation disparity.
+const std::string& tokenGapKey() {
+  static const std::string key = fairnessKey("ctf_gap");
+  return key;
+}
 /// A corpus item's sentence cap (corpus_lines), beside its value.
 constexpr int kCorpusLinesRole = Qt::UserRole + 1;
 
@@ -307,7 +311,7 @@ void DistillationView::setDownstream(const QString& dataset, int steps) {
 }
 
 void DistillationView::addStudentRow(const DistillationOutcome& r) {
-  const auto downstream = [&](const char* key) {
+  const auto downstream = [&](const std::string& key) {
     const auto it = r.downstream.find(key);
     return it == r.downstream.end() ? std::nan("") : it->second;
   };
@@ -316,10 +320,10 @@ void DistillationView::addStudentRow(const DistillationOutcome& r) {
   students_->setItem(row, kStudentMethod, new QTableWidgetItem(QString::fromStdString(r.method)));
   students_->setItem(row, kGeneration, number(r.disparity));
   students_->setItem(row, kPerplexity, number(r.perplexity));
-  students_->setItem(row, kAccuracy, number(downstream(kAccuracyKey)));
-  students_->setItem(row, kFlipRate, number(downstream(kFlipKey)));
-  students_->setItem(row, kTokenGap, number(downstream(kTokenGapKey)));
-  students_->setItem(row, kEoDifference, number(downstream(kEoKey)));
+  students_->setItem(row, kAccuracy, number(downstream("test/accuracy")));
+  students_->setItem(row, kFlipRate, number(downstream(fairnessKey("flip_rate"))));
+  students_->setItem(row, kTokenGap, number(downstream(tokenGapKey())));
+  students_->setItem(row, kEoDifference, number(downstream(fairnessKey("eo_difference"))));
   students_->setItem(row, kRuns, new QTableWidgetItem(r.downstreamRunId ? tr("%1 → %2").arg(r.runId).arg(r.downstreamRunId)
                                                                           : QString::number(r.runId)));
   students_->resizeColumnsToContents();
@@ -360,7 +364,7 @@ void DistillationView::redrawPlot() {
   disparity->setBrush(MetricPlot::paletteColor(0));
   disparity->setWidth(0.35);
   // Beside it, the downstream classifier's disparity (its counterfactual token-fairness gap).
-  const bool downstream = std::any_of(outcomes_.begin(), outcomes_.end(), [](const auto& o) { return o.downstream.count(kTokenGapKey); });
+  const bool downstream = std::any_of(outcomes_.begin(), outcomes_.end(), [](const auto& o) { return o.downstream.count(tokenGapKey()); });
   QCPBars* gap = nullptr;
   if (downstream) {
     gap = new QCPBars(plot_->xAxis, plot_->yAxis);
@@ -379,7 +383,7 @@ void DistillationView::redrawPlot() {
   for (size_t i = 0; i < outcomes_.size(); ++i) {
     ticker->addTick(double(i), QString::fromStdString(outcomes_[i].method));
     disparity->addData(double(i), outcomes_[i].disparity);
-    if (gap && outcomes_[i].downstream.count(kTokenGapKey)) gap->addData(double(i), outcomes_[i].downstream.at(kTokenGapKey));
+    if (gap && outcomes_[i].downstream.count(tokenGapKey())) gap->addData(double(i), outcomes_[i].downstream.at(tokenGapKey()));
     ppl->addData(double(i), outcomes_[i].perplexity);
     topPpl = std::max({topPpl, outcomes_[i].perplexity, outcomes_[i].teacherPerplexity});
   }
@@ -422,7 +426,7 @@ QStringList DistillationView::exportAll(const QString& basePath, double widthPt,
   d.series = {disparity, ppl};
   PlotSeries gap{"downstream token-fairness gap", {}, {}, MetricPlot::paletteColor(2).name().toStdString()};
   for (size_t i = 0; i < outcomes_.size(); ++i)
-    if (outcomes_[i].downstream.count(kTokenGapKey)) gap.x.push_back(double(i)), gap.y.push_back(outcomes_[i].downstream.at(kTokenGapKey));
+    if (outcomes_[i].downstream.count(tokenGapKey())) gap.x.push_back(double(i)), gap.y.push_back(outcomes_[i].downstream.at(tokenGapKey()));
   if (!gap.x.empty()) d.series.push_back(gap);
   QStringList written = exportPlot(plot_, d, basePath + "-distillation", widthPt, heightPt);
   written << writeTableCsv(basePath + "-distillation-students.csv", students_);

@@ -153,9 +153,10 @@ int distillCommand(const std::vector<std::string>& argv) {
     if (!r.bold.groups.empty())
       std::printf("    BOLD gaps: sentiment %.3f, polarity %.3f\n", r.bold.sentimentGap, r.bold.polarityGap);
     if (!r.downstream.empty()) {
-      const auto d = [&](const char* key) { return r.downstream.count(key) ? r.downstream.at(key) : std::nan(""); };
+      const auto d = [&](const std::string& key) { return r.downstream.count(key) ? r.downstream.at(key) : std::nan(""); };
+      const auto fairness = [&](const char* metric) { return d(auditMetricKey(kFairnessAudit, "", metric)); };
       std::printf("    downstream run %lld: accuracy %.3f, flip rate %.3f, token-fairness gap %.3f, EO difference %.3f\n",
-                  r.downstreamRunId, d("test/accuracy"), d("fairness/flip_rate"), d("fairness/ctf_gap"), d("fairness/eo_difference"));
+                  r.downstreamRunId, d("test/accuracy"), fairness("flip_rate"), fairness("ctf_gap"), fairness("eo_difference"));
     }
     if (!r.folder.empty()) std::printf("    model folder %s\n", r.folder.c_str());
   }

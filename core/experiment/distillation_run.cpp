@@ -14,9 +14,11 @@
 #include <random>
 #include <nlohmann/json.hpp>
 
+#include "data/dataset_registry.h"
 #include "data/gendered_corpus.h"
 #include "audits/audit.h"
 #include "audits/audited_run.h"
+#include "audits/fairness_audit.h"
 #include "experiment/runner.h"
 #include "models/hf_transformer.h"
 #include "training/metrics.h"
@@ -29,11 +31,6 @@
 namespace trustlab {
 namespace {
 
-constexpr char kDisparity[] = "distill/gender_disparity";
-constexpr char kPerplexity[] = "distill/perplexity";
-constexpr char kTeacherDisparity[] = "distill/teacher_gender_disparity";
-constexpr char kTeacherPerplexity[] = "distill/teacher_perplexity";
-constexpr char kDownstream[] = "downstream/";  // the downstream run's metrics, on the student's run
 
 std::vector<std::string> corpusSentences(const DistillationRunOptions& o) {
   return trustlab::corpusSentences(o.corpus, {o.sentences, o.association, o.teacher.seed}, o.corpusLines);
@@ -263,14 +260,14 @@ std::optional<DistillationOutcome> storedStudent(const RunStore& store, const Di
     r.runId = run.id;
     r.method = method;
     r.reused = true;
-    r.disparity = metric(kDisparity);
-    r.perplexity = metric(kPerplexity);
-    r.teacherDisparity = metric(kTeacherDisparity);
-    r.teacherPerplexity = metric(kTeacherPerplexity);
+    r.disparity = metric(kDisparityMetric);
+    r.perplexity = metric(kPerplexityMetric);
+    r.teacherDisparity = metric(kTeacherDisparityMetric);
+    r.teacherPerplexity = metric(kTeacherPerplexityMetric);
     r.seconds = metric("time/seconds");
     r.folder = runArtifactDir(store.path(), run.id);
     for (const auto& [key, value] : run.latestMetrics)
-      if (key.rfind(kDownstream, 0) == 0) r.downstream[key.substr(sizeof kDownstream - 1)] = value;
+      if (key.rfind(kDownstreamPrefix, 0) == 0) r.downstream[key.substr(sizeof kDownstreamPrefix - 1)] = value;
     if (const auto it = run.params.find("downstream_run"); it != run.params.end()) r.downstreamRunId = std::stoll(it->second);
     if (o.downstream && r.downstream.empty()) continue;  // its downstream fine-tune did not finish
     return r;
@@ -292,10 +289,10 @@ void fineTuneDownstream(const DistillationRunOptions& o, RunStore& store, Distil
   AuditRequest request;
   request.positiveLabel = o.downstreamPositive;
   request.stop = stop;
-  const auto audit = runAudit(store, trained.runId, loadRunForAudit(store, trained.runId), "fairness", request);
+  const auto audit = runAudit(store, trained.runId, loadRunForAudit(store, trained.runId), kFairnessAudit, request);
   if (audit.cancelled) return;
   r.downstream["test/accuracy"] = trained.test.accuracy;
-  for (const auto& m : audit.metrics) r.downstream["fairness/" + m.key] = m.value;
+  for (const auto& m : audit.metrics) r.downstream[auditMetricKey(kFairnessAudit, audit.scope, m.key)] = m.value;
 }
 
 /// What every student of one teacher shares.
@@ -359,7 +356,6 @@ DistillationOutcome trainStudent(const StudentContext& c, const std::string& met
       r.folder = runArtifactDir(c.store->path(), r.runId);
       saveLanguageModel(*student, c.corpus.vocabulary, o.teacherModel, r.folder);
       if (o.downstream) {
-        if (progress) progress("downstream " + method, 0, 1, 0);
         fineTuneDownstream(o, *c.store, r, stop);
         c.store->logParams(r.runId, {{"downstream_run", std::to_string(r.downstreamRunId)}});
       }
@@ -367,14 +363,14 @@ DistillationOutcome trainStudent(const StudentContext& c, const std::string& met
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (c.store) {
       const double t = unixSeconds();
-      std::vector<RunStore::Metric> metrics = {{kDisparity, 0, r.disparity, t},
-                                               {kPerplexity, 0, r.perplexity, t},
-                                               {kTeacherDisparity, 0, c.teacherDisparity, t},
-                                               {kTeacherPerplexity, 0, c.teacherPerplexity, t},
+      std::vector<RunStore::Metric> metrics = {{kDisparityMetric, 0, r.disparity, t},
+                                               {kPerplexityMetric, 0, r.perplexity, t},
+                                               {kTeacherDisparityMetric, 0, c.teacherDisparity, t},
+                                               {kTeacherPerplexityMetric, 0, c.teacherPerplexity, t},
                                                {"time/seconds", 0, r.seconds, t}};
       if (!o.boldPrompts.empty()) metrics.push_back({"distill/bold_polarity_gap", 0, r.bold.polarityGap, t});
       if (c.sentiment) metrics.push_back({"distill/bold_sentiment_gap", 0, r.bold.sentimentGap, t});
-      for (const auto& [key, value] : r.downstream) metrics.push_back({kDownstream + key, 0, value, t});
+      for (const auto& [key, value] : r.downstream) metrics.push_back({std::string(kDownstreamPrefix) + key, 0, value, t});
       c.store->logMetrics(r.runId, metrics);
       c.store->finishRun(r.runId, stop && stop->load() ? "killed" : "finished");
     }
@@ -429,6 +425,8 @@ std::vector<DistillationOutcome> runDistillation(const DistillationRunOptions& o
   if (o.downstream) {
     if (!store) throw InputError("distillation", "a downstream fine-tune needs a run store", 0, "downstream");
     o.downstream->requireValid("downstream");  // its data and training (the model is each student's)
+    const auto& data = o.downstream->data;
+    loadDataset({data.dataset, data.format, data.columns});  // a missing or malformed dataset, named now
   }
   std::vector<DistillationOutcome> out;
   std::vector<std::string> toTrain;

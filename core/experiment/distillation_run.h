@@ -23,6 +23,14 @@
 
 namespace trustlab {
 
+/// The metrics a student's run stores: its generation disparity and perplexity, its teacher's, and
+/// under kDownstreamPrefix its downstream run's ("downstream/test/accuracy").
+inline constexpr char kDisparityMetric[] = "distill/gender_disparity";
+inline constexpr char kPerplexityMetric[] = "distill/perplexity";
+inline constexpr char kTeacherDisparityMetric[] = "distill/teacher_gender_disparity";
+inline constexpr char kTeacherPerplexityMetric[] = "distill/teacher_perplexity";
+inline constexpr char kDownstreamPrefix[] = "downstream/";
+
 struct DistillationRunOptions {
   /// "default", a text file or a .tsv's sentence column, or several joined by "+"
   /// (data/gendered_corpus.h corpusSentences).
@@ -98,7 +106,7 @@ struct DistillationOutcome {
   std::string folder;  ///< the student's saved model (empty without a store)
   long long downstreamRunId = 0;
   /// The downstream run's test accuracy and fairness audit ("test/accuracy", "fairness/flip_rate",
-  /// …); empty without a downstream task. Stored on the student's run under "downstream/".
+  /// …); empty without a downstream task. Stored on the student's run under kDownstreamPrefix.
   std::map<std::string, double> downstream;
   bool reused = false;  ///< read back from the store (no prompts or continuations)
 };

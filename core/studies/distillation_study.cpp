@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "audits/audit.h"
 #include "audits/fairness_audit.h"
 #include "data/dataset_registry.h"
 #include "experiment/distillation_run.h"
@@ -27,18 +28,26 @@ namespace trustlab {
 namespace {
 
 constexpr char kDownstreamDataset[] = "sst2";
-constexpr char kDisparity[] = "distill/gender_disparity";
 /// The downstream metrics tabulated: as the student's run stores them, the column, the headline key.
 struct DownstreamColumn {
   std::string key, label, headline;
 };
-const std::vector<DownstreamColumn> kDownstreamColumns = {
-    {"downstream/test/accuracy", "SST-2 accuracy", "downstream_accuracy"},
-    {"downstream/fairness/flip_rate", "flip rate", "downstream_flip_rate"},
-    {"downstream/fairness/ctf_gap", "token-fairness gap", "downstream_ctf_gap"},
-    {"downstream/fairness/dp_difference", "DP difference", "downstream_dp_difference"},
-    {"downstream/fairness/eo_difference", "EO difference", "downstream_eo_difference"}};
-constexpr char kFigureY[] = "downstream/fairness/ctf_gap";
+/// Fairness audit metric `metric` of the downstream run, as its student's run stores it.
+std::string downstreamFairnessKey(const std::string& metric) { return kDownstreamPrefix + auditMetricKey(kFairnessAudit, "", metric); }
+/// The figure's y: the downstream counterfactual token-fairness gap.
+constexpr char kFigureMetric[] = "ctf_gap";
+DownstreamColumn fairnessColumn(const std::string& metric, const std::string& label) {
+  return {downstreamFairnessKey(metric), label, "downstream_" + metric};
+}
+const std::vector<DownstreamColumn>& downstreamColumns() {
+  static const std::vector<DownstreamColumn> columns = {
+      {std::string(kDownstreamPrefix) + "test/accuracy", "SST-2 accuracy", "downstream_accuracy"},
+      fairnessColumn("flip_rate", "flip rate"),
+      fairnessColumn(kFigureMetric, "token-fairness gap"),
+      fairnessColumn("dp_difference", "DP difference"),
+      fairnessColumn("eo_difference", "EO difference")};
+  return columns;
+}
 
 std::vector<unsigned long long> seeds(bool quick) { return quick ? std::vector<unsigned long long>{1} : std::vector<unsigned long long>{1, 2, 3}; }
 
@@ -128,7 +137,7 @@ void distillationReport(const std::vector<SweepCell>&, const StudyOptions& o, St
   const auto experiment = studyExperiment("distillation", o.quick);
   const auto byMethod = studentsByMethod(*o.store, o.quick, experiment);
   std::vector<std::vector<std::string>> rows{{"method", "generation disparity", "perplexity"}};
-  for (const auto& c : kDownstreamColumns) rows[0].push_back(c.label);
+  for (const auto& c : downstreamColumns()) rows[0].push_back(c.label);
   rows[0].push_back("runs");
   nlohmann::json headline = {{"teacher_disparity", nullptr}, {"generation_disparity", nlohmann::json::object()}};
   std::vector<RunRecord> all;
@@ -137,9 +146,9 @@ void distillationReport(const std::vector<SweepCell>&, const StudyOptions& o, St
     const auto& runs = byMethod.at(method);
     all.insert(all.end(), runs.begin(), runs.end());
     double mean = std::nan("");
-    std::vector<std::string> row{method, meanSd(runs, kDisparity, &mean), meanSd(runs, "distill/perplexity")};
+    std::vector<std::string> row{method, meanSd(runs, kDisparityMetric, &mean), meanSd(runs, kPerplexityMetric)};
     headline["generation_disparity"][method] = mean;
-    for (const auto& c : kDownstreamColumns) {
+    for (const auto& c : downstreamColumns()) {
       double m = std::nan("");
       row.push_back(meanSd(runs, c.key, &m));
       headline[c.headline][method] = m;
@@ -150,7 +159,7 @@ void distillationReport(const std::vector<SweepCell>&, const StudyOptions& o, St
   if (all.empty()) throw InputError("study distillation", "no finished students under " + experiment + " to report on");
   // One teacher per seed: each of its students carries its disparity, so read it off one method's runs.
   double teacher = std::nan("");
-  const auto teacherText = meanSd(byMethod.begin()->second, "distill/teacher_gender_disparity", &teacher);
+  const auto teacherText = meanSd(byMethod.begin()->second, kTeacherDisparityMetric, &teacher);
   headline["teacher_disparity"] = teacher;
   // Does less generation disparity go with less downstream disparity? Spearman over every student.
   std::vector<double> x, y;
@@ -163,8 +172,8 @@ void distillationReport(const std::vector<SweepCell>&, const StudyOptions& o, St
     s.name = method, s.markers = true;
     std::vector<std::pair<double, double>> points;
     for (const auto& r : runs)
-      if (std::isfinite(metricOf(r, kDisparity)) && std::isfinite(metricOf(r, kFigureY)))
-        points.push_back({metricOf(r, kDisparity), metricOf(r, kFigureY)});
+      if (std::isfinite(metricOf(r, kDisparityMetric)) && std::isfinite(metricOf(r, downstreamFairnessKey(kFigureMetric))))
+        points.push_back({metricOf(r, kDisparityMetric), metricOf(r, downstreamFairnessKey(kFigureMetric))});
     std::sort(points.begin(), points.end());
     for (const auto& [px, py] : points) s.x.push_back(px), s.y.push_back(py), x.push_back(px), y.push_back(py);
     plot.series.push_back(s);

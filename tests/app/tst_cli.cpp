@@ -454,6 +454,10 @@ class TestCli : public QObject {
     const auto bad = cli({"fairness", "distill", "--method", "swap", "--store", store()});
     QCOMPARE(bad.code, 2);
     QVERIFY(bad.err.contains("--method"));
+    // A downstream task that cannot load is named before a teacher trains.
+    const auto badTask = cli({"fairness", "distill", "--downstream", "nosuch", "--sentences", "400", "--store", store()});
+    QCOMPARE(badTask.code, 2);
+    QVERIFY2(badTask.err.contains("nosuch") && !badTask.err.contains("teacher: epoch"), badTask.err.constData());
   }
   void flTwoProcessesEqualOne() {
     const QStringList common = {"fl", "--model", "bag", "--partition", "iid", "--clients", "40", "--rounds", "4",
