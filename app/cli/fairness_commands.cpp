@@ -18,6 +18,7 @@
 #include "audits/fairness_audit.h"
 #include "audits/weat_audit.h"
 #include "util/errors.h"
+#include "util/text.h"
 #include "util/runtime.h"
 
 namespace trustlab::cli {
@@ -117,8 +118,7 @@ int distillCommand(const std::vector<std::string>& argv) {
   if (a.has("downstream")) {
     // A spec file (.json) is the whole downstream task; anything else names its dataset.
     const auto task = a.get("downstream");
-    o.downstream = task.size() > 5 && task.compare(task.size() - 5, 5, ".json") == 0
-                       ? ExperimentSpec::fromFile(task)
+    o.downstream = endsWith(task, ".json") ? ExperimentSpec::fromFile(task)
                        : downstreamTask(task, int(a.getLong("downstream-epochs", 1)));
     o.downstream->training.maxSteps = a.getLong("downstream-steps", o.downstream->training.maxSteps);
     o.downstream->training.seed = o.teacher.seed;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "data/loaders/loaders.h"
 #include "util/errors.h"
 #include "util/random.h"
 #include "util/text.h"
@@ -76,22 +77,16 @@ std::vector<OccupationPrompt> occupationPrompts() {
 
 namespace {
 
-/// A file's sentences: a .tsv's sentence/text column, else its non-empty lines.
+/// A file's sentences: a table's text column (CSV or TSV, as the data loaders find it), else its
+/// non-empty lines.
 std::vector<std::string> fileSentences(const std::string& path) {
   std::vector<std::string> out;
-  const auto lines = readLines(path);
-  const bool tsv = path.size() > 4 && path.compare(path.size() - 4, 4, ".tsv") == 0;
-  size_t column = 0;
-  if (tsv) {
-    const auto header = split(lines.empty() ? std::string() : lines[0], '\t');
-    const auto it = std::find_if(header.begin(), header.end(), [](const std::string& h) { return h == "sentence" || h == "text"; });
-    if (it == header.end()) throw InputError(path, "a .tsv corpus needs a header row naming a 'sentence' or 'text' column", 1, "corpus");
-    column = size_t(it - header.begin());
-  }
-  for (size_t i = tsv ? 1 : 0; i < lines.size(); ++i) {
-    const auto text = tsv ? [&] { const auto f = split(lines[i], '\t'); return column < f.size() ? f[column] : std::string(); }()
-                          : lines[i];
-    if (!trim(text).empty()) out.push_back(trim(text));
+  if (endsWith(path, ".tsv") || endsWith(path, ".csv")) {
+    for (auto& text : loadTableTexts(path))
+      if (!text.empty()) out.push_back(std::move(text));
+  } else {
+    for (const auto& line : readLines(path))
+      if (!trim(line).empty()) out.push_back(trim(line));
   }
   if (out.size() < 10) throw InputError(path, "needs at least 10 non-empty lines (one sentence each)", 0, "corpus");
   return out;

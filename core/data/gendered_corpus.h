@@ -19,10 +19,10 @@ struct GenderedCorpusOptions {
 std::vector<std::string> generateGenderedCorpus(const GenderedCorpusOptions& options = {});
 
 /// The sentences of `corpus`: one or more sources joined by "+", each "default" (the generated
-/// corpus of `generated`) or a file — a .tsv file's "sentence" or "text" column (as its header row
-/// names them: SST-2's train.tsv), any other file's lines, one sentence each. A file gives at most
-/// `fileLines` of them (a sample seeded by generated.seed; 0: all). InputError naming the file,
-/// field "corpus", when it has under 10 sentences or a .tsv lacks the column.
+/// corpus of `generated`) or a file — a .tsv or .csv table's text column (found by name as the
+/// data loaders find it: SST-2's train.tsv gives its sentences), any other file's lines, one
+/// sentence each. A file gives at most `fileLines` of them (a sample seeded by generated.seed; 0:
+/// all). InputError naming the file when it has under 10 sentences, or a table lacks the column.
 std::vector<std::string> corpusSentences(const std::string& corpus, const GenderedCorpusOptions& generated = {},
                                          size_t fileLines = 0);
 

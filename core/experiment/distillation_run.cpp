@@ -31,7 +31,6 @@
 namespace trustlab {
 namespace {
 
-
 std::vector<std::string> corpusSentences(const DistillationRunOptions& o) {
   return trustlab::corpusSentences(o.corpus, {o.sentences, o.association, o.teacher.seed}, o.corpusLines);
 }
@@ -252,19 +251,15 @@ std::optional<DistillationOutcome> storedStudent(const RunStore& store, const Di
   const auto hash = sha256Hex(distillationSpecJson(o, method));
   for (const auto& run : store.listRuns(o.experiment)) {
     if (run.experiment != o.experiment || run.status != "finished" || run.specSha256 != hash) continue;
-    const auto metric = [&](const std::string& key) {
-      const auto it = run.latestMetrics.find(key);
-      return it == run.latestMetrics.end() ? std::numeric_limits<double>::quiet_NaN() : it->second;
-    };
     DistillationOutcome r;
     r.runId = run.id;
     r.method = method;
     r.reused = true;
-    r.disparity = metric(kDisparityMetric);
-    r.perplexity = metric(kPerplexityMetric);
-    r.teacherDisparity = metric(kTeacherDisparityMetric);
-    r.teacherPerplexity = metric(kTeacherPerplexityMetric);
-    r.seconds = metric("time/seconds");
+    r.disparity = run.metric(kDisparityMetric);
+    r.perplexity = run.metric(kPerplexityMetric);
+    r.teacherDisparity = run.metric(kTeacherDisparityMetric);
+    r.teacherPerplexity = run.metric(kTeacherPerplexityMetric);
+    r.seconds = run.metric("time/seconds");
     r.folder = runArtifactDir(store.path(), run.id);
     for (const auto& [key, value] : run.latestMetrics)
       if (key.rfind(kDownstreamPrefix, 0) == 0) r.downstream[key.substr(sizeof kDownstreamPrefix - 1)] = value;

@@ -1,5 +1,7 @@
 #include "store/run_store.h"
 
+#include <limits>
+
 #include <signal.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -16,6 +18,11 @@
 #include "util/runtime.h"
 
 namespace trustlab {
+
+double RunRecord::metric(const std::string& key) const {
+  const auto it = latestMetrics.find(key);
+  return it == latestMetrics.end() ? std::numeric_limits<double>::quiet_NaN() : it->second;
+}
 namespace {
 
 constexpr int kSchemaVersion = 1;

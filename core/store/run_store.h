@@ -36,6 +36,8 @@ struct RunRecord {
   double startTime = 0, endTime = 0;  ///< seconds since the Unix epoch; endTime 0 while running
   std::map<std::string, double> latestMetrics;
   std::map<std::string, std::string> params, tags;
+  /// The latest value of metric `key`; NaN when the run has none.
+  double metric(const std::string& key) const;
 };
 
 struct MetricPoint {

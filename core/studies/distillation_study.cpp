@@ -114,16 +114,11 @@ std::map<std::string, std::vector<RunRecord>> studentsByMethod(const RunStore& s
   return out;
 }
 
-double metricOf(const RunRecord& run, const std::string& key) {
-  const auto it = run.latestMetrics.find(key);
-  return it == run.latestMetrics.end() ? std::nan("") : it->second;
-}
-
 /// "mean ± sd" over runs (the mean alone for one).
 std::string meanSd(const std::vector<RunRecord>& runs, const std::string& key, double* meanOut = nullptr) {
   std::vector<double> v;
   for (const auto& r : runs)
-    if (std::isfinite(metricOf(r, key))) v.push_back(metricOf(r, key));
+    if (std::isfinite(r.metric(key))) v.push_back(r.metric(key));
   if (v.empty()) return "—";
   double mean = 0, var = 0;
   for (double x : v) mean += x / double(v.size());
@@ -172,8 +167,8 @@ void distillationReport(const std::vector<SweepCell>&, const StudyOptions& o, St
     s.name = method, s.markers = true;
     std::vector<std::pair<double, double>> points;
     for (const auto& r : runs)
-      if (std::isfinite(metricOf(r, kDisparityMetric)) && std::isfinite(metricOf(r, downstreamFairnessKey(kFigureMetric))))
-        points.push_back({metricOf(r, kDisparityMetric), metricOf(r, downstreamFairnessKey(kFigureMetric))});
+      if (std::isfinite(r.metric(kDisparityMetric)) && std::isfinite(r.metric(downstreamFairnessKey(kFigureMetric))))
+        points.push_back({r.metric(kDisparityMetric), r.metric(downstreamFairnessKey(kFigureMetric))});
     std::sort(points.begin(), points.end());
     for (const auto& [px, py] : points) s.x.push_back(px), s.y.push_back(py), x.push_back(px), y.push_back(py);
     plot.series.push_back(s);
@@ -182,7 +177,6 @@ void distillationReport(const std::vector<SweepCell>&, const StudyOptions& o, St
   headline["spearman_generation_vs_downstream"] = std::isfinite(rho) ? nlohmann::json(rho) : nlohmann::json();
   writeCsvTable((dir / "methods.csv").string(), rows);
   out.files.push_back((dir / "methods.csv").string());
-  std::vector<std::vector<std::string>> specs;
   for (const auto& r : all) {
     const auto path = dir / "specs" / ("student-" + r.params.at("method") + "-seed" + std::to_string(r.seed) + ".json");
     writeExportFile(path, r.specJson);

@@ -192,10 +192,7 @@ std::string withInterval(const Estimate& e) {
 /// audit's metrics as recorded (differences ≥ 0; ratios and AUCs, where higher is fairer).
 std::vector<double> column(const std::vector<RunRecord>& runs, const std::string& key, bool absolute) {
   std::vector<double> v;
-  for (const auto& r : runs) {
-    const auto it = r.latestMetrics.find(key);
-    v.push_back(it == r.latestMetrics.end() ? std::nan("") : absolute ? std::abs(it->second) : it->second);
-  }
+  for (const auto& r : runs) v.push_back(absolute ? std::abs(r.metric(key)) : r.metric(key));
   return v;
 }
 

@@ -36,6 +36,9 @@ std::vector<CsvRecord> parseCsv(const std::string& text, const std::string& path
 
 /// Rows of a CSV (RFC 4180 quoting, CRLF ok), TSV (no quoting) or JSONL file, chosen by extension.
 std::vector<Example> loadTable(const std::string& file, const TableColumns& columns);
+/// The text column of a CSV or TSV table (found as loadTable finds it; no label needed: a corpus),
+/// trimmed, one entry per row.
+std::vector<std::string> loadTableTexts(const std::string& file, const std::string& textColumn = {});
 
 /// A table file, or a folder with train/valid|validation|dev/test tables. A missing valid or test
 /// split is carved out of train deterministically.

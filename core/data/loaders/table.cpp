@@ -111,14 +111,34 @@ std::vector<Example> loadJsonl(const std::string& path, const TableColumns& cols
   return out;
 }
 
-}  // namespace
-
-std::vector<Example> loadTable(const std::string& path, const TableColumns& cols) {
-  if (endsWith(path, ".jsonl") || endsWith(path, ".json")) return loadJsonl(path, cols);
+/// A CSV or TSV file's records, the header first; every row as wide as the header (InputError
+/// naming the line otherwise).
+std::vector<CsvRecord> tableRecords(const std::string& path) {
   const std::string text = sanitizeUtf8(readFile(path));
   const bool tsv = endsWith(path, ".tsv") || endsWith(path, ".txt");
   const auto records = tsv ? parseTsv(text) : parseCsv(text, path);
   if (records.empty()) throw InputError(path, "empty file (expected a header row)", 1);
+  const size_t width = records.front().fields.size();
+  for (const auto& rec : records)
+    if (rec.fields.size() != width)
+      throw InputError(path, "row has " + std::to_string(rec.fields.size()) + " fields, header has " + std::to_string(width),
+                       rec.line);
+  return records;
+}
+
+}  // namespace
+
+std::vector<std::string> loadTableTexts(const std::string& path, const std::string& textColumn) {
+  const auto records = tableRecords(path);
+  const size_t ti = columnIndex(records.front().fields, candidatesFor(textColumn, kTextNames), path, "text");
+  std::vector<std::string> out;
+  for (size_t r = 1; r < records.size(); ++r) out.push_back(trim(records[r].fields[ti]));
+  return out;
+}
+
+std::vector<Example> loadTable(const std::string& path, const TableColumns& cols) {
+  if (endsWith(path, ".jsonl") || endsWith(path, ".json")) return loadJsonl(path, cols);
+  const auto records = tableRecords(path);
   const auto& header = records.front().fields;
   const size_t ti = columnIndex(header, candidatesFor(cols.text, kTextNames), path, "text");
   const size_t li = columnIndex(header, candidatesFor(cols.label, kLabelNames), path, "label");
@@ -126,11 +146,6 @@ std::vector<Example> loadTable(const std::string& path, const TableColumns& cols
   out.reserve(records.size());
   for (size_t r = 1; r < records.size(); ++r) {
     const auto& rec = records[r];
-    if (rec.fields.size() != header.size())
-      throw InputError(path,
-                       "row has " + std::to_string(rec.fields.size()) + " fields, header has " +
-                           std::to_string(header.size()),
-                       rec.line);
     Example ex;
     ex.text = trim(rec.fields[ti]);
     ex.label = trim(rec.fields[li]);

@@ -132,6 +132,16 @@ class TestLoaders : public QObject {
     const QString msg = errorOf([&] { loadTable(p, {}); });
     QVERIFY2(msg.contains("b.csv:3") && msg.contains("3 fields"), qPrintable(msg));
   }
+  void tableTextsNeedNoLabel() {
+    QTemporaryDir dir;
+    const auto p = writeFile(dir, "corpus.tsv", "id\tsentence\n1\t the nurse said \n2\tshe left\n");
+    QCOMPARE(loadTableTexts(p), (std::vector<std::string>{"the nurse said", "she left"}));
+    const auto ragged = writeFile(dir, "ragged.tsv", "sentence\nfine\ntoo\tmany\n");
+    const QString msg = errorOf([&] { loadTableTexts(ragged); });
+    QVERIFY2(msg.contains("ragged.tsv:3") && msg.contains("2 fields"), qPrintable(msg));
+    const auto noText = writeFile(dir, "labels.tsv", "label\n1\n");
+    QVERIFY(errorOf([&] { loadTableTexts(noText); }).contains("no text column"));
+  }
   void csvUnterminatedQuote() {
     QTemporaryDir dir;
     const auto p = writeFile(dir, "c.csv", "text,label\n\"never closed,x\n");
