@@ -12,6 +12,7 @@
 
 #include "store/run_store.h"
 #include "experiment/runner.h"
+#include "training/objective.h"
 #include "metric_plot.h"
 
 namespace trustlab {
@@ -21,6 +22,14 @@ QVector<double> numbers(const nlohmann::json& values) {
   QVector<double> v;
   for (const auto& x : values) v << x.get<double>();
   return v;
+}
+
+/// What federated runs are compared by: their objective's headline metric (accuracy for
+/// classifiers, perplexity for next-word prediction; runs stored before objectives classify).
+const ObjectiveEntry& objectiveOf(const RunRecord& run) {
+  const auto it = run.params.find("objective");
+  const auto* entry = objectiveRegistry().find(it == run.params.end() ? "classify" : it->second);
+  return entry ? *entry : objectiveRegistry().at("classify");
 }
 
 /// A histogram of counts (integers ≥ 0): x = bin centres, y = how many values fall in each bin.
@@ -41,8 +50,8 @@ std::pair<QVector<double>, QVector<double>> integerHistogram(const QVector<doubl
 
 FederatedView::FederatedView(QWidget* parent)
     : QWidget(parent),
-      byRound_(new MetricPlot(tr("Global accuracy by round"), tr("round"), tr("valid accuracy"), this)),
-      byTime_(new MetricPlot(tr("Global accuracy by simulated time"), tr("simulated seconds"), tr("valid accuracy"), this)),
+      byRound_(new MetricPlot(tr("Global model by round"), tr("round"), tr("valid accuracy"), this)),
+      byTime_(new MetricPlot(tr("Global model by simulated time"), tr("simulated seconds"), tr("valid accuracy"), this)),
       epsilon_(new MetricPlot(tr("User-level privacy spent"), tr("round"), tr("ε"), this)),
       clients_(new MetricPlot(tr("Client data sizes (sorted)"), tr("client rank"), tr("examples"), this)),
       participation_(new MetricPlot(tr("Participation of the latest run"), tr("rounds taken part in"),
@@ -119,50 +128,62 @@ int FederatedView::showRuns(const QList<qlonglong>& runIds, const QString& store
   int shown = 0;
   QStringList lines;
   qlonglong latest = 0;
-  std::vector<std::pair<qlonglong, double>> central;  // runs trained on all data at once: final valid accuracy
+  std::vector<std::pair<qlonglong, double>> central;  // runs trained on all data at once: final valid metric
   double lastRound = 1, lastSecond = 1;
+  const ObjectiveEntry* objective = nullptr;  // the first run's; runs of another are listed, not drawn
+  std::string metric;
   for (const auto id : runIds) {
+    const auto run = store.run(id);
+    if (!run) continue;
+    if (!objective) {
+      objective = &objectiveOf(*run);
+      metric = objective->headlineMetric;
+    } else if (&objectiveOf(*run) != objective) {
+      lines << tr("run %1: another objective (%2), not drawn beside %3").arg(id).arg(
+          QString::fromStdString(run->params.count("objective") ? run->params.at("objective") : "classify"),
+          QString::fromStdString(metric));
+      continue;
+    }
     const auto clock = store.metricHistory(id, "fl/simulated_seconds");
     if (clock.empty()) {
-      if (const auto acc = store.metricHistory(id, "valid/accuracy"); !acc.empty()) central.emplace_back(id, acc.back().value);
+      if (const auto m = store.metricHistory(id, "valid/" + metric); !m.empty()) central.emplace_back(id, m.back().value);
       continue;
     }
     lastRound = std::max(lastRound, double(clock.back().step));
     lastSecond = std::max(lastSecond, clock.back().value);
-    const auto run = store.run(id);
     const QString name = QString("run %1").arg(id);
     const auto color = MetricPlot::paletteColor(shown++);
     std::map<long, double> timeAt;
     for (const auto& c : clock) timeAt[c.step] = c.value;
-    QVector<double> rounds, seconds, accuracy;
-    for (const auto& m : store.metricHistory(id, "valid/accuracy")) {
+    QVector<double> rounds, seconds, values;
+    for (const auto& m : store.metricHistory(id, "valid/" + metric)) {
       rounds << double(m.step);
       seconds << timeAt[m.step];
-      accuracy << m.value;
+      values << m.value;
     }
-    byRound_->setData(byRound_->addSeries(name, color), rounds, accuracy);
-    byTime_->setData(byTime_->addSeries(name, color), seconds, accuracy);
+    byRound_->setData(byRound_->addSeries(name, color), rounds, values);
+    byTime_->setData(byTime_->addSeries(name, color), seconds, values);
     QVector<double> er, ev;
     for (const auto& m : store.metricHistory(id, "privacy/epsilon")) er << double(m.step), ev << m.value;
     if (!er.isEmpty()) epsilon_->setData(epsilon_->addSeries(name + tr(" (user)"), color), er, ev);
     QVector<double> xr, xv;
     for (const auto& m : store.metricHistory(id, "privacy/example_epsilon_max")) xr << double(m.step), xv << m.value;
     if (!xr.isEmpty()) epsilon_->setData(epsilon_->addSeries(name + tr(" (example, worst client)"), color, Qt::DashLine), xr, xv);
-    if (run) {
+    {
       const auto p = [&](const char* k) {
         const auto it = run->params.find(k);
         return it == run->params.end() ? QString("?") : QString::fromStdString(it->second);
       };
       const auto spec = nlohmann::json::parse(run->specJson, nullptr, false);
       const auto f = spec.is_discarded() ? nlohmann::json::object() : spec.value("federated", nlohmann::json::object());
-      lines << tr("run %1: %2 clients (%3, size Gini %4), %5 selection, %6, %7 rounds → %8 simulated s, test accuracy %9")
+      lines << tr("run %1: %2 clients (%3, size Gini %4), %5 selection, %6, %7 rounds → %8 simulated s, test %9")
                    .arg(id)
                    .arg(p("federated.clients"), QString::fromStdString(f.value("partition", std::string("?"))),
                         p("federated.size_gini").left(5), QString::fromStdString(f.value("selection", std::string("?"))),
                         QString::fromStdString(f.value("algorithm", std::string("?"))))
                    .arg(clock.size())
                    .arg(clock.back().value, 0, 'f', 0)
-                   .arg(run->latestMetrics.count("test/accuracy") ? run->latestMetrics.at("test/accuracy") : 0.0, 0, 'f', 4);
+                   .arg(QString::fromStdString(metric) + " " + QString::number(run->metric("test/" + metric), 'f', 4));
       if (const int processes = f.value("processes", 1); processes > 1) lines.back() += tr(" (%1 processes)").arg(processes);
     }
     latest = id;
@@ -182,12 +203,21 @@ int FederatedView::showRuns(const QList<qlonglong>& runIds, const QString& store
   }
   // The reference a federated curve is judged against: the same data trained centrally.
   int next = shown;
-  for (const auto& [id, accuracy] : central) {
+  for (const auto& [id, value] : central) {
     const QString name = tr("run %1 (central, all data)").arg(id);
     const auto color = MetricPlot::paletteColor(next++);
-    byRound_->setData(byRound_->addSeries(name, color, Qt::DashLine), {0, lastRound}, {accuracy, accuracy});
-    byTime_->setData(byTime_->addSeries(name, color, Qt::DashLine), {0, lastSecond}, {accuracy, accuracy});
-    lines << tr("run %1: trained centrally on all the data, final valid accuracy %2").arg(id).arg(accuracy, 0, 'f', 4);
+    byRound_->setData(byRound_->addSeries(name, color, Qt::DashLine), {0, lastRound}, {value, value});
+    byTime_->setData(byTime_->addSeries(name, color, Qt::DashLine), {0, lastSecond}, {value, value});
+    lines << tr("run %1: trained centrally on all the data, final valid %2 %3")
+                 .arg(id)
+                 .arg(QString::fromStdString(metric))
+                 .arg(value, 0, 'f', 4);
+  }
+  if (objective) {
+    const QString y = tr("valid %1").arg(QString::fromStdString(metric));
+    byRound_->setAxisLabels(tr("round"), y);
+    byTime_->setAxisLabels(tr("simulated seconds"), y);
+    for (auto* p : {byRound_, byTime_}) p->setLogY(objective->headlineLogScale);
   }
   epsilon_->setVisible(epsilon_->seriesCount() > 0);
   summary_->setText(shown ? lines.join('\n') : tr("None of the selected runs is federated."));

@@ -1,5 +1,6 @@
 // views: the Federated tab: for the federated runs chosen in the run browser (or the one
-// training), global accuracy against round and against simulated time, ε against round (user
+// training), the global model's held-out metric — its objective's headline: accuracy, or
+// perplexity for next-word runs — against round and against simulated time, ε against round (user
 // level, and the worst client's example-level ε), and the clients of the latest run — data sizes
 // sorted on a log axis (heavy tails show as straight-ish lines), a histogram of how many rounds
 // each took part in, and labels per client. "Preview partition" shows the designer's partition
@@ -34,7 +35,8 @@ class FederatedView : public QWidget {
 
  public Q_SLOTS:
   /// Shows the federated runs among `runIds`, and the centrally trained ones as dashed reference
-  /// accuracies; returns how many federated runs it showed.
+  /// levels (runs of another objective than the first are listed, not drawn); returns how many
+  /// federated runs it showed.
   int showRuns(const QList<qlonglong>& runIds, const QString& storePath);
   /// Shows a partition computed before training (sizes and labels per client).
   void showPartition(const QString& description, const PartitionStats& stats);

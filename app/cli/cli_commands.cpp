@@ -178,8 +178,6 @@ std::string metricOr(const RunRecord& r, const std::string& key) {
 
 }  // namespace
 
-/// Runs `spec` into the store with terminal progress (train and fl share this).
-/// Help for the options train and fl share.
 const std::map<std::string, std::string> kRunOptionHelp = {
     {"store", "the run store (default: $TRUSTLAB_STORE or ~/.local/share/trustlab/runs.sqlite)"},
     {"experiment", "the experiment the run is filed under"},
@@ -187,7 +185,8 @@ const std::map<std::string, std::string> kRunOptionHelp = {
     {"quiet", "no progress bar"},
     {"no-checkpoint", "do not save the model (nor the states it could resume from)"}};
 
-/// With `resume`, continues that run instead of starting `spec`.
+/// Runs `spec` into the store with terminal progress (train and fl share this). With `resume`,
+/// continues that run instead of starting `spec`.
 RunOutcome runWithProgress(const Args& a, const ExperimentSpec& spec, RunStore& store, const char* experiment,
                            const std::optional<Rendezvous>& rendezvous = {}, long long resume = 0) {
   TerminalProgress progress(a.has("quiet") || a.has("json"));
@@ -344,7 +343,10 @@ int flCommand(const std::vector<std::string>& argv) {
       privacy["example_level"] = {{"noise_multiplier", spec.training.privacy.noiseMultiplier},
                                   {"delta", spec.training.privacy.delta}, {"worst_client_epsilon", worst}};
     }
+    json test = json::object();
+    for (const auto& [key, value] : out.testMetrics) test[key] = value;
     std::cout << json{{"run_id", out.runId},         {"final_accuracy", out.test.accuracy}, {"privacy", privacy},
+                      {"objective", spec.training.objective}, {"test", test},
                       {"final_macro_f1", out.test.macroF1}, {"valid_accuracy", out.valid.accuracy},
                       {"rounds", out.training.steps}, {"simulated_seconds", out.simulatedSeconds},
                       {"seconds", out.training.seconds}, {"status", out.status},
@@ -352,9 +354,15 @@ int flCommand(const std::vector<std::string>& argv) {
                      .dump()
               << std::endl;
   } else {
-    std::printf("run %lld %s: %ld rounds, test accuracy %.4f, macro-F1 %.4f (%.1f s; simulated %.0f s)\nstore: %s\n",
-                out.runId, out.status.c_str(), out.training.steps, out.test.accuracy, out.test.macroF1,
-                out.training.seconds, out.simulatedSeconds, store.path().c_str());
+    std::string test;
+    for (const auto& [key, value] : out.testMetrics) {
+      char number[32];
+      std::snprintf(number, sizeof number, "%.4f", value);
+      test += (test.empty() ? "test " : ", ") + key + " " + number;
+    }
+    std::printf("run %lld %s: %ld rounds, %s (%.1f s; simulated %.0f s)\nstore: %s\n", out.runId, out.status.c_str(),
+                out.training.steps, test.empty() ? "stopped before the test" : test.c_str(), out.training.seconds,
+                out.simulatedSeconds, store.path().c_str());
   }
   return out.status == "finished" ? 0 : 1;
 }

@@ -17,6 +17,9 @@ class Args;
 /// --store, else the default store shared with the GUI.
 std::string storePath(const Args& a);
 
+/// Help for the options every command that stores runs shares (store, experiment, json, …).
+extern const std::map<std::string, std::string> kRunOptionHelp;
+
 int trainCommand(const std::vector<std::string>& args);
 int flCommand(const std::vector<std::string>& args);
 int runsCommand(const std::vector<std::string>& args);

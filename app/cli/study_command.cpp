@@ -17,7 +17,20 @@ namespace trustlab::cli {
 int studyCommand(const std::vector<std::string>& argv) {
   const auto names = joinNames(studyRegistry().names(), ", ");
   if (argv.empty()) throw InputError("study", "expects a study (" + names + ") or list");
-  const Args a(std::vector<std::string>(argv.begin() + 1, argv.end()), {"store", "output"}, {"json", "quick", "quiet"});
+  const CommandHelp help{
+      "trustlab-cli study",
+      "Runs a study's grid (resuming what the store holds, under experiment study:NAME) and writes its report "
+      "folder. Usage: trustlab-cli study list | NAME [options]; NAME is one of " + names + ".",
+      {{"store", kRunOptionHelp.at("store")},
+       {"output", "the report folder (default: study-NAME[-quick])"},
+       {"json", "print the headline numbers as one JSON object"},
+       {"quick", "the small setting (≤ 10 minutes on 2 cores) instead of the paper's design at our scale"},
+       {"quiet", "no progress lines"}},
+      "NAME",
+      "the study (or list)"};
+  const bool helpFirst = argv[0] == "--help" || argv[0] == "-h";  // `study --help`: the same text
+  const Args a(std::vector<std::string>(argv.begin() + (helpFirst ? 0 : 1), argv.end()), {"store", "output"},
+               {"json", "quick", "quiet"}, help);
   if (argv[0] == "list") {
     for (const auto& item : studyRegistry().items()) std::printf("%-22s %s\n", item.name.c_str(), item.description.c_str());
     return 0;

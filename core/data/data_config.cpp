@@ -41,6 +41,8 @@ const FieldList<DataConfig>& dataFields() {
           "utterances are truncated/padded to this many tokens").atLeast(1).atMost(1024);
     l.add("cda", &D::cda, "CDA (gender swap)",
           "train on gender-swapped copies too (a bias mitigation; not with DP)");
+    l.add("split_by_user", &D::splitByUser, "Held-out users",
+          "valid and test hold 10 % of the users each, none of whose texts is trained on (needs user ids)");
     return l;
   }();
   return f;

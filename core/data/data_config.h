@@ -17,6 +17,9 @@ struct DataConfig {
   /// Counterfactual data augmentation: every training text with a gendered word is added again
   /// with the genders swapped (a bias mitigation; not with DP, whose accounting is per example).
   bool cda = false;
+  /// Valid and test hold whole users, none of whose texts is trained on (held-out users: how a
+  /// federated model is judged on people it never saw). Needs a user id on every text.
+  bool splitByUser = false;
 };
 
 const FieldList<DataConfig>& dataFields();

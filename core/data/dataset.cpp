@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <set>
 
+#include "util/errors.h"
 #include "util/random.h"
 
 namespace trustlab {
@@ -39,6 +41,31 @@ void splitDeterministic(std::vector<Example> all, double validFraction, double t
   }
   // Interleave classes again so splits are not grouped by label.
   for (auto* split : {&out.train, &out.valid, &out.test}) shuffleDeterministic(*split, rng);
+}
+
+void splitByUser(Dataset& d, double validFraction, double testFraction, unsigned long long seed,
+                 const std::string& field) {
+  std::vector<Example> all;
+  for (auto* split : {&d.train, &d.valid, &d.test}) {
+    for (auto& e : *split) {
+      if (e.user.empty()) throw InputError(field, "'" + d.name + "' has texts without a user id");
+      all.push_back(std::move(e));
+    }
+    split->clear();
+  }
+  std::vector<std::string> users;
+  for (const auto& e : all) users.push_back(e.user);
+  std::sort(users.begin(), users.end());
+  users.erase(std::unique(users.begin(), users.end()), users.end());
+  SplitMix64 rng(seed);
+  shuffleDeterministic(users, rng);
+  const auto share = [&](double f) { return size_t(std::floor(double(users.size()) * f + 0.5)); };
+  const size_t nTest = share(testFraction), nValid = share(validFraction);
+  if (nTest + nValid >= users.size() || (validFraction > 0 && nValid == 0) || (testFraction > 0 && nTest == 0))
+    throw InputError(field, "'" + d.name + "' has " + std::to_string(users.size()) + " users: too few to hold some out");
+  std::map<std::string, std::vector<Example>*> splitOf;
+  for (size_t i = 0; i < users.size(); ++i) splitOf[users[i]] = i < nTest ? &d.test : i < nTest + nValid ? &d.valid : &d.train;
+  for (auto& e : all) splitOf.at(e.user)->push_back(std::move(e));
 }
 
 void carveMissingSplits(Dataset& d, unsigned long long seed) {

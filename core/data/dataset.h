@@ -36,6 +36,13 @@ struct Dataset {
 void splitDeterministic(std::vector<Example> all, double validFraction, double testFraction,
                         unsigned long long seed, Dataset& out);
 
+/// Splits `d` again so that valid and test hold whole users none of whose texts is in train (what
+/// federated evaluation on held-out users needs): the distinct user ids, in a seeded order, go to
+/// test, valid and train by these fractions of the users. InputError naming `field` when a text has
+/// no user id or there are too few users to hold any out.
+void splitByUser(Dataset& d, double validFraction, double testFraction, unsigned long long seed,
+                 const std::string& field);
+
 /// Fills an empty valid and/or test split with a deterministic 10 % of train each.
 void carveMissingSplits(Dataset& d, unsigned long long seed = 17);
 

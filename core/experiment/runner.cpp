@@ -32,7 +32,7 @@ std::map<std::string, std::string> flatParams(const ExperimentSpec& s, const Dat
   return {{"dataset", s.data.dataset}, {"dataset.train_examples", std::to_string(d.train.size())},
           {"dataset.classes", std::to_string(d.labels().size())}, {"vocab_size", std::to_string(vocab)},
           {"max_length", std::to_string(s.data.tokenizer.maxLength)}, {"model", s.model.type},
-          {"embedding_dim", std::to_string(s.model.embeddingDim)}, {"optimizer", s.training.optimizer},
+          {"embedding_dim", std::to_string(s.model.embeddingDim)}, {"objective", s.training.objective}, {"optimizer", s.training.optimizer},
           {"lr", std::to_string(s.training.lr)}, {"batch_size", std::to_string(s.training.batchSize)},
           {"epochs", std::to_string(s.training.epochs)}, {"seed", std::to_string(s.training.seed)},
           {"device", s.training.device}};
@@ -54,10 +54,10 @@ PreparedData loadData(const ExperimentSpec& spec, const RunOptions& o, RunOutcom
 }
 
 /// Federated training; its clients are stored beside the run.
-void trainFederated(const ExperimentSpec& spec, const PreparedData& prepared, TextClassifierPtr model,
+void trainFederated(const ExperimentSpec& spec, const PreparedData& prepared, ObjectivePtr objective,
                     const RunOptions& o, StoreObserver* storeObserver, RunOutcome& out,
                     std::unique_ptr<FederatedTrainer>& federated) {
-  federated = std::make_unique<FederatedTrainer>(model, spec.training, spec.federated, out.runId);
+  federated = std::make_unique<FederatedTrainer>(std::move(objective), spec.training, spec.federated, out.runId);
   if (o.rendezvous) federated->setRendezvous(*o.rendezvous);
   if (storeObserver) federated->addObserver(storeObserver);
   for (auto* obs : o.observers) federated->addObserver(obs);
@@ -90,10 +90,23 @@ void trainFederated(const ExperimentSpec& spec, const PreparedData& prepared, Te
     o.store->logParams(out.runId, {{"federated.example_noise_multiplier", std::to_string(spec.training.privacy.noiseMultiplier)}});
 }
 
-/// Trains `model` (fresh, or from the state at `resumePath`), evaluates it, saves its checkpoint
-/// and finishes its record; a failure is recorded as "failed" and rethrown.
-RunOutcome trainAndFinish(const ExperimentSpec& spec, const PreparedData& prepared, TextClassifierPtr model,
+/// The metrics every objective shares, as the outcome keeps them (0 where it has none).
+EvalResult commonMetrics(const EvalMetrics& metrics, long examples) {
+  EvalResult r;
+  r.examples = examples;
+  for (const auto& [key, value] : metrics) {
+    if (key == "loss") r.loss = value;
+    if (key == "accuracy") r.accuracy = value;
+    if (key == "macro_f1") r.macroF1 = value;
+  }
+  return r;
+}
+
+/// Trains the objective's model (fresh, or from the state at `resumePath`), evaluates it, saves a
+/// classifier's checkpoint and finishes its record; a failure is recorded as "failed" and rethrown.
+RunOutcome trainAndFinish(const ExperimentSpec& spec, const PreparedData& prepared, const ObjectivePtr& objective,
                           const RunOptions& o, RunOutcome out, const std::string& resumePath) {
+  const TextClassifierPtr model = objective->classifier();  // the centralised trainer's (validated by the spec)
   std::unique_ptr<StoreObserver> storeObserver;
   if (o.store) storeObserver = std::make_unique<StoreObserver>(*o.store, out.runId);
   const bool keepsState = o.store && o.saveCheckpoint;
@@ -105,7 +118,7 @@ RunOutcome trainAndFinish(const ExperimentSpec& spec, const PreparedData& prepar
     std::unique_ptr<Trainer> trainer;
     std::unique_ptr<FederatedTrainer> federated;
     if (spec.federated.enabled) {
-      trainFederated(spec, prepared, model, o, storeObserver.get(), out, federated);
+      trainFederated(spec, prepared, objective, o, storeObserver.get(), out, federated);
       events = &federated->events();
     } else {
       trainer = std::make_unique<Trainer>(model, spec.training, out.runId);
@@ -118,16 +131,16 @@ RunOutcome trainAndFinish(const ExperimentSpec& spec, const PreparedData& prepar
     }
     out.status = out.training.cancelled ? "killed" : "finished";
     const long evalBatch = std::max<long>(spec.training.batchSize, 256);
-    out.valid = evaluate(*model, prepared.valid, evalBatch, events->device());
+    const long step = out.training.steps;
+    out.valid = commonMetrics(objective->evaluate(prepared.valid, evalBatch, events->device()), prepared.valid.size());
     if (!out.training.cancelled) {
-      out.test = evaluate(*model, prepared.test, evalBatch, events->device());
-      events->metric("test/loss", out.training.steps, out.test.loss);
-      events->metric("test/accuracy", out.training.steps, out.test.accuracy);
-      events->metric("test/macro_f1", out.training.steps, out.test.macroF1);
-      events->metric("time/seconds", out.training.steps, out.training.seconds);
+      out.testMetrics = objective->evaluate(prepared.test, evalBatch, events->device());
+      out.test = commonMetrics(out.testMetrics, prepared.test.size());
+      for (const auto& [key, value] : out.testMetrics) events->metric("test/" + key, step, value);
+      events->metric("time/seconds", step, out.training.seconds);
     }
     if (storeObserver) storeObserver->flush();
-    if (keepsState && !out.training.cancelled) {
+    if (keepsState && model && !out.training.cancelled) {
       out.checkpointDir = runArtifactDir(o.store->path(), out.runId);
       saveCheckpoint(out.checkpointDir, Checkpoint{spec, prepared.vocabulary, prepared.dataset.labels(), model});
       o.store->setTag(out.runId, "checkpoint", std::filesystem::absolute(out.checkpointDir).string());
@@ -150,10 +163,11 @@ RunOutcome trainAndFinish(const ExperimentSpec& spec, const PreparedData& prepar
   return out;
 }
 
-/// A freshly initialised model for `spec`, seeded as every run is.
-TextClassifierPtr freshModel(const ExperimentSpec& spec, const RunOutcome& out) {
+/// The spec's objective with a freshly initialised model, seeded as every run is.
+ObjectivePtr freshObjective(const ExperimentSpec& spec, const RunOutcome& out) {
   torch::manual_seed(spec.training.seed);
-  return makeClassifier(spec.model, out.vocabularySize, out.classes, long(spec.data.tokenizer.maxLength));
+  return objectiveRegistry().at(spec.training.objective).make(spec.model, out.vocabularySize, out.classes,
+                                                               long(spec.data.tokenizer.maxLength));
 }
 
 }  // namespace
@@ -174,12 +188,12 @@ RunOutcome runExperiment(const ExperimentSpec& spec, const RunOptions& o) {
   const PreparedData prepared = loadData(spec, o, out);
   const auto warnings = specWarnings(spec, out.trainExamples);
   for (const auto& w : warnings) say(o, "warning: " + w.field + ": " + w.message);
-  auto model = freshModel(spec, out);
+  const auto objective = freshObjective(spec, out);
   if (o.store) {
     out.runId = o.store->createRun(o.experiment, defaultRunName(spec), spec.toJson(), spec.sha256(), spec.training.seed,
                                    captureRepro(spec.training.device, threads, o.qtVersion));
     long long parameters = 0;
-    for (const auto& p : model->parameters()) parameters += p.numel();
+    for (const auto& p : objective->module().parameters()) parameters += p.numel();
     auto params = flatParams(spec, prepared.dataset, out.vocabularySize);
     params["parameters"] = std::to_string(parameters);
     params["privacy.mode"] = spec.training.privacy.mode;
@@ -191,7 +205,7 @@ RunOutcome runExperiment(const ExperimentSpec& spec, const RunOptions& o) {
         o.store->setTag(out.runId, "privacy.warning", "shuffled batches: the accountant assumes Poisson sampling");
     }
   }
-  return trainAndFinish(spec, prepared, model, o, out, {});
+  return trainAndFinish(spec, prepared, objective, o, out, {});
 }
 
 namespace {
@@ -225,14 +239,14 @@ RunOutcome resumeExperiment(long long runId, const RunOptions& o) {
   RunOutcome out;
   out.runId = runId;
   const PreparedData prepared = loadData(spec, o, out);
-  auto model = freshModel(spec, out);
+  const auto objective = freshObjective(spec, out);
   const auto path = resumeStatePath(o.store->path(), runId);
   const long step = savedStep(path);
   o.store->resumeRun(runId, step);
   const auto before = record->tags.find(kResumedTag);
   o.store->setTag(runId, kResumedTag, (before == record->tags.end() ? "" : before->second + ", ") + std::to_string(step));
   say(o, "resuming " + what + " from its state at step " + std::to_string(step));
-  return trainAndFinish(spec, prepared, model, o, out, path);
+  return trainAndFinish(spec, prepared, objective, o, out, path);
 }
 
 }  // namespace trustlab

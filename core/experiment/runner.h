@@ -9,6 +9,7 @@
 #include "spec/experiment_spec.h"
 #include "store/run_store.h"
 #include "federated/rendezvous.h"
+#include "training/objective.h"
 #include "training/observer.h"
 #include "training/trainer.h"
 
@@ -19,6 +20,7 @@ struct RunOutcome {
   std::string status;   ///< finished or killed (cancelled)
   TrainResult training;
   EvalResult valid, test;
+  EvalMetrics testMetrics;  ///< every test metric of the run's objective (next_word: perplexity, …)
   std::string checkpointDir;  ///< empty when not saved
   long vocabularySize = 0, classes = 0, trainExamples = 0;
   double simulatedSeconds = 0;  ///< federated runs: the system model's virtual clock

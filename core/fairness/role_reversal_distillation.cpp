@@ -99,21 +99,6 @@ LmRows concatenated(const LmRows& a, const LmRows& b) { return {torch::cat({a.id
 
 }  // namespace
 
-HfTransformer wordLanguageModel(long vocabularySize, long dim, long layers, long maxLength) {
-  HfConfig c;
-  c.modelType = "gpt2";
-  c.hiddenSize = dim;
-  c.layers = layers;
-  c.heads = dim % 4 == 0 ? 4 : 1;
-  c.intermediateSize = 2 * dim;
-  c.activation = "gelu_new";
-  c.layerNormEps = 1e-5;
-  c.maxPositions = maxLength;
-  c.vocabSize = vocabularySize;
-  c.tiedEmbeddings = true;
-  return HfTransformer(c);
-}
-
 void saveLanguageModel(const HfTransformerImpl& lm, const LmVocabulary& vocabulary, const std::string& pretrainedFolder,
                        const std::string& folder) {
   makeExportFolder(folder);

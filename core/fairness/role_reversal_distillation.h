@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "fairness/lm_corpus.h"
-#include "models/hf_transformer.h"
+#include "models/causal_lm.h"
 
 namespace trustlab {
 
@@ -41,10 +41,6 @@ struct DistillationOptions {
 };
 
 using LmProgress = std::function<void(const std::string& phase, int epoch, int epochs, double loss)>;
-
-/// A GPT-2-shaped model of a word vocabulary, random (Hugging Face's initialisation): the teacher
-/// and student TrustLab trains from scratch when no pretrained teacher is given.
-HfTransformer wordLanguageModel(long vocabularySize, long dim, long layers, long maxLength);
 
 /// Writes `lm` as a Hugging Face GPT-2 folder that TrustLab's `hf` classifiers, `trustlab-cli model
 /// generate` and Hugging Face's GPT2LMHeadModel read back: config.json, model.safetensors and its

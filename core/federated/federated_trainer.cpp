@@ -76,10 +76,10 @@ void emitRound(const RunEvents& events, const FederatedConfig& c, long round, co
 
 }  // namespace
 
-FederatedTrainer::FederatedTrainer(TextClassifierPtr model, const TrainConfig& training, const FederatedConfig& config,
+FederatedTrainer::FederatedTrainer(ObjectivePtr objective, const TrainConfig& training, const FederatedConfig& config,
                                    long long runId)
-    : model_(std::move(model)), training_(training), config_(config), events_(runId, training.device) {
-  model_->to(events_.device());
+    : objective_(std::move(objective)), training_(training), config_(config), events_(runId, training.device) {
+  objective_->module().to(events_.device());
 }
 
 FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition& clients, const EncodedSplit& valid,
@@ -92,7 +92,8 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
   result.participation.assign(clients.size(), 0);
   ClientSampler sampler(config_, clients, seed);
   const SystemModel system(config_, clients.size(), seed);
-  const auto params = trainableParameters(*model_);
+  auto& model = objective_->module();
+  const auto params = trainableParameters(model);
   std::vector<torch::Tensor> global;
   for (const auto& p : params) global.push_back(p.detach().clone());
   ServerOptimizer server(config_.algorithm, config_.serverLr, config_.beta1, config_.beta2, config_.tau);
@@ -106,8 +107,8 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
   const int rank = distributed ? distributed->rank() : 0, world = distributed ? distributed->worldSize() : 1;
   if (distributed && config_.secureAggregation)
     throw InputError("federated.secure_aggregation", "is simulated in one process only (set processes to 1)");
-  LocalTrainer local(*model_, global, training_, config_, events_.device());
-  UpdateAggregator aggregator(params, global, model_->tokenEmbeddingTable(), config_.secureAggregation);
+  LocalTrainer local(*objective_, global, training_, config_, events_.device());
+  UpdateAggregator aggregator(params, global, objective_->tokenEmbeddingTable(), config_.secureAggregation);
   std::mt19937_64 rng(seed ^ 0xfed5eedULL);
   double clock = 0;
   bool stopping = false;
@@ -169,16 +170,13 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
     if (local.examplePrivate()) emit("privacy/example_epsilon_max", round, local.worstClientEpsilon());
     // Every rank holds the same global model; rank 0 reports on it.
     if (rank == 0 && valid.size() > 0 && (round % std::max(1, config_.evalEvery) == 0 || round == config_.rounds)) {
-      const auto r = evaluate(*model_, valid, 512, events_.device());
-      emit("valid/loss", round, r.loss);
-      emit("valid/accuracy", round, r.accuracy);
-      emit("valid/macro_f1", round, r.macroF1);
+      for (const auto& [key, value] : objective_->evaluate(valid, 512, events_.device())) emit("valid/" + key, round, value);
     }
     const double seconds = elapsed();
     events_.progress({round, config_.rounds, int(round), config_.rounds, seconds,
                       seconds / double(round) * double(config_.rounds - round)});
   }
-  model_->eval();
+  model.eval();
   result.simulatedSeconds = clock;
   result.seconds = elapsed();
   return result;

@@ -1,7 +1,7 @@
 // core/federated: the round loop of a federated simulation, in the spirit of Flower's strategy
 // split. Each round the ClientSampler invites clients, the SystemModel decides who reports in
-// time and advances a virtual clock, the LocalTrainer trains the shared worker model from the
-// global parameters on each reporting client, the UpdateAggregator sums their updates (weighted,
+// time and advances a virtual clock, the LocalTrainer trains the shared worker model (any model and
+// loss: training/objective.h) from the global parameters on each reporting client, the UpdateAggregator sums their updates (weighted,
 // clipped for user-level DP, or securely), UserLevelPrivacy adds its noise and accounts the round,
 // and the ServerOptimizer moves the global model. Metrics go to observers with step = round.
 #pragma once
@@ -14,6 +14,7 @@
 #include "federated/partition.h"
 #include "federated/rendezvous.h"
 #include "models/text_classifier.h"
+#include "training/objective.h"
 #include "training/run_events.h"
 #include "training/train_config.h"
 
@@ -31,9 +32,14 @@ struct FederatedResult {
 
 class FederatedTrainer {
  public:
-  /// `training` gives the seed, device and threads; `config` everything federated.
-  FederatedTrainer(TextClassifierPtr model, const TrainConfig& training, const FederatedConfig& config,
+  /// Trains `objective`'s model on its loss; `training` gives the seed, device and threads and
+  /// eDP-SGD's settings, `config` everything federated.
+  FederatedTrainer(ObjectivePtr objective, const TrainConfig& training, const FederatedConfig& config,
                    long long runId = 0);
+  /// A classifier on its cross-entropy.
+  FederatedTrainer(TextClassifierPtr model, const TrainConfig& training, const FederatedConfig& config,
+                   long long runId = 0)
+      : FederatedTrainer(classifierObjective(std::move(model)), training, config, runId) {}
   void addObserver(TrainingObserver* o) { events_.addObserver(o); }
   /// Joins this multi-process run instead of the one the environment names (RANK, WORLD_SIZE, …).
   void setRendezvous(const Rendezvous& r) { rendezvous_ = r; }
@@ -42,7 +48,7 @@ class FederatedTrainer {
   const RunEvents& events() const { return events_; }
 
  private:
-  TextClassifierPtr model_;
+  ObjectivePtr objective_;
   TrainConfig training_;
   FederatedConfig config_;
   RunEvents events_;

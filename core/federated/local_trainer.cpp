@@ -11,10 +11,10 @@
 
 namespace trustlab {
 
-LocalTrainer::LocalTrainer(TextClassifierImpl& model, const std::vector<torch::Tensor>& global,
+LocalTrainer::LocalTrainer(Objective& objective, const std::vector<torch::Tensor>& global,
                            const TrainConfig& training, const FederatedConfig& config, const torch::Device& device)
-    : model_(model),
-      params_(trainableParameters(model)),
+    : objective_(objective),
+      params_(trainableParameters(objective.module())),
       global_(global),
       training_(training),
       config_(config),
@@ -46,11 +46,12 @@ void LocalTrainer::sgdStep() {
 LocalResult LocalTrainer::train(const EncodedSplit& data, const std::vector<long>& examples, size_t client, long round) {
   const uint64_t seed = training_.seed;
   torch::manual_seed(seed ^ (uint64_t(round) << 24) ^ (uint64_t(client) * 0x9e3779b9ULL));
-  model_.train();
+  auto& model = objective_.module();
+  model.train();
   LocalResult r;
   if (examplePrivate()) {
     const long n = long(examples.size());
-    PrivateStepper dp(model_, training_.privacy, n, dpBatch(n), dpSteps(n),
+    PrivateStepper dp(model, [this](const Batch& b) { return objective_.losses(b); }, training_.privacy, n, dpBatch(n), dpSteps(n),
                       seed ^ (uint64_t(round) << 32) ^ (uint64_t(client) * 0x9e3779b9ULL), device_);
     const auto index = torch::tensor(examples, torch::kLong);
     for (long step = 0, steps = dpSteps(n); step < steps; ++step) {
@@ -67,7 +68,7 @@ LocalResult LocalTrainer::train(const EncodedSplit& data, const std::vector<long
     for (const auto& b : epochBatches(examples, config_.localBatchSize, true, order)) {
       const auto batch = makeBatch(data, b, device_);
       for (auto& p : params_) p.mutable_grad() = torch::Tensor();
-      const auto loss = torch::nn::functional::cross_entropy(model_.forward(batch.ids, batch.lengths), batch.labels);
+      const auto loss = objective_.meanLoss(batch);
       loss.backward();
       sgdStep();
       r.lossSum += loss.item<double>() * double(b.size(0));

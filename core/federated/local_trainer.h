@@ -1,4 +1,5 @@
-// core/federated: a client's local training on the shared worker model, starting from the global
+// core/federated: a client's local training of the objective's shared worker model (any model and
+// loss: training/objective.h), starting from the global
 // parameters: local SGD over its examples for the configured epochs (with FedProx's proximal pull
 // μ/2·‖x − x_global‖² when the algorithm asks for it), or example-level eDP-SGD with Poisson
 // batches of expected size B over its n_k examples (≈ n_k/B steps an epoch at q_k = B/n_k, booked
@@ -13,7 +14,7 @@
 #include "data/batching.h"
 #include "federated/client_privacy_ledger.h"
 #include "federated/federated_config.h"
-#include "models/text_classifier.h"
+#include "training/objective.h"
 #include "training/train_config.h"
 
 namespace trustlab {
@@ -25,7 +26,7 @@ struct LocalResult {
 
 class LocalTrainer {
  public:
-  LocalTrainer(TextClassifierImpl& model, const std::vector<torch::Tensor>& global, const TrainConfig& training,
+  LocalTrainer(Objective& objective, const std::vector<torch::Tensor>& global, const TrainConfig& training,
                const FederatedConfig& config, const torch::Device& device);
   /// Whether clients train with eDP-SGD (their noise may move every parameter).
   bool examplePrivate() const { return training_.privacy.enabled(); }
@@ -40,7 +41,7 @@ class LocalTrainer {
   long dpBatch(long examples) const { return std::min(config_.localBatchSize, examples); }
   long dpSteps(long examples) const;
   void sgdStep();
-  TextClassifierImpl& model_;
+  Objective& objective_;
   std::vector<torch::Tensor> params_;
   const std::vector<torch::Tensor>& global_;
   TrainConfig training_;

@@ -19,7 +19,8 @@ namespace trustlab {
 class UpdateAggregator {
  public:
   /// `params`: the worker model's parameters; `global`: the global model; `table`: the token
-  /// embedding table, of which a client without noise moves only the rows of its tokens.
+  /// embedding table, of which a client without noise moves only the rows of its tokens
+  /// (undefined: none is sparse, as when the LM head is the same table).
   UpdateAggregator(std::vector<torch::Tensor> params, const std::vector<torch::Tensor>& global, torch::Tensor table,
                    bool secure);
   /// A round starts: the sum cleared; with secure aggregation, everyone who joined the key

@@ -8,6 +8,23 @@
 
 namespace trustlab {
 
+HfTransformer wordLanguageModel(long vocabularySize, long dim, long layers, long maxLength, long heads, long ffnDim,
+                                double dropout) {
+  HfConfig c;
+  c.modelType = "gpt2";
+  c.hiddenSize = dim;
+  c.layers = layers;
+  c.heads = heads > 0 ? heads : dim % 4 == 0 ? 4 : 1;
+  c.intermediateSize = ffnDim > 0 ? ffnDim : 2 * dim;
+  c.activation = "gelu_new";
+  c.layerNormEps = 1e-5;
+  c.maxPositions = maxLength;
+  c.vocabSize = vocabularySize;
+  c.tiedEmbeddings = true;
+  c.hiddenDropout = c.attentionDropout = dropout;
+  return HfTransformer(c);
+}
+
 TokenLosses nextTokenLosses(HfTransformerImpl& model, const torch::Tensor& ids, const torch::Tensor& lengths) {
   const int64_t B = ids.size(0), T = ids.size(1);
   const auto mask = tokenMask(lengths, T);

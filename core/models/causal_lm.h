@@ -9,6 +9,12 @@
 
 namespace trustlab {
 
+/// A GPT-2-shaped model of a word vocabulary, random (Hugging Face's initialisation): what TrustLab
+/// trains from scratch when no pretrained GPT-2 is given (distillation's teachers and students,
+/// federated next-word prediction). heads 0: 4 when they divide dim, else 1; ffnDim 0: 2·dim.
+HfTransformer wordLanguageModel(long vocabularySize, long dim, long layers, long maxLength, long heads = 0,
+                                long ffnDim = 0, double dropout = 0.1);
+
 /// Each example's summed next-token negative log-likelihood over its real tokens, [B], and the
 /// number of predicted tokens, [B] (length − 1). ids [B, T] right-padded, lengths [B].
 /// Perplexity = exp(Σ loss / Σ count).

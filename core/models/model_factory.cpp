@@ -5,6 +5,7 @@
 
 #include "models/bag_of_embeddings.h"
 #include "models/bilstm_classifier.h"
+#include "models/causal_lm.h"
 #include "models/fine_tuning.h"
 #include "models/hf_transformer.h"
 #include "models/transformer_classifier.h"
@@ -48,14 +49,21 @@ std::vector<SpecIssue> checkTransformer(const ModelConfig& c) {
 
 /// A pretrained model's classifier: the folder's weights (the new head initialised as Hugging
 /// Face does), then the fine-tuning mode. Its dropout is the config.json's.
-TextClassifierPtr makeHf(const ModelConfig& c, int64_t vocab, int64_t classes, int64_t maxLength) {
-  const auto folder = openHfModelFolder(c.path);
+/// The model folder, once it is clear that the data's tokens and lengths fit the model.
+HfModelFolder openFittingFolder(const ModelConfig& c, int64_t vocab, int64_t maxLength) {
+  auto folder = openHfModelFolder(c.path);
   const auto& settings = folder.settings;
   if (vocab > settings.vocabSize)
     throw InputError("model.path", "the tokenizer has " + std::to_string(vocab) + " tokens, the model only " +
                                        std::to_string(settings.vocabSize) + " embeddings");
   if (maxLength + settings.positionOffset() > settings.maxPositions)
     throw InputError("data.max_length", "exceeds the model's " + std::to_string(settings.maxPositions) + " positions");
+  return folder;
+}
+
+TextClassifierPtr makeHf(const ModelConfig& c, int64_t vocab, int64_t classes, int64_t maxLength) {
+  const auto folder = openFittingFolder(c, vocab, maxLength);
+  const auto& settings = folder.settings;
   HfClassifier model(settings, classes, defaultPooling(settings));
   const auto head = model->headParameters();
   loadHfWeights(*model, settings.modelType, *openHfWeights(folder), head);
@@ -110,6 +118,31 @@ Registry<ModelEntry>& modelRegistry() {
 
 TextClassifierPtr makeClassifier(const ModelConfig& c, int64_t vocabSize, int64_t numClasses, int64_t maxLength) {
   return modelRegistry().at(c.type).make(c, vocabSize, numClasses, maxLength);
+}
+
+const std::vector<std::string>& languageModelTypes() {
+  static const std::vector<std::string> types = {"transformer", "hf"};
+  return types;
+}
+
+std::string cannotPredictWords(const std::string& type) {
+  return "'" + type + "' cannot predict words: next-word training takes transformer (GPT-2-shaped, from scratch) "
+         "or hf (a GPT-2-family folder)";
+}
+
+std::shared_ptr<HfTransformerImpl> makeLanguageModel(const ModelConfig& c, int64_t vocabSize, int64_t maxLength) {
+  if (c.type == "transformer")
+    return wordLanguageModel(vocabSize, c.embeddingDim, c.layers > 0 ? c.layers : 2, std::max<int64_t>(maxLength, 2),
+                             c.heads, c.ffnDim, c.dropout)
+        .ptr();
+  if (c.type != "hf") throw InputError("model.type", cannotPredictWords(c.type));
+  const auto folder = openFittingFolder(c, vocabSize, maxLength);
+  if (!folder.settings.causal())
+    throw InputError("model.path", "'" + c.path + "' holds a " + folder.settings.modelType +
+                                       " encoder: next-word training needs a GPT-2-family model");
+  auto model = loadHfTransformer(folder);
+  applyFineTuning(*model, model->body, {}, c.fineTuning);
+  return model.ptr();
 }
 
 }  // namespace trustlab

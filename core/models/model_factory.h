@@ -2,6 +2,7 @@
 // built) and makeClassifier, which builds the spec's model from it.
 #pragma once
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -29,8 +30,21 @@ struct ModelEntry {
 /// added by plugins (the spec field model.type chooses).
 Registry<ModelEntry>& modelRegistry();
 
+class HfTransformerImpl;  // models/hf_transformer.h
+
 /// maxLength is the longest sequence the model will see (Transformer positions).
 TextClassifierPtr makeClassifier(const ModelConfig& config, int64_t vocabSize, int64_t numClasses,
                                  int64_t maxLength);
+
+/// The model types makeLanguageModel builds (transformer, hf), and why another cannot be one.
+const std::vector<std::string>& languageModelTypes();
+std::string cannotPredictWords(const std::string& type);
+
+/// The causal language model next-word training builds from a spec's model section: GPT-2-shaped
+/// over the data's tokens for `transformer` (embedding_dim, layers (0: 2), heads, ffn_dim,
+/// dropout), or a GPT-2-family folder for `hf` (its fine-tuning mode applied; the LM head is the
+/// tied embedding, so nothing is new). InputError naming model.type for a model that cannot predict
+/// words, model.path for an encoder's folder.
+std::shared_ptr<HfTransformerImpl> makeLanguageModel(const ModelConfig& config, int64_t vocabSize, int64_t maxLength);
 
 }  // namespace trustlab

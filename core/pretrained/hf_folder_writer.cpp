@@ -27,6 +27,7 @@ std::string hfConfigJson(const HfConfig& c, const std::string& architecture) {
   } else {
     throw InputError("config.json", "model type '" + c.modelType + "' is not one TrustLab writes", 0, "model_type");
   }
+  if (c.padTokenId < 0) j.erase("pad_token_id");  // none set (a model built in code): as GPT-2's own config
   return j.dump(2);
 }
 

@@ -9,7 +9,7 @@
 namespace trustlab {
 
 /// config.json's text for `config`, `architecture` its "architectures" entry (e.g. GPT2LMHeadModel);
-/// HfConfig::fromJson reads it back unchanged.
+/// HfConfig::fromJson reads it back unchanged (a negative pad id is left out: the reader's default).
 std::string hfConfigJson(const HfConfig& config, const std::string& architecture);
 
 /// Copies `source`'s tokenizer files (its .txt, .json and .model files but config.json) into `folder`.

@@ -8,6 +8,7 @@
 #include "spec/spec_fields.h"
 #include "federated/client_selection.h"
 #include "models/model_factory.h"
+#include "training/objective.h"
 #include "util/errors.h"
 #include "util/sha256.h"
 #include "util/text.h"
@@ -101,12 +102,18 @@ std::vector<SpecIssue> ExperimentSpec::validate() const {
   check(!data.dataset.empty(), "data.dataset", "choose a dataset name or path");
   if (const auto* m = modelRegistry().find(model.type); m && m->check)
     for (auto& issue : m->check(model)) issues.push_back(std::move(issue));
+  if (const auto* o = objectiveRegistry().find(training.objective); o && o->check)
+    for (auto& issue : o->check(model)) issues.push_back(std::move(issue));
   check(training.epochs >= 1 || training.maxSteps > 0, "training.epochs", "must be ≥ 1 (or set max_steps)");
   check(training.device == "cpu" || training.device.rfind("cuda", 0) == 0, "training.device", "must be cpu or cuda[:N]");
   check(!data.cda || !training.privacy.enabled(), "data.cda",
         "counterfactual copies would be separate examples to the DP accountant (a silent ε understatement): "
         "use CDA without DP");
   const auto& f = federated;
+  // The centralised trainer's early stopping, checkpoints and audits are a classifier's.
+  check(training.objective == "classify" || f.enabled, "training.objective",
+        "'" + training.objective + "' trains federated only; train centrally on the same data as one client "
+        "holding everything (federated.partition iid, clients 1, clients_per_round 1)");
   check(f.periods <= f.rounds, "federated.periods", "must be in 1..rounds");
   check(!f.userAdaptiveClip || f.userDp, "federated.user_adaptive_clip", "needs user_dp");
   const auto* aggregation = aggregationRegistry().find(f.aggregation);

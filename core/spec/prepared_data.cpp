@@ -20,6 +20,7 @@ PreparedData prepareData(const ExperimentSpec& spec, const Vocabulary* vocabular
   PreparedData p;
   const auto tokenizer = tokenizerFor(spec);
   p.dataset = loadDataset(DatasetRequest{spec.data.dataset, spec.data.format, spec.data.columns});
+  if (spec.data.splitByUser) splitByUser(p.dataset, 0.1, 0.1, 17, "data.split_by_user");
   if (spec.data.cda) augmentCounterfactually(p.dataset.train, GenderSwapper::builtIn());
   const auto& audit = spec.audit;
   p.canaries = makeCanaries(audit, p.dataset.labels(), spec.training.seed);

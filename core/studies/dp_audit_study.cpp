@@ -70,18 +70,6 @@ std::string settingLabel(const SweepCell& c, long fullBatch, bool brief) {
   return (brief ? "B = " : "Poisson, B = ") + c.settings.at(kBatchField);
 }
 
-std::string meanStd(const SweepCell& c, const std::string& key) {
-  if (!c.metrics.count(key)) return "—";
-  const auto [mean, sd] = c.metrics.at(key);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, c.runs > 1 ? "%.3f ± %.3f" : "%.3f", mean, sd);
-  return buf;
-}
-
-double mean(const SweepCell& c, const std::string& key) {
-  return c.metrics.count(key) ? c.metrics.at(key).first : std::nan("");
-}
-
 void dpAuditReport(const std::vector<SweepCell>& cells, const StudyOptions& o, StudyOutcome& out) {
   const std::filesystem::path dir(o.outputDir);
   const auto whiteBox = auditMetricKey(kGradientCanaryAudit, "", "epsilon_lower_bound");
@@ -101,12 +89,12 @@ void dpAuditReport(const std::vector<SweepCell>& cells, const StudyOptions& o, S
     const auto s = settingOf(c, fullBatch);
     char target[16], ratio[16];
     std::snprintf(target, sizeof target, "%g", c.epsilon);
-    std::snprintf(ratio, sizeof ratio, "%.2f", mean(c, kSpent) / mean(c, whiteBox));
-    rows.push_back({settingLabel(c, fullBatch, false), target, meanStd(c, kSpent), meanStd(c, whiteBox), ratio,
-                    meanStd(c, lossAttack), meanStd(c, lossAuc), meanStd(c, "test/accuracy"), std::to_string(c.runs)});
-    headline["epsilon_lower_bound"][s][target] = mean(c, whiteBox);
-    headline["theoretical_epsilon"][s][target] = mean(c, kSpent);
-    headline["loss_attack_epsilon_lower_bound"][s][target] = mean(c, lossAttack);
+    std::snprintf(ratio, sizeof ratio, "%.2f", cellMean(c, kSpent) / cellMean(c, whiteBox));
+    rows.push_back({settingLabel(c, fullBatch, false), target, cellMeanStd(c, kSpent), cellMeanStd(c, whiteBox), ratio,
+                    cellMeanStd(c, lossAttack), cellMeanStd(c, lossAuc), cellMeanStd(c, "test/accuracy"), std::to_string(c.runs)});
+    headline["epsilon_lower_bound"][s][target] = cellMean(c, whiteBox);
+    headline["theoretical_epsilon"][s][target] = cellMean(c, kSpent);
+    headline["loss_attack_epsilon_lower_bound"][s][target] = cellMean(c, lossAttack);
   }
   // The figure: the white-box bound of each setting against y = x (the loss attack's bounds are in
   // the table; a column-wide legend holds three entries).

@@ -30,6 +30,8 @@ std::string versionsJson() {
 
 Registry<Study>& studyRegistry() {
   static Registry<Study> r("study", "", [](auto& reg) {
+    reg.add({"fl-selection", "Federated learning in the real world: activity vs uniform device selection, static vs continual data"},
+            flSelectionStudy());
     reg.add({"dp-audit", "DP theory vs practice: the theoretical ε against white-box and black-box audits"}, dpAuditStudy());
     reg.add({"fairness-consistency", "Intrinsic vs extrinsic fairness: do WEAT/SEAT/CEAT agree with downstream gaps over runs?"},
             fairnessConsistencyStudy());
@@ -97,6 +99,18 @@ std::string reportNumber(double v, const char* format) {
   char buf[32];
   std::snprintf(buf, sizeof buf, format, v);
   return buf;
+}
+
+double cellMean(const SweepCell& c, const std::string& key) {
+  const auto it = c.metrics.find(key);
+  return it == c.metrics.end() ? std::nan("") : it->second.first;
+}
+
+std::string cellMeanStd(const SweepCell& c, const std::string& key, const char* format) {
+  const auto it = c.metrics.find(key);
+  if (it == c.metrics.end()) return "—";
+  const auto [mean, sd] = it->second;
+  return c.runs > 1 ? reportNumber(mean, format) + " ± " + reportNumber(sd, format) : reportNumber(mean, format);
 }
 
 std::string reportFigure(const PlotDescription& plot, const std::string& name, const std::string& caption,

@@ -44,7 +44,7 @@ struct Study {
   std::function<void(const StudyOptions& options, const std::string& experiment, StudyOutcome& out)> grid;
 };
 
-/// dp-audit, fairness-consistency, distillation and any added by plugins.
+/// fl-selection, dp-audit, fairness-consistency, distillation and any added by plugins.
 Registry<Study>& studyRegistry();
 
 /// "study:<name>" ("study:<name>:quick"): the experiment a study's runs are stored under; the quick
@@ -60,6 +60,10 @@ void writeCsvTable(const std::string& path, const std::vector<std::vector<std::s
 std::string markdownTable(const std::vector<std::vector<std::string>>& rows);
 /// `v` printed with `format` for a report's tables; "—" when it is not finite.
 std::string reportNumber(double v, const char* format = "%.2f");
+/// The mean of metric `key` over a cell's runs (NaN when they have none), and as a table shows
+/// it: "mean ± sample std" (the mean alone for one run; "—" when missing).
+double cellMean(const SweepCell& cell, const std::string& key);
+std::string cellMeanStd(const SweepCell& cell, const std::string& key, const char* format = "%.3f");
 /// Writes `plot` as `name`.* in the report folder (options.figure), adds the files to out.files and
 /// returns the report's paragraph for it: the PNG with `caption` when one was written, else where
 /// the pgfplots source and the data are.
@@ -69,5 +73,6 @@ std::string reportFigure(const PlotDescription& plot, const std::string& name, c
 Study dpAuditStudy();
 Study fairnessConsistencyStudy();
 Study distillationStudy();
+Study flSelectionStudy();
 
 }  // namespace trustlab

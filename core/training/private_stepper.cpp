@@ -17,7 +17,13 @@ namespace trustlab {
 
 PrivateStepper::PrivateStepper(TextClassifierImpl& model, const PrivacyConfig& config, long n, long expectedBatch,
                                long steps, uint64_t seed, const torch::Device& device)
+    : PrivateStepper(model, [&model](const Batch& b) { return classifierLoss(model, b); }, config, n, expectedBatch,
+                     steps, seed, device) {}
+
+PrivateStepper::PrivateStepper(torch::nn::Module& model, BatchLosses losses, const PrivacyConfig& config, long n,
+                               long expectedBatch, long steps, uint64_t seed, const torch::Device& device)
     : model_(model),
+      losses_(std::move(losses)),
       config_(config),
       datasetSize_(n),
       expectedBatch_(double(expectedBatch)),
@@ -65,8 +71,10 @@ PrivateStepResult PrivateStepper::computeGradients(const EncodedSplit& data, con
   for (long start = 0; start < n; start += config_.maxPhysicalBatch) {
     const auto chunk = sorted.narrow(0, start, std::min(config_.maxPhysicalBatch, n - start));
     const auto batch = makeBatch(data, chunk, device_);
-    const auto out = config_.mode == kPrivacyNaive ? naiveClippedGradientSum(model_, batch, clip)
-                                             : clippedGradientSum(model_, batch, clip);
+    const auto loss = losses_(batch);
+    const int64_t B = batch.ids.size(0);
+    const auto out = config_.mode == kPrivacyNaive ? naiveClippedGradientSum(model_, B, loss, clip)
+                                                   : clippedGradientSum(model_, B, loss, clip);
     for (size_t k = 0; k < params.size(); ++k) {
       if (!params[k].grad().defined()) continue;
       // Take the first chunk's gradient over (no copy); the next chunk's gradient is a fresh tensor.

@@ -6,6 +6,7 @@
 #include <ATen/core/Generator.h>
 #include <torch/types.h>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "privacy/accountant.h"
 #include "privacy/dp_config.h"
 #include "privacy/gaussian_noise.h"
+#include "privacy/per_example_clipping.h"
 
 namespace trustlab {
 
@@ -37,7 +39,12 @@ struct PrivateStepResult {
 
 class PrivateStepper {
  public:
+  /// Each example's loss on a batch (training/objective.h: Objective::losses).
+  using BatchLosses = std::function<ExampleLossFn(const Batch&)>;
   /// `steps` is the planned number of steps (for σ calibration from a target ε).
+  PrivateStepper(torch::nn::Module& model, BatchLosses losses, const PrivacyConfig& config, long datasetSize,
+                 long expectedBatch, long steps, uint64_t seed, const torch::Device& device);
+  /// A classifier on its cross-entropy.
   PrivateStepper(TextClassifierImpl& model, const PrivacyConfig& config, long datasetSize, long expectedBatch,
                  long steps, uint64_t seed, const torch::Device& device);
 
@@ -67,7 +74,8 @@ class PrivateStepper {
   void restore(const State& state);
 
  private:
-  TextClassifierImpl& model_;
+  torch::nn::Module& model_;
+  BatchLosses losses_;
   PrivacyConfig config_;
   long datasetSize_;
   double expectedBatch_;

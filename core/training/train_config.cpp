@@ -1,6 +1,7 @@
 #include "training/train_config.h"
 
 #include "training/lr_schedule.h"
+#include "training/objective.h"
 #include "training/optimizers.h"
 
 namespace trustlab {
@@ -9,6 +10,8 @@ const FieldList<TrainConfig>& trainingFields() {
   static const auto f = [] {
     FieldList<TrainConfig> l("training", "Training");
     using T = TrainConfig;
+    l.add("objective", &T::objective, "Objective", "what the model learns: the labels, or the texts' next words")
+        .choices(objectiveRegistry());
     l.add("optimizer", &T::optimizer, "Optimizer", "the optimizer").choices(optimizerRegistry());
     l.add("lr", &T::lr, "Learning rate", "the optimizer's step size, e.g. 1e-3").above(0).atMost(10);
     l.add("weight_decay", &T::weightDecay, "Weight decay", "L2 penalty (AdamW: decoupled)").atLeast(0);

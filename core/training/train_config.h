@@ -9,6 +9,7 @@
 namespace trustlab {
 
 struct TrainConfig {
+  std::string objective = "classify"; ///< an objectiveRegistry() name: what the model learns
   std::string optimizer = "adam";    ///< an optimizerRegistry() name
   double lr = 1e-3;
   double weightDecay = 0;

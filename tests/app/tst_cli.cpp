@@ -314,6 +314,18 @@ class TestCli : public QObject {
     QVERIFY2(dp.code == 0, dp.err.constData());
     const auto p = QJsonDocument::fromJson(dp.out).object()["privacy"].toObject();
     QVERIFY(p["epsilon"].toDouble() <= 3 + 1e-9 && p["epsilon"].toDouble() > 2.9);
+    // A word language model learns next-word prediction from the users, judged on held-out ones.
+    const auto lm = cli({"fl", "--objective", "next_word", "--model", "transformer", "--embedding-dim", "16",
+                         "--layers", "1", "--split-by-user", "--max-length", "16", "--rounds", "2",
+                         "--clients-per-round", "4", "--store", store(), "--json"});
+    QVERIFY2(lm.code == 0, lm.err.constData());
+    const auto words = QJsonDocument::fromJson(lm.out).object();
+    QCOMPARE(words["objective"].toString(), QString("next_word"));
+    QVERIFY(words["test"].toObject()["perplexity"].toDouble() > 1);
+    QVERIFY(words["test"].toObject().contains("top3_accuracy"));
+    const auto noWords = cli({"fl", "--objective", "next_word", "--model", "bag", "--store", store()});
+    QCOMPARE(noWords.code, 2);
+    QVERIFY2(noWords.err.contains("cannot predict words"), noWords.err.constData());
     const auto bad = cli({"fl", "--partition", "shardz", "--store", store()});
     QCOMPARE(bad.code, 2);
     QVERIFY(bad.err.contains("--partition"));

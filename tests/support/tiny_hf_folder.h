@@ -1,6 +1,7 @@
-// A BERT-shaped Hugging Face folder for tests that fine-tune or inspect "a pretrained model" where
-// none is available: config.json, random weights (model.safetensors) and a WordPiece vocab.txt of
-// the given words after BERT's special tokens. Nothing in it is pretrained.
+// BERT- and GPT-2-shaped Hugging Face folders for tests that fine-tune or inspect "a pretrained
+// model" where none is available: config.json, random weights (model.safetensors) and a tokenizer
+// of the given words (BERT: a WordPiece vocab.txt after its special tokens; GPT-2: a WordLevel
+// tokenizer.json, as TrustLab saves its word LMs). Nothing in them is pretrained.
 #pragma once
 #include <torch/torch.h>
 
@@ -11,7 +12,10 @@
 
 #include "data/tokenizer.h"
 #include "models/hf_transformer.h"
+#include "models/causal_lm.h"
+#include "pretrained/hf_folder_writer.h"
 #include "pretrained/hf_weights.h"
+#include "tokenizers/word_level_tokenizer.h"
 
 namespace trustlab::test {
 
@@ -31,6 +35,23 @@ inline std::filesystem::path writeTinyBertFolder(const std::filesystem::path& fo
   torch::manual_seed(seed);
   HfTransformer base(HfConfig::fromFile((folder / "config.json").string()));
   saveHfWeights(*base, "bert", (folder / "model.safetensors").string());
+  return folder;
+}
+
+/// A GPT-2 folder over <pad>, <unk> and `words` (width 16, one layer, 32 positions).
+inline std::filesystem::path writeTinyGpt2Folder(const std::filesystem::path& folder, const std::vector<std::string>& words,
+                                                 uint64_t seed = 1) {
+  std::filesystem::create_directories(folder);
+  std::vector<std::string> vocabulary = {"<pad>", "<unk>"};
+  for (const auto& w : words)
+    if (w != "<pad>" && w != "<unk>") vocabulary.push_back(w);
+  std::ofstream(folder / "tokenizer.json") << WordLevelTokenizer::tokenizerJson(vocabulary, "<unk>");
+  torch::manual_seed(seed);
+  auto lm = wordLanguageModel(long(vocabulary.size()), 16, 1, 32);
+  auto config = lm->body.config();
+  config.padTokenId = 0;
+  std::ofstream(folder / "config.json") << hfConfigJson(config, "GPT2LMHeadModel");
+  saveHfWeights(*lm, "gpt2", (folder / "model.safetensors").string());
   return folder;
 }
 

@@ -637,6 +637,34 @@ class TestMainWindow : public QObject {
     QTest::qWait(100);
     QVERIFY(window_->grab().save(QString(TRUSTLAB_TEST_OUTPUT_DIR) + "/main_window_federated.png"));
   }
+  void trainsAFederatedLanguageModel() {
+    auto choices = window_->designer()->findChild<QComboBox*>("training.objective");
+    QVERIFY(choices && choices->findText("next_word") >= 0);  // from the objective registry
+    ExperimentSpec spec;
+    spec.data.splitByUser = true;
+    spec.data.tokenizer.maxLength = 16;
+    spec.training.objective = "next_word";
+    spec.model.type = "transformer";
+    spec.model.embeddingDim = 16;
+    spec.model.layers = 1;
+    spec.model.ffnDim = 32;
+    spec.federated.enabled = true;
+    spec.federated.rounds = 4;
+    spec.federated.clientsPerRound = 5;
+    spec.federated.localLr = 0.3;
+    const qlonglong id = runAndWait(spec);
+    QVERIFY(id > 0);
+    auto* fed = window_->federatedView();
+    QTRY_COMPARE_WITH_TIMEOUT(fed->roundPlot()->seriesCount(), 1, 5000);
+    const auto plot = fed->roundPlot()->description();
+    QCOMPARE(QString::fromStdString(plot.yLabel), QString("valid perplexity"));
+    QVERIFY(plot.logY);
+    QCOMPARE(plot.series.at(0).x.size(), size_t(4));  // held-out perplexity each round
+    QVERIFY2(fed->summary()->text().contains("test perplexity"), qPrintable(fed->summary()->text()));
+    showPage(fed);
+    QTest::qWait(100);
+    QVERIFY(window_->grab().save(QString(TRUSTLAB_TEST_OUTPUT_DIR) + "/main_window_federated_lm.png"));
+  }
   void runsAFederatedSimulationOverTwoProcesses() {
     // The GUI starts the second rank as trustlab-cli beside it; the model equals one process's.
     auto spec = federatedSpec(5, "bag", "iid", 30, 3, 6, 2);

@@ -1,11 +1,14 @@
 // Tests core/data default corpus: size, intents, slots, gender spread, heavy-tailed users,
-// determinism.
+// determinism; split by user, its valid and test users never train (and a dataset without user
+// ids is refused).
 #include <QtTest>
 
+#include <cmath>
 #include <map>
 #include <set>
 
 #include "data/default_corpus.h"
+#include "util/errors.h"
 
 using namespace trustlab;
 
@@ -51,6 +54,32 @@ class TestDefaultCorpus : public QObject {
     QVERIFY2(double(top) / double(total) > 0.15, qPrintable(QString::number(double(top) / double(total))));
     QVERIFY(counts[counts.size() / 2] <= 5);
     QVERIFY(counts.front() > 100);
+  }
+  void userSplitHoldsOutWholeUsers() {
+    auto split = d;
+    splitByUser(split, 0.1, 0.1, 17, "data.split_by_user");
+    QCOMPARE(split.size(), d.size());
+    std::map<std::string, std::set<const void*>> splitsOf;  // user → the splits holding their texts
+    std::set<std::string> users[3];
+    const std::vector<Example>* splits[3] = {&split.train, &split.valid, &split.test};
+    for (int k = 0; k < 3; ++k)
+      for (const auto& e : *splits[k]) users[k].insert(e.user), splitsOf[e.user].insert(splits[k]);
+    for (const auto& [user, held] : splitsOf) QVERIFY2(held.size() == 1, user.c_str());
+    // 10 % of the users each (rounded), not of the texts.
+    const double total = double(splitsOf.size());
+    QCOMPARE(double(users[1].size()), std::floor(total * 0.1 + 0.5));
+    QCOMPARE(double(users[2].size()), std::floor(total * 0.1 + 0.5));
+    auto again = d;
+    splitByUser(again, 0.1, 0.1, 17, "data.split_by_user");
+    QCOMPARE(again.test.front().text, split.test.front().text);
+    auto anonymous = d;
+    anonymous.train.front().user.clear();
+    try {
+      splitByUser(anonymous, 0.1, 0.1, 17, "data.split_by_user");
+      QFAIL("texts without users were split");
+    } catch (const InputError& e) {
+      QCOMPARE(QString::fromStdString(e.where()), QString("data.split_by_user"));
+    }
   }
   void deterministic() {
     const auto again = generateDefaultCorpus();

@@ -3,15 +3,18 @@
 // the same final parameters, test metrics, metric histories and privacy ledger, for plain training
 // with dropout, Adam and a schedule, and for eDP-SGD with Poisson sampling and adaptive clipping.
 // A pretrained (hf) model folder fine-tunes privately with LoRA end to end, its frozen weights
-// untouched by noise.
+// untouched by noise. A federated next-word run on held-out users stores its perplexity per round
+// and its test metrics; an encoder's folder cannot be a language model.
 #include <QtTest>
 
 #include <torch/torch.h>
 
 #include <atomic>
 #include <filesystem>
+#include <map>
 
 #include "experiment/runner.h"
+#include "models/model_factory.h"
 #include "pretrained/safetensors.h"
 #include "spec/prepared_data.h"
 #include "store/checkpoint.h"
@@ -185,6 +188,56 @@ class TestRunner : public QObject {
     }
     QVERIFY(frozen > 30);
     QCOMPARE(adapters, 2 * 3);  // 2 layers × query, key, value
+  }
+  void federatedNextWordRunOnHeldOutUsers() {
+    ExperimentSpec s;
+    s.data.splitByUser = true;
+    s.data.tokenizer.maxLength = 16;
+    s.training.objective = "next_word";
+    s.model.type = "transformer";
+    s.model.embeddingDim = 16;
+    s.model.layers = 1;
+    s.model.ffnDim = 32;
+    s.federated.enabled = true;
+    s.federated.rounds = 3;
+    s.federated.clientsPerRound = 5;
+    s.federated.localLr = 0.3;
+    RunStore store((dir_.path() + "/next-word.sqlite").toStdString());
+    RunOptions o;
+    o.store = &store;
+    const auto run = runExperiment(s, o);
+    QCOMPARE(run.status, std::string("finished"));
+    std::map<std::string, double> test(run.testMetrics.begin(), run.testMetrics.end());
+    QVERIFY(test.count("perplexity") && test.count("top3_accuracy"));
+    QVERIFY(test.at("perplexity") > 1 && test.at("perplexity") < double(run.vocabularySize));  // better than uniform
+    QCOMPARE(run.test.accuracy, test.at("accuracy"));
+    const auto record = *store.run(run.runId);
+    QCOMPARE(store.metricHistory(run.runId, "valid/perplexity").size(), size_t(3));
+    QCOMPARE(record.metric("test/perplexity"), test.at("perplexity"));
+    QCOMPARE(record.params.at("objective"), std::string("next_word"));
+    QVERIFY(run.checkpointDir.empty());  // a classifier's checkpoint only
+    // A GPT-2-family folder learns the same way, reading the texts with its own tokenizer.
+    ExperimentSpec gpt2 = s;
+    gpt2.model.type = "hf";
+    gpt2.model.path = test::writeTinyGpt2Folder((dir_.path() + "/tiny-gpt2").toStdString(),
+                                                prepareData(plainSpec()).vocabulary.tokens()).string();
+    gpt2.federated.rounds = 2;
+    const auto folderRun = runExperiment(gpt2, o);
+    QCOMPARE(folderRun.status, std::string("finished"));
+    QCOMPARE(store.metricHistory(folderRun.runId, "valid/perplexity").size(), size_t(2));
+    QVERIFY(store.run(folderRun.runId)->metric("test/perplexity") < double(folderRun.vocabularySize));
+    // An encoder cannot predict the next word.
+    const auto bert = test::writeTinyBertFolder((dir_.path() + "/tiny-bert-lm").toStdString(), {"a", "b"});
+    ModelConfig encoder;
+    encoder.type = "hf";
+    encoder.path = bert.string();
+    try {
+      makeLanguageModel(encoder, 5, 8);
+      QFAIL("an encoder became a language model");
+    } catch (const InputError& e) {
+      QCOMPARE(QString::fromStdString(e.where()), QString("model.path"));
+      QVERIFY2(QString(e.what()).contains("GPT-2"), e.what());
+    }
   }
   void notResumableSaysWhy() {
     RunStore store((dir_.path() + "/why.sqlite").toStdString());

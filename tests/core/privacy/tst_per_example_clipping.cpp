@@ -8,11 +8,11 @@
 #include <torch/torch.h>
 
 #include "data/batching.h"
-#include "models/causal_lm.h"
 #include "models/fine_tuning.h"
 #include "models/hf_transformer.h"
 #include "models/model_factory.h"
 #include "privacy/per_example_clipping.h"
+#include "training/next_word_objective.h"
 
 using namespace trustlab;
 
@@ -159,7 +159,7 @@ class TestPerExampleClipping : public QObject {
     for (const auto& p : model->named_parameters())
       QVERIFY2(p.value().requires_grad() == p.value().grad().defined(), p.key().c_str());
   }
-  /// GPT-2's LM head is its token embedding: ‖g_i‖² includes the cross term between the lookups'
+  /// GPT-2's LM head is its token embedding (next-word training's losses): ‖g_i‖² includes the cross term between the lookups'
   /// and the head's gradients; leaving it out (or letting one use overwrite the other) fails here.
   void tiedLmHeadMatchesNaive_data() {
     QTest::addColumn<QString>("mode");
@@ -173,17 +173,14 @@ class TestPerExampleClipping : public QObject {
     QFETCH(double, clip);
     torch::manual_seed(6);
     HfTransformer lm(tinyHfConfig("gpt2"));
-    const auto batch = paddedBatch(5, 8, 30, 2, 7);
-    const ExampleLossFn loss = [&](int64_t first, int64_t count) {
-      auto ids = batch.ids.narrow(0, first, count);
-      const auto lengths = batch.lengths.narrow(0, first, count);
-      if (count == 1) ids = ids.narrow(1, 0, lengths[0].item<int64_t>());
-      return ExampleLosses{nextTokenLosses(*lm, ids, lengths).losses, 0};
-    };
+    auto batch = paddedBatch(5, 8, 30, 2, 7);
+    batch.lengths[4] = 1;  // a one-token text predicts nothing: loss and gradient 0
+    batch.ids[4].narrow(0, 1, 7).fill_(0);
+    const auto objective = nextWordObjective(lm.ptr());  // each text's mean next-token loss
     ClippingConfig cfg;
     cfg.mode = mode.toStdString();
     cfg.clipNorm = clip;
-    expectSameAsNaive(*lm, 5, loss, cfg);
+    expectSameAsNaive(*lm, 5, objective->losses(batch), cfg);
   }
   void flatClippingBoundsEveryContribution() {
     const auto norms = torch::tensor({0.1, 1.0, 10.0});

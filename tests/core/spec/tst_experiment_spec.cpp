@@ -67,6 +67,18 @@ class TestExperimentSpec : public QObject {
     QVERIFY(fields.contains("model.heads"));
     QVERIFY_THROWS_EXCEPTION(InputError, s.requireValid());
   }
+  void nextWordObjectiveNeedsAWordModelAndFederatedTraining() {
+    ExperimentSpec s;
+    s.training.objective = "next_word";
+    QStringList fields;
+    for (const auto& i : s.validate()) fields << QString::fromStdString(i.field);
+    QVERIFY2(fields.contains("model.type") && fields.contains("training.objective"), qPrintable(fields.join(", ")));
+    s.model.type = "transformer";
+    s.federated.enabled = true;
+    QVERIFY(s.validate().empty());
+    s.training.objective = "summarise";
+    QCOMPARE(QString::fromStdString(s.validate().at(0).field), QString("training.objective"));
+  }
   void unknownFieldsSuggestTheNearest() {
     QVERIFY(errorOf(R"({"training": {"lrr": 0.1}})").contains("did you mean 'lr'"));
     QVERIFY(errorOf(R"({"trainig": {}})").contains("did you mean 'training'"));

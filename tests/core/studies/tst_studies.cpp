@@ -1,4 +1,6 @@
-// Tests studies: the dp-audit study at its quick size end to end — every white-box and black-box
+// Tests studies: the fl-selection study at its quick size end to end — a held-out perplexity for
+// each selection × data setting and the centralised reference, the headline differences, the
+// per-round figure and a second run reusing every point; the dp-audit study at its quick size end to end — every white-box and black-box
 // bound at or below the theoretical ε, the full-batch white-box bound within 2× of it, the report
 // folder's files and headline numbers — and that running it again reuses every stored point; the
 // fairness-consistency study at its quick size (with ../shared/data/sst2): every intrinsic ×
@@ -10,6 +12,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "data/dataset_registry.h"
@@ -23,6 +26,38 @@ class TestStudies : public QObject {
   QTemporaryDir dir_;
 
  private Q_SLOTS:
+  void flSelectionQuickComparesSelections() {
+    RunStore store((dir_.path() + "/fl.sqlite").toStdString());
+    StudyOptions o;
+    o.store = &store;
+    o.quick = true;
+    o.outputDir = (dir_.path() + "/fl-selection").toStdString();
+    const auto out = runStudy("fl-selection", o);
+    QCOMPARE(out.ran, 5);  // {uniform, activity} × {static, continual}, and centralised
+    const auto h = nlohmann::json::parse(out.headlineJson);
+    const auto& perplexity = h["perplexity"];
+    for (const char* condition : {"uniform_static", "activity_static", "uniform_continual", "activity_continual", "centralised"}) {
+      const double p = perplexity.value(condition, std::nan(""));
+      QVERIFY2(p > 1 && p < 1000, qPrintable(QString("%1: %2").arg(condition).arg(p)));
+      QVERIFY(h["top3_accuracy"][condition].get<double>() >= h["top1_accuracy"][condition].get<double>());
+    }
+    QCOMPARE(h["activity_minus_uniform_static"].get<double>(),
+             perplexity["activity_static"].get<double>() - perplexity["uniform_static"].get<double>());
+    QCOMPARE(h["activity_minus_uniform_continual"].get<double>(),
+             perplexity["activity_continual"].get<double>() - perplexity["uniform_continual"].get<double>());
+    for (const char* file : {"report.md", "conditions.csv", "perplexity-per-round.csv", "perplexity-per-round.tex", "perplexity-by-texts.csv",
+                             "versions.json", "specs/fl-selection.json", "specs/fl-selection-centralised.json"})
+      QVERIFY2(std::filesystem::exists(o.outputDir + "/" + file), file);
+    // The figure: a held-out curve for each federated condition (every 5 rounds of 60) and the reference.
+    std::ifstream csv(o.outputDir + "/perplexity-per-round.csv");
+    std::map<std::string, int> points;
+    for (std::string line; std::getline(csv, line);) ++points[line.substr(0, line.find(','))];
+    QCOMPARE(points["uniform (static)"], 12);
+    QCOMPARE(points["centralised (final)"], 2);
+    const auto again = runStudy("fl-selection", o);
+    QCOMPARE(again.ran, 0);
+    QCOMPARE(again.reused, 5);
+  }
   void dpAuditQuickBoundsTheoryAndReports() {
     RunStore store((dir_.path() + "/runs.sqlite").toStdString());
     StudyOptions o;

@@ -1,12 +1,19 @@
 // Tests core/training: learning on real-looking data, bit-identical metrics for the same seed,
-// cancellation, early stopping, NaN detection, metric helpers and LR schedules.
+// cancellation, early stopping, NaN detection, metric helpers and LR schedules; the objectives:
+// a classifier's loss is its cross-entropy, next-word prediction's held-out metrics are those
+// counted token by token by hand.
 #include <QtTest>
 
 #include <torch/torch.h>
 
+#include <cmath>
+#include <map>
+
 #include "data/batching.h"
 #include "data/default_corpus.h"
+#include "models/causal_lm.h"
 #include "models/model_factory.h"
+#include "training/next_word_objective.h"
 #include "training/lr_schedule.h"
 #include "training/metrics.h"
 #include "training/trainer.h"
@@ -150,6 +157,64 @@ class TestTrainer : public QObject {
     // Class 0: tp 1, fn 1 → F1 2/3; class 1: tp 1, fp 1 → 2/3; class 2: fp 0, fn 0, tp 1 → 1.
     QCOMPARE(macroF1({0, 0, 1, 2}, {0, 1, 1, 2}), (2.0 / 3 + 2.0 / 3 + 1.0) / 3);
     QCOMPARE(macroF1({0, 1}, {2, 2}), 0.0);
+  }
+  void classifierObjectiveIsCrossEntropy() {
+    torch::manual_seed(2);
+    ModelConfig mc;
+    mc.type = "bag";
+    mc.dropout = 0;
+    const auto objective = objectiveRegistry().at("classify").make(mc, fixture().vocab, fixture().classes, 16);
+    const auto classifier = objective->classifier();
+    QVERIFY(classifier);
+    const auto b = makeBatch(fixture().valid, torch::arange(20), torch::kCPU);
+    const auto ce = torch::nn::functional::cross_entropy(classifier->forward(b.ids, b.lengths), b.labels);
+    QVERIFY(std::abs(objective->meanLoss(b).item<double>() - ce.item<double>()) < 1e-6);
+    const auto metrics = objective->evaluate(fixture().valid, 64, torch::kCPU);
+    const auto direct = evaluate(*classifier, fixture().valid, 64, torch::kCPU);
+    QCOMPARE(metrics.at(0).first, std::string("loss"));
+    QCOMPARE(metrics.at(0).second, direct.loss);
+    QCOMPARE(metrics.at(1).second, direct.accuracy);
+  }
+  /// Loss, perplexity and top-1/top-3 accuracy over every predicted token, counted one by one.
+  void nextWordMetricsByHand() {
+    torch::manual_seed(4);
+    auto lm = wordLanguageModel(7, 8, 1, 6, 0, 0, 0.0);
+    // Three texts of 4, 1 and 3 tokens (the second predicts nothing), padded with 0.
+    const auto ids = torch::tensor({2, 3, 4, 5, 6, 0, 0, 0, 4, 4, 2, 0}, torch::kLong).view({3, 4});
+    const auto lengths = torch::tensor({4, 1, 3}, torch::kLong);
+    const EncodedSplit split{ids, lengths, torch::zeros({3}, torch::kLong)};
+    const auto objective = nextWordObjective(lm.ptr());
+    const auto metrics = objective->evaluate(split, 2, torch::kCPU);  // batches of 2: trimming and padding
+    double nll = 0, top1 = 0, top3 = 0, tokens = 0;
+    lm->eval();
+    for (int64_t row = 0; row < 3; ++row) {
+      const int64_t n = lengths[row].item<int64_t>();
+      const auto text = ids[row].narrow(0, 0, n).unsqueeze(0);
+      const auto logits = lm->body.lmLogits(lm->forward(text, torch::ones({1, n}, torch::kBool)))[0];
+      for (int64_t t = 0; t + 1 < n; ++t) {
+        const auto target = ids[row][t + 1].item<int64_t>();
+        const auto p = torch::log_softmax(logits[t], 0);
+        nll -= p[target].item<double>();
+        long above = 0;  // tokens scored higher than the target
+        for (int64_t v = 0; v < 7; ++v) above += logits[t][v].item<double>() > logits[t][target].item<double>();
+        top1 += above == 0;
+        top3 += above < kNextWordSuggestions;
+        tokens += 1;
+      }
+    }
+    QCOMPARE(tokens, 5.0);
+    const std::map<std::string, double> got(metrics.begin(), metrics.end());
+    QVERIFY(std::abs(got.at("loss") - nll / tokens) < 1e-5);
+    QVERIFY(std::abs(got.at("perplexity") - std::exp(nll / tokens)) < 1e-4);
+    QCOMPARE(got.at("accuracy"), top1 / tokens);
+    QCOMPARE(got.at("top3_accuracy"), top3 / tokens);
+    // Training losses: each text's mean next-token loss (the one-token text's is 0).
+    lm->eval();
+    const Batch b{ids, lengths, split.labels};
+    const auto losses = objective->losses(b)(0, 3).losses;
+    const auto expected = nextTokenLosses(*lm, ids, lengths);
+    QVERIFY(torch::allclose(losses, expected.losses / expected.counts.clamp_min(1)));
+    QCOMPARE(losses[1].item<double>(), 0.0);
   }
   void schedules() {
     QCOMPARE(learningRateFactor("constant", 5, 0, 10), 1.0);
