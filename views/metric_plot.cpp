@@ -118,6 +118,8 @@ void MetricPlot::setScatter(int id) {
 }
 
 void MetricPlot::setAxisLabels(const QString& x, const QString& y) {
+  xLabel_ = x;  // what exports say too
+  yLabel_ = y;
   plot_->xAxis->setLabel(x);
   plot_->yAxis->setLabel(y);
   scheduleReplot();
@@ -337,9 +339,12 @@ void MetricPlot::replotNow() {
   plot_->rescaleAxes();
   if (bars_ && !series_.empty() && !logY_->isChecked())  // bars stand on zero
     plot_->yAxis->setRange(0, plot_->yAxis->range().upper * 1.05);
-  if (std::any_of(series_.begin(), series_.end(), [](const Series& s) { return s.scatter; }))
+  if (std::any_of(series_.begin(), series_.end(), [](const Series& s) { return s.scatter; })) {
     for (QCPAxis* axis : {plot_->xAxis, plot_->yAxis})  // a point on the edge would be cut in half
       if (axis->scaleType() == QCPAxis::stLinear) axis->scaleRange(1.1, axis->range().center());
+  } else if (!bars_ && !series_.empty()) {
+    plot_->yAxis->scaleRange(1.06, plot_->yAxis->range().center());  // a line at an extreme would hide in the axis
+  }
   updateEmptyHint();
   placeLegend(plot_->axisRect()->rect().size());
   plot_->replot(QCustomPlot::rpQueuedReplot);

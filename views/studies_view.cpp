@@ -127,6 +127,12 @@ StudiesView::~StudiesView() {
 
 QString StudiesView::outputFolder() const { return folder_->text(); }
 void StudiesView::setOutputFolder(const QString& dir) { folder_->setText(dir); }
+bool StudiesView::setStudy(const QString& name) {
+  const int index = study_->findText(name);
+  if (index >= 0) study_->setCurrentIndex(index);
+  return index >= 0;
+}
+
 void StudiesView::setQuick(bool on) { quick_->setChecked(on); }
 QString StudiesView::shownReport() const { return report_->source().toLocalFile(); }
 

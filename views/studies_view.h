@@ -29,6 +29,8 @@ class StudiesView : public QWidget {
   QString outputFolder() const;
   void setOutputFolder(const QString& dir);
   void setQuick(bool on);
+  /// Chooses study `name` (a studyRegistry() name); false when there is none.
+  bool setStudy(const QString& name);
   /// The report shown (empty before one is written).
   QString shownReport() const;
   bool isRunning() const { return running_; }

@@ -58,10 +58,12 @@ std::string flagFor(const Args& a, const std::string& path) {
   return {};
 }
 
-/// Spec from an optional file, then the spec fields given as options on top (options win).
-ExperimentSpec specFromArgs(const Args& a) {
+/// Spec from an optional file, then the spec fields given as options on top (options win);
+/// `federated`: the command trains federated whatever the file says (fl).
+ExperimentSpec specFromArgs(const Args& a, bool federated = false) {
   ExperimentSpec s;
   if (!a.positional().empty()) s = ExperimentSpec::fromFile(a.positional().front());
+  s.federated.enabled = s.federated.enabled || federated;
   if (a.positional().size() > 1) throw InputError(a.positional()[1], "unexpected argument (one spec file at most)");
   for (const auto& f : specFields()) {
     if (f.info.flag.empty() || !a.has(f.info.flag)) continue;
@@ -304,9 +306,7 @@ int flCommand(const std::vector<std::string>& argv) {
                                               "Usage: trustlab-cli fl [SPEC.json] [options]; options override the file.",
                            help},
                           {"", "data", "model", "training", "privacy", "federated"});
-  ExperimentSpec spec = specFromArgs(a);
-  spec.federated.enabled = true;
-  spec.requireValid(a.positional().empty() ? "spec" : a.positional().front());
+  ExperimentSpec spec = specFromArgs(a, /*federated=*/true);
   if (a.has("preview")) return previewCommand(spec, a.has("json"));
   if (a.has("worker")) {  // a rank > 0 started by `fl --nproc` or the GUI: trains its share, records nothing
     RunOptions options;
@@ -345,14 +345,14 @@ int flCommand(const std::vector<std::string>& argv) {
     }
     json test = json::object();
     for (const auto& [key, value] : out.testMetrics) test[key] = value;
-    std::cout << json{{"run_id", out.runId},         {"final_accuracy", out.test.accuracy}, {"privacy", privacy},
-                      {"objective", spec.training.objective}, {"test", test},
-                      {"final_macro_f1", out.test.macroF1}, {"valid_accuracy", out.valid.accuracy},
-                      {"rounds", out.training.steps}, {"simulated_seconds", out.simulatedSeconds},
-                      {"seconds", out.training.seconds}, {"status", out.status},
-                      {"processes", nproc}, {"store", store.path()}, {"checkpoint", out.checkpointDir}}
-                     .dump()
-              << std::endl;
+    json result{{"run_id", out.runId},         {"final_accuracy", out.test.accuracy}, {"privacy", privacy},
+                {"objective", spec.training.objective}, {"test", test},
+                {"final_macro_f1", out.test.macroF1}, {"valid_accuracy", out.valid.accuracy},
+                {"rounds", out.training.steps}, {"simulated_seconds", out.simulatedSeconds},
+                {"seconds", out.training.seconds}, {"status", out.status},
+                {"processes", nproc}, {"store", store.path()}, {"checkpoint", out.checkpointDir}};
+    if (!test.contains("macro_f1")) result.erase("final_macro_f1");  // an objective without classes (next_word)
+    std::cout << result.dump() << std::endl;
   } else {
     std::string test;
     for (const auto& [key, value] : out.testMetrics) {

@@ -323,6 +323,7 @@ class TestCli : public QObject {
     QCOMPARE(words["objective"].toString(), QString("next_word"));
     QVERIFY(words["test"].toObject()["perplexity"].toDouble() > 1);
     QVERIFY(words["test"].toObject().contains("top3_accuracy"));
+    QVERIFY(!words.contains("final_macro_f1"));  // no classes, no macro-F1
     const auto noWords = cli({"fl", "--objective", "next_word", "--model", "bag", "--store", store()});
     QCOMPARE(noWords.code, 2);
     QVERIFY2(noWords.err.contains("cannot predict words"), noWords.err.constData());

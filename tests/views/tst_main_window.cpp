@@ -6,6 +6,7 @@
 #include <qcustomplot.h>
 
 #include "../support/names_corpus.h"
+#include "../support/next_word_spec.h"
 #include "designer_widget.h"
 #include "spec/spec_fields.h"
 #include "distillation_view.h"
@@ -488,7 +489,7 @@ class TestMainWindow : public QObject {
     QSignalSpy finished(view, &DistillationView::runFinished);
     view->setDownstream("default", 10);  // each student fine-tuned on the default intents and audited
     view->start({"kd", "both"}, 2, 12);  // a word-level teacher learns the planted association in ~12 epochs
-    QVERIFY(finished.wait(180000));
+    QVERIFY(finished.wait(480000));  // ~1 min alone; ctest -j2 may run the studies beside it
     QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
     QCOMPARE(view->outcomes().size(), size_t(2));
     QVERIFY(view->outcomes()[1].disparity < view->outcomes()[0].disparity);  // role reversal helps after 2 student epochs
@@ -516,22 +517,29 @@ class TestMainWindow : public QObject {
   void runsAStudyFromTheStudiesPage() {
     auto* view = window_->studiesView();
     showPage(view);
+    QVERIFY(view->setStudy("fl-selection"));
+    QVERIFY(!view->setStudy("fl-selectoin"));
     view->setQuick(true);
     view->setOutputFolder(dir_.path() + "/study");
     QSignalSpy done(view, &StudiesView::runsChanged);
     view->start();
     QVERIFY(view->isRunning());
-    QVERIFY(done.wait(240000));
+    QVERIFY(done.wait(400000));
     QVERIFY(!view->isRunning());
-    // The report is shown with its figure, drawn by the GUI in every export format.
+    // The report is shown with its figures, drawn by the GUI in every export format.
     QCOMPARE(view->shownReport(), dir_.path() + "/study/report.md");
-    for (const char* ext : {"pdf", "svg", "png", "csv", "tex"})
-      QVERIFY2(QFile::exists(dir_.path() + "/study/empirical-epsilon." + ext), ext);
-    QFile::remove(QString(TRUSTLAB_TEST_OUTPUT_DIR) + "/study_empirical_epsilon.png");
-    QVERIFY(QFile::copy(dir_.path() + "/study/empirical-epsilon.png", QString(TRUSTLAB_TEST_OUTPUT_DIR) + "/study_empirical_epsilon.png"));
+    for (const char* figure : {"perplexity-per-round", "perplexity-by-texts"})
+      for (const char* ext : {"pdf", "svg", "png", "csv", "tex"}) {
+        const QString file = dir_.path() + "/study/" + figure + "." + ext;
+        QVERIFY2(QFile::exists(file), qPrintable(file));
+        if (QString(ext) != "png") continue;
+        const QString kept = QString(TRUSTLAB_TEST_OUTPUT_DIR) + "/study_" + figure + ".png";
+        QFile::remove(kept);
+        QVERIFY(QFile::copy(file, kept));
+      }
     const RunStore store((dir_.path() + "/gui.sqlite").toStdString(), true);
-    QCOMPARE(int(store.listRuns(studyExperiment("dp-audit", true)).size()), 6);
-    // dp-audit writes no per-run table; a study that does gets any pair of its columns plotted.
+    QCOMPARE(int(store.listRuns(studyExperiment("fl-selection", true)).size()), 5);
+    // fl-selection writes no per-run table; a study that does gets any pair of its columns plotted.
     QVERIFY(!view->pairExplorer()->isEnabled());
     QFile table(dir_.path() + "/study/runs.csv");
     QVERIFY(table.open(QIODevice::WriteOnly));
@@ -640,19 +648,7 @@ class TestMainWindow : public QObject {
   void trainsAFederatedLanguageModel() {
     auto choices = window_->designer()->findChild<QComboBox*>("training.objective");
     QVERIFY(choices && choices->findText("next_word") >= 0);  // from the objective registry
-    ExperimentSpec spec;
-    spec.data.splitByUser = true;
-    spec.data.tokenizer.maxLength = 16;
-    spec.training.objective = "next_word";
-    spec.model.type = "transformer";
-    spec.model.embeddingDim = 16;
-    spec.model.layers = 1;
-    spec.model.ffnDim = 32;
-    spec.federated.enabled = true;
-    spec.federated.rounds = 4;
-    spec.federated.clientsPerRound = 5;
-    spec.federated.localLr = 0.3;
-    const qlonglong id = runAndWait(spec);
+    const qlonglong id = runAndWait(test::tinyNextWordSpec(4));
     QVERIFY(id > 0);
     auto* fed = window_->federatedView();
     QTRY_COMPARE_WITH_TIMEOUT(fed->roundPlot()->seriesCount(), 1, 5000);

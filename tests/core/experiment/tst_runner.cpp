@@ -21,6 +21,7 @@
 #include "store/run_store.h"
 #include "store/run_tags.h"
 #include "util/errors.h"
+#include "../../support/next_word_spec.h"
 #include "../../support/tiny_hf_folder.h"
 
 using namespace trustlab;
@@ -190,18 +191,7 @@ class TestRunner : public QObject {
     QCOMPARE(adapters, 2 * 3);  // 2 layers × query, key, value
   }
   void federatedNextWordRunOnHeldOutUsers() {
-    ExperimentSpec s;
-    s.data.splitByUser = true;
-    s.data.tokenizer.maxLength = 16;
-    s.training.objective = "next_word";
-    s.model.type = "transformer";
-    s.model.embeddingDim = 16;
-    s.model.layers = 1;
-    s.model.ffnDim = 32;
-    s.federated.enabled = true;
-    s.federated.rounds = 3;
-    s.federated.clientsPerRound = 5;
-    s.federated.localLr = 0.3;
+    const ExperimentSpec s = test::tinyNextWordSpec(3);
     RunStore store((dir_.path() + "/next-word.sqlite").toStdString());
     RunOptions o;
     o.store = &store;

@@ -77,6 +77,23 @@ class TestFederated : public QObject {
     c.dropout = 0;
     return makeClassifier(c, 50, 3, 6);
   }
+  /// ‖global step‖ of one user-level DP round without noise, one client holding all of `data`:
+  /// exactly the clip (1e-3) when the update was larger.
+  static double clippedStepNorm(const ObjectivePtr& objective, const EncodedSplit& data, FederatedConfig f) {
+    f.aggregation = "equal";
+    f.userDp = true;
+    f.userClip = 1e-3;
+    f.userNoiseMultiplier = 0;
+    std::vector<torch::Tensor> before;
+    for (const auto& p : objective->module().parameters()) before.push_back(p.detach().clone());
+    Partition one(1);
+    for (long i = 0; i < data.size(); ++i) one[0].push_back(i);
+    FederatedTrainer(objective, TrainConfig{}, f).fit(data, one, {});
+    double sq = 0;
+    const auto after = objective->module().parameters();
+    for (size_t i = 0; i < after.size(); ++i) sq += (after[i] - before[i]).pow(2).sum().item<double>();
+    return std::sqrt(sq);
+  }
   static FederatedConfig oneRound(const std::string& algorithm, long batch) {
     FederatedConfig f;
     f.enabled = true;
@@ -255,22 +272,13 @@ class TestFederated : public QObject {
   void userLevelDpClipsEachClientAndAccounts() {
     const auto data = toySplit(60, 4);
     auto f = oneRound("fedavg", 60);
+    const double step = clippedStepNorm(classifierObjective(toyModel()), data, f);
+    QVERIFY2(std::abs(step - 1e-3) < 1e-6, qPrintable(QString::number(step)));
+    TrainConfig t;
+    // With a target ε the rounds are accounted and the last ε meets it.
     f.aggregation = "equal";
     f.userDp = true;
     f.userClip = 1e-3;
-    f.userNoiseMultiplier = 0;  // no noise: the step must be exactly the clipped update
-    auto model = toyModel();
-    std::vector<torch::Tensor> before;
-    for (const auto& p : model->parameters()) before.push_back(p.detach().clone());
-    TrainConfig t;
-    Partition one(1);
-    for (long i = 0; i < 60; ++i) one[0].push_back(i);
-    FederatedTrainer(model, t, f).fit(data, one, {});
-    double sq = 0;
-    const auto after = model->parameters();
-    for (size_t i = 0; i < after.size(); ++i) sq += (after[i] - before[i]).pow(2).sum().item<double>();
-    QVERIFY2(std::abs(std::sqrt(sq) - 1e-3) < 1e-6, qPrintable(QString::number(std::sqrt(sq))));
-    // With a target ε the rounds are accounted and the last ε meets it.
     f.userTargetEpsilon = 2;
     f.rounds = 5;
     f.clientsPerRound = 2;
@@ -467,21 +475,11 @@ class TestFederated : public QObject {
   void userLevelDpClipsALanguageModelsUpdates() {
     const auto train = countingTexts(40, 1);
     auto f = oneRound("fedavg", 8);
-    f.aggregation = "equal";
-    f.userDp = true;
-    f.userClip = 1e-3;
-    f.userNoiseMultiplier = 0;  // no noise: the step is exactly the clipped update
-    auto lm = tinyLanguageModel();
-    std::vector<torch::Tensor> before;
-    for (const auto& p : lm->module().parameters()) before.push_back(p.detach().clone());
+    const double step = clippedStepNorm(tinyLanguageModel(), train, f);
+    QVERIFY2(std::abs(step - 1e-3) < 1e-6, qPrintable(QString::number(step)));
     Partition one(1);
     for (long i = 0; i < 40; ++i) one[0].push_back(i);
     TrainConfig t;
-    FederatedTrainer(lm, t, f).fit(train, one, {});
-    double sq = 0;
-    const auto after = lm->module().parameters();
-    for (size_t i = 0; i < after.size(); ++i) sq += (after[i] - before[i]).pow(2).sum().item<double>();
-    QVERIFY2(std::abs(std::sqrt(sq) - 1e-3) < 1e-6, qPrintable(QString::number(std::sqrt(sq))));
     // eDP-SGD on the clients: each text clipped and noised, booked per client.
     t.privacy.mode = "edp";
     t.privacy.noiseMultiplier = 1.0;
