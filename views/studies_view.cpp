@@ -19,11 +19,29 @@
 #include <QUrl>
 #include <QVBoxLayout>
 
+#include <nlohmann/json.hpp>
+
 #include "studies/study.h"
 #include "pair_explorer.h"
 #include "study_worker.h"
 
 namespace trustlab {
+namespace {
+
+/// A study's headline JSON as indented "key: value" lines, numbers to four significant digits
+/// (the log is narrow; the exact numbers are in the report folder).
+QString headlineLines(const nlohmann::json& j, const QString& indent = "  ") {
+  QString out;
+  for (const auto& [key, value] : j.items()) {
+    out += indent + QString::fromStdString(key) + ":";
+    if (value.is_object()) out += "\n" + headlineLines(value, indent + "  ");
+    else if (value.is_number()) out += " " + QString::number(value.get<double>(), 'g', 4) + "\n";
+    else out += " " + QString::fromStdString(value.is_string() ? value.get<std::string>() : value.dump()) + "\n";
+  }
+  return out;
+}
+
+}  // namespace
 
 StudiesView::StudiesView(QWidget* parent)
     : QWidget(parent),
@@ -97,11 +115,12 @@ StudiesView::StudiesView(QWidget* parent)
   connect(worker_, &StudyWorker::finished, this,
           [this](const QString& report, const QString& headline, int ran, int reused, double seconds) {
             setRunning(false);
-            log_->appendPlainText(tr("Done in %1 s: %2 runs trained, %3 reused.\nHeadline: %4")
+            const auto parsed = nlohmann::json::parse(headline.toStdString(), nullptr, false);
+            log_->appendPlainText(tr("Done in %1 s: %2 runs trained, %3 reused.\nHeadline:\n%4")
                                       .arg(seconds, 0, 'f', 1)
                                       .arg(ran)
                                       .arg(reused)
-                                      .arg(headline));
+                                      .arg(parsed.is_object() && !parsed.empty() ? headlineLines(parsed).chopped(1) : headline));
             showReport(report);
             Q_EMIT runsChanged();
           });

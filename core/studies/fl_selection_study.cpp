@@ -39,8 +39,10 @@ ExperimentSpec baseSpec(bool quick) {
   s.data.tokenizer.maxLength = 32;
   s.training.objective = "next_word";
   s.model.type = "transformer";
-  s.model.embeddingDim = quick ? 64 : 128;
-  s.model.layers = quick ? 1 : 2;
+  // The default dataset's texts are short templated commands: a width-64, one-layer LM already
+  // reaches a perplexity near 3, so the full design spends its time on rounds and seeds instead.
+  s.model.embeddingDim = 64;
+  s.model.layers = 1;
   s.model.heads = 4;
   s.model.ffnDim = 2 * s.model.embeddingDim;
   s.model.dropout = 0.1;
@@ -52,7 +54,7 @@ ExperimentSpec baseSpec(bool quick) {
   f.localEpochs = 1;
   f.localBatchSize = 8;
   f.localLr = 0.5;
-  f.rounds = quick ? 60 : 300;
+  f.rounds = quick ? 60 : 200;
   f.evalEvery = quick ? 5 : 10;
   return s;
 }

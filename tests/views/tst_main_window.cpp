@@ -539,6 +539,10 @@ class TestMainWindow : public QObject {
       }
     const RunStore store((dir_.path() + "/gui.sqlite").toStdString(), true);
     QCOMPARE(int(store.listRuns(studyExperiment("fl-selection", true)).size()), 5);
+    // The headline in the log: indented lines, nested numbers under their key.
+    const QString log = view->findChild<QPlainTextEdit*>()->toPlainText();
+    QVERIFY2(log.contains("\n  activity_minus_uniform_static: ") && log.contains("\n  perplexity:\n    activity_continual: "),
+             qPrintable(log));
     // fl-selection writes no per-run table; a study that does gets any pair of its columns plotted.
     QVERIFY(!view->pairExplorer()->isEnabled());
     QFile table(dir_.path() + "/study/runs.csv");
