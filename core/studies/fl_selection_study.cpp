@@ -157,7 +157,7 @@ void flSelectionReport(const std::vector<SweepCell>& cells, const StudyOptions& 
   double lastRound = 0;
   for (const auto& c : cells) {
     const auto condition = conditionOf(c);
-    rows.push_back({conditionLabel(condition), cellMeanStd(c, kPerplexity, "%.1f"), cellMeanStd(c, kTop1),
+    rows.push_back({conditionLabel(condition), cellMeanStd(c, kPerplexity, "%.2f"), cellMeanStd(c, kTop1),
                     cellMeanStd(c, kTopK), reportNumber(meanOf(meanHistory(*o.store, c, kRoundExamples).second), "%.0f"),
                     std::to_string(c.runs)});
     perplexity[condition] = cellMean(c, kPerplexity);
