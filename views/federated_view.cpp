@@ -24,12 +24,11 @@ QVector<double> numbers(const nlohmann::json& values) {
   return v;
 }
 
-/// What federated runs are compared by: their objective's headline metric (accuracy for
-/// classifiers, perplexity for next-word prediction; runs stored before objectives classify).
-const ObjectiveEntry& objectiveOf(const RunRecord& run) {
+/// A run's objective (runs stored before objectives classify). Federated runs are compared by
+/// its headline metric: accuracy for classifiers, perplexity for next-word prediction.
+std::string objectiveOf(const RunRecord& run) {
   const auto it = run.params.find("objective");
-  const auto* entry = objectiveRegistry().find(it == run.params.end() ? "classify" : it->second);
-  return entry ? *entry : objectiveRegistry().at("classify");
+  return it == run.params.end() ? "classify" : it->second;
 }
 
 /// A histogram of counts (integers ≥ 0): x = bin centres, y = how many values fall in each bin.
@@ -130,18 +129,21 @@ int FederatedView::showRuns(const QList<qlonglong>& runIds, const QString& store
   qlonglong latest = 0;
   std::vector<std::pair<qlonglong, double>> central;  // runs trained on all data at once: final valid metric
   double lastRound = 1, lastSecond = 1;
-  const ObjectiveEntry* objective = nullptr;  // the first run's; runs of another are listed, not drawn
-  std::string metric;
+  std::string objective, metric = "accuracy";  // the first run's; runs of another are listed, not drawn
+  bool logScale = false;
   for (const auto id : runIds) {
     const auto run = store.run(id);
     if (!run) continue;
-    if (!objective) {
-      objective = &objectiveOf(*run);
-      metric = objective->headlineMetric;
-    } else if (&objectiveOf(*run) != objective) {
-      lines << tr("run %1: another objective (%2), not drawn beside %3").arg(id).arg(
-          QString::fromStdString(run->params.count("objective") ? run->params.at("objective") : "classify"),
-          QString::fromStdString(metric));
+    if (objective.empty()) {
+      objective = objectiveOf(*run);
+      if (const auto* entry = objectiveRegistry().find(objective)) {
+        metric = entry->headlineMetric;
+        logScale = entry->headlineLogScale;
+      }
+    } else if (objectiveOf(*run) != objective) {
+      lines << tr("run %1: another objective (%2), not drawn beside %3")
+                   .arg(id)
+                   .arg(QString::fromStdString(objectiveOf(*run)), QString::fromStdString(metric));
       continue;
     }
     const auto clock = store.metricHistory(id, "fl/simulated_seconds");
@@ -213,11 +215,11 @@ int FederatedView::showRuns(const QList<qlonglong>& runIds, const QString& store
                  .arg(QString::fromStdString(metric))
                  .arg(value, 0, 'f', 4);
   }
-  if (objective) {
+  if (!objective.empty()) {
     const QString y = tr("valid %1").arg(QString::fromStdString(metric));
     byRound_->setAxisLabels(tr("round"), y);
     byTime_->setAxisLabels(tr("simulated seconds"), y);
-    for (auto* p : {byRound_, byTime_}) p->setLogY(objective->headlineLogScale);
+    for (auto* p : {byRound_, byTime_}) p->setLogY(logScale);
   }
   epsilon_->setVisible(epsilon_->seriesCount() > 0);
   summary_->setText(shown ? lines.join('\n') : tr("None of the selected runs is federated."));

@@ -13,6 +13,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "fairness/fairness_metrics.h"
 #include "interop/export_files.h"
 #include "plots/series_export.h"
 #include "studies/study.h"
@@ -26,7 +27,7 @@ constexpr char kPeriodsField[] = "federated.periods";
 constexpr int kContinualPeriods = 4;
 constexpr char kPerplexity[] = "test/perplexity";
 constexpr char kTop1[] = "test/accuracy";
-const std::string kTopK = "test/top" + std::to_string(kNextWordSuggestions) + "_accuracy";
+const std::string kTopK = "test/" + kTopSuggestionsAccuracy;
 constexpr char kValidPerplexity[] = "valid/perplexity";
 constexpr char kRoundExamples[] = "fl/examples";
 
@@ -95,9 +96,10 @@ std::string conditionLabel(const std::string& condition) {
   return condition.substr(0, cut) + " (" + condition.substr(cut + 1) + ")";  // "activity (continual)"
 }
 
+using History = std::pair<std::vector<double>, std::vector<double>>;  // steps, values
+
 /// The mean over the cell's runs of metric `key` at each step all of them logged.
-std::pair<std::vector<double>, std::vector<double>> meanHistory(const RunStore& store, const SweepCell& c,
-                                                                const std::string& key) {
+History meanHistory(const RunStore& store, const SweepCell& c, const std::string& key) {
   std::map<long, std::pair<double, int>> byStep;
   for (const auto id : c.runIds)
     for (const auto& p : store.metricHistory(id, key)) {
@@ -114,23 +116,15 @@ std::pair<std::vector<double>, std::vector<double>> meanHistory(const RunStore& 
   return {x, y};
 }
 
-double meanOf(const std::vector<double>& v) {
-  double sum = 0;
-  for (const double x : v) sum += x;
-  return v.empty() ? std::nan("") : sum / double(v.size());
-}
-
-/// The cell's held-out perplexity against the texts trained on so far (the cumulative sum of each
-/// round's fl/examples): the conditions at equal training work, which selection by activity
-/// spends far faster than uniform selection.
-std::pair<std::vector<double>, std::vector<double>> perplexityByTexts(const RunStore& store, const SweepCell& c) {
-  const auto [rounds, examples] = meanHistory(store, c, kRoundExamples);
+/// A perplexity history against the texts trained on so far (the cumulative sum of each round's
+/// fl/examples): the conditions at equal training work, which selection by activity spends far
+/// faster than uniform selection.
+History byTextsTrained(History perplexity, const History& examples) {
   std::map<long, double> trainedBy;
   double total = 0;
-  for (size_t i = 0; i < rounds.size(); ++i) trainedBy[long(rounds[i])] = total += examples[i];
-  auto [x, y] = meanHistory(store, c, kValidPerplexity);
-  for (auto& step : x) step = trainedBy.count(long(step)) ? trainedBy.at(long(step)) : std::nan("");
-  return {x, y};
+  for (size_t i = 0; i < examples.first.size(); ++i) trainedBy[long(examples.first[i])] = total += examples.second[i];
+  for (auto& step : perplexity.first) step = trainedBy.count(long(step)) ? trainedBy.at(long(step)) : std::nan("");
+  return perplexity;
 }
 
 void flSelectionReport(const std::vector<SweepCell>& cells, const StudyOptions& o, StudyOutcome& out) {
@@ -155,27 +149,29 @@ void flSelectionReport(const std::vector<SweepCell>& cells, const StudyOptions& 
   byTexts.xLabel = "texts trained on (all clients, cumulative)";
   byTexts.logX = true;
   double lastRound = 0;
+  std::vector<double> centralFinal;  // by round, centralised training is drawn as its final level
   for (const auto& c : cells) {
     const auto condition = conditionOf(c);
+    const auto examples = meanHistory(*o.store, c, kRoundExamples);
+    const auto valid = meanHistory(*o.store, c, kValidPerplexity);
     rows.push_back({conditionLabel(condition), cellMeanStd(c, kPerplexity, "%.2f"), cellMeanStd(c, kTop1),
-                    cellMeanStd(c, kTopK), reportNumber(meanOf(meanHistory(*o.store, c, kRoundExamples).second), "%.0f"),
+                    cellMeanStd(c, kTopK), reportNumber(meanIgnoringNaN(examples.second), "%.0f"),
                     std::to_string(c.runs)});
     perplexity[condition] = cellMean(c, kPerplexity);
     top1[condition] = cellMean(c, kTop1);
     topK[condition] = cellMean(c, kTopK);
     const bool continual = condition.find("continual") != std::string::npos;
-    const auto [tx, ty] = perplexityByTexts(*o.store, c);
+    const auto [tx, ty] = byTextsTrained(valid, examples);
     byTexts.series.push_back({conditionLabel(condition), tx, ty, colors.at(condition), continual});
-    if (condition == "centralised") continue;  // by round: drawn as its final level below
-    auto [x, y] = meanHistory(*o.store, c, kValidPerplexity);
-    if (!x.empty()) lastRound = std::max(lastRound, x.back());
-    plot.series.push_back({conditionLabel(condition), x, y, colors.at(condition), continual});
-  }
-  for (const auto& c : cells)
-    if (conditionOf(c) == "centralised") {
-      const auto [x, y] = meanHistory(*o.store, c, kValidPerplexity);
-      if (!y.empty()) plot.series.push_back({"centralised (final)", {1, lastRound}, {y.back(), y.back()}, colors.at("centralised"), true});
+    if (condition == "centralised") {
+      if (!valid.second.empty()) centralFinal.push_back(valid.second.back());
+      continue;
     }
+    if (!valid.first.empty()) lastRound = std::max(lastRound, valid.first.back());
+    plot.series.push_back({conditionLabel(condition), valid.first, valid.second, colors.at(condition), continual});
+  }
+  for (const double level : centralFinal)
+    plot.series.push_back({"centralised (final)", {1, lastRound}, {level, level}, colors.at("centralised"), true});
   const auto difference = [&](const char* setting) {
     const auto a = "activity_" + std::string(setting), u = "uniform_" + std::string(setting);
     return perplexity.contains(a) && perplexity.contains(u) ? perplexity[a].get<double>() - perplexity[u].get<double>()
@@ -186,7 +182,7 @@ void flSelectionReport(const std::vector<SweepCell>& cells, const StudyOptions& 
                                    {"activity_minus_uniform_continual", difference("continual")},
                                    {"perplexity", perplexity},
                                    {"top1_accuracy", top1},
-                                   {"top" + std::to_string(kNextWordSuggestions) + "_accuracy", topK}};
+                                   {kTopSuggestionsAccuracy, topK}};
   writeCsvTable((dir / "conditions.csv").string(), rows);
   out.files.push_back((dir / "conditions.csv").string());
   const auto figure = reportFigure(plot, "perplexity-per-round",

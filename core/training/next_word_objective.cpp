@@ -60,7 +60,7 @@ class NextWordObjective : public Objective {
     model_->train(wasTraining);
     const double n = std::max(t.tokens, 1.0), loss = t.nll / n;
     return {{"loss", loss}, {"perplexity", std::exp(loss)}, {"accuracy", t.top1 / n},
-            {"top" + std::to_string(kNextWordSuggestions) + "_accuracy", t.topK / n}};
+            {kTopSuggestionsAccuracy, t.topK / n}};
   }
 
  private:

@@ -6,13 +6,16 @@
 // accuracy of the next token (a keyboard's suggestion strip shows three). Every token after the
 // first is predicted, an unknown word (<unk>) as any other.
 #pragma once
+#include <string>
+
 #include "models/hf_transformer.h"
 #include "training/objective.h"
 
 namespace trustlab {
 
-/// How many suggestions top-k accuracy allows (the metric "top3_accuracy").
+/// How many suggestions top-k accuracy allows, and that metric's key ("top3_accuracy").
 constexpr int kNextWordSuggestions = 3;
+inline const std::string kTopSuggestionsAccuracy = "top" + std::to_string(kNextWordSuggestions) + "_accuracy";
 
 ObjectivePtr nextWordObjective(std::shared_ptr<HfTransformerImpl> model);
 
