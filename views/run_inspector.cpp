@@ -7,6 +7,7 @@
 #include <QMenu>
 #include <QShortcut>
 
+#include "spec/privacy_caveats.h"
 #include "store/privacy_ledger.h"
 #include "store/run_store.h"
 
@@ -40,8 +41,10 @@ InspectorSection reproSection(const RunRecord& r) {
   return s;
 }
 
-/// ε of the whole ledger by every accountant first (what a reader wants), then the raw rows.
-std::vector<InspectorSection> privacySections(const std::vector<LedgerEntry>& ledger) {
+/// ε of the whole ledger by every accountant first (what a reader wants), what that ε does not say
+/// (the run's privacy caveats, in the error colour), then the raw rows.
+std::vector<InspectorSection> privacySections(const std::vector<LedgerEntry>& ledger,
+                                              const std::map<std::string, std::string>& tags) {
   if (ledger.empty()) return {};
   InspectorSection summary{QObject::tr("Privacy (δ = %1)").arg(ledger.back().delta, 0, 'g', 3), {}};
   summary.rows.push_back({QObject::tr("ε as trained (%1)").arg(q(ledger.back().accountant)),
@@ -54,6 +57,9 @@ std::vector<InspectorSection> privacySections(const std::vector<LedgerEntry>& le
       summary.rows.push_back({QObject::tr("ε by %1").arg(q(accountant)), q(e.what()), true});
     }
   }
+  const std::string caveat = privacyCaveatTag("");
+  for (const auto& [key, value] : tags)
+    if (key.rfind(caveat, 0) == 0) summary.rows.push_back({QObject::tr("Caveat"), q(value), true});
   InspectorSection rows{QObject::tr("Ledger rows (%1)").arg(ledger.size()), {}, false};
   for (const auto& e : ledger)
     rows.rows.push_back({QObject::tr("step %1").arg(e.step), QString("σ %1 · q %2 · ε %3")
@@ -76,7 +82,7 @@ std::vector<InspectorSection> inspectRun(const RunStore& store, long long runId)
   const auto r = store.run(runId);
   if (!r) return {{QObject::tr("Run %1").arg(runId), {{QObject::tr("Status"), QObject::tr("not in this store"), true}}}};
   std::vector<InspectorSection> sections{runSection(*r)};
-  for (auto& s : privacySections(store.ledger(runId))) sections.push_back(std::move(s));
+  for (auto& s : privacySections(store.ledger(runId), r->tags)) sections.push_back(std::move(s));
   sections.push_back(mapSection(QObject::tr("Latest metrics"), r->latestMetrics,
                                 [](double v) { return QString::number(v, 'g', 6); }, true));
   sections.push_back(mapSection(QObject::tr("Parameters"), r->params, q, false));

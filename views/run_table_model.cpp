@@ -10,6 +10,7 @@
 #include <set>
 
 #include "privacy/dp_config.h"
+#include "spec/privacy_caveats.h"
 #include "store/run_filter.h"
 #include "store/run_tags.h"
 
@@ -31,13 +32,24 @@ const char* columnKey(int column) {
   }
 }
 
-/// "edp ε=2.98": the privacy mode and the ε spent (the last logged); empty for plain runs.
-QString privacyText(const RunRecord& r) {
+/// The run's privacy caveats (spec/privacy_caveats.h), one per line; empty when it has none.
+QString privacyCaveats(const RunRecord& r) {
+  QStringList lines;
+  const std::string prefix = privacyCaveatTag("");
+  for (const auto& [key, value] : r.tags)
+    if (key.rfind(prefix, 0) == 0) lines << "⚠ " + QString::fromStdString(value);
+  return lines.join("\n");
+}
+
+/// "edp ε=2.98": the privacy mode and the ε spent (the last logged), marked ⚠ when the run has
+/// caveats; empty for plain runs.
+QString privacyText(const RunRecord& r, bool caveats) {
   const auto mode = r.params.find("privacy.mode");
   if (mode == r.params.end() || mode->second == kPrivacyOff) return {};
   const auto eps = r.latestMetrics.find("privacy/epsilon");
   return QString::fromStdString(mode->second) +
-         (eps != r.latestMetrics.end() ? QString(" ε=%1").arg(eps->second, 0, 'f', 2) : QString());
+         (eps != r.latestMetrics.end() ? QString(" ε=%1").arg(eps->second, 0, 'f', 2) : QString()) +
+         (caveats ? " ⚠" : "");
 }
 
 }  // namespace
@@ -60,7 +72,8 @@ void RunTableModel::reload(const QString& storePath) {
       };
       row.dataset = field("data", "dataset");
       row.model = field("model", "type");
-      row.privacy = privacyText(r);
+      row.privacyCaveats = privacyCaveats(r);
+      row.privacy = privacyText(r, !row.privacyCaveats.isEmpty());
       QStringList tags;
       for (const auto& [key, value] : r.tags)
         if (key != kNoteTag && !isRecordTag(key))
@@ -228,6 +241,7 @@ QVariant RunTableModel::runData(size_t i, int column, int role) const {
   if (role == Qt::ToolTipRole && !r.error.empty()) return QString::fromStdString(r.error);
   if (role == Qt::ToolTipRole && column == Note) return tr("Double-click to edit the run's note");
   if (role == Qt::ToolTipRole && column == Name) return tr("Double-click to rename the run");
+  if (role == Qt::ToolTipRole && column == Privacy && !text.privacyCaveats.isEmpty()) return text.privacyCaveats;
   if (role != Qt::DisplayRole && role != Qt::UserRole && role != Qt::EditRole) return {};
   if (column >= ColumnCount) return extraValue(r, extra_.at(column - ColumnCount), role);
   switch (column) {

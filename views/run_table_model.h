@@ -61,6 +61,7 @@ class RunTableModel : public QAbstractItemModel {
   /// What a run's row shows besides its record.
   struct RowText {
     QString dataset, model, privacy, userTags;
+    QString privacyCaveats;  ///< what the run's ε does not say, one per line (the Privacy cell's tooltip)
   };
   static constexpr quintptr kTopLevel = 0;  ///< internal id of top-level rows; a run in group g has g + 1
   size_t runIndex(const QModelIndex& index) const;

@@ -206,7 +206,7 @@ int trainSuite(const std::vector<std::string>& argv) {
 /// Seconds per private step for one clipping mode on the train-suite shapes: nondp (plain step),
 /// edp (tape + ghost norms + book-keeping), naive (one example at a time). All modes in one process.
 int dpSuite(const std::vector<std::string>& argv) {
-  const trustlab::cli::Args a(argv, withFlags(kShapeFlags, {"mode", "naive-steps"}), {"json"});
+  const trustlab::cli::Args a(argv, withFlags(kShapeFlags, {"mode", "naive-steps"}), {"json", "secure"});
   const TrainBenchConfig c = shapeFromArgs(a, 10);
   const int threads = trustlab::configureThreads(int(a.getLong("threads", 0)));
   const auto device = trustlab::parseDevice(c.device);
@@ -215,7 +215,9 @@ int dpSuite(const std::vector<std::string>& argv) {
   const auto trainable = trustlab::trainableParameters(*model);
   torch::optim::Adam opt(trainable, torch::optim::AdamOptions(1e-3));
   trustlab::ClippingConfig clip;
-  trustlab::GaussianNoise noise(0, device);
+  // --secure: the noise of secure mode (ChaCha20, snapped; privacy/secure_noise.h).
+  trustlab::GaussianNoise noise = a.has("secure") ? trustlab::GaussianNoise(std::make_shared<trustlab::SecureNoise>())
+                                                  : trustlab::GaussianNoise(0, device);
   const bool cuda = device.is_cuda();
   auto stepFor = [&](const std::string& mode) {
     return [&, mode] {
@@ -232,7 +234,8 @@ int dpSuite(const std::vector<std::string>& argv) {
     };
   };
   json r = {{"suite", "dp"}, {"model", c.model}, {"batch", c.batch}, {"seq_len", c.seqLen}, {"vocab", c.vocab},
-            {"dim", c.dim}, {"classes", c.classes}, {"device", c.device}, {"threads", threads}};
+            {"dim", c.dim}, {"classes", c.classes}, {"device", c.device}, {"threads", threads},
+            {"secure", a.has("secure")}};
   if (!c.hfConfig.empty()) r["fine_tuning"] = c.fineTuning.mode;
   const std::vector<std::string> modes = a.has("mode") ? std::vector<std::string>{a.get("mode")}
                                                        : std::vector<std::string>{"nondp", "edp", "naive"};
@@ -300,7 +303,7 @@ int main(int argc, char** argv) {
                  "                         [--lora-rank 8] [--top-layers 1] ... (a pretrained model's shapes, random weights)\n"
                  "       trustlab-bench accountant [--repeats 5] [--json]\n"
                  "       trustlab-bench dp --model M [--mode nondp|edp|naive] [--batch 256] [--seq-len 32] [--steps 10]\n"
-                 "                         [--device cpu|cuda] [--json]\n"
+                 "                         [--device cpu|cuda] [--secure] [--json]   (--secure: secure mode's noise)\n"
                  "       trustlab-bench fl [--population 10000] [--clients-per-round 100] [--rounds 5]\n"
                  "                         [--mean-examples 10] [--model bag] [--local-batch 16] [--json]\n"
                  "       trustlab-bench store [--runs 2000] [--repeats 5] [--json]\n",

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <set>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -23,6 +24,7 @@
 #include "store/run_store.h"
 #include "store/run_tags.h"
 #include "experiment/runner.h"
+#include "spec/privacy_caveats.h"
 #include "spec/spec_fields.h"
 #include "federated/client_selection.h"
 #include "federated/local_ranks.h"
@@ -97,6 +99,12 @@ ExperimentSpec specFromArgs(const Args& a, bool federated = false) {
         f.aggregation = name;
         break;
       }
+  // A field given that these settings do not read (--clients with a natural partition): legal, but
+  // the user expected it to do something.
+  for (const auto& f : specFields())
+    if (!f.info.flag.empty() && a.has(f.info.flag) && !f.appliesTo(s))
+      std::cerr << "warning: --" << f.info.flag << " has no effect here (" << f.path()
+                << " does not apply with these settings)\n";
   // Errors name the option the user typed rather than the spec field.
   for (const auto& issue : s.validate()) {
     const std::string flag = flagFor(a, issue.field);
@@ -217,11 +225,15 @@ long long resumeArg(const Args& a) {
 }
 
 /// σ and the last ledger ε of a private run.
-json privacyJson(const RunStore& store, const RunOutcome& out, double delta) {
+/// A private run's σ, ε, δ and the caveats its ε does not say (spec/privacy_caveats.h).
+json privacyJson(const RunStore& store, const RunOutcome& out, const ExperimentSpec& spec) {
   const auto ledger = store.ledger(out.runId);
+  json caveats = json::array();
+  for (const auto& c : privacyCaveats(spec)) caveats.push_back(c.key);
   return {{"noise_multiplier", out.training.noiseMultiplier},
           {"epsilon", ledger.empty() ? 0.0 : ledger.back().epsilon},
-          {"delta", delta}};
+          {"delta", spec.training.privacy.delta},
+          {"caveats", caveats}};
 }
 
 int trainCommand(const std::vector<std::string>& argv) {
@@ -240,7 +252,7 @@ int trainCommand(const std::vector<std::string>& argv) {
       resume ? ExperimentSpec::fromJson(requireRun(store, resume).specJson, "run " + std::to_string(resume)) : specFromArgs(a);
   const RunOutcome out = runWithProgress(a, spec, store, "default", {}, resume);
   if (a.has("json")) {
-    const json extra = spec.training.privacy.enabled() ? privacyJson(store, out, spec.training.privacy.delta) : json::object();
+    const json extra = spec.training.privacy.enabled() ? privacyJson(store, out, spec) : json::object();
     std::cout << json{{"run_id", out.runId},
                       {"privacy", extra},
                       {"test_accuracy", out.test.accuracy},
@@ -333,7 +345,7 @@ int flCommand(const std::vector<std::string>& argv) {
   if (a.has("json")) {
     json privacy = json::object();
     if (spec.federated.userDp) {
-      privacy = privacyJson(store, out, spec.training.privacy.delta);
+      privacy = privacyJson(store, out, spec);
       privacy["level"] = "user";
     }
     if (spec.training.privacy.enabled()) {  // eDP-SGD on the clients: the worst client's ε
@@ -468,9 +480,26 @@ int listGroups(const RunStore& store, const std::vector<RunRecord>& runs, const 
   return 0;
 }
 
+/// runs check: SQLite's integrity check and the runs by status; exit 1 when the store is damaged.
+int checkStore(const RunStore& store, const Args& a) {
+  const auto problems = store.integrityCheck();
+  const bool ok = problems == std::vector<std::string>{"ok"};
+  std::map<std::string, long> byStatus;
+  for (const auto& r : store.listRuns()) ++byStatus[r.status];
+  if (a.has("json")) {
+    std::cout << json{{"store", store.path()}, {"ok", ok}, {"integrity", problems}, {"runs", byStatus}}.dump() << std::endl;
+  } else {
+    std::printf("%s: %s\n", store.path().c_str(), ok ? "integrity ok" : "DAMAGED");
+    if (!ok)
+      for (const auto& p : problems) std::printf("  %s\n", p.c_str());
+    for (const auto& [status, count] : byStatus) std::printf("  %ld %s\n", count, status.c_str());
+  }
+  return ok ? 0 : 1;
+}
+
 int runsCommand(const std::vector<std::string>& argv) {
   if (argv.empty())
-    throw InputError("runs", "expects a subcommand: list, show, export, ledger, tag, untag, note, rename, delete");
+    throw InputError("runs", "expects a subcommand: list, show, export, ledger, tag, untag, note, rename, check, delete");
   const std::string sub = argv[0];
   const std::vector<std::string> rest(argv.begin() + 1, argv.end());
   const Args a(rest, {"store", "filter", "where", "output", "accountant", "mlflow", "tensorboard", "group-by"}, {"json", "csv"});
@@ -564,6 +593,7 @@ int runsCommand(const std::vector<std::string>& argv) {
     return 0;
   }
   if (sub == "tag" || sub == "untag" || sub == "note" || sub == "rename") return annotateRun(store, a, sub);
+  if (sub == "check") return checkStore(store, a);
   if (sub == "delete") {
     const long long id = runIdArg(a, "delete");
     requireRun(store, id);
@@ -571,7 +601,7 @@ int runsCommand(const std::vector<std::string>& argv) {
     std::printf("deleted run %lld\n", id);
     return 0;
   }
-  throw InputError("runs " + sub, "unknown subcommand (list, show, export, ledger, tag, untag, note, rename, delete)");
+  throw InputError("runs " + sub, "unknown subcommand (list, show, export, ledger, tag, untag, note, rename, check, delete)");
 }
 
 int reportCommand(const std::vector<std::string>& argv) {

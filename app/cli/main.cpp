@@ -13,6 +13,7 @@
 #include "store/run_groups.h"
 #include "tokenizers/pretrained_tokenizer.h"
 #include "util/errors.h"
+#include "util/runtime.h"
 #include "util/text.h"
 
 namespace {
@@ -36,6 +37,7 @@ commands:
   runs untag ID KEY... [--store FILE]
   runs note ID TEXT... [--store FILE]         (the run's free-text note)
   runs rename ID NAME... [--store FILE]
+  runs check [--store FILE] [--json]          (SQLite integrity check and runs by status; exit 1 if damaged)
   runs delete ID [--store FILE]
   report [ID...] [--where EXPR] --output DIR [--metrics K1,K2] [--store FILE] [--json]
                                               (report.md: runs, settings that differ, metrics, figures)
@@ -113,6 +115,7 @@ std::string usage() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  trustlab::reportFileSizeLimitAsError();
   std::vector<std::string> args(argv + 1, argv + argc);
   // Before anything reads a registry: help texts and choices include what plugins add.
   // `plugins list` says why any was skipped itself.

@@ -28,6 +28,7 @@
 #include "tokenizers/pretrained_tokenizer.h"
 #include "util/errors.h"
 #include "util/text.h"
+#include "util/private_files.h"
 
 namespace trustlab::cli {
 namespace {
@@ -171,7 +172,7 @@ int modelExport(const Args& a) {
                                   ") is not a pretrained model: there is no hub layout to export it to");
   const auto source = openHfModelFolder(checkpoint.spec.model.path);
   const fs::path out = a.get("output");
-  fs::create_directories(out);
+  createPrivateDirectories(out);  // a fine-tuned model can memorise its training texts
   auto config = json::parse(readFile(source.config));
   json id2label = json::object(), label2id = json::object();
   for (size_t i = 0; i < checkpoint.labels.size(); ++i) {

@@ -61,6 +61,10 @@ int privacyCommand(const std::vector<std::string>& argv) {
     const auto r = computeEpsilon(accountant, {{sigma, q, steps}}, delta);
     json j = {{"epsilon", r.epsilon}, {"accountant", accountant}, {"steps", steps}, {"delta", delta}};
     if (r.order > 0) j["order"] = r.order;  // the RDP order that gave the bound
+    if (!r.warning.empty()) {
+      j["warning"] = r.warning;
+      std::cerr << "warning: " << r.warning << "\n";
+    }
     const std::string& caveat = accountantRegistry().at(accountant).caveat;
     std::snprintf(buf, sizeof buf, "ε = %.6f at δ = %g after %ld steps (%s%s)", r.epsilon, delta, steps,
                   accountant.c_str(), caveat.empty() ? "" : (", " + caveat).c_str());

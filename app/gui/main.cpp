@@ -57,6 +57,7 @@ void writeReport(const QString& dir, trustlab::MainWindow& w, qlonglong runId, c
 }  // namespace
 
 int main(int argc, char** argv) {
+  trustlab::reportFileSizeLimitAsError();
   const bool headless = wantsHeadless(argc, argv);
   if (headless) qputenv("QT_QPA_PLATFORM", "offscreen");
   trustlab::GuardedApplication app(argc, argv);

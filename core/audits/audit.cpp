@@ -15,6 +15,7 @@
 #include "util/errors.h"
 #include "util/runtime.h"
 #include "util/text.h"
+#include "util/private_files.h"
 
 namespace trustlab {
 namespace {
@@ -118,7 +119,7 @@ void recordAudit(RunStore& store, long long runId, const std::string& name, cons
   for (const auto& [tag, value] : outcome.tags) store.setTag(runId, tag, value);
   for (const auto& [file, content] : outcome.files) {
     const auto path = auditArtifactPath(store.path(), runId, file);
-    std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+    createPrivateDirectories(std::filesystem::path(path).parent_path());
     std::ofstream out(path);
     out << content;
     if (!out) throw InputError(path, "could not write the audit's " + file);

@@ -5,12 +5,14 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "data/batching.h"
 #include "store/checkpoint.h"
 #include "experiment/partition_preview.h"
 #include "spec/prepared_data.h"
+#include "spec/privacy_caveats.h"
 #include "spec/run_name.h"
 #include "spec/spec_warnings.h"
 #include "store/run_tags.h"
@@ -20,6 +22,7 @@
 #include "federated/federated_trainer.h"
 #include "models/model_factory.h"
 #include "util/runtime.h"
+#include "util/private_files.h"
 
 namespace trustlab {
 namespace {
@@ -53,6 +56,30 @@ PreparedData loadData(const ExperimentSpec& spec, const RunOptions& o, RunOutcom
   return prepared;
 }
 
+/// What only the loaded data can show is wrong with `spec`: too few classes for its objective, or
+/// more clients a round than a data-made partition (one client per user) holds. InputError naming
+/// the field, before any run is recorded.
+void checkDataFitsSpec(const ExperimentSpec& spec, const PreparedData& prepared) {
+  const size_t need = objectiveRegistry().at(spec.training.objective).minTrainClasses;
+  std::set<long> classes;
+  for (long c : trainClasses(prepared)) classes.insert(c);
+  if (classes.size() < need)
+    throw InputError(spec.data.dataset,
+                     "its training split has " + std::to_string(classes.size()) + " distinct label" +
+                         (classes.size() == 1 ? " ('" + prepared.dataset.labels()[size_t(*classes.begin())] + "')" : "s") +
+                         ": training.objective '" + spec.training.objective + "' needs at least " + std::to_string(need),
+                     0, "label");
+  const auto& f = spec.federated;
+  const auto& reads = partitionerRegistry().at(f.partition).fields;
+  if (!f.enabled || std::count(reads.begin(), reads.end(), "clients")) return;  // spec validation checked those
+  const size_t clients = specPartition(spec, prepared).size();
+  if (size_t(f.clientsPerRound) > clients)
+    throw InputError(spec.data.dataset,
+                     "the '" + f.partition + "' partition makes " + std::to_string(clients) + " clients, fewer than " +
+                         "federated.clients_per_round (" + std::to_string(f.clientsPerRound) + ")",
+                     0, "federated.clients_per_round");
+}
+
 /// Federated training; its clients are stored beside the run.
 void trainFederated(const ExperimentSpec& spec, const PreparedData& prepared, ObjectivePtr objective,
                     const RunOptions& o, StoreObserver* storeObserver, RunOutcome& out,
@@ -78,7 +105,7 @@ void trainFederated(const ExperimentSpec& spec, const PreparedData& prepared, Ob
   out.training.noiseMultiplier = r.noiseMultiplier;
   if (!o.store) return;
   const auto path = federatedArtifactPath(o.store->path(), out.runId);
-  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  createPrivateDirectories(std::filesystem::path(path).parent_path());
   std::vector<long> sizes;
   for (const auto& c : partition) sizes.push_back(long(c.size()));
   std::ofstream(path) << nlohmann::json{{"sizes", sizes}, {"labels_per_client", stats.labelCount},
@@ -186,8 +213,11 @@ RunOutcome runExperiment(const ExperimentSpec& spec, const RunOptions& o) {
   parseDevice(spec.training.device);  // fail early, before loading data
   RunOutcome out;
   const PreparedData prepared = loadData(spec, o, out);
+  checkDataFitsSpec(spec, prepared);
   const auto warnings = specWarnings(spec, out.trainExamples);
   for (const auto& w : warnings) say(o, "warning: " + w.field + ": " + w.message);
+  const auto caveats = privacyCaveats(spec);
+  for (const auto& c : caveats) say(o, "privacy caveat: " + c.summary + ": " + c.meaning);
   const auto objective = freshObjective(spec, out);
   if (o.store) {
     out.runId = o.store->createRun(o.experiment, defaultRunName(spec), spec.toJson(), spec.sha256(), spec.training.seed,
@@ -199,11 +229,9 @@ RunOutcome runExperiment(const ExperimentSpec& spec, const RunOptions& o) {
     params["privacy.mode"] = spec.training.privacy.mode;
     o.store->logParams(out.runId, params);
     for (const auto& w : warnings) o.store->setTag(out.runId, "warning." + w.field, w.message);
-    if (spec.training.privacy.enabled()) {
+    if (spec.training.privacy.enabled())
       o.store->setTag(out.runId, "privacy.secure_mode", spec.training.privacy.secure ? "true" : "false");
-      if (spec.training.privacy.sampling != kSamplingPoisson)
-        o.store->setTag(out.runId, "privacy.warning", "shuffled batches: the accountant assumes Poisson sampling");
-    }
+    for (const auto& c : caveats) o.store->setTag(out.runId, privacyCaveatTag(c.key), c.summary + ": " + c.meaning);
   }
   return trainAndFinish(spec, prepared, objective, o, out, {});
 }

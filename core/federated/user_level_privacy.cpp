@@ -6,7 +6,6 @@
 #include "privacy/adaptive_clipping.h"
 #include "privacy/calibration.h"
 #include "util/errors.h"
-#include "util/runtime.h"
 
 namespace trustlab {
 
@@ -18,8 +17,9 @@ UserLevelPrivacy::UserLevelPrivacy(const FederatedConfig& config, const PrivacyC
       sigma_(config.userNoiseMultiplier),
       clip_(config.userClip),
       accountant_(makeAccountant(privacy.accountant)),
-      countRng_(privacy.secure ? osRandomSeed() : seed ^ 0xc047ULL),
-      noise_(privacy.secure ? osRandomSeed() : seed ^ 0x05e7ULL, device) {
+      countRng_(seed ^ 0xc047ULL),
+      secure_(privacy.secure ? std::make_shared<SecureNoise>() : nullptr),
+      noise_(secure_ ? GaussianNoise(secure_) : GaussianNoise(seed ^ 0x05e7ULL, device)) {
   if (!aggregationRegistry().at(config.aggregation).equal)
     throw InputError("federated.user_dp", "needs equal aggregation weights (the clip bounds each client's share)");
   if (config.userTargetEpsilon > 0)
@@ -35,7 +35,13 @@ UserLevelPrivacy::UserLevelPrivacy(const FederatedConfig& config, const PrivacyC
 }
 
 void UserLevelPrivacy::addNoise(std::vector<torch::Tensor>& sum) {
-  for (auto& d : sum) noise_.addTo(d, sigmaUpdate_ * clip_, 1.0 / double(config_.clientsPerRound));
+  double sigma = sigmaUpdate_;
+  if (secure_) {  // a little more noise for the snapping's wider sensitivity (privacy/secure_noise.h)
+    int64_t coordinates = 0;
+    for (const auto& d : sum) coordinates += d.numel();
+    sigma = noiseMultiplierBeforeSnapping(sigma, coordinates);
+  }
+  for (auto& d : sum) noise_.addTo(d, sigma * clip_, 1.0 / double(config_.clientsPerRound));
 }
 
 void UserLevelPrivacy::endRound(long round, double unclipped,
@@ -44,7 +50,8 @@ void UserLevelPrivacy::endRound(long round, double unclipped,
   emit("privacy/user_clip", round, clip_);
   if (config_.userAdaptiveClip) {
     // Geometric step towards the target quantile from the privately counted unclipped share.
-    const double noisyCount = unclipped + sigmaCount_ * std::normal_distribution<double>(0, 1)(countRng_);
+    const double z = secure_ ? secure_->normal() : std::normal_distribution<double>(0, 1)(countRng_);
+    const double noisyCount = unclipped + sigmaCount_ * z;
     clip_ = nextClipNorm(clip_, noisyCount, double(config_.clientsPerRound), config_.userTargetQuantile,
                          config_.userClipLr);
   }

@@ -43,7 +43,8 @@ class UserLevelPrivacy {
   double delta_, q_, sigma_;
   double clip_, sigmaUpdate_, sigmaCount_ = 0;
   std::unique_ptr<Accountant> accountant_;
-  std::mt19937_64 countRng_;
+  std::mt19937_64 countRng_;  // the adaptive clip's noisy count, when not secure
+  std::shared_ptr<SecureNoise> secure_;  // secure mode: count and noise (ChaCha20)
   GaussianNoise noise_;
 };
 

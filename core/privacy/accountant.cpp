@@ -42,7 +42,10 @@ class RdpAccountant : public Accountant {
 class PrvAccountant : public Accountant {
  protected:
   EpsilonResult epsilonOf(const PrivacyHistory& history, double delta) const override {
-    return {prvEpsilon(history, delta).upper, 0};
+    const auto r = prvEpsilon(history, delta);
+    EpsilonResult out{r.upper, 0, {}};
+    if (!r.rdpFallback.empty()) out.warning = "PRV cannot answer here (" + r.rdpFallback + "): the RDP bound is reported";
+    return out;
   }
 };
 
@@ -50,7 +53,7 @@ class PrvAccountant : public Accountant {
 class GdpAccountant : public Accountant {
  protected:
   EpsilonResult epsilonOf(const PrivacyHistory& history, double delta) const override {
-    return {gdpEpsilon(history, delta), 0};
+    return {gdpEpsilon(history, delta), 0, {}};
   }
 };
 

@@ -27,7 +27,7 @@ const FieldList<PrivacyConfig>& privacyFields() {
                 {kSamplingShuffle, "fixed-size batches of a shuffled epoch (the reported ε is then not a guarantee)"}});
     l.add("accountant", &P::accountant, "Accountant", "how ε is computed (live, in the ledger, for calibration)")
         .choices(accountantRegistry());
-    l.add("secure", &P::secure, "Secure mode", "noise and sampling from an OS-seeded generator (not reproducible)");
+    l.add("secure", &P::secure, "Secure mode", "noise and sampling from ChaCha20 under a kernel key, snapped against floating-point attacks (not reproducible)");
     l.add("max_physical_batch", &P::maxPhysicalBatch, "Physical batch",
           "larger logical batches are processed in chunks of this size").atLeast(1);
     l.add("adaptive_clipping", &P::adaptiveClipping, "Adaptive clipping",

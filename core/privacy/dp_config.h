@@ -28,7 +28,7 @@ struct PrivacyConfig {
   std::string clipping = "flat";   ///< a clippingModeRegistry() name
   std::string sampling = kSamplingPoisson;  ///< or kSamplingShuffle
   std::string accountant = kRdpAccountant;  ///< an accountantRegistry() name
-  bool secure = false;             ///< noise and sampling from a generator seeded by the OS, not the run seed
+  bool secure = false;             ///< noise and sampling from ChaCha20 under a kernel key, snapped (privacy/secure_noise.h)
   long maxPhysicalBatch = 256;     ///< larger logical batches are processed in chunks
   /// Adaptive clipping (Andrew et al. 2021): C follows the targetQuantile of per-example norms,
   /// estimated from a noisy count whose noise (countNoiseMultiplier; 0 = B/20) is paid for by

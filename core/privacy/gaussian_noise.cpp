@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 
 #include <mutex>
+#include <utility>
 
 #include "privacy/ziggurat.h"
 
@@ -30,19 +31,25 @@ GaussianNoise::GaussianNoise(uint64_t seed, const torch::Device& device)
   }
 }
 
+GaussianNoise::GaussianNoise(std::shared_ptr<SecureNoise> secure)
+    : device_(torch::kCPU), secure_(std::move(secure)) {}
+
 void GaussianNoise::addTo(torch::Tensor& grad, double stddev, double scale) {
+  if (secure_) return secure_->addTo(grad, stddev, scale);
   if (grad.device().is_cpu() && grad.is_contiguous()) return addOnCpu(grad, stddev, scale);
   const auto noise = torch::empty_like(grad).normal_(0, stddev, onDevice_.defined() ? onDevice_ : seeds_);
   grad.add_(noise).mul_(scale);
 }
 
 std::vector<torch::Tensor> GaussianNoise::state() const {
+  if (secure_) return {};
   std::vector<torch::Tensor> s{seeds_.get_state()};
   if (onDevice_.defined()) s.push_back(onDevice_.get_state());
   return s;
 }
 
 void GaussianNoise::restore(const std::vector<torch::Tensor>& state) {
+  if (secure_) return;  // fresh secret bits, never saved ones
   if (state.size() != (onDevice_.defined() ? 2u : 1u))
     throw std::invalid_argument("noise generator state for another device");
   seeds_.set_state(state[0]);

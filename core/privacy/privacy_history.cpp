@@ -1,6 +1,7 @@
 #include "privacy/privacy_history.h"
 
 #include <cmath>
+#include <cstdio>
 
 #include "privacy/accountant.h"
 #include "util/errors.h"
@@ -8,8 +9,11 @@
 namespace trustlab {
 
 void validatePrivacyInputs(const PrivacyHistory& history, double delta) {
-  if (!std::isfinite(delta) || delta <= 0 || delta >= 1)
-    throw InputError("privacy", "δ must be a finite number in (0, 1), got " + std::to_string(delta), 0, "delta");
+  if (!std::isfinite(delta) || delta <= 0 || delta >= 1) {
+    char got[32];
+    std::snprintf(got, sizeof got, "%g", delta);  // 1e-12 stays 1e-12, not 0.000000
+    throw InputError("privacy", std::string("δ must be a finite number in (0, 1), got ") + got, 0, "delta");
+  }
   for (const auto& p : history) validatePhase(p);
 }
 

@@ -29,6 +29,9 @@ long totalSteps(const PrivacyHistory& history);
 struct EpsilonResult {
   double epsilon = 0;
   double order = 0;  ///< RDP order α that gave the bound (RDP only; 0 otherwise)
+  /// Set when the accountant could not answer itself and reports another rigorous bound (PRV
+  /// falling back to RDP): said wherever this ε is shown.
+  std::string warning;
 };
 
 /// The accountants' names (accountantRegistry(), privacy/accountant.h).

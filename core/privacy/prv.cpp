@@ -14,6 +14,11 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
+/// Why the grid computation cannot answer; prvEpsilon answers with RDP instead.
+struct PrvFailure : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 /// A uniform grid t_min + i·dt, i < size (size even, as circular composition needs).
 struct Grid {
   double tMin = 0, dt = 0;
@@ -105,7 +110,7 @@ torch::Tensor discretise(const GaussianPhase& p, Grid& grid) {
     continuousMean += b * truncatedCdf(b) - a * truncatedCdf(a) - integrate(truncatedCdf, a, b, 1e-12);
   }
   const double shift = continuousMean - discreteMean;
-  if (std::abs(shift) >= grid.dt / 2) throw std::runtime_error("PRV discretisation: mean shift exceeds half a bin");
+  if (!(std::abs(shift) < grid.dt / 2)) throw PrvFailure("its discretisation shifts the mean by more than half a bin");
   grid.tMin += shift;
   grid.shift += shift;
   return pmf;
@@ -136,33 +141,12 @@ torch::Tensor convolveSame(const torch::Tensor& a, const torch::Tensor& b) {
   return c.narrow(0, (full - n) / 2, n).contiguous();
 }
 
-}  // namespace
-
-double prvCdf(double q, double sigma, double t) {
-  if (t <= std::log1p(-q)) return 0;
-  const double z = std::log((std::exp(t) + q - 1) / q);
-  const double r = std::sqrt(2.0) * 2 * sigma;
-  return 1 - q * 0.5 * std::erfc((2 * z * sigma * sigma - 1) / r) -
-         (1 - q) * 0.5 * std::erfc((2 * z * sigma * sigma + 1) / r);
-}
-
-PrvEpsilon prvEpsilon(const PrivacyHistory& history, double delta, double epsError, double deltaError) {
-  if (deltaError <= 0) deltaError = delta / 1000;
-  PrivacyHistory h;
-  for (const auto& p : history)
-    if (p.steps > 0 && p.sampleRate > 0) h.push_back(p);
-  if (h.empty()) return {0, 0, 0, 0};
-  for (const auto& p : h)
-    if (p.noiseMultiplier == 0) return {kInf, kInf, kInf, 0};
+/// The FFT composition proper on a mesh for `epsError` (h non-empty, every σ > 0).
+PrvEpsilon prvOnGrid(const PrivacyHistory& h, double delta, double epsError, double deltaError) {
   const long total = totalSteps(h);
   const double L = safeDomainHalfWidth(h, epsError, deltaError);
   const double mesh = epsError / std::sqrt(double(total) * std::log(12 / deltaError) / 2);
-  if (2 * L / mesh > double(kMaxPrvGrid)) {
-    PrvEpsilon r;
-    r.upper = rdpEpsilon(h, delta).epsilon;
-    r.rdpFallback = true;
-    return r;
-  }
+  if (2 * L / mesh > double(kMaxPrvGrid)) throw PrvFailure("the loss is too spread for a grid");
   const Grid base = alignedGrid(L, mesh);
 
   torch::Tensor pmf;
@@ -199,8 +183,7 @@ PrvEpsilon prvEpsilon(const PrivacyHistory& history, double delta, double epsErr
       if (deltaAt(mid) <= target) hi = mid;
       else lo = mid + 1;
     }
-    if (lo >= n) return kInf;
-    if (lo == 0) throw std::runtime_error("PRV: domain too small to compute ε");
+    if (lo >= n || lo == 0) throw PrvFailure("ε lies beyond its grid");
     return std::log((d1[size_t(lo)] - target) / d2[size_t(lo)]);
   };
   PrvEpsilon r;
@@ -209,6 +192,34 @@ PrvEpsilon prvEpsilon(const PrivacyHistory& history, double delta, double epsErr
   r.lower = std::max(0.0, epsilonAt(delta + deltaError) - epsError);
   r.estimate = std::max(0.0, epsilonAt(delta));
   return r;
+}
+
+}  // namespace
+
+double prvCdf(double q, double sigma, double t) {
+  if (t <= std::log1p(-q)) return 0;
+  const double z = std::log((std::exp(t) + q - 1) / q);
+  const double r = std::sqrt(2.0) * 2 * sigma;
+  return 1 - q * 0.5 * std::erfc((2 * z * sigma * sigma - 1) / r) -
+         (1 - q) * 0.5 * std::erfc((2 * z * sigma * sigma + 1) / r);
+}
+
+PrvEpsilon prvEpsilon(const PrivacyHistory& history, double delta, double epsError, double deltaError) {
+  if (deltaError <= 0) deltaError = delta / 1000;
+  PrivacyHistory h;
+  for (const auto& p : history)
+    if (p.steps > 0 && p.sampleRate > 0) h.push_back(p);
+  if (h.empty()) return {0, 0, 0, 0};
+  for (const auto& p : h)
+    if (p.noiseMultiplier == 0) return {kInf, kInf, kInf, 0};
+  try {
+    return prvOnGrid(h, delta, epsError, deltaError);
+  } catch (const PrvFailure& e) {
+    PrvEpsilon r;
+    r.upper = r.estimate = rdpEpsilon(h, delta).epsilon;
+    r.rdpFallback = e.what();
+    return r;
+  }
 }
 
 }  // namespace trustlab

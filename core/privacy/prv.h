@@ -3,6 +3,8 @@
 // shift), self-composed by FFT and convolved across phases; ε is read from the composed PMF with
 // rigorous error bounds. The upper bound is what TrustLab reports.
 #pragma once
+#include <string>
+
 #include "privacy/privacy_history.h"
 
 namespace trustlab {
@@ -10,9 +12,12 @@ namespace trustlab {
 struct PrvEpsilon {
   double lower = 0, estimate = 0, upper = 0;
   long gridSize = 0;
-  /// The loss is so spread (tiny σ, ε in the hundreds) that the grid would exceed kMaxPrvGrid
-  /// points: the RDP bound, also rigorous, is returned as upper (and lower = 0).
-  bool rdpFallback = false;
+  /// Why PRV did not answer, when it could not (empty when it did): the loss is so spread (tiny
+  /// σ, ε in the hundreds) that the grid would exceed kMaxPrvGrid points, its discretisation
+  /// cannot keep the mean within half a bin (Gopi et al. §5; prv_accountant raises there too), or
+  /// the ε lies beyond the grid. Then the RDP bound, also rigorous, is returned as upper (lower
+  /// = 0, estimate = upper): a stated fallback, never a wrong number.
+  std::string rdpFallback;
 };
 
 constexpr long kMaxPrvGrid = 1L << 23;

@@ -18,40 +18,45 @@ namespace {
 constexpr int kLayers = 256;
 constexpr double kR = 3.6541528853610088;  // right edge of the widest rectangle (256 layers)
 constexpr double kV = 4.92867323399e-3;    // area of each layer, the base one including the tail
-constexpr double kMagnitudes = 0x1.0p23;   // 23 magnitude bits per draw
 
 double density(double x) { return std::exp(-0.5 * x * x); }
 
 // Layer i > 0 spans y ∈ [f(xᵢ), f(xᵢ₋₁)] and x ∈ [0, xᵢ]; layer 0 is the base rectangle of width
-// v/f(r) plus the tail. A draw x = m·wᵢ (m the 23-bit magnitude) is accepted at once when m < kᵢ,
-// i.e. x < xᵢ₋₁, where the whole layer lies under the curve (Marsaglia & Tsang 2000, §2).
+// v/f(r) plus the tail. A draw x = m·wᵢ (m the magnitude bits) is accepted at once when m < kᵢ,
+// i.e. x < xᵢ₋₁, where the whole layer lies under the curve (Marsaglia & Tsang 2000, §2). Float
+// draws take 23 magnitude bits of a 32-bit word; double draws 53 of a 64-bit word.
+template <typename Real, typename IntType, int kMagnitudeBits>
 struct Tables {
-  std::array<int32_t, kLayers> k;
-  std::array<float, kLayers> w, f;
+  using Int = IntType;
+  static constexpr int kBits = kMagnitudeBits;
+  static constexpr double kMagnitudes = double(Int(1) << kBits);
+  std::array<Int, kLayers> k;
+  std::array<Real, kLayers> w, f;
 
   Tables() {
     const double q = kV / density(kR);
-    k[0] = int32_t(kR / q * kMagnitudes);
+    k[0] = Int(kR / q * kMagnitudes);
     k[1] = 0;
-    w[0] = float(q / kMagnitudes);
-    w[kLayers - 1] = float(kR / kMagnitudes);
-    f[0] = 1.0f;
-    f[kLayers - 1] = float(density(kR));
+    w[0] = Real(q / kMagnitudes);
+    w[kLayers - 1] = Real(kR / kMagnitudes);
+    f[0] = 1;
+    f[kLayers - 1] = Real(density(kR));
     double outer = kR;
     for (int i = kLayers - 2; i >= 1; --i) {
       const double x = std::sqrt(-2.0 * std::log(kV / outer + density(outer)));  // f(xᵢ) = f(xᵢ₊₁) + v/xᵢ₊₁
-      k[i + 1] = int32_t(x / outer * kMagnitudes);
-      w[i] = float(x / kMagnitudes);
-      f[i] = float(density(x));
+      k[i + 1] = Int(x / outer * kMagnitudes);
+      w[i] = Real(x / kMagnitudes);
+      f[i] = Real(density(x));
       outer = x;
     }
   }
+  static const Tables& get() {
+    static const Tables t;
+    return t;
+  }
 };
-
-const Tables& tables() {
-  static const Tables t;
-  return t;
-}
+using FloatTables = Tables<float, int32_t, 23>;
+using DoubleTables = Tables<double, int64_t, 53>;
 
 // One xoshiro256++ step (Blackman & Vigna 2018) on a state of 64-bit words or of GCC vectors of them.
 // Everything by reference: a vector passed by value would change the ABI between the AVX2 clones.
@@ -135,29 +140,66 @@ void quickDraws(const uint32_t* __restrict words, int64_t n, const float* __rest
   }
 }
 
-// The slow path for a word outside its layer's inner rectangle: the wedge test, or the tail.
-float rejectOrRedraw(Xoshiro256& rng, uint32_t word, const Tables& t) {
+// The slow path for a word outside its layer's inner rectangle: the wedge test, or the tail. The
+// word's low 8 bits are its layer, bit 8 its sign, its top kBits bits its magnitude; `rng` gives
+// the extra bits (uniform() in [0, 1), next() a fresh word).
+template <typename T, typename Word, typename Rng>
+double rejectOrRedraw(Rng& rng, Word word) {
+  const T& t = T::get();
+  constexpr int kShift = int(sizeof(Word)) * 8 - T::kBits;
   for (;;) {
-    const uint32_t layer = word & 0xff, magnitude = word >> 9;
+    const uint32_t layer = uint32_t(word & 0xff);
+    const auto magnitude = static_cast<typename T::Int>(word >> kShift);
     const bool negative = word & 0x100;
-    const double x = double(magnitude) * t.w[layer];
-    if (int32_t(magnitude) < t.k[layer]) return float(negative ? -x : x);
+    const double x = double(magnitude) * double(t.w[layer]);
+    if (magnitude < t.k[layer]) return negative ? -x : x;
     if (layer == 0) {  // the tail beyond r: r + E/r accepted w.p. exp(-E²/2r²) (Marsaglia 1964)
       for (;;) {
         const double e = -std::log1p(-rng.uniform()) / kR, y = -std::log1p(-rng.uniform());
-        if (y + y > e * e) return float(negative ? -(kR + e) : kR + e);
+        if (y + y > e * e) return negative ? -(kR + e) : kR + e;
       }
     }
-    if (t.f[layer] + rng.uniform() * (t.f[layer - 1] - t.f[layer]) < density(x))
-      return float(negative ? -x : x);
-    word = uint32_t(rng.next());
+    if (double(t.f[layer]) + rng.uniform() * double(t.f[layer - 1] - t.f[layer]) < density(x)) return negative ? -x : x;
+    word = Word(rng.next());
   }
 }
+
+// The double-precision quick draw of every 64-bit word, as quickDraws does for floats.
+TRUSTLAB_AVX2_CLONE
+void quickDraws64(const uint64_t* __restrict words, int64_t n, const double* __restrict w,
+                  const int64_t* __restrict k, double* __restrict x, int64_t* __restrict outside) {
+  for (int64_t j = 0; j < n; ++j) {
+    const auto layer = int64_t(words[j] & 0xff), magnitude = int64_t(words[j] >> 11);
+    const double sign = 1.0 - double(int64_t((words[j] >> 7) & 2));  // ±1 from bit 8
+    x[j] = sign * double(magnitude) * w[layer];
+    outside[j] = magnitude >= k[layer];
+  }
+}
+
+/// RandomWords as the rejection path wants them, a word at a time from a buffered block.
+class BufferedWords {
+ public:
+  explicit BufferedWords(RandomWords& source) : source_(source) {}
+  uint64_t next() {
+    if (used_ == kSize) {
+      source_.fill(buffer_, kSize);
+      used_ = 0;
+    }
+    return buffer_[used_++];
+  }
+  double uniform() { return double(next() >> 11) * 0x1.0p-53; }
+
+ private:
+  static constexpr int64_t kSize = 64;
+  RandomWords& source_;
+  uint64_t buffer_[kSize];
+  int64_t used_ = kSize;
+};
 
 }  // namespace
 
 void addScaledGaussian(float* g, int64_t n, uint64_t seed, float stddev, float scale) {
-  const Tables& t = tables();
+  const FloatTables& t = FloatTables::get();
   XoshiroLanes lanes(seed);
   Xoshiro256 spare(~seed);  // the rare rejections' extra bits
   uint32_t words[kBlock];
@@ -168,15 +210,30 @@ void addScaledGaussian(float* g, int64_t n, uint64_t seed, float stddev, float s
     fillWords(lanes, words);
     quickDraws(words, count, t.w.data(), t.k.data(), x, outside);
     for (int64_t j = 0; j < count; ++j)
-      if (outside[j]) x[j] = rejectOrRedraw(spare, words[j], t);
+      if (outside[j]) x[j] = float(rejectOrRedraw<FloatTables>(spare, words[j]));
     float* out = g + start;
     for (int64_t j = 0; j < count; ++j) out[j] = (out[j] + stddev * x[j]) * scale;
   }
 }
 
+void standardNormals(double* z, int64_t n, RandomWords& words, RandomWords& spareWords) {
+  const DoubleTables& t = DoubleTables::get();
+  BufferedWords spare(spareWords);
+  constexpr int64_t kWords = kBlock / 2;
+  uint64_t block[kWords];
+  int64_t outside[kWords];
+  for (int64_t start = 0; start < n; start += kWords) {
+    const int64_t count = std::min(kWords, n - start);
+    words.fill(block, count);
+    quickDraws64(block, count, t.w.data(), t.k.data(), z + start, outside);
+    for (int64_t j = 0; j < count; ++j)
+      if (outside[j]) z[start + j] = rejectOrRedraw<DoubleTables>(spare, block[j]);
+  }
+}
+
 ZigguratShape zigguratShape() {
-  const Tables& t = tables();
-  return {kR, kV, double(t.w[1]) * kMagnitudes};
+  const FloatTables& t = FloatTables::get();
+  return {kR, kV, double(t.w[1]) * FloatTables::kMagnitudes};
 }
 
 }  // namespace trustlab

@@ -7,6 +7,7 @@
 #include "data/loaders/json_file.h"
 #include "spec/spec_fields.h"
 #include "federated/client_selection.h"
+#include "federated/partition.h"
 #include "models/model_factory.h"
 #include "training/objective.h"
 #include "util/errors.h"
@@ -115,6 +116,11 @@ std::vector<SpecIssue> ExperimentSpec::validate() const {
         "'" + training.objective + "' trains federated only; train centrally on the same data as one client "
         "holding everything (federated.partition iid, clients 1, clients_per_round 1)");
   check(f.periods <= f.rounds, "federated.periods", "must be in 1..rounds");
+  const auto* partitioner = partitionerRegistry().find(f.partition);
+  const bool clientsGiven = partitioner && std::count(partitioner->fields.begin(), partitioner->fields.end(), "clients");
+  check(!f.enabled || !clientsGiven || f.clientsPerRound <= f.clients, "federated.clients_per_round",
+        "is " + std::to_string(f.clientsPerRound) + " but there are only " + std::to_string(f.clients) +
+            " clients (federated.clients): a round cannot invite more clients than there are");
   check(!f.userAdaptiveClip || f.userDp, "federated.user_adaptive_clip", "needs user_dp");
   const auto* aggregation = aggregationRegistry().find(f.aggregation);
   check(!f.userDp || !aggregation || aggregation->equal, "federated.user_dp",

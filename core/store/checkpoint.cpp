@@ -9,13 +9,14 @@
 #include "spec/prepared_data.h"
 #include "util/errors.h"
 #include "util/text.h"
+#include "util/private_files.h"
 
 namespace fs = std::filesystem;
 
 namespace trustlab {
 
 void saveCheckpoint(const std::string& dir, const Checkpoint& c) {
-  fs::create_directories(dir);
+  createPrivateDirectories(dir);
   torch::serialize::OutputArchive archive;
   c.model->save(archive);
   archive.save_to((fs::path(dir) / "model.pt").string());

@@ -9,13 +9,16 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <unordered_map>
 
 #include "store/sqlite_statement.h"
 #include "util/errors.h"
 #include "util/runtime.h"
+#include "util/private_files.h"
 
 namespace trustlab {
 
@@ -126,7 +129,7 @@ void requireKnownSchema(sqlite3* db, const std::string& path) {
   Statement v(db, "PRAGMA user_version");
   v.step();
   if (v.integer(0) > kSchemaVersion)
-    throw StoreError(path + ": run store written by a newer TrustLab (schema " + std::to_string(v.integer(0)) + ")");
+    throw InputError(path, "run store written by a newer TrustLab (schema " + std::to_string(v.integer(0)) + ")");
 }
 
 /// Every run's params and tags in two queries (not two per run: a store holds thousands).
@@ -153,8 +156,11 @@ std::string defaultStorePath() {
   else if (const char* home = std::getenv("HOME"); home && *home) base = std::string(home) + "/.local/share";
   else base = ".";
   const auto dir = std::filesystem::path(base) / "trustlab";
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
+  try {
+    createPrivateDirectories(dir);
+  } catch (const InputError&) {
+    // Said by the store's own open, naming the file.
+  }
   return (dir / "runs.sqlite").string();
 }
 
@@ -163,7 +169,35 @@ ReproInfo captureRepro(const std::string& device, int threads, const std::string
   return {b.gitCommit, b.trustlabVersion, b.libtorchVersion, qtVersion, hostDescription(), device, threads};
 }
 
+namespace {
+
+constexpr char kNotAStore[] = "is not a TrustLab run store (the file is not an SQLite database)";
+
+/// InputError naming `path` when it cannot be a run store whatever the disk does: a folder, a
+/// file in a folder that does not exist, or (readers) no file at all.
+void requireStorePath(const std::string& path, bool readOnly) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (path.empty()) throw InputError("run store", "no path given");
+  if (fs::is_directory(path, ec)) throw InputError(path, "is a folder; a run store is a file (e.g. " + path + "/runs.sqlite)");
+  const auto parent = fs::absolute(path, ec).parent_path();
+  if (!fs::is_directory(parent, ec)) throw InputError(path, "cannot create a run store: folder " + parent.string() + " does not exist");
+  if (readOnly && !fs::exists(path, ec)) throw InputError(path, "no run store there (no such file)");
+  // SQLite would take a short file for an empty database and write over it: any file that is
+  // not empty must start with SQLite's header.
+  if (fs::is_regular_file(path, ec) && fs::file_size(path, ec) > 0) {
+    char header[16] = {};
+    std::ifstream(path, std::ios::binary).read(header, sizeof header);
+    if (std::memcmp(header, "SQLite format 3", 16) != 0)
+      throw InputError(path, kNotAStore);
+  }
+}
+
+}  // namespace
+
 RunStore::RunStore(const std::string& path, bool readOnly) : path_(path) {
+  requireStorePath(path, readOnly);
+  if (!readOnly) createPrivateFile(path);  // SQLite gives its -wal and -shm files the same mode
   const int flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_FULLMUTEX;
   const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
@@ -180,7 +214,7 @@ RunStore::RunStore(const std::string& path, bool readOnly) : path_(path) {
       // SQLite reads a file shorter than its header as an empty database: no runs table, no store.
       Statement t(db_, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'runs'");
       t.step();
-      if (t.integer(0) == 0) throw StoreError(path + ": not a TrustLab run store (no runs table)");
+      if (t.integer(0) == 0) throw InputError(path, "is not a TrustLab run store (no runs table)");
       return;
     }
     exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
@@ -188,6 +222,14 @@ RunStore::RunStore(const std::string& path, bool readOnly) : path_(path) {
     exec(std::string("BEGIN IMMEDIATE;") + kSchema + "PRAGMA user_version=" + std::to_string(kSchemaVersion) +
          "; COMMIT;");
     recoverKilledRuns();
+  } catch (const StoreError& e) {
+    // A file that is no SQLite database is the user's input, not a failing disk.
+    const bool notADatabase = sqlite3_errcode(db_) == SQLITE_NOTADB;
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_close(db_);
+    db_ = nullptr;
+    if (notADatabase) throw InputError(path, kNotAStore);
+    throw;
   } catch (...) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     sqlite3_close(db_);
@@ -203,9 +245,8 @@ RunStore::~RunStore() {
 void RunStore::exec(const std::string& sql) const {
   char* err = nullptr;
   if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string msg = err ? err : "unknown error";
     sqlite3_free(err);
-    throw StoreError(path_ + ": " + msg);
+    throw StoreError(path_ + ": " + sqliteFailure(db_));
   }
 }
 
@@ -395,6 +436,13 @@ int RunStore::recoverKilledRuns() {
     u.bind(1, id).step();
   }
   return int(dead.size());
+}
+
+std::vector<std::string> RunStore::integrityCheck() const {
+  std::vector<std::string> problems;
+  Statement check(db_, "PRAGMA integrity_check");
+  while (check.step()) problems.push_back(check.text(0));
+  return problems;
 }
 
 }  // namespace trustlab

@@ -54,8 +54,10 @@ struct LedgerEntry {
 
 class RunStore {
  public:
-  /// Opens or creates `path`; throws StoreError naming the file when it cannot. A read-only
-  /// store neither creates, migrates nor recovers: readers (GUI views) never wait for writers.
+  /// Opens or creates `path` (created 0600, util/private_files.h). InputError naming it when the
+  /// path cannot be a store (a folder, a missing folder, not a database, a newer schema),
+  /// StoreError when the disk fails. A read-only store neither creates, migrates nor recovers:
+  /// readers (GUI views) never wait for writers.
   explicit RunStore(const std::string& path, bool readOnly = false);
   ~RunStore();
   RunStore(const RunStore&) = delete;
@@ -94,6 +96,8 @@ class RunStore {
 
   /// Marks runs whose process is gone as killed; returns how many. Called by the constructor.
   int recoverKilledRuns();
+  /// SQLite's PRAGMA integrity_check: {"ok"} for a sound store, else the problems it lists.
+  std::vector<std::string> integrityCheck() const;
 
  private:
   void exec(const std::string& sql) const;

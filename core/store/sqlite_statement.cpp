@@ -4,6 +4,14 @@
 
 namespace trustlab {
 
+std::string sqliteFailure(sqlite3* db) {
+  const int code = sqlite3_extended_errcode(db);
+  std::string message = sqlite3_errmsg(db);
+  if (code == SQLITE_FULL || code == SQLITE_IOERR_WRITE || code == SQLITE_IOERR_FSYNC || code == SQLITE_IOERR_TRUNCATE)
+    message += " (the disk is full or a file-size limit was reached; runs stored before are kept)";
+  return message;
+}
+
 Statement::Statement(sqlite3* db, const std::string& sql) : db_(db) {
   check(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt_, nullptr), "prepare");
 }
@@ -13,7 +21,7 @@ Statement::~Statement() { sqlite3_finalize(stmt_); }
 void Statement::check(int rc, const char* what) const {
   if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE) return;
   const char* file = sqlite3_db_filename(db_, "main");
-  throw StoreError(std::string(file ? file : "run store") + ": " + what + " failed: " + sqlite3_errmsg(db_));
+  throw StoreError(std::string(file ? file : "run store") + ": " + what + " failed: " + sqliteFailure(db_));
 }
 
 Statement& Statement::bind(int i, long long v) { check(sqlite3_bind_int64(stmt_, i, v), "bind"); return *this; }

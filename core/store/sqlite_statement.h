@@ -1,4 +1,4 @@
-// core/experiment: a RAII prepared statement with checked binds/steps; every failure becomes a
+// core/store: a RAII prepared statement with checked binds/steps; every failure becomes a
 // StoreError naming the database file (e.g. "database or disk is full").
 #pragma once
 #include <sqlite3.h>
@@ -6,6 +6,10 @@
 #include <string>
 
 namespace trustlab {
+
+/// SQLite's message for the last failure on `db`, with the likely cause when a write could not
+/// reach the disk (a full disk and a file-size limit read as "disk I/O error" otherwise).
+std::string sqliteFailure(sqlite3* db);
 
 class Statement {
  public:

@@ -37,7 +37,7 @@ Registry<ObjectiveEntry>& objectiveRegistry() {
             {[](const ModelConfig& c, int64_t vocab, int64_t classes, int64_t maxLength) {
                return classifierObjective(makeClassifier(c, vocab, classes, maxLength));
              },
-             {}, "accuracy", true});
+             {}, "accuracy", true, false, 2});
     reg.add({"next_word", "a causal language model on the texts (next-word prediction; labels unused)"},
             {[](const ModelConfig& c, int64_t vocab, int64_t, int64_t maxLength) {
                return nextWordObjective(makeLanguageModel(c, vocab, maxLength));

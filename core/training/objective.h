@@ -55,6 +55,9 @@ struct ObjectiveEntry {
   std::string headlineMetric;
   bool higherIsBetter = true;
   bool headlineLogScale = false;  ///< plotted on a log axis (perplexity spans orders of magnitude)
+  /// The fewest distinct labels its training split must hold (a classifier of one class learns
+  /// nothing; a language model ignores labels).
+  size_t minTrainClasses = 0;
 };
 
 /// classify (the default), next_word (a causal LM on the texts, labels unused) and any added by

@@ -11,7 +11,6 @@
 #include "privacy/calibration.h"
 #include "privacy/per_example_clipping.h"
 #include "util/errors.h"
-#include "util/runtime.h"
 
 namespace trustlab {
 
@@ -29,8 +28,9 @@ PrivateStepper::PrivateStepper(torch::nn::Module& model, BatchLosses losses, con
       expectedBatch_(double(expectedBatch)),
       q_(double(expectedBatch) / double(n)),
       device_(device),
-      generator_(at::make_generator<at::CPUGeneratorImpl>(config.secure ? osRandomSeed() : seed ^ 0x5eedULL)),
-      noise_(config.secure ? osRandomSeed() : seed ^ 0x4015eULL, device) {
+      generator_(at::make_generator<at::CPUGeneratorImpl>(seed ^ 0x5eedULL)),
+      secure_(config.secure ? std::make_shared<SecureNoise>() : nullptr),
+      noise_(secure_ ? GaussianNoise(secure_) : GaussianNoise(seed ^ 0x4015eULL, device)) {
   if (q_ > 1) throw InputError("training.batch_size", "larger than the training set: q = B/N would exceed 1");
   sigma_ = config.targetEpsilon > 0
                ? calibrateNoise(config.targetEpsilon, config.delta, q_, steps, config.accountant).noiseMultiplier
@@ -47,10 +47,18 @@ PrivateStepper::PrivateStepper(torch::nn::Module& model, BatchLosses losses, con
       throw InputError("privacy.count_noise_multiplier", "too small for σ = " + std::to_string(sigma_) +
                                                               ": the count alone would exceed the budget");
   }
+  if (secure_) {
+    // Snapping widens the gradient's sensitivity a little (privacy/secure_noise.h): draw a little
+    // more noise, so that the accounted σ is the one asked for.
+    int64_t coordinates = 0;
+    for (const auto& p : trainableParameters(model_)) coordinates += p.numel();
+    sigmaGradient_ = noiseMultiplierBeforeSnapping(sigmaGradient_, coordinates);
+  }
 }
 
 torch::Tensor PrivateStepper::samplePoisson() {
-  const auto u = torch::rand({datasetSize_}, generator_, torch::TensorOptions(torch::kDouble));
+  const auto u = secure_ ? secure_->uniforms(datasetSize_)
+                         : torch::rand({datasetSize_}, generator_, torch::TensorOptions(torch::kDouble));
   return (u < q_).nonzero().flatten();
 }
 
@@ -98,7 +106,8 @@ PrivateStepResult PrivateStepper::computeGradients(const EncodedSplit& data, con
   if (tap_) tap_->afterNoise(sums, expectedBatch_);
   if (config_.adaptiveClipping) {
     // Geometric update towards the target quantile from the privately counted unclipped fraction.
-    const double noisyCount = unclipped + sigmaCount_ * torch::randn({1}, generator_, torch::kDouble).item<double>();
+    const double z = secure_ ? secure_->normal() : torch::randn({1}, generator_, torch::kDouble).item<double>();
+    const double noisyCount = unclipped + sigmaCount_ * z;
     clipNorm_ = nextClipNorm(clipNorm_, noisyCount, expectedBatch_, config_.targetQuantile, config_.clipLearningRate);
   }
   return r;

@@ -1,7 +1,7 @@
 // core/training: one DP-SGD step of eDP-SGD (or the naive reference): Poisson sampling with
 // variable batch size, per-example clipping over physical chunks, Gaussian noise σ·C from a
-// seeded (or, in secure mode, OS-seeded) generator, normalised by the expected batch size, and
-// the running privacy account.
+// seeded generator (or, in secure mode, ChaCha20 under a kernel key, snapped against
+// floating-point attacks), normalised by the expected batch size, and the running privacy account.
 #pragma once
 #include <ATen/core/Generator.h>
 #include <torch/types.h>
@@ -50,7 +50,8 @@ class PrivateStepper {
 
   double noiseMultiplier() const { return sigma_; }
   double clipNorm() const { return clipNorm_; }  ///< current C (moves with adaptive clipping)
-  /// σ of the gradient noise: σ itself, or more when adaptive clipping spends part of the budget.
+  /// σ of the gradient noise: σ itself, or more when adaptive clipping spends part of the budget
+  /// (and, in secure mode, a few parts per million more for the snapping).
   double gradientNoiseMultiplier() const { return sigmaGradient_; }
   double sampleRate() const { return q_; }
 
@@ -81,7 +82,8 @@ class PrivateStepper {
   double expectedBatch_;
   double q_, sigma_, sigmaGradient_, sigmaCount_ = 0, clipNorm_;
   torch::Device device_;
-  at::Generator generator_;  // Poisson sampling and the adaptive-clipping count (CPU)
+  at::Generator generator_;  // Poisson sampling and the adaptive-clipping count (CPU), when not secure
+  std::shared_ptr<SecureNoise> secure_;  // secure mode: sampling, count and noise (ChaCha20)
   GaussianNoise noise_;
   std::unique_ptr<Accountant> accountant_;
   NoiseTap* tap_ = nullptr;

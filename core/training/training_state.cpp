@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "util/errors.h"
+#include "util/private_files.h"
 
 namespace trustlab {
 namespace {
@@ -96,7 +97,7 @@ void saveTrainingState(const std::string& path, const TrainingState& state, cons
   archive.write("meta", c10::IValue(metaOf(state).dump()));
   const std::string tmp = path + ".tmp";
   try {
-    std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+    createPrivateDirectories(std::filesystem::path(path).parent_path());
     archive.save_to(tmp);
     std::filesystem::rename(tmp, path);  // atomic: the old state stays whole until this
   } catch (const std::exception& e) {

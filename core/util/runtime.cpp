@@ -6,8 +6,8 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
-#include <random>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -85,9 +85,6 @@ double unixSeconds() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-uint64_t osRandomSeed() {
-  std::random_device rd;  // the kernel's CSPRNG on Linux
-  return (uint64_t(rd()) << 32) ^ uint64_t(rd());
-}
+void reportFileSizeLimitAsError() { std::signal(SIGXFSZ, SIG_IGN); }
 
 }  // namespace trustlab

@@ -1,6 +1,6 @@
 // core/util: the process's runtime configuration and identity: LibTorch threads sized from the
 // hardware (Debian's LibTorch defaults to one), device parsing, and the version/host facts that
-// every run records for reproducibility; the clock and OS entropy that runs stamp and seed with.
+// every run records for reproducibility; the clock that runs stamp with.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -27,8 +27,9 @@ BuildInfo buildInfo();
 /// Wall-clock seconds since the Unix epoch (metric and store timestamps).
 double unixSeconds();
 
-/// 64 bits from the kernel's CSPRNG: the seed of secure-mode noise.
-uint64_t osRandomSeed();
+/// A file-size limit (ulimit -f) then makes writes fail (EFBIG), reported like a full disk with
+/// the file named, instead of SIGXFSZ killing the process mid-write. Front ends call it first.
+void reportFileSizeLimitAsError();
 
 /// "hostname (Linux 6.1 x86_64)".
 std::string hostDescription();

@@ -572,11 +572,26 @@ class TestCli : public QObject {
     QCOMPARE(spec["federated"].toObject()["eval_every"].toInt(), 2);
     QCOMPARE(spec["data"].toObject()["lowercase"].toBool(), false);
   }
-  void otherFailuresExitOne() {
-    // The store path is a directory: not the user's flag syntax, but the store cannot open.
-    const auto r = cli({"runs", "list", "--store", dir_.path()});
-    QCOMPARE(r.code, 1);
-    QVERIFY(r.err.contains(dir_.path().toUtf8()));
+  void aFullDiskExitsOneAndHarmsNoStoredRun() {
+    // Not the user's input but the machine: a file-size limit (ulimit -f, as a full disk) stops
+    // the run with exit 1 and the file named; the store stays sound with the earlier run intact.
+    const QString full = dir_.path() + "/full.sqlite";
+    auto r = cli({"train", "--model", "bag", "--max-steps", "5", "--store", full, "--json"});
+    QVERIFY2(r.code == 0, r.err.constData());
+    const QString limitKb = QString::number(QFileInfo(full).size() / 1024 + 64);
+    QProcess sh;
+    sh.start("/bin/sh", {"-c", "ulimit -f " + QString::number(limitKb.toLong() * 2) + "; exec \"$0\" \"$@\"",
+                         QString(TRUSTLAB_BIN_DIR) + "/trustlab-cli", "train", "--model", "bilstm", "--max-steps", "400",
+                         "--eval-every", "1", "--store", full});
+    QVERIFY(sh.waitForFinished(300000));
+    const QByteArray err = sh.readAllStandardError();
+    QVERIFY2(sh.exitStatus() == QProcess::NormalExit && sh.exitCode() == 1, err.constData());
+    QVERIFY2(err.contains("full.sqlite") || err.contains(".artifacts"), err.constData());
+    r = cli({"runs", "check", "--store", full, "--json"});
+    QVERIFY2(r.code == 0, r.out.constData());
+    const auto check = QJsonDocument::fromJson(r.out).object();
+    QVERIFY(check["ok"].toBool());
+    QCOMPARE(check["runs"].toObject()["finished"].toInt(), 1);
   }
   void privacyCommands() {
     auto r = cli({"privacy", "epsilon", "--sample-rate", "0.04", "--noise-multiplier", "1.5", "--steps", "2250",

@@ -255,6 +255,16 @@ class TestMainWindow : public QObject {
     auto* filter = browser->findChild<QLineEdit*>("runFilter");
     filter->setText("edp");  // found by the Privacy column ("edp ε=3.00")
     QCOMPARE(rows->rowCount(), 1);
+    // A private run not in secure mode is flagged, and its tooltip says what that means.
+    const auto privacy = rows->index(0, RunTableModel::Privacy);
+    QVERIFY2(privacy.data().toString().endsWith("⚠"), qPrintable(privacy.data().toString()));
+    const QString caveats = privacy.data(Qt::ToolTipRole).toString();
+    QVERIFY2(caveats.contains("not secure mode") && caveats.contains("privacy.secure") &&
+                 caveats.contains("vocabulary built without DP"),
+             qPrintable(caveats));
+    browser->selectRuns({rows->index(0, RunTableModel::Id).data().toLongLong()});
+    QCoreApplication::processEvents();
+    QVERIFY(inspectorShows("Caveat"));
     filter->clear();
     const int all = rows->rowCount();
     QVERIFY(all >= 3);

@@ -18,6 +18,10 @@ nlohmann::json parseJsonText(const std::string& text, const std::string& path, l
     const auto colon = what.find("syntax error");
     throw InputError(path, "invalid JSON: " + (colon == std::string::npos ? what : what.substr(colon)),
                      errorLine);
+  } catch (const nlohmann::json::exception& e) {  // e.g. a number beyond double (1e999)
+    std::string what = e.what();
+    const auto bracket = what.find("] ");
+    throw InputError(path, "invalid JSON: " + (bracket == std::string::npos ? what : what.substr(bracket + 2)), line);
   }
 }
 

@@ -80,7 +80,12 @@ std::vector<std::string> candidatesFor(const std::string& chosen, std::vector<st
 const std::vector<std::string> kTextNames = {"text", "sentence", "utterance", "query"};
 const std::vector<std::string> kLabelNames = {"label_text", "label", "category", "intent"};
 
-std::string jsonScalarToString(const nlohmann::json& v) {
+/// A JSONL row's field as text; an object or array there is an error naming the field (its dump
+/// would otherwise become a label or a user id).
+std::string jsonScalarField(const nlohmann::json& obj, const std::string& name, const std::string& path, long line) {
+  const auto& v = obj[name];
+  if (v.is_structured())
+    throw InputError(path, std::string("is a JSON ") + v.type_name() + "; expected a string, number or boolean", line, name);
   if (v.is_string()) return v.get<std::string>();
   if (v.is_number_integer()) return std::to_string(v.get<long long>());
   if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
@@ -99,13 +104,14 @@ std::vector<Example> loadJsonl(const std::string& path, const TableColumns& cols
     if (!obj.is_object()) throw InputError(path, "expected a JSON object per line", line);
     auto find = [&](const std::vector<std::string>& names, const char* role) -> std::string {
       for (const auto& n : names)
-        if (obj.contains(n) && !obj[n].is_null()) return jsonScalarToString(obj[n]);
+        if (obj.contains(n) && !obj[n].is_null()) return jsonScalarField(obj, n, path, line);
       throw InputError(path, std::string("no ") + role + " field", line, names.front());
     };
     Example ex;
     ex.text = find(textNames, "text");
-    ex.label = find(labelNames, "label");
-    if (obj.contains("user")) ex.user = jsonScalarToString(obj["user"]);
+    ex.label = trim(find(labelNames, "label"));
+    if (ex.label.empty()) throw InputError(path, "empty label", line, labelNames.front());
+    if (obj.contains("user")) ex.user = jsonScalarField(obj, "user", path, line);
     out.push_back(std::move(ex));
   }
   return out;

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include "experiment/runner.h"
 #include "models/model_factory.h"
@@ -228,6 +229,33 @@ class TestRunner : public QObject {
       QCOMPARE(QString::fromStdString(e.where()), QString("model.path"));
       QVERIFY2(QString(e.what()).contains("GPT-2"), e.what());
     }
+  }
+  void privacyCaveatsAreRecordedWithTheRun() {
+    // What a private run's ε does not say is stored beside it (spec/privacy_caveats.h); secure
+    // mode draws its noise from ChaCha20 and still accounts the σ asked for.
+    RunStore store((dir_.path() + "/caveats.sqlite").toStdString());
+    RunOptions o;
+    o.store = &store;
+    auto caveatsOf = [&](const ExperimentSpec& spec) {
+      const auto out = runExperiment(spec, o);
+      std::set<std::string> keys;
+      const auto run = store.run(out.runId);
+      for (const auto& [key, value] : run->tags)
+        if (key.rfind("privacy.caveat.", 0) == 0) keys.insert(key.substr(15));
+      return std::pair{out, keys};
+    };
+    auto spec = privateSpec();
+    spec.training.maxSteps = 4;
+    spec.training.privacy.adaptiveClipping = false;
+    QCOMPARE(caveatsOf(spec).second, (std::set<std::string>{"not_secure", "vocabulary"}));
+    spec.training.privacy.secure = true;
+    spec.training.privacy.sampling = kSamplingShuffle;
+    const auto [secure, keys] = caveatsOf(spec);
+    QCOMPARE(keys, (std::set<std::string>{"shuffled_batches", "vocabulary"}));
+    QCOMPARE(secure.status, std::string("finished"));
+    for (const auto& row : store.ledger(secure.runId)) QCOMPARE(row.noiseMultiplier, 1.1);
+    spec.training.privacy.mode = kPrivacyOff;
+    QVERIFY(caveatsOf(spec).second.empty());
   }
   void notResumableSaysWhy() {
     RunStore store((dir_.path() + "/why.sqlite").toStdString());

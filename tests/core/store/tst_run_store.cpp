@@ -1,10 +1,16 @@
 // Tests core/store: comparing, filtering and grouping runs; the run store's round trip of runs,
-// params, tags, metrics (NaN too) and ledger; killed-run recovery after the writing process dies; clear errors on bad files; and
-// the runner writing a complete, reproducible record with a usable checkpoint.
+// params, tags, metrics (NaN too) and ledger; killed-run recovery after the writing process dies;
+// two writing processes at once; a full disk; clear errors on bad files; files only their owner
+// reads; and the runner writing a complete, reproducible record with a usable checkpoint.
 #include <QtTest>
 
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <filesystem>
 
 #include <cmath>
 
@@ -19,6 +25,14 @@
 #include "util/errors.h"
 
 using namespace trustlab;
+
+namespace {
+/// The permission bits of `p` (0600, 0700, …).
+unsigned mode(const std::string& p) {
+  struct stat st {};
+  return ::stat(p.c_str(), &st) == 0 ? unsigned(st.st_mode & 0777) : 0u;
+}
+}  // namespace
 
 class TestRunStore : public QObject {
   Q_OBJECT
@@ -254,29 +268,117 @@ class TestRunStore : public QObject {
     QCOMPARE(second.run(id)->status, std::string("running"));
   }
   void badFilesAreClearErrors() {
+    // A path that cannot be a store is the user's input (InputError: the CLI's exit 2), naming it.
     QFile junk(dir_.path() + "/junk.sqlite");
     QVERIFY(junk.open(QIODevice::WriteOnly));
     junk.write(QByteArray(4096, 'x'));
     junk.close();
-    try {
-      RunStore s(junk.fileName().toStdString());
-      QFAIL("expected StoreError");
-    } catch (const StoreError& e) {
-      QVERIFY2(QString(e.what()).contains("junk.sqlite"), e.what());
-    }
-    QVERIFY_THROWS_EXCEPTION(StoreError, RunStore("/nonexistent/dir/runs.sqlite"));
+    const auto expectInputError = [](const std::string& p, bool readOnly, const QString& words) {
+      try {
+        RunStore s(p, readOnly);
+        QFAIL(qPrintable("expected InputError for " + QString::fromStdString(p)));
+      } catch (const InputError& e) {
+        QVERIFY2(QString(e.what()).contains(QString::fromStdString(p)) && QString(e.what()).contains(words), e.what());
+      }
+    };
+    expectInputError(junk.fileName().toStdString(), false, "not an SQLite database");
     // A reader (the GUI opening a store) is told at once, not at its first query.
-    try {
-      RunStore s(junk.fileName().toStdString(), /*readOnly=*/true);
-      QFAIL("expected StoreError");
-    } catch (const StoreError& e) {
-      QVERIFY2(QString(e.what()).contains("junk.sqlite") && QString(e.what()).contains("not a database"), e.what());
-    }
+    expectInputError(junk.fileName().toStdString(), true, "not an SQLite database");
+    expectInputError("/nonexistent/dir/runs.sqlite", false, "does not exist");
+    expectInputError(dir_.path().toStdString(), false, "is a folder");
+    expectInputError(path("absent.sqlite"), true, "no run store there");
     QFile tiny(dir_.path() + "/tiny.sqlite");  // shorter than a header: SQLite would call it empty
     QVERIFY(tiny.open(QIODevice::WriteOnly));
     tiny.write("x");
     tiny.close();
-    QVERIFY_THROWS_EXCEPTION(StoreError, RunStore(tiny.fileName().toStdString(), true));
+    expectInputError(tiny.fileName().toStdString(), true, "not a TrustLab run store");
+    QVERIFY(junk.size() == 4096 && tiny.size() == 1);  // nothing written over
+  }
+  void twoWritersLoseAndInterleaveNothing() {
+    // Two processes write runs, metrics, tags and ledger rows into one store at once (as the GUI
+    // and the CLI may): every row lands, each in its own run, and the file stays sound.
+    const std::string p = path("two-writers.sqlite");
+    { RunStore init(p); }
+    constexpr int kRunsEach = 8, kBatches = 40;
+    std::vector<pid_t> children;
+    for (int writer = 0; writer < 2; ++writer) {
+      const pid_t child = fork();
+      if (child == 0) {
+        try {
+          RunStore store(p);
+          for (int r = 0; r < kRunsEach; ++r) {
+            const long long id = store.createRun("exp", "w" + std::to_string(writer) + "-" + std::to_string(r), "{}", "h",
+                                                 unsigned(writer), captureRepro("cpu", 1));
+            for (int b = 0; b < kBatches; ++b) {
+              store.logMetrics(id, {{"train/loss", b, writer * 1000.0 + b, 1.0}, {"lr", b, double(writer), 1.0}});
+              store.setTag(id, "writer", std::to_string(writer));
+              store.logLedger(id, {long(b), 1.0, 0.01, double(b), 1e-5, "rdp"});
+            }
+            store.finishRun(id, "finished");
+          }
+        } catch (...) {
+          _exit(1);
+        }
+        _exit(0);
+      }
+      children.push_back(child);
+    }
+    for (const pid_t c : children) {
+      int status = 0;
+      waitpid(c, &status, 0);
+      QVERIFY2(WIFEXITED(status) && WEXITSTATUS(status) == 0, "a writer failed (busy store?)");
+    }
+    RunStore store(p);
+    QCOMPARE(store.integrityCheck(), std::vector<std::string>{"ok"});
+    const auto runs = store.listRuns();
+    QCOMPARE(int(runs.size()), 2 * kRunsEach);
+    for (const auto& r : runs) {
+      QCOMPARE(r.status, std::string("finished"));
+      const int writer = r.name[1] - '0';
+      QCOMPARE(r.tags.at("writer"), std::to_string(writer));
+      const auto loss = store.metricHistory(r.id, "train/loss");
+      QCOMPARE(int(loss.size()), kBatches);
+      for (int b = 0; b < kBatches; ++b) QCOMPARE(loss[size_t(b)].value, writer * 1000.0 + b);  // its own, in order
+      QCOMPARE(int(store.ledger(r.id).size()), kBatches);
+    }
+  }
+  void aFullDiskIsAClearErrorAndHarmsNoStoredRun() {
+    // A file-size limit stands in for a full disk: writes fail with EFBIG (SIGXFSZ ignored).
+    const std::string p = path("full.sqlite");
+    long long kept = 0;
+    {
+      RunStore store(p);
+      kept = store.createRun("exp", "kept", "{}", "h", 1, captureRepro("cpu", 1));
+      store.logMetrics(kept, {{"train/loss", 1, 0.5, 1.0}});
+      store.finishRun(kept, "finished");
+    }
+    const pid_t child = fork();
+    if (child == 0) {
+      signal(SIGXFSZ, SIG_IGN);
+      const rlimit limit{rlim_t(std::filesystem::file_size(p) + 64 * 1024), rlim_t(std::filesystem::file_size(p) + 64 * 1024)};
+      setrlimit(RLIMIT_FSIZE, &limit);
+      try {
+        RunStore store(p);
+        const long long id = store.createRun("exp", "filling", "{}", "h", 1, captureRepro("cpu", 1));
+        const std::string big(64 * 1024, 'x');
+        for (int i = 0; i < 1000; ++i) store.setTag(id, "blob" + std::to_string(i), big);
+      } catch (const StoreError& e) {
+        const std::string what = e.what();
+        _exit(what.find("full.sqlite") != std::string::npos ? 0 : 3);  // the error names the file
+      } catch (...) {
+        _exit(4);
+      }
+      _exit(5);  // the writes never failed
+    }
+    int status = 0;
+    waitpid(child, &status, 0);
+    QVERIFY2(WIFEXITED(status), "the writer crashed");
+    QCOMPARE(WEXITSTATUS(status), 0);
+    RunStore store(p);
+    QCOMPARE(store.integrityCheck(), std::vector<std::string>{"ok"});
+    const auto r = store.run(kept);
+    QCOMPARE(r->status, std::string("finished"));
+    QCOMPARE(store.metricHistory(kept, "train/loss").size(), size_t(1));
   }
   void runnerRecordsEverythingAndCheckpointLoads() {
     RunStore store(path("runner.sqlite"));
@@ -300,6 +402,11 @@ class TestRunStore : public QObject {
     QCOMPARE(long(ck.labels.size()), out.classes);
     const auto ids = torch::tensor({{2L, 3L, 4L}});
     QCOMPARE(ck.model->forward(ids, torch::tensor({3L})).size(1), int64_t(out.classes));
+    // The store, its artifacts and the checkpoint (the training words, a model that can
+    // memorise them) are the owner's alone, whatever the umask.
+    QCOMPARE(mode(store.path()), 0600u);
+    QCOMPARE(mode(store.path() + ".artifacts"), 0700u);
+    QCOMPARE(mode(out.checkpointDir), 0700u);
   }
   void cancelledRunIsMarkedKilled() {
     RunStore store(path("cancelled.sqlite"));
