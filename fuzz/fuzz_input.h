@@ -30,20 +30,23 @@ inline std::vector<std::string> parts(const uint8_t* data, size_t size, size_t n
   return out;
 }
 
-/// A folder of this process's own, emptied on every call.
-inline std::filesystem::path scratch() {
-  static const std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                                           ("trustlab-fuzz-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+/// A folder of this process's own (made once: each input overwrites the files it uses, so a
+/// harness gives every layout its own subfolder and removes optional files itself).
+inline const std::filesystem::path& scratch() {
+  static const std::filesystem::path dir = [] {
+    auto d = std::filesystem::temp_directory_path() / ("trustlab-fuzz-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(d);
+    std::filesystem::create_directories(d);
+    return d;
+  }();
   return dir;
 }
 
 /// Writes `content` to dir/name (creating its folders) and returns the path.
 inline std::string write(const std::filesystem::path& dir, const std::string& name, const std::string& content) {
   const auto path = dir / name;
-  std::filesystem::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary) << content;
+  if (!std::filesystem::is_directory(path.parent_path())) std::filesystem::create_directories(path.parent_path());
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << content;
   return path.string();
 }
 

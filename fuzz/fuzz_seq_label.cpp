@@ -7,10 +7,11 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const auto p = trustlab::fuzz::parts(data, size, 3);
   TRUSTLAB_FUZZ_EXPECTING_INPUT_ERRORS({
-    const auto dir = trustlab::fuzz::scratch();
+    const auto& dir = trustlab::fuzz::scratch();
     trustlab::fuzz::write(dir, "train/seq.in", p[0]);
     trustlab::fuzz::write(dir, "train/label", p[1]);
-    if (!p[2].empty()) trustlab::fuzz::write(dir, "train/seq.out", p[2]);
+    if (p[2].empty()) std::filesystem::remove(dir / "train/seq.out");
+    else trustlab::fuzz::write(dir, "train/seq.out", p[2]);
     trustlab::loadSeqLabelFolder((dir / "train").string());
   });
 }

@@ -7,7 +7,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const auto p = trustlab::fuzz::parts(data, size, 2);
   TRUSTLAB_FUZZ_EXPECTING_INPUT_ERRORS({
-    const auto dir = trustlab::fuzz::scratch();
+    const auto& dir = trustlab::fuzz::scratch();
     trustlab::fuzz::write(dir, "PlayMusic/train_PlayMusic_full.json", p[0]);
     trustlab::fuzz::write(dir, "PlayMusic/validate_PlayMusic.json", p[1]);
     trustlab::loadSnipsRaw(dir.string());
