@@ -100,7 +100,7 @@ def main():
     cmds = commands(workdir, guarded_runs(store))
     finished = {r["run_id"]: snapshot(store, r["run_id"]) for r in runs(store) if r["status"] == "finished"}
 
-    summary = {"kills": 0, "by_command": {}, "integrity_failures": 0, "finished_runs_changed": 0,
+    summary = {"kills": 0, "by_command": {}, "outcomes": {}, "integrity_failures": 0, "finished_runs_changed": 0,
                "killed_runs_unmarked": 0, "metrics_lost": 0, "violations": []}
     swept = False
     for i in range(a.kills):
@@ -108,7 +108,7 @@ def main():
         before = {r["run_id"] for r in runs(store)}
         p = subprocess.Popen([CLI] + cmds[name] + ["--store", store], stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL, start_new_session=True)
-        time.sleep(rng.uniform(0.05, 0.95) * durations[name])
+        time.sleep(rng.uniform(0.02, 0.8) * durations[name])
         # What a reader sees of the runs this command started, just before the kill.
         seen = {r["run_id"]: metric_count(store, r["run_id"]) for r in runs(store) if r["run_id"] not in before}
         kill_group(p)
@@ -124,10 +124,11 @@ def main():
             if snapshot(store, run_id) != snap:
                 summary["finished_runs_changed"] += 1
                 summary["violations"].append(f"kill {i} ({name}): finished run {run_id} changed")
-        for r in runs(store):
+        new = [r for r in runs(store) if r["run_id"] not in before]
+        hit = "before any run" if not new else "+".join(sorted({r["status"] for r in new}))
+        summary["outcomes"][hit] = summary["outcomes"].get(hit, 0) + 1
+        for r in new:
             rid = r["run_id"]
-            if rid in before:
-                continue
             if r["status"] == "running":
                 summary["killed_runs_unmarked"] += 1
                 summary["violations"].append(f"kill {i} ({name}): run {rid} still 'running'")
