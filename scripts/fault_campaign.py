@@ -10,7 +10,7 @@ check after every kill that
 and at the end that every killed sweep resumes to completion. Prints one JSON summary; exit 1 on
 any violation. Usage: scripts/fault_campaign.py [--kills 100] [--seed 1] [--bin build/bin]
 [--workdir DIR]. The kills are seeded, the moments random within each command's running time."""
-import argparse, json, os, random, signal, subprocess, sys, tempfile, time
+import argparse, json, os, random, signal, sqlite3, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -26,19 +26,23 @@ def runs(store):
     return json.loads(cli(["runs", "list", "--json"], store).stdout)["runs"]
 
 
-def snapshot(store, run_id):
-    """What must not change once a run has finished (audits add their own audit/* records)."""
-    r = json.loads(cli(["runs", "show", str(run_id), "--json"], store).stdout)
-    s = {k: r.get(k) for k in ("status", "latest_metrics", "params", "tags", "spec", "error", "end_time")}
-    s["latest_metrics"] = {k: v for k, v in (s["latest_metrics"] or {}).items() if not k.startswith("audit/")}
-    s["tags"] = {k: v for k, v in (s["tags"] or {}).items() if not k.startswith("audit.")}
-    return s
+def snapshots(store):
+    """What must not change once a run has finished, for every run, from one `runs list` (audits
+    add their own audit/* metrics to the run they audit)."""
+    out = {}
+    for r in runs(store):
+        metrics = {k: v for k, v in r["latest_metrics"].items() if not k.startswith("audit/")}
+        out[r["run_id"]] = (r["status"], r["end_time"], r["spec_sha256"], json.dumps(metrics, sort_keys=True))
+    return out
 
 
-def metric_count(store, run_id):
-    """Metric rows of a run as a reader sees them (read-only: it never waits for the writer)."""
-    r = cli(["runs", "export", str(run_id), "--csv"], store, check=False)
-    return max(0, len(r.stdout.strip().splitlines()) - 1) if r.returncode == 0 else 0
+def metric_counts(store):
+    """Metric rows per run as a reader sees them (SQLite read-only: it never waits for the writer)."""
+    db = sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=30)
+    try:
+        return dict(db.execute("SELECT run_id, count(*) FROM metrics GROUP BY run_id").fetchall())
+    finally:
+        db.close()
 
 
 def commands(workdir, audit_run):
@@ -98,7 +102,7 @@ def main():
         cli(args, scratch)
         durations[name] = time.time() - t
     cmds = commands(workdir, guarded_runs(store))
-    finished = {r["run_id"]: snapshot(store, r["run_id"]) for r in runs(store) if r["status"] == "finished"}
+    finished = {rid: snap for rid, snap in snapshots(store).items() if snap[0] == "finished"}
 
     summary = {"kills": 0, "by_command": {}, "outcomes": {}, "integrity_failures": 0, "finished_runs_changed": 0,
                "killed_runs_unmarked": 0, "metrics_lost": 0, "violations": []}
@@ -109,8 +113,7 @@ def main():
         p = subprocess.Popen([CLI] + cmds[name] + ["--store", store], stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL, start_new_session=True)
         time.sleep(rng.uniform(0.02, 0.8) * durations[name])
-        # What a reader sees of the runs this command started, just before the kill.
-        seen = {r["run_id"]: metric_count(store, r["run_id"]) for r in runs(store) if r["run_id"] not in before}
+        seen = metric_counts(store)  # what a reader sees just before the kill
         kill_group(p)
         summary["kills"] += 1
         summary["by_command"][name] = summary["by_command"].get(name, 0) + 1
@@ -120,23 +123,24 @@ def main():
         if not check["ok"]:
             summary["integrity_failures"] += 1
             summary["violations"].append(f"kill {i} ({name}): integrity {check['integrity']}")
-        for run_id, snap in finished.items():
-            if snapshot(store, run_id) != snap:
+        now, counts = snapshots(store), metric_counts(store)
+        for rid, snap in finished.items():
+            if now.get(rid) != snap:
                 summary["finished_runs_changed"] += 1
-                summary["violations"].append(f"kill {i} ({name}): finished run {run_id} changed")
-        new = [r for r in runs(store) if r["run_id"] not in before]
-        hit = "before any run" if not new else "+".join(sorted({r["status"] for r in new}))
+                summary["violations"].append(f"kill {i} ({name}): finished run {rid} changed")
+        new = [rid for rid in now if rid not in before]
+        hit = "before any run" if not new else "+".join(sorted({now[rid][0] for rid in new}))
         summary["outcomes"][hit] = summary["outcomes"].get(hit, 0) + 1
-        for r in new:
-            rid = r["run_id"]
-            if r["status"] == "running":
+        for rid in new:
+            status = now[rid][0]
+            if status == "running":
                 summary["killed_runs_unmarked"] += 1
                 summary["violations"].append(f"kill {i} ({name}): run {rid} still 'running'")
-            if metric_count(store, rid) < seen.get(rid, 0):
+            if counts.get(rid, 0) < seen.get(rid, 0):
                 summary["metrics_lost"] += 1
                 summary["violations"].append(f"kill {i} ({name}): run {rid} lost metrics")
-            if r["status"] == "finished":
-                finished[rid] = snapshot(store, rid)
+            if status == "finished":
+                finished[rid] = now[rid]
 
     if swept:  # a killed sweep goes on where it stopped and completes
         r = cli(cmds["sweep"] + ["--json"], store, check=False)

@@ -6,8 +6,10 @@
 // 2022): the clipped sum is rounded to a grid Λ·ℤ, Λ = 2^(⌊log₂ std⌋ − 30), and the noise is a
 // 53-bit double-precision normal rounded to the same grid, both added exactly in integers of Λ.
 // The released value is thus a rounding of (rounded sum + N(0, std²)) — post-processing of the
-// ideal real-valued Gaussian mechanism — and its support Λ·ℤ is the same for every input, so the
-// holes in floating-point noise that the attacks read cannot say which input it was. (Opacus
+// ideal real-valued Gaussian mechanism, up to the sampler's resolution (its 53-bit draws put about
+// 2²⁰ possible values in each grid step, so each grid point's probability is right to about one
+// part in a million) — and its support Λ·ℤ is the same for every input, so the holes in
+// floating-point noise that the attacks read cannot say which input it was. (Opacus
 // sums 4 floating-point samples instead (Holohan & Braghin 2021), which shrinks the holes but
 // keeps them.) Rounding moves each of two neighbouring sums by ≤ Λ/2 per coordinate, so the
 // sensitivity grows from C to at most C + Λ·√d: noiseMultiplierBeforeSnapping is the σ to draw
