@@ -52,7 +52,9 @@ std::unordered_map<std::string, long> readVocabulary(const json& vocab, const st
   if (!vocab.is_object()) throw InputError(source, "expected an object of token ids", 0, field);
   std::unordered_map<std::string, long> ids;
   for (const auto& [token, id] : vocab.items()) {
-    if (!id.is_number_integer() || id.get<long long>() < 0) throw InputError(source, "expected a non-negative id", 0, token);
+    // As tokenizer_json.h's vocabularyById: an id past the end would size the id → token table.
+    if (!id.is_number_integer() || id.get<long long>() < 0 || size_t(id.get<long long>()) >= vocab.size())
+      throw InputError(source, "ids must run from 0 to the vocabulary's size − 1", 0, field.empty() ? token : field + "." + token);
     ids.emplace(token, long(id.get<long long>()));
   }
   return ids;

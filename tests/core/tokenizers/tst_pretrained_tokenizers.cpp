@@ -204,6 +204,15 @@ class TestPretrainedTokenizers : public QObject {
     } catch (const InputError& e) {
       QVERIFY2(QString(e.what()).contains("merges.txt:2"), e.what());
     }
+    // Found by fuzz_tokenizers: an id far past the end once sized the id → token table (5.5 GB).
+    writeText(bpe.path() + "/vocab.json", R"({"a": 0, "b": 5546666751})");
+    writeText(bpe.path() + "/merges.txt", "#version: 0.2\na b\n");
+    try {
+      loadPretrainedTokenizer(bpe.path().toStdString());
+      QFAIL("an id past the vocabulary's end");
+    } catch (const InputError& e) {
+      QVERIFY2(QString(e.what()).contains("vocab.json") && QString(e.what()).contains("vocabulary.b"), e.what());
+    }
   }
   void byteLevelTokenizerJson() {
     // A tiny byte-level BPE in tokenizer.json form (every byte symbol, two merges, a special token,
