@@ -83,7 +83,13 @@ Args::Args(const std::vector<std::string>& argv, const std::set<std::string>& va
     if (const auto near = closestMatch(option, known); !near.empty()) message += " (did you mean " + near + "?)";
     throw InputError(option, message);
   } catch (const CLI::ParseError& e) {
-    throw InputError(optionIn(e.what()), e.what());
+    // CLI11 starts its message with the option ("--lr: 1 required X missing"); say it once.
+    std::string message = e.what();
+    const std::string option = optionIn(message);
+    if (message.rfind(option + ": ", 0) == 0) message.erase(0, option.size() + 2);
+    if (message.find("required") != std::string::npos && message.find("missing") != std::string::npos)
+      message = "needs a value";
+    throw InputError(option, message);
   }
   for (const auto& [k, v] : raw)
     if (app.get_option("--" + k)->count() > 0) values_[k] = v;
