@@ -1,6 +1,5 @@
 #include "studies_view.h"
 
-#include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QFileDialog>
@@ -46,7 +45,7 @@ QString headlineLines(const nlohmann::json& j, const QString& indent = "  ") {
 StudiesView::StudiesView(QWidget* parent)
     : QWidget(parent),
       study_(new QComboBox(this)),
-      quick_(new QCheckBox(tr("Quick"), this)),
+      size_(new QComboBox(this)),
       folder_(new QLineEdit(this)),
       browse_(new QPushButton(tr("…"), this)),
       run_(new QPushButton(tr("Run / resume"), this)),
@@ -61,8 +60,12 @@ StudiesView::StudiesView(QWidget* parent)
     study_->addItem(QString::fromStdString(item.name));
     study_->setItemData(study_->count() - 1, QString::fromStdString(item.description), Qt::ToolTipRole);
   }
-  quick_->setChecked(true);
-  quick_->setToolTip(tr("The small setting (minutes on 2 cores); unchecked: the paper's design at TrustLab's scale"));
+  for (const auto& item : studySizeRegistry().items()) {
+    size_->addItem(QString::fromStdString(item.name));
+    size_->setItemData(size_->count() - 1, QString::fromStdString(item.description), Qt::ToolTipRole);
+  }
+  setSize(QString::fromStdString(studySizeName(StudySize::quick)));
+  size_->setToolTip(tr("The design's size (each item's tooltip says what it means)"));
   folder_->setToolTip(tr("The report folder: report.md, figures (PDF, SVG, PNG, CSV, pgfplots), tables, specs, versions"));
   browse_->setToolTip(tr("Choose the report folder"));
   browse_->setMaximumWidth(browse_->fontMetrics().horizontalAdvance("…") + 24);
@@ -78,7 +81,8 @@ StudiesView::StudiesView(QWidget* parent)
   auto* bar = new QHBoxLayout;
   bar->addWidget(new QLabel(tr("Study"), this));
   bar->addWidget(study_);
-  bar->addWidget(quick_);
+  bar->addWidget(new QLabel(tr("Size"), this));
+  bar->addWidget(size_);
   bar->addWidget(new QLabel(tr("Report folder"), this));
   bar->addWidget(folder_, 1);
   bar->addWidget(browse_);
@@ -100,7 +104,7 @@ StudiesView::StudiesView(QWidget* parent)
   layout->addWidget(split, 1);
 
   connect(study_, &QComboBox::currentIndexChanged, this, &StudiesView::suggestFolder);
-  connect(quick_, &QCheckBox::toggled, this, &StudiesView::suggestFolder);
+  connect(size_, &QComboBox::currentIndexChanged, this, &StudiesView::suggestFolder);
   connect(browse_, &QPushButton::clicked, this, [this] {
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Report folder"), folder_->text());
     if (!dir.isEmpty()) folder_->setText(dir);
@@ -152,7 +156,13 @@ bool StudiesView::setStudy(const QString& name) {
   return index >= 0;
 }
 
-void StudiesView::setQuick(bool on) { quick_->setChecked(on); }
+bool StudiesView::isFull() const { return size_->currentText().toStdString() == studySizeName(StudySize::full); }
+
+bool StudiesView::setSize(const QString& name) {
+  const int index = size_->findText(name);
+  if (index >= 0) size_->setCurrentIndex(index);
+  return index >= 0;
+}
 QString StudiesView::shownReport() const { return report_->source().toLocalFile(); }
 
 void StudiesView::suggestFolder() {
@@ -160,7 +170,7 @@ void StudiesView::suggestFolder() {
   about_->setText(study_->currentData(Qt::ToolTipRole).toString());
   const QString base = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
   folder_->setText(QDir(base.isEmpty() ? QDir::homePath() : base)
-                       .filePath("trustlab-study-" + name + (quick_->isChecked() ? "-quick" : "")));
+                       .filePath("trustlab-study-" + name + (isFull() ? "" : "-" + size_->currentText())));
 }
 
 void StudiesView::start() {
@@ -170,9 +180,9 @@ void StudiesView::start() {
     return;
   }
   setRunning(true);
-  log_->appendPlainText(tr("Study %1%2 → %3").arg(study_->currentText(), quick_->isChecked() ? tr(" (quick)") : "",
+  log_->appendPlainText(tr("Study %1%2 → %3").arg(study_->currentText(), isFull() ? "" : " (" + size_->currentText() + ")",
                                                   folder_->text()));
-  Q_EMIT runStudy(study_->currentText(), quick_->isChecked(), folder_->text().trimmed(), storePath_);
+  Q_EMIT runStudy(study_->currentText(), size_->currentText(), folder_->text().trimmed(), storePath_);
 }
 
 void StudiesView::stop() { worker_->requestStop(); }
@@ -198,7 +208,7 @@ void StudiesView::showReport(const QString& reportPath) {
 
 void StudiesView::setRunning(bool on) {
   running_ = on;
-  for (QWidget* w : std::initializer_list<QWidget*>{study_, quick_, folder_, browse_, run_}) w->setEnabled(!on);
+  for (QWidget* w : std::initializer_list<QWidget*>{study_, size_, folder_, browse_, run_}) w->setEnabled(!on);
   stop_->setEnabled(on);
 }
 

@@ -1,4 +1,4 @@
-// views: the Studies page. Pick a study (from the registry), quick or full, and a report folder;
+// views: the Studies page. Pick a study and its size (from the registries) and a report folder;
 // Run trains its grid on a worker thread (resuming what the store holds), Stop halts it between
 // points. The log follows the runs; the finished report.md is shown with its figures, the
 // headline numbers under it, and, for a study that writes a per-run table, any pair of its columns.
@@ -6,7 +6,6 @@
 #include <QThread>
 #include <QWidget>
 
-class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -28,7 +27,8 @@ class StudiesView : public QWidget {
   void setStorePath(const QString& path) { storePath_ = path; }
   QString outputFolder() const;
   void setOutputFolder(const QString& dir);
-  void setQuick(bool on);
+  /// Selects a size by name (studySizeRegistry); false when there is none of that name.
+  bool setSize(const QString& name);
   /// Chooses study `name` (a studyRegistry() name); false when there is none.
   bool setStudy(const QString& name);
   /// The report shown (empty before one is written).
@@ -44,16 +44,18 @@ class StudiesView : public QWidget {
   void showReport(const QString& reportPath);
 
  Q_SIGNALS:
-  void runStudy(const QString& study, bool quick, const QString& outputDir, const QString& storePath);
+  void runStudy(const QString& study, const QString& size, const QString& outputDir, const QString& storePath);
   /// A study finished or stopped: its runs are in the store.
   void runsChanged();
 
  private:
+  /// The full design is the default: its folder and log line carry no size.
+  bool isFull() const;
   void setRunning(bool on);
   void suggestFolder();
 
   QComboBox* study_;
-  QCheckBox* quick_;
+  QComboBox* size_;
   QLineEdit* folder_;
   QPushButton* browse_;
   QPushButton* run_;

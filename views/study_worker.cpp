@@ -8,13 +8,13 @@
 
 namespace trustlab {
 
-void StudyWorker::run(const QString& study, bool quick, const QString& outputDir, const QString& storePath) {
+void StudyWorker::run(const QString& study, const QString& size, const QString& outputDir, const QString& storePath) {
   stop_ = false;
   try {
     RunStore store(storePath.toStdString());
     StudyOptions o;
     o.store = &store;
-    o.quick = quick;
+    o.size = studySizeRegistry().at(size.toStdString());
     o.outputDir = outputDir.toStdString();
     o.stop = &stop_;
     o.qtVersion = qVersion();

@@ -15,7 +15,7 @@ class StudyWorker : public QObject {
   void requestStop() { stop_ = true; }
 
  public Q_SLOTS:
-  void run(const QString& study, bool quick, const QString& outputDir, const QString& storePath);
+  void run(const QString& study, const QString& size, const QString& outputDir, const QString& storePath);
 
  Q_SIGNALS:
   void message(const QString& text);

@@ -88,7 +88,7 @@ commands:
                                               (a run's fine-tuned pretrained model as a Hugging Face folder)
   sweep SPEC.json [--store FILE] [--json]     (grid or random search over any spec fields × seeds,
                                               each point audited; resumable; README: sweeps)
-  study list | study NAME [--quick] [--output DIR] [--store FILE] [--json]
+  study list | study NAME [--size SIZE] [--output DIR] [--store FILE] [--json]
                                               (a study's grid, resumable, then its report folder: report.md,
                                                figures, CSV tables, specs, versions; --json: headline numbers)
   privacy epsilon --sample-rate Q --noise-multiplier S (--steps T | --epochs N) --delta D

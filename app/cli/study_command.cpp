@@ -14,22 +14,35 @@
 
 namespace trustlab::cli {
 
+namespace {
+
+StudySize studySize(const Args& a) {
+  if (a.has("quick") && a.has("size") && a.get("size") != "quick")
+    throw InputError("--quick", "contradicts --size " + a.get("size"));
+  return studySizeRegistry().at(a.has("quick") ? "quick" : a.get("size", "full"));
+}
+
+}  // namespace
+
 int studyCommand(const std::vector<std::string>& argv) {
   const auto names = joinNames(studyRegistry().names(), ", ");
+  std::string sizes;
+  for (const auto& item : studySizeRegistry().items()) sizes += (sizes.empty() ? "" : "; ") + item.name + " (" + item.description + ")";
   if (argv.empty()) throw InputError("study", "expects a study (" + names + ") or list");
   const CommandHelp help{
       "trustlab-cli study",
       "Runs a study's grid (resuming what the store holds, under experiment study:NAME) and writes its report "
       "folder. Usage: trustlab-cli study list | NAME [options]; NAME is one of " + names + ".",
       {{"store", kRunOptionHelp.at("store")},
-       {"output", "the report folder (default: study-NAME[-quick])"},
+       {"output", "the report folder (default: study-NAME, or study-NAME-SIZE below full)"},
        {"json", "print the headline numbers as one JSON object"},
-       {"quick", "the small setting (≤ 10 minutes on 2 cores) instead of the paper's design at our scale"},
+       {"size", "the design's size: " + sizes + " (default: full)"},
+       {"quick", "the same as --size quick"},
        {"quiet", "no progress lines"}},
       "NAME",
       "the study (or list)"};
   const bool helpFirst = argv[0] == "--help" || argv[0] == "-h";  // `study --help`: the same text
-  const Args a(std::vector<std::string>(argv.begin() + (helpFirst ? 0 : 1), argv.end()), {"store", "output"},
+  const Args a(std::vector<std::string>(argv.begin() + (helpFirst ? 0 : 1), argv.end()), {"store", "output", "size"},
                {"json", "quick", "quiet"}, help);
   if (argv[0] == "list") {
     for (const auto& item : studyRegistry().items()) std::printf("%-22s %s\n", item.name.c_str(), item.description.c_str());
@@ -40,15 +53,16 @@ int studyCommand(const std::vector<std::string>& argv) {
   TerminalProgress progress(a.has("quiet") || a.has("json"));
   StudyOptions o;
   o.store = &store;
-  o.quick = a.has("quick");
-  o.outputDir = a.get("output", "study-" + argv[0] + (o.quick ? "-quick" : ""));
+  o.size = studySize(a);
+  const std::string sizeName = studySizeName(o.size);
+  o.outputDir = a.get("output", "study-" + argv[0] + (o.size == StudySize::full ? "" : "-" + sizeName));
   o.observers = {&progress};
   o.progress = [&](const std::string& m) { progress.onMessage(m); };
   const auto out = runStudy(argv[0], o);
   progress.finish();
   if (out.cancelled) throw std::runtime_error("study " + argv[0] + " stopped before its grid was done");
   if (a.has("json")) {
-    std::cout << nlohmann::json{{"study", argv[0]}, {"quick", o.quick}, {"report", out.files.front()},
+    std::cout << nlohmann::json{{"study", argv[0]}, {"size", sizeName}, {"report", out.files.front()},
                                 {"ran", out.ran}, {"reused", out.reused}, {"seconds", out.seconds},
                                 {"headline", nlohmann::json::parse(out.headlineJson)}}
                      .dump()
@@ -56,7 +70,7 @@ int studyCommand(const std::vector<std::string>& argv) {
     return 0;
   }
   std::printf("study %s%s: %d runs trained, %d already in the store, %.1f s\nreport: %s\n", argv[0].c_str(),
-              o.quick ? " (quick)" : "", out.ran, out.reused, out.seconds, out.files.front().c_str());
+              o.size == StudySize::full ? "" : (" (" + sizeName + ")").c_str(), out.ran, out.reused, out.seconds, out.files.front().c_str());
   return 0;
 }
 

@@ -49,7 +49,7 @@ const std::vector<DownstreamColumn>& downstreamColumns() {
   return columns;
 }
 
-std::vector<unsigned long long> seeds(bool quick) { return quick ? std::vector<unsigned long long>{1} : std::vector<unsigned long long>{1, 2, 3}; }
+std::vector<unsigned long long> seeds(StudySize size) { return bySize<std::vector<unsigned long long>>(size, {1}, {1}, {1, 2, 3}); }
 
 /// SST-2's training sentences: the text the teacher learns besides the gendered corpus.
 std::string sst2Sentences() {
@@ -59,21 +59,21 @@ std::string sst2Sentences() {
   return path.string();
 }
 
-DistillationRunOptions design(bool quick, unsigned long long seed, const std::string& experiment) {
+DistillationRunOptions design(StudySize size, unsigned long long seed, const std::string& experiment) {
   DistillationRunOptions o;
   o.corpus = "default+" + sst2Sentences();
-  o.sentences = quick ? 3000 : 6000;
-  o.corpusLines = quick ? 3000 : 0;
-  o.maxVocabulary = quick ? 4000 : 12000;
+  o.sentences = bySize<size_t>(size, 500, 3000, 6000);
+  o.corpusLines = bySize<size_t>(size, 500, 3000, 0);
+  o.maxVocabulary = bySize<size_t>(size, 2000, 4000, 12000);
   o.methods = distillationMethods();
-  o.teacherDim = quick ? 64 : 128;
-  o.teacherLayers = quick ? 2 : 4;
-  o.teacher.epochs = quick ? 8 : 12;
+  o.teacherDim = bySize<long>(size, 32, 64, 128);
+  o.teacherLayers = bySize<long>(size, 2, 2, 4);
+  o.teacher.epochs = bySize(size, 1, 8, 12);
   o.teacher.seed = o.distillation.training.seed = seed;
-  o.distillation.training.epochs = quick ? 3 : 6;
+  o.distillation.training.epochs = bySize(size, 1, 3, 6);
   o.examples = 0;
-  o.downstream = downstreamTask(kDownstreamDataset, quick ? 1 : 2);
-  o.downstream->training.maxSteps = quick ? 300 : 0;
+  o.downstream = downstreamTask(kDownstreamDataset, bySize(size, 1, 1, 2));
+  o.downstream->training.maxSteps = bySize(size, 20, 300, 0);
   o.downstream->training.seed = seed;
   o.downstreamPositive = "1";
   o.experiment = experiment;
@@ -85,9 +85,9 @@ void distillationGrid(const StudyOptions& so, const std::string& experiment, Stu
   const auto progress = [&](const std::string& phase, int epoch, int epochs, double loss) {
     if (so.progress) so.progress(phase + " " + std::to_string(epoch) + "/" + std::to_string(epochs) + " loss " + reportNumber(loss, "%.3f"));
   };
-  for (const auto seed : seeds(so.quick)) {
+  for (const auto seed : seeds(so.size)) {
     if (so.progress) so.progress("distillation, seed " + std::to_string(seed));
-    for (const auto& r : runDistillation(design(so.quick, seed, experiment), so.store, progress, {}, so.stop))
+    for (const auto& r : runDistillation(design(so.size, seed, experiment), so.store, progress, {}, so.stop))
       (r.reused ? out.reused : out.ran)++;
     if (so.stop && so.stop->load()) {
       out.cancelled = true;
@@ -97,10 +97,10 @@ void distillationGrid(const StudyOptions& so, const std::string& experiment, Stu
 }
 
 /// The newest finished student of each method and seed of the current design.
-std::map<std::string, std::vector<RunRecord>> studentsByMethod(const RunStore& store, bool quick, const std::string& experiment) {
+std::map<std::string, std::vector<RunRecord>> studentsByMethod(const RunStore& store, StudySize size, const std::string& experiment) {
   std::map<std::string, std::string> methodOfHash;
-  for (const auto seed : seeds(quick)) {
-    const auto o = design(quick, seed, experiment);
+  for (const auto seed : seeds(size)) {
+    const auto o = design(size, seed, experiment);
     for (const auto& m : o.methods) methodOfHash[sha256Hex(distillationSpecJson(o, m))] = m;
   }
   std::map<std::string, std::vector<RunRecord>> out;
@@ -129,8 +129,8 @@ std::string meanSd(const std::vector<RunRecord>& runs, const std::string& key, d
 
 void distillationReport(const std::vector<SweepCell>&, const StudyOptions& o, StudyOutcome& out) {
   const std::filesystem::path dir(o.outputDir);
-  const auto experiment = studyExperiment("distillation", o.quick);
-  const auto byMethod = studentsByMethod(*o.store, o.quick, experiment);
+  const auto experiment = studyExperiment("distillation", o.size);
+  const auto byMethod = studentsByMethod(*o.store, o.size, experiment);
   std::vector<std::vector<std::string>> rows{{"method", "generation disparity", "perplexity"}};
   for (const auto& c : downstreamColumns()) rows[0].push_back(c.label);
   rows[0].push_back("runs");
@@ -184,7 +184,7 @@ void distillationReport(const std::vector<SweepCell>&, const StudyOptions& o, St
   }
   const auto figure = reportFigure(plot, "generation-vs-downstream", "Generation disparity against downstream disparity", o, out);
 
-  std::string md = "# Study: role-reversal distillation downstream (distillation" + std::string(o.quick ? ", quick" : "") + ")\n\n";
+  std::string md = studyHeading("role-reversal distillation downstream", "distillation", o.size);
   md += "A GPT-2-shaped teacher was trained on the built-in gendered corpus (a planted occupation–pronoun association) "
         "with SST-2's training sentences, then distilled into a student of half its depth by plain KD, CDA (the corpus "
         "plus its gender-swapped copy), teacher-prediction perturbation (the teacher's next-token distribution mixed with "
@@ -199,8 +199,7 @@ void distillationReport(const std::vector<SweepCell>&, const StudyOptions& o, St
   md += figure;
   md += "Files: `methods.csv` (this table), `specs/` (each student's exact options, downstream task included), "
         "`versions.json`. Each student's model folder is its run's artifact folder (`trustlab-cli model generate` reads "
-        "it; `trustlab-cli runs show` lists the downstream run). Reproduce: `trustlab-cli study distillation" +
-        std::string(o.quick ? " --quick" : "") + "`.\n";
+        "it; `trustlab-cli runs show` lists the downstream run). Reproduce: `" + studyCommand("distillation", o.size) + "`.\n";
   writeExportFile(dir / "report.md", md);
   out.headlineJson = headline.dump();
 }
@@ -209,7 +208,7 @@ void distillationReport(const std::vector<SweepCell>&, const StudyOptions& o, St
 
 Study distillationStudy() {
   Study s;
-  s.sweeps = [](bool) { return std::vector<SweepSpec>{}; };
+  s.sweeps = [](StudySize) { return std::vector<SweepSpec>{}; };
   s.report = distillationReport;
   s.grid = distillationGrid;
   return s;

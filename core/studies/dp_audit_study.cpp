@@ -22,12 +22,12 @@ namespace {
 constexpr char kSpent[] = "privacy/epsilon";  // what the trainer records
 constexpr char kBatchField[] = "training.batch_size";
 
-ExperimentSpec baseSpec(bool quick) {
+ExperimentSpec baseSpec(StudySize size) {
   ExperimentSpec s;
   s.name = "dp-audit";
   s.data.dataset = "default";
-  s.model.type = quick ? "bag" : "bilstm";
-  s.model.embeddingDim = quick ? 64 : 128;
+  s.model.type = bySize<std::string>(size, "bag", "bag", "bilstm");
+  s.model.embeddingDim = bySize(size, 64, 64, 128);
   s.model.dropout = 0;
   s.training.optimizer = "sgd";
   s.training.evalEvery = 0;
@@ -40,7 +40,7 @@ ExperimentSpec baseSpec(bool quick) {
 }
 
 /// One setting: its batch size, passes and learning rate, over the three ε.
-SweepSpec setting(const std::string& name, const ExperimentSpec& base, long batch, int epochs, double lr, bool quick) {
+SweepSpec setting(const std::string& name, const ExperimentSpec& base, long batch, int epochs, double lr, StudySize size) {
   SweepSpec s;
   s.name = name;
   s.base = base;
@@ -48,15 +48,16 @@ SweepSpec setting(const std::string& name, const ExperimentSpec& base, long batc
             {"training.epochs", {std::to_string(epochs)}, {}, false},
             {"training.lr", {nlohmann::json(lr).dump()}, {}, false},
             {kExampleEpsilonField, {"1", "4", "8"}, {}, false}};
-  s.seeds = quick ? std::vector<unsigned long long>{1} : std::vector<unsigned long long>{1, 2, 3};
+  s.seeds = bySize<std::vector<unsigned long long>>(size, {1}, {1}, {1, 2, 3});
   s.audits = {kGradientCanaryAudit};
   return s;
 }
 
-std::vector<SweepSpec> dpAuditSweeps(bool quick) {
-  const auto base = baseSpec(quick);
+/// The smoke design is the quick one: it already takes well under a minute.
+std::vector<SweepSpec> dpAuditSweeps(StudySize size) {
+  const auto base = baseSpec(size);
   const long n = prepareData(base).train.size();  // a full batch is the whole training split
-  return {setting("full-batch", base, n, 8, 5.0, quick), setting("poisson", base, 256, 4, 0.5, quick)};
+  return {setting("full-batch", base, n, 8, 5.0, size), setting("poisson", base, 256, 4, 0.5, size)};
 }
 
 /// "full_batch" for the cells whose batch is the whole split, else "poisson".
@@ -111,7 +112,7 @@ void dpAuditReport(const std::vector<SweepCell>& cells, const StudyOptions& o, S
   plot.widthCm = 12, plot.heightCm = 8;  // between one and two columns: three settings and y = x stay legible
   const auto figure = reportFigure(plot, "empirical-epsilon", "Empirical ε against the theoretical ε", o, out);
 
-  std::string md = "# Study: DP theory vs practice (dp-audit" + std::string(o.quick ? ", quick" : "") + ")\n\n";
+  std::string md = studyHeading("DP theory vs practice", "dp-audit", o.size);
   md += "eDP-SGD trained the default dataset at target ε ∈ {1, 4, 8} (PRV accountant, δ = 1e-5, C = 1) with full "
         "batches (q = 1: every step exactly Gaussian) and with Poisson batches of 256. Each run was audited by the "
         "white-box gradient canaries (Dirac canaries inserted into the steps, each a member with probability ½; the "
@@ -120,8 +121,7 @@ void dpAuditReport(const std::vector<SweepCell>& cells, const StudyOptions& o, S
   md += markdownTable(rows) + "\n";
   md += figure;
   md += "Files: `epsilon.csv` (this table), `specs/` (the exact sweep specs; `trustlab-cli sweep specs/full-batch.json` "
-        "reruns one), `versions.json`. Reproduce: `trustlab-cli study dp-audit" + std::string(o.quick ? " --quick" : "") +
-        "`.\n";
+        "reruns one), `versions.json`. Reproduce: `" + studyCommand("dp-audit", o.size) + "`.\n";
   writeExportFile(dir / "report.md", md);
   out.headlineJson = headline.dump();
 }

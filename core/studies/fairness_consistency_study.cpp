@@ -40,7 +40,7 @@ const std::vector<std::string> kStandardTests = {"weat6", "weat7", "weat8", "sen
 /// The extrinsic metrics tabulated (all are correlated; these are the ones a reader compares).
 const std::vector<std::string> kTabulated = {"flip_rate", "ctf_gap", "dp_difference", "eo_difference", "aps", "gm_bpsn_auc"};
 
-ExperimentSpec baseSpec(bool quick) {
+ExperimentSpec baseSpec(StudySize size) {
   ExperimentSpec s;
   s.name = "fairness-consistency";
   s.data.dataset = kDataset;
@@ -48,7 +48,8 @@ ExperimentSpec baseSpec(bool quick) {
   s.data.tokenizer.minFrequency = 2;
   s.model.embeddingDim = 64;
   s.model.hiddenSize = 64;
-  s.training.epochs = quick ? 1 : 3;
+  s.training.epochs = bySize(size, 1, 1, 3);
+  s.training.maxSteps = bySize(size, 60, 0, 0);
   s.training.evalEvery = 0;
   s.training.lr = 2e-3;
   s.audit.mia = "none";
@@ -57,16 +58,15 @@ ExperimentSpec baseSpec(bool quick) {
 
 /// Model × CDA off/on, non-private; the full design adds the models trained with eDP-SGD at ε = 8
 /// (without CDA, which DP refuses: a swapped copy would be a second example to the accountant).
-std::vector<SweepSpec> consistencySweeps(bool quick) {
-  const std::vector<std::string> models =
-      quick ? std::vector<std::string>{"bag", "bilstm"} : std::vector<std::string>{"bag", "bilstm", "transformer"};
+std::vector<SweepSpec> consistencySweeps(StudySize size) {
+  const auto models = bySize<std::vector<std::string>>(size, {"bag", "bilstm"}, {"bag", "bilstm"}, {"bag", "bilstm", "transformer"});
   SweepSpec s;
   s.name = "fairness-consistency";
-  s.base = baseSpec(quick);
+  s.base = baseSpec(size);
   s.axes = {{"model.type", models, {}, false}, {"data.cda", {"false", "true"}, {}, false}};
-  s.seeds = quick ? std::vector<unsigned long long>{1, 2} : std::vector<unsigned long long>{1, 2, 3};
+  s.seeds = bySize<std::vector<unsigned long long>>(size, {1}, {1, 2}, {1, 2, 3});
   s.audits = {kFairnessAudit};
-  if (quick) return {s};
+  if (size != StudySize::full) return {s};
   SweepSpec dp = s;
   dp.name = "fairness-consistency-dp";
   dp.axes = {{"model.type", models, {}, false}, {kExampleEpsilonField, {"8"}, {}, false}};
@@ -140,9 +140,9 @@ struct IntrinsicTest {
   std::string key() const { return auditMetricKey(audit, scope, "effect_size"); }
 };
 
-std::vector<IntrinsicTest> intrinsicTests(const std::filesystem::path& dir, bool quick) {
+std::vector<IntrinsicTest> intrinsicTests(const std::filesystem::path& dir, StudySize size) {
   std::vector<IntrinsicTest> tests;
-  const std::string samples = quick ? "200" : "1000";
+  const std::string samples = bySize<std::string>(size, "50", "200", "1000");
   tests.push_back({kWeatAudit, (dir / "aligned.jsonl").string(), kAlignedScope, "aligned", {}});
   tests.push_back({kCeatAudit, (dir / "aligned.jsonl").string(), kAlignedScope, "aligned",
                    {{"corpus", (dir / "aligned-corpus.txt").string()}, {"samples", samples}}});
@@ -205,7 +205,7 @@ void consistencyReport(const std::vector<SweepCell>& cells, const StudyOptions& 
   out.files.push_back((dir / "aligned.jsonl").string());
   std::vector<long long> ids;
   for (const auto& c : cells) ids.insert(ids.end(), c.runIds.begin(), c.runIds.end());
-  const auto tests = intrinsicTests(dir, o.quick);
+  const auto tests = intrinsicTests(dir, o.size);
   std::vector<std::string> skipped;
   auditRuns(ids, tests, o, skipped);
   if (o.stop && o.stop->load()) {
@@ -230,7 +230,7 @@ void consistencyReport(const std::vector<SweepCell>& cells, const StudyOptions& 
   }
   const auto eecKey = auditMetricKey(kEecAudit, "", "mean_difference");
   columns.push_back({eecKey, column(runs, eecKey, true)});
-  const auto matrix = correlateMetrics(columns, o.quick ? 1000 : 2000);
+  const auto matrix = correlateMetrics(columns, bySize(o.size, 200, 1000, 2000));
 
   // All pairs (CSV), the intrinsic × tabulated extrinsic Spearman table, standard vs aligned.
   std::vector<std::vector<std::string>> pairs{{"metric_a", "metric_b", "runs", "pearson", "pearson_low", "pearson_high",
@@ -310,9 +310,9 @@ void consistencyReport(const std::vector<SweepCell>& cells, const StudyOptions& 
   const auto figure = reportFigure(plot, "intrinsic-vs-extrinsic", "Aligned CEAT against the counterfactual token-fairness gap", o, out);
 
   const auto& xy = matrix.cells[x][y];
-  std::string md = "# Study: intrinsic vs extrinsic fairness (fairness-consistency" + std::string(o.quick ? ", quick" : "") + ")\n\n";
+  std::string md = studyHeading("intrinsic vs extrinsic fairness", "fairness-consistency", o.size);
   md += "Sentiment classifiers trained on SST-2 (" + std::to_string(runs.size()) +
-        " runs: model × counterfactual data augmentation × seed" + (o.quick ? "" : ", and each model with eDP-SGD at ε = 8") +
+        " runs: model × counterfactual data augmentation × seed" + (o.size != StudySize::full ? "" : ", and each model with eDP-SGD at ε = 8") +
         "). Every run was measured with intrinsic tests (WEAT/SEAT on its token embeddings, CEAT on its contextual token "
         "states) and extrinsic probes (the fairness audit on the test split with label 1 as the positive class; the EEC "
         "gap). Correlations are over runs, with BCa 95 % intervals (runs resampled). Intrinsic metrics enter as |effect "
@@ -334,8 +334,7 @@ void consistencyReport(const std::vector<SweepCell>& cells, const StudyOptions& 
     md += "\n";
   }
   md += "Files: `correlations.csv` (every pair, both coefficients and intervals), `runs.csv` (every metric of every "
-        "run), `aligned.jsonl`, `specs/`, `versions.json`. Reproduce: `trustlab-cli study fairness-consistency" +
-        std::string(o.quick ? " --quick" : "") + "`.\n";
+        "run), `aligned.jsonl`, `specs/`, `versions.json`. Reproduce: `" + studyCommand("fairness-consistency", o.size) + "`.\n";
   writeExportFile(dir / "report.md", md);
   out.headlineJson = nlohmann::json{{"spearman", spearmanJson},
                                     {"pearson", pearsonJson},

@@ -32,7 +32,7 @@ constexpr char kValidPerplexity[] = "valid/perplexity";
 constexpr char kRoundExamples[] = "fl/examples";
 
 /// The word LM, the data with held-out users, and FedAvg's local SGD shared by every run.
-ExperimentSpec baseSpec(bool quick) {
+ExperimentSpec baseSpec(StudySize size) {
   ExperimentSpec s;
   s.name = "fl-selection";
   s.data.dataset = "default";
@@ -55,28 +55,27 @@ ExperimentSpec baseSpec(bool quick) {
   f.localEpochs = 1;
   f.localBatchSize = 8;
   f.localLr = 0.5;
-  f.rounds = quick ? 60 : 200;
-  f.evalEvery = quick ? 5 : 10;
+  f.rounds = bySize(size, 10, 60, 200);
+  f.evalEvery = bySize(size, 5, 5, 10);
   return s;
 }
 
-std::vector<SweepSpec> flSelectionSweeps(bool quick) {
-  const std::vector<unsigned long long> seeds = quick ? std::vector<unsigned long long>{1}
-                                                      : std::vector<unsigned long long>{1, 2, 3};
+std::vector<SweepSpec> flSelectionSweeps(StudySize size) {
+  const auto seeds = bySize<std::vector<unsigned long long>>(size, {1}, {1}, {1, 2, 3});
   SweepSpec federated;
   federated.name = "fl-selection";
-  federated.base = baseSpec(quick);
+  federated.base = baseSpec(size);
   federated.axes = {{kSelectionField, {"uniform", "activity"}, {}, false},
                     {kPeriodsField, {"1", std::to_string(kContinualPeriods)}, {}, false}};
   federated.seeds = seeds;
   // Centralised: one client holding every training text, invited every round for one epoch.
   SweepSpec centralised;
   centralised.name = "fl-selection-centralised";
-  centralised.base = baseSpec(quick);
+  centralised.base = baseSpec(size);
   auto& f = centralised.base.federated;
   f.partition = "iid";
   f.clientsPerRound = 1;
-  f.rounds = quick ? 6 : 20;
+  f.rounds = bySize(size, 2, 6, 20);
   f.evalEvery = 1;
   centralised.axes = {{"federated.clients", {"1"}, {}, false}};
   centralised.seeds = seeds;
@@ -190,8 +189,8 @@ void flSelectionReport(const std::vector<SweepCell>& cells, const StudyOptions& 
   const auto figureByTexts = reportFigure(byTexts, "perplexity-by-texts",
                                           "Held-out perplexity by texts trained on (equal training work)", o, out);
 
-  const auto base = baseSpec(o.quick);
-  std::string md = "# Study: federated learning in the real world (fl-selection" + std::string(o.quick ? ", quick" : "") + ")\n\n";
+  const auto base = baseSpec(o.size);
+  std::string md = studyHeading("federated learning in the real world", "fl-selection", o.size);
   md += "After Dupuy et al. (ICASSP 2022). A GPT-2-shaped word language model (width " +
         std::to_string(base.model.embeddingDim) + ", " + std::to_string(base.model.layers) +
         " layer(s)) learns next-word prediction from the default dataset's natural users with FedAvg (" +
@@ -212,8 +211,7 @@ void flSelectionReport(const std::vector<SweepCell>& cells, const StudyOptions& 
         "table's fifth column); by texts trained on, the conditions compare at equal training work:\n\n";
   md += figureByTexts;
   md += "Files: `conditions.csv` (this table), `specs/` (the exact sweep specs; `trustlab-cli sweep "
-        "specs/fl-selection.json` reruns the grid), `versions.json`. Reproduce: `trustlab-cli study fl-selection" +
-        std::string(o.quick ? " --quick" : "") + "`.\n";
+        "specs/fl-selection.json` reruns the grid), `versions.json`. Reproduce: `" + studyCommand("fl-selection", o.size) + "`.\n";
   writeExportFile(dir / "report.md", md);
   out.headlineJson = headline.dump();
 }

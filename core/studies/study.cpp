@@ -41,18 +41,48 @@ Registry<Study>& studyRegistry() {
   return r;
 }
 
-std::string studyExperiment(const std::string& name, bool quick) { return "study:" + name + (quick ? ":quick" : ""); }
+const Registry<StudySize>& studySizeRegistry() {
+  static const Registry<StudySize> r("study size", "", [](auto& reg) {
+    reg.add({"full", "the paper's design at TrustLab's scale (hours on 2 cores)"}, StudySize::full);
+    reg.add({"quick", "the same comparisons with fewer seeds, rounds and epochs (minutes on 2 cores)"}, StudySize::quick);
+    reg.add({"smoke", "every step at the smallest size that runs (a minute or two): checks the setup; its numbers mean nothing"},
+            StudySize::smoke);
+  });
+  return r;
+}
+
+std::string studySizeName(StudySize size) {
+  for (const auto& name : studySizeRegistry().names())
+    if (studySizeRegistry().at(name) == size) return name;
+  throw std::logic_error("study size without a name");
+}
+
+std::string studyExperiment(const std::string& name, StudySize size) {
+  return "study:" + name + (size == StudySize::full ? "" : ":" + studySizeName(size));
+}
+
+std::string studyHeading(const std::string& what, const std::string& name, StudySize size) {
+  std::string md = "# Study: " + what + " (" + name + (size == StudySize::full ? "" : ", " + studySizeName(size)) + ")\n\n";
+  if (size == StudySize::smoke)
+    md += "> Smoke size: every step ran at the smallest size that runs. This report checks the setup; its numbers "
+          "mean nothing (`--size quick` or `full` for results).\n\n";
+  return md;
+}
+
+std::string studyCommand(const std::string& name, StudySize size) {
+  return "trustlab-cli study " + name + (size == StudySize::full ? "" : " --size " + studySizeName(size));
+}
 
 StudyOutcome runStudy(const std::string& name, const StudyOptions& o) {
   if (!o.store) throw std::invalid_argument("runStudy: needs a store");
   const auto& study = studyRegistry().at(name);
   const auto t0 = std::chrono::steady_clock::now();
   StudyOutcome out;
-  const auto sweeps = study.sweeps(o.quick);
+  const auto sweeps = study.sweeps(o.size);
   for (const auto& sweep : sweeps) sweep.requireValid("study " + name);
   SweepOptions so;
   so.store = o.store;
-  so.experiment = studyExperiment(name, o.quick);
+  so.experiment = studyExperiment(name, o.size);
   so.stop = o.stop;
   so.onMessage = o.progress;
   so.observers = o.observers;
@@ -80,7 +110,7 @@ StudyOutcome runStudy(const std::string& name, const StudyOptions& o) {
   }
   writeExportFile(dir / "versions.json", versionsJson());
   out.files.push_back((dir / "versions.json").string());
-  study.report(summarizeExperiment(*o.store, studyExperiment(name, o.quick)), o, out);
+  study.report(summarizeExperiment(*o.store, studyExperiment(name, o.size)), o, out);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return out;
 }

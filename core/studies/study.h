@@ -15,10 +15,25 @@
 
 namespace trustlab {
 
+/// How large a study's grid is: full (the paper's design at TrustLab's scale), quick (minutes on
+/// 2 cores, the same comparisons with fewer seeds, rounds and epochs), smoke (every step of the
+/// study at the smallest size that runs, a minute or two: to check a setup, a plugin or the
+/// pipeline before a long run; its numbers mean nothing).
+enum class StudySize { smoke, quick, full };
+
+/// The sizes by name ("smoke", "quick", "full"), as the CLI and the GUI offer them.
+const Registry<StudySize>& studySizeRegistry();
+std::string studySizeName(StudySize size);
+/// A design value per size.
+template <typename T>
+T bySize(StudySize size, T smoke, T quick, T full) {
+  return size == StudySize::smoke ? smoke : size == StudySize::quick ? quick : full;
+}
+
 struct StudyOptions {
   RunStore* store = nullptr;
   std::string outputDir;  ///< the report folder (created)
-  bool quick = false;     ///< the small setting (minutes on 2 cores) instead of the paper's design at our scale
+  StudySize size = StudySize::full;
   std::function<void(const std::string&)> progress;
   std::vector<TrainingObserver*> observers;  ///< see each run train
   const std::atomic<bool>* stop = nullptr;
@@ -36,7 +51,7 @@ struct StudyOutcome {
 
 struct Study {
   /// The sweeps of the grid (their runs share the study's experiment).
-  std::function<std::vector<SweepSpec>(bool quick)> sweeps;
+  std::function<std::vector<SweepSpec>(StudySize size)> sweeps;
   /// The report from the grid's cells; fills headlineJson and files.
   std::function<void(const std::vector<SweepCell>& cells, const StudyOptions& options, StudyOutcome& out)> report;
   /// Work that is not a sweep (a distillation's teachers and students), run after the sweeps: it
@@ -47,9 +62,13 @@ struct Study {
 /// fl-selection, dp-audit, fairness-consistency, distillation and any added by plugins.
 Registry<Study>& studyRegistry();
 
-/// "study:<name>" ("study:<name>:quick"): the experiment a study's runs are stored under; the quick
-/// and full designs differ, so their runs are kept apart.
-std::string studyExperiment(const std::string& name, bool quick);
+/// "study:<name>" ("study:<name>:quick", "study:<name>:smoke"): the experiment a study's runs are
+/// stored under; the designs of each size differ, so their runs are kept apart.
+std::string studyExperiment(const std::string& name, StudySize size);
+/// For a report: its heading "# Study: what (name[, size])" (a smoke report says its numbers mean
+/// nothing), and the command that reproduces it.
+std::string studyHeading(const std::string& what, const std::string& name, StudySize size);
+std::string studyCommand(const std::string& name, StudySize size);
 
 /// Runs study `name`: its sweeps (stopping when options.stop is raised), then its report.
 StudyOutcome runStudy(const std::string& name, const StudyOptions& options);

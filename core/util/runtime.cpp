@@ -18,8 +18,24 @@
 
 namespace trustlab {
 
+namespace {
+
+/// OMP_NUM_THREADS when it is a positive count (LibTorch's own convention: how a user, or CTest
+/// running suites side by side, gives each process its share of the cores), else every hardware
+/// thread.
+int defaultThreads() {
+  if (const char* omp = std::getenv("OMP_NUM_THREADS"); omp && *omp) {
+    char* end = nullptr;
+    const long n = std::strtol(omp, &end, 10);
+    if (*end == '\0' && n > 0 && n <= 4096) return int(n);
+  }
+  return int(std::thread::hardware_concurrency());
+}
+
+}  // namespace
+
 int configureThreads(int requested) {
-  int n = requested > 0 ? requested : int(std::thread::hardware_concurrency());
+  int n = requested > 0 ? requested : defaultThreads();
   if (n <= 0) n = 1;
   torch::set_num_threads(n);
   // Debian's LibTorch reaches BLAS through libblas.so.3. OpenBLAS behind it keeps its own thread

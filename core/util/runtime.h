@@ -9,8 +9,8 @@ namespace c10 { struct Device; }
 
 namespace trustlab {
 
-/// Sets LibTorch intra-op threads (`requested` <= 0 means "all hardware threads"; returns the
-/// count), BLAS on the calling thread, and fixed malloc thresholds (see the .cpp for why).
+/// Sets LibTorch intra-op threads (`requested` <= 0 means OMP_NUM_THREADS when set, else all
+/// hardware threads; returns the count), BLAS on the calling thread, and fixed malloc thresholds (see the .cpp for why).
 int configureThreads(int requested = 0);
 
 /// "cpu", "cuda", "cuda:1" → device; throws InputError (field "device") when unknown/unavailable.

@@ -282,6 +282,10 @@ class TestCli : public QObject {
     const auto studyTypo = cli({"study", "dp-audti", "--store", store()});
     QCOMPARE(studyTypo.code, 2);
     QVERIFY2(studyTypo.err.contains("dp-audit"), studyTypo.err.constData());
+    const auto sizeTypo = cli({"study", "dp-audit", "--size", "tiny", "--store", store()});
+    QCOMPARE(sizeTypo.code, 2);
+    QVERIFY2(sizeTypo.err.contains("smoke") && sizeTypo.err.contains("quick"), sizeTypo.err.constData());
+    QCOMPARE(cli({"study", "dp-audit", "--quick", "--size", "full", "--store", store()}).code, 2);
 
     QFile sweep(dir_.path() + "/sweep.json");
     QVERIFY(sweep.open(QIODevice::WriteOnly));

@@ -529,7 +529,8 @@ class TestMainWindow : public QObject {
     showPage(view);
     QVERIFY(view->setStudy("fl-selection"));
     QVERIFY(!view->setStudy("fl-selectoin"));
-    view->setQuick(true);
+    QVERIFY(view->setSize("smoke"));
+    QVERIFY(!view->setSize("tiny"));
     view->setOutputFolder(dir_.path() + "/study");
     QSignalSpy done(view, &StudiesView::runsChanged);
     view->start();
@@ -548,7 +549,7 @@ class TestMainWindow : public QObject {
         QVERIFY(QFile::copy(file, kept));
       }
     const RunStore store((dir_.path() + "/gui.sqlite").toStdString(), true);
-    QCOMPARE(int(store.listRuns(studyExperiment("fl-selection", true)).size()), 5);
+    QCOMPARE(int(store.listRuns(studyExperiment("fl-selection", StudySize::smoke)).size()), 5);
     // The headline in the log: indented lines, nested numbers under their key.
     const QString log = view->findChild<QPlainTextEdit*>()->toPlainText();
     QVERIFY2(log.contains("\n  activity_minus_uniform_static: ") && log.contains("\n  perplexity:\n    activity_continual: "),

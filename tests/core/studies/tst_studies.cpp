@@ -1,11 +1,14 @@
-// Tests studies: the fl-selection study at its quick size end to end — a held-out perplexity for
-// each selection × data setting and the centralised reference, the headline differences, the
-// per-round figure and a second run reusing every point; the dp-audit study at its quick size end to end — every white-box and black-box
-// bound at or below the theoretical ε, the full-batch white-box bound within 2× of it, the report
-// folder's files and headline numbers — and that running it again reuses every stored point; the
-// fairness-consistency study at its quick size (with ../shared/data/sst2): every intrinsic ×
-// extrinsic correlation with a BCa interval around it, the aligned test's words; the distillation
-// study at its quick size (with SST-2): four students, each saved, fine-tuned and audited downstream.
+// Tests studies end to end, each at the smallest size that exercises every step (the methods'
+// effects are tested at the modules': role reversal in tst_fairness, the audits in
+// tst_privacy_audit): the fl-selection study (smoke) — a held-out perplexity for each selection ×
+// data setting and the centralised reference, the headline differences, the per-round figure and
+// a second run reusing every point; the dp-audit study (quick, the privacy check itself) — every
+// white-box and black-box bound at or below the theoretical ε, the full-batch white-box bound
+// within 2× of it, the report folder's files and headline numbers, and a second run reusing every
+// stored point; the fairness-consistency study (smoke, with ../shared/data/sst2): every intrinsic
+// × extrinsic correlation with a BCa interval around it, the aligned test's words; the
+// distillation study (smoke, with SST-2): four students, each saved, fine-tuned and audited
+// downstream. Sizes are named and unknown ones refused.
 #include <QtTest>
 
 #include <torch/torch.h>
@@ -26,11 +29,11 @@ class TestStudies : public QObject {
   QTemporaryDir dir_;
 
  private Q_SLOTS:
-  void flSelectionQuickComparesSelections() {
+  void flSelectionSmokeComparesSelections() {
     RunStore store((dir_.path() + "/fl.sqlite").toStdString());
     StudyOptions o;
     o.store = &store;
-    o.quick = true;
+    o.size = StudySize::smoke;
     o.outputDir = (dir_.path() + "/fl-selection").toStdString();
     const auto out = runStudy("fl-selection", o);
     QCOMPARE(out.ran, 5);  // {uniform, activity} × {static, continual}, and centralised
@@ -48,11 +51,11 @@ class TestStudies : public QObject {
     for (const char* file : {"report.md", "conditions.csv", "perplexity-per-round.csv", "perplexity-per-round.tex", "perplexity-by-texts.csv",
                              "versions.json", "specs/fl-selection.json", "specs/fl-selection-centralised.json"})
       QVERIFY2(std::filesystem::exists(o.outputDir + "/" + file), file);
-    // The figure: a held-out curve for each federated condition (every 5 rounds of 60) and the reference.
+    // The figure: a held-out curve for each federated condition (every 5 rounds of 10) and the reference.
     std::ifstream csv(o.outputDir + "/perplexity-per-round.csv");
     std::map<std::string, int> points;
     for (std::string line; std::getline(csv, line);) ++points[line.substr(0, line.find(','))];
-    QCOMPARE(points["uniform (static)"], 12);
+    QCOMPARE(points["uniform (static)"], 2);
     QCOMPARE(points["centralised (final)"], 2);
     const auto again = runStudy("fl-selection", o);
     QCOMPARE(again.ran, 0);
@@ -62,7 +65,7 @@ class TestStudies : public QObject {
     RunStore store((dir_.path() + "/runs.sqlite").toStdString());
     StudyOptions o;
     o.store = &store;
-    o.quick = true;
+    o.size = StudySize::quick;
     o.outputDir = (dir_.path() + "/dp-audit").toStdString();
     const auto out = runStudy("dp-audit", o);
     QCOMPARE(out.ran, 6);  // ε ∈ {1, 4, 8} × {full batch, Poisson}
@@ -85,23 +88,23 @@ class TestStudies : public QObject {
     const std::string text((std::istreambuf_iterator<char>(md)), std::istreambuf_iterator<char>());
     QVERIFY(text.find("| full batch (q = 1) | 4 |") != std::string::npos);
     // Every run is stored under the study's experiment; a second run trains nothing.
-    QCOMPARE(int(store.listRuns(studyExperiment("dp-audit", true)).size()), 6);
+    QCOMPARE(int(store.listRuns(studyExperiment("dp-audit", StudySize::quick)).size()), 6);
     const auto again = runStudy("dp-audit", o);
     QCOMPARE(again.ran, 0);
     QCOMPARE(again.reused, 6);
     QCOMPARE(again.headlineJson, out.headlineJson);
   }
-  void fairnessConsistencyQuickCorrelatesEveryPair() {
+  void fairnessConsistencySmokeCorrelatesEveryPair() {
     if (!std::filesystem::exists(dataRoot() + "/sst2/train.tsv")) QSKIP("needs ../shared/data/sst2");
     RunStore store((dir_.path() + "/fairness.sqlite").toStdString());
     StudyOptions o;
     o.store = &store;
-    o.quick = true;
+    o.size = StudySize::smoke;
     o.outputDir = (dir_.path() + "/fairness-consistency").toStdString();
     const auto out = runStudy("fairness-consistency", o);
-    QCOMPARE(out.ran, 8);  // {bag, bilstm} × CDA off/on × 2 seeds
+    QCOMPARE(out.ran, 4);  // {bag, bilstm} × CDA off/on
     const auto h = nlohmann::json::parse(out.headlineJson);
-    QCOMPARE(h["runs"].get<int>(), 8);
+    QCOMPARE(h["runs"].get<int>(), 4);
     // Every intrinsic test (the aligned ones always) against every tabulated extrinsic metric.
     const auto& rho = h["spearman"];
     for (const char* test : {"fairness/weat/aligned/effect_size", "fairness/ceat/aligned/effect_size"}) {
@@ -141,34 +144,43 @@ class TestStudies : public QObject {
     QCOMPARE(again.ran, 0);
     QCOMPARE(again.headlineJson, out.headlineJson);
   }
-  void distillationQuickSetsGenerationBesideDownstream() {
+  void distillationSmokeSavesFineTunesAndAuditsEveryStudent() {
     if (!std::filesystem::exists(dataRoot() + "/sst2/train.tsv")) QSKIP("needs ../shared/data/sst2");
     RunStore store((dir_.path() + "/distillation.sqlite").toStdString());
     StudyOptions o;
     o.store = &store;
-    o.quick = true;
+    o.size = StudySize::smoke;
     o.outputDir = (dir_.path() + "/distillation").toStdString();
     const auto out = runStudy("distillation", o);
     QCOMPARE(out.ran, 4);  // kd, cda, perturb, both
     const auto h = nlohmann::json::parse(out.headlineJson);
-    qInfo("%s", out.headlineJson.c_str());
-    QVERIFY2(h["teacher_disparity"].get<double>() > 0.3, out.headlineJson.c_str());  // the teacher learned the association
+    const double teacher = h["teacher_disparity"];
+    QVERIFY2(teacher >= 0 && teacher <= 1, out.headlineJson.c_str());
     for (const std::string m : {"kd", "cda", "perturb", "both"}) {
       const double generation = h["generation_disparity"][m], accuracy = h["downstream_accuracy"][m];
       const double flips = h["downstream_flip_rate"][m], gap = h["downstream_ctf_gap"][m];
       QVERIFY2(generation >= 0 && generation <= 1 && flips >= 0 && flips <= 1 && gap >= 0 && gap <= 1, m.c_str());
-      QVERIFY2(accuracy > 0.6, m.c_str());  // the saved student learned sentiment downstream
+      QVERIFY2(accuracy > 0 && accuracy <= 1, m.c_str());  // each saved student was fine-tuned and tested downstream
     }
-    // Role reversal reduces the generation disparity of plain KD.
-    QVERIFY2(h["generation_disparity"]["both"].get<double>() < h["generation_disparity"]["kd"].get<double>(), out.headlineJson.c_str());
     for (const char* file : {"report.md", "methods.csv", "generation-vs-downstream.csv", "generation-vs-downstream.tex",
                              "versions.json", "specs/student-kd-seed1.json"})
       QVERIFY2(std::filesystem::exists(o.outputDir + "/" + file), file);
-    QCOMPARE(int(store.listRuns(studyExperiment("distillation", true)).size()), 8);  // 4 students, 4 downstream runs
+    std::ifstream md(o.outputDir + "/report.md");
+    const std::string text((std::istreambuf_iterator<char>(md)), std::istreambuf_iterator<char>());
+    QVERIFY(text.find("(distillation, smoke)") != std::string::npos);
+    QVERIFY(text.find("trustlab-cli study distillation --size smoke") != std::string::npos);
+    QCOMPARE(int(store.listRuns(studyExperiment("distillation", StudySize::smoke)).size()), 8);  // 4 students, 4 downstream runs
     const auto again = runStudy("distillation", o);
     QCOMPARE(again.ran, 0);
     QCOMPARE(again.reused, 4);
     QCOMPARE(again.headlineJson, out.headlineJson);
+  }
+  void sizesAreNamed() {
+    QCOMPARE(studySizeRegistry().names(), (std::vector<std::string>{"full", "quick", "smoke"}));
+    for (const auto& name : studySizeRegistry().names()) QCOMPARE(studySizeName(studySizeRegistry().at(name)), name);
+    QCOMPARE(studyExperiment("dp-audit", StudySize::full), std::string("study:dp-audit"));
+    QCOMPARE(studyExperiment("dp-audit", StudySize::smoke), std::string("study:dp-audit:smoke"));
+    QVERIFY_THROWS_EXCEPTION(InputError, studySizeRegistry().at("tiny"));
   }
   void unknownStudyIsNamed() {
     RunStore store((dir_.path() + "/other.sqlite").toStdString());
