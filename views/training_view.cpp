@@ -124,6 +124,7 @@ void TrainingView::setProgress(qlonglong step, qlonglong total, int epoch, int e
 }
 
 void TrainingView::setStatus(const QString& text) { status_->setText(text); }
+QString TrainingView::status() const { return status_->text(); }
 
 void TrainingView::showStoredRuns(const QList<qlonglong>& runIds, const QString& storePath) {
   clear();

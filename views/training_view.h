@@ -33,6 +33,7 @@ class TrainingView : public QWidget {
   void addMetric(qlonglong runId, const QString& key, qlonglong step, double value);
   void setProgress(qlonglong step, qlonglong total, int epoch, int epochs, double elapsed, double eta);
   void setStatus(const QString& text);
+  QString status() const;
   /// Replaces the plots' content with the stored history of `runIds`.
   void showStoredRuns(const QList<qlonglong>& runIds, const QString& storePath);
 

@@ -46,11 +46,16 @@ class Fields {
   }
   std::string text(std::initializer_list<const char*> names, const std::string& fallback) const {
     for (const char* n : names)
-      if (root_.contains(n) && root_[n].is_string()) return root_[n].get<std::string>();
+      if (root_.contains(n) && !root_[n].is_null()) {
+        if (!root_[n].is_string()) throw InputError(source_, "expected a string", 0, n);
+        return root_[n].get<std::string>();
+      }
     return fallback;
   }
   bool flag(const char* name, bool fallback) const {
-    return root_.contains(name) && root_[name].is_boolean() ? root_[name].get<bool>() : fallback;
+    if (!root_.contains(name) || root_[name].is_null()) return fallback;
+    if (!root_[name].is_boolean()) throw InputError(source_, "expected true or false", 0, name);
+    return root_[name].get<bool>();
   }
 
  private:
@@ -93,12 +98,12 @@ HfConfig HfConfig::fromJson(const std::string& text, const std::string& source) 
   const auto root = json::parse(text, nullptr, false);
   if (!root.is_object()) throw InputError(source, "not a JSON object");
   HfConfig c;
-  c.modelType = root.value("model_type", std::string());
+  const Fields f(root, source);
+  c.modelType = f.text({"model_type"}, "");
   const auto& types = supportedHfModelTypes();
   if (std::find(types.begin(), types.end(), c.modelType) == types.end())
     throw InputError(source, "model type '" + c.modelType + "' is not one TrustLab builds (" + joinNames(types) + ")", 0,
                      "model_type");
-  const Fields f(root, source);
   // BERT/RoBERTa names, DistilBERT's, GPT-2's.
   c.hiddenSize = f.integer({"hidden_size", "dim", "n_embd"});
   c.layers = f.integer({"num_hidden_layers", "n_layers", "n_layer"});

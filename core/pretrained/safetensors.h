@@ -12,19 +12,14 @@
 #include <utility>
 #include <vector>
 
-namespace trustlab {
+#include "pretrained/safetensors_header.h"
 
-struct SafetensorsEntry {
-  std::string dtype;  ///< "F32", "F16", "BF16" (the ones TrustLab converts); others are listed but not read
-  std::vector<int64_t> shape;
-  size_t begin = 0, end = 0;  ///< bytes of the data section
-};
+namespace trustlab {
 
 class SafetensorsFile {
  public:
-  /// Maps `path` and checks its header: every tensor's range inside the file, its size equal to
-  /// its shape times its dtype's width, no two overlapping. InputError naming the file (and the
-  /// tensor) otherwise.
+  /// Maps `path` and checks its header (parseSafetensorsHeader). InputError naming the file (and
+  /// the tensor) otherwise.
   explicit SafetensorsFile(const std::string& path);
   ~SafetensorsFile();
   SafetensorsFile(const SafetensorsFile&) = delete;

@@ -180,7 +180,7 @@ TrainResult Trainer::fit(const EncodedSplit& train, const EncodedSplit& valid, c
     if (step % std::max<long>(config_.logEvery, 1) == 0 || step == totalSteps) {
       const double meanLoss = runningLoss.item<double>() / double(std::max(runningCount, 1L));
       if (!std::isfinite(meanLoss))
-        throw std::runtime_error("training diverged: loss is " + std::to_string(meanLoss) + " at step " +
+        throw std::runtime_error(std::string("training diverged: loss is ") + (std::isnan(meanLoss) ? "NaN" : "infinite") + " at step " +
                                  std::to_string(step) + " (lower training.lr or set training.grad_clip)");
       emitMetric("train/loss", step, meanLoss);
       emitMetric("train/accuracy", step, double(runningCorrect.item<int64_t>()) / double(std::max(runningCount, 1L)));

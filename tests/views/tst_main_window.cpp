@@ -582,6 +582,31 @@ class TestMainWindow : public QObject {
     QCOMPARE(files.size(), 15);  // loss, accuracy and ε
     for (const auto& f : files) QVERIFY(QFileInfo(f).size() > 0);
   }
+  /// Bad data fail the run as bad input, naming the file, line and field, as the CLI's exit 2
+  /// does; nothing is stored as finished and the window carries on (another run then trains).
+  void badInputFailsTheRunNamingFileLineAndField() {
+    const auto failWith = [this](const QString& name, const QByteArray& text) {
+      const QString path = dir_.path() + "/" + name;
+      QFile f(path);
+      if (!f.open(QIODevice::WriteOnly) || f.write(text) != text.size()) return QString("cannot write ") + path;
+      f.close();
+      auto spec = shortSpec(1);
+      spec.data.dataset = path.toStdString();
+      QSignalSpy failed(window_.get(), &MainWindow::runFailed);
+      window_->startExperiment(spec);
+      for (int i = 0; i < 120 && failed.isEmpty(); ++i) failed.wait(500);
+      return failed.isEmpty() ? QString("no failure") : failed.first().first().toString();
+    };
+    const int before = window_->runBrowser()->runCount();
+    QString error = failWith("label.jsonl", "{\"text\": \"hi\", \"label\": \"a\"}\n{\"text\": \"yo\", \"label\": {\"name\": \"b\"}}\n");
+    QVERIFY2(error.contains("label.jsonl:2:") && error.contains("'label'"), qPrintable(error));
+    QVERIFY2(window_->trainingView()->status().startsWith("Bad input: "), qPrintable(window_->trainingView()->status()));
+    error = failWith("one-class.csv", "text,label\nhello there,a\nbye now,a\nsee you,a\ngood day,a\nhi all,a\nyo,a\n");
+    QVERIFY2(error.contains("one-class.csv") && error.contains("at least 2"), qPrintable(error));
+    QVERIFY(!window_->isRunning() && window_->isVisible());
+    QCOMPARE(window_->runBrowser()->runCount(), before);  // a refused dataset records no run
+    QVERIFY(runAndWait(shortSpec(5)) > 0);
+  }
   void fileOperationsReportBadTargetsInABox() {
     const QString blocker = dir_.path() + "/blocker";  // a file where a folder should be
     QFile f(blocker);

@@ -257,6 +257,39 @@ class TestRunner : public QObject {
     spec.training.privacy.mode = kPrivacyOff;
     QVERIFY(caveatsOf(spec).second.empty());
   }
+  /// A loss that turns NaN or infinite ends the run as failed, saying at which step and what to
+  /// change; the metrics logged before it are kept.
+  void divergedRunFailsNamingTheStepAndKeepsItsMetrics() {
+    RunStore store((dir_.path() + "/diverged.sqlite").toStdString());
+    RunOptions o;
+    o.store = &store;
+    auto spec = plainSpec();
+    spec.model.type = "transformer";
+    spec.model.dropout = 0;
+    spec.training.optimizer = "sgd";
+    spec.training.schedule = "constant";
+    spec.training.warmupSteps = 0;
+    spec.training.lr = 10;  // with heavy momentum, attention's logits blow up within a few steps
+    spec.training.momentum = 0.99;
+    spec.training.maxSteps = 60;
+    std::string error;
+    try {
+      runExperiment(spec, o);
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    QVERIFY2(error.find("training diverged: loss is ") != std::string::npos && error.find("at step ") != std::string::npos &&
+                 error.find("training.lr") != std::string::npos,
+             error.c_str());
+    const auto runs = store.listRuns();
+    QCOMPARE(int(runs.size()), 1);
+    const auto run = store.run(runs.front().id);
+    QCOMPARE(run->status, std::string("failed"));
+    QCOMPARE(run->error, error);
+    const auto loss = store.metricHistory(run->id, "train/loss");
+    QVERIFY(!loss.empty());  // the steps before the divergence
+    for (const auto& p : loss) QVERIFY(std::isfinite(p.value));
+  }
   void notResumableSaysWhy() {
     RunStore store((dir_.path() + "/why.sqlite").toStdString());
     QCOMPARE(whyNotResumable(store, 99), std::string("no such run"));

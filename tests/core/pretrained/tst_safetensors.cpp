@@ -148,6 +148,12 @@ class TestSafetensors : public QObject {
     QVERIFY(errorOf([] {
               HfConfig::fromJson(R"({"model_type":"gpt2","n_embd":10,"n_layer":1,"n_head":3,"n_positions":8,"vocab_size":5})", "g.json");
             }).contains("heads"));
+    // A field of the wrong JSON type is named, never read as its default (fuzz_checkpoints found
+    // a numeric model_type escaping as a JSON library error).
+    QVERIFY(errorOf([] { HfConfig::fromJson(R"({"model_type":2})", "n.json"); }).contains("model_type"));
+    const char* gpt2Base = R"({"model_type":"gpt2","n_embd":8,"n_layer":1,"n_head":2,"n_positions":8,"vocab_size":5,)";
+    QVERIFY(errorOf([&] { HfConfig::fromJson(std::string(gpt2Base) + R"("activation_function":5})", "a.json"); }).contains("activation_function"));
+    QVERIFY(errorOf([&] { HfConfig::fromJson(std::string(gpt2Base) + R"("tie_word_embeddings":"no"})", "t.json"); }).contains("tie_word_embeddings"));
     QVERIFY(isHfBuffer("gpt2", "h.0.attn.bias") && !isHfBuffer("gpt2", "h.0.attn.c_attn.bias"));
     QVERIFY(isHfBuffer("bert", "bert.embeddings.position_ids") && !isHfBuffer("bert", "bert.embeddings.word_embeddings.weight"));
     // Bare and prefixed hub names both load; pre-training heads and buffers are listed as unused.
