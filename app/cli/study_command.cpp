@@ -16,10 +16,12 @@ namespace trustlab::cli {
 
 namespace {
 
+/// --size NAME, or --quick; the full design when neither is given.
 StudySize studySize(const Args& a) {
-  if (a.has("quick") && a.has("size") && a.get("size") != "quick")
-    throw InputError("--quick", "contradicts --size " + a.get("size"));
-  return studySizeRegistry().at(a.has("quick") ? "quick" : a.get("size", "full"));
+  const auto size = a.has("size") ? studySizeRegistry().at(a.get("size")) : StudySize::full;
+  if (!a.has("quick")) return size;
+  if (a.has("size") && size != StudySize::quick) throw InputError("--quick", "contradicts --size " + a.get("size"));
+  return StudySize::quick;
 }
 
 }  // namespace
