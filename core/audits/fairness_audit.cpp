@@ -11,12 +11,11 @@
 #include "fairness/prediction_sensitivity.h"
 #include "training/metrics.h"
 #include "util/errors.h"
+#include "util/numbers.h"
 #include "util/runtime.h"
 
 namespace trustlab {
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 struct GroupStats {
   GroupRates rates;

@@ -5,10 +5,10 @@
 #include <cmath>
 #include <limits>
 
+#include "util/numbers.h"
+
 namespace trustlab {
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 /// A one-vs-rest metric of the compared groups' rates.
 FairnessMetric ratesMetric(std::function<double(const std::map<std::string, GroupRates>&)> f) {

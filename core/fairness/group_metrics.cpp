@@ -8,11 +8,10 @@
 #include "attacks/roc.h"
 #include "privacy/log_math.h"
 #include "util/errors.h"
+#include "util/numbers.h"
 
 namespace trustlab {
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 /// The q-quantile of sorted `v`, interpolating linearly between order statistics.
 double sortedQuantile(const std::vector<double>& v, double q) {

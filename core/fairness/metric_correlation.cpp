@@ -6,11 +6,10 @@
 #include <numeric>
 
 #include "util/errors.h"
+#include "util/numbers.h"
 
 namespace trustlab {
 namespace {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 /// `statistic` of the rows of (x, y) given by `rows`.
 double onRows(const std::vector<double>& x, const std::vector<double>& y, const std::vector<long>& rows,

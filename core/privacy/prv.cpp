@@ -8,11 +8,10 @@
 #include <stdexcept>
 
 #include "privacy/rdp.h"
+#include "util/numbers.h"
 
 namespace trustlab {
 namespace {
-
-constexpr double kInf = std::numeric_limits<double>::infinity();
 
 /// Why the grid computation cannot answer; prvEpsilon answers with RDP instead.
 struct PrvFailure : std::runtime_error {

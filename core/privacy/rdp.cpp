@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "privacy/log_math.h"
+#include "util/numbers.h"
 
 namespace trustlab {
 namespace {
@@ -11,7 +12,6 @@ namespace {
 using logmath::logAdd;
 using logmath::logErfc;
 using logmath::logSub;
-constexpr double kInf = std::numeric_limits<double>::infinity();
 
 /// log A_α for integer α: log Σ_i C(α,i) (1−q)^{α−i} q^i exp((i²−i)/(2σ²)).
 double logAInteger(double q, double sigma, long alpha) {

@@ -11,8 +11,8 @@
 namespace trustlab {
 namespace {
 
-constexpr int64_t kChunk = 1 << 14;            // elements per ChaCha20 substream (parallel, thread-count free)
-constexpr int64_t kBlock = 512;                // normals drawn at a time (stay in L1 with their words)
+constexpr int64_t kSubstream = 1 << 14;        // elements per ChaCha20 substream (parallel, thread-count free)
+constexpr int64_t kDrawBlock = 512;            // normals drawn at a time (stay in L1 with their words)
 constexpr uint32_t kSpare = 0x80000000u;        // substream bit of the rejections' extra words
 constexpr double kMaxUnits = 0x1.0p51;          // |snapped sum| in grid units: sums stay exact below 2^53
 
@@ -54,14 +54,14 @@ double SecureNoise::grid(double stddev) { return std::ldexp(1.0, std::ilogb(stdd
 template <typename T>
 void SecureNoise::addSnapped(T* g, int64_t n, double stddev, double scale, uint64_t stream) const {
   const double unit = grid(stddev), perUnit = 1 / unit, noiseUnits = stddev * perUnit;  // powers of two: exact
-  const int64_t chunks = (n + kChunk - 1) / kChunk;
+  const int64_t chunks = (n + kSubstream - 1) / kSubstream;
   at::parallel_for(0, chunks, 1, [&](int64_t begin, int64_t end) {
-    double z[kBlock];
+    double z[kDrawBlock];
     for (int64_t c = begin; c < end; ++c) {
       ChaCha20Words words(key_, stream, uint32_t(c)), spare(key_, stream, kSpare | uint32_t(c));
-      const int64_t first = c * kChunk, last = std::min(n, first + kChunk);
-      for (int64_t start = first; start < last; start += kBlock) {
-        const int64_t count = std::min(kBlock, last - start);
+      const int64_t first = c * kSubstream, last = std::min(n, first + kSubstream);
+      for (int64_t start = first; start < last; start += kDrawBlock) {
+        const int64_t count = std::min(kDrawBlock, last - start);
         standardNormals(z, count, words, spare);
         snapBlock(g + start, z, count, perUnit, noiseUnits, unit * scale);
       }
@@ -86,13 +86,13 @@ torch::Tensor SecureNoise::uniforms(int64_t n) {
   const uint64_t stream = streams_++;
   auto u = torch::empty({n}, torch::kDouble);
   double* out = u.data_ptr<double>();
-  at::parallel_for(0, (n + kChunk - 1) / kChunk, 1, [&](int64_t begin, int64_t end) {
+  at::parallel_for(0, (n + kSubstream - 1) / kSubstream, 1, [&](int64_t begin, int64_t end) {
     for (int64_t c = begin; c < end; ++c) {
       ChaCha20Words words(key_, stream, uint32_t(c));
-      uint64_t bits[kBlock];
-      const int64_t first = c * kChunk, last = std::min(n, first + kChunk);
-      for (int64_t start = first; start < last; start += kBlock) {
-        const int64_t count = std::min(kBlock, last - start);
+      uint64_t bits[kDrawBlock];
+      const int64_t first = c * kSubstream, last = std::min(n, first + kSubstream);
+      for (int64_t start = first; start < last; start += kDrawBlock) {
+        const int64_t count = std::min(kDrawBlock, last - start);
         words.fill(bits, count);
         for (int64_t j = 0; j < count; ++j) out[start + j] = double(bits[j] >> 11) * 0x1.0p-53;
       }

@@ -22,7 +22,7 @@ namespace {
 constexpr char kSpent[] = "privacy/epsilon";  // what the trainer records
 constexpr char kBatchField[] = "training.batch_size";
 
-ExperimentSpec baseSpec(StudySize size) {
+ExperimentSpec auditBaseSpec(StudySize size) {
   ExperimentSpec s;
   s.name = "dp-audit";
   s.data.dataset = "default";
@@ -55,7 +55,7 @@ SweepSpec setting(const std::string& name, const ExperimentSpec& base, long batc
 
 /// The smoke design is the quick one: it already takes well under a minute.
 std::vector<SweepSpec> dpAuditSweeps(StudySize size) {
-  const auto base = baseSpec(size);
+  const auto base = auditBaseSpec(size);
   const long n = prepareData(base).train.size();  // a full batch is the whole training split
   return {setting("full-batch", base, n, 8, 5.0, size), setting("poisson", base, 256, 4, 0.5, size)};
 }

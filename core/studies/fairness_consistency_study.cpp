@@ -40,7 +40,7 @@ const std::vector<std::string> kStandardTests = {"weat6", "weat7", "weat8", "sen
 /// The extrinsic metrics tabulated (all are correlated; these are the ones a reader compares).
 const std::vector<std::string> kTabulated = {"flip_rate", "ctf_gap", "dp_difference", "eo_difference", "aps", "gm_bpsn_auc"};
 
-ExperimentSpec baseSpec(StudySize size) {
+ExperimentSpec consistencyBaseSpec(StudySize size) {
   ExperimentSpec s;
   s.name = "fairness-consistency";
   s.data.dataset = kDataset;
@@ -62,7 +62,7 @@ std::vector<SweepSpec> consistencySweeps(StudySize size) {
   const auto models = bySize<std::vector<std::string>>(size, {"bag", "bilstm"}, {"bag", "bilstm"}, {"bag", "bilstm", "transformer"});
   SweepSpec s;
   s.name = "fairness-consistency";
-  s.base = baseSpec(size);
+  s.base = consistencyBaseSpec(size);
   s.axes = {{"model.type", models, {}, false}, {"data.cda", {"false", "true"}, {}, false}};
   s.seeds = bySize<std::vector<unsigned long long>>(size, {1}, {1, 2}, {1, 2, 3});
   s.audits = {kFairnessAudit};

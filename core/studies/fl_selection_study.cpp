@@ -32,7 +32,7 @@ constexpr char kValidPerplexity[] = "valid/perplexity";
 constexpr char kRoundExamples[] = "fl/examples";
 
 /// The word LM, the data with held-out users, and FedAvg's local SGD shared by every run.
-ExperimentSpec baseSpec(StudySize size) {
+ExperimentSpec selectionBaseSpec(StudySize size) {
   ExperimentSpec s;
   s.name = "fl-selection";
   s.data.dataset = "default";
@@ -64,14 +64,14 @@ std::vector<SweepSpec> flSelectionSweeps(StudySize size) {
   const auto seeds = bySize<std::vector<unsigned long long>>(size, {1}, {1}, {1, 2, 3});
   SweepSpec federated;
   federated.name = "fl-selection";
-  federated.base = baseSpec(size);
+  federated.base = selectionBaseSpec(size);
   federated.axes = {{kSelectionField, {"uniform", "activity"}, {}, false},
                     {kPeriodsField, {"1", std::to_string(kContinualPeriods)}, {}, false}};
   federated.seeds = seeds;
   // Centralised: one client holding every training text, invited every round for one epoch.
   SweepSpec centralised;
   centralised.name = "fl-selection-centralised";
-  centralised.base = baseSpec(size);
+  centralised.base = selectionBaseSpec(size);
   auto& f = centralised.base.federated;
   f.partition = "iid";
   f.clientsPerRound = 1;
@@ -189,7 +189,7 @@ void flSelectionReport(const std::vector<SweepCell>& cells, const StudyOptions& 
   const auto figureByTexts = reportFigure(byTexts, "perplexity-by-texts",
                                           "Held-out perplexity by texts trained on (equal training work)", o, out);
 
-  const auto base = baseSpec(o.size);
+  const auto base = selectionBaseSpec(o.size);
   std::string md = studyHeading("federated learning in the real world", "fl-selection", o.size);
   md += "After Dupuy et al. (ICASSP 2022). A GPT-2-shaped word language model (width " +
         std::to_string(base.model.embeddingDim) + ", " + std::to_string(base.model.layers) +
