@@ -22,12 +22,12 @@
 
 namespace trustlab {
 namespace {
-constexpr int kSliderSteps = 300;  // log10 ε from −1 to 2
+constexpr int kEpsilonSliderSteps = 300;  // log10 ε from −1 to 2
 constexpr int kCurvePoints = 40, kPrvCurvePoints = 12;
 const char* kRule = "1/N^1.1";
 
-double sliderToEpsilon(int v) { return std::pow(10.0, -1.0 + 3.0 * v / kSliderSteps); }
-int epsilonToSlider(double e) { return int(std::lround((std::log10(e) + 1.0) / 3.0 * kSliderSteps)); }
+double sliderToEpsilon(int v) { return std::pow(10.0, -1.0 + 3.0 * v / kEpsilonSliderSteps); }
+int epsilonToSlider(double e) { return int(std::lround((std::log10(e) + 1.0) / 3.0 * kEpsilonSliderSteps)); }
 
 QString accountantLabel(const std::string& a) {
   const auto* e = accountantRegistry().find(a);
@@ -77,7 +77,7 @@ PrivacyAnswer PrivacyPanel::computePrv(const PrivacyBudget& b) { return compute(
 
 PrivacyPanel::PrivacyPanel(QWidget* parent) : QWidget(parent) {
   slider_ = new QSlider(Qt::Horizontal, this);
-  slider_->setRange(0, kSliderSteps);
+  slider_->setRange(0, kEpsilonSliderSteps);
   slider_->setObjectName("epsilonSlider");
   epsilon_ = new QDoubleSpinBox(this);
   epsilon_->setRange(0.1, 100);

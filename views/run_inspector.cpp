@@ -43,8 +43,8 @@ InspectorSection reproSection(const RunRecord& r) {
 
 /// ε of the whole ledger by every accountant first (what a reader wants), what that ε does not say
 /// (the run's privacy caveats, in the error colour), then the raw rows.
-std::vector<InspectorSection> privacySections(const std::vector<LedgerEntry>& ledger,
-                                              const std::map<std::string, std::string>& tags) {
+std::vector<InspectorSection> privacySections(const RunStore& store, const RunRecord& run) {
+  const auto ledger = store.ledger(run.id);
   if (ledger.empty()) return {};
   InspectorSection summary{QObject::tr("Privacy (δ = %1)").arg(ledger.back().delta, 0, 'g', 3), {}};
   summary.rows.push_back({QObject::tr("ε as trained (%1)").arg(q(ledger.back().accountant)),
@@ -52,13 +52,16 @@ std::vector<InspectorSection> privacySections(const std::vector<LedgerEntry>& le
   for (const auto& accountant : accountantNames()) {
     try {
       summary.rows.push_back({QObject::tr("ε by %1").arg(q(accountant)),
-                              QString::number(recomputeLedger(ledger, accountant).epsilon, 'f', 4)});
+                              QString::number(recomputeLedger(store, run.id, accountant).epsilon, 'f', 4)});
     } catch (const std::exception& e) {
       summary.rows.push_back({QObject::tr("ε by %1").arg(q(accountant)), q(e.what()), true});
     }
   }
+  if (const auto v = run.params.find("privacy.vocabulary_epsilon"); v != run.params.end())
+    summary.rows.push_back({QObject::tr("DP vocabulary"), QObject::tr("ε %1 alone, threshold τ %2 (included above)")
+                                                              .arg(q(v->second), q(run.params.at("privacy.vocabulary_threshold_used")))});
   const std::string caveat = privacyCaveatTag("");
-  for (const auto& [key, value] : tags)
+  for (const auto& [key, value] : run.tags)
     if (key.rfind(caveat, 0) == 0) summary.rows.push_back({QObject::tr("Caveat"), q(value), true});
   InspectorSection rows{QObject::tr("Ledger rows (%1)").arg(ledger.size()), {}, false};
   for (const auto& e : ledger)
@@ -82,7 +85,7 @@ std::vector<InspectorSection> inspectRun(const RunStore& store, long long runId)
   const auto r = store.run(runId);
   if (!r) return {{QObject::tr("Run %1").arg(runId), {{QObject::tr("Status"), QObject::tr("not in this store"), true}}}};
   std::vector<InspectorSection> sections{runSection(*r)};
-  for (auto& s : privacySections(store.ledger(runId), r->tags)) sections.push_back(std::move(s));
+  for (auto& s : privacySections(store, *r)) sections.push_back(std::move(s));
   sections.push_back(mapSection(QObject::tr("Latest metrics"), r->latestMetrics,
                                 [](double v) { return QString::number(v, 'g', 6); }, true));
   sections.push_back(mapSection(QObject::tr("Parameters"), r->params, q, false));

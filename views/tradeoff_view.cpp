@@ -46,7 +46,7 @@ bool onRightAxis(const std::string& key) {
   return false;
 }
 
-constexpr int kSliderSteps = 200;
+constexpr int kTradeoffSliderSteps = 200;
 constexpr double kRocFloor = 1e-4;  // log axes cannot show 0
 
 QCustomPlot* makePlot(const QString& title, const QString& x, const QString& y, bool logX, bool logY, QWidget* parent) {
@@ -111,7 +111,7 @@ TradeoffView::TradeoffView(QWidget* parent)
   status_->setWordWrap(true);
   readout_->setWordWrap(true);
   readout_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-  slider_->setRange(0, kSliderSteps);
+  slider_->setRange(0, kTradeoffSliderSteps);
   slider_->setToolTip(tr("ε on a log scale: marks the interpolated utility and leakage and the σ it needs"));
   stop_->setEnabled(false);
   run_->setEnabled(false);
@@ -482,7 +482,7 @@ double TradeoffView::sliderEpsilon() const {
     if (!std::isinf(c.epsilon) && c.epsilon > 0) lo = std::min(lo, c.epsilon), hi = std::max(hi, c.epsilon);
   if (!(hi > 0)) lo = 0.1, hi = 10;
   if (hi == lo) lo /= 2, hi *= 2;
-  return lo * std::pow(hi / lo, double(slider_->value()) / kSliderSteps);
+  return lo * std::pow(hi / lo, double(slider_->value()) / kTradeoffSliderSteps);
 }
 
 void TradeoffView::updateMarker() {

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "args.h"
+#include "spec_args.h"
 #include "data/dataset_registry.h"
 #include "store/privacy_ledger.h"
 #include "experiment/partition_preview.h"
@@ -24,6 +25,7 @@
 #include "store/run_store.h"
 #include "store/run_tags.h"
 #include "experiment/runner.h"
+#include "privacy/dp_vocabulary.h"
 #include "spec/privacy_caveats.h"
 #include "spec/spec_fields.h"
 #include "federated/client_selection.h"
@@ -39,96 +41,6 @@ std::string storePath(const Args& a) { return a.get("store", defaultStorePath())
 namespace {
 
 using nlohmann::json;
-
-/// Command-line shortcuts over spec fields that the fields' own options cannot express, with the
-/// fields they set (for error messages).
-const std::map<std::string, std::vector<std::string>> kSpecShortcuts = {
-    {"clip", {"privacy.clip", "privacy.clipping"}},
-    {"adaptive-clip", {"privacy.adaptive_clipping", "privacy.target_quantile"}},
-    {"user-adaptive-clip", {"federated.user_adaptive_clip", "federated.user_target_quantile"}}};
-
-const std::map<std::string, std::string> kSpecShortcutHelp = {
-    {"clip", "per-example clip bound C, or 'auto' for automatic clipping [privacy.clip, privacy.clipping]"},
-    {"adaptive-clip", "adaptive clipping to this quantile of the per-example norms [privacy.adaptive_clipping]"},
-    {"user-adaptive-clip", "adaptive user-level clipping to this quantile of update norms [federated.user_adaptive_clip]"}};
-
-/// The flag the user typed for a spec field ("--lr" for training.lr), or "".
-std::string flagFor(const Args& a, const std::string& path) {
-  if (const auto* f = findSpecField(path); f && !f->info.flag.empty() && a.has(f->info.flag)) return "--" + f->info.flag;
-  for (const auto& [flag, fields] : kSpecShortcuts)
-    if (a.has(flag) && std::find(fields.begin(), fields.end(), path) != fields.end()) return "--" + flag;
-  return {};
-}
-
-/// Spec from an optional file, then the spec fields given as options on top (options win);
-/// `federated`: the command trains federated whatever the file says (fl).
-ExperimentSpec specFromArgs(const Args& a, bool federated = false) {
-  ExperimentSpec s;
-  if (!a.positional().empty()) s = ExperimentSpec::fromFile(a.positional().front());
-  s.federated.enabled = s.federated.enabled || federated;
-  if (a.positional().size() > 1) throw InputError(a.positional()[1], "unexpected argument (one spec file at most)");
-  for (const auto& f : specFields()) {
-    if (f.info.flag.empty() || !a.has(f.info.flag)) continue;
-    const auto value = parseFieldValue(f.info, a.get(f.info.flag));
-    if (!value) {
-      static const std::map<FieldType, std::string> expected = {{FieldType::Boolean, "true or false"},
-                                                                {FieldType::Integer, "an integer"},
-                                                                {FieldType::Real, "a finite number"}};
-      throw InputError("--" + f.info.flag, "expected " + expected.at(f.info.type) + ", got '" + a.get(f.info.flag) + "'",
-                       0, f.path());
-    }
-    f.set(s, *value);
-  }
-  auto& p = s.training.privacy;
-  if (a.has("clip")) {
-    if (a.get("clip") == "auto") p.clipping = "auto";
-    else p.clipNorm = a.getDouble("clip", p.clipNorm);
-  }
-  if (a.has("adaptive-clip")) {
-    p.adaptiveClipping = true;
-    p.targetQuantile = a.getDouble("adaptive-clip", p.targetQuantile);
-  }
-  auto& f = s.federated;
-  if (a.has("user-adaptive-clip")) {
-    f.userAdaptiveClip = true;
-    f.userTargetQuantile = a.getDouble("user-adaptive-clip", f.userTargetQuantile);
-  }
-  if (f.userDp && a.has("user-dp") && !a.has("aggregation"))  // user DP needs equal weights: the first such rule
-    for (const auto& name : aggregationRegistry().names())
-      if (aggregationRegistry().at(name).equal) {
-        f.aggregation = name;
-        break;
-      }
-  // A field given that these settings do not read (--clients with a natural partition): legal, but
-  // the user expected it to do something.
-  for (const auto& f : specFields())
-    if (!f.info.flag.empty() && a.has(f.info.flag) && !f.appliesTo(s))
-      std::cerr << "warning: --" << f.info.flag << " has no effect here (" << f.path()
-                << " does not apply with these settings)\n";
-  // Errors name the option the user typed rather than the spec field.
-  for (const auto& issue : s.validate()) {
-    const std::string flag = flagFor(a, issue.field);
-    throw InputError(!flag.empty()                ? flag
-                     : a.positional().empty()      ? std::string("spec")
-                                                   : a.positional().front(),
-                     issue.message, 0, issue.field);
-  }
-  return s;
-}
-
-/// The options of a command that runs a spec: its own, the spec shortcuts and the spec fields.
-Args specArgs(const std::vector<std::string>& argv, std::set<std::string> valued, const std::set<std::string>& flags,
-              CommandHelp help, const std::vector<std::string>& sections) {
-  for (const auto& [k, h] : kSpecShortcutHelp)
-    if (std::find(sections.begin(), sections.end(), findSpecField(kSpecShortcuts.at(k).front())->section) !=
-        sections.end()) {
-      valued.insert(k);
-      help.help[k] = h;
-    }
-  help.positional = "spec";
-  help.positionalHelp = "a spec file (JSON); the options override its fields";
-  return Args(argv, valued, flags, help, sections);
-}
 
 std::string formatTime(double t) {
   if (t <= 0) return "-";
@@ -567,22 +479,29 @@ int runsCommand(const std::vector<std::string>& argv) {
   }
   if (sub == "ledger") {
     const long long id = runIdArg(a, "ledger");
-    requireRun(store, id);
+    const auto spec = ExperimentSpec::fromJson(requireRun(store, id).specJson, "run " + std::to_string(id));
     const auto entries = store.ledger(id);
     const std::string accountant = a.get("accountant", kRdpAccountant);
-    const auto r = recomputeLedger(entries, accountant);
+    const auto r = recomputeLedger(store, id, accountant);
+    const auto vocabulary = entries.empty() ? std::nullopt : vocabularyRelease(spec.training.privacy);
     if (a.has("json")) {
       json rows = json::array();
       for (const auto& e : entries)
         rows.push_back({{"step", e.step}, {"noise_multiplier", e.noiseMultiplier}, {"sample_rate", e.sampleRate},
                         {"accountant", e.accountant}, {"epsilon", e.epsilon}, {"delta", e.delta}});
-      std::cout << json{{"run_id", id}, {"ledger", rows}, {"recomputed", {{"accountant", accountant},
-                                                                            {"epsilon", r.epsilon},
-                                                                            {"delta", r.delta},
-                                                                            {"steps", r.steps}}}}
+      json before = json::array();
+      if (vocabulary)
+        before.push_back({{"release", "vocabulary"}, {"noise_multiplier", vocabulary->phase.noiseMultiplier},
+                          {"threshold", vocabulary->threshold}, {"threshold_delta", vocabulary->thresholdDelta}});
+      std::cout << json{{"run_id", id}, {"before_training", before}, {"ledger", rows},
+                        {"recomputed", {{"accountant", accountant}, {"epsilon", r.epsilon}, {"delta", r.delta},
+                                        {"steps", r.steps}}}}
                        .dump()
                 << std::endl;
     } else {
+      if (vocabulary)
+        std::printf("before training: DP vocabulary, σ %.4g, threshold τ %.4g (δ_τ = %.3g of the δ)\n",
+                    vocabulary->phase.noiseMultiplier, vocabulary->threshold, vocabulary->thresholdDelta);
       std::printf("%-8s %-10s %-10s %-10s %-10s %s\n", "step", "sigma", "q", "epsilon", "delta", "accountant");
       for (const auto& e : entries)
         std::printf("%-8ld %-10.4g %-10.4g %-10.4g %-10.3g %s\n", e.step, e.noiseMultiplier, e.sampleRate, e.epsilon,

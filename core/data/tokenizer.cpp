@@ -121,16 +121,35 @@ Vocabulary Vocabulary::ofPretrained(const std::string& tokenizerPath) {
 
 Vocabulary Vocabulary::build(const std::vector<std::string>& texts, const TokenizerOptions& o) {
   if (!o.pretrained.empty()) return ofPretrained(o.pretrained);
-  std::map<std::string, size_t> counts;
-  for (const auto& t : texts)
-    for (const auto& tok : tokenize(t, o)) ++counts[tok];
-  std::vector<std::pair<std::string, size_t>> sorted(counts.begin(), counts.end());
+  return fromCounts(countTokens(texts, o), o, double(o.minFrequency));
+}
+
+std::map<std::string, double> Vocabulary::countTokens(const std::vector<std::string>& texts, const TokenizerOptions& o,
+                                                      size_t maxDistinctPerText) {
+  std::map<std::string, double> counts;
+  for (const auto& t : texts) {
+    auto tokens = tokenize(t, o);
+    if (maxDistinctPerText > 0) {
+      std::vector<std::string> distinct;
+      for (auto& tok : tokens)
+        if (distinct.size() < maxDistinctPerText && std::find(distinct.begin(), distinct.end(), tok) == distinct.end())
+          distinct.push_back(std::move(tok));
+      tokens = std::move(distinct);
+    }
+    for (const auto& tok : tokens) ++counts[tok];
+  }
+  return counts;
+}
+
+Vocabulary Vocabulary::fromCounts(const std::map<std::string, double>& counts, const TokenizerOptions& o,
+                                  double minCount) {
+  std::vector<std::pair<std::string, double>> sorted(counts.begin(), counts.end());
   std::stable_sort(sorted.begin(), sorted.end(),
                    [](const auto& a, const auto& b) { return a.second > b.second; });
   Vocabulary v;
   for (const auto& [tok, n] : sorted) {
     if (v.size() >= std::max<size_t>(o.maxSize, 2)) break;
-    if (n >= o.minFrequency) v.add(tok);
+    if (n >= minCount) v.add(tok);
   }
   return v;
 }

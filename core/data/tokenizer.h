@@ -4,6 +4,7 @@
 // them, and each text gets the special tokens its model expects.
 #pragma once
 #include <functional>
+#include <map>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -51,6 +52,13 @@ class Vocabulary {
   /// Counts tokens of `texts`, keeps those seen ≥ minFrequency, most frequent first (ties by
   /// token, so the result is deterministic), up to maxSize entries.
   static Vocabulary build(const std::vector<std::string>& texts, const TokenizerOptions& options);
+  /// Token counts of `texts`: every occurrence, or with `maxDistinctPerText` > 0 only each text's
+  /// first that many distinct tokens, once each (bounded contributions: privacy/dp_vocabulary.h).
+  static std::map<std::string, double> countTokens(const std::vector<std::string>& texts,
+                                                   const TokenizerOptions& options, size_t maxDistinctPerText = 0);
+  /// The tokens counted ≥ minCount, most frequent first (ties by token), up to options.maxSize entries.
+  static Vocabulary fromCounts(const std::map<std::string, double>& counts, const TokenizerOptions& options,
+                               double minCount);
 
   long id(const std::string& token) const;
   /// Adds `token` at the end unless it is already known (e.g. the tokens of a public format).

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <set>
 #include <nlohmann/json.hpp>
 
@@ -21,7 +22,9 @@
 #include "util/errors.h"
 #include "federated/federated_trainer.h"
 #include "models/model_factory.h"
+#include "privacy/dp_vocabulary.h"
 #include "util/runtime.h"
+#include "util/text.h"
 #include "util/private_files.h"
 
 namespace trustlab {
@@ -41,10 +44,38 @@ std::map<std::string, std::string> flatParams(const ExperimentSpec& s, const Dat
           {"device", s.training.device}};
 }
 
-/// Data and vocabulary of `spec`, said to the observers; the outcome's sizes filled in.
-PreparedData loadData(const ExperimentSpec& spec, const RunOptions& o, RunOutcome& out) {
+/// Where a run keeps the vocabulary it released with DP: a resumed secure run cannot draw the same
+/// one again (nor should it spend a second release).
+std::string privateVocabularyPath(const std::string& storePath, long long runId) {
+  return runArtifactDir(storePath, runId) + "/vocabulary.txt";
+}
+
+/// What the DP vocabulary released (privacy/dp_vocabulary.h), said and, with a store, recorded.
+void reportPrivateVocabulary(const ExperimentSpec& spec, const PreparedData& prepared, const RunOptions& o,
+                             long long runId) {
+  const auto& p = spec.training.privacy;
+  const auto release = vocabularyRelease(p);
+  if (!release) return;
+  const double epsilon = computeEpsilon(p.accountant, {release->phase}, accountantDelta(p)).epsilon;
+  say(o, "DP vocabulary: " + std::to_string(prepared.vocabulary.size()) + " tokens with a noisy count ≥ τ = " +
+             formatNumber(release->threshold) + " (ε = " + formatNumber(epsilon) + " alone, δ_τ = " +
+             formatNumber(release->thresholdDelta) + "; composed with training's)");
+  if (!o.store) return;
+  o.store->logParams(runId, {{"privacy.vocabulary_threshold_used", formatNumber(release->threshold, 8)},
+                             {"privacy.vocabulary_threshold_delta", formatNumber(release->thresholdDelta, 8)},
+                             {"privacy.vocabulary_epsilon", formatNumber(epsilon, 8)}});
+  const auto path = privateVocabularyPath(o.store->path(), runId);
+  createPrivateDirectories(std::filesystem::path(path).parent_path());
+  createPrivateFile(path);
+  prepared.vocabulary.save(path);
+}
+
+/// Data and vocabulary of `spec` (`vocabulary`: a saved one instead of a fresh one), said to the
+/// observers; the outcome's sizes filled in.
+PreparedData loadData(const ExperimentSpec& spec, const RunOptions& o, RunOutcome& out,
+                      const Vocabulary* vocabulary = nullptr) {
   say(o, "loading dataset '" + spec.data.dataset + "'");
-  PreparedData prepared = prepareData(spec);
+  PreparedData prepared = prepareData(spec, vocabulary);
   const Dataset& data = prepared.dataset;
   say(o, data.name + ": " + std::to_string(data.train.size()) + " train / " + std::to_string(data.valid.size()) +
              " valid / " + std::to_string(data.test.size()) + " test, " + std::to_string(prepared.labelIndex.size()) +
@@ -233,6 +264,7 @@ RunOutcome runExperiment(const ExperimentSpec& spec, const RunOptions& o) {
       o.store->setTag(out.runId, "privacy.secure_mode", spec.training.privacy.secure ? "true" : "false");
     for (const auto& c : caveats) o.store->setTag(out.runId, privacyCaveatTag(c.key), c.summary + ": " + c.meaning);
   }
+  reportPrivateVocabulary(spec, prepared, o, out.runId);
   return trainAndFinish(spec, prepared, objective, o, out, {});
 }
 
@@ -266,7 +298,9 @@ RunOutcome resumeExperiment(long long runId, const RunOptions& o) {
   configureThreads(spec.training.threads);
   RunOutcome out;
   out.runId = runId;
-  const PreparedData prepared = loadData(spec, o, out);
+  const auto vocabularyPath = privateVocabularyPath(o.store->path(), runId);
+  const auto saved = std::filesystem::exists(vocabularyPath) ? std::optional(Vocabulary::load(vocabularyPath)) : std::nullopt;
+  const PreparedData prepared = loadData(spec, o, out, saved ? &*saved : nullptr);
   const auto objective = freshObjective(spec, out);
   const auto path = resumeStatePath(o.store->path(), runId);
   const long step = savedStep(path);

@@ -4,7 +4,6 @@
 
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <optional>
 #include <random>
 #include <set>
@@ -26,13 +25,6 @@ namespace {
 using nlohmann::json;
 
 constexpr char kAxisParam[] = "sweep.axis.";  // params of a point's other swept fields
-
-std::string formatNumber(double x) {
-  if (std::isinf(x)) return "inf";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", x);
-  return buf;
-}
 
 bool isEpsilonField(const std::string& field) { return field == kExampleEpsilonField || field == kUserEpsilonField; }
 bool isInfinite(const std::string& value) { return value == "inf" || value == "infinity"; }
@@ -84,7 +76,7 @@ std::string valueText(const json& x, const std::string& where, const std::string
   if (x.is_string()) return x.get<std::string>();
   if (x.is_boolean()) return x.get<bool>() ? "true" : "false";
   if (x.is_number_integer()) return std::to_string(x.get<long long>());
-  if (x.is_number()) return formatNumber(x.get<double>());
+  if (x.is_number()) return formatNumber(x.get<double>(), 6);
   throw InputError(where, "expected numbers, strings or booleans", 0, key);
 }
 
@@ -135,9 +127,7 @@ std::string drawValue(const SweepAxis& a, std::mt19937_64& rng) {
   const double x = a.logScale ? lo * std::pow(hi / lo, u) : lo + u * (hi - lo);
   const SpecField* f = findSpecField(a.field);
   if (f && f->info.type == FieldType::Integer) return std::to_string(std::llround(x));
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4g", x);  // readable run names; the spec gets exactly this value
-  return buf;
+  return formatNumber(x, 4);  // readable run names; the spec gets exactly this value
 }
 
 /// A finished run of this point, if any (newest first), with whether its audits completed.
@@ -335,7 +325,7 @@ SweepOutcome runSweep(const SweepSpec& sweep, const SweepOptions& o) {
       }
       id = r.runId;
       std::map<std::string, std::string> params{
-          {"sweep.dataset", p.dataset}, {"sweep.model", p.model}, {"sweep.epsilon", formatNumber(p.epsilon)}};
+          {"sweep.dataset", p.dataset}, {"sweep.model", p.model}, {"sweep.epsilon", formatNumber(p.epsilon, 6)}};
       for (const auto& [field, value] : p.settings)
         if (!isEpsilonField(field) && field != "data.dataset" && field != "model.type") params[kAxisParam + field] = value;
       o.store->logParams(id, params);

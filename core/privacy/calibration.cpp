@@ -6,6 +6,7 @@
 #include "privacy/privacy_history.h"
 #include "privacy/rdp.h"
 #include "util/errors.h"
+#include "util/text.h"
 
 namespace trustlab {
 namespace {
@@ -26,8 +27,20 @@ void requireTarget(double eps) {
   if (!std::isfinite(eps) || eps <= 0) throw InputError("privacy", "target ε must be finite and > 0", 0, "target_epsilon");
 }
 
-double epsilonOf(const std::string& accountant, double sigma, double q, long steps, double delta) {
-  return computeEpsilon(accountant, {{sigma, q, steps}}, delta).epsilon;
+double epsilonOf(const std::string& accountant, double sigma, double q, long steps, double delta,
+                 PrivacyHistory before = {}) {
+  before.push_back({sigma, q, steps});
+  return computeEpsilon(accountant, before, delta).epsilon;
+}
+
+/// Throws when the phases before training already spend the target.
+void requireRoomAfter(const PrivacyHistory& before, const std::string& accountant, double target, double delta) {
+  if (before.empty()) return;
+  const double spent = computeEpsilon(accountant, before, delta).epsilon;
+  if (spent >= target)
+    throw InputError("privacy", "the releases before training (the DP vocabulary) already spend ε = " + formatNumber(spent) +
+                                    " of the target " + formatNumber(target) + ": raise privacy.vocabulary_noise or the target",
+                     0, "target_epsilon");
 }
 
 }  // namespace
@@ -39,22 +52,23 @@ long stepsForEpochs(double epochs, double q) {
 }
 
 NoiseCalibration calibrateNoise(double target, double delta, double q, long steps, const std::string& accountant,
-                                double relTol) {
+                                double relTol, const PrivacyHistory& before) {
   requireTarget(target);
   validatePrivacyInputs({{1, q, steps}}, delta);
+  requireRoomAfter(before, accountant, target, delta);
   NoiseCalibration c;
   c.steps = steps;
   if (steps == 0 || q == 0) return c;  // nothing released: no noise needed
   auto eps = [&](double s) {
     ++c.evaluations;
-    return epsilonOf(accountant, s, q, steps, delta);
+    return epsilonOf(accountant, s, q, steps, delta, before);
   };
   // Bracket in log σ: lo violates the target, hi meets it. For PRV/GDP, start from the RDP
   // answer (cheap to compute, and usually within a few percent), so few slow evaluations remain.
   double lo = 0.5, hi = 1.0;
   if (accountant != kRdpAccountant) {
     try {
-      hi = calibrateNoise(target, delta, q, steps, kRdpAccountant, 1e-3).noiseMultiplier;
+      hi = calibrateNoise(target, delta, q, steps, kRdpAccountant, 1e-3, before).noiseMultiplier;
       lo = 0.9 * hi;
     } catch (const InputError&) {
       // Below RDP's floor (see unreachableTarget): bracket from scratch.

@@ -20,8 +20,11 @@ struct NoiseCalibration {
 long stepsForEpochs(double epochs, double sampleRate);
 
 /// σ such that ε(σ) ≤ targetEpsilon at δ, with σ within `relativeTolerance` of the exact answer.
+/// `before`: phases released before these steps (a DP vocabulary), composed with them; InputError
+/// naming privacy.target_epsilon when they alone spend the target.
 NoiseCalibration calibrateNoise(double targetEpsilon, double delta, double sampleRate, long steps,
-                                const std::string& accountant = kRdpAccountant, double relativeTolerance = 5e-5);
+                                const std::string& accountant = kRdpAccountant, double relativeTolerance = 5e-5,
+                                const PrivacyHistory& before = {});
 
 /// Opacus' get_noise_multiplier, for comparison with published numbers: bisection that stops
 /// once ε is within `epsilonTolerance` below the target (so σ is coarse), starting from σ = 20.

@@ -39,6 +39,15 @@ const FieldList<PrivacyConfig>& privacyFields() {
         .atLeast(0).when(adaptive);
     l.add("count_noise_multiplier", &P::countNoiseMultiplier, "Count noise σ",
           "noise of the private count of unclipped examples").atLeast(0).note("0 = expected batch / 20").when(adaptive);
+    const auto dpVocabulary = [](const P& p) { return p.vocabularyNoise > 0; };
+    l.add("vocabulary_noise", &P::vocabularyNoise, "Vocabulary noise z",
+          "> 0: the vocabulary is built with DP (noisy token counts above a threshold), its ε composed with "
+          "training's").atLeast(0).note("0 = vocabulary from the private texts without DP (a caveat)");
+    l.add("vocabulary_max_words", &P::vocabularyMaxWords, "Vocabulary words per example",
+          "Δ0: distinct tokens one example adds to the counts (its first ones)").atLeast(1).when(dpVocabulary);
+    l.add("vocabulary_threshold", &P::vocabularyThreshold, "Vocabulary threshold τ",
+          "a token is kept when its noisy count reaches τ").atLeast(0)
+        .note("0 = the τ at which thresholding adds δ/10").when(dpVocabulary);
     return l;
   }();
   return f;

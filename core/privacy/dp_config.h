@@ -37,6 +37,11 @@ struct PrivacyConfig {
   double targetQuantile = 0.5;
   double clipLearningRate = 0.2;
   double countNoiseMultiplier = 0;
+  /// A vocabulary built with DP (privacy/dp_vocabulary.h): > 0 is the noise multiplier z of its
+  /// noisy token counts; 0 builds it from the private texts without DP (a privacy caveat).
+  double vocabularyNoise = 0;
+  long vocabularyMaxWords = 16;     ///< Δ0: distinct tokens one example adds to the counts
+  double vocabularyThreshold = 0;   ///< τ; 0 = the τ at which thresholding adds δ/10
 
   bool enabled() const { return mode != kPrivacyOff; }
   /// Turns eDP-SGD on unless a private mode is already chosen (what a target ε asks for).

@@ -9,6 +9,9 @@
 #include "federated/client_selection.h"
 #include "federated/partition.h"
 #include "models/model_factory.h"
+#include "privacy/accountant.h"
+#include "privacy/dp_vocabulary.h"
+#include "spec/prepared_data.h"
 #include "training/objective.h"
 #include "util/errors.h"
 #include "util/sha256.h"
@@ -130,6 +133,26 @@ std::vector<SpecIssue> ExperimentSpec::validate() const {
   check(!f.enabled || !training.privacy.enabled() || training.privacy.targetEpsilon <= 0, "privacy.target_epsilon",
         "federated clients take privacy.noise_multiplier (each client's ε depends on its size and participation "
         "and is reported); set target_epsilon to 0");
+  const auto& p = training.privacy;
+  if (p.enabled() && p.vocabularyNoise > 0) {
+    check(tokenizerFor(*this).pretrained.empty(), "privacy.vocabulary_noise",
+          "the vocabulary is the pretrained tokenizer's (public): there is nothing to make private; set it to 0");
+    check(!f.enabled, "privacy.vocabulary_noise",
+          "federated runs do not yet compose the vocabulary's ε with their clients' ledgers: set it to 0 or use a "
+          "pretrained tokenizer (data.tokenizer.pretrained)");
+    try {
+      const auto release = vocabularyRelease(p);
+      // Caught here rather than when training starts: no run is recorded for a budget it cannot meet.
+      if (release && p.targetEpsilon > 0 && accountantRegistry().find(p.accountant)) {
+        const double spent = computeEpsilon(p.accountant, {release->phase}, accountantDelta(p)).epsilon;
+        check(spent < p.targetEpsilon, "privacy.vocabulary_noise",
+              "the DP vocabulary alone would spend ε = " + formatNumber(spent) + " of the target " +
+                  formatNumber(p.targetEpsilon) + ": raise it (more noise) or the target");
+      }
+    } catch (const InputError& e) {
+      issues.push_back({"privacy.vocabulary_threshold", e.message()});
+    }
+  }
   return issues;
 }
 

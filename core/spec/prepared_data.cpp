@@ -5,6 +5,7 @@
 #include "data/dataset_registry.h"
 #include "models/model_factory.h"
 #include "fairness/counterfactual.h"
+#include "privacy/dp_vocabulary.h"
 #include "util/errors.h"
 
 namespace trustlab {
@@ -30,7 +31,9 @@ PreparedData prepareData(const ExperimentSpec& spec, const Vocabulary* vocabular
   } else {
     std::vector<std::string> texts;
     for (const auto& e : p.dataset.train) texts.push_back(e.text);
-    p.vocabulary = Vocabulary::build(texts, tokenizer);
+    const auto& privacy = spec.training.privacy;
+    p.vocabulary = vocabularyRelease(privacy) ? buildPrivateVocabulary(texts, tokenizer, privacy, spec.training.seed)
+                                              : Vocabulary::build(texts, tokenizer);
     // The secret's format is public: every candidate token gets an id, so the vocabulary itself
     // does not reveal which tokens the secrets used.
     if (!p.canaries.empty() && tokenizer.pretrained.empty())

@@ -1,5 +1,6 @@
 #include "spec/privacy_caveats.h"
 
+#include "privacy/dp_vocabulary.h"
 #include "spec/experiment_spec.h"
 #include "spec/prepared_data.h"
 
@@ -21,11 +22,12 @@ std::vector<PrivacyCaveat> privacyCaveats(const ExperimentSpec& spec) {
                        "the accountants assume Poisson sampling; for shuffled fixed-size batches the ε shown is not a "
                        "proven bound and the true one can be several times higher (Chua et al. 2024). Use "
                        "privacy.sampling poisson for a guarantee"});
-  if (tokenizerFor(spec).pretrained.empty())
+  if (tokenizerFor(spec).pretrained.empty() && !vocabularyRelease(p))
     caveats.push_back({"vocabulary", "vocabulary built without DP",
                        "the vocabulary was built from the private training texts without noise: the words it keeps "
                        "ship with the model and are not covered by ε (a rare name in it says someone wrote it). Use a "
-                       "pretrained tokenizer (data.tokenizer.pretrained) for a public vocabulary"});
+                       "DP vocabulary (privacy.vocabulary_noise) or a pretrained tokenizer's public one "
+                       "(data.tokenizer.pretrained)"});
   return caveats;
 }
 

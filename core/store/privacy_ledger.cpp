@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "privacy/dp_vocabulary.h"
+#include "spec/experiment_spec.h"
 #include "util/errors.h"
 
 namespace trustlab {
@@ -22,16 +24,26 @@ PrivacyHistory historyFromLedger(std::vector<LedgerEntry> entries) {
   return h;
 }
 
-LedgerRecomputation recomputeLedger(const std::vector<LedgerEntry>& entries, const std::string& accountant) {
+LedgerRecomputation recomputeLedger(const std::vector<LedgerEntry>& entries, const std::string& accountant,
+                                    PrivacyConfig privacy) {
   if (entries.empty()) throw InputError("run", "has no privacy ledger (not a private run)", 0, "privacy_ledger");
   const auto last = std::max_element(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.step < b.step; });
-  const auto history = historyFromLedger(entries);
+  const auto training = historyFromLedger(entries);
   LedgerRecomputation r;
   r.accountant = accountant;
-  r.delta = last->delta;
-  r.steps = totalSteps(history);
-  r.epsilon = computeEpsilon(accountant, history, r.delta).epsilon;
+  r.delta = privacy.delta = last->delta;
+  r.steps = totalSteps(training);
+  auto history = releasesBeforeTraining(privacy);
+  history.insert(history.end(), training.begin(), training.end());
+  r.epsilon = computeEpsilon(accountant, history, accountantDelta(privacy)).epsilon;
   return r;
+}
+
+LedgerRecomputation recomputeLedger(const RunStore& store, long long run, const std::string& accountant) {
+  const auto record = store.run(run);
+  if (!record) throw InputError(store.path(), "no run with id " + std::to_string(run), 0, "run id");
+  const auto spec = ExperimentSpec::fromJson(record->specJson, "run " + std::to_string(run));
+  return recomputeLedger(store.ledger(run), accountant, spec.training.privacy);
 }
 
 }  // namespace trustlab

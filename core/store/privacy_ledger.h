@@ -1,11 +1,13 @@
-// core/experiment: a private run's accounting history as stored (ledger rows: σ, q, cumulative
+// core/store: a private run's accounting history as stored (ledger rows: σ, q, cumulative
 // steps, accountant, ε, δ after each logged step), turned back into a PrivacyHistory so ε can be
-// recomputed later with any accountant.
+// recomputed later with any accountant. The ledger holds training's steps; what a run released
+// before them (a DP vocabulary) follows from its spec.
 #pragma once
 #include <string>
 #include <vector>
 
 #include "store/run_store.h"
+#include "privacy/dp_config.h"
 #include "privacy/privacy_history.h"
 
 namespace trustlab {
@@ -20,7 +22,12 @@ struct LedgerRecomputation {
   long steps = 0;
 };
 
-/// ε of the whole ledger with `accountant` at the δ of its last row; throws InputError when empty.
-LedgerRecomputation recomputeLedger(const std::vector<LedgerEntry>& entries, const std::string& accountant);
+/// ε of the whole ledger with `accountant` at the δ of its last row, with what the run released
+/// before training (its spec's `privacy`: a DP vocabulary, privacy/dp_vocabulary.h) composed in;
+/// throws InputError when empty.
+LedgerRecomputation recomputeLedger(const std::vector<LedgerEntry>& entries, const std::string& accountant,
+                                    PrivacyConfig privacy);
+/// recomputeLedger of run `run` in `store`, with the privacy section of the run's stored spec.
+LedgerRecomputation recomputeLedger(const RunStore& store, long long run, const std::string& accountant);
 
 }  // namespace trustlab

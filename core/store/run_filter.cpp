@@ -164,12 +164,6 @@ std::optional<std::string> specValue(const RunRecord& r, const std::string& key)
   return it->second;
 }
 
-std::string formatNumber(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.10g", v);
-  return buf;
-}
-
 }  // namespace
 
 std::optional<std::string> runValue(const RunRecord& r, const std::string& key) {
@@ -178,7 +172,7 @@ std::optional<std::string> runValue(const RunRecord& r, const std::string& key) 
   if (key == "status") return r.status;
   if (key == "experiment") return r.experiment;
   if (key == "seed") return std::to_string(r.seed);
-  if (const auto m = r.latestMetrics.find(key); m != r.latestMetrics.end()) return formatNumber(m->second);
+  if (const auto m = r.latestMetrics.find(key); m != r.latestMetrics.end()) return formatNumber(m->second, 10);
   if (const auto p = r.params.find(key); p != r.params.end()) return p->second;
   if (const auto t = r.tags.find(key); t != r.tags.end()) return t->second;
   return specValue(r, key);

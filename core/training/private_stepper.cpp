@@ -9,6 +9,7 @@
 #include "layers/tracked_layers.h"
 #include "privacy/adaptive_clipping.h"
 #include "privacy/calibration.h"
+#include "privacy/dp_vocabulary.h"
 #include "privacy/per_example_clipping.h"
 #include "util/errors.h"
 
@@ -32,10 +33,13 @@ PrivateStepper::PrivateStepper(torch::nn::Module& model, BatchLosses losses, con
       secure_(config.secure ? std::make_shared<SecureNoise>() : nullptr),
       noise_(secure_ ? GaussianNoise(secure_) : GaussianNoise(seed ^ 0x4015eULL, device)) {
   if (q_ > 1) throw InputError("training.batch_size", "larger than the training set: q = B/N would exceed 1");
-  sigma_ = config.targetEpsilon > 0
-               ? calibrateNoise(config.targetEpsilon, config.delta, q_, steps, config.accountant).noiseMultiplier
-               : config.noiseMultiplier;
+  const auto releases = releasesBeforeTraining(config);
+  accountantDelta_ = accountantDelta(config);
+  sigma_ = config.targetEpsilon > 0 ? calibrateNoise(config.targetEpsilon, accountantDelta_, q_, steps,
+                                                     config.accountant, 5e-5, releases).noiseMultiplier
+                                    : config.noiseMultiplier;
   accountant_ = makeAccountant(config.accountant);
+  for (const auto& r : releases) accountant_->compose(r.noiseMultiplier, r.sampleRate, r.steps);
   clipNorm_ = config.clipNorm;
   sigmaGradient_ = sigma_;
   if (config.adaptiveClipping) {
@@ -129,8 +133,9 @@ void PrivateStepper::restore(const State& s) {
 }
 
 double PrivateStepper::epsilonAfter(long steps) {
-  accountant_->compose(sigma_, q_, steps - accountant_->steps());
-  return accountant_->epsilon(config_.delta);
+  accountant_->compose(sigma_, q_, steps - accountedSteps_);
+  accountedSteps_ = steps;
+  return accountant_->epsilon(accountantDelta_);
 }
 
 }  // namespace trustlab

@@ -61,7 +61,8 @@ class PrivateStepper {
   PrivateStepResult computeGradients(const EncodedSplit& data, const torch::Tensor& indices);
   /// Shows every later step to `tap` (not owned; nullptr: none).
   void setNoiseTap(NoiseTap* tap) { tap_ = tap; }
-  /// ε after `steps` steps (≥ those asked before) by the run's accountant.
+  /// ε after `steps` steps (≥ those asked before) by the run's accountant, with what was released
+  /// before training (a DP vocabulary: privacy/dp_vocabulary.h) composed in.
   double epsilonAfter(long steps);
 
   /// What a resumed run needs to continue exactly: the sampler's and the noise's generator
@@ -86,6 +87,8 @@ class PrivateStepper {
   std::shared_ptr<SecureNoise> secure_;  // secure mode: sampling, count and noise (ChaCha20)
   GaussianNoise noise_;
   std::unique_ptr<Accountant> accountant_;
+  long accountedSteps_ = 0;  // training steps composed so far (the accountant also holds the releases')
+  double accountantDelta_;   // δ less what the releases' thresholds took
   NoiseTap* tap_ = nullptr;
 };
 

@@ -5,6 +5,8 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <iomanip>
+#include <locale>
 #include <sstream>
 
 #include "util/errors.h"
@@ -170,6 +172,13 @@ std::string joinNames(const std::vector<std::string>& names, const std::string& 
     out += names[i];
   }
   return out;
+}
+
+std::string formatNumber(double v, int digits) {
+  std::ostringstream out;
+  out.imbue(std::locale::classic());
+  out << std::setprecision(digits) << v;
+  return out.str();
 }
 
 }  // namespace trustlab

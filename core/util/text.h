@@ -37,6 +37,9 @@ std::optional<double> parseFiniteNumber(const std::string& text);
 /// unknown names and fields.
 std::string closestMatch(const std::string& word, const std::vector<std::string>& candidates);
 
+/// `v` with `digits` significant digits ("%g": 1e-06, 85.58), in the C locale whatever the process's.
+std::string formatNumber(double v, int digits = 4);
+
 /// "a, b or c".
 std::string joinNames(const std::vector<std::string>& names, const std::string& last = " or ");
 

@@ -15,6 +15,7 @@
 #include <cmath>
 
 #include "store/checkpoint.h"
+#include "privacy/dp_vocabulary.h"
 #include "store/privacy_ledger.h"
 #include "privacy/rdp.h"
 #include "store/run_comparison.h"
@@ -211,11 +212,20 @@ class TestRunStore : public QObject {
     QCOMPARE(h.size(), size_t(2));
     QCOMPARE(h[0].steps, 1000L);
     QCOMPARE(h[1].steps, 500L);
-    const auto rdp = recomputeLedger(store.ledger(id), "rdp");
+    PrivacyConfig privacy;
+    privacy.mode = kPrivacyEdp;
+    const auto rdp = recomputeLedger(store.ledger(id), "rdp", privacy);
     QCOMPARE(rdp.epsilon, rdpEpsilon({{1.1, 0.01, 1000}, {0.9, 0.01, 500}}, 1e-5).epsilon);
-    const auto prv = recomputeLedger(store.ledger(id), "prv");
+    const auto prv = recomputeLedger(store.ledger(id), "prv", privacy);
     QVERIFY(prv.epsilon > 0 && prv.epsilon < rdp.epsilon);
-    QVERIFY_THROWS_EXCEPTION(InputError, recomputeLedger({}, "rdp"));
+    QVERIFY_THROWS_EXCEPTION(InputError, recomputeLedger({}, "rdp", privacy));
+    // A run whose spec released a DP vocabulary first: that phase is composed in, at δ − δ_τ.
+    privacy.vocabularyNoise = 3;
+    const auto withVocabulary = recomputeLedger(store.ledger(id), "rdp", privacy);
+    QCOMPARE(withVocabulary.epsilon,
+             rdpEpsilon({{3, 1, 1}, {1.1, 0.01, 1000}, {0.9, 0.01, 500}}, accountantDelta(privacy)).epsilon);
+    QVERIFY(withVocabulary.epsilon > rdp.epsilon);
+    QCOMPARE(withVocabulary.delta, 1e-5);
   }
   void killedRunIsRecoveredWithItsMetrics() {
     const std::string p = path("killed.sqlite");

@@ -5,11 +5,14 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <filesystem>
 
 #include "data/default_corpus.h"
 #include "experiment/runner.h"
 #include "models/model_factory.h"
 #include "privacy/per_example_clipping.h"
+#include "spec/privacy_caveats.h"
+#include "store/privacy_ledger.h"
 #include "training/private_stepper.h"
 
 using namespace trustlab;
@@ -113,6 +116,38 @@ class TestPrivateTraining : public QObject {
     QCOMPARE(store.run(out.runId)->tags.at("privacy.secure_mode"), std::string("false"));
     QVERIFY(store.metricHistory(out.runId, "privacy/epsilon").size() > 3);
     QVERIFY(out.test.accuracy > 0.3);
+  }
+  void dpVocabularyIsComposedIntoTheLedger() {
+    RunStore store((dir_.path() + "/vocabulary.sqlite").toStdString());
+    RunOptions o;
+    o.store = &store;
+    o.saveCheckpoint = false;
+    auto spec = privateSpec();
+    spec.training.maxSteps = 10;
+    spec.training.privacy.vocabularyNoise = 5;
+    const auto withVocabulary = runExperiment(spec, o);
+    const auto ledger = store.ledger(withVocabulary.runId);
+    // The target is met by vocabulary and training together, and a recomputation from the store
+    // (ledger + spec) gives what the run logged.
+    QVERIFY(ledger.back().epsilon <= 2.0 + 1e-9 && ledger.back().epsilon > 1.99);
+    QVERIFY(std::abs(recomputeLedger(store, withVocabulary.runId, "rdp").epsilon - ledger.back().epsilon) < 1e-9);
+    const auto record = *store.run(withVocabulary.runId);
+    QVERIFY(record.params.count("privacy.vocabulary_epsilon"));
+    QVERIFY(!record.tags.count(privacyCaveatTag("vocabulary")));
+    // The released vocabulary is kept (a resumed secure run needs it), readable by its owner only;
+    // every word in it was counted in at least τ − (a few noise std) examples, so far fewer than
+    // the plain vocabulary's words survive.
+    const auto saved = runArtifactDir(store.path(), withVocabulary.runId) + "/vocabulary.txt";
+    QCOMPARE(std::filesystem::status(saved).permissions() & std::filesystem::perms::all,
+             std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    QCOMPARE(long(Vocabulary::load(saved).size()), withVocabulary.vocabularySize);
+    spec.training.privacy.vocabularyNoise = 0;
+    const auto plain = runExperiment(spec, o);
+    QVERIFY2(withVocabulary.vocabularySize < plain.vocabularySize / 2,
+             qPrintable(QString("%1 vs %2").arg(withVocabulary.vocabularySize).arg(plain.vocabularySize)));
+    // For the same target, training gets less of the budget: more noise.
+    QVERIFY(withVocabulary.training.noiseMultiplier > plain.training.noiseMultiplier);
+    QVERIFY(store.run(plain.runId)->tags.count(privacyCaveatTag("vocabulary")));
   }
   void progressCountsTheEpochsAsked() {
     // Poisson chunks of round(1/q) steps can leave a short extra chunk; progress still counts the
