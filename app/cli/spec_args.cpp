@@ -6,6 +6,7 @@
 
 #include "spec/spec_fields.h"
 #include "federated/client_selection.h"
+#include "util/text.h"
 
 namespace trustlab::cli {
 namespace {
@@ -43,9 +44,11 @@ ExperimentSpec specFromArgs(const Args& a, bool federated) {
     if (!value) {
       static const std::map<FieldType, std::string> expected = {{FieldType::Boolean, "true or false"},
                                                                 {FieldType::Integer, "an integer"},
-                                                                {FieldType::Real, "a finite number"}};
-      throw InputError("--" + f.info.flag, "expected " + expected.at(f.info.type) + ", got '" + a.get(f.info.flag) + "'",
-                       0, f.path());
+                                                                {FieldType::Real, "a finite number"},
+                                                                {FieldType::Text, "UTF-8 text"}};
+      throw InputError("--" + f.info.flag,
+                       "expected " + expected.at(f.info.type) + ", got '" + sanitizeUtf8(a.get(f.info.flag)) + "'", 0,
+                       f.path());
     }
     f.set(s, *value);
   }

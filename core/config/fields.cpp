@@ -51,8 +51,12 @@ std::optional<FieldValue> parseFieldValue(const FieldInfo& field, const std::str
       const auto v = parseFiniteNumber(t);
       return v ? std::optional<FieldValue>(FieldValue(*v)) : std::nullopt;
     }
-    case FieldType::Text:
-      return FieldValue(text);
+    case FieldType::Text: {
+      // Specs are JSON, which holds UTF-8 only: a value that is not would be stored unreadable.
+      size_t invalid = 0;
+      sanitizeUtf8(text, &invalid);
+      return invalid ? std::nullopt : std::optional<FieldValue>(FieldValue(text));
+    }
   }
   return std::nullopt;
 }

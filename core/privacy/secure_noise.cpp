@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "util/avx2_clone.h"
 #include "util/errors.h"
 
 namespace trustlab {
@@ -23,13 +24,6 @@ inline double roundToInteger(double x) {
   constexpr double kShift = 0x1.8p52;
   return (x + kShift) - kShift;
 }
-
-// The hot loop is also built for AVX2 and picked at load time (as privacy/ziggurat.cpp does).
-#if defined(__x86_64__) && defined(__GNUC__)
-#define TRUSTLAB_AVX2_CLONE __attribute__((target_clones("avx2", "default")))
-#else
-#define TRUSTLAB_AVX2_CLONE
-#endif
 
 /// out[j] ← (snap(out[j]) + snap(noise·z[j]))·unit·scale: integers of the grid, added exactly; only
 /// the final scaling and cast round (post-processing).

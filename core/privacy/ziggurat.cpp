@@ -5,12 +5,7 @@
 #include <cmath>
 #include <cstring>
 
-// The hot loops are also built for AVX2 and picked at load time; the package runs on any x86-64.
-#if defined(__x86_64__) && defined(__GNUC__)
-#define TRUSTLAB_AVX2_CLONE __attribute__((target_clones("avx2", "default")))
-#else
-#define TRUSTLAB_AVX2_CLONE
-#endif
+#include "util/avx2_clone.h"
 
 namespace trustlab {
 namespace {

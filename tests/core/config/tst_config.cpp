@@ -122,6 +122,8 @@ class TestConfig : public QObject {
     QCOMPARE(std::get<bool>(*parseFieldValue(field("on").info, "false")), false);
     QCOMPARE(std::get<bool>(*parseFieldValue(field("on").info, "1")), true);
     QVERIFY(!parseFieldValue(field("on").info, "yes"));
+    QCOMPARE(std::get<std::string>(*parseFieldValue(field("kind").info, "béta")), std::string("béta"));
+    QVERIFY(!parseFieldValue(field("kind").info, "d.\xea\xea.csv"));  // not UTF-8: JSON could not store it (fuzz_cli)
     QCOMPARE(formatFieldValue(FieldValue(1e-5)), std::string("1e-05"));
     QCOMPARE(formatFieldValue(FieldValue(true)), std::string("true"));
   }
