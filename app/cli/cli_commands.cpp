@@ -482,7 +482,7 @@ int runsCommand(const std::vector<std::string>& argv) {
     const auto spec = ExperimentSpec::fromJson(requireRun(store, id).specJson, "run " + std::to_string(id));
     const auto entries = store.ledger(id);
     const std::string accountant = a.get("accountant", kRdpAccountant);
-    const auto r = recomputeLedger(store, id, accountant);
+    const auto r = recomputeLedger(entries, accountant, spec.training.privacy);
     const auto vocabulary = entries.empty() ? std::nullopt : vocabularyRelease(spec.training.privacy);
     if (a.has("json")) {
       json rows = json::array();

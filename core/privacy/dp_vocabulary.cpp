@@ -54,13 +54,13 @@ Vocabulary buildPrivateVocabulary(const std::vector<std::string>& texts, const T
   auto noisy = torch::empty({int64_t(counts.size())}, torch::kDouble);
   auto* c = noisy.data_ptr<double>();
   for (const auto& [token, n] : counts) *c++ = n;
-  double stddev = countStd(p);
   if (p.secure) {
     // Snapped noise widens the sensitivity a little (privacy/secure_noise.h): draw a little more.
-    stddev = noiseMultiplierBeforeSnapping(p.vocabularyNoise, noisy.numel()) * std::sqrt(double(p.vocabularyMaxWords));
-    GaussianNoise(std::make_shared<SecureNoise>()).addTo(noisy, stddev, 1);
+    auto drawn = p;
+    drawn.vocabularyNoise = noiseMultiplierBeforeSnapping(p.vocabularyNoise, noisy.numel());
+    GaussianNoise(std::make_shared<SecureNoise>()).addTo(noisy, countStd(drawn), 1);
   } else {
-    GaussianNoise(seed ^ 0x70cab5eedULL, torch::kCPU).addTo(noisy, stddev, 1);
+    GaussianNoise(seed ^ 0x70cab5eedULL, torch::kCPU).addTo(noisy, countStd(p), 1);
   }
   std::map<std::string, double> noisyCounts;
   c = noisy.data_ptr<double>();
