@@ -1,5 +1,8 @@
 #include "privacy/rdp.h"
 
+#include <ATen/Parallel.h>
+
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -15,12 +18,12 @@ using logmath::logSub;
 
 /// log A_α for integer α: log Σ_i C(α,i) (1−q)^{α−i} q^i exp((i²−i)/(2σ²)).
 double logAInteger(double q, double sigma, long alpha) {
+  const double logQ = std::log(q), log1mQ = std::log1p(-q), twoSigmaSq = 2 * sigma * sigma;
   double logA = -kInf;
   double logBinom = 0;  // log C(α, i), updated incrementally
   for (long i = 0; i <= alpha; ++i) {
     if (i > 0) logBinom += std::log(double(alpha - i + 1)) - std::log(double(i));
-    const double term = logBinom + double(i) * std::log(q) + double(alpha - i) * std::log1p(-q) +
-                        double(i * i - i) / (2 * sigma * sigma);
+    const double term = logBinom + double(i) * logQ + double(alpha - i) * log1mQ + double(i * i - i) / twoSigmaSq;
     logA = logAdd(logA, term);
   }
   return logA;
@@ -29,6 +32,8 @@ double logAInteger(double q, double sigma, long alpha) {
 /// log A_α for fractional α: the two-sided series with signed generalised binomials, stopped when
 /// both terms fall below e^-30 (the reference implementation's rule).
 double logAFractional(double q, double sigma, double alpha) {
+  const double logQ = std::log(q), log1mQ = std::log1p(-q), twoSigmaSq = 2 * sigma * sigma;
+  const double rootTwoSigma = std::sqrt(2.0) * sigma, logHalf = std::log(0.5);
   double logA0 = -kInf, logA1 = -kInf;
   const double z0 = sigma * sigma * std::log(1 / q - 1) + 0.5;
   double logAbsBinom = 0;  // log |C(α, i)|
@@ -40,12 +45,12 @@ double logAFractional(double q, double sigma, double alpha) {
       if (factor < 0) sign = -sign;
     }
     const double j = alpha - double(i);
-    const double logT0 = logAbsBinom + double(i) * std::log(q) + j * std::log1p(-q);
-    const double logT1 = logAbsBinom + j * std::log(q) + double(i) * std::log1p(-q);
-    const double logE0 = std::log(0.5) + logErfc((double(i) - z0) / (std::sqrt(2.0) * sigma));
-    const double logE1 = std::log(0.5) + logErfc((z0 - j) / (std::sqrt(2.0) * sigma));
-    const double logS0 = logT0 + (double(i) * double(i) - double(i)) / (2 * sigma * sigma) + logE0;
-    const double logS1 = logT1 + (j * j - j) / (2 * sigma * sigma) + logE1;
+    const double logT0 = logAbsBinom + double(i) * logQ + j * log1mQ;
+    const double logT1 = logAbsBinom + j * logQ + double(i) * log1mQ;
+    const double logE0 = logHalf + logErfc((double(i) - z0) / rootTwoSigma);
+    const double logE1 = logHalf + logErfc((z0 - j) / rootTwoSigma);
+    const double logS0 = logT0 + (double(i) * double(i) - double(i)) / twoSigmaSq + logE0;
+    const double logS1 = logT1 + (j * j - j) / twoSigmaSq + logE1;
     if (sign > 0) {
       logA0 = logAdd(logA0, logS0);
       logA1 = logAdd(logA1, logS1);
@@ -80,11 +85,15 @@ double rdpPoissonGaussian(double q, double sigma, double alpha) {
 
 std::vector<double> rdpOfHistory(const PrivacyHistory& history, const std::vector<double>& orders) {
   std::vector<double> total(orders.size(), 0.0);
-  for (const auto& p : history) {
-    if (p.steps == 0) continue;
-    for (size_t k = 0; k < orders.size(); ++k)
-      total[k] += double(p.steps) * rdpPoissonGaussian(p.sampleRate, p.noiseMultiplier, orders[k]);
-  }
+  // Orders are independent: spread over the threads, each taking every n-th order, because the
+  // fractional orders' series cost several times the integer ones'.
+  const int64_t lanes = std::min<int64_t>(at::get_num_threads(), int64_t(orders.size()));
+  at::parallel_for(0, lanes, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t lane = begin; lane < end; ++lane)
+      for (size_t k = size_t(lane); k < orders.size(); k += size_t(lanes))
+        for (const auto& p : history)
+          if (p.steps > 0) total[k] += double(p.steps) * rdpPoissonGaussian(p.sampleRate, p.noiseMultiplier, orders[k]);
+  });
   return total;
 }
 

@@ -5,8 +5,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
-#include "util/avx2_clone.h"
+#include "util/simd_clones.h"
 #include "util/errors.h"
 
 namespace trustlab {
@@ -25,14 +26,26 @@ inline double roundToInteger(double x) {
   return (x + kShift) - kShift;
 }
 
+/// x with its magnitude capped at kMaxUnits (a NaN becomes ±kMaxUnits): on the bits, as integers,
+/// because a floating-point comparison may trap, which keeps GCC from vectorising the loop.
+inline double clampToMaxUnits(double x) {
+  constexpr uint64_t kSign = 0x8000000000000000ULL, kLimit = 0x4320000000000000ULL;  // the bits of 2^51
+  static_assert(kMaxUnits == 0x1.0p51);
+  uint64_t bits;
+  std::memcpy(&bits, &x, sizeof bits);
+  const uint64_t magnitude = bits & ~kSign;
+  bits = (bits & kSign) | (magnitude < kLimit ? magnitude : kLimit);
+  std::memcpy(&x, &bits, sizeof x);
+  return x;
+}
+
 /// out[j] ← (snap(out[j]) + snap(noise·z[j]))·unit·scale: integers of the grid, added exactly; only
 /// the final scaling and cast round (post-processing).
 template <typename T>
-TRUSTLAB_AVX2_CLONE void snapBlock(T* __restrict out, const double* __restrict z, int64_t n, double perUnit,
+TRUSTLAB_SIMD_CLONES void snapBlock(T* __restrict out, const double* __restrict z, int64_t n, double perUnit,
                                    double noiseUnits, double unitScale) {
   for (int64_t j = 0; j < n; ++j) {
-    double units = double(out[j]) * perUnit;
-    units = units < -kMaxUnits ? -kMaxUnits : units > kMaxUnits ? kMaxUnits : units;
+    const double units = clampToMaxUnits(double(out[j]) * perUnit);
     out[j] = T((roundToInteger(units) + roundToInteger(z[j] * noiseUnits)) * unitScale);
   }
 }

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "util/avx2_clone.h"
+#include "util/simd_clones.h"
 
 namespace trustlab {
 namespace {
@@ -54,7 +54,7 @@ using FloatTables = Tables<float, int32_t, 23>;
 using DoubleTables = Tables<double, int64_t, 53>;
 
 // One xoshiro256++ step (Blackman & Vigna 2018) on a state of 64-bit words or of GCC vectors of them.
-// Everything by reference: a vector passed by value would change the ABI between the AVX2 clones.
+// Everything by reference: a vector passed by value would change the ABI between the SIMD clones.
 template <typename U>
 inline void xoshiroStep(U& s0, U& s1, U& s2, U& s3, U& result) {
   const U t = s1 << 17;
@@ -108,7 +108,7 @@ struct XoshiroLanes {
   }
 };
 
-TRUSTLAB_AVX2_CLONE
+TRUSTLAB_SIMD_CLONES
 void fillWords(XoshiroLanes& lanes, uint32_t* words) {
   Lanes64 s0 = lanes.s[0], s1 = lanes.s[1], s2 = lanes.s[2], s3 = lanes.s[3];
   for (int64_t i = 0; i < kBlock; i += 2 * kLanes) {
@@ -122,9 +122,9 @@ void fillWords(XoshiroLanes& lanes, uint32_t* words) {
 }
 
 // The quick draw of every word: x = ±m·w_layer, and whether it lies in the layer's inner rectangle
-// (about 99 % do). Branch-free, so that it vectorises; built for AVX2 too, whose gathers do the table
-// lookups.
-TRUSTLAB_AVX2_CLONE
+// (about 99 % do). Branch-free, so that it vectorises; built for AVX2 and AVX-512 too, whose
+// gathers do the table lookups.
+TRUSTLAB_SIMD_CLONES
 void quickDraws(const uint32_t* __restrict words, int64_t n, const float* __restrict w,
                 const int32_t* __restrict k, float* __restrict x, int32_t* __restrict outside) {
   for (int64_t j = 0; j < n; ++j) {  // signed lanes: GCC gathers only with int32 indices
@@ -160,7 +160,7 @@ double rejectOrRedraw(Rng& rng, Word word) {
 }
 
 // The double-precision quick draw of every 64-bit word, as quickDraws does for floats.
-TRUSTLAB_AVX2_CLONE
+TRUSTLAB_SIMD_CLONES
 void quickDraws64(const uint64_t* __restrict words, int64_t n, const double* __restrict w,
                   const int64_t* __restrict k, double* __restrict x, int64_t* __restrict outside) {
   for (int64_t j = 0; j < n; ++j) {

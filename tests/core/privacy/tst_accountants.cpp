@@ -3,6 +3,8 @@
 // moment, and edge cases (q = 0/1, tiny q, extreme σ, T = 0, bad δ, NaN).
 #include <QtTest>
 
+#include <ATen/Parallel.h>
+
 #include <cmath>
 #include <limits>
 
@@ -99,6 +101,19 @@ class TestAccountants : public QObject {
       }
       QVERIFY2(relClose(got[i], want[i], 1e-6), qPrintable(QString("α=%1: %2").arg(orders[i]).arg(got[i], 0, 'g', 12)));
     }
+  }
+  void rdpIsTheSameForAnyThreadCount() {
+    // The orders are spread over threads: every thread count must give the very same numbers.
+    const PrivacyHistory h = {{0.8, 0.004, 2000}, {3.0, 1.0, 1}, {1.3, 0.02, 0}};
+    const int threads = at::get_num_threads();
+    std::vector<std::vector<double>> runs;
+    for (int t : {1, 2, 3, 8}) {
+      at::set_num_threads(t);
+      runs.push_back(rdpOfHistory(h, defaultRdpOrders()));
+    }
+    at::set_num_threads(threads);
+    for (const auto& r : runs) QVERIFY(r == runs.front());
+    QCOMPARE(runs.front().size(), defaultRdpOrders().size());
   }
   void rdpScalarAndSpecialCases() {
     QVERIFY(std::abs(10 * rdpPoissonGaussian(0.1, 2, 5) - 0.07737) < 5e-6);

@@ -5,6 +5,7 @@
 // (whose per-example gradient is the sum of both uses).
 #include <QtTest>
 
+#include <ATen/Parallel.h>
 #include <torch/torch.h>
 
 #include "data/batching.h"
@@ -181,6 +182,33 @@ class TestPerExampleClipping : public QObject {
     cfg.mode = mode.toStdString();
     cfg.clipNorm = clip;
     expectSameAsNaive(*lm, 5, objective->losses(batch), cfg);
+  }
+  void embeddingSumsAreTheSameForAnyThreadCount() {
+    // The embedding's CPU loops split the table's rows among threads (256 a task): a 1000-word table
+    // is cut in four, and every cut must give the same norms and sums, equal to the naive ones.
+    torch::manual_seed(5);
+    ModelConfig c;
+    c.type = "bag";
+    c.embeddingDim = 8;
+    c.dropout = 0;
+    auto model = makeClassifier(c, 1000, 4, 12);
+    const auto batch = paddedBatch(10, 12, 1000, 4, 9);
+    ClippingConfig cfg;
+    cfg.clipNorm = 0.2;
+    const int threads = at::get_num_threads();
+    std::vector<std::vector<torch::Tensor>> runs;
+    std::vector<torch::Tensor> norms;
+    for (int t : {1, 3}) {
+      at::set_num_threads(t);
+      model->zero_grad();
+      norms.push_back(clippedGradientSum(*model, batch, cfg).perExampleNorms);
+      runs.push_back(grads(*model));
+    }
+    at::set_num_threads(threads);
+    QVERIFY(torch::equal(norms[0], norms[1]));
+    for (size_t k = 0; k < runs[0].size(); ++k) QVERIFY(torch::equal(runs[0][k], runs[1][k]));
+    model->zero_grad();
+    expectSameAsNaive(*model, 10, classifierLoss(*model, batch), cfg);
   }
   void flatClippingBoundsEveryContribution() {
     const auto norms = torch::tensor({0.1, 1.0, 10.0});

@@ -129,6 +129,16 @@ class TestSecureNoise : public QObject {
       QVERIFY2(std::abs(sd - stddev) < 5 * stddev / std::sqrt(2 * 20000.0), qPrintable(QString::number(sd)));
     }
   }
+  void sumsBeyondTheExactRangeAreCapped() {
+    // Beyond 2⁵¹ grid units the integer sum would not be exact: capped there, sign kept, never ∞.
+    const double stddev = 1, cap = 0x1.0p51 * SecureNoise::grid(stddev);
+    SecureNoise noise(countingKey());
+    auto g = torch::tensor({1e300, -1e300, cap / 2}, torch::kDouble);
+    noise.addTo(g, stddev, 1);
+    QVERIFY(std::abs(g[0].item<double>() - cap) < 10 * stddev);
+    QVERIFY(std::abs(g[1].item<double>() + cap) < 10 * stddev);
+    QVERIFY(std::abs(g[2].item<double>() - cap / 2) < 10 * stddev);
+  }
   void noiseIsWidenedSoTheAccountedSigmaHolds() {
     // Drawn s, accounted σ: s/(1 + s·√d·2⁻³⁰) = σ.
     const double sigma = 1.1, s = noiseMultiplierBeforeSnapping(sigma, 1'000'000);
