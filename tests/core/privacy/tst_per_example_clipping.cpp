@@ -37,6 +37,18 @@ std::vector<torch::Tensor> grads(torch::nn::Module& m) {
   return g;
 }
 
+/// A built-in classifier of width `dim` everywhere, without dropout (the paths must see the same model).
+TextClassifierPtr tinyClassifier(const std::string& type, int64_t dim, int64_t vocab, int64_t classes, int64_t T) {
+  ModelConfig c;
+  c.type = type;
+  c.embeddingDim = dim;
+  c.hiddenSize = dim;
+  c.heads = 2;
+  c.ffnDim = dim;
+  c.dropout = 0;
+  return makeClassifier(c, vocab, classes, T);
+}
+
 /// The efficient path and the naive one agree on norms, every parameter's clipped sum and the loss.
 void expectSameAsNaive(torch::nn::Module& model, int64_t B, const ExampleLossFn& loss, const ClippingConfig& cfg) {
   const auto fast = clippedGradientSum(model, B, loss, cfg);
@@ -95,14 +107,7 @@ class TestPerExampleClipping : public QObject {
     QFETCH(QString, mode);
     QFETCH(double, clip);
     torch::manual_seed(11);
-    ModelConfig c;
-    c.type = type.toStdString();
-    c.embeddingDim = dim;
-    c.hiddenSize = dim;
-    c.heads = 2;
-    c.ffnDim = dim;
-    c.dropout = 0;
-    auto model = makeClassifier(c, 30, 5, T);
+    auto model = tinyClassifier(type.toStdString(), dim, 30, 5, T);
     const auto batch = paddedBatch(6, T, 30, 5, 3);
     ClippingConfig cfg;
     cfg.mode = mode.toStdString();
@@ -187,11 +192,7 @@ class TestPerExampleClipping : public QObject {
     // The embedding's CPU loops split the table's rows among threads (256 a task): a 1000-word table
     // is cut in four, and every cut must give the same norms and sums, equal to the naive ones.
     torch::manual_seed(5);
-    ModelConfig c;
-    c.type = "bag";
-    c.embeddingDim = 8;
-    c.dropout = 0;
-    auto model = makeClassifier(c, 1000, 4, 12);
+    auto model = tinyClassifier("bag", 8, 1000, 4, 12);
     const auto batch = paddedBatch(10, 12, 1000, 4, 9);
     ClippingConfig cfg;
     cfg.clipNorm = 0.2;
