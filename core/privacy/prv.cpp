@@ -41,6 +41,20 @@ Grid alignedGrid(double L, double dt) {
   return {-double(k) * dt, dt, 2 * k + 2, 0};
 }
 
+/// t_i = t_min + i·dt for i < n, as Grid::at computes them.
+torch::Tensor gridPoints(const Grid& grid, long n) {
+  return torch::arange(n, torch::kDouble) * grid.dt + grid.tMin;
+}
+
+/// prvCdf at every t of a double tensor: the same formula, as vectorised tensor operations.
+torch::Tensor prvCdfAt(double q, double sigma, const torch::Tensor& t) {
+  const auto z = ((t.exp() + (q - 1)) / q).log();  // NaN left of log(1 − q): masked below
+  const double r = std::sqrt(2.0) * 2 * sigma;
+  const auto scaled = 2 * z * sigma * sigma;
+  auto cdf = 1 - q * 0.5 * torch::erfc((scaled - 1) / r) - (1 - q) * 0.5 * torch::erfc((scaled + 1) / r);
+  return cdf.masked_fill_(t <= std::log1p(-q), 0.0);
+}
+
 /// Remark 5.6 of Gopi et al.: a domain beyond which the (composed) loss has mass < δ_err.
 double safeDomainHalfWidth(const PrivacyHistory& h, double epsError, double deltaError) {
   const long total = totalSteps(h);
@@ -86,18 +100,15 @@ torch::Tensor discretise(const GaussianPhase& p, Grid& grid) {
     if (t >= tHi) return 1.0;
     return (prvCdf(q, s, t) - cdfLo) / mass;
   };
-  // CDF at the size + 1 bin edges (the costly part: parallel), then bin masses.
-  std::vector<double> edges(size_t(grid.size) + 1);
-  at::parallel_for(0, grid.size + 1, 4096, [&](int64_t begin, int64_t end) {
-    for (int64_t i = begin; i < end; ++i) edges[size_t(i)] = truncatedCdf(grid.at(i) - grid.dt / 2);
-  });
-  auto pmf = torch::empty({grid.size}, torch::kDouble);
-  auto* out = pmf.data_ptr<double>();
+  // CDF at the size + 1 bin edges t_i − dt/2 (the costly part: vectorised, parallel tensor
+  // operations), then bin masses.
+  const auto edges = gridPoints(grid, grid.size + 1) - grid.dt / 2;
+  auto cdf = (prvCdfAt(q, s, edges) - cdfLo) / mass;
+  cdf.masked_fill_(edges < tLo, 0.0).masked_fill_(edges >= tHi, 1.0);
+  const auto pmf = (cdf.narrow(0, 1, grid.size) - cdf.narrow(0, 0, grid.size)).contiguous();
+  const auto* out = pmf.data_ptr<double>();
   double discreteMean = 0;
-  for (long i = 0; i < grid.size; ++i) {
-    out[i] = edges[size_t(i) + 1] - edges[size_t(i)];
-    discreteMean += grid.at(i) * out[i];
-  }
+  for (long i = 0; i < grid.size; ++i) discreteMean += grid.at(i) * out[i];
   // E[T] = ∫ t dF by parts on pieces refined around 0, where the loss concentrates.
   std::vector<double> cuts = {tLo};
   for (int e = -1; e >= -5; --e) cuts.push_back(-std::pow(10.0, e));
@@ -167,10 +178,12 @@ PrvEpsilon prvOnGrid(const PrivacyHistory& h, double delta, double epsError, dou
   const auto p = pmf.contiguous();
   const double* pp = p.data_ptr<double>();
   const long n = grid.size;
+  const auto decay = (-gridPoints(grid, n)).exp();  // e^{−t_i}
+  const double* ed = decay.data_ptr<double>();
   std::vector<double> d1(size_t(n) + 1, 0.0), d2(size_t(n) + 1, 0.0);
   for (long i = n - 1; i >= 0; --i) {
     d1[size_t(i)] = d1[size_t(i) + 1] + pp[i];
-    d2[size_t(i)] = d2[size_t(i) + 1] + pp[i] * std::exp(-grid.at(i));
+    d2[size_t(i)] = d2[size_t(i) + 1] + pp[i] * ed[i];
   }
   auto deltaAt = [&](long i) { return d1[size_t(i)] - std::exp(grid.at(i)) * d2[size_t(i)]; };
   auto epsilonAt = [&](double target) {
