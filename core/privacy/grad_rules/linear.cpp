@@ -1,5 +1,6 @@
 // Linear: y_t = W a_t + b, so ∂loss_i/∂W = Σ_t g_t a_tᵀ and ∂loss_i/∂b = Σ_t g_t. Either may be
 // frozen (undefined in the trace: BitFit trains biases only).
+#include <ATen/Parallel.h>
 #include <torch/torch.h>
 
 #include "privacy/grad_rules/grad_rule.h"
@@ -38,7 +39,19 @@ torch::Tensor weightSquaredNorms(LayerTrace& t) {
     return norms.pow(2);
   }
   // Ghost norm (Li et al. 2022): ‖Σ_t g_t a_tᵀ‖² = Σ_{t,s} (a_t·a_s)(g_t·g_s).
-  return (torch::bmm(a, a.transpose(1, 2)) * torch::bmm(g, g.transpose(1, 2))).sum(std::vector<int64_t>{1, 2});
+  const auto ghost = [](const torch::Tensor& a, const torch::Tensor& g) {
+    return (torch::bmm(a, a.transpose(1, 2)) * torch::bmm(g, g.transpose(1, 2))).sum(std::vector<int64_t>{1, 2});
+  };
+  if (!a.device().is_cpu()) return ghost(a, g);
+  // On the CPU a block of examples per thread: LibTorch's bmm runs its per-example products one
+  // after another on one thread (BLAS stays on the calling thread, see configureThreads).
+  const int64_t B = a.size(0);
+  auto norms = torch::empty({B}, a.options());
+  at::parallel_for(0, B, 1, [&](int64_t begin, int64_t end) {
+    torch::NoGradGuard noGrad;  // grad mode is per thread; nothing here is differentiated
+    norms.narrow(0, begin, end - begin).copy_(ghost(a.narrow(0, begin, end - begin), g.narrow(0, begin, end - begin)));
+  });
+  return norms;
 }
 
 /// Σ_i c_i x_i for x [B, ·like.shape], in a fresh tensor shaped like `like` (a .grad must not be a view).
