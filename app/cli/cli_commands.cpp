@@ -152,12 +152,13 @@ int trainCommand(const std::vector<std::string>& argv) {
   auto help = kRunOptionHelp;
   help["checkpoint-every"] = "steps between the states a stopped or killed run resumes from (default 1000; 0: only when stopped)";
   help["resume"] = "continue stopped or killed run ID from its last saved state (same run, same results)";
-  const Args a = specArgs(argv, {"store", "experiment", "checkpoint-every", "resume"}, {"json", "quiet", "no-checkpoint"},
+  const auto& options = trainOptions();
+  const Args a = specArgs(argv, options.valued, options.flags,
                           {"trustlab-cli train", "Trains a model centrally (optionally with eDP-SGD) and stores the run. "
                                                  "Usage: trustlab-cli train [SPEC.json] [options]; options override the file. "
                                                  "trustlab-cli train --resume ID continues a stopped or killed run.",
                            help},
-                          {"", "data", "model", "training", "privacy", "audit"});
+                          options.sections);
   const long long resume = resumeArg(a);
   RunStore store(storePath(a));
   const ExperimentSpec spec =
@@ -225,11 +226,12 @@ int flCommand(const std::vector<std::string>& argv) {
   auto help = kRunOptionHelp;
   help["preview"] = "show the partition (client sizes, labels per client) without training";
   help["worker"] = "a rank > 0 started by fl --nproc or the GUI (trains its share, records nothing)";
-  const Args a = specArgs(argv, {"store", "experiment"}, {"json", "quiet", "no-checkpoint", "worker", "preview"},
+  const auto& options = flOptions();
+  const Args a = specArgs(argv, options.valued, options.flags,
                           {"trustlab-cli fl", "Runs a federated simulation and stores the run. "
                                               "Usage: trustlab-cli fl [SPEC.json] [options]; options override the file.",
                            help},
-                          {"", "data", "model", "training", "privacy", "federated"});
+                          options.sections);
   ExperimentSpec spec = specFromArgs(a, /*federated=*/true);
   if (a.has("preview")) return previewCommand(spec, a.has("json"));
   if (a.has("worker")) {  // a rank > 0 started by `fl --nproc` or the GUI: trains its share, records nothing

@@ -102,4 +102,18 @@ Args specArgs(const std::vector<std::string>& argv, std::set<std::string> valued
   return Args(argv, valued, flags, help, sections);
 }
 
+const RunCommandOptions& trainOptions() {
+  static const RunCommandOptions o{{"store", "experiment", "checkpoint-every", "resume"},
+                                   {"json", "quiet", "no-checkpoint"},
+                                   {"", "data", "model", "training", "privacy", "audit"}};
+  return o;
+}
+
+const RunCommandOptions& flOptions() {
+  static const RunCommandOptions o{{"store", "experiment"},
+                                   {"json", "quiet", "no-checkpoint", "worker", "preview"},
+                                   {"", "data", "model", "training", "privacy", "federated"}};
+  return o;
+}
+
 }  // namespace trustlab::cli

@@ -16,6 +16,15 @@ namespace trustlab::cli {
 Args specArgs(const std::vector<std::string>& argv, std::set<std::string> valued, const std::set<std::string>& flags,
               CommandHelp help, const std::vector<std::string>& sections);
 
+/// What train and fl take besides the spec fields: their own options with a value, their flags
+/// and the spec sections they expose. Declared once for the CLI and its fuzzer (fuzz/core).
+struct RunCommandOptions {
+  std::set<std::string> valued, flags;
+  std::vector<std::string> sections;
+};
+const RunCommandOptions& trainOptions();
+const RunCommandOptions& flOptions();
+
 /// The spec from an optional file, then the spec fields given as options on top (options win),
 /// validated; `federated`: the command trains federated whatever the file says (fl). A field given
 /// that these settings do not read gets a warning on stderr.

@@ -8,29 +8,23 @@
 #include "../fuzz_input.h"
 #include "spec_args.h"
 #include "util/errors.h"
+#include "util/text.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const auto in = trustlab::fuzz::parts(data, size, 2);
   static const bool inScratch = ::chdir(trustlab::fuzz::scratch().c_str()) == 0;
   if (!inScratch) return 0;
   trustlab::fuzz::write(".", "spec.json", in[1]);
-  std::vector<std::string> argv;
-  size_t start = 0;
-  while (start <= in[0].size()) {
-    const size_t end = std::min(in[0].find('\n', start), in[0].size());
-    argv.push_back(in[0].substr(start, end - start));
-    start = end + 1;
-  }
+  auto argv = trustlab::split(in[0], '\n');
   for (const auto& word : argv)
     if (word.find("..") != std::string::npos || word.find('/') == 0 || word.find("=/") != std::string::npos) return 0;
   const bool fl = argv.front() == "fl";
   argv.erase(argv.begin());
   using namespace trustlab::cli;
   try {
-    const Args a = fl ? specArgs(argv, {"store", "experiment"}, {"json", "quiet", "no-checkpoint", "worker", "preview"},
-                                 {"trustlab-cli fl", "fuzzed"}, {"", "data", "model", "training", "privacy", "federated"})
-                      : specArgs(argv, {"store", "experiment", "checkpoint-every", "resume"}, {"json", "quiet", "no-checkpoint"},
-                                 {"trustlab-cli train", "fuzzed"}, {"", "data", "model", "training", "privacy", "audit"});
+    const auto& options = fl ? flOptions() : trainOptions();
+    const Args a = specArgs(argv, options.valued, options.flags, {fl ? "trustlab-cli fl" : "trustlab-cli train", "fuzzed"},
+                            options.sections);
     specFromArgs(a, fl).toJson();
   } catch (const trustlab::InputError&) {
   } catch (const HelpRequested&) {
