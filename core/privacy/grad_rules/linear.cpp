@@ -39,8 +39,9 @@ torch::Tensor weightSquaredNorms(LayerTrace& t) {
     return norms.pow(2);
   }
   // Ghost norm (Li et al. 2022): ‖Σ_t g_t a_tᵀ‖² = Σ_{t,s} (a_t·a_s)(g_t·g_s).
-  const auto ghost = [](const torch::Tensor& a, const torch::Tensor& g) {
-    return (torch::bmm(a, a.transpose(1, 2)) * torch::bmm(g, g.transpose(1, 2))).sum(std::vector<int64_t>{1, 2});
+  const auto ghost = [](const torch::Tensor& inputs, const torch::Tensor& grads) {
+    return (torch::bmm(inputs, inputs.transpose(1, 2)) * torch::bmm(grads, grads.transpose(1, 2)))
+        .sum(std::vector<int64_t>{1, 2});
   };
   if (!a.device().is_cpu()) return ghost(a, g);
   // On the CPU a block of examples per thread: LibTorch's bmm runs its per-example products one
