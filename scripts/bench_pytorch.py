@@ -5,7 +5,7 @@ median). Also times torch.nn.LSTM (fused) for the BiLSTM as a reference point. W
 a pretrained model's shapes built from torch.nn parts (make_reference_checkpoints.py: BERT from
 nn.TransformerEncoderLayer, GPT-2 a causal pre-LN stack) with the same classification head, no
 dropout, random weights. Prints JSON."""
-import argparse, json, math, os, statistics, sys, time
+import argparse, json, math, os, statistics, sys, time, warnings
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -81,6 +81,22 @@ class Attention(nn.Module):
         return s.o((s.drop(torch.softmax(scores, -1)) @ v).transpose(1, 2).reshape(B, T, D))
 
 
+class LinearMha(Attention):
+    """nn.MultiheadAttention's weights in Linear layers, with its call signature: how an Opacus user
+    runs a batch-first nn.TransformerEncoderLayer (Opacus's DPMultiheadAttention is sequence-first)."""
+    batch_first = True
+
+    def __init__(s, mha):
+        super().__init__(mha.embed_dim, mha.num_heads)
+        s.drop.p = mha.dropout
+        with torch.no_grad():
+            s.qkv.weight.copy_(mha.in_proj_weight); s.qkv.bias.copy_(mha.in_proj_bias)
+            s.o.weight.copy_(mha.out_proj.weight); s.o.bias.copy_(mha.out_proj.bias)
+
+    def forward(s, q, k, v, attn_mask=None, key_padding_mask=None, need_weights=False):
+        return super().forward(q, ~key_padding_mask), None
+
+
 class EncoderLayer(nn.Module):
     def __init__(s, D, H, F_):
         super().__init__()
@@ -95,13 +111,17 @@ class EncoderLayer(nn.Module):
 class Transformer(nn.Module):
     def __init__(s, V, C, D, T, H=4, L=2, F_=512):
         super().__init__()
+        s.batch_positions = False  # Opacus's per-example embedding gradient needs a batch dimension
         s.tok = nn.Embedding(V, D); s.pos = nn.Embedding(T, D)
         s.layers = nn.ModuleList([EncoderLayer(D, H, F_) for _ in range(L)])
         s.norm = nn.LayerNorm(D); s.drop = nn.Dropout(0.1); s.out = nn.Linear(D, C)
 
     def forward(s, ids, lengths):
         T = ids.shape[1]; mask = token_mask(lengths, T)
-        x = s.drop(s.tok(ids) + s.pos(torch.arange(T, device=ids.device))[None])
+        positions = torch.arange(T, device=ids.device)[None]
+        if s.batch_positions:
+            positions = positions.expand(ids.shape[0], T)
+        x = s.drop(s.tok(ids) + s.pos(positions))
         for l in s.layers:
             x = l(x, mask)
         return s.out(s.drop(masked_mean(s.norm(x), mask)))
@@ -127,7 +147,7 @@ class HfTwin(nn.Module):
         mask = token_mask(lengths, ids.shape[1])
         if s.gpt2:
             b = s.body
-            x = b.wte(ids) + b.wpe(torch.arange(ids.shape[1], device=ids.device))[None]
+            x = b.embed(ids)
             for blk in b.blocks:
                 x = blk(x, mask)
             x = b.ln_f(x)
@@ -136,9 +156,50 @@ class HfTwin(nn.Module):
         return s.out(torch.tanh(s.pool(h[:, 0])))
 
 
-def time_model(model, a, dev):
+class Skip(Exception):
+    """Why the Opacus comparison cannot run here."""
+
+
+def anchors_path():
+    """Where Opacus 1.4's sources are, or None."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    p = os.environ.get("TRUSTLAB_ANCHORS") or os.path.join(here, "..", "..", "shared", "anchors", "python")
+    return p if os.path.isdir(os.path.join(p, "opacus")) else None
+
+
+def make_private(model, a):
+    """Opacus's private training as its tutorials set it up: GradSampleModule (hooks) and DPOptimizer
+    over Adam, clipping norm 1, σ = 1, the fixed batch as the expected batch. Returns (model, optimizer)
+    or raises Skip (or ImportError, for Opacus's own dependencies) with the reason."""
+    path = anchors_path()
+    if path is None:
+        raise Skip("Opacus 1.4 not found (../shared/anchors/python or $TRUSTLAB_ANCHORS)")
+    sys.path.insert(0, path)
+    warnings.filterwarnings("ignore", message="Using a non-full backward hook")  # Opacus 1.4's hooks on PyTorch 1.13
+    from opacus import GradSampleModule
+    from opacus.optimizers import DPOptimizer
+    need = a.batch * sum(p.numel() * p.element_size() for p in model.parameters() if p.requires_grad)
+    free = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    if next(model.parameters()).device.type == "cpu" and need > 0.8 * free:
+        raise Skip(f"Opacus would hold {need / 2**30:.1f} GiB of per-example gradients; "
+                          f"{free / 2**30:.1f} GiB of memory is free")
+    for m in model.modules():
+        if hasattr(m, "batch_positions"):
+            m.batch_positions = True
+        if isinstance(m, nn.TransformerEncoderLayer):
+            m.self_attn = LinearMha(m.self_attn)
+    model = GradSampleModule(model)
+    opt = DPOptimizer(torch.optim.Adam(model.parameters(), lr=1e-3), noise_multiplier=1.0, max_grad_norm=1.0,
+                      expected_batch_size=a.batch)
+    return model, opt
+
+
+def time_model(model, a, dev, private=False):
     model.to(dev).train()
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    if private:
+        model, opt = make_private(model, a)
+    else:
+        opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     ids = torch.randint(2, a.vocab, (a.batch, a.seq_len), device=dev)
     lengths = torch.full((a.batch,), a.seq_len, device=dev)
     labels = torch.randint(0, a.classes, (a.batch,), device=dev)
@@ -165,6 +226,7 @@ def main():
         p.add_argument("--" + k, type=int, default=d)
     p.add_argument("--model", default="bilstm"); p.add_argument("--device", default="cpu")
     p.add_argument("--hf-config", default="")
+    p.add_argument("--opacus", action="store_true", help="time Opacus's private step instead")
     a = p.parse_args()
     if a.threads > 0:
         torch.set_num_threads(a.threads)
@@ -177,8 +239,17 @@ def main():
     else:
         model = {"bag": lambda: Bag(V, C, D), "bilstm": lambda: BiLstm(V, C, D),
                  "transformer": lambda: Transformer(V, C, D, a.seq_len)}[a.model]()
-    out = {"seconds_per_step": time_model(model, a, dev), "torch": torch.__version__,
-           "threads": torch.get_num_threads()}
+    out = {"torch": torch.__version__, "threads": torch.get_num_threads()}
+    if a.opacus:
+        try:
+            out["seconds_per_step"] = time_model(model, a, dev, private=True)
+            import opacus
+            out["opacus"] = opacus.__version__
+        except (Skip, ImportError) as e:
+            out["skipped"] = str(e)
+        print(json.dumps(out))
+        return
+    out["seconds_per_step"] = time_model(model, a, dev)
     if a.model == "bilstm" and not a.hf_config:
         out["fused_nn_lstm_seconds_per_step"] = time_model(BiLstm(V, C, D, fused=True), a, dev)
     print(json.dumps(out))

@@ -62,6 +62,8 @@ class Bert(nn.Module):
     """BERT: word + position + token-type embeddings, LayerNorm, post-LN encoder layers (GELU).
     RoBERTa: the same, positions numbered from pad + 1. DistilBERT: no token types, its own names."""
 
+    batch_positions = False  # positions given per example (Opacus's embedding gradient needs a batch dimension)
+
     def __init__(self, family, vocab, hidden, layers, heads, inter, positions, types, eps, pad=0):
         super().__init__()
         self.family, self.pad = family, pad
@@ -78,6 +80,8 @@ class Bert(nn.Module):
             positions = torch.cumsum(mask.long(), 1) * mask.long() + self.pad
         else:
             positions = torch.arange(ids.shape[1], device=ids.device)[None]
+            if self.batch_positions:
+                positions = positions.expand_as(ids)
         x = self.word(ids) + self.pos(positions)
         if self.token_type is not None:
             x = x + self.token_type(torch.zeros_like(ids))
@@ -141,6 +145,8 @@ class Gpt2Block(nn.Module):
 
 
 class Gpt2(nn.Module):
+    batch_positions = False  # as Bert's
+
     def __init__(self, vocab, hidden, layers, heads, inter, positions, eps):
         super().__init__()
         self.wte = nn.Embedding(vocab, hidden)
@@ -148,8 +154,12 @@ class Gpt2(nn.Module):
         self.blocks = nn.ModuleList(Gpt2Block(hidden, heads, inter, eps) for _ in range(layers))
         self.ln_f = nn.LayerNorm(hidden, eps=eps)
 
+    def embed(self, ids):
+        positions = torch.arange(ids.shape[1], device=ids.device)[None]
+        return self.wte(ids) + self.wpe(positions.expand_as(ids) if self.batch_positions else positions)
+
     def forward(self, ids, mask):
-        x = self.wte(ids) + self.wpe(torch.arange(ids.shape[1], device=ids.device))[None]
+        x = self.embed(ids)
         for blk in self.blocks:
             x = blk(x, mask)
         x = self.ln_f(x)

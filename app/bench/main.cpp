@@ -114,8 +114,8 @@ std::string pytorchScript() {
   throw std::runtime_error("bench_pytorch.py not found next to the sources or the installation");
 }
 
-/// Runs the PyTorch eager twin of the benchmark; returns its JSON.
-json runPytorch(const TrainBenchConfig& c, int threads) {
+/// Runs the PyTorch eager twin of the benchmark (with `extra` flags, e.g. --opacus); returns its JSON.
+json runPytorch(const TrainBenchConfig& c, int threads, const std::string& extra = "") {
   const char* py = std::getenv("TRUSTLAB_PYTHON");
   // The same BLAS threading as this process (configureThreads): one OpenBLAS thread under the
   // OpenMP threads, unless the environment chose.
@@ -126,7 +126,7 @@ json runPytorch(const TrainBenchConfig& c, int threads) {
                     std::to_string(c.vocab) + " --dim " + std::to_string(c.dim) + " --classes " +
                     std::to_string(c.classes) + " --warmup " + std::to_string(c.warmup) + " --steps " +
                     std::to_string(c.steps) + " --device " + c.device + " --threads " + std::to_string(threads) +
-                    (c.hfConfig.empty() ? "" : " --hf-config '" + c.hfConfig + "'");
+                    (c.hfConfig.empty() ? "" : " --hf-config '" + c.hfConfig + "'") + extra;
   FILE* pipe = popen(cmd.c_str(), "r");
   if (!pipe) throw std::runtime_error("cannot start: " + cmd);
   std::string out;
@@ -134,6 +134,10 @@ json runPytorch(const TrainBenchConfig& c, int threads) {
   while (size_t n = fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
   if (pclose(pipe) != 0) throw std::runtime_error("PyTorch benchmark failed: " + cmd);
   return json::parse(out);
+}
+
+void requireFullFineTuning(const TrainBenchConfig& c, const char* flag) {
+  if (c.fineTuning.mode != "full") throw InputError(flag, "the PyTorch twin fine-tunes fully (--fine-tuning full)");
 }
 
 /// The shared shape flags of the train and dp suites.
@@ -186,7 +190,7 @@ int trainSuite(const std::vector<std::string>& argv) {
   const double seconds = benchTrainStep(c);
   result["seconds_per_step"] = seconds;
   if (a.has("pytorch")) {
-    if (c.fineTuning.mode != "full") throw InputError("--pytorch", "the PyTorch twin fine-tunes fully (--fine-tuning full)");
+    requireFullFineTuning(c, "--pytorch");
     const json py = runPytorch(c, threads);
     result["pytorch"] = py;
     result["ratio_vs_pytorch"] = seconds / py.at("seconds_per_step").get<double>();
@@ -204,9 +208,11 @@ int trainSuite(const std::vector<std::string>& argv) {
 }
 
 /// Seconds per private step for one clipping mode on the train-suite shapes: nondp (plain step),
-/// edp (tape + ghost norms + book-keeping), naive (one example at a time). All modes in one process.
+/// edp (tape + ghost norms + book-keeping), naive (one example at a time). All modes in one process;
+/// --opacus also times Opacus's private step on the PyTorch twin (skipped, with the reason, where
+/// Opacus is absent or its per-example gradients would not fit in memory).
 int dpSuite(const std::vector<std::string>& argv) {
-  const trustlab::cli::Args a(argv, withFlags(kShapeFlags, {"mode", "naive-steps"}), {"json", "secure"});
+  const trustlab::cli::Args a(argv, withFlags(kShapeFlags, {"mode", "naive-steps"}), {"json", "secure", "opacus"});
   const TrainBenchConfig c = shapeFromArgs(a, 10);
   const int threads = trustlab::configureThreads(int(a.getLong("threads", 0)));
   const auto device = trustlab::parseDevice(c.device);
@@ -251,6 +257,12 @@ int dpSuite(const std::vector<std::string>& argv) {
     r["edp_over_nondp"] = r["edp"]["seconds_per_step"].get<double>() / r["nondp"]["seconds_per_step"].get<double>();
   if (r.contains("naive") && r.contains("edp"))
     r["naive_over_edp"] = r["naive"]["seconds_per_step"].get<double>() / r["edp"]["seconds_per_step"].get<double>();
+  if (a.has("opacus")) {
+    requireFullFineTuning(c, "--opacus");
+    r["opacus"] = runPytorch(c, threads, " --opacus");
+    if (r["opacus"].contains("seconds_per_step") && r.contains("edp"))
+      r["opacus_over_edp"] = r["opacus"]["seconds_per_step"].get<double>() / r["edp"]["seconds_per_step"].get<double>();
+  }
   if (modes.size() == 1) {
     r["seconds_per_step"] = r[modes[0]]["seconds_per_step"];
     r["peak_memory_bytes"] = r[modes[0]]["peak_memory_bytes"];
@@ -281,14 +293,16 @@ int accountantSuite(const std::vector<std::string>& argv) {
     const auto c = trustlab::calibrateNoise(target, delta, q, steps, acc);
     r[acc + "_noise_multiplier"] = c.noiseMultiplier;
     r[acc + "_calibration_evaluations"] = c.evaluations;
+    r[acc + "_calibration_guide_evaluations"] = c.guideEvaluations;
   }
   if (a.has("json")) {
     std::cout << r.dump() << std::endl;
   } else {
     for (const std::string& acc : trustlab::accountantNames())
-      std::printf("%s: ε %.2f ms, calibration %.2f ms (σ = %.6f, %d evaluations)\n", acc.c_str(),
+      std::printf("%s: ε %.2f ms, calibration %.2f ms (σ = %.6f, %d evaluations, %d of its guide)\n", acc.c_str(),
                   r[acc + "_epsilon_seconds"].get<double>() * 1e3, r[acc + "_calibration_seconds"].get<double>() * 1e3,
-                  r[acc + "_noise_multiplier"].get<double>(), r[acc + "_calibration_evaluations"].get<int>());
+                  r[acc + "_noise_multiplier"].get<double>(), r[acc + "_calibration_evaluations"].get<int>(),
+                  r[acc + "_calibration_guide_evaluations"].get<int>());
   }
   return 0;
 }
@@ -308,7 +322,8 @@ int main(int argc, char** argv) {
                  "                         [--lora-rank 8] [--top-layers 1] ... (a pretrained model's shapes, random weights)\n"
                  "       trustlab-bench accountant [--repeats 5] [--json]\n"
                  "       trustlab-bench dp --model M [--mode nondp|edp|naive] [--batch 256] [--seq-len 32] [--steps 10]\n"
-                 "                         [--device cpu|cuda] [--secure] [--json]   (--secure: secure mode's noise)\n"
+                 "                         [--device cpu|cuda] [--secure] [--opacus] [--json]\n"
+                 "                         (--secure: secure mode's noise; --opacus: Opacus 1.4's step, same shapes)\n"
                  "       trustlab-bench fl [--population 10000] [--clients-per-round 100] [--rounds 5]\n"
                  "                         [--mean-examples 10] [--model bag] [--local-batch 16] [--json]\n"
                  "       trustlab-bench store [--runs 2000] [--repeats 5] [--json]\n",

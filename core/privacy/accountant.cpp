@@ -58,8 +58,10 @@ class GdpAccountant : public Accountant {
 };
 
 template <typename T>
-AccountantEntry entry(std::string label, std::string caveat = {}, bool costly = false) {
-  return {[] { return std::unique_ptr<Accountant>(new T); }, std::move(label), std::move(caveat), costly};
+AccountantEntry entry(std::string label, std::string caveat = {}, bool costly = false,
+                      std::function<double(const PrivacyHistory&, double)> guide = nullptr) {
+  return {[] { return std::unique_ptr<Accountant>(new T); }, std::move(label), std::move(caveat), costly,
+          std::move(guide)};
 }
 
 }  // namespace
@@ -85,7 +87,7 @@ Registry<AccountantEntry>& accountantRegistry() {
     reg.add({kRdpAccountant, "Rényi DP (Mironov et al. 2019), compatible with Opacus and TF-Privacy"},
             entry<RdpAccountant>("RDP"));
     reg.add({"prv", "PRV (Gopi et al. 2021): FFT composition of the privacy loss, a rigorous upper bound"},
-            entry<PrvAccountant>("PRV (upper bound)", {}, true));
+            entry<PrvAccountant>("PRV (upper bound)", {}, true, prvGuideEpsilon));
     reg.add({"gdp", "Gaussian DP via the central limit theorem (Bu et al. 2020): an approximation"},
             entry<GdpAccountant>("GDP (CLT approximation)", "CLT approximation"));
   });

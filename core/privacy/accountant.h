@@ -45,6 +45,10 @@ struct AccountantEntry {
   std::string caveat;
   /// Each ε is a full composition (PRV's FFT): computed after the cheap ones, at fewer points.
   bool costly = false;
+  /// A fast approximation of this accountant's ε (of a history at δ) that moves with it as σ
+  /// moves: searches (noise calibration) steer by it and check with the accountant itself.
+  /// Never reported. Null: the accountant is fast already.
+  std::function<double(const PrivacyHistory&, double delta)> guide;
 };
 
 /// rdp, prv, gdp and any added by plugins (the spec field privacy.accountant chooses).

@@ -1,8 +1,12 @@
 #include "privacy/calibration.h"
 
 #include <cmath>
+#include <functional>
 #include <limits>
+#include <optional>
+#include <utility>
 
+#include "privacy/accountant.h"
 #include "privacy/privacy_history.h"
 #include "privacy/rdp.h"
 #include "util/errors.h"
@@ -25,6 +29,97 @@ InputError unreachableTarget(const std::string& accountant, double delta) {
 
 void requireTarget(double eps) {
   if (!std::isfinite(eps) || eps <= 0) throw InputError("privacy", "target ε must be finite and > 0", 0, "target_epsilon");
+}
+
+/// ε as a function of σ alone (the other inputs fixed).
+using EpsilonOfSigma = std::function<double(double)>;
+
+/// A bracket of the root of f(log σ) = log ε(σ) − log target (decreasing): f(a) > 0 ≥ f(b), so b
+/// is always feasible. epsB = ε(e^b), kept: for PRV one evaluation is a full FFT composition.
+struct Bracket {
+  double a = 0, b = 0, fa = 0, fb = 0, epsB = 0;
+};
+
+/// A bracket from a first guess [lo, hi] (hi evaluated first, each end doubled or halved until
+/// it holds); nullopt when no σ ≤ 1e6 meets the target.
+std::optional<Bracket> bracketRoot(const EpsilonOfSigma& eps, double target, double lo, double hi) {
+  double epsHi = eps(hi);
+  double epsLo = std::numeric_limits<double>::quiet_NaN();  // not evaluated yet
+  while (epsHi > target) {
+    lo = hi;
+    epsLo = epsHi;
+    hi *= 2;
+    if (hi > 1e6) return std::nullopt;
+    epsHi = eps(hi);
+  }
+  if (std::isnan(epsLo)) {
+    epsLo = eps(lo);
+    while (lo > 1e-3 && epsLo <= target) {
+      hi = lo;
+      epsHi = epsLo;
+      lo /= 2;
+      epsLo = eps(lo);
+    }
+  }
+  return Bracket{std::log(lo), std::log(hi), std::log(epsLo) - std::log(target), std::log(epsHi) - std::log(target),
+                 epsHi};
+}
+
+/// Illinois regula falsi until b − a ≤ tol: it keeps the bracket, so the answer is always the
+/// feasible end b, and converges in a handful of evaluations where bisection needs about twenty.
+void narrow(Bracket& br, const EpsilonOfSigma& eps, double target, double tol, const int& evaluations) {
+  int lastMoved = 0;  // -1: a moved last, +1: b moved last
+  while (br.b - br.a > tol && evaluations < 200) {
+    double m = std::isfinite(br.fa) ? (br.a * br.fb - br.b * br.fa) / (br.fb - br.fa) : 0.5 * (br.a + br.b);
+    if (!(m > br.a && m < br.b)) m = 0.5 * (br.a + br.b);
+    const double e = eps(std::exp(m));
+    const double fm = std::log(e) - std::log(target);
+    if (fm > 0) {
+      br.a = m;
+      br.fa = fm;
+      if (lastMoved == -1) br.fb /= 2;
+      lastMoved = -1;
+    } else {
+      br.b = m;
+      br.fb = fm;
+      br.epsB = e;
+      if (lastMoved == 1) br.fa /= 2;
+      lastMoved = 1;
+    }
+  }
+}
+
+/// With a guide (a fast approximation of the accountant): secant steps from hi (the first one
+/// along `slope`, an estimate of d log ε / d log σ) find the guide's root x1 and its slope there;
+/// the accountant's value at x1 and that slope give a Newton estimate r of the accountant's own
+/// root, and a second value on r's other side, within tol of x1, closes the bracket: two
+/// evaluations of the accountant instead of five. nullopt when the guide misled (the caller then
+/// searches without it); the answer obeys the same contract either way.
+std::optional<Bracket> guidedBracket(const EpsilonOfSigma& eps, const EpsilonOfSigma& guide, double target, double hi,
+                                     double slope, double tol) {
+  const auto f = [&](double x) { return std::log(guide(std::exp(x))) - std::log(target); };
+  double x0 = std::log(hi), f0 = f(x0);
+  double x1 = x0 - f0 / slope, f1 = f(x1);
+  for (int i = 0; i < 12; ++i) {
+    if (!(std::isfinite(f0) && std::isfinite(f1) && f1 != f0)) return std::nullopt;
+    slope = (f1 - f0) / (x1 - x0);
+    const double x2 = x1 - f1 / slope;
+    if (std::abs(x2 - x1) <= tol / 10) {  // the next step is this small: x2 is the root to ~tol²
+      x1 = x2;
+      break;
+    }
+    x0 = std::exchange(x1, x2);
+    f0 = std::exchange(f1, f(x2));
+  }
+  if (!(slope < 0 && std::isfinite(x1))) return std::nullopt;
+  const double e1 = eps(std::exp(x1)), g1 = std::log(e1) - std::log(target);
+  const double r = x1 - g1 / slope;
+  // The second point: half a tolerance past r, but no further than tol from x1.
+  const double x2 = g1 <= 0 ? std::max(x1 - 0.99 * tol, r - 0.5 * tol) : std::min(x1 + 0.99 * tol, r + 0.5 * tol);
+  const double e2 = eps(std::exp(x2)), g2 = std::log(e2) - std::log(target);
+  if (g1 <= 0 && g2 > 0) return Bracket{x2, x1, g2, g1, e1};
+  if (g1 > 0 && g2 <= 0) return Bracket{x1, x2, g1, g2, e2};
+  return std::nullopt;
 }
 
 double epsilonOf(const std::string& accountant, double sigma, double q, long steps, double delta,
@@ -59,66 +154,43 @@ NoiseCalibration calibrateNoise(double target, double delta, double q, long step
   NoiseCalibration c;
   c.steps = steps;
   if (steps == 0 || q == 0) return c;  // nothing released: no noise needed
-  auto eps = [&](double s) {
+  const EpsilonOfSigma eps = [&](double s) {
     ++c.evaluations;
     return epsilonOf(accountant, s, q, steps, delta, before);
   };
-  // Bracket in log σ: lo violates the target, hi meets it. For PRV/GDP, start from the RDP
-  // answer (cheap to compute, and usually within a few percent), so few slow evaluations remain.
+  // For PRV/GDP, start from the RDP answer (cheap to compute, and usually within a few percent).
   double lo = 0.5, hi = 1.0;
+  bool fromRdp = false;
   if (accountant != kRdpAccountant) {
     try {
       hi = calibrateNoise(target, delta, q, steps, kRdpAccountant, 1e-3, before).noiseMultiplier;
       lo = 0.9 * hi;
+      fromRdp = true;
     } catch (const InputError&) {
       // Below RDP's floor (see unreachableTarget): bracket from scratch.
     }
   }
-  // Each end's ε is kept, never recomputed: for PRV one evaluation is a full FFT composition.
-  double epsHi = eps(hi);
-  double epsLo = std::numeric_limits<double>::quiet_NaN();  // not evaluated yet
-  while (epsHi > target) {
-    lo = hi;
-    epsLo = epsHi;
-    hi *= 2;
-    if (hi > 1e6) throw unreachableTarget(accountant, delta);
-    epsHi = eps(hi);
+  std::optional<Bracket> found;
+  const auto& guide = accountantRegistry().at(accountant).guide;
+  if (guide && fromRdp) {
+    const EpsilonOfSigma guided = [&](double s) {
+      ++c.guideEvaluations;
+      PrivacyHistory h = before;
+      h.push_back({s, q, steps});
+      return guide(h, delta);
+    };
+    // RDP's slope at its answer steers the guide's first step.
+    const double h = 1e-2;
+    const double slope = std::log(epsilonOf(kRdpAccountant, hi * std::exp(h), q, steps, delta, before) /
+                                  epsilonOf(kRdpAccountant, hi, q, steps, delta, before)) / h;
+    if (slope < 0) found = guidedBracket(eps, guided, target, hi, slope, relTol);
   }
-  if (std::isnan(epsLo)) {
-    epsLo = eps(lo);
-    while (lo > 1e-3 && epsLo <= target) {
-      hi = lo;
-      epsHi = epsLo;
-      lo /= 2;
-      epsLo = eps(lo);
-    }
-  }
-  // Illinois regula falsi on f(log σ) = log ε(σ) − log target (decreasing): it keeps a bracket
-  // [a: f > 0, b: f ≤ 0], so the answer is always the feasible end b, and converges in a handful
-  // of evaluations where bisection needs about twenty.
-  double a = std::log(lo), b = std::log(hi);
-  double fa = std::log(epsLo) - std::log(target), fb = std::log(epsHi) - std::log(target);
-  int lastMoved = 0;  // -1: a moved last, +1: b moved last
-  while (b - a > relTol && c.evaluations < 200) {
-    double m = std::isfinite(fa) ? (a * fb - b * fa) / (fb - fa) : 0.5 * (a + b);
-    if (!(m > a && m < b)) m = 0.5 * (a + b);
-    const double e = eps(std::exp(m));
-    const double fm = std::log(e) - std::log(target);
-    if (fm > 0) {
-      a = m;
-      fa = fm;
-      if (lastMoved == -1) fb /= 2;
-      lastMoved = -1;
-    } else {
-      b = m;
-      fb = fm;
-      epsHi = e;
-      if (lastMoved == 1) fa /= 2;
-      lastMoved = 1;
-    }
-  }
-  c.noiseMultiplier = std::exp(b);
-  c.epsilon = epsHi;
+  if (!found) found = bracketRoot(eps, target, lo, hi);
+  if (!found) throw unreachableTarget(accountant, delta);
+  Bracket b = *found;
+  narrow(b, eps, target, relTol, c.evaluations);
+  c.noiseMultiplier = std::exp(b.b);
+  c.epsilon = b.epsB;
   return c;
 }
 

@@ -14,6 +14,7 @@ struct NoiseCalibration {
   double epsilon = 0;          ///< ε(σ) as the accountant reports it, ≤ target
   long steps = 0;
   int evaluations = 0;         ///< accountant evaluations used
+  int guideEvaluations = 0;    ///< evaluations of its guide (AccountantEntry::guide), far cheaper
 };
 
 /// ⌊epochs / q⌋; throws InputError for q ∉ (0, 1] or epochs < 0.

@@ -234,4 +234,11 @@ PrvEpsilon prvEpsilon(const PrivacyHistory& history, double delta, double epsErr
   }
 }
 
+double prvGuideEpsilon(const PrivacyHistory& history, double delta) {
+  constexpr double coarse = 20 * kPrvEpsError;
+  const auto r = prvEpsilon(history, delta, coarse);
+  // upper = ε(δ − δ_err) + slack: swap the coarse slack for the reported one.
+  return r.rdpFallback.empty() ? std::max(0.0, r.upper - coarse + kPrvEpsError) : r.upper;
+}
+
 }  // namespace trustlab

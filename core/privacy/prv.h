@@ -21,9 +21,16 @@ struct PrvEpsilon {
 };
 
 constexpr long kMaxPrvGrid = 1L << 23;
+/// The ε slack of the reported bound (Gopi et al.'s default eps_error).
+constexpr double kPrvEpsError = 0.01;
 
 /// `epsError` is the ε slack of the bound; `deltaError` defaults to δ/1000.
-PrvEpsilon prvEpsilon(const PrivacyHistory& history, double delta, double epsError = 0.01, double deltaError = 0);
+PrvEpsilon prvEpsilon(const PrivacyHistory& history, double delta, double epsError = kPrvEpsError,
+                      double deltaError = 0);
+
+/// The reported bound estimated on a mesh 20× coarser (20× fewer points): within about 1e-4 of
+/// it and moving with it as σ moves, for searches that then check the bound itself.
+double prvGuideEpsilon(const PrivacyHistory& history, double delta);
 
 /// CDF of the privacy loss of one Poisson-subsampled Gaussian step (add/remove adjacency).
 double prvCdf(double sampleRate, double noiseMultiplier, double t);

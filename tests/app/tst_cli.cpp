@@ -513,6 +513,26 @@ class TestCli : public QObject {
     QVERIFY(f["rounds_per_second"].toDouble() > 0);
     QVERIFY(f["overhead_vs_centralized"].toDouble() > 0);
   }
+  void benchDpComparesWithOpacusOrSaysWhyNot() {
+    const QStringList tiny = {"dp",      "--model", "bag", "--batch",       "8", "--vocab",  "100", "--seq-len",
+                              "4",       "--steps", "1",   "--naive-steps", "1", "--opacus", "--json"};
+    auto env = QProcessEnvironment::systemEnvironment();
+    env.insert("TRUSTLAB_ANCHORS", dir_.path() + "/no-anchors");
+    const auto absent = run("trustlab-bench", tiny, env);
+    QVERIFY2(absent.code == 0, absent.err.constData());
+    const auto skipped = QJsonDocument::fromJson(absent.out).object();
+    QVERIFY2(skipped["opacus"].toObject()["skipped"].toString().contains("not found"), absent.out.constData());
+    QVERIFY(!skipped.contains("opacus_over_edp"));
+
+    const QString anchors = QStringLiteral(TRUSTLAB_TEST_DATA_DIR) + "/../anchors/python";
+    if (!QFile::exists(anchors + "/opacus")) QSKIP("Opacus 1.4 is in ../shared/anchors");
+    env.insert("TRUSTLAB_ANCHORS", anchors);
+    const auto present = run("trustlab-bench", tiny, env);
+    QVERIFY2(present.code == 0, present.err.constData());
+    const auto compared = QJsonDocument::fromJson(present.out).object();
+    QVERIFY2(compared["opacus"].toObject()["seconds_per_step"].toDouble() > 0, present.out.constData());
+    QVERIFY(compared["opacus_over_edp"].toDouble() > 0);
+  }
   void badInputExitsTwoAndNamesIt() {
     auto r = cli({"train", "--model", "cnn", "--store", store()});
     QCOMPARE(r.code, 2);

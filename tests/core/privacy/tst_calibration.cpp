@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "privacy/accountant.h"
 #include "privacy/calibration.h"
 #include "privacy/privacy_history.h"
 #include "util/errors.h"
@@ -70,6 +71,31 @@ class TestCalibration : public QObject {
     QVERIFY2(at <= target, qPrintable(QString("ε(σ̂) = %1 > %2").arg(at, 0, 'g', 12).arg(target)));
     const double below = computeEpsilon(acc, {{c.noiseMultiplier * (1 - 1e-4), q, steps}}, delta).epsilon;
     QVERIFY2(below > target, qPrintable(QString("σ not tight: ε(σ̂(1−1e-4)) = %1").arg(below, 0, 'g', 12)));
+  }
+  void prvSearchesItsGuideAndChecksTwice() {
+    // The slider's workload: the guide (a coarse PRV) steers, the bound itself is computed twice.
+    const double q = 256.0 / 60000;
+    const long steps = stepsForEpochs(10, q);
+    const auto c = calibrateNoise(3, 1e-5, q, steps, "prv");
+    QCOMPARE(c.evaluations, 2);
+    QVERIFY(c.guideEvaluations > 0);
+    QVERIFY(c.epsilon <= 3);
+    QVERIFY(computeEpsilon("prv", {{c.noiseMultiplier * (1 - 5e-5), q, steps}}, 1e-5).epsilon > 3);
+  }
+  void aMisleadingGuideCostsTimeNotCorrectness() {
+    // An accountant whose guide is 30 % off: the answer is the accountant's own, as without a guide.
+    auto& reg = accountantRegistry();
+    if (!reg.contains("rdp-misguided")) {
+      AccountantEntry e = reg.at("rdp");
+      e.guide = [](const PrivacyHistory& h, double delta) { return 1.3 * computeEpsilon("rdp", h, delta).epsilon; };
+      reg.add({"rdp-misguided", "RDP with a bad guide (test)"}, e);
+    }
+    const auto misled = calibrateNoise(2, 1e-5, 0.01, 3000, "rdp-misguided");
+    const auto plain = calibrateNoise(2, 1e-5, 0.01, 3000, "rdp");
+    QVERIFY(misled.epsilon <= 2);
+    QVERIFY2(std::abs(std::log(misled.noiseMultiplier / plain.noiseMultiplier)) <= 5e-5,
+             qPrintable(QString("%1 vs %2").arg(misled.noiseMultiplier, 0, 'g', 10).arg(plain.noiseMultiplier, 0, 'g', 10)));
+    QVERIFY(misled.guideEvaluations > 0 && misled.evaluations > 2);  // it searched without the guide
   }
   void maxSteps() {
     const long steps = maxStepsForBudget(3, 1e-5, 0.01, 1.0);
