@@ -49,6 +49,14 @@ void fillChoices(QComboBox* box, const SpecField& f) {
   box->setCurrentText(current);
 }
 
+/// What 0 means for a number field whose note says "0 = auto: …" ("auto", "off", …); empty when
+/// 0 is just a number.
+QString zeroMeaning(const FieldInfo& f) {
+  const std::string& note = f.rangeNote;
+  if (f.range.min != 0 || note.rfind("0 = ", 0) != 0) return {};
+  return QString::fromStdString(note.substr(4)).section(':', 0, 0);
+}
+
 }  // namespace
 
 DesignerWidget::DesignerWidget(QWidget* parent) : QWidget(parent) {
@@ -136,11 +144,13 @@ QWidget* DesignerWidget::makeEditor(const SpecField& f) {
       auto* s = new QSpinBox(this);
       s->setRange(clampToInt(std::isfinite(f.info.range.min) ? f.info.range.min + (f.info.range.minOpen ? 1 : 0) : INT_MIN),
                   clampToInt(std::isfinite(f.info.range.max) ? f.info.range.max - (f.info.range.maxOpen ? 1 : 0) : INT_MAX));
+      s->setSpecialValueText(zeroMeaning(f.info));
       return s;
     }
     case FieldType::Real: {
       auto* line = new QLineEdit(this);  // scientific notation welcome: 1e-5
       line->setMinimumWidth(60);
+      line->setPlaceholderText(zeroMeaning(f.info));  // shown for 0, kept empty
       return line;
     }
     case FieldType::Text:
@@ -171,8 +181,9 @@ void DesignerWidget::show(const Row& row) {
   else if (auto* s = qobject_cast<QSpinBox*>(row.editor)) s->setValue(clampToInt(double(std::get<long long>(v))));
   else if (auto* b = qobject_cast<QComboBox*>(row.editor)) b->setCurrentText(text(std::get<std::string>(v)));
   else if (auto* l = qobject_cast<QLineEdit*>(row.editor))
-    l->setText(std::holds_alternative<double>(v) ? QString::number(std::get<double>(v), 'g', 8)
-                                                 : text(formatFieldValue(v)));
+    l->setText(!std::holds_alternative<double>(v)        ? text(formatFieldValue(v))
+               : std::get<double>(v) == 0 && !l->placeholderText().isEmpty() ? QString()
+                                                                            : QString::number(std::get<double>(v), 'g', 8));
 }
 
 void DesignerWidget::edited(const Row& row) {
@@ -181,7 +192,8 @@ void DesignerWidget::edited(const Row& row) {
   else if (auto* s = qobject_cast<QSpinBox*>(row.editor)) f.set(spec_, static_cast<long long>(s->value()));
   else if (auto* b = qobject_cast<QComboBox*>(row.editor)) f.set(spec_, b->currentText().trimmed().toStdString());
   else if (auto* l = qobject_cast<QLineEdit*>(row.editor)) {
-    const auto value = parseFieldValue(f.info, l->text().toStdString());
+    const bool meansZero = l->text().trimmed().isEmpty() && !l->placeholderText().isEmpty();
+    const auto value = meansZero ? FieldValue(0.0) : parseFieldValue(f.info, l->text().toStdString());
     // Text that is no number fails validation with the field named (NaN is never in range).
     f.set(spec_, value ? *value : FieldValue(std::nan("")));
   }

@@ -19,6 +19,7 @@
 #include "privacy/calibration.h"
 #include "privacy/privacy_history.h"
 #include "spec/experiment_spec.h"
+#include "training/auto_hyperparameters.h"
 
 namespace trustlab {
 namespace {
@@ -198,10 +199,19 @@ void PrivacyPanel::setBudget(const PrivacyBudget& b) {
 void PrivacyPanel::followExperiment(const ExperimentSpec& spec, long trainExamples, const QString& datasetName) {
   PrivacyBudget b = budget();
   if (trainExamples > 0) b.datasetSize = trainExamples;
-  b.batchSize = spec.training.batchSize;
+  // What a run of the spec would train with: its auto fields chosen as the run will choose them.
+  TrainConfig t = spec.training;
+  std::vector<ChosenHyperparameter> chosen;
+  try {
+    chosen = chooseHyperparameters(t, b.datasetSize, !spec.federated.enabled);
+  } catch (const std::exception&) {  // an unreachable target: the run will say so; show the defaults
+    chosen = chooseHyperparameters(t, b.datasetSize, false);
+  }
+  b.batchSize = t.batchSize;
   // A step budget overrides epochs: the same number of expected batches.
-  b.epochs = spec.training.maxSteps > 0 ? double(spec.training.maxSteps) * double(b.batchSize) / double(b.datasetSize)
-                                        : double(spec.training.epochs);
+  b.epochs = t.maxSteps > 0 ? double(t.maxSteps) * double(b.batchSize) / double(b.datasetSize) : double(t.epochs);
+  QStringList auto_;
+  for (const auto& c : chosen) auto_ << QString::fromStdString(c.field + " " + c.value);
   const auto& p = spec.training.privacy;
   if (p.enabled()) {
     if (p.targetEpsilon > 0) b.targetEpsilon = p.targetEpsilon;
@@ -209,13 +219,14 @@ void PrivacyPanel::followExperiment(const ExperimentSpec& spec, long trainExampl
     b.accountant = p.accountant;
   }
   setBudget(b);
-  source_->setText(tr("Workload from the experiment: %1, N = %2 training examples, batch %3, %4 epochs%5. "
+  source_->setText(tr("Workload from the experiment: %1, N = %2 training examples, batch %3, %4 epochs%5%6. "
                       "Edit any field to ask “what if”.")
                        .arg(datasetName)
                        .arg(b.datasetSize)
                        .arg(b.batchSize)
                        .arg(b.epochs, 0, 'g', 4)
-                       .arg(p.enabled() ? tr(" (private: ε and δ as designed)") : QString()));
+                       .arg(p.enabled() ? tr(" (private: ε and δ as designed)") : QString())
+                       .arg(auto_.isEmpty() ? QString() : tr("; chosen by TrustLab: %1").arg(auto_.join(", "))));
 }
 
 void PrivacyPanel::setDatasetProblem(const QString& message) {

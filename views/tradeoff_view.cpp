@@ -24,6 +24,7 @@
 #include "plot_exporter.h"
 #include "privacy/calibration.h"
 #include "sweep_worker.h"
+#include "training/auto_hyperparameters.h"
 
 namespace trustlab {
 namespace {
@@ -517,7 +518,10 @@ void TradeoffView::updateMarker() {
   for (const auto& c : cells_) {
     if (tradeoffGroup(c) != group) continue;
     try {
-      const auto& t = sweep_.base.training;
+      TrainConfig t = sweep_.base.training;  // auto fields as a run at this ε would choose them
+      t.privacy.targetEpsilon = eps;
+      t.privacy.enable();
+      chooseHyperparameters(t, c.trainExamples);
       const double q = std::min(1.0, double(t.batchSize) / double(std::max(1L, c.trainExamples)));
       const long steps = t.maxSteps > 0 ? t.maxSteps : stepsForEpochs(t.epochs, q);
       const auto cal = calibrateNoise(eps, t.privacy.delta, q, steps, t.privacy.accountant);

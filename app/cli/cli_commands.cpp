@@ -10,7 +10,6 @@
 #include <map>
 #include <set>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "args.h"
 #include "spec_args.h"
@@ -26,6 +25,7 @@
 #include "store/run_tags.h"
 #include "experiment/runner.h"
 #include "privacy/dp_vocabulary.h"
+#include "util/runtime.h"
 #include "spec/privacy_caveats.h"
 #include "spec/spec_fields.h"
 #include "federated/client_selection.h"
@@ -248,7 +248,7 @@ int flCommand(const std::vector<std::string>& argv) {
     args.insert(args.begin(), "fl");
     args.push_back("--worker");
     if (spec.training.threads == 0) {  // the processes share the cores rather than each taking all
-      spec.training.threads = std::max(1, int(std::thread::hardware_concurrency()) / int(nproc));
+      spec.training.threads = threadsPerProcess(int(nproc));
       args.insert(args.end(), {"--threads", std::to_string(spec.training.threads)});
     }
     ranks = std::make_unique<LocalRanks>(std::filesystem::read_symlink("/proc/self/exe").string(), args, *master);

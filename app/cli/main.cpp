@@ -86,8 +86,10 @@ commands:
                                               (a GPT-2-family continuation; temperature 0 is greedy)
   model export --run ID --output DIR [--store FILE]
                                               (a run's fine-tuned pretrained model as a Hugging Face folder)
-  sweep SPEC.json [--store FILE] [--json]     (grid or random search over any spec fields × seeds,
-                                              each point audited; resumable; README: sweeps)
+  sweep SPEC.json [--nproc N] [--store FILE] [--json]
+                                              (grid or random search over any spec fields × seeds,
+                                              each point audited; resumable; --nproc: N processes
+                                              share the points and the cores; README: sweeps)
   study list | study NAME [--size SIZE] [--output DIR] [--store FILE] [--json]
                                               (a study's grid, resumable, then its report folder: report.md,
                                                figures, CSV tables, specs, versions; --json: headline numbers)

@@ -1,16 +1,20 @@
 // trustlab-cli sweep: runs a sweep spec's points (a grid or a random search over any declared
-// fields) with their audits (resuming a sweep already in the store) and prints the
-// privacy/utility/leakage/fairness table, mean ± std over seeds.
+// fields) with their audits (resuming a sweep already in the store), over --nproc processes that
+// share the cores, and prints the privacy/utility/leakage/fairness table, mean ± std over seeds.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "args.h"
 #include "audits/audit.h"
 #include "cli_commands.h"
 #include "experiment/sweep.h"
+#include "federated/local_ranks.h"
+#include "util/runtime.h"
 #include "terminal_progress.h"
 #include "util/errors.h"
 
@@ -45,21 +49,44 @@ json cellJson(const SweepCell& c) {
 }  // namespace
 
 int sweepCommand(const std::vector<std::string>& argv) {
-  const Args a(argv, {"store"}, {"json", "quiet"});
+  const Args a(argv, {"store", "nproc"}, {"json", "quiet", "worker"});
   if (a.positional().size() != 1) throw InputError("sweep", "expects one sweep spec file");
   const auto sweep = SweepSpec::fromFile(a.positional().front());
+  const long nproc = a.getLong("nproc", 1);
+  if (nproc < 1 || nproc > 256) throw InputError("--nproc", "must be in 1..256");
   RunStore store(storePath(a));
-  TerminalProgress progress(a.has("quiet") || a.has("json"));
+  const bool worker = a.has("worker");  // a process started by `sweep --nproc`: its share, silently
+  TerminalProgress progress(worker || a.has("quiet") || a.has("json"));
   SweepOptions o;
   o.store = &store;
   o.observers = {&progress};
   o.onMessage = [&](const std::string& m) { progress.onMessage(m); };
   o.onPointDone = [&](const SweepPoint& p, int i, int total, long long id, bool reused) {
     progress.finish();
-    if (!a.has("json"))
+    if (!a.has("json") && !worker)
       std::fprintf(stderr, "[%d/%d] %s: run %lld%s\n", i + 1, total, p.key.c_str(), id, reused ? " (already done)" : "");
   };
-  const auto outcome = runSweep(sweep, o);
+  // --nproc N: this process and N − 1 started beside it each run every N-th point, the cores shared.
+  std::unique_ptr<LocalRanks> others;
+  if (worker) {
+    const auto place = Rendezvous::fromEnvironment();
+    o.shard = place.rank;
+    o.shards = place.worldSize;
+    o.threads = threadsPerProcess(place.worldSize);
+  } else if (nproc > 1) {
+    Rendezvous place;
+    place.worldSize = int(nproc);
+    auto args = argv;
+    args.insert(args.begin(), "sweep");
+    args.push_back("--worker");
+    if (!a.has("store")) args.insert(args.end(), {"--store", store.path()});
+    others = std::make_unique<LocalRanks>(std::filesystem::read_symlink("/proc/self/exe").string(), args, place);
+    o.shards = int(nproc);
+    o.threads = threadsPerProcess(int(nproc));
+  }
+  auto outcome = runSweep(sweep, o);
+  if (worker) return outcome.cancelled ? 1 : 0;
+  if (others) others->wait();  // throws naming a process that failed; its finished points stay stored
   const auto cells = summarizeSweep(store, sweep.name);
   if (a.has("json")) {
     json arr = json::array();

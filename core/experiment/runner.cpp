@@ -18,6 +18,7 @@
 #include "spec/spec_warnings.h"
 #include "store/run_tags.h"
 #include "store/store_observer.h"
+#include "training/auto_hyperparameters.h"
 #include "training/training_state.h"
 #include "util/errors.h"
 #include "federated/federated_trainer.h"
@@ -238,13 +239,17 @@ std::string resumeStatePath(const std::string& storePath, long long runId) {
   return runArtifactDir(storePath, runId) + "/resume.pt";
 }
 
-RunOutcome runExperiment(const ExperimentSpec& spec, const RunOptions& o) {
-  spec.requireValid();
-  const int threads = configureThreads(spec.training.threads);
-  parseDevice(spec.training.device);  // fail early, before loading data
+RunOutcome runExperiment(const ExperimentSpec& given, const RunOptions& o) {
+  given.requireValid();
+  const int threads = configureThreads(given.training.threads);
+  parseDevice(given.training.device);  // fail early, before loading data
   RunOutcome out;
-  const PreparedData prepared = loadData(spec, o, out);
-  checkDataFitsSpec(spec, prepared);
+  const PreparedData prepared = loadData(given, o, out);
+  checkDataFitsSpec(given, prepared);
+  // The run records the spec as it trains: auto fields (0) filled in, and said.
+  ExperimentSpec spec = given;
+  const auto chosen = chooseHyperparameters(spec.training, out.trainExamples, !spec.federated.enabled);
+  if (!chosen.empty()) say(o, "chose " + describeChoices(chosen));
   const auto warnings = specWarnings(spec, out.trainExamples);
   for (const auto& w : warnings) say(o, "warning: " + w.field + ": " + w.message);
   const auto caveats = privacyCaveats(spec);
@@ -260,6 +265,7 @@ RunOutcome runExperiment(const ExperimentSpec& spec, const RunOptions& o) {
     params["privacy.mode"] = spec.training.privacy.mode;
     o.store->logParams(out.runId, params);
     for (const auto& w : warnings) o.store->setTag(out.runId, "warning." + w.field, w.message);
+    for (const auto& c : chosen) o.store->setTag(out.runId, "auto.training." + c.field, c.value + ": " + c.why);
     if (spec.training.privacy.enabled())
       o.store->setTag(out.runId, "privacy.secure_mode", spec.training.privacy.secure ? "true" : "false");
     for (const auto& c : caveats) o.store->setTag(out.runId, privacyCaveatTag(c.key), c.summary + ": " + c.meaning);

@@ -298,15 +298,17 @@ std::vector<SweepPoint> expandSweep(const SweepSpec& s) {
 SweepOutcome runSweep(const SweepSpec& sweep, const SweepOptions& o) {
   if (!o.store) throw std::invalid_argument("runSweep: needs a store");
   const auto t0 = std::chrono::steady_clock::now();
-  const auto points = expandSweep(sweep);
+  if (o.shards < 1 || o.shard < 0 || o.shard >= o.shards) throw std::invalid_argument("runSweep: bad shard");
+  auto points = expandSweep(sweep);
   const std::string experiment = o.experiment.empty() ? sweepExperiment(sweep.name) : o.experiment;
   SweepOutcome out;
-  for (size_t i = 0; i < points.size(); ++i) {
+  for (size_t i = size_t(o.shard); i < points.size(); i += size_t(o.shards)) {
     if (o.stop && o.stop->load()) {
       out.cancelled = true;
       break;
     }
-    const auto& p = points[i];
+    auto& p = points[i];
+    if (o.threads > 0 && p.spec.training.threads == 0) p.spec.training.threads = o.threads;
     auto existing = finishedRun(*o.store, experiment, p.key);
     const bool audited = existing && existing->tags.count("sweep.audited");
     long long id = existing ? existing->id : 0;

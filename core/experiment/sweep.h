@@ -80,6 +80,12 @@ struct SweepOptions {
   std::function<void(const SweepPoint&, int index, int total, long long runId, bool reused)> onPointDone;
   std::function<void(const std::string&)> onMessage;
   std::string qtVersion;
+  /// Processes sharing one sweep (and its store): this one runs the points whose index is
+  /// `shard` modulo `shards`. Each point is its own run, so the runs are those of a serial sweep.
+  int shard = 0, shards = 1;
+  /// > 0: the intra-op threads of every run whose spec leaves them to the machine (processes
+  /// sharing the cores).
+  int threads = 0;
 };
 
 struct SweepOutcome {

@@ -108,7 +108,6 @@ std::vector<SpecIssue> ExperimentSpec::validate() const {
     for (auto& issue : m->check(model)) issues.push_back(std::move(issue));
   if (const auto* o = objectiveRegistry().find(training.objective); o && o->check)
     for (auto& issue : o->check(model)) issues.push_back(std::move(issue));
-  check(training.epochs >= 1 || training.maxSteps > 0, "training.epochs", "must be ≥ 1 (or set max_steps)");
   check(training.device == "cpu" || training.device.rfind("cuda", 0) == 0, "training.device", "must be cpu or cuda[:N]");
   check(!data.cda || !training.privacy.enabled(), "data.cda",
         "counterfactual copies would be separate examples to the DP accountant (a silent ε understatement): "

@@ -1,4 +1,4 @@
-// core/store: the tags of a run. The engine writes records (privacy.*, warning.*, audit.*,
+// core/store: the tags of a run. The engine writes records (privacy.*, warning.*, audit.*, auto.*,
 // sweep.*, checkpoint, resumed) that say how the run was made; the researcher adds their own (any other
 // key: "baseline", "figure=3") and a note, as MLflow keeps mlflow.note.content beside user tags.
 // Records are not the researcher's to overwrite.

@@ -12,7 +12,7 @@ Registry<OptimizerEntry>& optimizerRegistry() {
                return std::make_unique<torch::optim::SGD>(
                    params, torch::optim::SGDOptions(c.lr).momentum(c.momentum).weight_decay(c.weightDecay));
              },
-             true});
+             true, 1.0});
     reg.add({"adam", "Adam (Kingma & Ba 2015), L2 weight decay"},
             {[](std::vector<torch::Tensor> params, const TrainConfig& c) -> std::unique_ptr<torch::optim::Optimizer> {
                return std::make_unique<torch::optim::Adam>(params,

@@ -14,6 +14,10 @@ namespace trustlab {
 struct OptimizerEntry {
   std::function<std::unique_ptr<torch::optim::Optimizer>(std::vector<torch::Tensor>, const TrainConfig&)> make;
   bool momentum = false;  ///< reads training.momentum
+  /// An auto learning rate (training.lr = 0) of a budget-driven run grows as (B/64)^this: ½ for
+  /// adaptive optimizers (square-root scaling, Malladi et al. 2022), 1 for SGD (linear scaling,
+  /// Goyal et al. 2017).
+  double lrScalingExponent = 0.5;
 };
 /// sgd, adam, adamw and any added by plugins.
 Registry<OptimizerEntry>& optimizerRegistry();

@@ -1,8 +1,10 @@
 #include "training/train_config.h"
 
+#include "training/auto_hyperparameters.h"
 #include "training/lr_schedule.h"
 #include "training/objective.h"
 #include "training/optimizers.h"
+#include "util/text.h"
 
 namespace trustlab {
 
@@ -13,7 +15,12 @@ const FieldList<TrainConfig>& trainingFields() {
     l.add("objective", &T::objective, "Objective", "what the model learns: the labels, or the texts' next words")
         .choices(objectiveRegistry());
     l.add("optimizer", &T::optimizer, "Optimizer", "the optimizer").choices(optimizerRegistry());
-    l.add("lr", &T::lr, "Learning rate", "the optimizer's step size, e.g. 1e-3").above(0).atMost(10);
+    // 0 = auto: training/auto_hyperparameters.h chooses.
+    const auto autoNote = [](const std::string& fallback) {
+      return "0 = auto: from the target ε and the data with DP, else " + fallback;
+    };
+    l.add("lr", &T::lr, "Learning rate", "the optimizer's step size, e.g. 1e-3")
+        .atLeast(0).atMost(10).note(autoNote(formatNumber(kDefaultLr)));
     l.add("weight_decay", &T::weightDecay, "Weight decay", "L2 penalty (AdamW: decoupled)").atLeast(0);
     l.add("momentum", &T::momentum, "Momentum", "SGD momentum").atLeast(0).below(1).when([](const T& t) {
       const auto* o = optimizerRegistry().find(t.optimizer);
@@ -21,10 +28,11 @@ const FieldList<TrainConfig>& trainingFields() {
     });
     l.add("schedule", &T::schedule, "LR schedule", "decay after warm-up").choices(scheduleRegistry());
     l.add("warmup_steps", &T::warmupSteps, "Warm-up steps", "linear warm-up before the schedule").atLeast(0);
-    l.add("epochs", &T::epochs, "Epochs", "passes over the training data").atLeast(0);
+    l.add("epochs", &T::epochs, "Epochs", "passes over the training data")
+        .atLeast(0).note(autoNote(std::to_string(kDefaultEpochs)));
     l.add("max_steps", &T::maxSteps, "Max steps", "> 0 stops after this many steps, overriding epochs").atLeast(0);
     l.add("batch_size", &T::batchSize, "Batch size", "examples per step (DP: the expected Poisson batch)")
-        .atLeast(1).atMost(65536);
+        .atLeast(0).atMost(65536).note(autoNote(std::to_string(kDefaultBatchSize)));
     l.add("eval_every", &T::evalEvery, "Eval every", "evaluate every N steps").atLeast(0).note("0 = once per epoch");
     l.add("log_every", &T::logEvery, "Log every", "log the running train loss/accuracy every N steps").atLeast(1);
     l.add("early_stopping_patience", &T::earlyStoppingPatience, "Early stopping",

@@ -11,14 +11,14 @@ namespace trustlab {
 struct TrainConfig {
   std::string objective = "classify"; ///< an objectiveRegistry() name: what the model learns
   std::string optimizer = "adam";    ///< an optimizerRegistry() name
-  double lr = 1e-3;
+  double lr = 0;                     ///< 0 = auto (training/auto_hyperparameters.h)
   double weightDecay = 0;
   double momentum = 0.9;             ///< SGD only
   std::string schedule = "constant"; ///< a scheduleRegistry() name
   long warmupSteps = 0;              ///< linear warm-up before the schedule
-  int epochs = 5;
+  int epochs = 0;                    ///< 0 = auto
   long maxSteps = 0;                 ///< > 0: stop after this many steps (overrides epochs)
-  long batchSize = 64;
+  long batchSize = 0;                ///< 0 = auto
   long evalEvery = 0;                ///< evaluate every N steps; 0 = once per epoch
   long logEvery = 10;                ///< log running train loss/accuracy every N steps
   int earlyStoppingPatience = 0;     ///< evaluations without valid-accuracy gain; 0 = off

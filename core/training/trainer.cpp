@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "privacy/calibration.h"
+#include "training/auto_hyperparameters.h"
 #include "training/lr_schedule.h"
 #include "training/optimizers.h"
 #include "training/private_stepper.h"
@@ -49,14 +50,17 @@ TrainResult Trainer::fit(const EncodedSplit& train, const EncodedSplit& valid, c
   const auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
   const torch::Device& device = events_.device();
+  const long n = train.size();
+  if (n == 0) throw InputError("dataset", "training split is empty");
+  // A spec run has chosen already (and recorded it); direct users of the trainer choose here.
+  if (const auto chosen = chooseHyperparameters(config_, n); !chosen.empty())
+    events_.message("chose " + describeChoices(chosen));
   torch::manual_seed(config_.seed);
   model_->to(device);
   model_->train();
   auto optimizer = makeOptimizer(*model_, config_);
 
   TrainResult result;
-  const long n = train.size();
-  if (n == 0) throw InputError("dataset", "training split is empty");
   // The step plan. Private runs draw Poisson batches of expected size B, so an epoch is ≈ 1/q
   // steps and epochs convert to ⌊epochs / q⌋ steps, the convention the accountant uses.
   const bool isPrivate = config_.privacy.enabled();

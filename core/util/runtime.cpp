@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -33,6 +34,10 @@ int defaultThreads() {
 }
 
 }  // namespace
+
+int threadsPerProcess(int processes) {
+  return std::max(1, int(std::thread::hardware_concurrency()) / std::max(1, processes));
+}
 
 int configureThreads(int requested) {
   int n = requested > 0 ? requested : defaultThreads();

@@ -13,6 +13,10 @@ namespace trustlab {
 /// hardware threads; returns the count), BLAS on the calling thread, and fixed malloc thresholds (see the .cpp for why).
 int configureThreads(int requested = 0);
 
+/// Each process's share of the cores when `processes` processes of this machine work side by side
+/// (fl --nproc, sweep --nproc): hardware threads / processes, at least 1.
+int threadsPerProcess(int processes);
+
 /// "cpu", "cuda", "cuda:1" → device; throws InputError (field "device") when unknown/unavailable.
 c10::Device parseDevice(const std::string& name);
 

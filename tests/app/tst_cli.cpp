@@ -303,6 +303,32 @@ class TestCli : public QObject {
     const auto table = cli({"sweep", sweep.fileName(), "--store", store()});  // all reused: prints the table
     QVERIFY2(table.code == 0 && table.out.contains("training.lr=0.03"), table.out.constData());
   }
+  void sweepOverProcessesMatchesSerial() {
+    // --nproc 2: two processes share the points (and the store); every point's run is the one a
+    // serial sweep makes, so the table is identical (threads fixed: LibTorch's sums depend on them).
+    QFile sweep(dir_.path() + "/sweep-nproc.json");
+    QVERIFY(sweep.open(QIODevice::WriteOnly));
+    sweep.write(R"({"name": "nproc", "base": {"model": {"type": "bag", "embedding_dim": 16},
+                   "training": {"max_steps": 8, "batch_size": 64, "eval_every": 0, "threads": 1},
+                   "audit": {"mia": "loss"}},
+                   "grid": {"training.lr": [0.01, 0.03], "target_epsilon": ["inf", 4], "seed": [1, 2]}})");
+    sweep.close();
+    const QString serialStore = dir_.path() + "/serial.sqlite", parallelStore = dir_.path() + "/parallel.sqlite";
+    const auto serial = cli({"sweep", sweep.fileName(), "--store", serialStore, "--json"});
+    QVERIFY2(serial.code == 0, serial.err.constData());
+    const auto parallel = cli({"sweep", sweep.fileName(), "--nproc", "2", "--store", parallelStore, "--json"});
+    QVERIFY2(parallel.code == 0, parallel.err.constData());
+    const auto a = QJsonDocument::fromJson(serial.out).object(), b = QJsonDocument::fromJson(parallel.out).object();
+    QCOMPARE(b["ran"].toInt(), 4);  // rank 0's share; the other process ran the rest
+    const auto ca = a["cells"].toArray(), cb = b["cells"].toArray();
+    QCOMPARE(ca.size(), 4);
+    QCOMPARE(cb.size(), ca.size());
+    for (int i = 0; i < ca.size(); ++i) {
+      QCOMPARE(cb[i].toObject()["runs"].toInt(), 2);
+      QCOMPARE(cb[i].toObject()["metrics"], ca[i].toObject()["metrics"]);
+    }
+    QCOMPARE(cli({"sweep", sweep.fileName(), "--nproc", "0", "--store", parallelStore}).code, 2);
+  }
   void flJsonContract() {
     const auto r = cli({"fl", "--model", "bag", "--partition", "dirichlet", "--alpha", "1", "--clients", "20",
                         "--rounds", "3", "--clients-per-round", "5", "--selection", "activity", "--algorithm",
@@ -573,7 +599,7 @@ class TestCli : public QObject {
     for (const char* option : {"--lr", "--batch-size", "--dp", "--accountant", "--max-length", "--cda", "--model",
                                "--hidden-size", "--canaries", "--clip", "--adaptive-clip", "--warmup-steps"})
       QVERIFY2(r.out.contains(option), option);
-    QVERIFY2(r.out.contains("training.lr; default 0.001; in (0, 10]"), r.out.constData());
+    QVERIFY2(r.out.contains("training.lr; default 0; in [0, 10]; 0 = auto"), r.out.constData());
     QVERIFY(r.out.contains("rdp, prv, gdp"));  // the accountant's choices, from the registry
     QVERIFY(!r.out.contains("--rounds"));      // federated fields are fl's
     const auto fl = cli({"fl", "--help"});

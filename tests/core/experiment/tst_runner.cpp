@@ -257,6 +257,27 @@ class TestRunner : public QObject {
     spec.training.privacy.mode = kPrivacyOff;
     QVERIFY(caveatsOf(spec).second.empty());
   }
+  void autoHyperparametersAreSaidRecordedAndStored() {
+    // A budget-driven run leaves batch size and learning rate to TrustLab: the run says what it
+    // chose, tags it, and stores the spec it trained with (so it reruns and resumes the same).
+    RunStore store((dir_.path() + "/auto.sqlite").toStdString());
+    RunOptions o;
+    o.store = &store;
+    auto spec = privateSpec();
+    spec.training.maxSteps = 2;
+    spec.training.batchSize = 0;
+    spec.training.lr = 0;
+    spec.training.privacy.adaptiveClipping = false;
+    spec.training.privacy.targetEpsilon = 8;
+    const auto out = runExperiment(spec, o);
+    const auto run = store.run(out.runId);
+    const auto stored = ExperimentSpec::fromJson(run->specJson);
+    QVERIFY(stored.training.batchSize >= 1 && stored.training.lr > 0);
+    QCOMPARE(run->tags.at("auto.training.batch_size").substr(0, std::to_string(stored.training.batchSize).size()),
+             std::to_string(stored.training.batchSize));
+    QVERIFY(run->tags.count("auto.training.lr") && !run->tags.count("auto.training.epochs"));
+    QCOMPARE(run->params.at("batch_size"), std::to_string(stored.training.batchSize));
+  }
   /// A loss that turns NaN or infinite ends the run as failed, saying at which step and what to
   /// change; the metrics logged before it are kept.
   void divergedRunFailsNamingTheStepAndKeepsItsMetrics() {

@@ -56,7 +56,7 @@ class TestExperimentSpec : public QObject {
   void validation() {
     ExperimentSpec s;
     QVERIFY(s.validate().empty());
-    s.training.lr = 0;
+    s.training.lr = -1;
     s.model.type = "transformer";
     s.model.embeddingDim = 130;
     s.model.heads = 4;

@@ -22,6 +22,7 @@
 #include "store/run_filter.h"
 #include "store/run_groups.h"
 #include "store/run_store.h"
+#include "training/auto_hyperparameters.h"
 #include "experiment/runner.h"
 #include "util/errors.h"
 
@@ -403,12 +404,15 @@ class TestRunStore : public QObject {
     QCOMPARE(out.status, std::string("finished"));
     const auto r = store.run(out.runId);
     QCOMPARE(r->status, std::string("finished"));
-    QCOMPARE(r->specSha256, spec.sha256());
+    ExperimentSpec trained = spec;  // the stored spec is the one trained: batch size and epochs chosen (auto)
+    chooseHyperparameters(trained.training, out.trainExamples);
+    QCOMPARE(r->specSha256, trained.sha256());
+    QCOMPARE(r->specJson, trained.toJson());
     QVERIFY(!r->repro.libtorchVersion.empty() && !r->repro.host.empty() && r->repro.threads > 0);
     QCOMPARE(r->latestMetrics.at("test/accuracy"), out.test.accuracy);
     QCOMPARE(store.metricHistory(out.runId, "valid/accuracy").size(), size_t(2));
     const auto ck = loadCheckpoint(out.checkpointDir);
-    QCOMPARE(ck.spec.sha256(), spec.sha256());
+    QCOMPARE(ck.spec.sha256(), trained.sha256());
     QCOMPARE(long(ck.labels.size()), out.classes);
     const auto ids = torch::tensor({{2L, 3L, 4L}});
     QCOMPARE(ck.model->forward(ids, torch::tensor({3L})).size(1), int64_t(out.classes));
