@@ -53,7 +53,7 @@ void fillChoices(QComboBox* box, const SpecField& f) {
 /// 0 is just a number.
 QString zeroMeaning(const FieldInfo& f) {
   const std::string& note = f.rangeNote;
-  if (f.range.min != 0 || note.rfind("0 = ", 0) != 0) return {};
+  if (f.range.min != 0 || f.range.minOpen || note.rfind("0 = ", 0) != 0) return {};
   return QString::fromStdString(note.substr(4)).section(':', 0, 0);
 }
 

@@ -90,7 +90,7 @@ commands:
                                               (grid or random search over any spec fields × seeds,
                                               each point audited; resumable; --nproc: N processes
                                               share the points and the cores; README: sweeps)
-  study list | study NAME [--size SIZE] [--output DIR] [--store FILE] [--json]
+  study list | study NAME [--size SIZE] [--nproc N] [--output DIR] [--store FILE] [--json]
                                               (a study's grid, resumable, then its report folder: report.md,
                                                figures, CSV tables, specs, versions; --json: headline numbers)
   privacy epsilon --sample-rate Q --noise-multiplier S (--steps T | --epochs N) --delta D

@@ -7,6 +7,7 @@
 
 #include "args.h"
 #include "cli_commands.h"
+#include "process_share.h"
 #include "studies/study.h"
 #include "terminal_progress.h"
 #include "util/errors.h"
@@ -40,21 +41,31 @@ int studyCommand(const std::vector<std::string>& argv) {
        {"json", "print the headline numbers as one JSON object"},
        {"size", "the design's size: " + sizes + " (default: full)"},
        {"quick", "the same as --size quick"},
+       {"nproc", "processes sharing the grid's points and the cores (default 1)"},
+       {"worker", "a process started by --nproc (runs its share of the grid, reports nothing)"},
        {"quiet", "no progress lines"}},
       "NAME",
       "the study (or list)"};
   const bool helpFirst = argv[0] == "--help" || argv[0] == "-h";  // `study --help`: the same text
-  const Args a(std::vector<std::string>(argv.begin() + (helpFirst ? 0 : 1), argv.end()), {"store", "output", "size"},
-               {"json", "quick", "quiet"}, help);
+  const std::vector<std::string> rest(argv.begin() + (helpFirst ? 0 : 1), argv.end());
+  const Args a(rest, {"store", "output", "size", "nproc"}, {"json", "quick", "quiet", "worker"}, help);
   if (argv[0] == "list") {
     for (const auto& item : studyRegistry().items()) std::printf("%-22s %s\n", item.name.c_str(), item.description.c_str());
     return 0;
   }
   studyRegistry().at(argv[0]);  // an unknown study is named before anything runs
   RunStore store(storePath(a));
-  TerminalProgress progress(a.has("quiet") || a.has("json"));
+  auto share = shareProcesses(a, "study", argv, store.path());
+  TerminalProgress progress(share.worker || a.has("quiet") || a.has("json"));
   StudyOptions o;
   o.store = &store;
+  o.shard = share.shard;
+  o.shards = share.shards;
+  o.threads = share.threads;
+  o.sweepsOnly = share.worker;
+  o.afterSweeps = [&share] {
+    if (share.others) share.others->wait();
+  };
   o.size = studySize(a);
   const std::string sizeName = studySizeName(o.size);
   o.outputDir = a.get("output", "study-" + argv[0] + (o.size == StudySize::full ? "" : "-" + sizeName));
@@ -62,17 +73,21 @@ int studyCommand(const std::vector<std::string>& argv) {
   o.progress = [&](const std::string& m) { progress.onMessage(m); };
   const auto out = runStudy(argv[0], o);
   progress.finish();
+  if (share.worker) return out.cancelled ? 1 : 0;
   if (out.cancelled) throw std::runtime_error("study " + argv[0] + " stopped before its grid was done");
   if (a.has("json")) {
     std::cout << nlohmann::json{{"study", argv[0]}, {"size", sizeName}, {"report", out.files.front()},
-                                {"ran", out.ran}, {"reused", out.reused}, {"seconds", out.seconds},
+                                {"ran", out.ran}, {"reused", out.reused}, {"processes", share.shards},
+                                {"seconds", out.seconds},
                                 {"headline", nlohmann::json::parse(out.headlineJson)}}
                      .dump()
               << std::endl;
     return 0;
   }
-  std::printf("study %s%s: %d runs trained, %d already in the store, %.1f s\nreport: %s\n", argv[0].c_str(),
-              o.size == StudySize::full ? "" : (" (" + sizeName + ")").c_str(), out.ran, out.reused, out.seconds, out.files.front().c_str());
+  std::printf("study %s%s: %d runs trained, %d already in the store%s, %.1f s\nreport: %s\n", argv[0].c_str(),
+              o.size == StudySize::full ? "" : (" (" + sizeName + ")").c_str(), out.ran, out.reused,
+              share.shards > 1 ? (" by this process of " + std::to_string(share.shards)).c_str() : "", out.seconds,
+              out.files.front().c_str());
   return 0;
 }
 

@@ -4,17 +4,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <iostream>
-#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "args.h"
 #include "audits/audit.h"
 #include "cli_commands.h"
 #include "experiment/sweep.h"
-#include "federated/local_ranks.h"
-#include "util/runtime.h"
+#include "process_share.h"
 #include "terminal_progress.h"
 #include "util/errors.h"
 
@@ -52,53 +49,39 @@ int sweepCommand(const std::vector<std::string>& argv) {
   const Args a(argv, {"store", "nproc"}, {"json", "quiet", "worker"});
   if (a.positional().size() != 1) throw InputError("sweep", "expects one sweep spec file");
   const auto sweep = SweepSpec::fromFile(a.positional().front());
-  const long nproc = a.getLong("nproc", 1);
-  if (nproc < 1 || nproc > 256) throw InputError("--nproc", "must be in 1..256");
   RunStore store(storePath(a));
-  const bool worker = a.has("worker");  // a process started by `sweep --nproc`: its share, silently
-  TerminalProgress progress(worker || a.has("quiet") || a.has("json"));
+  auto share = shareProcesses(a, "sweep", argv, store.path());
+  TerminalProgress progress(share.worker || a.has("quiet") || a.has("json"));
   SweepOptions o;
   o.store = &store;
   o.observers = {&progress};
   o.onMessage = [&](const std::string& m) { progress.onMessage(m); };
   o.onPointDone = [&](const SweepPoint& p, int i, int total, long long id, bool reused) {
     progress.finish();
-    if (!a.has("json") && !worker)
+    if (!a.has("json") && !share.worker)
       std::fprintf(stderr, "[%d/%d] %s: run %lld%s\n", i + 1, total, p.key.c_str(), id, reused ? " (already done)" : "");
   };
-  // --nproc N: this process and N − 1 started beside it each run every N-th point, the cores shared.
-  std::unique_ptr<LocalRanks> others;
-  if (worker) {
-    const auto place = Rendezvous::fromEnvironment();
-    o.shard = place.rank;
-    o.shards = place.worldSize;
-    o.threads = threadsPerProcess(place.worldSize);
-  } else if (nproc > 1) {
-    Rendezvous place;
-    place.worldSize = int(nproc);
-    auto args = argv;
-    args.insert(args.begin(), "sweep");
-    args.push_back("--worker");
-    if (!a.has("store")) args.insert(args.end(), {"--store", store.path()});
-    others = std::make_unique<LocalRanks>(std::filesystem::read_symlink("/proc/self/exe").string(), args, place);
-    o.shards = int(nproc);
-    o.threads = threadsPerProcess(int(nproc));
-  }
+  o.shard = share.shard;
+  o.shards = share.shards;
+  o.threads = share.threads;
   auto outcome = runSweep(sweep, o);
-  if (worker) return outcome.cancelled ? 1 : 0;
-  if (others) others->wait();  // throws naming a process that failed; its finished points stay stored
+  if (share.worker) return outcome.cancelled ? 1 : 0;
+  if (share.others) share.others->wait();  // throws naming a process that failed; its finished points stay stored
   const auto cells = summarizeSweep(store, sweep.name);
   if (a.has("json")) {
     json arr = json::array();
     for (const auto& c : cells) arr.push_back(cellJson(c));
+    // ran and reused count this process's points; `processes` shared them.
     std::cout << json{{"sweep", sweep.name}, {"store", store.path()}, {"ran", outcome.ran}, {"reused", outcome.reused},
+                      {"processes", share.shards},
                       {"seconds", outcome.seconds}, {"cancelled", outcome.cancelled}, {"cells", arr}}
                      .dump()
               << std::endl;
     return 0;
   }
-  std::printf("sweep %s: %d runs trained, %d already done, %.1f s (store %s)\n", sweep.name.c_str(), outcome.ran,
-              outcome.reused, outcome.seconds, store.path().c_str());
+  std::printf("sweep %s: %d runs trained, %d already done%s, %.1f s (store %s)\n", sweep.name.c_str(), outcome.ran,
+              outcome.reused, share.shards > 1 ? (" by this process of " + std::to_string(share.shards)).c_str() : "",
+              outcome.seconds, store.path().c_str());
   size_t settingsWidth = 0;
   for (const auto& c : cells) settingsWidth = std::max(settingsWidth, settingsText(c).size());
   std::printf("%-10s %-12s %-6s %-*s%-5s %-7s", "dataset", "model", "ε", int(settingsWidth + (settingsWidth > 0)),

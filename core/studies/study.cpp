@@ -87,6 +87,9 @@ StudyOutcome runStudy(const std::string& name, const StudyOptions& o) {
   so.onMessage = o.progress;
   so.observers = o.observers;
   so.qtVersion = o.qtVersion;
+  so.shard = o.shard;
+  so.shards = o.shards;
+  so.threads = o.threads;
   for (const auto& sweep : sweeps) {
     const auto r = runSweep(sweep, so);
     out.ran += r.ran;
@@ -96,6 +99,8 @@ StudyOutcome runStudy(const std::string& name, const StudyOptions& o) {
       return out;
     }
   }
+  if (o.sweepsOnly) return out;
+  if (o.afterSweeps) o.afterSweeps();
   if (study.grid) {
     study.grid(o, so.experiment, out);
     if (out.cancelled) return out;

@@ -39,6 +39,12 @@ struct StudyOptions {
   const std::atomic<bool>* stop = nullptr;
   FigureWriter figure = writeFigureData;
   std::string qtVersion;
+  /// Processes sharing the study's sweeps, as SweepOptions (shard, shards, threads).
+  int shard = 0, shards = 1, threads = 0;
+  /// A process helping another: its share of the sweeps only (no other work, no report).
+  bool sweepsOnly = false;
+  /// Called once this process's sweeps are done, before the rest (wait for the helpers there).
+  std::function<void()> afterSweeps;
 };
 
 struct StudyOutcome {

@@ -35,9 +35,7 @@ int defaultThreads() {
 
 }  // namespace
 
-int threadsPerProcess(int processes) {
-  return std::max(1, int(std::thread::hardware_concurrency()) / std::max(1, processes));
-}
+int threadsPerProcess(int processes) { return std::max(1, defaultThreads() / std::max(1, processes)); }
 
 int configureThreads(int requested) {
   int n = requested > 0 ? requested : defaultThreads();

@@ -14,7 +14,8 @@ namespace trustlab {
 int configureThreads(int requested = 0);
 
 /// Each process's share of the cores when `processes` processes of this machine work side by side
-/// (fl --nproc, sweep --nproc): hardware threads / processes, at least 1.
+/// (fl --nproc, sweep --nproc): configureThreads' default (OMP_NUM_THREADS, else every hardware
+/// thread) / processes, at least 1.
 int threadsPerProcess(int processes);
 
 /// "cpu", "cuda", "cuda:1" → device; throws InputError (field "device") when unknown/unavailable.

@@ -329,6 +329,23 @@ class TestCli : public QObject {
     }
     QCOMPARE(cli({"sweep", sweep.fileName(), "--nproc", "0", "--store", parallelStore}).code, 2);
   }
+  void studyOverProcessesMatchesSerial() {
+    // The smoke DP-audit study's grid over two processes: the same headline numbers as serially
+    // (one thread each way: LibTorch's sums may depend on the thread count).
+    auto env = QProcessEnvironment::systemEnvironment();
+    env.insert("OMP_NUM_THREADS", "1");
+    auto study = [&](const QString& name, const QStringList& more) {
+      const auto r = cli(QStringList{"study", "dp-audit", "--size", "smoke", "--store", dir_.path() + "/" + name + ".sqlite",
+                                     "--output", dir_.path() + "/" + name, "--json"} + more, env);
+      if (r.code != 0) qWarning("%s", r.err.constData());
+      return QJsonDocument::fromJson(r.out).object();
+    };
+    const auto serial = study("study-serial", {}), parallel = study("study-parallel", {"--nproc", "2"});
+    QVERIFY(!serial.isEmpty() && !parallel.isEmpty());
+    QCOMPARE(parallel["processes"].toInt(), 2);
+    QVERIFY(parallel["ran"].toInt() < serial["ran"].toInt());  // the other process trained the rest
+    QCOMPARE(parallel["headline"], serial["headline"]);
+  }
   void flJsonContract() {
     const auto r = cli({"fl", "--model", "bag", "--partition", "dirichlet", "--alpha", "1", "--clients", "20",
                         "--rounds", "3", "--clients-per-round", "5", "--selection", "activity", "--algorithm",
