@@ -122,10 +122,15 @@ std::optional<Bracket> guidedBracket(const EpsilonOfSigma& eps, const EpsilonOfS
   return std::nullopt;
 }
 
+/// `before`, then `steps` steps at (σ, q): the history a question is about.
+PrivacyHistory withPhase(PrivacyHistory before, double sigma, double q, long steps) {
+  before.push_back({sigma, q, steps});
+  return before;
+}
+
 double epsilonOf(const std::string& accountant, double sigma, double q, long steps, double delta,
                  PrivacyHistory before = {}) {
-  before.push_back({sigma, q, steps});
-  return computeEpsilon(accountant, before, delta).epsilon;
+  return computeEpsilon(accountant, withPhase(std::move(before), sigma, q, steps), delta).epsilon;
 }
 
 /// Throws when the phases before training already spend the target.
@@ -160,29 +165,28 @@ NoiseCalibration calibrateNoise(double target, double delta, double q, long step
   };
   // For PRV/GDP, start from the RDP answer (cheap to compute, and usually within a few percent).
   double lo = 0.5, hi = 1.0;
-  bool fromRdp = false;
+  double rdpEpsilonAtHi = 0;  // > 0: hi is RDP's answer and this its ε there
   if (accountant != kRdpAccountant) {
     try {
-      hi = calibrateNoise(target, delta, q, steps, kRdpAccountant, 1e-3, before).noiseMultiplier;
+      const auto rdp = calibrateNoise(target, delta, q, steps, kRdpAccountant, 1e-3, before);
+      hi = rdp.noiseMultiplier;
       lo = 0.9 * hi;
-      fromRdp = true;
+      rdpEpsilonAtHi = rdp.epsilon;
     } catch (const InputError&) {
       // Below RDP's floor (see unreachableTarget): bracket from scratch.
     }
   }
   std::optional<Bracket> found;
   const auto& guide = accountantRegistry().at(accountant).guide;
-  if (guide && fromRdp) {
+  if (guide && rdpEpsilonAtHi > 0) {
     const EpsilonOfSigma guided = [&](double s) {
       ++c.guideEvaluations;
-      PrivacyHistory h = before;
-      h.push_back({s, q, steps});
-      return guide(h, delta);
+      return guide(withPhase(before, s, q, steps), delta);
     };
     // RDP's slope at its answer steers the guide's first step.
     const double h = 1e-2;
-    const double slope = std::log(epsilonOf(kRdpAccountant, hi * std::exp(h), q, steps, delta, before) /
-                                  epsilonOf(kRdpAccountant, hi, q, steps, delta, before)) / h;
+    const double slope =
+        std::log(epsilonOf(kRdpAccountant, hi * std::exp(h), q, steps, delta, before) / rdpEpsilonAtHi) / h;
     if (slope < 0) found = guidedBracket(eps, guided, target, hi, slope, relTol);
   }
   if (!found) found = bracketRoot(eps, target, lo, hi);
