@@ -7,10 +7,14 @@
 #include <cmath>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <numeric>
 #include <random>
+
+#include <sys/resource.h>
 
 #include "../cli/args.h"
 #include "data/batching.h"
+#include "federated/client_source.h"
 #include "federated/federated_trainer.h"
 #include "models/model_factory.h"
 #include "peak_memory.h"
@@ -31,24 +35,33 @@ struct ExampleCounter : TrainingObserver {
 
 /// Centralised SGD over exactly the batches the federated run trained: each client's examples in
 /// batches of at most B, as many times as it took part: the same gradient work without federation
-/// (no per-client reset, no aggregation, no server step).
-void trainSameBatchesCentrally(TextClassifierImpl& model, const EncodedSplit& data, const Partition& clients,
+/// (no per-client reset, no aggregation, no server step; the clients' examples generated alike).
+void trainSameBatchesCentrally(TextClassifierImpl& model, const ClientSource& clients,
                                const std::vector<long>& participation, long batch, double lr) {
   auto params = model.parameters();
   model.train();
-  for (size_t k = 0; k < clients.size(); ++k)
-    for (long times = 0; times < participation[k]; ++times) {
-      const auto& c = clients[k];
-      for (size_t start = 0; start < c.size(); start += size_t(batch)) {
-        const std::vector<long> rows(c.begin() + long(start), c.begin() + long(std::min(c.size(), start + size_t(batch))));
-        const auto b = makeBatch(data, torch::tensor(rows, torch::kLong), torch::kCPU);
+  for (size_t k = 0; k < clients.clients(); ++k) {
+    if (participation[k] == 0) continue;
+    const auto c = clients.examples(k);
+    for (long times = 0; times < participation[k]; ++times)
+      for (size_t start = 0; start < c.rows.size(); start += size_t(batch)) {
+        const std::vector<long> rows(c.rows.begin() + long(start),
+                                     c.rows.begin() + long(std::min(c.rows.size(), start + size_t(batch))));
+        const auto b = makeBatch(c.data, torch::tensor(rows, torch::kLong), torch::kCPU);
         for (auto& p : params) p.mutable_grad() = torch::Tensor();
         torch::nn::functional::cross_entropy(model.forward(b.ids, b.lengths), b.labels).backward();
         torch::NoGradGuard noGrad;
         for (auto& p : params)
           if (p.grad().defined()) p.sub_(p.grad(), lr);
       }
-    }
+  }
+}
+
+/// The process's peak resident memory (all of it: the population's bookkeeping, not only tensors).
+int64_t maxResidentBytes() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return int64_t(u.ru_maxrss) * 1024;
 }
 
 }  // namespace
@@ -67,16 +80,12 @@ int flSuite(const std::vector<std::string>& argv) {
     throw InputError("trustlab-bench fl", "sizes must be positive (vocab ≥ 3, classes ≥ 2, mean-examples ≥ 1, repeat ≥ 1)");
   const int threads = configureThreads(int(a.getLong("threads", 0)));
   PeakMemory::installCpuCounter();
-  // Heavy-tailed client sizes (log-normal, σ = 1, mean `meanExamples`), at least one each.
-  std::mt19937_64 rng(1);
-  std::lognormal_distribution<double> size(std::log(meanExamples) - 0.5, 1.0);
-  Partition clients(static_cast<size_t>(population));
+  // Heavy-tailed client sizes (log-normal, σ = 1, mean `meanExamples`), each client's examples
+  // generated when a round trains it: memory stays flat in the population.
+  const SyntheticClients clients({population, meanExamples, seqLen, vocab, classes, 1});
   long n = 0;
-  for (auto& c : clients)
-    for (long i = 0, k = std::max(1L, std::lround(size(rng))); i < k; ++i) c.push_back(n++);
+  for (size_t k = 0; k < clients.clients(); ++k) n += clients.count(k);
   torch::manual_seed(0);
-  const EncodedSplit data{torch::randint(2, vocab, {n, seqLen}, torch::kLong), torch::full({n}, seqLen, torch::kLong),
-                          torch::randint(0, classes, {n}, torch::kLong)};
   ModelConfig mc;
   mc.type = a.get("model", "bag");
   mc.embeddingDim = a.getLong("dim", 64);
@@ -93,7 +102,7 @@ int flSuite(const std::vector<std::string>& argv) {
   {
     auto warm = f;
     warm.rounds = 2;
-    FederatedTrainer(makeClassifier(mc, vocab, classes, seqLen), t, warm).fit(data, clients, {});
+    FederatedTrainer(makeClassifier(mc, vocab, classes, seqLen), t, warm).fit(clients, {});
   }
   // Federated run and its centralised twins alternate `repeats` times and the medians are
   // reported: a slow moment of the machine then hits both sides instead of one ratio.
@@ -106,19 +115,22 @@ int flSuite(const std::vector<std::string>& argv) {
     FederatedTrainer federated(makeClassifier(mc, vocab, classes, seqLen), t, f);
     federated.addObserver(&counted);
     FederatedResult trained;
-    flTimes.push_back(secondsOf([&] { trained = federated.fit(data, clients, {}); }));
+    flTimes.push_back(secondsOf([&] { trained = federated.fit(clients, {}); }));
     peak = std::max<int64_t>(peak, PeakMemory::peak(torch::kCPU));
     examplesPerRound = counted.examples / double(rounds);
     // The same number of examples, one "client" holding them: the same step code, no federation.
-    Partition central(1);
-    for (long i = 0, k = std::max(1L, std::lround(examplesPerRound)); i < k; ++i) central[0].push_back(long(rng() % uint64_t(n)));
+    const long k = std::max(1L, std::lround(examplesPerRound));
+    const EncodedSplit pooled{torch::randint(2, vocab, {k, seqLen}, torch::kLong), torch::full({k}, seqLen, torch::kLong),
+                              torch::randint(0, classes, {k}, torch::kLong)};
+    Partition central(1, std::vector<long>(size_t(k)));
+    std::iota(central[0].begin(), central[0].end(), 0L);
     auto oneClient = f;
     oneClient.clientsPerRound = 1;
     FederatedTrainer centralised(makeClassifier(mc, vocab, classes, seqLen), t, oneClient);
-    centralTimes.push_back(secondsOf([&] { centralised.fit(data, central, {}); }));
+    centralTimes.push_back(secondsOf([&] { centralised.fit(pooled, central, {}); }));
     auto sameBatchesModel = makeClassifier(mc, vocab, classes, seqLen);
     sameBatchesTimes.push_back(secondsOf(
-        [&] { trainSameBatchesCentrally(*sameBatchesModel, data, clients, trained.participation, batch, f.localLr); }));
+        [&] { trainSameBatchesCentrally(*sameBatchesModel, clients, trained.participation, batch, f.localLr); }));
     ratios.push_back(flTimes.back() / sameBatchesTimes.back());
     fullRatios.push_back(flTimes.back() / centralTimes.back());
   }
@@ -139,7 +151,8 @@ int flSuite(const std::vector<std::string>& argv) {
                                                                *std::max_element(ratios.begin(), ratios.end())}},
                             {"centralized_full_batches_seconds_per_round", median(centralTimes) / double(rounds)},
                             {"overhead_vs_centralized_full_batches", median(fullRatios)},
-                            {"peak_memory_bytes", peak}};
+                            {"peak_memory_bytes", peak},
+                            {"max_resident_bytes", maxResidentBytes()}};
   std::cout << (a.has("json") ? r.dump() : r.dump(2)) << std::endl;
   return 0;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <unordered_set>
 
 #include "util/errors.h"
 
@@ -10,7 +11,7 @@ namespace trustlab {
 
 Registry<SelectionRule>& selectionRegistry() {
   static Registry<SelectionRule> r("client selection", "federated.selection", [](auto& reg) {
-    reg.add({"uniform", "every set of K clients equally likely"}, {[](double u, long) { return u; }, false});
+    reg.add({"uniform", "every set of K clients equally likely"}, {[](double u, long) { return u; }, false, true});
     reg.add({"activity", "p ∝ the client's number of examples, without replacement"},
             {[](double u, long size) { return std::log(u) / double(size); }, true});  // log of u^(1/n_k)
   });
@@ -26,9 +27,35 @@ Registry<AggregationRule>& aggregationRegistry() {
   return r;
 }
 
+namespace {
+
+/// k distinct clients with data by sequential draws from all clients, rejecting repeats and clients
+/// without data: each accepted draw is uniform over the eligible clients not yet chosen, so every
+/// k-subset is equally likely. Empty when rejections pile up (few clients have data, or k is near
+/// their number): the caller then draws keys.
+std::vector<size_t> drawDistinct(const std::vector<long>& sizes, size_t k, std::mt19937_64& rng) {
+  std::uniform_int_distribution<size_t> any(0, sizes.size() - 1);
+  std::unordered_set<size_t> chosen;
+  std::vector<size_t> out;
+  for (size_t rejected = 0; out.size() < k;) {
+    const size_t c = any(rng);
+    if (sizes[c] > 0 && chosen.insert(c).second) {
+      out.push_back(c);
+    } else if (++rejected > 4 * k + 64) {
+      return {};
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 std::vector<size_t> selectClients(const std::vector<long>& sizes, int k, const std::string& rule, std::mt19937_64& rng) {
   if (k < 1) throw InputError("federated.clients_per_round", "must be ≥ 1");
-  const auto& key = selectionRegistry().at(rule).key;
+  const auto& entry = selectionRegistry().at(rule);
+  if (entry.uniform && !sizes.empty() && size_t(k) <= sizes.size() / 4)
+    if (auto drawn = drawDistinct(sizes, size_t(k), rng); !drawn.empty()) return drawn;
+  const auto& key = entry.key;
   std::vector<std::pair<double, size_t>> keys;
   std::uniform_real_distribution<double> u(0, 1);
   for (size_t c = 0; c < sizes.size(); ++c) {

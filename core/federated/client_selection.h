@@ -19,6 +19,9 @@ struct SelectionRule {
   std::function<double(double u, long size)> key;
   /// p ∝ n_k: with user-level DP it becomes Poisson selection at q_k = min(1, n_k / cap).
   bool byActivity = false;
+  /// Every client with data equally likely (the key is u): drawn directly, in O(k) time and
+  /// memory, when most clients have data (a population of millions), by keys otherwise.
+  bool uniform = false;
 };
 /// uniform, activity and any added by plugins (federated.selection chooses).
 Registry<SelectionRule>& selectionRegistry();

@@ -84,14 +84,19 @@ FederatedTrainer::FederatedTrainer(ObjectivePtr objective, const TrainConfig& tr
 
 FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition& clients, const EncodedSplit& valid,
                                       const std::atomic<bool>* stop) {
+  return fit(PartitionedClients(train, clients), valid, stop);
+}
+
+FederatedResult FederatedTrainer::fit(const ClientSource& clients, const EncodedSplit& valid,
+                                      const std::atomic<bool>* stop) {
   const auto t0 = std::chrono::steady_clock::now();
   const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
   const auto emit = [this](const std::string& key, long step, double value) { events_.metric(key, step, value); };
   const uint64_t seed = training_.seed;
   FederatedResult result;
-  result.participation.assign(clients.size(), 0);
+  result.participation.assign(clients.clients(), 0);
   ClientSampler sampler(config_, clients, seed);
-  const SystemModel system(config_, clients.size(), seed);
+  const SystemModel system(config_, seed);
   auto& model = objective_->module();
   const auto params = trainableParameters(model);
   std::vector<torch::Tensor> global;
@@ -136,12 +141,12 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
     const auto owner = shardByWork(workOf(selected), world);
     for (size_t s = 0; s < selected.size(); ++s) {
       const size_t client = selected[s];
-      const auto& examples = sampler.data()[client];
       result.participation[client]++;
       result.clientUpdates++;
-      local.account(client, long(examples.size()));
+      local.account(client, sizes[client]);
       if (owner[s] != rank) continue;  // another rank trains this client
-      const auto r = local.train(train, examples, client, round);
+      const auto examples = sampler.examples(client);
+      const auto r = local.train(examples.data, examples.rows, client, round);
       totals.lossSum += r.lossSum;
       totals.examples += r.examples;
       double coefficient = weights[s];  // Σ w_k = 1; user-level DP: the clip factor instead
@@ -151,7 +156,7 @@ FederatedResult FederatedTrainer::fit(const EncodedSplit& train, const Partition
         totals.unclipped += norm <= userDp->clip() ? 1 : 0;
       }
       // Without noise on the client only the embedding rows of its tokens moved.
-      const auto tokens = local.examplePrivate() ? std::vector<int64_t>{} : tokensOf(train.ids, examples);
+      const auto tokens = local.examplePrivate() ? std::vector<int64_t>{} : tokensOf(examples.data.ids, examples.rows);
       aggregator.add(client, coefficient, local.examplePrivate() ? nullptr : &tokens);
     }
     if (distributed) stopping = reduceOverRanks(*distributed, aggregator.sum(), totals, stop && stop->load());

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "data/batching.h"
+#include "federated/client_source.h"
 #include "federated/federated_config.h"
 #include "federated/partition.h"
 #include "federated/rendezvous.h"
@@ -43,6 +44,9 @@ class FederatedTrainer {
   void addObserver(TrainingObserver* o) { events_.addObserver(o); }
   /// Joins this multi-process run instead of the one the environment names (RANK, WORLD_SIZE, …).
   void setRendezvous(const Rendezvous& r) { rendezvous_ = r; }
+  /// Trains on `clients`, reporting on `valid` (empty: no validation).
+  FederatedResult fit(const ClientSource& clients, const EncodedSplit& valid, const std::atomic<bool>* stop = nullptr);
+  /// The clients of a partition of `train`.
   FederatedResult fit(const EncodedSplit& train, const Partition& clients, const EncodedSplit& valid,
                       const std::atomic<bool>* stop = nullptr);
   const RunEvents& events() const { return events_; }

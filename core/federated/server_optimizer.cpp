@@ -1,5 +1,6 @@
 #include "federated/server_optimizer.h"
 
+#include <ATen/Parallel.h>
 #include <torch/torch.h>
 
 
@@ -13,7 +14,11 @@ void addUpdate(torch::Tensor& x, const torch::Tensor& d, double lr) {
       x.is_contiguous() && d.is_contiguous()) {
     float* xp = x.data_ptr<float>();
     const double* dp = d.data_ptr<double>();
-    for (int64_t j = 0, n = x.numel(); j < n; ++j) xp[j] = float(double(xp[j]) + lr * dp[j]);
+    // In LibTorch's element-wise shares (grain as TensorIterator's): each core updates the part of
+    // the model its kernels keep in its cache.
+    at::parallel_for(0, x.numel(), at::internal::GRAIN_SIZE, [&](int64_t first, int64_t last) {
+      for (int64_t j = first; j < last; ++j) xp[j] = float(double(xp[j]) + lr * dp[j]);
+    });
     return;
   }
   x.add_(d, lr);

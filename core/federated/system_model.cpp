@@ -3,22 +3,21 @@
 #include <algorithm>
 #include <cmath>
 
+#include "util/random.h"
+
 namespace trustlab {
 
-SystemModel::SystemModel(const FederatedConfig& c, size_t clients, uint64_t seed) : config_(c) {
-  std::mt19937_64 rng(seed ^ 0x5157e3ULL);
-  std::lognormal_distribution<double> speed(0, std::max(0.0, c.speedSigma));
-  for (size_t k = 0; k < clients; ++k) {
-    speed_.push_back(c.speedSigma > 0 ? speed(rng) : 1.0);
-    if (c.availability >= 1) {
-      availability_.push_back(1.0);
-    } else {
-      // Beta(4a, 4(1 − a)) has mean a: most clients near it, some rarely online.
-      std::gamma_distribution<double> x(4 * c.availability, 1), y(4 * (1 - c.availability), 1);
-      const double gx = x(rng), gy = y(rng);
-      availability_.push_back(gx / (gx + gy));
-    }
+SystemModel::Device SystemModel::device(size_t client) const {
+  auto rng = SplitMix64::stream(seed_ ^ 0x5157e3ULL, client);
+  Device d;
+  if (config_.speedSigma > 0) d.speed = std::exp(config_.speedSigma * rng.normal());
+  if (config_.availability < 1) {
+    // Beta(4a, 4(1 − a)) has mean a: most clients near it, some rarely online.
+    std::gamma_distribution<double> x(4 * config_.availability, 1), y(4 * (1 - config_.availability), 1);
+    const double gx = x(rng), gy = y(rng);
+    d.availability = gx / (gx + gy);
   }
+  return d;
 }
 
 RoundTiming SystemModel::simulate(const std::vector<size_t>& selected, const std::vector<long>& work, int wanted,
@@ -28,11 +27,12 @@ RoundTiming SystemModel::simulate(const std::vector<size_t>& selected, const std
   std::vector<std::pair<double, size_t>> finish;
   for (size_t i = 0; i < selected.size(); ++i) {
     const size_t c = selected[i];
-    if (u(rng) >= availability_[c]) {
+    const auto d = device(c);
+    if (u(rng) >= d.availability) {
       t.dropped++;
       continue;
     }
-    finish.push_back({double(work[i]) / (config_.examplesPerSecond * speed_[c]) + config_.uploadSeconds, c});
+    finish.push_back({double(work[i]) / (config_.examplesPerSecond * d.speed) + config_.uploadSeconds, c});
   }
   std::sort(finish.begin(), finish.end());
   for (const auto& [at, c] : finish) {

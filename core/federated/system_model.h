@@ -1,7 +1,9 @@
 // core/federated: the devices' side of a round on a virtual clock. Each client gets a speed
-// (log-normal around 1) and an availability (Beta); a round's selected clients drop out when
-// unavailable, finish after their local work / (throughput · speed) + upload, and only the first
-// K within the deadline are aggregated. Results report simulated wall time as well as rounds.
+// (log-normal around 1) and an availability (Beta), drawn from its own stream when asked (nothing
+// is stored per client: a population of millions costs nothing here); a round's selected clients
+// drop out when unavailable, finish after their local work / (throughput · speed) + upload, and
+// only the first K within the deadline are aggregated. Results report simulated wall time as well
+// as rounds.
 #pragma once
 #include <cstdint>
 #include <random>
@@ -20,15 +22,18 @@ struct RoundTiming {
 
 class SystemModel {
  public:
-  SystemModel(const FederatedConfig& config, size_t clients, uint64_t seed);
+  SystemModel(const FederatedConfig& config, uint64_t seed) : config_(config), seed_(seed) {}
   /// `work[i]`: examples client selected[i] processes this round; `wanted`: K.
   RoundTiming simulate(const std::vector<size_t>& selected, const std::vector<long>& work, int wanted,
                        std::mt19937_64& rng) const;
-  double speed(size_t client) const { return speed_[client]; }
+  struct Device {
+    double speed = 1, availability = 1;
+  };
+  Device device(size_t client) const;
 
  private:
   FederatedConfig config_;
-  std::vector<double> speed_, availability_;
+  uint64_t seed_;
 };
 
 }  // namespace trustlab

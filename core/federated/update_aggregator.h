@@ -47,7 +47,8 @@ class UpdateAggregator {
   std::vector<torch::Tensor> sum_;
 };
 
-/// The distinct token ids in the rows `examples` of `ids` (the embedding rows a client can move).
+/// The distinct token ids in the rows `examples` of `ids` (the embedding rows a client can move),
+/// sorted.
 std::vector<int64_t> tokensOf(const torch::Tensor& ids, const std::vector<long>& examples);
 
 }  // namespace trustlab

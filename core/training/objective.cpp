@@ -1,5 +1,7 @@
 #include "training/objective.h"
 
+#include <torch/torch.h>
+
 #include <algorithm>
 
 #include "models/model_factory.h"
@@ -14,6 +16,11 @@ class ClassifierObjective : public Objective {
   explicit ClassifierObjective(TextClassifierPtr model) : model_(std::move(model)) {}
   torch::nn::Module& module() override { return *model_; }
   ExampleLossFn losses(const Batch& batch) override { return classifierLoss(*model_, batch); }
+  // Cross-entropy's own mean: no per-example losses to reduce, no accuracy count (losses() makes
+  // both, and a small federated client's step pays for them).
+  torch::Tensor meanLoss(const Batch& batch) override {
+    return torch::nn::functional::cross_entropy(model_->forward(batch.ids, batch.lengths), batch.labels);
+  }
   torch::Tensor tokenEmbeddingTable() override { return model_->tokenEmbeddingTable(); }
   EvalMetrics evaluate(const EncodedSplit& split, long batchSize, const torch::Device& device) override {
     const auto r = trustlab::evaluate(*model_, split, batchSize, device);

@@ -38,8 +38,8 @@ class Objective {
   virtual EvalMetrics evaluate(const EncodedSplit& split, long batchSize, const torch::Device& device) = 0;
   /// The classifier it trains, or nullptr when it trains something else.
   virtual TextClassifierPtr classifier() const { return nullptr; }
-  /// The mean of the batch's losses (a plain SGD step's loss).
-  torch::Tensor meanLoss(const Batch& batch);
+  /// The mean of the batch's losses (a plain SGD step's loss); by default from losses().
+  virtual torch::Tensor meanLoss(const Batch& batch);
 };
 using ObjectivePtr = std::shared_ptr<Objective>;
 

@@ -1,7 +1,9 @@
 // Tests the federated simulation: partitions conserve every example and Dirichlet α orders label
 // entropy; selection frequencies match their probabilities; FedAvg with one client and one local
 // step is centralised SGD; FedProx with μ = 0 is FedAvg; FedAdam's server step has the known value;
-// the system model drops late and unavailable clients; continual rounds see only their period;
+// the system model drops late and unavailable clients; continual rounds see only their period
+// (each client's periods disjoint and complete); synthetic clients are the same on every fetch and
+// a million of them are fetched only when trained;
 // user-level DP clips exactly and accounts; example-level DP is booked per client; k-means
 // clusters recover planted topics; secure-aggregation masks cancel exactly; the rendezvous is read
 // from the environment and local ranks start with it and report their failures; a word language
@@ -20,6 +22,8 @@
 
 #include "data/batching.h"
 #include "federated/client_privacy_ledger.h"
+#include "federated/client_sampler.h"
+#include "federated/client_source.h"
 #include "federated/client_selection.h"
 #include "federated/federated_trainer.h"
 #include "federated/local_ranks.h"
@@ -176,6 +180,19 @@ class TestFederated : public QObject {
       QVERIFY(std::abs(uniform[c] / draws - 0.25) < 5 * std::sqrt(0.25 * 0.75 / draws));
     }
     QCOMPARE(activity[4] + uniform[4], 0.0);  // no data, never selected
+    // A population (drawn directly, not by keys): distinct clients with data, each in k/n of rounds.
+    std::vector<long> many(400, 3);
+    for (size_t c = 0; c < many.size(); c += 4) many[c] = 0;  // 100 without data
+    std::vector<double> in(many.size(), 0);
+    for (int i = 0; i < 6000; ++i) {
+      const auto chosen = selectClients(many, 30, "uniform", rng);
+      QCOMPARE(std::set<size_t>(chosen.begin(), chosen.end()).size(), size_t(30));
+      for (size_t c : chosen) in[c] += 1;
+    }
+    for (size_t c = 0; c < many.size(); ++c) {
+      const double p = c % 4 ? 30.0 / 300 : 0, se = std::sqrt(0.1 * 0.9 / 6000);
+      QVERIFY2(std::abs(in[c] / 6000 - p) < 5 * se, qPrintable(QString("client %1").arg(c)));
+    }
     const auto three = selectClients(sizes, 3, "activity", rng);
     QCOMPARE(std::set<size_t>(three.begin(), three.end()).size(), size_t(3));
     const auto w = aggregationWeights(sizes, {0, 3}, "samples");
@@ -224,7 +241,7 @@ class TestFederated : public QObject {
     f.examplesPerSecond = 10;
     f.uploadSeconds = 1;
     f.deadlineSeconds = 6;
-    SystemModel always(f, 4, 1);
+    SystemModel always(f, 1);
     std::mt19937_64 rng(1);
     // Work 20, 40, 60, 100 examples → finish at 3, 5, 7, 11 s: two in time, K = 3.
     const auto t = always.simulate({0, 1, 2, 3}, {20, 40, 60, 100}, 3, rng);
@@ -232,17 +249,34 @@ class TestFederated : public QObject {
     QCOMPARE(t.late, 2);
     QCOMPARE(t.seconds, 6.0);  // the server waited for the deadline
     f.deadlineSeconds = 0;
-    const auto k2 = SystemModel(f, 4, 1).simulate({0, 1, 2, 3}, {20, 40, 60, 100}, 2, rng);
+    const auto k2 = SystemModel(f, 1).simulate({0, 1, 2, 3}, {20, 40, 60, 100}, 2, rng);
     QCOMPARE(k2.reported.size(), size_t(2));
     QCOMPARE(k2.seconds, 5.0);  // over-selection: the round ends when the K-th reports
     f.availability = 0.5;
-    SystemModel flaky(f, 200, 2);
+    SystemModel flaky(f, 2);
     int dropped = 0;
     std::vector<size_t> all(200);
     std::iota(all.begin(), all.end(), size_t(0));
     const auto r = flaky.simulate(all, std::vector<long>(200, 10), 200, rng);
     dropped = r.dropped;
     QVERIFY2(dropped > 70 && dropped < 130, qPrintable(QString::number(dropped)));
+    // Each client's device is drawn from its own stream: log speed ~ N(0, σ²), availability mean a,
+    // the same on every call.
+    f.speedSigma = 0.5;
+    f.availability = 0.7;
+    const SystemModel devices(f, 3);
+    double logSum = 0, logSq = 0, available = 0;
+    const int n = 20000;
+    for (int k = 0; k < n; ++k) {
+      const auto d = devices.device(size_t(k));
+      logSum += std::log(d.speed);
+      logSq += std::log(d.speed) * std::log(d.speed);
+      available += d.availability;
+    }
+    QVERIFY(std::abs(logSum / n) < 0.02);                                    // sd of the mean 0.0035
+    QVERIFY(std::abs(std::sqrt(logSq / n - std::pow(logSum / n, 2)) - 0.5) < 0.02);
+    QVERIFY(std::abs(available / n - 0.7) < 0.01);
+    QCOMPARE(devices.device(12345).speed, devices.device(12345).speed);
   }
   void continualRoundsSeeOnlyTheirPeriod() {
     // 4 periods over 8 rounds, buffer 1: each client's data changes with the period, the clock runs.
@@ -268,6 +302,90 @@ class TestFederated : public QObject {
     keep.addObserver(&kept);
     keep.fit(data, partitionIid(80, 4, 1), {});
     QCOMPARE(kept.values["fl/examples"].back(), 80.0);
+  }
+  void periodsSplitEachClientsExamples() {
+    // 3 periods, buffer 1: a client's periods are disjoint, cover its examples, match sizes();
+    // buffer 2 holds the last two parts.
+    const auto data = toySplit(50, 3);
+    const Partition p{{0, 1, 2, 3, 4, 5, 6}, {7, 8}, {9}, {10, 11, 12, 13, 14, 15, 16, 17, 18, 19}};
+    const PartitionedClients clients(data, p);
+    FederatedConfig f;
+    f.rounds = 3;
+    f.periods = 3;
+    ClientSampler sampler(f, clients, 7);
+    std::vector<std::vector<long>> parts(p.size());
+    for (long round = 1; round <= 3; ++round) {
+      QVERIFY(sampler.advance(round));
+      for (size_t k = 0; k < p.size(); ++k) {
+        const auto e = sampler.examples(k);
+        QCOMPARE(long(e.rows.size()), sampler.sizes()[k]);
+        QCOMPARE(e.rows, sampler.examples(k).rows);  // the same order on every fetch
+        parts[k].insert(parts[k].end(), e.rows.begin(), e.rows.end());
+      }
+    }
+    for (size_t k = 0; k < p.size(); ++k) {
+      auto seen = parts[k];
+      std::sort(seen.begin(), seen.end());
+      QCOMPARE(seen, p[k]);
+    }
+    f.bufferPeriods = 2;
+    ClientSampler buffered(f, clients, 7);
+    buffered.advance(3);
+    QCOMPARE(buffered.sizes()[3], 6L);  // 10 examples arrive 4, 3, 3: the last two parts held
+    QCOMPARE(buffered.sizes()[2], 0L);  // a lone example arrives in the first period: gone by the third
+  }
+  void syntheticClientsAreTheSameOnEveryCall() {
+    SyntheticClientsOptions o;
+    o.population = 20000;
+    o.meanExamples = 12;
+    o.vocab = 30;
+    o.classes = 4;
+    const SyntheticClients clients(o);
+    double total = 0;
+    for (size_t k = 0; k < clients.clients(); ++k) total += double(clients.count(k));
+    const double mean = total / double(o.population);
+    QVERIFY2(std::abs(mean - 12) < 0.6, qPrintable(QString::number(mean)));  // sd of the mean ≈ 0.1
+    const auto late = clients.examples(19999), first = clients.examples(0);
+    QVERIFY(torch::equal(clients.examples(19999).data.ids, late.data.ids));
+    QVERIFY(torch::equal(clients.examples(0).data.labels, first.data.labels));
+    QCOMPARE(first.data.size(), clients.count(0));
+    QVERIFY(first.data.ids.min().item<long>() >= 2 && first.data.ids.max().item<long>() < 30);
+    QVERIFY(first.data.labels.max().item<long>() < 4);
+    o.seed = 2;
+    QVERIFY(!torch::equal(SyntheticClients(o).examples(19999).data.ids.flatten().slice(0, 0, 4),
+                          late.data.ids.flatten().slice(0, 0, 4)) ||
+            SyntheticClients(o).count(19999) != clients.count(19999));
+    o.vocab = 2;
+    QVERIFY_THROWS_EXCEPTION(InputError, SyntheticClients{o});
+  }
+  void aMillionClientsFetchOnlyTheTrainedOnes() {
+    // A population generated on demand: the round loop asks for the examples of the clients it
+    // trains and nothing else, so memory does not grow with the population.
+    struct Counted : ClientSource {
+      SyntheticClients inner;
+      mutable long fetched = 0;
+      explicit Counted(const SyntheticClientsOptions& o) : inner(o) {}
+      size_t clients() const override { return inner.clients(); }
+      long count(size_t k) const override { return inner.count(k); }
+      ClientExamples examples(size_t k) const override {
+        ++fetched;
+        return inner.examples(k);
+      }
+    };
+    SyntheticClientsOptions o;
+    o.population = 1000000;
+    o.seqLen = 6;
+    o.vocab = 50;
+    o.classes = 3;
+    const Counted clients(o);
+    auto f = oneRound("fedavg", 16);
+    f.rounds = 3;
+    f.clientsPerRound = 20;
+    const auto r = FederatedTrainer(toyModel(), TrainConfig{}, f).fit(clients, {});
+    QCOMPARE(r.rounds, 3L);
+    QCOMPARE(r.clientUpdates, 60L);
+    QCOMPARE(clients.fetched, 60L);
+    QCOMPARE(long(r.participation.size()), 1000000L);
   }
   void userLevelDpClipsEachClientAndAccounts() {
     const auto data = toySplit(60, 4);
