@@ -47,7 +47,9 @@ commands:
                                               (run audit NAME (below) on a stored run; ARG: its attack or file;
                                                --set: its settings, listed by 'audit list')
   attack mia --run ID [--method M] [--shadows K] [--offline] [--fixed-variance]
-             [--audit-examples N] [--store FILE] [--json]        (membership inference on a stored run)
+             [--audit-examples N] [--nproc N] [--store FILE] [--json]
+                                              (membership inference on a stored run; LiRA's shadows are kept
+                                               beside the run and reused, --nproc trains them in N processes)
   attack canary --run ID [--steps N] [--restarts R] [--store FILE] [--json]
                                               (exposure and model inversion of the run's planted canaries)
   attack whitebox --run ID [--canaries N] [--trainings K] [--store FILE] [--json]

@@ -3,13 +3,21 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
+#include <unistd.h>
+
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <optional>
 
 #include "audits/membership_report.h"
 #include "models/model_factory.h"
 #include "training/trainer.h"
 #include "util/errors.h"
+#include "util/private_files.h"
 #include "util/runtime.h"
+#include "util/sha256.h"
 
 namespace trustlab {
 
@@ -46,37 +54,119 @@ MembershipAttackScores lossAttack(const MembershipAttackInput& in) {
   return r;
 }
 
+/// One shadow's view of the audit set: which rows it trained on and its confidence on each.
+struct ShadowScores {
+  std::vector<bool> in;
+  std::vector<double> confidence;
+};
+
+/// What a kept shadow must match: the spec, the audit set and population it was drawn from, its index.
+std::string shadowFingerprint(const MembershipAttackInput& in, int k) {
+  std::string bytes = in.spec.sha256() + "/" + std::to_string(k);
+  for (const auto* t : {&in.auditSet.ids, &in.auditSet.labels, &in.population.ids, &in.population.labels}) {
+    const auto c = t->to(torch::kCPU).contiguous();
+    bytes.append(static_cast<const char*>(c.data_ptr()), size_t(c.nbytes()));
+  }
+  return sha256Hex(bytes);
+}
+
+std::string shadowFile(const std::string& dir, int k) { return dir + "/shadow-" + std::to_string(k) + ".json"; }
+
+/// A kept shadow, when its file exists and matches (anything else — absent, unreadable, another
+/// fingerprint or split — means train it again).
+std::optional<ShadowScores> readShadow(const std::string& path, const std::string& fingerprint,
+                                       const std::vector<bool>& in) {
+  std::ifstream f(path);
+  if (!f) return std::nullopt;
+  try {
+    const auto j = nlohmann::json::parse(f);
+    ShadowScores s{j.at("in").get<std::vector<bool>>(), j.at("confidence").get<std::vector<double>>()};
+    if (j.at("fingerprint").get<std::string>() != fingerprint || s.in != in || s.confidence.size() != in.size())
+      return std::nullopt;
+    return s;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+/// Written to a temporary name and renamed: a reader never sees half a file.
+void writeShadow(const std::string& path, const std::string& fingerprint, const ShadowScores& s) {
+  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
+  {
+    std::ofstream f(tmp);
+    f << nlohmann::json{{"fingerprint", fingerprint}, {"in", s.in}, {"confidence", s.confidence}}.dump();
+    if (!f.flush()) throw std::runtime_error("cannot write the LiRA shadow " + tmp);
+  }
+  std::filesystem::rename(tmp, path);
+}
+
+/// Shadow k, trained with the run's spec (its own seed) on the population and the rows `inIdx` of
+/// the audit set; nullopt when `stop` was raised.
+std::optional<ShadowScores> trainShadow(const MembershipAttackInput& in, int k, const torch::Tensor& inIdx,
+                                        std::vector<bool> mask) {
+  TrainConfig shadowTraining = in.spec.training;
+  shadowTraining.seed = in.spec.training.seed + 7919 * uint64_t(k + 1);
+  torch::manual_seed(shadowTraining.seed);
+  auto shadow = makeClassifier(in.spec.model, long(in.data.vocabulary.size()), long(in.data.labelIndex.size()),
+                               long(in.spec.data.tokenizer.maxLength));
+  Trainer trainer(shadow, shadowTraining);
+  if (trainer.fit(concatRows(in.population, selectRows(in.auditSet, inIdx)), in.data.valid, in.options.stop).cancelled)
+    return std::nullopt;
+  return ShadowScores{std::move(mask), scoreExamples(*shadow, in.auditSet, in.device).confidence};
+}
+
 /// Carlini et al. 2022: Gaussian fits of the confidence over shadow models with and without each
 /// example. Every population example is in every shadow; each audit example is in exactly half of
-/// them, so IN and OUT fits see the same number of models on average.
+/// them, so IN and OUT fits see the same number of models on average. Shadow k's half is the k-th
+/// draw of the audit's generator, so every process sharing the shadows draws the same halves; a
+/// process trains its share first, then reads (or, when missing, trains) the others.
 MembershipAttackScores liraAttack(const MembershipAttackInput& in) {
   const auto& o = in.options;
+  const auto& share = o.sharing;
   const long n = in.auditSet.size();
   MembershipAttackScores r;
   r.label = std::string("lira-") + (o.lira.online ? "online" : "offline") + (o.lira.fixedVariance ? "-fixed" : "");
   r.shadows = o.shadows;
-  std::vector<std::vector<double>> shadowScores;
-  std::vector<std::vector<bool>> inShadow;
+  std::vector<torch::Tensor> halves;
+  std::vector<std::vector<bool>> masks;
   for (int k = 0; k < o.shadows; ++k) {
-    if (o.progress) o.progress("LiRA: training shadow " + std::to_string(k + 1) + " of " + std::to_string(o.shadows));
-    const auto inIdx = torch::randperm(n, in.generator, torch::kLong).narrow(0, 0, n / 2);
+    halves.push_back(torch::randperm(n, in.generator, torch::kLong).narrow(0, 0, n / 2));
     std::vector<bool> mask(size_t(n), false);
-    const auto inRows = inIdx.accessor<int64_t, 1>();
-    for (long i = 0; i < n / 2; ++i) mask[size_t(inRows[i])] = true;
-    TrainConfig shadowTraining = in.spec.training;
-    shadowTraining.seed = in.spec.training.seed + 7919 * uint64_t(k + 1);
-    torch::manual_seed(shadowTraining.seed);
-    auto shadow = makeClassifier(in.spec.model, long(in.data.vocabulary.size()), long(in.data.labelIndex.size()),
-                                 long(in.spec.data.tokenizer.maxLength));
-    Trainer trainer(shadow, shadowTraining);
-    if (trainer.fit(concatRows(in.population, selectRows(in.auditSet, inIdx)), in.data.valid, o.stop).cancelled) {
-      r.cancelled = true;
-      return r;
-    }
-    shadowScores.push_back(scoreExamples(*shadow, in.auditSet, in.device).confidence);
-    inShadow.push_back(std::move(mask));
+    const auto rows = halves.back().accessor<int64_t, 1>();
+    for (long i = 0; i < n / 2; ++i) mask[size_t(rows[i])] = true;
+    masks.push_back(std::move(mask));
   }
-  r.scores = liraScores(in.targetScores.confidence, shadowScores, inShadow, o.lira);
+  if (!share.dir.empty()) createPrivateDirectories(share.dir);
+  std::vector<std::optional<ShadowScores>> shadows(size_t(o.shadows));
+  const auto obtain = [&](int k) {  // false: stopped
+    const std::string fingerprint = share.dir.empty() ? "" : shadowFingerprint(in, k);
+    if (!share.dir.empty()) shadows[size_t(k)] = readShadow(shadowFile(share.dir, k), fingerprint, masks[size_t(k)]);
+    if (shadows[size_t(k)]) {
+      r.shadowsReused++;
+    } else {
+      if (o.progress) o.progress("LiRA: training shadow " + std::to_string(k + 1) + " of " + std::to_string(o.shadows));
+      shadows[size_t(k)] = trainShadow(in, k, halves[size_t(k)], masks[size_t(k)]);
+      if (!shadows[size_t(k)]) return false;
+      if (!share.dir.empty()) writeShadow(shadowFile(share.dir, k), fingerprint, *shadows[size_t(k)]);
+    }
+    return true;
+  };
+  const int shards = std::max(1, share.shards);
+  bool stopped = false;
+  for (int k = share.shard % shards; k < o.shadows && !stopped; k += shards) stopped = !obtain(k);
+  if (share.shareOnly || stopped) {
+    r.cancelled = stopped;
+    return r;
+  }
+  if (share.afterShare) share.afterShare();
+  for (int k = 0; k < o.shadows && !stopped; ++k) stopped = !shadows[size_t(k)] && !obtain(k);
+  if (stopped) {
+    r.cancelled = true;
+    return r;
+  }
+  std::vector<std::vector<double>> confidence;
+  for (auto& s : shadows) confidence.push_back(std::move(s->confidence));
+  r.scores = liraScores(in.targetScores.confidence, confidence, masks, o.lira);
   return r;
 }
 
@@ -112,6 +202,8 @@ MembershipAuditResult auditMembership(TextClassifierImpl& target, const Experime
   const auto targetScores = scoreExamples(target, auditSet, device);
   const auto attacked = attack.score({target, spec, data, auditSet, population, targetScores, o, gen, device});
   MembershipAuditResult r;
+  r.shadows = attacked.shadows;
+  if (o.sharing.shareOnly) return r;
   if (attacked.cancelled) {
     r.cancelled = true;
     return r;
@@ -122,6 +214,7 @@ MembershipAuditResult auditMembership(TextClassifierImpl& target, const Experime
   r = membershipMetrics(attacked.scores, isMember, o.delta);
   r.method = attacked.label.empty() ? o.method : attacked.label;
   r.shadows = attacked.shadows;
+  r.shadowsReused = attacked.shadowsReused;
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;
 }

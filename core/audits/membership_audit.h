@@ -19,9 +19,21 @@
 
 namespace trustlab {
 
+/// Shadow models kept on disk and shared between processes (for attacks that train shadows: LiRA).
+/// Each trained shadow's scores go to `dir` with a fingerprint of what it was trained from (spec,
+/// audit set, population, its index): a rerun with other attack options, a resumed audit and the
+/// other processes of a shared one read it instead of training it again.
+struct ShadowSharing {
+  std::string dir;            ///< empty: shadows are not kept
+  int shard = 0, shards = 1;  ///< this process trains shadows k ≡ shard (mod shards) first
+  bool shareOnly = false;     ///< a helper: trains its share into `dir` and scores nothing
+  std::function<void()> afterShare;  ///< after this process's share (e.g. wait for the helpers), before the rest
+};
+
 struct MembershipAuditOptions {
   std::string method = "loss";  ///< a membershipAttackRegistry() name
   int shadows = 16;
+  ShadowSharing sharing;
   LiraOptions lira;
   int auditExamples = 500;  ///< members, and as many non-members (fewer when the test split is small)
   double delta = 1e-5;      ///< of the ε lower bound
@@ -38,6 +50,7 @@ struct MembershipAuditResult {
   long members = 0, nonMembers = 0;
   double seconds = 0;
   bool cancelled = false;  ///< `stop` was raised while shadows trained: no metrics
+  int shadowsReused = 0;   ///< read from ShadowSharing::dir instead of trained here
 };
 
 /// What an attack is given. It scores every row of `auditSet` (members and non-members; which
@@ -58,6 +71,7 @@ struct MembershipAttackScores {
   std::vector<double> scores;  ///< one per auditSet row; higher = more likely a member
   std::string label;           ///< the method as reported ("lira-online-fixed")
   int shadows = 0;             ///< shadow models trained
+  int shadowsReused = 0;       ///< of them, read from options.sharing.dir
   bool cancelled = false;      ///< options.stop was raised
 };
 
@@ -72,6 +86,8 @@ Registry<MembershipAttack>& membershipAttackRegistry();
 MembershipAuditOptions membershipOptions(const AuditConfig& audit, const std::string& method);
 
 /// Audits `target` (trained by `spec` on `data.train`). Throws InputError for an unusable audit set.
+/// With options.sharing.shareOnly only the shadows of this share are trained (result: shadows, no
+/// metrics).
 MembershipAuditResult auditMembership(TextClassifierImpl& target, const ExperimentSpec& spec, const PreparedData& data,
                                       const MembershipAuditOptions& options);
 

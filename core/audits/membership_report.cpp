@@ -14,7 +14,10 @@ std::string describeMembership(const MembershipAuditResult& r) {
                 "  empirical ε ≥ %.3f (95%% Clopper–Pearson; point estimate %.3f)",
                 r.method.c_str(), r.members, r.nonMembers, r.seconds, r.auc, r.tprAt01Pct, r.tprAt1Pct, r.advantage,
                 r.epsilon.lowerBound, r.epsilon.pointEstimate);
-  return buf;
+  std::string text = buf;
+  if (r.shadowsReused > 0)
+    text += "\n  " + std::to_string(r.shadowsReused) + " of " + std::to_string(r.shadows) + " shadows were kept ones, not trained again";
+  return text;
 }
 
 std::string membershipJson(const MembershipAuditResult& r, bool withRoc, int indent) {
@@ -29,6 +32,7 @@ std::string membershipJson(const MembershipAuditResult& r, bool withRoc, int ind
                       {"members", r.members},
                       {"non_members", r.nonMembers},
                       {"shadows", r.shadows},
+                      {"shadows_reused", r.shadowsReused},
                       {"seconds", r.seconds}};
   if (withRoc) j["roc"] = {{"fpr", r.roc.fpr}, {"tpr", r.roc.tpr}};
   return j.dump(indent);

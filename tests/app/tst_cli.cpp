@@ -346,6 +346,37 @@ class TestCli : public QObject {
     QVERIFY(parallel["ran"].toInt() < serial["ran"].toInt());  // the other process trained the rest
     QCOMPARE(parallel["headline"], serial["headline"]);
   }
+  void liraShadowsOverProcessesMatchSerialAndAreKept() {
+    // LiRA's shadows over two processes give the serial audit's numbers; they are kept beside the
+    // run, so a rerun reads them; a damaged one is trained again, not trusted.
+    auto env = QProcessEnvironment::systemEnvironment();
+    env.insert("OMP_NUM_THREADS", "1");
+    const QString store = dir_.path() + "/lira.sqlite";
+    const auto trained = cli({"train", "--model", "bag", "--embedding-dim", "16", "--max-steps", "30", "--store", store, "--json"}, env);
+    QVERIFY2(trained.code == 0, trained.err.constData());
+    const QString run = QString::number(QJsonDocument::fromJson(trained.out).object()["run_id"].toInt());
+    const QString kept = store + ".artifacts/run-" + run + "/lira-shadows";
+    auto mia = [&](const QStringList& more) {
+      const auto r = cli(QStringList{"attack", "mia", "--run", run, "--method", "lira", "--shadows", "4",
+                                     "--audit-examples", "60", "--store", store, "--json"} + more, env);
+      if (r.code != 0) qWarning("%s", r.err.constData());
+      return QJsonDocument::fromJson(r.out).object();
+    };
+    const auto serial = mia({});
+    QCOMPARE(serial["shadows_reused"].toInt(), 0);
+    QVERIFY(QDir(kept).removeRecursively());
+    const auto parallel = mia({"--nproc", "2"});
+    QCOMPARE(parallel["shadows_reused"].toInt(), 2);  // the other process's share
+    for (const char* key : {"auc", "tpr_at_1pct_fpr", "advantage", "epsilon_point_estimate"})
+      QCOMPARE(parallel[key].toDouble(), serial[key].toDouble());
+    QFile damaged(kept + "/shadow-0.json");
+    QVERIFY(damaged.open(QIODevice::WriteOnly));
+    damaged.write("{\"fingerprint\": 1");
+    damaged.close();
+    const auto again = mia({});
+    QCOMPARE(again["shadows_reused"].toInt(), 3);
+    QCOMPARE(again["auc"].toDouble(), serial["auc"].toDouble());
+  }
   void flJsonContract() {
     const auto r = cli({"fl", "--model", "bag", "--partition", "dirichlet", "--alpha", "1", "--clients", "20",
                         "--rounds", "3", "--clients-per-round", "5", "--selection", "activity", "--algorithm",
