@@ -73,6 +73,15 @@ class TestFederated : public QObject {
     return {torch::randint(2, 50, {n, 6}, torch::kLong), torch::randint(1, 7, {n}, torch::kLong),
             torch::randint(0, 3, {n}, torch::kLong)};
   }
+  /// Synthetic clients shaped for toyModel().
+  static SyntheticClientsOptions toyPopulation(long population) {
+    SyntheticClientsOptions o;
+    o.population = population;
+    o.seqLen = 6;
+    o.vocab = 50;
+    o.classes = 3;
+    return o;
+  }
   static TextClassifierPtr toyModel() {
     torch::manual_seed(5);
     ModelConfig c;
@@ -335,11 +344,8 @@ class TestFederated : public QObject {
     QCOMPARE(buffered.sizes()[2], 0L);  // a lone example arrives in the first period: gone by the third
   }
   void syntheticClientsAreTheSameOnEveryCall() {
-    SyntheticClientsOptions o;
-    o.population = 20000;
+    auto o = toyPopulation(20000);
     o.meanExamples = 12;
-    o.vocab = 30;
-    o.classes = 4;
     const SyntheticClients clients(o);
     double total = 0;
     for (size_t k = 0; k < clients.clients(); ++k) total += double(clients.count(k));
@@ -349,8 +355,8 @@ class TestFederated : public QObject {
     QVERIFY(torch::equal(clients.examples(19999).data.ids, late.data.ids));
     QVERIFY(torch::equal(clients.examples(0).data.labels, first.data.labels));
     QCOMPARE(first.data.size(), clients.count(0));
-    QVERIFY(first.data.ids.min().item<long>() >= 2 && first.data.ids.max().item<long>() < 30);
-    QVERIFY(first.data.labels.max().item<long>() < 4);
+    QVERIFY(first.data.ids.min().item<long>() >= 2 && first.data.ids.max().item<long>() < 50);
+    QVERIFY(first.data.labels.max().item<long>() < 3);
     o.seed = 2;
     QVERIFY(!torch::equal(SyntheticClients(o).examples(19999).data.ids.flatten().slice(0, 0, 4),
                           late.data.ids.flatten().slice(0, 0, 4)) ||
@@ -372,12 +378,7 @@ class TestFederated : public QObject {
         return inner.examples(k);
       }
     };
-    SyntheticClientsOptions o;
-    o.population = 1000000;
-    o.seqLen = 6;
-    o.vocab = 50;
-    o.classes = 3;
-    const Counted clients(o);
+    const Counted clients(toyPopulation(1000000));
     auto f = oneRound("fedavg", 16);
     f.rounds = 3;
     f.clientsPerRound = 20;
