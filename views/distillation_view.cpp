@@ -80,13 +80,6 @@ QString describeTeacher(const QString& folder) {
       .arg(c.vocabSize);
 }
 
-QTableWidgetItem* number(double v) {
-  auto* item = new QTableWidgetItem;
-  if (std::isfinite(v)) item->setData(Qt::DisplayRole, std::round(v * 1000) / 1000);
-  else item->setText(QObject::tr("—"));
-  return item;
-}
-
 }  // namespace
 
 DistillationView::DistillationView(QWidget* parent)
@@ -318,12 +311,12 @@ void DistillationView::addStudentRow(const DistillationOutcome& r) {
   const int row = students_->rowCount();
   students_->insertRow(row);
   students_->setItem(row, kStudentMethod, new QTableWidgetItem(QString::fromStdString(r.method)));
-  students_->setItem(row, kGeneration, number(r.disparity));
-  students_->setItem(row, kPerplexity, number(r.perplexity));
-  students_->setItem(row, kAccuracy, number(downstream("test/accuracy")));
-  students_->setItem(row, kFlipRate, number(downstream(fairnessKey("flip_rate"))));
-  students_->setItem(row, kTokenGap, number(downstream(tokenGapKey())));
-  students_->setItem(row, kEoDifference, number(downstream(fairnessKey("eo_difference"))));
+  students_->setItem(row, kGeneration, numberItem(r.disparity));
+  students_->setItem(row, kPerplexity, numberItem(r.perplexity));
+  students_->setItem(row, kAccuracy, numberItem(downstream("test/accuracy")));
+  students_->setItem(row, kFlipRate, numberItem(downstream(fairnessKey("flip_rate"))));
+  students_->setItem(row, kTokenGap, numberItem(downstream(tokenGapKey())));
+  students_->setItem(row, kEoDifference, numberItem(downstream(fairnessKey("eo_difference"))));
   students_->setItem(row, kRuns, new QTableWidgetItem(r.downstreamRunId ? tr("%1 → %2").arg(r.runId).arg(r.downstreamRunId)
                                                                           : QString::number(r.runId)));
   students_->resizeColumnsToContents();
@@ -347,8 +340,8 @@ void DistillationView::addOutcome(const DistillationOutcome& r) {
     examples_->setItem(row, kStudent, gendered(c.student, swapper));
     examples_->setItem(row, kTeacherTwin, gendered(c.teacherSwapped, swapper));
     examples_->setItem(row, kStudentTwin, gendered(c.studentSwapped, swapper));
-    examples_->setItem(row, kTeacherPolarity, number(c.teacherPolarity));
-    examples_->setItem(row, kStudentPolarity, number(c.studentPolarity));
+    examples_->setItem(row, kTeacherPolarity, numberItem(c.teacherPolarity));
+    examples_->setItem(row, kStudentPolarity, numberItem(c.studentPolarity));
   }
   examples_->setSortingEnabled(true);
   examples_->resizeColumnsToContents();

@@ -25,14 +25,6 @@ QString withInterval(const Estimate& e) {
   return QString("%1 [%2, %3]").arg(e.value, 0, 'f', 3).arg(e.ci.low, 0, 'f', 3).arg(e.ci.high, 0, 'f', 3);
 }
 
-QTableWidgetItem* number(double v) {
-  auto* item = new QTableWidgetItem;
-  // Numeric data (sorts as numbers): three decimals, or three significant digits when small (aps).
-  const double shown = std::abs(v) >= 0.01 ? std::round(v * 1000) / 1000 : QString::number(v, 'g', 3).toDouble();
-  item->setData(Qt::DisplayRole, std::isfinite(v) ? QVariant(shown) : QVariant("–"));
-  return item;
-}
-
 struct Rate {
   const char* name;
   Estimate GroupFairness::*field;
@@ -141,7 +133,7 @@ void FairnessView::showReport(qlonglong runId, const ClassifierFairnessReport& r
     label->setToolTip(tr("%1 — recorded as fairness/%2").arg(meaning, QString::fromStdString(name)));
     metrics_->setItem(row, 3, new QTableWidgetItem(meaning));
     metrics_->setItem(row, 0, label);
-    metrics_->setItem(row, 1, number(e.value));
+    metrics_->setItem(row, 1, numberItem(e.value));
     metrics_->setItem(row++, 2, new QTableWidgetItem(std::isfinite(e.ci.low) ? QString("[%1, %2]")
                                                                                      .arg(e.ci.low, 0, 'g', 3)
                                                                                      .arg(e.ci.high, 0, 'g', 3)
@@ -194,8 +186,8 @@ void FairnessView::showReport(qlonglong runId, const ClassifierFairnessReport& r
     auto* swappedPrediction = item(p.counterfactualPredicted);
     if (p.predicted != p.counterfactualPredicted) swappedPrediction->setForeground(QColor("#D55E00"));
     pairs_->setItem(i, 5, swappedPrediction);
-    pairs_->setItem(i, 6, number(p.score));
-    pairs_->setItem(i, 7, number(p.counterfactualScore));
+    pairs_->setItem(i, 6, numberItem(p.score));
+    pairs_->setItem(i, 7, numberItem(p.counterfactualScore));
   }
   pairs_->setSortingEnabled(true);
   pairs_->resizeColumnsToContents();

@@ -3,6 +3,7 @@
 #include <QFile>
 #include <QStringList>
 #include <QTableWidget>
+#include <cmath>
 #include <stdexcept>
 
 namespace trustlab {
@@ -35,6 +36,13 @@ bool rowContains(const QTableWidget* table, int row, const QString& needle) {
   for (int c = 0; c < table->columnCount(); ++c)
     if (table->item(row, c) && table->item(row, c)->text().contains(needle, Qt::CaseInsensitive)) return true;
   return false;
+}
+
+QTableWidgetItem* numberItem(double v) {
+  auto* item = new QTableWidgetItem;
+  const double shown = std::abs(v) >= 0.01 ? std::round(v * 1000) / 1000 : QString::number(v, 'g', 3).toDouble();
+  item->setData(Qt::DisplayRole, std::isfinite(v) ? QVariant(shown) : QVariant("–"));
+  return item;
 }
 
 }  // namespace trustlab

@@ -1,14 +1,13 @@
 #include "training_worker.h"
 
-#include <QCoreApplication>
 #include <QDir>
-#include <QFileInfo>
 #include <QTemporaryFile>
 #include <QThread>
 #include <QtGlobal>
 #include <algorithm>
 #include <memory>
 
+#include "cli_helpers.h"
 #include "experiment/runner.h"
 #include "federated/local_ranks.h"
 #include "util/errors.h"
@@ -38,19 +37,13 @@ class SignalObserver : public TrainingObserver {
 };
 
 /// A federated spec with processes > 1: starts ranks 1..N−1 as `trustlab-cli fl SPEC --worker`
-/// (the CLI beside this executable) on the spec written to `specFile`; returns this rank's place.
+/// on the spec written to `specFile`; returns this rank's place.
 std::unique_ptr<LocalRanks> startOtherRanks(const ExperimentSpec& spec, QTemporaryFile& specFile, Rendezvous& master) {
-  const QString cli = QDir(QCoreApplication::applicationDirPath()).filePath("trustlab-cli");
-  if (!QFileInfo(cli).isExecutable())
-    throw InputError("federated.processes", "more than one process needs trustlab-cli beside the GUI (" +
-                                                cli.toStdString() + " is missing)");
   if (!specFile.open() || specFile.write(QByteArray::fromStdString(spec.toJson())) < 0 || !specFile.flush())
     throw std::runtime_error("cannot write the spec for the other processes to " + specFile.fileName().toStdString());
   master.worldSize = spec.federated.processes;
   master.port = LocalRanks::freePort();
-  return std::make_unique<LocalRanks>(cli.toStdString(),
-                                      std::vector<std::string>{"fl", specFile.fileName().toStdString(), "--worker"},
-                                      master);
+  return startCliHelpers({"fl", specFile.fileName().toStdString()}, master, "federated.processes");
 }
 
 }  // namespace

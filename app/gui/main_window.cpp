@@ -6,6 +6,8 @@
 #include <QDockWidget>
 #include <QFile>
 #include <QFileDialog>
+#include <QInputDialog>
+#include <QThread>
 #include <QLabel>
 #include <QPushButton>
 #include <QMenuBar>
@@ -26,6 +28,9 @@
 #include "designer_widget.h"
 #include "privacy_panel.h"
 #include "audit_settings_dialog.h"
+#include "audits/membership_audit.h"
+#include "cli_helpers.h"
+#include "util/runtime.h"
 #include "message_box.h"
 #include "metric_plot.h"
 #include "responsiveness_probe.h"
@@ -623,17 +628,46 @@ void MainWindow::auditRun(qlonglong runId, const QString& kind) {
                    .toStdString();
     if (argument.empty()) return;
   }
+  const bool shadows = name == kMembershipAudit && argument == "lira";
+  int processes = 1;
+  if (shadows) {
+    QSettings remembered;
+    bool ok = false;
+    processes = QInputDialog::getInt(this, tr("LiRA"),
+                                     tr("Processes that train the shadow models (each gets its share of the cores;\n"
+                                        "shadows are kept beside the run and reused by later LiRA audits):"),
+                                     remembered.value("audit/lira_processes", 1).toInt(), 1,
+                                     std::max(1, QThread::idealThreadCount()), 1, &ok);
+    if (!ok) return;
+    remembered.setValue("audit/lira_processes", processes);
+  }
   auditedRun_ = runId;
   statusBar()->showMessage(tr("Auditing run %1 (%2)…").arg(runId).arg(kind));
   const std::string store = storePath_.toStdString();
-  auditWatcher_.setFuture(QtConcurrent::run([store, runId, name, argument, settings]() -> AuditJob {
+  auditWatcher_.setFuture(QtConcurrent::run([store, runId, name, argument, settings, shadows, processes]() -> AuditJob {
     AuditJob job;
     try {
       RunStore s(store);
       AuditRequest request;
       request.argument = argument;
       request.settings = settings;
-      job.outcome = runAudit(s, runId, loadRunForAudit(s, runId), name, request);
+      const auto run = loadRunForAudit(s, runId);
+      std::unique_ptr<LocalRanks> helpers;
+      if (shadows) {  // as `trustlab-cli attack mia --method lira --nproc N` does
+        auto o = membershipOptions(run.spec.audit, argument);
+        o.sharing.dir = auditArtifactPath(store, runId, "lira-shadows");
+        o.sharing.shards = processes;
+        if (processes > 1) {
+          Rendezvous master;
+          master.worldSize = processes;
+          helpers = startCliHelpers({"attack", "mia", "--run", std::to_string(runId), "--store", store, "--method", argument},
+                                    master, "LiRA processes");
+          o.sharing.afterShare = [&helpers] { helpers->wait(); };
+          configureThreads(threadsPerProcess(processes));
+        }
+        request.options = o;
+      }
+      job.outcome = runAudit(s, runId, run, name, request);
     } catch (const std::exception& e) {
       job.error = QString::fromStdString(e.what());
     }

@@ -913,6 +913,35 @@ class TestMainWindow : public QObject {
     QVERIFY(!resume->isEnabled());
     QVERIFY2(resume->toolTip().contains("finished"), qPrintable(resume->toolTip()));
   }
+  void liraTrainsItsShadowsInTheProcessesAsked() {
+    // The GUI asks how many processes train LiRA's shadows, starts trustlab-cli beside it for the
+    // others, and keeps the shadows beside the run.
+    auto spec = shortSpec(11);
+    spec.model.type = "bag";
+    spec.training.maxSteps = 20;
+    spec.audit.shadows = 4;
+    const qlonglong id = runAndWait(spec);
+    QVERIFY(id > 0);
+    QSignalSpy audited(window_.get(), &MainWindow::auditFinished);
+    QTimer answer;
+    bool asked = false;
+    connect(&answer, &QTimer::timeout, [&] {
+      if (auto* dialog = qobject_cast<QInputDialog*>(QApplication::activeModalWidget())) {
+        asked = true;
+        dialog->setIntValue(2);
+        dialog->accept();
+      }
+    });
+    answer.start(50);
+    Q_EMIT window_->runBrowser()->auditRequested(id, "membership:lira");
+    QVERIFY(audited.wait(120000));
+    QVERIFY(asked);
+    // The other process's two shadows were read, not trained here.
+    QVERIFY2(audited.first().at(1).toString().contains("2 of 4 shadows"), qPrintable(audited.first().at(1).toString()));
+    const QDir kept(window_->storePath() + ".artifacts/run-" + QString::number(id) + "/lira-shadows");
+    QCOMPARE(kept.entryList({"shadow-*.json"}).size(), 4);
+    QCOMPARE(QSettings().value("audit/lira_processes").toInt(), 2);
+  }
   void cleanupTestCase() { window_.reset(); }
 };
 

@@ -129,7 +129,10 @@ class TestHfTransformer : public QObject {
       const auto logits = model->body.lmLogits(hidden.index({torch::arange(hidden.size(0)), last}));
       const double logitError = (logits - ref.lastLogits).abs().max().item<double>();
       qInfo("%s: last-position logits max abs error %.3g", qPrintable(folder), logitError);
-      QVERIFY(logitError <= 1e-5);
+      // Relative to the logits' size: the reference's own BLAS sums them in an order that depends
+      // on its threads (float32, |logit| ≈ 40: one ulp is 3.8e-6; a loaded machine moved it 4 ulps).
+      const double scale = std::max(1.0, ref.lastLogits.abs().max().item<double>());
+      QVERIFY2(logitError <= 1e-6 * scale, qPrintable(QString("error %1 at scale %2").arg(logitError).arg(scale)));
     }
   }
 
