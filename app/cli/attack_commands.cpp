@@ -29,7 +29,7 @@ int attackCommand(const std::vector<std::string>& argv) {
     // --nproc, trained by several processes: each its share, this one the rest and the scores.
     const auto share = shareProcesses(a, "attack", argv, storePath(a));
     const auto keepShadows = [&](MembershipAuditOptions& o, long long runId) {
-      o.sharing.dir = auditArtifactPath(storePath(a), runId, "lira-shadows");
+      o.sharing.dir = keptShadowsDir(storePath(a), runId);
       o.sharing.shard = share.shard;
       o.sharing.shards = share.shards;
       o.sharing.shareOnly = share.worker;

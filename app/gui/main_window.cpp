@@ -655,7 +655,7 @@ void MainWindow::auditRun(qlonglong runId, const QString& kind) {
       std::unique_ptr<LocalRanks> helpers;
       if (shadows) {  // as `trustlab-cli attack mia --method lira --nproc N` does
         auto o = membershipOptions(run.spec.audit, argument);
-        o.sharing.dir = auditArtifactPath(store, runId, "lira-shadows");
+        o.sharing.dir = keptShadowsDir(store, runId);
         o.sharing.shards = processes;
         if (processes > 1) {
           Rendezvous master;

@@ -60,9 +60,10 @@ struct ShadowScores {
   std::vector<double> confidence;
 };
 
-/// What a kept shadow must match: the spec, the audit set and population it was drawn from, its index.
-std::string shadowFingerprint(const MembershipAttackInput& in, int k) {
-  std::string bytes = in.spec.sha256() + "/" + std::to_string(k);
+/// What the kept shadows must match: the spec and the audit set and population they were drawn
+/// from (shadow k's fingerprint adds its index).
+std::string shadowsFingerprint(const MembershipAttackInput& in) {
+  std::string bytes = in.spec.sha256();
   for (const auto* t : {&in.auditSet.ids, &in.auditSet.labels, &in.population.ids, &in.population.labels}) {
     const auto c = t->to(torch::kCPU).contiguous();
     bytes.append(static_cast<const char*>(c.data_ptr()), size_t(c.nbytes()));
@@ -138,8 +139,9 @@ MembershipAttackScores liraAttack(const MembershipAttackInput& in) {
   }
   if (!share.dir.empty()) createPrivateDirectories(share.dir);
   std::vector<std::optional<ShadowScores>> shadows(size_t(o.shadows));
+  const std::string fingerprints = share.dir.empty() ? "" : shadowsFingerprint(in);  // hashed once, not per shadow
   const auto obtain = [&](int k) {  // false: stopped
-    const std::string fingerprint = share.dir.empty() ? "" : shadowFingerprint(in, k);
+    const std::string fingerprint = fingerprints + "/" + std::to_string(k);
     if (!share.dir.empty()) shadows[size_t(k)] = readShadow(shadowFile(share.dir, k), fingerprint, masks[size_t(k)]);
     if (shadows[size_t(k)]) {
       r.shadowsReused++;
@@ -220,6 +222,10 @@ MembershipAuditResult auditMembership(TextClassifierImpl& target, const Experime
 }
 
 std::string rocFileName(const std::string& attack) { return "roc-" + attack + ".json"; }
+
+std::string keptShadowsDir(const std::string& storePath, long long runId) {
+  return auditArtifactPath(storePath, runId, "lira-shadows");
+}
 
 Audit membershipAudit() {
   Audit a;

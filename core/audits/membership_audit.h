@@ -98,6 +98,8 @@ MembershipAuditResult membershipMetrics(const std::vector<double>& scores, const
 inline constexpr char kMembershipAudit[] = "membership";
 /// Where the ROC of `attack` is stored beside a run's checkpoint (auditArtifactPath): "roc-lira.json".
 std::string rocFileName(const std::string& attack);
+/// Where the front ends keep a run's shadow models (ShadowSharing::dir), beside its checkpoint.
+std::string keptShadowsDir(const std::string& storePath, long long runId);
 /// The registry entry. Argument: the attack (default loss), which is also the scope
 /// (audit/mia_<attack>/…). Typed options: MembershipAuditOptions (default: membershipOptions of
 /// the run's audit section); the run's δ is always used for the ε lower bound.
