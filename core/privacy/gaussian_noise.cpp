@@ -7,7 +7,7 @@
 #include <mutex>
 #include <utility>
 
-#include "privacy/ziggurat.h"
+#include "privacy/box_muller.h"
 
 namespace trustlab {
 namespace {

