@@ -253,16 +253,29 @@ int dpSuite(const std::vector<std::string>& argv) {
   if (!c.hfConfig.empty()) r["fine_tuning"] = c.fineTuning.mode;
   const std::vector<std::string> modes = a.has("mode") ? std::vector<std::string>{a.get("mode")}
                                                        : std::vector<std::string>{"nondp", "edp", "naive"};
+  // Peak memory from one step of each mode alone (its warm-up); then the fast modes' steps take
+  // turns, their ratio measured within each round so that the machine's drift falls on both alike;
+  // naive (slow) on its own.
+  std::vector<std::string> fast;
+  std::vector<std::function<void()>> fastSteps;
   for (const auto& mode : modes) {
     if (mode != "nondp" && mode != "edp" && mode != "naive") throw InputError("--mode", "nondp, edp or naive");
     if (cuda) torch::cuda::synchronize();
-    const int repeats = int(mode == "naive" ? a.getLong("naive-steps", 2) : c.steps);
     trustlab::bench::PeakMemory::reset(device);
-    r[mode] = {{"seconds_per_step", timeMedian(stepFor(mode), repeats)}};
+    stepFor(mode)();
     r[mode]["peak_memory_bytes"] = trustlab::bench::PeakMemory::peak(device);
+    if (mode == "naive") {
+      const auto times = trustlab::bench::interleavedTimes({stepFor(mode)}, int(a.getLong("naive-steps", 2)));
+      r[mode]["seconds_per_step"] = trustlab::bench::median(times[0]);
+    } else {
+      fast.push_back(mode);
+      fastSteps.push_back(stepFor(mode));
+    }
   }
-  if (r.contains("nondp") && r.contains("edp"))
-    r["edp_over_nondp"] = r["edp"]["seconds_per_step"].get<double>() / r["nondp"]["seconds_per_step"].get<double>();
+  const auto times = trustlab::bench::interleavedTimes(fastSteps, int(c.steps));
+  for (size_t k = 0; k < fast.size(); ++k) r[fast[k]]["seconds_per_step"] = trustlab::bench::median(times[k]);
+  if (fast.size() == 2)  // nondp, then edp
+    r["edp_over_nondp"] = trustlab::bench::medianRatio(times[1], times[0]);
   if (r.contains("naive") && r.contains("edp"))
     r["naive_over_edp"] = r["naive"]["seconds_per_step"].get<double>() / r["edp"]["seconds_per_step"].get<double>();
   if (a.has("opacus")) {

@@ -22,7 +22,23 @@ bool cpuLoopsApply(const LayerTrace& t) {
   return t.g.device().is_cpu() && t.weight.scalar_type() == type && (type == torch::kFloat || type == torch::kDouble);
 }
 
-/// On the CPU: each example's positions ordered by id, each run of equal ids summed in one row.
+/// Σ_j x_j² in double, in 8 independent partial sums: a single running sum is a chain of dependent
+/// additions that the compiler may not reorder (nor vectorise) without -ffast-math.
+template <typename Real>
+double squaredNorm(const Real* x, int64_t n) {
+  constexpr int64_t kLanes = 8;
+  double lanes[kLanes] = {};
+  int64_t j = 0;
+  for (; j + kLanes <= n; j += kLanes)
+    for (int64_t l = 0; l < kLanes; ++l) lanes[l] += double(x[j + l]) * double(x[j + l]);
+  double total = 0;
+  for (; j < n; ++j) total += double(x[j]) * double(x[j]);
+  for (double lane : lanes) total += lane;
+  return total;
+}
+
+/// On the CPU: each example's positions ordered by id; a lone id's g squared as it is, a run of
+/// equal ids summed in one row first.
 template <typename Real>
 torch::Tensor squaredNormsOnCpu(const torch::Tensor& ids, const torch::Tensor& g) {
   const int64_t B = g.size(0), T = g.size(1), D = g.size(2);
@@ -35,22 +51,24 @@ torch::Tensor squaredNormsOnCpu(const torch::Tensor& ids, const torch::Tensor& g
   at::parallel_for(0, B, 1, [&](int64_t begin, int64_t end) {
     std::vector<int64_t> byId(size_t(T), 0);
     std::vector<double> run(size_t(D), 0.0);
-    const auto runNorm = [&] { return std::inner_product(run.begin(), run.end(), run.begin(), 0.0); };
     for (int64_t b = begin; b < end; ++b) {
       const int64_t* id = idData + b * T;
+      const auto row = [&](int64_t k) { return gData + (b * T + byId[size_t(k)]) * D; };
       std::iota(byId.begin(), byId.end(), 0);
       std::sort(byId.begin(), byId.end(), [id](int64_t x, int64_t y) { return id[x] < id[y]; });
       double total = 0;
-      for (int64_t k = 0; k < T; ++k) {
-        const Real* row = gData + (b * T + byId[size_t(k)]) * D;
-        if (k > 0 && id[byId[size_t(k)]] == id[byId[size_t(k - 1)]]) {
-          for (int64_t j = 0; j < D; ++j) run[size_t(j)] += double(row[j]);
+      for (int64_t k = 0, next; k < T; k = next) {
+        for (next = k + 1; next < T && id[byId[size_t(next)]] == id[byId[size_t(k)]];) ++next;
+        if (next == k + 1) {
+          total += squaredNorm(row(k), D);
           continue;
         }
-        if (k > 0) total += runNorm();
-        std::copy(row, row + D, run.begin());
+        std::copy(row(k), row(k) + D, run.begin());
+        for (int64_t r = k + 1; r < next; ++r)
+          for (int64_t j = 0; j < D; ++j) run[size_t(j)] += double(row(r)[j]);
+        total += squaredNorm(run.data(), D);
       }
-      outData[b] = T > 0 ? total + runNorm() : 0.0;
+      outData[b] = total;
     }
   });
   return out;

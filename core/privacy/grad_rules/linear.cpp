@@ -24,18 +24,24 @@ torch::Tensor weightSquaredNorms(LayerTrace& t) {
   const auto &a = t.a, &g = t.g;
   if (a.size(1) == 1) return a.squeeze(1).pow(2).sum(1) * g.squeeze(1).pow(2).sum(1);
   if (keepPerExample(t)) {
-    // A few examples at a time, so that each block's norm is taken while the block is still in cache.
-    torch::NoGradGuard noGrad;  // out= products; nothing here is differentiated
+    // A few examples at a time, so that each block's norm is taken while the block is still in
+    // cache; on the CPU the blocks shared among the threads (bmm would run them on one).
     const int64_t B = a.size(0), per = g.size(2) * a.size(2), step = std::max<int64_t>(1, (1 << 18) / per);
     t.perExample = torch::empty({B, g.size(2), a.size(2)}, a.options());
     auto norms = torch::empty({B}, a.options());
-    for (int64_t s = 0; s < B; s += step) {
-      const int64_t n = std::min(step, B - s);
-      auto block = t.perExample.narrow(0, s, n);
-      torch::bmm_out(block, g.narrow(0, s, n).transpose(1, 2), a.narrow(0, s, n));
-      auto out = norms.narrow(0, s, n);
-      torch::linalg_vector_norm_out(out, block.view({n, per}), 2, {1});  // no squared copy
-    }
+    const auto blocks = [&](int64_t first, int64_t last) {
+      torch::NoGradGuard noGrad;  // out= products, nothing differentiated (grad mode is per thread)
+      for (int64_t s = first * step; s < std::min(B, last * step); s += step) {
+        const int64_t n = std::min(step, B - s);
+        auto block = t.perExample.narrow(0, s, n);
+        torch::bmm_out(block, g.narrow(0, s, n).transpose(1, 2), a.narrow(0, s, n));
+        auto out = norms.narrow(0, s, n);
+        torch::linalg_vector_norm_out(out, block.view({n, per}), 2, {1});  // no squared copy
+      }
+    };
+    const int64_t count = (B + step - 1) / step;
+    if (a.device().is_cpu()) at::parallel_for(0, count, 1, blocks);
+    else blocks(0, count);
     return norms.pow(2);
   }
   // Ghost norm (Li et al. 2022): ‖Σ_t g_t a_tᵀ‖² = Σ_{t,s} (a_t·a_s)(g_t·g_s).
