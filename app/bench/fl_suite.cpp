@@ -18,6 +18,7 @@
 #include "federated/federated_trainer.h"
 #include "models/model_factory.h"
 #include "peak_memory.h"
+#include "suite_help.h"
 #include "timing.h"
 #include "util/errors.h"
 #include "util/runtime.h"
@@ -69,7 +70,7 @@ int64_t maxResidentBytes() {
 int flSuite(const std::vector<std::string>& argv) {
   const cli::Args a(argv, {"population", "clients-per-round", "rounds", "mean-examples", "model", "dim", "seq-len",
                            "vocab", "classes", "local-batch", "threads", "repeat"},
-                    {"json"});
+                    {"json"}, bench::suiteHelp("fl", "Federated rounds per second against centralised steps."));
   const long population = a.getLong("population", 10000), perRound = a.getLong("clients-per-round", 100);
   const long rounds = a.getLong("rounds", 5), seqLen = a.getLong("seq-len", 16), vocab = a.getLong("vocab", 5000);
   const long classes = a.getLong("classes", 20), batch = a.getLong("local-batch", 16);

@@ -31,6 +31,7 @@
 #include "util/text.h"
 #include "../cli/args.h"
 #include "store_suite.h"
+#include "suite_help.h"
 #include "timing.h"
 
 namespace {
@@ -182,7 +183,8 @@ std::set<std::string> withFlags(std::set<std::string> s, std::initializer_list<c
 }
 
 int trainSuite(const std::vector<std::string>& argv) {
-  const trustlab::cli::Args a(argv, kShapeFlags, {"json", "pytorch"});
+  const trustlab::cli::Args a(argv, kShapeFlags, {"json", "pytorch"},
+                              trustlab::bench::suiteHelp("train", "Seconds per plain training step of a model."));
   const TrainBenchConfig c = shapeFromArgs(a, 30);
   const int threads = trustlab::configureThreads(int(a.getLong("threads", 0)));
   json result = {{"suite", "train"}, {"model", c.model}, {"batch", c.batch}, {"seq_len", c.seqLen},
@@ -220,7 +222,8 @@ int trainSuite(const std::vector<std::string>& argv) {
 /// --opacus also times Opacus's private step on the PyTorch twin (skipped, with the reason, where
 /// Opacus is absent or its per-example gradients would not fit in memory).
 int dpSuite(const std::vector<std::string>& argv) {
-  const trustlab::cli::Args a(argv, withFlags(kShapeFlags, {"mode", "naive-steps"}), {"json", "secure", "opacus"});
+  const trustlab::cli::Args a(argv, withFlags(kShapeFlags, {"mode", "naive-steps"}), {"json", "secure", "opacus"},
+                              trustlab::bench::suiteHelp("dp", "Seconds per private step: non-private, eDP-SGD and naive."));
   const TrainBenchConfig c = shapeFromArgs(a, 10);
   const int threads = trustlab::configureThreads(int(a.getLong("threads", 0)));
   const auto device = trustlab::parseDevice(c.device);
@@ -251,7 +254,8 @@ int dpSuite(const std::vector<std::string>& argv) {
             {"dim", c.dim}, {"classes", c.classes}, {"device", c.device}, {"threads", threads},
             {"secure", a.has("secure")}};
   if (!c.hfConfig.empty()) r["fine_tuning"] = c.fineTuning.mode;
-  const std::vector<std::string> modes = a.has("mode") ? std::vector<std::string>{a.get("mode")}
+  // --mode nondp,edp: some of the modes (naive is slow on large models), in this order.
+  const std::vector<std::string> modes = a.has("mode") ? trustlab::split(a.get("mode"), ',')
                                                        : std::vector<std::string>{"nondp", "edp", "naive"};
   // Peak memory from one step of each mode alone (its warm-up); then the fast modes' steps take
   // turns, their ratio measured within each round so that the machine's drift falls on both alike;
@@ -274,8 +278,9 @@ int dpSuite(const std::vector<std::string>& argv) {
   }
   const auto times = trustlab::bench::interleavedTimes(fastSteps, int(c.steps));
   for (size_t k = 0; k < fast.size(); ++k) r[fast[k]]["seconds_per_step"] = trustlab::bench::median(times[k]);
-  if (fast.size() == 2)  // nondp, then edp
-    r["edp_over_nondp"] = trustlab::bench::medianRatio(times[1], times[0]);
+  const auto nondp = std::find(fast.begin(), fast.end(), "nondp"), edp = std::find(fast.begin(), fast.end(), "edp");
+  if (nondp != fast.end() && edp != fast.end())
+    r["edp_over_nondp"] = trustlab::bench::medianRatio(times[size_t(edp - fast.begin())], times[size_t(nondp - fast.begin())]);
   if (r.contains("naive") && r.contains("edp"))
     r["naive_over_edp"] = r["naive"]["seconds_per_step"].get<double>() / r["edp"]["seconds_per_step"].get<double>();
   if (a.has("opacus")) {
@@ -294,7 +299,8 @@ int dpSuite(const std::vector<std::string>& argv) {
 
 /// Accountant speed on the slider's workload: q = 256/60000, δ = 1e-5, 10 epochs, target ε = 3.
 int accountantSuite(const std::vector<std::string>& argv) {
-  const trustlab::cli::Args a(argv, {"repeats", "threads"}, {"json"});
+  const trustlab::cli::Args a(argv, {"repeats", "threads"}, {"json"},
+                              trustlab::bench::suiteHelp("accountant", "Accountant and calibration speed on the slider's workload."));
   const int threads = trustlab::configureThreads(int(a.getLong("threads", 0)));
   const int repeats = int(a.getLong("repeats", 5));
   const double q = 256.0 / 60000, delta = 1e-5, target = 3;
@@ -342,7 +348,7 @@ int main(int argc, char** argv) {
                  "       trustlab-bench train|dp --hf-config CONFIG.json [--fine-tuning %s]\n"
                  "                         [--lora-rank 8] [--top-layers 1] ... (a pretrained model's shapes, random weights)\n"
                  "       trustlab-bench accountant [--repeats 5] [--json]\n"
-                 "       trustlab-bench dp --model M [--mode nondp|edp|naive] [--batch 256] [--seq-len 32] [--steps 10]\n"
+                 "       trustlab-bench dp --model M [--mode nondp,edp,naive] [--batch 256] [--seq-len 32] [--steps 10]\n"
                  "                         [--device cpu|cuda] [--secure] [--opacus] [--json]\n"
                  "                         (--secure: secure mode's noise; --opacus: Opacus 1.4's step, same shapes)\n"
                  "       trustlab-bench fl [--population 10000] [--clients-per-round 100] [--rounds 5]\n"
@@ -362,6 +368,9 @@ int main(int argc, char** argv) {
     if (suite == "store") return trustlab::bench::storeSuite(args);
     std::fprintf(stderr, "trustlab-bench: unknown suite '%s'\n", suite.c_str());
     return 2;
+  } catch (const trustlab::cli::HelpRequested& e) {
+    std::cout << e.what();
+    return 0;
   } catch (const InputError& e) {
     std::fprintf(stderr, "trustlab-bench: error: %s\n", e.what());
     return 2;

@@ -10,6 +10,7 @@
 #include "spec/experiment_spec.h"
 #include "store/run_filter.h"
 #include "store/run_store.h"
+#include "suite_help.h"
 #include "timing.h"
 
 namespace trustlab::bench {
@@ -39,7 +40,8 @@ void fillStore(RunStore& store, long runs) {
 }  // namespace
 
 int storeSuite(const std::vector<std::string>& argv) {
-  const cli::Args a(argv, {"runs", "repeats"}, {"json"});
+  const cli::Args a(argv, {"runs", "repeats"}, {"json"},
+                    bench::suiteHelp("store", "Opening and filtering a store of many runs."));
   const long runs = a.getLong("runs", 2000);
   const int repeats = int(a.getLong("repeats", 5));
   const auto path = std::filesystem::temp_directory_path() / ("trustlab-bench-store-" + std::to_string(getpid()) + ".sqlite");
