@@ -141,7 +141,9 @@ class TestAttackMetrics : public QObject {
       const auto e = auditSimulatedSteps(sigma, 1.0, 4, 200000, 1.0, delta);
       qInfo("σ %.1f: white-box bound %.3f, estimate %.3f, exact ε %.3f", sigma, e.lowerBound, e.pointEstimate, theory);
       QVERIFY2(e.lowerBound <= theory, qPrintable(QString("σ %1: bound %2 > ε %3").arg(sigma).arg(e.lowerBound).arg(theory)));
-      QVERIFY2(e.lowerBound >= theory / 2, qPrintable(QString("σ %1: bound %2 vs ε %3").arg(sigma).arg(e.lowerBound).arg(theory)));
+      // With 200k canaries at δ = 1e-5 the certified bound reaches 0.47–0.57 of ε over noise seeds
+      // (measured at each σ): 0.4 leaves room for the draw, a blind audit (bound ≈ 0) still fails.
+      QVERIFY2(e.lowerBound >= 0.4 * theory, qPrintable(QString("σ %1: bound %2 vs ε %3").arg(sigma).arg(e.lowerBound).arg(theory)));
     }
   }
   void gradientCanariesUnderSubsamplingStayBelowTheAccountant() {
