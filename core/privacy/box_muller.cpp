@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "util/random.h"
 #include "util/simd_clones.h"
 
 namespace trustlab {
@@ -26,19 +27,13 @@ inline void xoshiroStep(Lanes64& s0, Lanes64& s1, Lanes64& s2, Lanes64& s3, Lane
   s3 = s3 << 45 | s3 >> 19;
 }
 
-uint64_t splitMix64(uint64_t& state) {
-  uint64_t z = state += 0x9e3779b97f4a7c15ULL;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
 // kLanes streams, every state word from SplitMix64 as the authors recommend (never all zero).
 struct XoshiroLanes {
   Lanes64 s[4];
   explicit XoshiroLanes(uint64_t seed) {
+    SplitMix64 mix(seed);
     for (auto& word : s)
-      for (int l = 0; l < kLanes; ++l) word[l] = splitMix64(seed);
+      for (int l = 0; l < kLanes; ++l) word[l] = mix.next();
   }
 };
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "privacy/box_muller.h"
+#include "util/random.h"
 #include "../../support/normality.h"
 
 using namespace trustlab;
@@ -34,17 +35,11 @@ class TestBoxMuller : public QObject {
 
  private Q_SLOTS:
   void pairsMatchTheTransformInDoublePrecision() {
-    uint64_t state = 42;
-    const auto next = [&state] {  // SplitMix64
-      uint64_t z = state += 0x9e3779b97f4a7c15ULL;
-      z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-      z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-      return z ^ (z >> 31);
-    };
+    SplitMix64 words(42);
     double worst = 0;
     for (int i = 0; i < 200000; ++i) {
       // Small radius words too (a random number of leading zeros): deep in the tails.
-      const uint64_t radius = next() >> (i % 64), angle = next();
+      const uint64_t radius = words.next() >> (i % 64), angle = words.next();
       const auto got = standardNormalPair(radius, angle);
       const auto want = reference(radius, angle);
       for (int k = 0; k < 2; ++k) worst = std::max(worst, std::abs(double(got[size_t(k)]) - want[size_t(k)]));

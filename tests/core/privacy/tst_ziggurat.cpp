@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "privacy/ziggurat.h"
+#include "util/random.h"
 #include "../../support/normality.h"
 
 using namespace trustlab;
@@ -16,18 +17,13 @@ namespace {
 /// SplitMix64 words: uniform enough for the sampler, and not the ChaCha20 it usually reads.
 class CountingWords : public RandomWords {
  public:
-  explicit CountingWords(uint64_t seed) : state_(seed) {}
+  explicit CountingWords(uint64_t seed) : mix_(seed) {}
   void fill(uint64_t* words, int64_t n) override {
-    for (int64_t i = 0; i < n; ++i) {
-      uint64_t z = state_ += 0x9e3779b97f4a7c15ULL;
-      z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-      z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-      words[i] = z ^ (z >> 31);
-    }
+    for (int64_t i = 0; i < n; ++i) words[i] = mix_.next();
   }
 
  private:
-  uint64_t state_;
+  SplitMix64 mix_;
 };
 
 std::vector<double> normals(int64_t n, uint64_t seed) {
