@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -46,13 +47,37 @@ torch::Tensor gridPoints(const Grid& grid, long n) {
   return torch::arange(n, torch::kDouble) * grid.dt + grid.tMin;
 }
 
-/// prvCdf at every t of a double tensor: the same formula, as vectorised tensor operations.
-torch::Tensor prvCdfAt(double q, double sigma, const torch::Tensor& t) {
-  const auto z = ((t.exp() + (q - 1)) / q).log();  // NaN left of log(1 − q): masked below
+/// The two erfc terms of prvCdf at t > log(1 − q): q/2·erfc((2zσ² − 1)/r), (1 − q)/2·erfc((2zσ² + 1)/r).
+std::pair<double, double> prvTails(double q, double sigma, double t) {
+  const double z = std::log((std::exp(t) + q - 1) / q);
   const double r = std::sqrt(2.0) * 2 * sigma;
-  const auto scaled = 2 * z * sigma * sigma;
-  auto cdf = 1 - q * 0.5 * torch::erfc((scaled - 1) / r) - (1 - q) * 0.5 * torch::erfc((scaled + 1) / r);
-  return cdf.masked_fill_(t <= std::log1p(-q), 0.0);
+  return {q * 0.5 * std::erfc((2 * z * sigma * sigma - 1) / r), (1 - q) * 0.5 * std::erfc((2 * z * sigma * sigma + 1) / r)};
+}
+
+/// prvCdf at every t of an ascending double tensor: the same formula, as vectorised tensor
+/// operations. Only where it is neither 0 (t ≤ log(1 − q): no loss is that low) nor 1 in double
+/// precision (both erfc terms < 1e-20, far under half an ulp of 1, so 1 − a − b rounds to 1
+/// whatever erfc's last bits): most of a grid lies there, and erfc costs the most.
+torch::Tensor prvCdfAt(double q, double sigma, const torch::Tensor& t) {
+  const long n = t.size(0);
+  const auto points = t.contiguous();  // the grid's points, made on the CPU
+  const double* tp = points.data_ptr<double>();
+  const long first = std::upper_bound(tp, tp + n, std::log1p(-q)) - tp;
+  // The tails fall as t grows: the saturated right end starts at the first point where both are tiny.
+  const long end = std::partition_point(tp + first, tp + n, [&](double x) {
+                     const auto [a, b] = prvTails(q, sigma, x);
+                     return a >= 1e-20 || b >= 1e-20;
+                   }) - tp;
+  auto cdf = torch::zeros_like(t);
+  cdf.narrow(0, end, n - end).fill_(1.0);
+  if (end > first) {
+    const auto z = ((t.narrow(0, first, end - first).exp() + (q - 1)) / q).log();
+    const double r = std::sqrt(2.0) * 2 * sigma;
+    const auto scaled = 2 * z * sigma * sigma;
+    cdf.narrow(0, first, end - first)
+        .copy_(1 - q * 0.5 * torch::erfc((scaled - 1) / r) - (1 - q) * 0.5 * torch::erfc((scaled + 1) / r));
+  }
+  return cdf;
 }
 
 /// Remark 5.6 of Gopi et al.: a domain beyond which the (composed) loss has mass < δ_err.
@@ -129,9 +154,18 @@ torch::Tensor discretise(const GaussianPhase& p, Grid& grid) {
 /// PMF of the sum of `n` independent copies, by FFT on the same (circular) grid: index k of
 /// the result holds the sum whose grid index total is k − roll.
 torch::Tensor selfCompose(const torch::Tensor& pmf, long n, Grid& grid) {
-  // z^n as |z|^n e^{i n arg z}: a few real element-wise ops instead of a slow complex pow.
+  // z^n as |z|^n e^{i n arg z}: a few real element-wise ops instead of a slow complex pow. Where
+  // n·ln|z| < −760, |z|^n is below the least double and rounds to 0: such frequencies (past the
+  // composed loss's width, most of them) are left 0 without their pow, atan2 and sincos.
   const auto spectrum = torch::fft::rfft(pmf);
-  const auto powered = torch::polar(torch::pow(torch::abs(spectrum), double(n)), torch::angle(spectrum) * double(n));
+  const auto magnitude = torch::abs(spectrum);
+  const auto kept = (magnitude > std::exp(-760.0 / double(n))).nonzero();
+  const long live = kept.numel() == 0 ? 0 : kept.max().item<long>() + 1;
+  auto powered = torch::zeros_like(spectrum);
+  if (live > 0)
+    powered.narrow(0, 0, live)
+        .copy_(torch::polar(torch::pow(magnitude.narrow(0, 0, live), double(n)),
+                            torch::angle(spectrum.narrow(0, 0, live)) * double(n)));
   auto composed = torch::fft::irfft(powered, grid.size);
   // Grid indices start at tMin/dt ≈ 1 − size/2 per copy: re-centre the sum on the same grid.
   long roll = n - 1;
@@ -210,10 +244,8 @@ PrvEpsilon prvOnGrid(const PrivacyHistory& h, double delta, double epsError, dou
 
 double prvCdf(double q, double sigma, double t) {
   if (t <= std::log1p(-q)) return 0;
-  const double z = std::log((std::exp(t) + q - 1) / q);
-  const double r = std::sqrt(2.0) * 2 * sigma;
-  return 1 - q * 0.5 * std::erfc((2 * z * sigma * sigma - 1) / r) -
-         (1 - q) * 0.5 * std::erfc((2 * z * sigma * sigma + 1) / r);
+  const auto [a, b] = prvTails(q, sigma, t);
+  return 1 - a - b;
 }
 
 PrvEpsilon prvEpsilon(const PrivacyHistory& history, double delta, double epsError, double deltaError) {
