@@ -55,13 +55,14 @@ int configureThreads(int requested) {
   // glibc moves its mmap threshold up with each free of a large block (to at most 32 MiB) and
   // trims the heap above twice that, so a step's speed depended on what the process had
   // allocated before: after loading a plugin, a BiLSTM step's tensors went through mmap/munmap
-  // and page faults, 1.5–1.8× slower (trustlab-bench train). The threshold is fixed at the dynamic
-  // rule's cap, so every process runs the same (and ~15 % faster than glibc's starting point), and
-  // up to 256 MiB freed at a heap's top is kept for the next step: a private Transformer step frees
-  // and takes back more than 64 MiB (per-example gradients, output gradients), and page faults on
-  // this cost it 1.4× (trustlab-bench dp: eDP-SGD/non-private 1.45 → 1.12).
-  mallopt(M_MMAP_THRESHOLD, 32 << 20);
-  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  // and page faults, 1.5–1.8× slower (trustlab-bench train). Fixed thresholds make every process
+  // run the same. Blocks up to 1 GiB come from the heap and up to 1 GiB freed at its top is kept
+  // for the next step: a training step frees and takes back the same large tensors every time,
+  // and each mmap'd one is page-faulted afresh (costly on a VM). With the dynamic rule's 32 MiB cap
+  // a private Transformer step at batch 256, sequence 128 (per-example gradients of 32–64 MiB)
+  // took 3.7–4.4 s instead of 1.6–1.9 s.
+  mallopt(M_MMAP_THRESHOLD, 1 << 30);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
 #endif
   return n;
 }
