@@ -12,11 +12,18 @@ namespace {
 /// Whether to form the per-example gradients G_i = Σ_t g_t a_tᵀ [B, d_out, d_in]: one batched
 /// product gives both the norm and (weighted by c) the clipped sum, where the ghost norm costs
 /// B T² (d_in + d_out) on top of the ordinary weight product B T d_in d_out (mixed ghost clipping,
-/// Bu et al. 2022). Memory decides: G is kept when it is at most twice what the layer already
-/// recorded (a and g), so wide layers over short sequences (BERT-base) keep the ghost norm.
+/// Bu et al. 2022). G is kept when
+/// - memory allows: at most twice what the layer already recorded (a and g), so wide layers over
+///   short sequences (BERT-base) keep the ghost norm, and
+/// - it is cheaper: G's memory traffic (written, then read for the norm and for the sum: 12 bytes
+///   an entry) against the ghost norm's T² (d_in + d_out) extra multiply-adds, at 2 of them a byte
+///   (measured on 2 cores, trustlab-bench dp and per-layer timings: at T = 32 a 128 × 128 layer's
+///   ghost norm took a third of G's time, at T = 64 a 128 × 512 or 256 × 256 layer's G 0.8 of the
+///   ghost norm's).
 bool keepPerExample(const LayerTrace& t) {
   const int64_t T = t.a.size(1), din = t.a.size(2), dout = t.g.size(2);
-  return din * dout <= 2 * T * (din + dout);
+  constexpr int64_t kMultiplyAddsPerEntry = 24;
+  return din * dout <= 2 * T * (din + dout) && kMultiplyAddsPerEntry * din * dout <= T * T * (din + dout);
 }
 
 /// ‖Σ_t g_t a_tᵀ‖² per example, the cheapest way; keeps the per-example gradients when allowed.

@@ -92,7 +92,8 @@ class TestPerExampleClipping : public QObject {
     QTest::newRow("bilstm flat") << "bilstm" << 8 << 7 << "flat" << 0.3;
     QTest::newRow("bilstm auto") << "bilstm" << 8 << 7 << "auto" << 1.0;
     // Wide layers over short sequences take the ghost norm, narrow ones keep per-example gradients
-    // (linear.cpp: d_in·d_out against 2T(d_in + d_out)).
+    // (linear.cpp: d_in·d_out against 2T(d_in + d_out) for memory, 24·d_in·d_out against
+    // T²(d_in + d_out) for time).
     QTest::newRow("transformer ghost") << "transformer" << 32 << 4 << "flat" << 0.5;
     QTest::newRow("transformer per-example") << "transformer" << 4 << 12 << "flat" << 0.5;
     QTest::newRow("transformer auto") << "transformer" << 8 << 8 << "auto" << 2.0;
