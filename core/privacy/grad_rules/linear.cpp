@@ -17,9 +17,8 @@ namespace {
 ///   short sequences (BERT-base) keep the ghost norm, and
 /// - it is cheaper: G's memory traffic (written, then read for the norm and for the sum: 12 bytes
 ///   an entry) against the ghost norm's T² (d_in + d_out) extra multiply-adds, at 2 of them a byte
-///   (measured on 2 cores, trustlab-bench dp and per-layer timings: at T = 32 a 128 × 128 layer's
-///   ghost norm took a third of G's time, at T = 64 a 128 × 512 or 256 × 256 layer's G 0.8 of the
-///   ghost norm's).
+///   (per-layer timings on 2 cores, batch 256: at T = 32 a 128 × 128 layer's ghost norm took a
+///   third of G's time; at T = 64 a 128 × 512 or 256 × 256 layer's G 0.8–0.9 of the ghost norm's).
 bool keepPerExample(const LayerTrace& t) {
   const int64_t T = t.a.size(1), din = t.a.size(2), dout = t.g.size(2);
   constexpr int64_t kMultiplyAddsPerEntry = 24;
