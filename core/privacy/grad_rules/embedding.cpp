@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "privacy/grad_rules/grad_rule.h"
+#include "util/simd_clones.h"
 
 namespace trustlab {
 namespace {
@@ -23,9 +24,10 @@ bool cpuLoopsApply(const LayerTrace& t) {
 }
 
 /// Σ_j x_j² in double, in 8 independent partial sums: a single running sum is a chain of dependent
-/// additions that the compiler may not reorder (nor vectorise) without -ffast-math.
+/// additions that the compiler may not reorder (nor vectorise) without -ffast-math. Built for the
+/// machine's vector width (8 partial sums are one AVX-512 register).
 template <typename Real>
-double squaredNorm(const Real* x, int64_t n) {
+TRUSTLAB_SIMD_CLONES double squaredNorm(const Real* x, int64_t n) {
   constexpr int64_t kLanes = 8;
   double lanes[kLanes] = {};
   int64_t j = 0;
@@ -86,6 +88,12 @@ torch::Tensor squaredNormsByScatter(const torch::Tensor& ids, const torch::Tenso
   return summed.pow(2).sum(std::vector<int64_t>{1, 2});
 }
 
+/// target += scale·row over n entries, built for the machine's vector width.
+template <typename Real>
+TRUSTLAB_SIMD_CLONES void addScaledRow(Real* __restrict target, const Real* __restrict row, Real scale, int64_t n) {
+  for (int64_t j = 0; j < n; ++j) target[j] += scale * row[j];
+}
+
 /// On the CPU: E.grad[v] = Σ_{b,t: id_bt = v} c_b g_bt with the table's rows split among the threads
 /// by id, each zeroing and filling its own rows in batch order (the same sums for any thread count,
 /// no c·g copy, and a parallel fill where index_add_ is serial).
@@ -105,9 +113,7 @@ torch::Tensor clippedSumOnCpu(const torch::Tensor& ids, const torch::Tensor& g, 
     for (int64_t k = 0; k < B * T; ++k) {
       const int64_t v = idData[k];
       if (v < first || v >= last) continue;
-      const Real scale = cData[k / T], *row = gData + k * D;
-      Real* target = outData + v * D;
-      for (int64_t j = 0; j < D; ++j) target[j] += scale * row[j];
+      addScaledRow(outData + v * D, gData + k * D, cData[k / T], D);
     }
   });
   return out;
